@@ -1,0 +1,8 @@
+from enum import StrEnum
+
+
+class InvalidParametersResponseErrorCode(StrEnum):
+    INVALIDPARAMETERS = "InvalidParameters"
+
+    def __str__(self) -> str:
+        return str(self.value)
