@@ -1,0 +1,39 @@
+"""A stateful mock of the YouCam unit-history endpoint, for tests, demos and benchmarks.
+
+One implementation of the semantics (:meth:`MockService.handle`) behind two adapters::
+
+    service = MockService(seed=1, entries=1_000)
+    client = httpx.Client(transport=service.transport(), base_url="https://mock")  # in-process
+    app = service.asgi_app()                           # ASGI: python -m youcam_units.mock
+
+The in-process path needs only httpx; serving over HTTP needs the ``mock`` extra (uvicorn).
+"""
+
+from youcam_units.mock._asgi import MockASGIApp
+from youcam_units.mock._data import make_entry
+from youcam_units.mock._faults import FaultKind, FaultPlan
+from youcam_units.mock._service import (
+    DEFAULT_TOKEN,
+    HISTORY_PATH,
+    MockRequest,
+    MockResponse,
+    MockService,
+    RateLimit,
+    RequestLog,
+    RequestRecord,
+)
+
+__all__ = [
+    "DEFAULT_TOKEN",
+    "HISTORY_PATH",
+    "FaultKind",
+    "FaultPlan",
+    "MockASGIApp",
+    "MockRequest",
+    "MockResponse",
+    "MockService",
+    "RateLimit",
+    "RequestLog",
+    "RequestRecord",
+    "make_entry",
+]

@@ -1,0 +1,472 @@
+"""The mock's semantics: one function from a request to a response, behind every adapter.
+
+:meth:`MockService.handle` is the only place the mock decides anything. The httpx transport
+(:meth:`MockService.transport`) and the ASGI app (:meth:`MockService.asgi_app`, served by uvicorn)
+only translate to and from it, so the in-process mock and the one over HTTP cannot disagree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import threading
+import time
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final, Literal
+from urllib.parse import parse_qs
+
+import httpx
+
+from youcam_units.mock._data import ANCHOR_MS, make_entry, snowflake
+from youcam_units.mock._faults import FaultKind, FaultPlan
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Mapping
+
+    from youcam_units.mock._asgi import MockASGIApp
+
+__all__ = [
+    "DEFAULT_TOKEN",
+    "HISTORY_PATH",
+    "MockRequest",
+    "MockResponse",
+    "MockService",
+    "RateLimit",
+    "RequestLog",
+    "RequestRecord",
+]
+
+HISTORY_PATH: Final = "/s2s/v1.0/client/credit/history"
+DEFAULT_TOKEN: Final = "demo-token"  # noqa: S105 - the public demo token, not a secret
+MAX_PAGE_SIZE: Final = 30
+DEFAULT_PAGE_SIZE: Final = 20
+# Tokens are integers above 2**54, shaped like the documented snowflake example: the position of
+# the next page's first entry (counted from the oldest entry) above a 24-bit keyed check.
+_TOKEN_BASE: Final = 1 << 54
+_TAG_BITS: Final = 24
+_DIGITS: Final = re.compile(r"[0-9]+")
+_BEARER: Final = re.compile(r"Bearer ([A-Za-z0-9._~+/=-]+)")
+
+LastPage = Literal["null", "absent", "empty"]
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """At most ``requests`` per sliding ``window`` seconds per token (real: 250 per 300 s)."""
+
+    requests: int = 250
+    window: float = 300.0
+
+
+@dataclass(frozen=True, slots=True)
+class MockRequest:
+    """What the semantics need of a request; adapters build it from httpx or ASGI requests."""
+
+    method: str
+    path: str
+    query: str = ""
+    """The raw query string, still percent-encoded."""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    """Header names in lower case."""
+
+    @classmethod
+    def from_httpx(cls, request: httpx.Request) -> MockRequest:
+        """Read an ``httpx.Request`` (as a transport receives it)."""
+        return cls(
+            method=request.method,
+            path=request.url.path,
+            query=request.url.query.decode("ascii"),
+            headers={name.lower(): value for name, value in request.headers.items()},
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MockResponse:
+    """A response, and the fault it stands for, if any (adapters act out DISCONNECT and SLOW)."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    fault: FaultKind | None = None
+
+    @property
+    def request_id(self) -> str:
+        """The ``x-request-id`` header."""
+        return dict(self.headers)["x-request-id"]
+
+    def json(self) -> Any:  # noqa: ANN401 - parsed JSON is Any by nature
+        """The body parsed as JSON."""
+        return json.loads(self.body)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    """One request the service saw: what tests and benchmarks count."""
+
+    number: int
+    method: str
+    path: str
+    params: Mapping[str, list[str]]
+    status: int | None
+    """The HTTP status sent, or None when the client never got one (dropped, too slow)."""
+    fault: FaultKind | None
+    entries: int
+    """History entries in the response (0 unless a 200 page)."""
+    followed_token: bool
+    """The request carried a starting_token this service issued, and was served from it."""
+
+
+class RequestLog:
+    """Every request the service handled, in order, with counts per status and per fault."""
+
+    def __init__(self) -> None:
+        self.records: list[RequestRecord] = []
+        self.by_status: Counter[int | None] = Counter()
+        self.by_fault: Counter[FaultKind] = Counter()
+
+    @property
+    def count(self) -> int:
+        """Requests handled, faulted ones included."""
+        return len(self.records)
+
+    @property
+    def entries_served(self) -> int:
+        """History entries sent in 200 pages."""
+        return sum(record.entries for record in self.records)
+
+    def add(self, record: RequestRecord) -> None:
+        """Append one record."""
+        self.records.append(record)
+        self.by_status[record.status] += 1
+        if record.fault is not None:
+            self.by_fault[record.fault] += 1
+
+    def clear(self) -> None:
+        """Forget everything (request numbers, and so a fault script, go on counting)."""
+        self.records.clear()
+        self.by_status.clear()
+        self.by_fault.clear()
+
+
+class MockService:
+    """A stateful stand-in for ``GET /s2s/v1.0/client/credit/history``.
+
+    Args:
+        seed: the data set (and the token key) is a pure function of it.
+        entries: size of the data set at creation, up to millions: entries are made on demand.
+        tokens: access tokens accepted as ``Authorization: Bearer <token>``.
+        rate_limit: enforce a sliding-window limit per token (429, no Retry-After); None = off.
+        token_ttl: seconds after which a token (from ``tokens`` or ``issue_token``) expires (401).
+        faults: which requests fail, and how; None = none.
+        clock: monotonic seconds; inject a fake one to test windows, expiry and arrivals.
+        arrival_interval: one new entry arrives at the head every this many seconds of ``clock``.
+        last_page: how the last page says there is no next one: ``next_token`` null, absent, or "".
+
+    """
+
+    def __init__(
+        self,
+        *,
+        seed: int = 0,
+        entries: int = 1_000,
+        tokens: Iterable[str] = (DEFAULT_TOKEN,),
+        rate_limit: RateLimit | None = None,
+        token_ttl: float | None = None,
+        faults: FaultPlan | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        arrival_interval: float | None = None,
+        last_page: LastPage = "null",
+    ) -> None:
+        if entries < 0:
+            raise ValueError("entries must be >= 0")
+        if arrival_interval is not None and arrival_interval <= 0:
+            raise ValueError("arrival_interval must be > 0")
+        self.seed = seed
+        self.base_count = entries
+        self.rate_limit = rate_limit
+        self.token_ttl = token_ttl
+        self.faults = faults or FaultPlan.none()
+        self.clock = clock
+        self.arrival_interval = arrival_interval
+        self.last_page: LastPage = last_page
+        self.log = RequestLog()
+        self._added = 0
+        self._started = clock()
+        self._key = hashlib.sha256(f"youcam-units-mock:{seed}".encode()).digest()
+        self._tokens: dict[str, float | None] = {}
+        self._windows: dict[str, deque[float]] = {}
+        self._number = 0
+        self._issued = 0
+        self._lock = threading.Lock()
+        for token in tokens:
+            self.issue_token(token)
+
+    # -- the data ---------------------------------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        """Entries in the data set now (those arrived over time included)."""
+        return self.base_count + self._added + self._arrived()
+
+    def _arrived(self) -> int:
+        if self.arrival_interval is None:
+            return 0
+        return max(0, int((self.clock() - self._started) / self.arrival_interval))
+
+    def add_entries(self, count: int = 1) -> None:
+        """Make ``count`` new entries arrive at the head (newer than every existing one)."""
+        if count < 0:
+            raise ValueError("count must be >= 0")
+        with self._lock:
+            self._added += count
+
+    def entry(self, index: int) -> dict[str, Any]:
+        """The entry ``index`` places from the newest (0 = newest), as the API sends it."""
+        total = self.total
+        if not 0 <= index < total:
+            raise IndexError(f"entry {index} of {total}")
+        return make_entry(self.seed, total - 1 - index, self.base_count)
+
+    def iter_entries(self) -> Iterator[dict[str, Any]]:
+        """Every entry, newest first, as the API sends them: what a full read must return."""
+        top = self.total - 1
+        for position in range(top, -1, -1):
+            yield make_entry(self.seed, position, self.base_count)
+
+    # -- tokens -----------------------------------------------------------------------------
+
+    def issue_token(self, token: str | None = None, *, ttl: float | None = None) -> str:
+        """Accept a new access token (a fresh one when None), valid for ``ttl`` or ``token_ttl``."""
+        with self._lock:
+            self._issued += 1
+            if token is None:
+                token = f"mock-{self.seed}-{self._issued}"
+            lifetime = ttl if ttl is not None else self.token_ttl
+            self._tokens[token] = None if lifetime is None else self.clock() + lifetime
+        return token
+
+    def revoke_token(self, token: str) -> None:
+        """Stop accepting ``token`` (as if it had expired)."""
+        with self._lock:
+            self._tokens.pop(token, None)
+
+    def make_next_token(self, position: int) -> str:
+        """The opaque token of the page whose first entry is at ``position`` (0 = oldest)."""
+        tag = int.from_bytes(
+            hmac.new(self._key, str(position).encode(), hashlib.sha256).digest()[:3]
+        )
+        return str(_TOKEN_BASE + (position << _TAG_BITS) + tag)
+
+    def _read_token(self, token: str) -> int | None:
+        """The position a token points at, or None when this service did not issue it."""
+        if not _DIGITS.fullmatch(token) or len(token) > 30:  # noqa: PLR2004 - no huge ints
+            return None
+        value = int(token) - _TOKEN_BASE
+        if value < 0:
+            return None
+        position = value >> _TAG_BITS
+        if self.make_next_token(position) != token or position >= self.total:
+            return None
+        return position
+
+    # -- the semantics ----------------------------------------------------------------------
+
+    def handle(self, request: MockRequest) -> MockResponse:
+        """Answer one request: the whole behaviour of the mock."""
+        with self._lock:
+            self._number += 1
+            number = self._number
+            request_id = str(snowflake(ANCHOR_MS + number, self.seed * 7919 + number))
+            params = parse_qs(request.query, keep_blank_values=True)
+            fault = self.faults.fault_for(number)
+            if fault is not None:
+                response, entries, followed = self._fault(fault, request, params, request_id)
+            else:
+                response, entries, followed = self._serve(request, params, request_id, count=True)
+            status = None if fault in {FaultKind.DISCONNECT, FaultKind.SLOW} else response.status
+            self.log.add(
+                RequestRecord(
+                    number=number,
+                    method=request.method,
+                    path=request.path,
+                    params=params,
+                    status=status,
+                    fault=fault,
+                    entries=entries if fault is None else 0,
+                    followed_token=followed and fault is None,
+                )
+            )
+            return response
+
+    def _serve(
+        self,
+        request: MockRequest,
+        params: dict[str, list[str]],
+        request_id: str,
+        *,
+        count: bool,
+    ) -> tuple[MockResponse, int, bool]:
+        if request.path != HISTORY_PATH:
+            return _error(404, "NotFound", "No such operation", request_id), 0, False
+        if request.method != "GET":
+            response = _error(405, "MethodNotAllowed", "Method not allowed", request_id)
+            allow = (*response.headers, ("allow", "GET"))
+            return MockResponse(response.status, allow, response.body), 0, False
+        token, problem = self._authenticate(request.headers.get("authorization"))
+        if token is None:
+            return _error(401, "InvalidAccessToken", problem, request_id), 0, False
+        if self.rate_limit is not None and not self._admit(token, count=count):
+            limit, window = self.rate_limit.requests, self.rate_limit.window
+            error = f"Too many requests: at most {limit} per {window:g} seconds per access token"
+            return _error(429, "RateLimitExceeded", error, request_id), 0, False
+        return self._page(params, request_id)
+
+    def _authenticate(self, header: str | None) -> tuple[str | None, str]:
+        if header is None:
+            return None, "Access token is not given"
+        match = _BEARER.fullmatch(header)
+        if match is None:
+            return (
+                None,
+                "Access token is malformed: expected 'Bearer <access_token>'",
+            )
+        token = match.group(1)
+        if token not in self._tokens:
+            return None, "Access token is not valid"
+        expiry = self._tokens[token]
+        if expiry is not None and self.clock() >= expiry:
+            return None, "Access token has expired"
+        return token, ""
+
+    def _admit(self, token: str, *, count: bool) -> bool:
+        assert self.rate_limit is not None  # noqa: S101 - checked by the caller
+        now = self.clock()
+        window = self._windows.setdefault(token, deque())
+        while window and window[0] <= now - self.rate_limit.window:
+            window.popleft()
+        if len(window) >= self.rate_limit.requests:
+            return False
+        if count:
+            window.append(now)
+        return True
+
+    def _page(
+        self, params: dict[str, list[str]], request_id: str
+    ) -> tuple[MockResponse, int, bool]:
+        page_size = _page_size(params.get("page_size"))
+        if page_size is None:
+            return _invalid("page_size must be one integer between 1 and 30", request_id)
+        total = self.total
+        start = total - 1
+        followed = False
+        tokens = params.get("starting_token")
+        if tokens is not None:
+            if len(tokens) != 1:
+                return _invalid("starting_token must be given at most once", request_id)
+            # An empty value (how a form encodes null) starts at the first page, like absence.
+            if tokens[0]:
+                position = self._read_token(tokens[0])
+                if position is None:
+                    return _invalid("starting_token is not a token this service issued", request_id)
+                start, followed = position, True
+        stop = max(start - page_size, -1)
+        history = [make_entry(self.seed, p, self.base_count) for p in range(start, stop, -1)]
+        result: dict[str, Any] = {}
+        if stop >= 0:
+            result["next_token"] = self.make_next_token(stop)
+        elif self.last_page == "null":
+            result["next_token"] = None
+        elif self.last_page == "empty":
+            result["next_token"] = ""
+        result["history"] = history
+        return _json(200, {"status": 200, "result": result}, request_id), len(history), followed
+
+    def _fault(
+        self,
+        fault: FaultKind,
+        request: MockRequest,
+        params: dict[str, list[str]],
+        request_id: str,
+    ) -> tuple[MockResponse, int, bool]:
+        if fault is FaultKind.RATE_LIMITED:
+            error = "Too many requests"
+            response = _error(429, "RateLimitExceeded", error, request_id)
+        elif fault is FaultKind.SERVER_ERROR:
+            response = _error(500, "InternalServerError", "Internal server error", request_id)
+        elif fault is FaultKind.UNAVAILABLE:
+            response = _error(
+                503, "ServiceUnavailable", "Service temporarily unavailable", request_id
+            )
+        elif fault is FaultKind.BAD_GATEWAY:
+            html = (
+                b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+                b"<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n"
+            )
+            headers = (("content-type", "text/html"), ("x-request-id", request_id))
+            response = MockResponse(502, headers, html)
+        else:
+            # What the request would have got, without counting it against the rate limit.
+            served, _, _ = self._serve(request, params, request_id, count=False)
+            body = (
+                served.body[: len(served.body) // 2]
+                if fault is FaultKind.TRUNCATED
+                else served.body
+            )
+            response = MockResponse(served.status, served.headers, body)
+        return MockResponse(response.status, response.headers, response.body, fault), 0, False
+
+    # -- adapters ---------------------------------------------------------------------------
+
+    def handle_httpx(self, request: httpx.Request) -> httpx.Response:
+        """The handler behind :meth:`transport`: faults become the exceptions httpx raises."""
+        response = self.handle(MockRequest.from_httpx(request))
+        if response.fault is FaultKind.DISCONNECT:
+            raise httpx.RemoteProtocolError(
+                "Server disconnected without sending a response.", request=request
+            )
+        if response.fault is FaultKind.SLOW:
+            raise httpx.ReadTimeout("The read operation timed out", request=request)
+        return httpx.Response(
+            response.status, headers=list(response.headers), content=response.body
+        )
+
+    def transport(self) -> httpx.MockTransport:
+        """An httpx transport serving this mock in-process, to sync and async clients alike.
+
+        ``httpx.Client(transport=service.transport(), base_url="https://mock")``; the same for
+        ``httpx.AsyncClient``. No socket is opened.
+        """
+        return httpx.MockTransport(self.handle_httpx)
+
+    def asgi_app(self) -> MockASGIApp:
+        """An ASGI app serving this mock (what ``python -m youcam_units.mock`` runs in uvicorn)."""
+        from youcam_units.mock._asgi import MockASGIApp  # noqa: PLC0415 - keeps the import graph acyclic
+
+        return MockASGIApp(self)
+
+
+def _json(status: int, payload: object, request_id: str) -> MockResponse:
+    body = json.dumps(payload, separators=(",", ":")).encode()
+    headers = (("content-type", "application/json"), ("x-request-id", request_id))
+    return MockResponse(status, headers, body)
+
+
+def _error(status: int, code: str, message: str, request_id: str) -> MockResponse:
+    return _json(status, {"status": status, "error": message, "error_code": code}, request_id)
+
+
+def _page_size(values: list[str] | None) -> int | None:
+    """The page size asked for (the default when absent), or None when it is not valid."""
+    if values is None:
+        return DEFAULT_PAGE_SIZE
+    if len(values) != 1 or not _DIGITS.fullmatch(values[0]) or len(values[0]) > 3:  # noqa: PLR2004
+        return None
+    size = int(values[0])
+    return size if 1 <= size <= MAX_PAGE_SIZE else None
+
+
+def _invalid(message: str, request_id: str) -> tuple[MockResponse, int, bool]:
+    return _error(400, "InvalidParameters", message, request_id), 0, False
