@@ -1,3 +1,50 @@
-"""youcam-units: read, export and keep a local copy of your YouCam API unit history."""
+"""youcam-units: read, export and keep a local copy of your YouCam API unit history.
 
-__all__: list[str] = []
+``Client`` / ``AsyncClient`` page through ``GET /s2s/v1.0/client/credit/history`` with the
+generated client underneath, retrying transient failures and pacing under the service's
+rate limit; everything they return or raise is defined here.
+"""
+
+from ._async_client import AsyncClient
+from ._base import DEFAULT_RATE_LIMIT
+from ._client import Client
+from ._config import RateLimit
+from ._errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    InvalidParametersError,
+    PaginationError,
+    RateLimitError,
+    ResponseValidationError,
+    ServerError,
+    YouCamError,
+)
+from ._models import Action, HistoryEntry, Page, UnitChange
+from ._pagination import AsyncHistoryPager, HistoryPager
+from ._retry import RetryEvent
+
+__all__ = [
+    "DEFAULT_RATE_LIMIT",
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "Action",
+    "AsyncClient",
+    "AsyncHistoryPager",
+    "AuthenticationError",
+    "Client",
+    "HistoryEntry",
+    "HistoryPager",
+    "InvalidParametersError",
+    "Page",
+    "PaginationError",
+    "RateLimit",
+    "RateLimitError",
+    "ResponseValidationError",
+    "RetryEvent",
+    "ServerError",
+    "UnitChange",
+    "YouCamError",
+]

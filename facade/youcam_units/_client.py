@@ -1,0 +1,163 @@
+"""``youcam_units.Client``: the blocking client."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Self
+
+import httpx
+from youcam_units_api.api.credit import get_credit_history
+
+from ._base import (
+    DEFAULT_RATE_LIMIT,
+    PARSE_ERRORS,
+    Channel,
+    ClientSettings,
+    Exchange,
+    TokenSource,
+    generated_client,
+    interpret,
+    should_refresh,
+    transport_error,
+)
+from ._config import DEFAULT_TIMEOUT, validate_page_size, validate_starting_token
+from ._errors import YouCamError
+from ._pagination import HistoryPager, PageCursor
+from ._retry import DEFAULT_MAX_RETRIES, RetryRun
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import TracebackType
+
+    from ._config import RateLimit
+    from ._models import Page
+    from ._retry import RetryEvent
+
+__all__ = ["Client"]
+
+logger = logging.getLogger("youcam_units")
+
+
+class Client:
+    """Reads your unit history; ``with Client() as client: for entry in client.history(): ...``.
+
+    ``access_token`` is a str, or a callable returning one that is asked again, once, after a
+    401; it falls back to ``YOUCAM_ACCESS_TOKEN``. ``base_url`` falls back to the
+    ``http_client``'s base URL, ``YOUCAM_BASE_URL``, then the production server. ``http_client``
+    (transport, proxies, event hooks) is used as given and left open; one the client creates
+    itself is closed with it. ``rate_limit=None`` turns pacing off. ``on_retry`` is called with a
+    ``RetryEvent`` before each retry's wait.
+    """
+
+    def __init__(
+        self,
+        access_token: str | Callable[[], str] | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        rate_limit: RateLimit | None = DEFAULT_RATE_LIMIT,
+        http_client: httpx.Client | None = None,
+        on_retry: Callable[[RetryEvent], None] | None = None,
+    ) -> None:
+        if http_client is not None and not isinstance(http_client, httpx.Client):
+            raise TypeError(
+                f"http_client must be an httpx.Client, got {type(http_client).__name__}"
+                " (AsyncClient takes an httpx.AsyncClient)"
+            )
+        self._settings = ClientSettings(
+            base_url=base_url,
+            http_client=http_client,
+            timeout=timeout,
+            max_retries=max_retries,
+            rate_limit=rate_limit,
+            on_retry=on_retry,
+        )
+        self._token = TokenSource(access_token, allow_async=False)
+        self._owns_http = http_client is None
+        self._http = http_client if http_client is not None else httpx.Client()
+
+    def __repr__(self) -> str:
+        return self._settings.describe(type(self).__name__)
+
+    @property
+    def base_url(self) -> str:
+        """The service this client talks to."""
+        return self._settings.base_url
+
+    def close(self) -> None:
+        """Close what the client opened (never a caller's ``http_client``)."""
+        if self._owns_http:
+            self._http.close()
+        if self._settings.pacer is not None:
+            self._settings.pacer.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def history(
+        self,
+        *,
+        page_size: int = 30,
+        starting_token: str | None = None,
+        max_items: int | None = None,
+    ) -> HistoryPager:
+        """History from ``starting_token`` on, newest first; no request until iterated."""
+        cursor = PageCursor(page_size=page_size, starting_token=starting_token, max_items=max_items)
+        return HistoryPager(cursor, self._fetch)
+
+    def history_page(self, *, page_size: int = 20, starting_token: str | None = None) -> Page:
+        """Exactly one request, one page (retried as any request is)."""
+        return self._fetch(validate_page_size(page_size), validate_starting_token(starting_token))
+
+    def _fetch(self, page_size: int, starting_token: str | None) -> Page:
+        run = RetryRun(
+            self._settings.policy,
+            continuation_token=starting_token,
+            on_retry=self._settings.on_retry,
+        )
+        for attempt in run.attempts():
+            with attempt:
+                run.attempt = attempt.num
+                return self._try_once(page_size, starting_token)
+        raise AssertionError("stamina returns or raises")  # pragma: no cover
+
+    def _try_once(self, page_size: int, starting_token: str | None) -> Page:
+        result = self._exchange(self._token.get(), page_size, starting_token)
+        if isinstance(result, YouCamError) and should_refresh(result) and self._token.refreshable:
+            result = self._exchange(self._token.refresh(), page_size, starting_token)
+        if isinstance(result, YouCamError):
+            raise result
+        return result
+
+    def _exchange(
+        self, token: str, page_size: int, starting_token: str | None
+    ) -> Page | YouCamError:
+        if self._settings.pacer is not None:
+            self._settings.pacer.acquire()
+        channel = Channel(self._http, self.base_url, token, self._settings.timeout)
+        api = generated_client(self.base_url, channel)
+        logger.debug("GET history page_size=%d starting_token=%s", page_size, starting_token)
+        try:
+            detailed = get_credit_history.sync_detailed(
+                client=api, page_size=page_size, starting_token=starting_token
+            )
+        except httpx.RequestError as exc:
+            return transport_error(exc, starting_token)
+        except PARSE_ERRORS as exc:
+            if channel.response is None:
+                raise
+            exchange = Exchange(channel.response, None, exc)
+        else:
+            if channel.response is None:  # pragma: no cover - the channel always records it
+                raise RuntimeError("the generated client returned without a response")
+            exchange = Exchange(channel.response, detailed)
+        return interpret(exchange, starting_token=starting_token, secret=token)

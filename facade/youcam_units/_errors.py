@@ -1,0 +1,255 @@
+"""The exceptions the facade raises, and the one place a response becomes one.
+
+Every failure a caller can meet is a ``YouCamError``::
+
+    YouCamError
+    ├── APIConnectionError          the service could not be reached (retried)
+    │   └── APITimeoutError         it did not answer in time (retried)
+    ├── APIStatusError              it answered with an error status; status_code, error_code,
+    │   │                           message, request_id (x-request-id) and body
+    │   ├── InvalidParametersError  400: InvalidParameters, BadRequest (never retried)
+    │   ├── AuthenticationError     401: InvalidAccessToken, InvalidApiKey, ... (never retried)
+    │   ├── RateLimitError          429 (retried, with longer waits)
+    │   └── ServerError             5xx (500, 502, 503, 504 retried)
+    ├── ResponseValidationError     it answered 200 or an error with a body that is not the
+    │                               documented shape: not JSON, an HTML page, missing fields
+    └── PaginationError             it handed back a page token it had already given
+
+Each error carries ``continuation_token``: the ``starting_token`` of the request that failed, so
+a caller resumes from exactly there and loses nothing (``None`` means "the first page").
+
+``error_from_response`` is the only function that turns an HTTP response into an exception, as
+openai-python's ``_make_status_error`` does: the generated models raise on error codes the spec
+does not list (a 400 ``BadRequest``), so status errors are read from the raw response here.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import time
+from typing import TYPE_CHECKING, Literal
+
+from youcam_units_api.models.error_response import ErrorResponse
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "InvalidParametersError",
+    "PaginationError",
+    "RateLimitError",
+    "ResponseValidationError",
+    "ServerError",
+    "YouCamError",
+    "error_from_response",
+]
+
+_BODY_EXCERPT = 200
+
+
+class YouCamError(Exception):
+    """Base of every error the facade raises."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request_id: str | None = None,
+        continuation_token: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request_id = request_id
+        self.continuation_token = continuation_token
+
+    def __str__(self) -> str:
+        if self.request_id is None:
+            return self.message
+        return f"{self.message} (request id {self.request_id})"
+
+
+class APIConnectionError(YouCamError):
+    """The request never got an HTTP answer: DNS, refused connection, reset, TLS."""
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out; a timeout is a connection failure that is worth retrying."""
+
+
+class APIStatusError(YouCamError):
+    """The service answered with an error status; carries its envelope and request id."""
+
+    status_code: int
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        error_code: str | None = None,
+        request_id: str | None = None,
+        body: object = None,
+        retry_after: float | None = None,
+        continuation_token: str | None = None,
+    ) -> None:
+        super().__init__(message, request_id=request_id, continuation_token=continuation_token)
+        self.status_code = status_code
+        self.error_code = error_code
+        self.body = body
+        self.retry_after = retry_after
+
+    def __str__(self) -> str:
+        code = f" {self.error_code}" if self.error_code else ""
+        return f"HTTP {self.status_code}{code}: {super().__str__()}"
+
+
+class InvalidParametersError(APIStatusError):
+    """400: the service rejected the request's parameters; retrying cannot help."""
+
+    status_code: Literal[400]
+
+
+class AuthenticationError(APIStatusError):
+    """401: the access token is missing, invalid or expired."""
+
+    status_code: Literal[401]
+
+
+class RateLimitError(APIStatusError):
+    """429: over 250 requests per 300 s per token or per IP; the service sends no Retry-After."""
+
+    status_code: Literal[429]
+
+
+class ServerError(APIStatusError):
+    """5xx: the service failed; 500, 502, 503 and 504 are retried."""
+
+
+class ResponseValidationError(YouCamError):
+    """The body is not the documented shape, so it cannot be trusted as data."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        request_id: str | None = None,
+        body: str = "",
+        continuation_token: str | None = None,
+    ) -> None:
+        super().__init__(message, request_id=request_id, continuation_token=continuation_token)
+        self.status_code = status_code
+        self.body = body
+
+
+class PaginationError(YouCamError):
+    """The service returned a page token it already gave; following it would loop forever."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        repeated_token: str,
+        request_id: str | None = None,
+        continuation_token: str | None = None,
+    ) -> None:
+        super().__init__(message, request_id=request_id, continuation_token=continuation_token)
+        self.repeated_token = repeated_token
+
+
+_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
+    400: InvalidParametersError,
+    401: AuthenticationError,
+    429: RateLimitError,
+}
+
+
+def error_from_response(
+    response: httpx.Response,
+    *,
+    continuation_token: str | None,
+    secret: str | None = None,
+    cause: BaseException | None = None,
+) -> YouCamError:
+    """Build the exception for a response that is not a usable page.
+
+    A 2xx response gets here only when its body failed to parse (``cause``): that is a
+    ``ResponseValidationError``. Any other status is an ``APIStatusError`` subclass chosen by
+    status, with the envelope read through the generated ``ErrorResponse`` model when the body
+    has its shape. ``secret`` (the access token) is scrubbed from anything echoed back.
+    """
+    request_id = response.headers.get("x-request-id")
+    text = _scrub(_text(response), secret)
+    status = response.status_code
+    if status < 400:  # noqa: PLR2004 - below 400 is a success whose body did not parse
+        reason = f"{type(cause).__name__}: {cause}" if cause is not None else "unexpected body"
+        return ResponseValidationError(
+            f"HTTP {status} body is not the documented CreditHistoryResponse "
+            f"({_scrub(reason, secret)}); body starts: {text[:_BODY_EXCERPT]!r}",
+            status_code=status,
+            request_id=request_id,
+            body=text,
+            continuation_token=continuation_token,
+        )
+    body: object = text
+    error_code: str | None = None
+    message = response.reason_phrase or "error"
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        body = data
+        try:
+            envelope = ErrorResponse.from_dict(data)
+        except (KeyError, TypeError, ValueError):
+            envelope = None
+        if envelope is not None:
+            if isinstance(envelope.error_code, str):
+                error_code = envelope.error_code
+            if isinstance(envelope.error, str) and envelope.error:
+                message = envelope.error
+    elif text:
+        message = f"{message}; body starts: {text[:_BODY_EXCERPT]!r}"
+    cls = _STATUS_CLASSES.get(status, ServerError if status >= 500 else APIStatusError)  # noqa: PLR2004
+    return cls(
+        message,
+        status_code=status,
+        error_code=error_code,
+        request_id=request_id,
+        body=body,
+        retry_after=parse_retry_after(response.headers.get("retry-after")),
+        continuation_token=continuation_token,
+    )
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds a ``Retry-After`` header asks for (delta-seconds or HTTP-date), else ``None``."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    current = time.time() if now is None else now
+    return max(0.0, when.timestamp() - current)
+
+
+def _text(response: httpx.Response) -> str:
+    try:
+        return response.text
+    except (UnicodeDecodeError, LookupError):
+        return response.content.decode("utf-8", errors="replace")
+
+
+def _scrub(text: str, secret: str | None) -> str:
+    return text.replace(secret, "[redacted]") if secret else text

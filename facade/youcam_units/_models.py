@@ -1,0 +1,213 @@
+"""The facade's own data types: frozen, hashable, and free of the generator's vocabulary.
+
+The generated attrs models (with their ``UNSET`` sentinel and mutable lists) stop here: each
+200 body is parsed by the generated ``CreditHistoryResponse.from_dict`` and converted to these.
+A ``HistoryEntry`` also keeps the entry exactly as the service sent it, as canonical JSON, so
+fields this version does not know (``amount_dec``, new ``info`` keys) survive in ``to_dict()``
+for export and storage, and ``HistoryEntry.from_dict`` rebuilds an equal entry from it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from youcam_units_api.models.credit_history_entry import CreditHistoryEntry
+from youcam_units_api.models.known_credit_action import KnownCreditAction
+from youcam_units_api.types import Unset
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+__all__ = ["Action", "HistoryEntry", "Page", "UnitChange", "entries_from_generated"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_KNOWN_KEYS = frozenset({"id", "timestamp", "action", "target_id", "info"})
+
+
+class Action(StrEnum):
+    """The ``action`` values v1.9 documents; a value the service adds later stays a plain str."""
+
+    PHOTO_ENHANCE = "photo_enhance"
+    API_PHOTO_ENHANCE = "api_photo_enhance"
+    OBJECT_REMOVAL = "object_removal"
+    API_OBJECT_REMOVAL = "api_object_removal"
+    BACKGROUND_REMOVAL = "background_removal"
+    API_BACKGROUND_REMOVAL = "api_background_removal"
+    COLORIZE = "colorize"
+    API_COLORIZE = "api_colorize"
+    TEXT_TO_IMAGE = "text_to_image"
+    API_TEXT_TO_IMAGE = "api_text_to_image"
+    HAIR_STYLE = "hair_style"
+    API_HAIR_STYLE = "api_hair_style"
+    BLUR_BACKGROUND = "blur_background"
+    CHANGE_BACKGROUND = "change_background"
+    WIG = "wig"
+    TRIAL_GIFT_TEXT_TO_IMAGE = "trial_gift_text_to_image"
+    SIGN_UP_GIFT = "sign_up_gift"
+    SUBSCRIPTION_CREDITS = "subscription_credits"
+    SUBSCRIBER_GIFT = "subscriber_gift"
+    PERMANENT_CREDITS = "permanent_credits"
+    COMPENSATION_FROM_CUSTOMER_SERVICE = "compensation_from_customer_service"
+    RENEW = "renew"
+    EXPIRE = "expire"
+
+    def __repr__(self) -> str:
+        return f"Action.{self.name}"
+
+
+_ACTIONS = {action.value: action for action in Action}
+
+
+@dataclass(frozen=True, slots=True)
+class UnitChange:
+    """How much one unit bucket changed: negative for spending, positive for grants."""
+
+    unit_id: int
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One line of unit history; equal entries hash equal, so sets and dict keys work."""
+
+    id: int
+    timestamp_ms: int
+    action: Action | str
+    target_id: str | None = None
+    changes: tuple[UnitChange, ...] = ()
+    dst_actions: tuple[str, ...] = ()
+    raw_json: str = field(default="", repr=False)
+
+    @property
+    def timestamp(self) -> datetime:
+        """When it happened, as a timezone-aware UTC datetime (exact to the millisecond)."""
+        return _EPOCH + timedelta(milliseconds=self.timestamp_ms)
+
+    @property
+    def amount(self) -> int:
+        """The net change across all unit buckets."""
+        return sum(change.amount for change in self.changes)
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        """Top-level fields the service sent that v1.9 does not define (a fresh copy)."""
+        return {k: v for k, v in self.to_dict().items() if k not in _KNOWN_KEYS}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The entry as the service sent it: JSON-ready, ids as ints, timestamp in ms."""
+        if self.raw_json:
+            loaded: dict[str, Any] = json.loads(self.raw_json)
+            return loaded
+        data: dict[str, Any] = {
+            "id": self.id,
+            "timestamp": self.timestamp_ms,
+            "action": str(self.action),
+        }
+        if self.target_id is not None:
+            data["target_id"] = self.target_id
+        info: dict[str, Any] = {}
+        if self.changes:
+            info["credits"] = [{"id": c.unit_id, "amount": c.amount} for c in self.changes]
+        if self.dst_actions:
+            info["dst_actions"] = list(self.dst_actions)
+        if info:
+            data["info"] = info
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> HistoryEntry:
+        """Parse one entry in the service's shape (or ``to_dict()``'s) via the generated model.
+
+        Raises ``ValueError``, ``KeyError`` or ``TypeError`` when the shape is wrong.
+        """
+        return _from_generated(CreditHistoryEntry.from_dict(data), data)
+
+    def __repr__(self) -> str:
+        parts = [
+            f"id={self.id}",
+            f"timestamp={self.timestamp.isoformat(timespec='milliseconds')}",
+            f"action={self.action!r}",
+            f"amount={self.amount}",
+        ]
+        if self.target_id is not None:
+            parts.append(f"target_id={self.target_id!r}")
+        if len(self.changes) > 1:
+            parts.append(f"changes={len(self.changes)}")
+        if self.dst_actions:
+            parts.append(f"dst_actions={self.dst_actions!r}")
+        extra = self.extra
+        if extra:
+            parts.append(f"extra={sorted(extra)!r}")
+        return f"HistoryEntry({', '.join(parts)})"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One response: its entries, the token of the next page (``None`` on the last), its id."""
+
+    entries: tuple[HistoryEntry, ...]
+    next_token: str | None
+    request_id: str | None = None
+    starting_token: str | None = None
+
+    @property
+    def has_more(self) -> bool:
+        """Whether another page follows this one."""
+        return self.next_token is not None
+
+
+def entries_from_generated(
+    generated: Iterable[CreditHistoryEntry], raw: Iterable[Mapping[str, Any]]
+) -> tuple[HistoryEntry, ...]:
+    """Convert the generated models of one page, each beside its raw JSON object."""
+    return tuple(_from_generated(g, r) for g, r in zip(generated, raw, strict=True))
+
+
+def _from_generated(entry: CreditHistoryEntry, raw: Mapping[str, Any]) -> HistoryEntry:
+    action = entry.action
+    if not isinstance(action, str):
+        raise TypeError(f"action must be a string, got {type(action).__name__}")
+    if isinstance(action, KnownCreditAction):
+        action = action.value
+    changes: tuple[UnitChange, ...] = ()
+    dst_actions: tuple[str, ...] = ()
+    info = entry.info
+    if not isinstance(info, Unset):
+        if not isinstance(info.credits_, Unset):
+            changes = tuple(
+                UnitChange(_int(c.id, "info.credits[].id"), _int(c.amount, "info.credits[].amount"))
+                for c in info.credits_
+            )
+        if not isinstance(info.dst_actions, Unset) and info.dst_actions is not None:
+            dst_actions = tuple(_str(a, "info.dst_actions[]") for a in info.dst_actions)
+    target = entry.target_id
+    return HistoryEntry(
+        id=_int(entry.id, "id"),
+        timestamp_ms=_int(entry.timestamp, "timestamp"),
+        action=_ACTIONS.get(action, action),
+        target_id=None
+        if isinstance(target, Unset) or target is None
+        else _str(target, "target_id"),
+        changes=changes,
+        dst_actions=dst_actions,
+        raw_json=json.dumps(dict(raw), sort_keys=True, separators=(",", ":")),
+    )
+
+
+def _int(value: object, name: str) -> int:
+    """Ids are snowflakes beyond 2**53: accept ints (or digit strings), never floats."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+
+
+def _str(value: object, name: str) -> str:
+    if isinstance(value, str):
+        return value
+    raise TypeError(f"{name} must be a string, got {type(value).__name__}")

@@ -1,0 +1,144 @@
+"""The retry policy, written down in one place and run by stamina.
+
+Which failures retry: connection errors, timeouts, 429, 500, 502, 503, 504 (``is_retryable``).
+How long to wait (``compute_wait``): capped exponential backoff with full jitter; a 429 starts
+higher and never retries at once, because the service's window is 300 s and it sends no
+Retry-After; a Retry-After header, should one appear, is honoured up to a cap. 400 and 401 are
+never retried here (the single token refresh after a 401 lives in the client).
+
+stamina runs the loop (sync and async alike) and sleeps for the wait this module computes;
+``stamina.set_testing(True, attempts=...)`` removes the sleeps in tests. Each retry is logged on
+the ``youcam_units`` logger and handed to the caller's ``on_retry`` hook as a ``RetryEvent``.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import stamina
+
+from ._errors import APIConnectionError, APIStatusError, RateLimitError, YouCamError
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterable, Callable, Iterable
+
+__all__ = [
+    "DEFAULT_MAX_RETRIES",
+    "RETRYABLE_STATUSES",
+    "RetryEvent",
+    "RetryPolicy",
+    "RetryRun",
+    "compute_wait",
+    "is_retryable",
+]
+
+logger = logging.getLogger("youcam_units")
+
+DEFAULT_MAX_RETRIES = 5
+RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """Backoff parameters, in seconds."""
+
+    max_retries: int = DEFAULT_MAX_RETRIES
+    initial_wait: float = 0.5
+    max_wait: float = 30.0
+    rate_limited_wait: float = 15.0
+    rate_limited_max_wait: float = 120.0
+    retry_after_cap: float = 300.0
+
+
+@dataclass(frozen=True, slots=True)
+class RetryEvent:
+    """What ``on_retry`` is told before each wait: the failure, the attempt, the wait."""
+
+    attempt: int
+    max_attempts: int
+    wait: float
+    error: YouCamError
+    status_code: int | None
+    request_id: str | None
+    continuation_token: str | None
+
+
+def is_retryable(error: BaseException) -> bool:
+    """Connection failures, timeouts and the transient statuses; never 400 or 401."""
+    if isinstance(error, APIConnectionError):
+        return True
+    return isinstance(error, APIStatusError) and error.status_code in RETRYABLE_STATUSES
+
+
+def compute_wait(
+    error: YouCamError,
+    attempt: int,
+    policy: RetryPolicy,
+    rand: Callable[[], float] = random.random,
+) -> float:
+    """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
+    retry_after = error.retry_after if isinstance(error, APIStatusError) else None
+    if retry_after is not None:
+        return min(retry_after, policy.retry_after_cap)
+    exponent = 2.0 ** (attempt - 1)
+    if isinstance(error, RateLimitError):
+        ceiling = min(policy.rate_limited_max_wait, policy.rate_limited_wait * exponent)
+        return ceiling / 2 + rand() * ceiling / 2
+    return rand() * min(policy.max_wait, policy.initial_wait * exponent)
+
+
+class RetryRun:
+    """The retries of one logical request: its stamina loop and its stamina backoff hook."""
+
+    def __init__(
+        self,
+        policy: RetryPolicy,
+        *,
+        continuation_token: str | None,
+        on_retry: Callable[[RetryEvent], None] | None,
+    ) -> None:
+        self._policy = policy
+        self._continuation_token = continuation_token
+        self._on_retry = on_retry
+        self.max_attempts = policy.max_retries + 1
+        self.attempt = 0
+
+    def attempts(self) -> Iterable[stamina.Attempt]:
+        """The stamina loop for a sync client; each ``Attempt`` is one try."""
+        return stamina.retry_context(on=self._backoff, attempts=self.max_attempts, timeout=None)
+
+    def async_attempts(self) -> AsyncIterable[stamina.Attempt]:
+        """The same loop for ``async for``: stamina sleeps with the running event loop."""
+        return stamina.retry_context(on=self._backoff, attempts=self.max_attempts, timeout=None)
+
+    def _backoff(self, error: Exception) -> bool | float:
+        """The stamina hook: ``False`` gives up, a float is the wait before the next try."""
+        if not isinstance(error, YouCamError) or not is_retryable(error):
+            return False
+        if self.attempt >= self.max_attempts:
+            return False
+        wait = compute_wait(error, self.attempt, self._policy)
+        status = error.status_code if isinstance(error, APIStatusError) else None
+        event = RetryEvent(
+            attempt=self.attempt,
+            max_attempts=self.max_attempts,
+            wait=wait,
+            error=error,
+            status_code=status,
+            request_id=error.request_id,
+            continuation_token=self._continuation_token,
+        )
+        logger.warning(
+            "retrying after %s (attempt %d of %d failed); waiting %.2f s; request id %s",
+            status if status is not None else type(error).__name__,
+            self.attempt,
+            self.max_attempts,
+            wait,
+            error.request_id,
+        )
+        if self._on_retry is not None:
+            self._on_retry(event)
+        return wait
