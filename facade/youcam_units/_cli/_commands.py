@@ -1,0 +1,631 @@
+"""The commands: each parses its options, calls the library, and renders what it returns.
+
+Expected failures become one line on stderr and an exit status (2: usage, 1: anything else,
+130: interrupted), never a traceback; ``--verbose`` adds the library's log (request ids, retries).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import click
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from youcam_units import (
+    APIConnectionError,
+    APITimeoutError,
+    AuthenticationError,
+    InvalidParametersError,
+    RateLimitError,
+    ServerError,
+    YouCamError,
+)
+from youcam_units._cli._render import FORMATS, Format, make_writer, render_summary
+from youcam_units._ledger import Ledger, LedgerError, SyncResult, sync
+from youcam_units._summary import GROUPINGS, Grouping, summarize
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Sequence
+
+    import httpx
+
+    from youcam_units import Client, HistoryEntry
+    from youcam_units.mock import MockService
+
+__all__ = ["Runtime", "cli", "main"]
+
+PROG: Final = "youcam-units"
+ENV_TOKEN: Final = "YOUCAM_ACCESS_TOKEN"  # noqa: S105 - a variable's name, not a token
+ENV_BASE_URL: Final = "YOUCAM_BASE_URL"
+ENV_DB: Final = "YOUCAM_UNITS_DB"
+DEMO_SEED: Final = 2026
+DEMO_ENTRIES: Final = 1_000
+DEMO_BASE_URL: Final = "http://127.0.0.1"
+"""The in-process mock answers every URL; a loopback one keeps the facade's http check happy."""
+EXIT_INTERRUPTED: Final = 130
+WIDTH_WHEN_PIPED: Final = 160
+
+
+@dataclass
+class Runtime:
+    """What the commands take from their surroundings; tests hand in their own through ``obj``.
+
+    ``transport`` routes the real (non-demo) client through an httpx transport, such as a test's
+    ``MockService.transport()``; ``demo_service`` replaces the ``--demo`` mock; ``client_options``
+    are extra keyword arguments for ``Client`` (for example ``max_retries``).
+    """
+
+    transport: httpx.BaseTransport | None = None
+    demo_service: MockService | None = None
+    client_options: dict[str, Any] = field(default_factory=dict)
+
+
+class CliError(click.ClickException):
+    """An expected failure: reported as one line, exit status 1."""
+
+    exit_code = 1
+
+
+# -- the group and its error handling ------------------------------------------------------------
+
+
+class _Group(click.Group):
+    """Reports every expected failure as ONE line (``youcam-units: error: ...``), no traceback."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,  # noqa: FBT001, FBT002 - click's own signature
+        **extra: Any,  # noqa: ANN401 - passed on to click.Context
+    ) -> Any:  # noqa: ANN401 - click's own return type
+        try:
+            code = super().main(
+                args, prog_name or PROG, complete_var, standalone_mode=False, **extra
+            )
+        except click.UsageError as exc:
+            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+            code = _fail(f"{exc.format_message()}{hint}", exc.exit_code)
+        except click.ClickException as exc:
+            code = _fail(exc.format_message(), exc.exit_code)
+        except click.Abort:
+            code = _fail("interrupted; run the command again to continue", EXIT_INTERRUPTED)
+        code = code if isinstance(code, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _fail(message: str, code: int) -> int:
+    click.echo(f"{PROG}: error: {message}", err=True)
+    return code
+
+
+# What each expected failure tells the user; the first matching class wins.
+_EXPLAINED: Final[tuple[tuple[type[Exception], str], ...]] = (
+    (
+        AuthenticationError,
+        (
+            "the service refused the access token (HTTP 401): set a fresh one in "
+            f"{ENV_TOKEN} or --token-file"
+        ),
+    ),
+    (
+        RateLimitError,
+        (
+            "rate limited by the service (HTTP 429) after all retries: it allows 250 requests per "
+            "300 s; wait a few minutes and {action}"
+        ),
+    ),
+    (APITimeoutError, "the service did not answer in time ({exc}); {action}"),
+    (APIConnectionError, "cannot reach the service ({exc}); {action}"),
+    (InvalidParametersError, "the service rejected the request ({exc.message})"),
+    (ServerError, "the service failed (HTTP {exc.status_code}) after all retries; {action}"),
+    (YouCamError, "{exc.message}; {action}"),
+    (LedgerError, "{exc}"),
+    (sqlite3.Error, "the ledger database failed: {exc}"),
+)
+
+
+@contextmanager
+def _reported(*, verbose: bool, action: str) -> Iterator[None]:
+    """Turn the library's errors into ``CliError``: one line that says what to do next.
+
+    ``--verbose`` adds the request id, which is what the vendor's support asks for.
+    """
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise click.Abort from None
+    except Exception as exc:
+        for cls, template in _EXPLAINED:
+            if isinstance(exc, cls):
+                message = template.format(exc=exc, action=action)
+                request_id = getattr(exc, "request_id", None)
+                if verbose and request_id and "request id" not in message:
+                    message += f" (request id {request_id})"
+                raise CliError(message) from None
+        raise
+
+
+# -- shared options ------------------------------------------------------------------------------
+
+
+class _LogToStderr(logging.Handler):
+    """Writes the library's log records to whatever ``sys.stderr`` is at the time."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            click.echo(f"{PROG}: {record.levelname.lower()}: {record.getMessage()}", err=True)
+        except Exception:  # noqa: BLE001 - a log handler must never raise
+            self.handleError(record)
+
+
+def _enable_verbose(ctx: click.Context) -> None:
+    """Send the ``youcam_units`` logger to stderr for this command, and only for it."""
+    logger = logging.getLogger("youcam_units")
+    handler = _LogToStderr(level=logging.DEBUG)
+    previous = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+    def restore() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+
+    ctx.call_on_close(restore)
+
+
+def _parse_day(value: str, param: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date like 2026-11-25", param_hint=param
+        ) from None
+
+
+def _since_ms(value: str | None) -> int | None:
+    """``--since DAY``: from the start of that UTC day, inclusive."""
+    if value is None:
+        return None
+    return _ms(_parse_day(value, "'--since'"))
+
+
+def _until_ms(value: str | None) -> int | None:
+    """``--until DAY``: up to the end of that UTC day, inclusive (so the bound is exclusive)."""
+    if value is None:
+        return None
+    return _ms(_parse_day(value, "'--until'") + timedelta(days=1))
+
+
+def _ms(day: date) -> int:
+    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return int(start.timestamp()) * 1000
+
+
+def _check_range(since_ms: int | None, until_ms: int | None) -> None:
+    if since_ms is not None and until_ms is not None and since_ms >= until_ms:
+        raise click.BadParameter("--since must not be after --until", param_hint="'--since'")
+
+
+def _read_token(token_file: Path | None) -> str:
+    """The access token: from ``--token-file`` when given, else ``YOUCAM_ACCESS_TOKEN``."""
+    if token_file is not None:
+        try:
+            token = token_file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CliError(
+                f"cannot read --token-file {token_file}: {exc.__class__.__name__}"
+            ) from None
+        if not token:
+            raise CliError(f"--token-file {token_file} is empty")
+        return token
+    token = os.environ.get(ENV_TOKEN, "").strip()
+    if not token:
+        raise CliError(
+            f"no access token: set {ENV_TOKEN} or pass --token-file PATH (or try --demo, which "
+            "needs none)"
+        )
+    return token
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Where a command reads history from: the real service, or the mock with ``--demo``."""
+
+    demo: bool
+    token_file: Path | None
+    base_url: str | None
+    seed: int
+    entries: int
+
+
+@contextmanager
+def _open_client(source: _Source, runtime: Runtime) -> Iterator[Client]:
+    """The facade's ``Client`` for ``source``, closed (with any httpx client made here) on exit."""
+    import httpx  # noqa: PLC0415 - keeps `--help` fast
+
+    from youcam_units import Client  # noqa: PLC0415
+
+    options = dict(runtime.client_options)
+    if source.demo:
+        from youcam_units.mock import DEFAULT_TOKEN, MockService  # noqa: PLC0415
+
+        service = runtime.demo_service or MockService(seed=source.seed, entries=source.entries)
+        token = DEFAULT_TOKEN
+        transport: httpx.BaseTransport | None = service.transport()
+        base_url: str | None = DEMO_BASE_URL
+        # The in-process mock has no rate limit to respect: no pacing.
+        options.setdefault("rate_limit", None)
+    else:
+        token = _read_token(source.token_file)
+        transport = runtime.transport
+        base_url = source.base_url
+    http = None if transport is None else httpx.Client(transport=transport)
+    try:
+        try:
+            client = Client(token, base_url=base_url, http_client=http, **options)
+        except (TypeError, ValueError) as exc:  # a refused base URL or token; never echoes it
+            raise CliError(str(exc)) from None
+        with client:
+            yield client
+    finally:
+        if http is not None:
+            http.close()
+
+
+def _source_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--demo``, ``--token-file``, ``--base-url`` and the demo's ``--seed``/``--entries``."""
+    options = [
+        click.option(
+            "--demo",
+            is_flag=True,
+            help="Read the built-in mock's history in-process: no network, no credentials.",
+        ),
+        click.option(
+            "--token-file",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help=f"File holding the access token (default: the {ENV_TOKEN} variable).",
+        ),
+        click.option(
+            "--base-url",
+            envvar=ENV_BASE_URL,
+            show_envvar=True,
+            help="Service URL (default: the production server).",
+        ),
+        click.option(
+            "--seed",
+            type=int,
+            default=DEMO_SEED,
+            show_default=True,
+            help="With --demo: the mock's data set.",
+        ),
+        click.option(
+            "--entries",
+            type=click.IntRange(min=0),
+            default=DEMO_ENTRIES,
+            show_default=True,
+            help="With --demo: how many entries the mock holds.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+_verbose_option = click.option(
+    "--verbose", "-v", is_flag=True, help="Log request ids and retries to stderr."
+)
+
+
+def _db_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar=ENV_DB,
+        show_envvar=True,
+        help="Ledger file (default: ledger.sqlite3 in the user data dir; another with --demo).",
+    )(func)
+
+
+def default_db_path(*, demo: bool, seed: int, entries: int) -> Path:
+    """The ledger's default path: the platform's user data dir (a separate file per demo)."""
+    import platformdirs  # noqa: PLC0415 - keeps `--help` fast
+
+    base = Path(platformdirs.user_data_dir("youcam-units", appauthor=False))
+    return base / (f"demo-{seed}-{entries}.sqlite3" if demo else "ledger.sqlite3")
+
+
+def _stdout_console() -> Console:
+    """Rich output on stdout: the terminal's width, or a wide page when piped to a file."""
+    console = Console(highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(highlight=False, width=WIDTH_WHEN_PIPED)
+    return console
+
+
+def _progress(console: Console, label: str) -> Progress:
+    """A spinner with a count on stderr, shown only when stderr is a terminal."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn(label),
+        TextColumn("{task.fields[detail]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+
+
+# -- the commands --------------------------------------------------------------------------------
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="youcam-units", prog_name=PROG)
+def cli() -> None:
+    """Read, export and keep a local ledger of your YouCam API unit (credit) history.
+
+    The access token comes from YOUCAM_ACCESS_TOKEN or --token-file; --demo needs none.
+    """
+
+
+@cli.command()
+@click.option("--limit", type=click.IntRange(min=0), help="Show at most this many entries.")
+@click.option("--since", "since", metavar="DAY", help="Only entries on or after this UTC day.")
+@click.option("--until", "until", metavar="DAY", help="Only entries on or before this UTC day.")
+@click.option(
+    "--action",
+    "actions",
+    multiple=True,
+    metavar="ACTION",
+    help="Only entries with this action (repeatable).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="Output format (default: table on a terminal, jsonl otherwise).",
+)
+@_source_options
+@_verbose_option
+@click.pass_context
+def history(
+    ctx: click.Context,
+    *,
+    limit: int | None,
+    since: str | None,
+    until: str | None,
+    actions: tuple[str, ...],
+    fmt: Format | None,
+    demo: bool,
+    token_file: Path | None,
+    base_url: str | None,
+    seed: int,
+    entries: int,
+    verbose: bool,
+) -> None:
+    """Show the unit history, newest first; json, jsonl and csv stream as pages arrive."""
+    since_ms, until_ms = _since_ms(since), _until_ms(until)
+    _check_range(since_ms, until_ms)
+    if verbose:
+        _enable_verbose(ctx)
+    stdout = _stdout_console()
+    stderr = Console(stderr=True, highlight=False)
+    fmt = fmt or ("table" if stdout.is_terminal else "jsonl")
+    runtime = _runtime(ctx)
+    source = _Source(demo, token_file, base_url, seed, entries)
+    wanted = set(actions)
+    with _reported(verbose=verbose, action="run the command again"):
+        writer = make_writer(fmt, sys.stdout, stdout)
+        # With no filter, --limit is exactly max_items: the last request asks for no more.
+        unfiltered = since_ms is None and until_ms is None and not wanted
+        shown = 0
+        with (
+            _open_client(source, runtime) as client,
+            _progress(stderr, "reading history") as progress,
+        ):
+            task = progress.add_task("read", total=None, detail="")
+            read = 0
+            pager = client.history(page_size=30, max_items=limit if unfiltered else None)
+            for page in pager.pages():
+                read += len(page.entries)
+                logging.getLogger("youcam_units.cli").debug(
+                    "page of %d entries (request id %s)", len(page.entries), page.request_id
+                )
+                selected, older = _select(page.entries, since_ms, until_ms, wanted)
+                if limit is not None:
+                    selected = selected[: limit - shown]
+                writer.write_page(selected)
+                shown += len(selected)
+                progress.update(task, detail=f"{read:,} read, {shown:,} shown")
+                if older or (limit is not None and shown >= limit):
+                    break  # newest first: nothing further down can match
+        writer.close()
+
+
+def _select(
+    entries: Sequence[HistoryEntry],
+    since_ms: int | None,
+    until_ms: int | None,
+    actions: set[str],
+) -> tuple[list[HistoryEntry], bool]:
+    """The page's entries that match, and whether the page already went past ``since``."""
+    selected: list[HistoryEntry] = []
+    for entry in entries:
+        if since_ms is not None and entry.timestamp_ms < since_ms:
+            return selected, True
+        if until_ms is not None and entry.timestamp_ms >= until_ms:
+            continue
+        if actions and str(entry.action) not in actions:
+            continue
+        selected.append(entry)
+    return selected, False
+
+
+@cli.command(name="sync")
+@_db_option
+@_source_options
+@_verbose_option
+@click.pass_context
+def sync_command(
+    ctx: click.Context,
+    *,
+    db: Path | None,
+    demo: bool,
+    token_file: Path | None,
+    base_url: str | None,
+    seed: int,
+    entries: int,
+    verbose: bool,
+) -> None:
+    """Bring the local SQLite ledger up to date, reading only what is new.
+
+    Safe to interrupt at any point: the next run continues where this one stopped.
+    """
+    if verbose:
+        _enable_verbose(ctx)
+    path = db or default_db_path(demo=demo, seed=seed, entries=entries)
+    source = _Source(demo, token_file, base_url, seed, entries)
+    result = _sync(source, path, _runtime(ctx), verbose=verbose)
+    click.echo(
+        f"synced {path}: {result.new_entries:,} new entries from {result.pages:,} "
+        f"request{'s' if result.pages != 1 else ''}; {result.total_entries:,} in the ledger"
+    )
+
+
+def _sync(source: _Source, path: Path, runtime: Runtime, *, verbose: bool) -> SyncResult:
+    stderr = Console(stderr=True, highlight=False)
+    with (
+        _reported(verbose=verbose, action="run sync again to continue where it stopped"),
+        Ledger(path) as ledger,
+        _open_client(source, runtime) as client,
+        _progress(stderr, "syncing") as progress,
+    ):
+        task = progress.add_task("sync", total=None, detail="")
+
+        def show(result: SyncResult) -> None:
+            progress.update(task, detail=f"{result.new_entries:,} new, {result.pages:,} requests")
+
+        return sync(ledger, client, on_page=show)
+
+
+@cli.command()
+@_db_option
+@click.option(
+    "--by",
+    type=click.Choice(GROUPINGS),
+    default="action",
+    show_default=True,
+    help="Group the totals by action, UTC day or UTC month.",
+)
+@click.option("--since", "since", metavar="DAY", help="Only entries on or after this UTC day.")
+@click.option("--until", "until", metavar="DAY", help="Only entries on or before this UTC day.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="A table and bar chart, or JSON.",
+)
+@_source_options
+@_verbose_option
+@click.pass_context
+def summary(
+    ctx: click.Context,
+    *,
+    db: Path | None,
+    by: Grouping,
+    since: str | None,
+    until: str | None,
+    fmt: str,
+    demo: bool,
+    token_file: Path | None,
+    base_url: str | None,
+    seed: int,
+    entries: int,
+    verbose: bool,
+) -> None:
+    """Units spent, granted and expired per action, day or month, from the ledger.
+
+    Run `sync` first; with --demo the demo ledger is synced from the mock first.
+    """
+    since_ms, until_ms = _since_ms(since), _until_ms(until)
+    _check_range(since_ms, until_ms)
+    if verbose:
+        _enable_verbose(ctx)
+    path = db or default_db_path(demo=demo, seed=seed, entries=entries)
+    if demo:
+        source = _Source(demo, token_file, base_url, seed, entries)
+        _sync(source, path, _runtime(ctx), verbose=verbose)
+    elif not path.exists():
+        raise CliError(f"no ledger at {path}: run `{PROG} sync` first (or pass --db)")
+    with _reported(verbose=verbose, action="check the --db path"), Ledger(path) as ledger:
+        rows = summarize(ledger, by=by, since_ms=since_ms, until_ms=until_ms)
+    if fmt == "json":
+        import json  # noqa: PLC0415
+
+        payload = [
+            {
+                by: r.group,
+                "entries": r.entries,
+                "spent": r.spent,
+                "granted": r.granted,
+                "expired": r.expired,
+                "net": r.net,
+            }
+            for r in rows
+        ]
+        click.echo(json.dumps(payload, indent=2))
+        return
+    stdout = _stdout_console()
+    if not rows:
+        stdout.print("no entries in the ledger for this period")
+        return
+    render_summary(rows, by, stdout)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
+@click.option("--entries", type=click.IntRange(min=0), default=DEMO_ENTRIES, show_default=True)
+@click.option("--seed", type=int, default=DEMO_SEED, show_default=True)
+def mock(host: str, port: int, entries: int, seed: int) -> None:
+    """Serve the mock service over HTTP (needs the mock extra: uvicorn)."""
+    try:
+        import uvicorn  # noqa: PLC0415 - only this command needs the server
+    except ImportError:
+        raise CliError("the mock server needs uvicorn: pip install 'youcam-units[mock]'") from None
+    from youcam_units.mock import DEFAULT_TOKEN, MockService  # noqa: PLC0415
+
+    service = MockService(seed=seed, entries=entries)
+    click.echo(
+        f"serving {entries:,} mock entries (seed {seed}) on http://{host}:{port}; try:\n"
+        f"  {ENV_TOKEN}={DEFAULT_TOKEN} {ENV_BASE_URL}=http://{host}:{port} {PROG} history",
+        err=True,
+    )
+    try:
+        uvicorn.run(service.asgi_app(), host=host, port=port, log_level="warning")
+    except (OSError, SystemExit) as exc:
+        raise CliError(f"cannot serve on {host}:{port}: {exc}") from None
+
+
+def _runtime(ctx: click.Context) -> Runtime:
+    obj = ctx.find_object(Runtime)
+    return obj if obj is not None else Runtime()
+
+
+def main() -> None:
+    """The ``youcam-units`` entry point."""
+    cli.main(prog_name=PROG)
