@@ -135,6 +135,8 @@ def normalize_token(raw: object, *, source: str) -> str:
             token = token[1:-1].strip()
         if token[:7].lower() == "bearer ":
             token = token[7:].strip()
+    if token.lower() == "bearer":  # "Bearer " alone, stripped
+        token = ""
     if not token:
         raise ValueError(
             f"the access token from {source} is empty; pass the token from "
