@@ -574,3 +574,42 @@ def test_wrong_http_client_kind_is_refused() -> None:
         yu.Client(TOKEN, http_client=httpx.AsyncClient())  # type: ignore[arg-type] # the point
     with pytest.raises(TypeError, match=r"httpx\.AsyncClient"):
         yu.AsyncClient(TOKEN, http_client=httpx.Client())  # type: ignore[arg-type] # the point
+
+
+@modes
+def test_retry_after_header_sets_the_wait(mode: Mode) -> None:
+    """A Retry-After header on a 429, should one appear, becomes the wait (up to the cap)."""
+    events: list[yu.RetryEvent] = []
+    service = FakeService(2)
+    service.fail(None, error_response(429, "RateLimited", **{"retry-after": "3"}))
+    out = run_history(mode, service, client={"on_retry": events.append})
+    assert out.error is None
+    assert [e.wait for e in events] == [3.0]
+
+
+@modes
+def test_status_decides_the_error_class_even_for_html(mode: Mode) -> None:
+    """A 400 with an HTML body is still an InvalidParametersError, with the text as its body."""
+    service = FakeService(2)
+    service.fail(None, httpx.Response(400, html="<h1>Bad Request</h1>"))
+    result = run_page(mode, service)
+    assert isinstance(result, yu.InvalidParametersError)
+    assert result.error_code is None
+    assert result.body == "<h1>Bad Request</h1>"
+    assert result.request_id == service.request_id
+
+
+@modes
+def test_status_error_keeps_the_envelope_as_body(mode: Mode) -> None:
+    """An APIStatusError's body is the parsed JSON envelope, message its error field."""
+    service = FakeService(2)
+    service.fail(None, error_response(400, "InvalidParameters", "page_size out of range"))
+    result = run_page(mode, service)
+    assert isinstance(result, yu.InvalidParametersError)
+    assert result.body == {
+        "status": 400,
+        "error": "page_size out of range",
+        "error_code": "InvalidParameters",
+    }
+    assert result.message == "page_size out of range"
+    assert "HTTP 400 InvalidParameters: page_size out of range" in str(result)
