@@ -2,7 +2,17 @@
 
 ``Client`` / ``AsyncClient`` page through ``GET /s2s/v1.0/client/credit/history`` with the
 generated client underneath, retrying transient failures and pacing under the service's
-rate limit; everything they return or raise is defined here.
+rate limit; everything they return or raise is defined here::
+
+    import youcam_units
+
+    with youcam_units.Client() as client:  # YOUCAM_ACCESS_TOKEN, or Client("token")
+        pager = client.history()
+        try:
+            for entry in pager:
+                print(entry.timestamp, entry.action, entry.amount)
+        except youcam_units.YouCamError as error:
+            resume_from = error.continuation_token  # == pager.next_token; nothing is lost
 """
 
 from ._async_client import AsyncClient
