@@ -171,16 +171,27 @@ class _LogToStderr(logging.Handler):
             self.handleError(record)
 
 
-def _enable_verbose(ctx: click.Context) -> None:
-    """Send the ``youcam_units`` logger to stderr for this command, and only for it."""
+def _configure_logging(ctx: click.Context, *, verbose: bool) -> None:
+    """Route the library's log for this command: to stderr with --verbose, else nowhere.
+
+    Without a handler, Python's last-resort handler would print the retry warnings, and a
+    failure would no longer be one line. stamina's own retry record repeats the facade's, so
+    it is always dropped.
+    """
     logger = logging.getLogger("youcam_units")
-    handler = _LogToStderr(level=logging.DEBUG)
+    handler: logging.Handler = (
+        _LogToStderr(level=logging.DEBUG) if verbose else logging.NullHandler()
+    )
+    quiet = logging.NullHandler()
     previous = logger.level
     logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
+    logging.getLogger("stamina").addHandler(quiet)
+    if verbose:
+        logger.setLevel(logging.DEBUG)
 
     def restore() -> None:
         logger.removeHandler(handler)
+        logging.getLogger("stamina").removeHandler(quiet)
         logger.setLevel(previous)
 
     ctx.call_on_close(restore)
@@ -418,8 +429,7 @@ def history(
     """Show the unit history, newest first; json, jsonl and csv stream as pages arrive."""
     since_ms, until_ms = _since_ms(since), _until_ms(until)
     _check_range(since_ms, until_ms)
-    if verbose:
-        _enable_verbose(ctx)
+    _configure_logging(ctx, verbose=verbose)
     stdout = _stdout_console()
     stderr = Console(stderr=True, highlight=False)
     fmt = fmt or ("table" if stdout.is_terminal else "jsonl")
@@ -493,8 +503,7 @@ def sync_command(
 
     Safe to interrupt at any point: the next run continues where this one stopped.
     """
-    if verbose:
-        _enable_verbose(ctx)
+    _configure_logging(ctx, verbose=verbose)
     path = db or default_db_path(demo=demo, seed=seed, entries=entries)
     source = _Source(demo, token_file, base_url, seed, entries)
     result = _sync(source, path, _runtime(ctx), verbose=verbose)
@@ -563,8 +572,7 @@ def summary(
     """
     since_ms, until_ms = _since_ms(since), _until_ms(until)
     _check_range(since_ms, until_ms)
-    if verbose:
-        _enable_verbose(ctx)
+    _configure_logging(ctx, verbose=verbose)
     path = db or default_db_path(demo=demo, seed=seed, entries=entries)
     if demo:
         source = _Source(demo, token_file, base_url, seed, entries)
