@@ -11,8 +11,9 @@ from youcam_units._ledger import Ledger, sync
 from youcam_units._summary import Grouping, summarize
 
 if TYPE_CHECKING:
-    from conftest import MakeClient
     from youcam_units.mock import MockService
+
+    from ledger.conftest import MakeClient
 
 
 def recount(

@@ -17,7 +17,7 @@ LOCAL = "http://127.0.0.1"
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from conftest import MakeClient
+    from ledger.conftest import MakeClient
 
 
 def assert_equal(ledger: Ledger, service: MockService) -> None:

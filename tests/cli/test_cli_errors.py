@@ -1,0 +1,147 @@
+"""Expected failures: one line on stderr, exit 2 for usage and 1 otherwise, never a traceback."""
+
+from __future__ import annotations
+
+import socket
+from typing import TYPE_CHECKING
+
+import pytest
+from youcam_units._cli._commands import Runtime
+from youcam_units.mock import FaultKind, FaultPlan, MockService
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from cli.conftest import Invoke, Run
+
+SECRET = "s3cret-Token-value-42"  # noqa: S105 - a made-up token whose leaks the tests look for
+
+
+def assert_one_line_failure(run: Run, code: int, *fragments: str) -> None:
+    """Exit ``code``, nothing on stdout, exactly one ``youcam-units: error:`` line on stderr."""
+    assert run.exit_code == code, run.output
+    assert run.stdout == ""
+    assert run.stderr.startswith("youcam-units: error: ")
+    assert run.stderr.count("\n") == 1, run.stderr
+    assert "Traceback" not in run.output
+    for fragment in fragments:
+        assert fragment in run.stderr
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (bound, read, released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def test_no_token(invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without YOUCAM_ACCESS_TOKEN or --token-file the command says how to give one."""
+    monkeypatch.delenv("YOUCAM_ACCESS_TOKEN")
+    run = invoke("history")
+    assert_one_line_failure(run, 1, "no access token", "YOUCAM_ACCESS_TOKEN", "--token-file")
+
+
+@pytest.mark.parametrize("command", ["history", "sync"])
+def test_bad_token(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, command: str
+) -> None:
+    """A token the service refuses (401) is reported as such, and the token is not echoed."""
+    monkeypatch.setenv("YOUCAM_ACCESS_TOKEN", SECRET)
+    run = (
+        invoke(command, "--db", str(tmp_path / "l.sqlite3"))
+        if command == "sync"
+        else invoke(command)
+    )
+    assert_one_line_failure(run, 1, "refused the access token (HTTP 401)")
+    assert SECRET not in run.output
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["history", "--since", "2026-13-01"], "'--since'"),
+        (["history", "--until", "yesterday"], "'--until'"),
+        (["history", "--since", "2026-11-02", "--until", "2026-11-01"], "must not be after"),
+        (["history", "--format", "xml"], "'--format'"),
+        (["history", "--limit", "-1"], "'--limit'"),
+        (["history", "--bogus"], "--bogus"),
+        (["summary", "--by", "week"], "'--by'"),
+        (["history", "--token-file", "/nonexistent/token"], "'--token-file'"),
+        (["mock", "--port", "70000"], "'--port'"),
+        (["nosuchcommand"], "nosuchcommand"),
+    ],
+)
+def test_bad_arguments_exit_2(invoke: Invoke, args: list[str], fragment: str) -> None:
+    """Bad options and arguments exit 2 with one line naming the culprit, before any request."""
+    run = invoke(*args)
+    assert_one_line_failure(run, 2, fragment, "--help")
+
+
+def test_network_down(invoke: Invoke) -> None:
+    """An unreachable service is one 'cannot reach' line after the retries."""
+    runtime = Runtime(client_options={"rate_limit": None})
+    run = invoke("history", "--base-url", f"http://127.0.0.1:{free_port()}", runtime=runtime)
+    assert_one_line_failure(run, 1, "cannot reach the service")
+
+
+def test_plain_http_to_a_remote_host_is_refused(invoke: Invoke) -> None:
+    """The token is never sent in clear: http:// is allowed for loopback hosts only."""
+    run = invoke("history", "--base-url", "http://example.com", runtime=Runtime())
+    assert_one_line_failure(run, 1, "plain http")
+
+
+def test_rate_limited_past_the_retries(invoke: Invoke, service: MockService) -> None:
+    """429 on every attempt ends in one line that explains the limit and what to do."""
+    service.faults = FaultPlan.random(1.0, kinds=[FaultKind.RATE_LIMITED])
+    run = invoke("history")
+    assert_one_line_failure(run, 1, "rate limited", "250 requests per 300 s")
+
+
+def test_server_failing_past_the_retries(invoke: Invoke, service: MockService) -> None:
+    """A 502 HTML page on every attempt is one line, no HTML, no traceback."""
+    service.faults = FaultPlan.random(1.0, kinds=[FaultKind.BAD_GATEWAY])
+    run = invoke("history")
+    assert_one_line_failure(run, 1, "HTTP 502")
+    assert "<html>" not in run.output
+
+
+def test_unusable_ledger_file(invoke: Invoke, tmp_path: Path) -> None:
+    """--db pointing at a file that is not a ledger fails with one line and leaves it alone."""
+    db = tmp_path / "notes.txt"
+    text = "my notes, not a database\n" * 50
+    db.write_text(text)
+    run = invoke("sync", "--db", str(db))
+    assert_one_line_failure(run, 1, "not a youcam-units ledger")
+    assert db.read_text() == text
+
+
+def test_verbose_shows_request_ids_and_retries_but_never_the_token(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--verbose logs each page's request id and each retry; the token appears nowhere."""
+    service = MockService(seed=5, entries=40, tokens=[SECRET])
+    service.faults = FaultPlan.script({2: FaultKind.SERVER_ERROR})
+    monkeypatch.setenv("YOUCAM_ACCESS_TOKEN", SECRET)
+    runtime = Runtime(transport=service.transport(), client_options={"rate_limit": None})
+    run = invoke("history", "--verbose", runtime=runtime)
+    assert run.exit_code == 0
+    assert "retrying after 500" in run.stderr
+    request_ids = [line for line in run.stderr.splitlines() if "request id" in line]
+    assert len(request_ids) >= 3
+    assert SECRET not in run.output
+
+
+def test_verbose_failure_names_the_request_id(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With --verbose the failure line carries the request id support asks for, not the token."""
+    monkeypatch.setenv("YOUCAM_ACCESS_TOKEN", SECRET)
+    run = invoke("history", "--verbose")
+    last = run.stderr.splitlines()[-1]
+    assert run.exit_code == 1
+    assert last.startswith("youcam-units: error: the service refused the access token")
+    assert "request id" in last
+    assert SECRET not in run.output
+    assert "Traceback" not in run.output
