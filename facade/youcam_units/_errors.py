@@ -13,6 +13,7 @@ Every failure a caller can meet is a ``YouCamError``::
     │   └── ServerError             5xx (500, 502, 503, 504 retried)
     ├── ResponseValidationError     it answered 200 or an error with a body that is not the
     │                               documented shape: not JSON, an HTML page, missing fields
+    │                               (retried only when the body is not JSON at all: cut off)
     └── PaginationError             it handed back a page token it had already given
 
 Each error carries ``continuation_token``: the ``starting_token`` of the request that failed, so
@@ -131,7 +132,12 @@ class ServerError(APIStatusError):
 
 
 class ResponseValidationError(YouCamError):
-    """The body is not the documented shape, so it cannot be trusted as data."""
+    """The body is not the documented shape, so it cannot be trusted as data.
+
+    ``unparsable`` says the body was not JSON at all (cut off mid-transfer, or a proxy's HTML
+    page): a glitch on the way, worth retrying. JSON of the wrong shape is the service
+    breaking the contract, and asking again would only repeat it.
+    """
 
     def __init__(
         self,
@@ -141,10 +147,12 @@ class ResponseValidationError(YouCamError):
         request_id: str | None = None,
         body: str = "",
         continuation_token: str | None = None,
+        unparsable: bool = False,
     ) -> None:
         super().__init__(message, request_id=request_id, continuation_token=continuation_token)
         self.status_code = status_code
         self.body = body
+        self.unparsable = unparsable
 
 
 class PaginationError(YouCamError):
@@ -195,6 +203,7 @@ def error_from_response(
             request_id=request_id,
             body=text,
             continuation_token=continuation_token,
+            unparsable=not _is_json(text),
         )
     body: object = text
     error_code: str | None = None
@@ -242,6 +251,14 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         return None
     current = time.time() if now is None else now
     return max(0.0, when.timestamp() - current)
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _text(response: httpx.Response) -> str:

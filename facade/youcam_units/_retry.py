@@ -1,6 +1,7 @@
 """The retry policy, written down in one place and run by stamina.
 
-Which failures retry: connection errors, timeouts, 429, 500, 502, 503, 504 (``is_retryable``).
+Which failures retry: connection errors, timeouts, 429, 500, 502, 503, 504, and a 200 whose
+body is not JSON at all (cut off in transit) (``is_retryable``).
 How long to wait (``compute_wait``): capped exponential backoff with full jitter; a 429 starts
 higher and never retries at once, because the service's window is 300 s and it sends no
 Retry-After; a Retry-After header, should one appear, is honoured up to a cap. 400 and 401 are
@@ -20,7 +21,13 @@ from typing import TYPE_CHECKING
 
 import stamina
 
-from ._errors import APIConnectionError, APIStatusError, RateLimitError, YouCamError
+from ._errors import (
+    APIConnectionError,
+    APIStatusError,
+    RateLimitError,
+    ResponseValidationError,
+    YouCamError,
+)
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterable, Callable, Iterable
@@ -67,9 +74,11 @@ class RetryEvent:
 
 
 def is_retryable(error: BaseException) -> bool:
-    """Connection failures, timeouts and the transient statuses; never 400 or 401."""
+    """Connection failures, timeouts, cut-off bodies and the transient statuses; never 400/401."""
     if isinstance(error, APIConnectionError):
         return True
+    if isinstance(error, ResponseValidationError):
+        return error.unparsable
     return isinstance(error, APIStatusError) and error.status_code in RETRYABLE_STATUSES
 
 

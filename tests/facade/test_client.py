@@ -373,28 +373,53 @@ def test_html_502_is_a_server_error_and_retried(mode: Mode) -> None:
 @pytest.mark.parametrize(
     "body",
     [
-        "<html>maintenance</html>",
         {"status": 200},
         {"status": 200, "result": {"history": [{"id": 1}]}},
         {"status": 200, "result": {"history": [entry(0, id=1.5)]}},
         {"status": 200, "result": None},
         [1, 2],
     ],
-    ids=["html", "no-result", "missing-fields", "float-id", "null-result", "list"],
+    ids=["no-result", "missing-fields", "float-id", "null-result", "list"],
 )
 def test_malformed_200_raises_response_validation_error(mode: Mode, body: object) -> None:
-    """A 200 whose body is not the documented shape raises ResponseValidationError, unretried."""
+    """A 200 of JSON in the wrong shape raises ResponseValidationError, unretried."""
     service = FakeService(3)
-    if isinstance(body, str):
-        service.fail(None, httpx.Response(200, html=body))
-    else:
-        service.fail(None, httpx.Response(200, json=body))
+    service.fail(None, httpx.Response(200, json=body))
     result = run_page(mode, service)
     assert isinstance(result, yu.ResponseValidationError)
     assert result.status_code == 200
+    assert result.unparsable is False
     assert result.request_id == service.request_id
     assert result.continuation_token is None
     assert len(service.requests) == 1
+
+
+@modes
+@pytest.mark.parametrize(
+    "body",
+    [b'{"status": 200, "result": {"next_token": "1", "hist', b"<html>maintenance</html>"],
+    ids=["truncated-json", "html"],
+)
+def test_non_json_200_is_retried_then_succeeds(mode: Mode, body: bytes) -> None:
+    """A 200 cut off in transit (or a proxy's HTML page) is retried, and the page arrives."""
+    service = FakeService(3)
+    service.fail(None, httpx.Response(200, content=body))
+    result = run_page(mode, service)
+    assert isinstance(result, yu.Page)
+    assert len(result.entries) == 3
+    assert len(service.requests) == 2
+
+
+@modes
+def test_non_json_200_past_the_retries_is_unparsable(mode: Mode) -> None:
+    """When every answer is cut off, the error says so and carries the continuation token."""
+    service = FakeService(3)
+    service.fail(None, *[httpx.Response(200, content=b'{"status": 2') for _ in range(10)])
+    result = run_page(mode, service, client={"max_retries": 2})
+    assert isinstance(result, yu.ResponseValidationError)
+    assert result.unparsable is True
+    assert result.continuation_token is None
+    assert len(service.requests) == 3
 
 
 # -- token refresh --------------------------------------------------------------------------

@@ -186,11 +186,12 @@ def test_retry_after_header_forms() -> None:
         (_status(_errors.InvalidParametersError, 400), False),
         (_status(_errors.AuthenticationError, 401), False),
         (_errors.ResponseValidationError("v", status_code=200), False),
+        (_errors.ResponseValidationError("v", status_code=200, unparsable=True), True),
         (_errors.PaginationError("p", repeated_token="1"), False),  # noqa: S106 - a page token
     ],
 )
 def test_which_errors_retry(error: _errors.YouCamError, retry: bool) -> None:  # noqa: FBT001
-    """Connection errors, timeouts, 429, 500, 502, 503, 504 retry; nothing else does."""
+    """Connection errors, timeouts, 429, 500, 502, 503, 504 and non-JSON 200s retry; no other."""
     assert _retry.is_retryable(error) is retry
 
 
