@@ -14,6 +14,7 @@ from youcam_units.mock import FaultKind, FaultPlan, MockService
 if TYPE_CHECKING:
     from pathlib import Path
 
+    import httpx
     import pytest
 
     from cli.conftest import Invoke
@@ -159,3 +160,30 @@ def test_summary_without_a_ledger_says_run_sync(invoke: Invoke, tmp_path: Path) 
         f"youcam-units: error: no ledger at {tmp_path / 'missing.sqlite3'}: "
         "run `youcam-units sync` first (or pass --db)\n"
     )
+
+
+class _InterruptedService(MockService):
+    """A mock whose ``interrupt_at``-th request raises KeyboardInterrupt, as Ctrl-C would."""
+
+    interrupt_at = 0
+
+    def handle_httpx(self, request: httpx.Request) -> httpx.Response:
+        if self.log.count + 1 == self.interrupt_at:
+            self.interrupt_at = 0
+            raise KeyboardInterrupt
+        return super().handle_httpx(request)
+
+
+def test_ctrl_c_mid_sync_exits_130_and_resumes(invoke: Invoke, tmp_path: Path) -> None:
+    """Ctrl-C mid-sync keeps the committed pages, says so in one line; the rerun completes it."""
+    service = _InterruptedService(seed=5, entries=150)
+    service.interrupt_at = 3
+    runtime = Runtime(transport=service.transport(), client_options={"rate_limit": None})
+    db = tmp_path / "ledger.sqlite3"
+    run = invoke("sync", "--db", str(db), runtime=runtime)
+    assert run.exit_code == 130
+    assert run.stderr == "youcam-units: error: interrupted; run the command again to continue\n"
+    assert len(ledger_entries(db)) == 60
+    run = invoke("sync", "--db", str(db), runtime=runtime)
+    assert "90 new entries from 4 requests" in run.stdout
+    assert ledger_entries(db) == list(service.iter_entries())
