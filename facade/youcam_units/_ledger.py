@@ -2,7 +2,8 @@
 
 Schema (version 1), in one SQLite file in WAL mode:
 
-- ``meta(key, value)``: ``schema_version``; ``frontier_id``, the newest id of the last *completed*
+- ``meta(key, value)``: ``schema_version``; ``source`` (where the history comes from, so two
+  sources never mix in one file); ``frontier_id``, the newest id of the last *completed*
   pass (every entry at or older than it is in the ledger); and, while a pass is in progress,
   ``pass_head_id`` (the newest id that pass saw) and ``resume_token`` (where it continues).
 - ``entries``: one row per history entry, keyed by its id (an SQLite INTEGER is 64-bit, so
@@ -244,6 +245,29 @@ class Ledger:
             self._set("pass_head_id", pass_head_id)
             self._set("resume_token", resume_token)
         return added
+
+    def claim_source(self, source: str) -> None:
+        """Record where this ledger's history comes from; refuse to mix in another source.
+
+        ``source`` is a label such as the service's base URL. A ledger that already holds a
+        different source raises ``LedgerError``: entries from two histories (the demo mock and a
+        real account, say) must never end up in one ledger.
+        """
+        with self.transaction():
+            stored = self._get("source")
+            if stored is None:
+                self._set("source", source)
+            elif stored != source:
+                raise LedgerError(
+                    f"{self.path} holds the history of {stored}, not of {source}: "
+                    "use another --db for this one"
+                )
+
+    @property
+    def source(self) -> str | None:
+        """The source recorded by :meth:`claim_source`, if any."""
+        value = self._get("source")
+        return value if isinstance(value, str) else None
 
     def clear_pass(self) -> None:
         """Forget the pass in progress (its stored entries stay; the frontier is unchanged)."""

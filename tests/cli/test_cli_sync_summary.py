@@ -187,3 +187,15 @@ def test_ctrl_c_mid_sync_exits_130_and_resumes(invoke: Invoke, tmp_path: Path) -
     run = invoke("sync", "--db", str(db), runtime=runtime)
     assert "90 new entries from 4 requests" in run.stdout
     assert ledger_entries(db) == list(service.iter_entries())
+
+
+def test_demo_history_never_mixes_into_a_real_ledger(invoke: Invoke, tmp_path: Path) -> None:
+    """Demo history synced into a real service's ledger is refused; the ledger is untouched."""
+    db = tmp_path / "ledger.sqlite3"
+    invoke("sync", "--db", str(db))
+    before = ledger_entries(db)
+    run = invoke("summary", "--demo", "--db", str(db))
+    assert run.exit_code == 1
+    assert "holds the history of https://" in run.stderr
+    assert run.stderr.count("\n") == 1
+    assert ledger_entries(db) == before

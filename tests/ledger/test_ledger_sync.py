@@ -218,3 +218,12 @@ def test_ledger_entries_filter_by_time(
     low, high = everything[150]["timestamp"], everything[50]["timestamp"]
     got = [e.id for e in ledger.entries(since_ms=low, until_ms=high)]
     assert got == [e["id"] for e in everything if low <= e["timestamp"] < high]
+
+
+def test_a_ledger_keeps_to_one_source(ledger: Ledger) -> None:
+    """A ledger records its source and refuses history from another one."""
+    ledger.claim_source("https://yce-api-01.makeupar.com")
+    ledger.claim_source("https://yce-api-01.makeupar.com")
+    assert ledger.source == "https://yce-api-01.makeupar.com"
+    with pytest.raises(LedgerError, match="use another --db"):
+        ledger.claim_source("the demo mock (seed 1, 10 entries)")

@@ -521,12 +521,29 @@ def _sync(source: _Source, path: Path, runtime: Runtime, *, verbose: bool) -> Sy
         _open_client(source, runtime) as client,
         _progress(stderr, "syncing") as progress,
     ):
+        ledger.claim_source(_source_label(source, runtime, client.base_url))
         task = progress.add_task("sync", total=None, detail="")
 
         def show(result: SyncResult) -> None:
             progress.update(task, detail=f"{result.new_entries:,} new, {result.pages:,} requests")
 
         return sync(ledger, client, on_page=show)
+
+
+def _source_label(source: _Source, runtime: Runtime, base_url: str) -> str:
+    """Names the history a ledger holds: the demo's data set, or the service's URL."""
+    if not source.demo:
+        return base_url
+    service = runtime.demo_service
+    seed, entries = (
+        (source.seed, source.entries)
+        if service is None
+        else (
+            service.seed,
+            service.base_count,
+        )
+    )
+    return f"the demo mock (seed {seed}, {entries} entries)"
 
 
 @cli.command()
