@@ -296,41 +296,52 @@ def _open_client(source: _Source, runtime: Runtime) -> Iterator[Client]:
             http.close()
 
 
+_DEMO_OPTIONS: Final = (
+    click.option(
+        "--demo",
+        is_flag=True,
+        help="Use the built-in mock's history, in-process: no network, no credentials.",
+    ),
+    click.option(
+        "--seed",
+        type=int,
+        default=DEMO_SEED,
+        show_default=True,
+        help="With --demo: the mock's data set.",
+    ),
+    click.option(
+        "--entries",
+        type=click.IntRange(min=0),
+        default=DEMO_ENTRIES,
+        show_default=True,
+        help="With --demo: how many entries the mock holds.",
+    ),
+)
+_SERVICE_OPTIONS: Final = (
+    click.option(
+        "--token-file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help=f"File holding the access token (default: the {ENV_TOKEN} variable).",
+    ),
+    click.option(
+        "--base-url",
+        envvar=ENV_BASE_URL,
+        show_envvar=True,
+        help="Service URL (default: the production server).",
+    ),
+)
+
+
 def _source_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--demo``, ``--token-file``, ``--base-url`` and the demo's ``--seed``/``--entries``."""
-    options = [
-        click.option(
-            "--demo",
-            is_flag=True,
-            help="Read the built-in mock's history in-process: no network, no credentials.",
-        ),
-        click.option(
-            "--token-file",
-            type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            help=f"File holding the access token (default: the {ENV_TOKEN} variable).",
-        ),
-        click.option(
-            "--base-url",
-            envvar=ENV_BASE_URL,
-            show_envvar=True,
-            help="Service URL (default: the production server).",
-        ),
-        click.option(
-            "--seed",
-            type=int,
-            default=DEMO_SEED,
-            show_default=True,
-            help="With --demo: the mock's data set.",
-        ),
-        click.option(
-            "--entries",
-            type=click.IntRange(min=0),
-            default=DEMO_ENTRIES,
-            show_default=True,
-            help="With --demo: how many entries the mock holds.",
-        ),
-    ]
-    for option in reversed(options):
+    """``--demo`` (with its ``--seed``/``--entries``), ``--token-file`` and ``--base-url``."""
+    for option in reversed((*_DEMO_OPTIONS, *_SERVICE_OPTIONS)):
+        func = option(func)
+    return func
+
+
+def _demo_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--demo`` with its ``--seed``/``--entries`` (summary reads the ledger, not the service)."""
+    for option in reversed(_DEMO_OPTIONS):
         func = option(func)
     return func
 
@@ -366,8 +377,8 @@ def _stdout_console() -> Console:
     return console
 
 
-def _progress(console: Console, label: str) -> Progress:
-    """A spinner with a count on stderr, shown only when stderr is a terminal."""
+def _progress(console: Console, label: str, *, enabled: bool = True) -> Progress:
+    """A spinner with a count on stderr, shown only when stderr is a terminal (and enabled)."""
     return Progress(
         SpinnerColumn(),
         TextColumn(label),
@@ -375,7 +386,7 @@ def _progress(console: Console, label: str) -> Progress:
         TimeElapsedColumn(),
         console=console,
         transient=True,
-        disable=not console.is_terminal,
+        disable=not (enabled and console.is_terminal),
     )
 
 
@@ -443,7 +454,8 @@ def history(
         shown = 0
         with (
             _open_client(source, runtime) as client,
-            _progress(stderr, "reading history") as progress,
+            # On a terminal the output itself shows progress; the spinner is for piped output.
+            _progress(stderr, "reading history", enabled=not stdout.is_terminal) as progress,
         ):
             task = progress.add_task("read", total=None, detail="")
             read = 0
@@ -565,7 +577,7 @@ def _source_label(source: _Source, runtime: Runtime, base_url: str) -> str:
     show_default=True,
     help="A table and bar chart, or JSON.",
 )
-@_source_options
+@_demo_options
 @_verbose_option
 @click.pass_context
 def summary(
@@ -577,8 +589,6 @@ def summary(
     until: str | None,
     fmt: str,
     demo: bool,
-    token_file: Path | None,
-    base_url: str | None,
     seed: int,
     entries: int,
     verbose: bool,
@@ -592,7 +602,7 @@ def summary(
     _configure_logging(ctx, verbose=verbose)
     path = db or default_db_path(demo=demo, seed=seed, entries=entries)
     if demo:
-        source = _Source(demo, token_file, base_url, seed, entries)
+        source = _Source(demo=True, token_file=None, base_url=None, seed=seed, entries=entries)
         _sync(source, path, _runtime(ctx), verbose=verbose)
     elif not path.exists():
         raise CliError(f"no ledger at {path}: run `{PROG} sync` first (or pass --db)")
