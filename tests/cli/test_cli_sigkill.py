@@ -1,10 +1,10 @@
 """``youcam-units sync`` killed with SIGKILL at random points, then rerun: nothing lost or doubled.
 
 Each trial starts ``sync --demo`` (the in-process mock, fixed seed) as a real process, waits
-until the ledger holds a randomly drawn number of entries (zero included: a kill during
-start-up) and sends SIGKILL, a few times over; then it lets one run finish and compares the
-ledger with the mock's data entry by entry. The draws are seeded, so a failure reproduces; the
-assertions do not depend on where the kills actually landed.
+until the ledger holds a randomly drawn number of entries (above what it already held) and sends
+SIGKILL, a few times over; then it lets one run finish and compares the ledger with the mock's
+data entry by entry. The draws are seeded, so a failure reproduces; the assertions do not depend
+on where the kills actually landed.
 """
 
 from __future__ import annotations
@@ -86,7 +86,8 @@ def test_sync_survives_sigkill(tmp_path: Path, trial: int) -> None:
     db = tmp_path / "ledger.sqlite3"
     kills: list[tuple[int, bool]] = []
     for _ in range(KILLS_PER_TRIAL):
-        threshold = rng.randrange(0, ENTRIES)
+        # Drawn above what is stored already, so each kill lands after this run's own progress.
+        threshold = rng.randrange(stored(db), ENTRIES)
         process = start_sync(db)
         kills.append((threshold, kill_when(process, db, threshold)))
     final = start_sync(db)
