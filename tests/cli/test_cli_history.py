@@ -5,15 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from youcam_units._cli._commands import DEMO_ENTRIES, DEMO_SEED
+import httpx
+import pytest
+from youcam_units._cli._commands import DEMO_ENTRIES, DEMO_SEED, Runtime
 from youcam_units.mock import MockService
 
 if TYPE_CHECKING:
-    import pytest
-
     from cli.conftest import Invoke
 
 
@@ -143,3 +144,21 @@ def test_token_file_is_read(
     run = invoke("history", "--token-file", str(token_file), "--limit", "2")
     assert run.exit_code == 0
     assert len(run.stdout.splitlines()) == 2
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "json"])
+def test_output_streams_page_by_page(invoke: Invoke, service: MockService, fmt: str) -> None:
+    """Each page is written and flushed before the next request is made."""
+    written_before_request: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        captured = sys.stdout.buffer  # CliRunner's in-memory stdout
+        assert isinstance(captured, io.BytesIO)
+        written_before_request.append(captured.getvalue().count(b"\n"))
+        return service.handle_httpx(request)
+
+    runtime = Runtime(transport=httpx.MockTransport(handler), client_options={"rate_limit": None})
+    run = invoke("history", "--format", fmt, runtime=runtime)
+    assert run.exit_code == 0
+    header = 1 if fmt == "csv" else 0  # json's "[" shares the first entry's line
+    assert written_before_request == [header + page * 30 for page in range(5)]
