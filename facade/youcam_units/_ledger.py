@@ -115,7 +115,10 @@ class Ledger:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise LedgerError(f"cannot create the ledger {self.path}: {exc.strerror}") from exc
         # isolation_level=None: every write transaction is opened here (BEGIN IMMEDIATE), so a
         # page and its checkpoint commit together or not at all.
         self._conn = sqlite3.connect(str(path), isolation_level=None, timeout=30.0)
@@ -126,7 +129,9 @@ class Ledger:
             self._init_schema()
         except sqlite3.DatabaseError as exc:
             self._conn.close()
-            raise LedgerError(f"{self.path} is not a youcam-units ledger ({exc})") from exc
+            if "not a database" in str(exc):
+                raise LedgerError(f"{self.path} is not a youcam-units ledger ({exc})") from exc
+            raise LedgerError(f"cannot open the ledger {self.path}: {exc}") from exc
         except LedgerError:
             self._conn.close()
             raise

@@ -145,3 +145,11 @@ def test_verbose_failure_names_the_request_id(
     assert "request id" in last
     assert SECRET not in run.output
     assert "Traceback" not in run.output
+
+
+def test_ledger_path_that_cannot_be_created(invoke: Invoke, tmp_path: Path) -> None:
+    """A --db whose folder cannot be made (a file is in the way) is one line, no traceback."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    run = invoke("sync", "--db", str(blocker / "ledger.sqlite3"))
+    assert_one_line_failure(run, 1, "cannot create the ledger")

@@ -134,6 +134,7 @@ _EXPLAINED: Final[tuple[tuple[type[Exception], str], ...]] = (
     (YouCamError, "{exc.message}; {action}"),
     (LedgerError, "{exc}"),
     (sqlite3.Error, "the ledger database failed: {exc}"),
+    (OSError, "{exc}"),  # a file the command was pointed at: unreadable, unwritable, missing
 )
 
 
