@@ -238,7 +238,7 @@ class TokenSource:
                 )
             self._token = normalize_token(from_env, source=ENV_ACCESS_TOKEN)
         elif isinstance(access_token, str):
-            self._token = normalize_token(access_token, source="access_token")
+            self._token = normalize_token(access_token, source="the access_token argument")
         elif callable(access_token):
             self._provider = access_token
         else:

@@ -141,12 +141,12 @@ class RetryRun:
             continuation_token=self._continuation_token,
         )
         logger.warning(
-            "retrying after %s (attempt %d of %d failed); waiting %.2f s; request id %s",
+            "retrying after %s (attempt %d of %d failed); waiting %.2f s%s",
             status if status is not None else type(error).__name__,
             self.attempt,
             self.max_attempts,
             wait,
-            error.request_id,
+            f"; request id {error.request_id}" if error.request_id is not None else "",
         )
         if self._on_retry is not None:
             self._on_retry(event)
