@@ -17,6 +17,7 @@ import argparse
 import gc
 import json
 import resource
+import sys
 import time
 from pathlib import Path
 
@@ -57,6 +58,19 @@ def _maxrss_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
 
 
+def _seen_tokens(pager: object) -> tuple[int, int]:
+    """The pager's record of page tokens already seen (its loop guard): count and KiB held.
+
+    Diagnosis only: it reads the pager's private state, which may change.
+    """
+    cursor = getattr(pager, "_cursor", None)
+    seen = getattr(cursor, "_seen", None)
+    if not isinstance(seen, set):
+        return 0, 0
+    size = sys.getsizeof(seen) + sum(sys.getsizeof(token) for token in seen)
+    return len(seen), size // 1024
+
+
 def measure(entries: int, seed: int) -> dict[str, object]:
     """Iterate ``entries`` entries through ``Client.history()``; report RSS before and at peak."""
     service = MockService(seed=seed, entries=entries)
@@ -91,6 +105,7 @@ def measure(entries: int, seed: int) -> dict[str, object]:
                 service.log.clear()
         seconds = time.perf_counter() - started
         requests += service.log.count
+        seen = _seen_tokens(pager)
     peak = _status_kib("VmHWM") if hwm_reset else None
     maxrss_after = _maxrss_kib()
     if peak is None or baseline is None:
@@ -114,6 +129,8 @@ def measure(entries: int, seed: int) -> dict[str, object]:
         "maxrss_after_kib": maxrss_after,
         "method": method,
         "samples": samples,
+        "seen_tokens": seen[0],
+        "seen_tokens_kib": seen[1],
     }
 
 
