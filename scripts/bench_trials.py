@@ -12,6 +12,7 @@ compares the ledger with the same mock, entry by entry.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -19,6 +20,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -37,7 +39,9 @@ if TYPE_CHECKING:
 __all__ = [
     "BASE_URL",
     "CrashTrial",
+    "KillPoint",
     "SoakResult",
+    "draw_kill",
     "run_crash_trials",
     "run_soak",
     "sync_command",
@@ -49,6 +53,12 @@ BASE_URL = "http://127.0.0.1"
 _MAX_RESUMES = 10_000
 #: A sync run that is not killed must finish within this many seconds.
 _RUN_TIMEOUT = 300.0
+#: How often the ledger's entry count is read while waiting for a kill point, in seconds.
+_POLL = 0.005
+#: A mid-sync kill comes up to this many seconds after its entry count is reached.
+_JITTER = 0.02
+#: A mid-sync kill point leaves at least this many pages to go.
+_LAST_PAGES = 10
 
 
 # -- soak -----------------------------------------------------------------------------------------
@@ -212,6 +222,8 @@ class CrashTrial:
     entries: int
     runs: int = 0
     kills: int = 0
+    kill_points: list[str] = field(default_factory=list)
+    """Where each kill was aimed (see ``KillPoint``)."""
     stored_at_kill: list[int] = field(default_factory=list)
     """Entries in the ledger right after each kill (0: killed before the first commit)."""
     partial_ok: bool = True
@@ -277,6 +289,40 @@ def _subset_of(stored: Iterable[dict[str, Any]], source: dict[int, dict[str, Any
     return all(source.get(entry["id"]) == entry for entry in stored)
 
 
+@dataclass(frozen=True)
+class KillPoint:
+    """When to kill one run: once ``after_entries`` are committed, then ``delay`` seconds later.
+
+    ``after_entries`` None: ``delay`` seconds after the start, wherever the run is (often still
+    starting up, or creating the ledger).
+    """
+
+    after_entries: int | None
+    delay: float
+
+    def describe(self) -> str:
+        """For the report."""
+        if self.after_entries is None:
+            return f"{self.delay:.2f} s after start"
+        return f"{self.delay * 1000:.0f} ms after {self.after_entries:,} stored"
+
+
+def draw_kill(
+    rng: random.Random, *, stored: int, entries: int, full_run: float, first: bool
+) -> KillPoint:
+    """A seeded kill point for a run that starts with ``stored`` entries in the ledger.
+
+    The first kill of a trial, and three in four of the others, land mid-sync: a random count
+    of entries above what is stored (leaving at least ``_LAST_PAGES`` pages to go, so the run is
+    still going), then a random few milliseconds more, so the kill falls anywhere in a page's
+    request-store-commit cycle. The rest land at a random time from the start.
+    """
+    if first or rng.random() < 0.75:  # noqa: PLR2004 - the share of mid-sync kills
+        ceiling = max(stored, entries - _LAST_PAGES * 30)
+        return KillPoint(rng.randint(stored, ceiling), rng.uniform(0.0, _JITTER))
+    return KillPoint(None, rng.uniform(0.0, full_run))
+
+
 def run_crash_trials(
     *,
     trials: int,
@@ -284,17 +330,14 @@ def run_crash_trials(
     seed: int,
     workdir: Path,
     max_kills: int = 3,
-    kill_window: float = 1.0,
 ) -> tuple[list[CrashTrial], float]:
     """Run ``trials`` kill-and-rerun trials; return them and one uninterrupted run's seconds.
 
-    Each trial syncs a fresh ledger from ``--demo --seed <seed + trial>``. Up to ``max_kills``
-    runs (a seeded number, at least one) are killed with SIGKILL after a seeded random delay
-    drawn from zero to ``kill_window`` times the duration of an uninterrupted run; a run that
-    finishes first simply completes the trial. The ledger is then compared with
-    ``MockService(seed, entries)``.
+    Each trial syncs a fresh ledger from ``--demo --seed <seed + trial>``. A seeded number of
+    runs (1 to ``max_kills``) are killed with SIGKILL at seeded points (``draw_kill``); then the
+    command runs to completion. The ledger is then compared with ``MockService(seed, entries)``.
     """
-    rng = random.Random(seed)  # noqa: S311 - seeded kill times, not crypto
+    rng = random.Random(seed)  # noqa: S311 - seeded kill points, not crypto
     calibration = workdir / "calibration.sqlite3"
     full_run = _timed_run(sync_command(calibration, seed=seed, entries=entries))
     results: list[CrashTrial] = []
@@ -306,15 +349,23 @@ def run_crash_trials(
         trial = CrashTrial(number=number, seed=trial_seed, entries=entries)
         planned = rng.randint(1, max_kills)
         command = sync_command(db, seed=trial_seed, entries=entries)
+        stored = 0
         while True:
             trial.runs += 1
-            delay = rng.uniform(0.0, full_run * kill_window) if trial.kills < planned else None
-            if _run_until(command, delay):
+            kill = None
+            if trial.kills < planned:
+                kill = draw_kill(
+                    rng, stored=stored, entries=entries, full_run=full_run, first=trial.runs == 1
+                )
+            if _run_until(command, kill, db):
                 break
+            if kill is not None:
+                trial.kill_points.append(kill.describe())
             trial.kills += 1
-            stored = _stored(db)
-            trial.stored_at_kill.append(len(stored))
-            trial.partial_ok = trial.partial_ok and _subset_of(stored, source)
+            rows = _stored(db)
+            stored = len(rows)
+            trial.stored_at_kill.append(stored)
+            trial.partial_ok = trial.partial_ok and _subset_of(rows, source)
         with Ledger(db) as ledger:
             trial.equal = len(ledger) == len(source_list) and (
                 list(ledger.raw_entries()) == source_list
@@ -327,24 +378,50 @@ def run_crash_trials(
     return results, full_run
 
 
-def _run_until(command: list[str], delay: float | None) -> bool:
-    """Run ``command``; SIGKILL it after ``delay`` seconds. True when it completed (exit 0)."""
-    process = subprocess.Popen(  # noqa: S603 - our own command line
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=_environment(),
-    )
+def _count(db: Path) -> int:
+    """Entries committed to the ledger so far, read without writing (0 before it exists)."""
     try:
-        _, stderr = process.communicate(timeout=_RUN_TIMEOUT if delay is None else delay)
-    except subprocess.TimeoutExpired:
-        process.send_signal(signal.SIGKILL)
-        process.communicate()
-        return False
-    if process.returncode != 0:
-        raise RuntimeError(
-            f"sync exited {process.returncode}: {stderr.decode(errors='replace').strip()}"
+        conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True, timeout=0.1)
+    except sqlite3.Error:
+        return 0
+    try:
+        row = conn.execute("SELECT COUNT(*) FROM entries").fetchone()
+    except sqlite3.Error:
+        return 0
+    finally:
+        conn.close()
+    return int(row[0])
+
+
+def _run_until(command: list[str], kill: KillPoint | None, db: Path) -> bool:
+    """Run ``command``, killing it with SIGKILL at ``kill``. True when it completed (exit 0)."""
+    with tempfile.TemporaryFile() as stderr:
+        process = subprocess.Popen(  # noqa: S603 - our own command line
+            command, stdout=subprocess.DEVNULL, stderr=stderr, env=_environment()
         )
+        try:
+            if kill is not None:
+                deadline = time.monotonic() + _RUN_TIMEOUT
+                if kill.after_entries is not None:
+                    while process.poll() is None and _count(db) < kill.after_entries:
+                        if time.monotonic() > deadline:
+                            raise RuntimeError("sync made no progress towards the kill point")
+                        time.sleep(_POLL)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(timeout=kill.delay)
+                if process.poll() is None:
+                    process.send_signal(signal.SIGKILL)
+                    process.wait()
+                    return False
+            process.wait(timeout=_RUN_TIMEOUT)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        if process.returncode != 0:
+            stderr.seek(0)
+            message = stderr.read().decode(errors="replace").strip()
+            raise RuntimeError(f"sync exited {process.returncode}: {message}")
     return True
 
 
