@@ -72,9 +72,9 @@ class Config:
 
     entries: int = 10_000
     """The throughput data set; also N for 'requests to read N entries'."""
-    live_limit: int = 5_000
+    live_limit: int = 3_000
     """Entries per timed end-to-end read (the mock makes each entry on demand, slowly)."""
-    live_repeats: int = 3
+    live_repeats: int = 5
     replay_repeats: int = 7
     rss_entries: int = 1_000_000
     pacing_limit: int = 25
