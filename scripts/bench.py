@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import gc
 import importlib.metadata
@@ -28,8 +29,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+from unittest import mock
 
 import httpx
+import youcam_units._models
 from bench_trials import CrashTrial, SoakResult, run_crash_trials, run_soak
 from youcam_units import AsyncClient, Client, RateLimit
 from youcam_units._ledger import Ledger, sync
@@ -37,6 +40,7 @@ from youcam_units.mock import DEFAULT_TOKEN, HISTORY_PATH, MockService
 from youcam_units.mock import RateLimit as MockRateLimit
 from youcam_units_api.api.credit import get_credit_history
 from youcam_units_api.client import AuthenticatedClient
+from youcam_units_api.models.credit_history_entry import CreditHistoryEntry
 from youcam_units_api.models.credit_history_response import CreditHistoryResponse
 from youcam_units_api.types import Unset
 
@@ -313,6 +317,7 @@ class Throughput:
     replay_misses: int
     profile: list[tuple[str, float, float]]
     profile_entries: int
+    what_if: list[tuple[Variant, Timing]]
 
 
 def _time_read(variant: Variant, limit: int, expected: Sequence[int], timing: Timing) -> None:
@@ -367,9 +372,70 @@ def measure_throughput(config: Config) -> Throughput:
     replay = _rounds(variants, config.replay_repeats, config.replay_limit, expected)
     progress("cProfile of one client-side facade read")
     profile = profile_facade(variants[3], config.entries)
+    progress(
+        f"what-if: the facade with parts of its conversion patched out, {WHAT_IF_ROUNDS} rounds"
+    )
+    what_if = measure_what_if(variants[1], variants[3], config, expected)
     for variant in variants:
         variant.close()
-    return Throughput(variants, requests, live, replay, recorder.misses, profile, config.entries)
+    return Throughput(
+        variants, requests, live, replay, recorder.misses, profile, config.entries, what_if
+    )
+
+
+WHAT_IF_ROUNDS = 7
+# The what-if diagnosis patches the facade's private model module (in this process only).
+_FACADE_MODELS = youcam_units._models  # noqa: SLF001 - a diagnosis of the facade's internals
+
+
+class _NoDumps:
+    """Stands in for the ``json`` module in ``youcam_units._models``: ``dumps`` does nothing."""
+
+    loads = staticmethod(json.loads)
+
+    @staticmethod
+    def dumps(*_args: object, **_kwargs: object) -> str:
+        """No serialisation: what a lazy ``raw_json`` would cost per entry while iterating."""
+        return ""
+
+
+def _no_to_dict(_self: object) -> dict[str, object]:
+    return {}
+
+
+def _patched(variant: Variant, key: str, label: str, *, to_dict: bool) -> Variant:
+    """``variant`` read with the facade's eager ``raw_json`` (and maybe ``to_dict``) patched out."""
+
+    def read(limit: int) -> list[int]:
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(mock.patch.object(_FACADE_MODELS, "json", _NoDumps))
+            if to_dict:
+                stack.enter_context(mock.patch.object(CreditHistoryEntry, "to_dict", _no_to_dict))
+            return variant.read(limit)
+
+    return Variant(key, label, variant.page_size, read, lambda: None, informational=True)
+
+
+def measure_what_if(
+    gen: Variant, facade: Variant, config: Config, expected: Sequence[int]
+) -> list[tuple[Variant, Timing]]:
+    """Client-side rates of the facade as shipped and with its per-entry serialisation patched out.
+
+    Diagnosis only, in this process: ``unittest.mock.patch`` switches off (a) the eager
+    ``json.dumps(..., sort_keys=True)`` that ``_models._from_generated`` runs for every entry's
+    ``raw_json``, and (b) the ``to_dict()`` round trip ``_base._page`` runs on every generated
+    entry. Nothing on disk changes; if the facade no longer has these, the rows are skipped.
+    """
+    if not hasattr(_FACADE_MODELS, "json"):
+        return []
+    variants = [
+        gen,
+        facade,
+        _patched(facade, "no_dumps", "(a) without the eager raw_json json.dumps", to_dict=False),
+        _patched(facade, "no_both", "(a) and (b) without the to_dict() round trip", to_dict=True),
+    ]
+    timings = _rounds(variants, WHAT_IF_ROUNDS, config.replay_limit, expected)
+    return [(variant, timings[variant.key]) for variant in variants]
 
 
 _PROFILE_ROWS: tuple[tuple[str, str, str], ...] = (
@@ -699,6 +765,30 @@ def throughput_section(figures: Throughput, config: Config) -> list[str]:
     lines += [
         f"| {label} | {seconds:.3f} | {share:.0%} |" for label, seconds, share in figures.profile
     ]
+    if figures.what_if:
+        generated_rate = figures.what_if[0][1].median
+        lines += [
+            "",
+            "### What would close the gap (diagnosis only: nothing shipped changes)",
+            "",
+            (
+                f"{WHAT_IF_ROUNDS} more client-side rounds, with parts of the facade's per-entry "
+                "conversion switched off in this process by `unittest.mock.patch`: (a) the eager "
+                '`json.dumps(raw, sort_keys=True, separators=(",", ":"))` that '
+                "`facade/youcam_units/_models.py` `_from_generated` runs for every entry's "
+                "`raw_json`; (b) the `[g.to_dict() for g in history]` round trip in "
+                "`facade/youcam_units/_base.py` `_page`. The entries read are checked as always. "
+                "(b)'s row is an upper bound: the raw dicts would still have to come from the "
+                "response's JSON."
+            ),
+            "",
+            "| reader | client-side entries/s | x(2) |",
+            "| --- | ---: | ---: |",
+        ]
+        lines += [
+            f"| {variant.label} | {timing.cell()} | {_ratio(timing.median, generated_rate)} |"
+            for variant, timing in figures.what_if
+        ]
     return lines
 
 
