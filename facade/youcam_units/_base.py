@@ -197,7 +197,7 @@ def interpret(
 
 def _page(parsed: CreditHistoryResponse, response: httpx.Response, token: str | None) -> Page:
     history = parsed.result.history
-    entries = entries_from_generated(history, [g.to_dict() for g in history])
+    entries = entries_from_generated(history)
     return Page(
         entries=entries,
         next_token=_next_token(parsed.result.next_token),

@@ -2,9 +2,11 @@
 
 The generated attrs models (with their ``UNSET`` sentinel and mutable lists) stop here: each
 200 body is parsed by the generated ``CreditHistoryResponse.from_dict`` and converted to these.
-A ``HistoryEntry`` also keeps the entry exactly as the service sent it, as canonical JSON, so
-fields this version does not know (``amount_dec``, new ``info`` keys) survive in ``to_dict()``
-for export and storage, and ``HistoryEntry.from_dict`` rebuilds an equal entry from it.
+A ``HistoryEntry`` also keeps the entry exactly as the service sent it, as canonical JSON, when
+its typed fields cannot reproduce it (fields this version does not know, such as ``amount_dec``
+or new ``info`` keys; explicit nulls or empty lists), so that ``to_dict()`` returns what was sent,
+for export and storage, and ``HistoryEntry.from_dict`` rebuilds an equal entry from it. Entries
+the typed fields reproduce exactly skip that serialisation: it was a fifth of a read's cost.
 """
 
 from __future__ import annotations
@@ -160,14 +162,14 @@ class Page:
         return self.next_token is not None
 
 
-def entries_from_generated(
-    generated: Iterable[CreditHistoryEntry], raw: Iterable[Mapping[str, Any]]
-) -> tuple[HistoryEntry, ...]:
-    """Convert the generated models of one page, each beside its raw JSON object."""
-    return tuple(_from_generated(g, r) for g, r in zip(generated, raw, strict=True))
+def entries_from_generated(generated: Iterable[CreditHistoryEntry]) -> tuple[HistoryEntry, ...]:
+    """Convert the generated models of one page."""
+    return tuple(_from_generated(g) for g in generated)
 
 
-def _from_generated(entry: CreditHistoryEntry, raw: Mapping[str, Any]) -> HistoryEntry:
+def _from_generated(
+    entry: CreditHistoryEntry, raw: Mapping[str, Any] | None = None
+) -> HistoryEntry:
     action = entry.action
     if not isinstance(action, str):
         raise TypeError(f"action must be a string, got {type(action).__name__}")
@@ -194,8 +196,45 @@ def _from_generated(entry: CreditHistoryEntry, raw: Mapping[str, Any]) -> Histor
         else _str(target, "target_id"),
         changes=changes,
         dst_actions=dst_actions,
-        raw_json=json.dumps(dict(raw), sort_keys=True, separators=(",", ":")),
+        raw_json=""
+        if _typed_fields_reproduce(entry)
+        else json.dumps(
+            dict(raw) if raw is not None else entry.to_dict(), sort_keys=True, separators=(",", ":")
+        ),
     )
+
+
+def _typed_fields_reproduce(entry: CreditHistoryEntry) -> bool:
+    """Whether ``HistoryEntry.to_dict()`` without ``raw_json`` rebuilds this entry exactly.
+
+    It does when nothing was sent beyond the typed fields, every id and amount is an int, and no
+    optional field was sent as null or as an empty list or object (those it would leave out).
+    """
+    top_level_exact = (
+        not entry.additional_properties
+        and _is_int(entry.id)
+        and _is_int(entry.timestamp)
+        and isinstance(entry.target_id, str | Unset)
+    )
+    info = entry.info
+    if not top_level_exact or isinstance(info, Unset):
+        return top_level_exact
+    credits_, dst_actions = info.credits_, info.dst_actions
+    if info.additional_properties or (
+        isinstance(credits_, Unset) and isinstance(dst_actions, Unset)
+    ):
+        return False  # an "info" of unknown keys, or an empty "info": {}, is not rebuilt
+    credits_exact = isinstance(credits_, Unset) or (
+        bool(credits_)
+        and not any(
+            c.additional_properties or not _is_int(c.id) or not _is_int(c.amount) for c in credits_
+        )
+    )
+    return credits_exact and (isinstance(dst_actions, Unset) or bool(dst_actions))
+
+
+def _is_int(value: object) -> bool:
+    return type(value) is int
 
 
 def _int(value: object, name: str) -> int:

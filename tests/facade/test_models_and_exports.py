@@ -93,6 +93,53 @@ def test_to_dict_round_trips_with_extras() -> None:
     assert parsed.id == BIG + 2  # the dict is a copy
 
 
+def _shapes() -> dict[str, dict[str, object]]:
+    plain = entry(1)
+    no_info = {k: v for k, v in entry(2).items() if k != "info"}
+    return {
+        "plain": plain,
+        "no-info": no_info,
+        "only-dst-actions": entry(3, action="skin_analysis", info={"dst_actions": ["hd_pore"]}),
+        "null-target": entry(4, target_id=None),
+        "empty-info": entry(5, info={}),
+        "empty-credits": entry(6, info={"credits": []}),
+        "empty-dst-actions": entry(
+            7, info={"credits": [{"id": 1, "amount": -1}], "dst_actions": []}
+        ),
+        "info-extra": entry(8, info={"credits": [{"id": 1, "amount": -1}], "new": True}),
+        "credit-extra": entry(9, info={"credits": [{"id": 1, "amount": -1, "amount_dec": "-1"}]}),
+        "string-id": entry(10, id=str(BIG + 10)),
+    }
+
+
+@pytest.mark.parametrize("name", list(_shapes()))
+def test_to_dict_gives_back_exactly_what_was_sent(name: str) -> None:
+    """Whatever the shape (nulls, empty lists, extras at any depth), to_dict() is the input."""
+    raw = _shapes()[name]
+    parsed = yu.HistoryEntry.from_dict(raw)
+    assert parsed.to_dict() == raw
+    assert yu.HistoryEntry.from_dict(parsed.to_dict()) == parsed
+
+
+@pytest.mark.parametrize(
+    ("name", "keeps_raw"),
+    [
+        ("plain", False),
+        ("no-info", False),
+        ("only-dst-actions", False),
+        ("credit-extra", True),
+        ("null-target", True),
+    ],
+)
+def test_raw_json_is_kept_only_when_the_fields_cannot_rebuild_it(
+    name: str,
+    keeps_raw: bool,  # noqa: FBT001 - a pytest parameter
+) -> None:
+    """The per-entry JSON copy, a fifth of a read's cost, is made only when it is needed."""
+    parsed = yu.HistoryEntry.from_dict(_shapes()[name])
+    assert bool(parsed.raw_json) is keeps_raw
+
+
 def test_hand_built_entry_to_dict() -> None:
     """An entry built in code (no raw JSON) still exports the service's shape."""
     built = yu.HistoryEntry(
