@@ -421,18 +421,18 @@ def measure_what_if(
 ) -> list[tuple[Variant, Timing]]:
     """Client-side rates of the facade as shipped and with its per-entry serialisation patched out.
 
-    Diagnosis only, in this process: ``unittest.mock.patch`` switches off (a) the eager
-    ``json.dumps(..., sort_keys=True)`` that ``_models._from_generated`` runs for every entry's
-    ``raw_json``, and (b) the ``to_dict()`` round trip ``_base._page`` runs on every generated
-    entry. Nothing on disk changes; if the facade no longer has these, the rows are skipped.
+    Diagnosis only, in this process: ``unittest.mock.patch`` switches off (a) the
+    ``json.dumps`` that ``_models._from_generated`` runs for an entry's ``raw_json``, and (b)
+    the generated ``to_dict()`` that feeds it. Nothing on disk changes; if the facade no longer
+    uses ``json`` in ``_models``, the rows are skipped.
     """
     if not hasattr(_FACADE_MODELS, "json"):
         return []
     variants = [
         gen,
         facade,
-        _patched(facade, "no_dumps", "(a) without the eager raw_json json.dumps", to_dict=False),
-        _patched(facade, "no_both", "(a) and (b) without the to_dict() round trip", to_dict=True),
+        _patched(facade, "no_dumps", "(3) with (a) raw_json's json.dumps off", to_dict=False),
+        _patched(facade, "no_both", "(3) with (a) and (b) to_dict() off", to_dict=True),
     ]
     timings = _rounds(variants, WHAT_IF_ROUNDS, config.replay_limit, expected)
     return [(variant, timings[variant.key]) for variant in variants]
@@ -773,13 +773,12 @@ def throughput_section(figures: Throughput, config: Config) -> list[str]:
             "",
             (
                 f"{WHAT_IF_ROUNDS} more client-side rounds, with parts of the facade's per-entry "
-                "conversion switched off in this process by `unittest.mock.patch`: (a) the eager "
-                '`json.dumps(raw, sort_keys=True, separators=(",", ":"))` that '
-                "`facade/youcam_units/_models.py` `_from_generated` runs for every entry's "
-                "`raw_json`; (b) the `[g.to_dict() for g in history]` round trip in "
-                "`facade/youcam_units/_base.py` `_page`. The entries read are checked as always. "
-                "(b)'s row is an upper bound: the raw dicts would still have to come from the "
-                "response's JSON."
+                "conversion switched off in this process by `unittest.mock.patch`: (a) "
+                "`json.dumps` in `facade/youcam_units/_models.py`, which serialises an entry's "
+                "`raw_json` in `_from_generated`; (b) also the generated models' `to_dict()`, "
+                "which feeds it. The entries read are checked as always. The rows are upper "
+                "bounds: what they switch off keeps `to_dict()` exact for entries with fields the "
+                "typed model does not cover, and would partly have to be done some other way."
             ),
             "",
             "| reader | client-side entries/s | x(2) |",
