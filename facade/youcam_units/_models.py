@@ -2,11 +2,11 @@
 
 The generated attrs models (with their ``UNSET`` sentinel and mutable lists) stop here: each
 200 body is parsed by the generated ``CreditHistoryResponse.from_dict`` and converted to these.
-A ``HistoryEntry`` also keeps the entry exactly as the service sent it, as canonical JSON, when
-its typed fields cannot reproduce it (fields this version does not know, such as ``amount_dec``
-or new ``info`` keys; explicit nulls or empty lists), so that ``to_dict()`` returns what was sent,
-for export and storage, and ``HistoryEntry.from_dict`` rebuilds an equal entry from it. Entries
-the typed fields reproduce exactly skip that serialisation: it was a fifth of a read's cost.
+When its typed fields cannot reproduce an entry exactly (fields this version does not know, such
+as ``amount_dec`` or new ``info`` keys; explicit nulls or empty lists), a ``HistoryEntry`` also
+holds the parsed entry as sent, so that ``to_dict()`` returns what the service sent, for export
+and storage, and ``HistoryEntry.from_dict`` rebuilds an equal entry from it. It is serialised only
+when ``to_dict()`` asks: serialising every entry up front cost a fifth of a read.
 """
 
 from __future__ import annotations
@@ -74,7 +74,11 @@ class UnitChange:
 
 @dataclass(frozen=True, slots=True)
 class HistoryEntry:
-    """One line of unit history; equal entries hash equal, so sets and dict keys work."""
+    """One line of unit history; equal entries hash equal, so sets and dict keys work.
+
+    Equality and hashing use the typed fields below; fields beyond them (kept for ``to_dict()``
+    and ``extra``) take no part, as the service's ``id`` already identifies an entry.
+    """
 
     id: int
     timestamp_ms: int
@@ -82,7 +86,7 @@ class HistoryEntry:
     target_id: str | None = None
     changes: tuple[UnitChange, ...] = ()
     dst_actions: tuple[str, ...] = ()
-    raw_json: str = field(default="", repr=False)
+    _as_sent: CreditHistoryEntry | None = field(default=None, repr=False, compare=False)
 
     @property
     def timestamp(self) -> datetime:
@@ -101,9 +105,10 @@ class HistoryEntry:
 
     def to_dict(self) -> dict[str, Any]:
         """The entry as the service sent it: JSON-ready, ids as ints, timestamp in ms."""
-        if self.raw_json:
-            loaded: dict[str, Any] = json.loads(self.raw_json)
-            return loaded
+        if self._as_sent is not None:
+            # Through JSON: a deep copy, so a caller's edits never reach this frozen entry.
+            copied: dict[str, Any] = json.loads(json.dumps(self._as_sent.to_dict()))
+            return copied
         data: dict[str, Any] = {
             "id": self.id,
             "timestamp": self.timestamp_ms,
@@ -196,16 +201,19 @@ def _from_generated(
         else _str(target, "target_id"),
         changes=changes,
         dst_actions=dst_actions,
-        raw_json=""
-        if _typed_fields_reproduce(entry)
-        else json.dumps(
-            dict(raw) if raw is not None else entry.to_dict(), sort_keys=True, separators=(",", ":")
-        ),
+        _as_sent=None if _typed_fields_reproduce(entry) else _generated_copy(entry, raw),
     )
 
 
+def _generated_copy(entry: CreditHistoryEntry, raw: Mapping[str, Any] | None) -> CreditHistoryEntry:
+    """The parsed entry, made private to the ``HistoryEntry`` (the caller's dict may change)."""
+    if raw is None:
+        return entry  # parsed from a response body that nothing else holds
+    return CreditHistoryEntry.from_dict(json.loads(json.dumps(dict(raw))))
+
+
 def _typed_fields_reproduce(entry: CreditHistoryEntry) -> bool:
-    """Whether ``HistoryEntry.to_dict()`` without ``raw_json`` rebuilds this entry exactly.
+    """Whether ``HistoryEntry.to_dict()`` from the typed fields alone rebuilds this entry exactly.
 
     It does when nothing was sent beyond the typed fields, every id and amount is an int, and no
     optional field was sent as null or as an empty list or object (those it would leave out).

@@ -121,6 +121,18 @@ def test_to_dict_gives_back_exactly_what_was_sent(name: str) -> None:
     assert yu.HistoryEntry.from_dict(parsed.to_dict()) == parsed
 
 
+def test_entries_do_not_share_nested_data_with_callers() -> None:
+    """Editing the input dict or a to_dict() result, however deep, never changes the entry."""
+    raw = entry(1, later_field={"a": [1, 2]})
+    raw["info"]["credits"][0]["amount_dec"] = "-2.0"
+    expected = yu.HistoryEntry.from_dict(raw).to_dict()
+    parsed = yu.HistoryEntry.from_dict(raw)
+    raw["later_field"]["a"].append(3)
+    raw["info"]["credits"][0]["amount_dec"] = "changed"
+    parsed.to_dict()["later_field"]["a"].append(4)
+    assert parsed.to_dict() == expected
+
+
 @pytest.mark.parametrize(
     ("name", "keeps_raw"),
     [
@@ -131,13 +143,13 @@ def test_to_dict_gives_back_exactly_what_was_sent(name: str) -> None:
         ("null-target", True),
     ],
 )
-def test_raw_json_is_kept_only_when_the_fields_cannot_rebuild_it(
+def test_the_entry_as_sent_is_kept_only_when_the_fields_cannot_rebuild_it(
     name: str,
     keeps_raw: bool,  # noqa: FBT001 - a pytest parameter
 ) -> None:
-    """The per-entry JSON copy, a fifth of a read's cost, is made only when it is needed."""
+    """Entries the typed fields rebuild hold nothing more (no per-entry copy while iterating)."""
     parsed = yu.HistoryEntry.from_dict(_shapes()[name])
-    assert bool(parsed.raw_json) is keeps_raw
+    assert (parsed._as_sent is not None) is keeps_raw
 
 
 def test_hand_built_entry_to_dict() -> None:
@@ -160,7 +172,7 @@ def test_history_entry_repr_is_readable() -> None:
     assert "action=Action.API_PHOTO_ENHANCE" in text
     assert "amount=-1" in text
     assert "extra=['extra_thing']" in text
-    assert "raw_json" not in text
+    assert "_as_sent" not in text
 
 
 @pytest.mark.parametrize(
