@@ -18,11 +18,13 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from youcam_units_api.models.credit_history_entry import CreditHistoryEntry
-from youcam_units_api.models.known_credit_action import KnownCreditAction
 from youcam_units_api.types import Unset
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
+
+    from youcam_units_api.models.credit_change import CreditChange
+    from youcam_units_api.models.credit_history_info import CreditHistoryInfo
 
 __all__ = ["Action", "HistoryEntry", "Page", "UnitChange", "entries_from_generated"]
 
@@ -175,34 +177,79 @@ def entries_from_generated(generated: Iterable[CreditHistoryEntry]) -> tuple[His
 def _from_generated(
     entry: CreditHistoryEntry, raw: Mapping[str, Any] | None = None
 ) -> HistoryEntry:
-    action = entry.action
-    if not isinstance(action, str):
-        raise TypeError(f"action must be a string, got {type(action).__name__}")
-    if isinstance(action, KnownCreditAction):
-        action = action.value
-    changes: tuple[UnitChange, ...] = ()
-    dst_actions: tuple[str, ...] = ()
-    info = entry.info
-    if not isinstance(info, Unset):
-        if not isinstance(info.credits_, Unset):
-            changes = tuple(
-                UnitChange(_int(c.id, "info.credits[].id"), _int(c.amount, "info.credits[].amount"))
-                for c in info.credits_
-            )
-        if not isinstance(info.dst_actions, Unset) and info.dst_actions is not None:
-            dst_actions = tuple(_str(a, "info.dst_actions[]") for a in info.dst_actions)
-    target = entry.target_id
+    """Convert one generated entry, noting on the way whether its typed fields rebuild it.
+
+    They rebuild it exactly when nothing was sent beyond them, every id and amount is an int, and
+    no optional field was sent as null or as an empty list or object (``to_dict()`` would leave
+    those out). Otherwise the entry as sent is kept for ``to_dict()``. One pass: this runs for
+    every entry read, and its cost is most of what the facade adds to the generated parse.
+    """
+    exact = not entry.additional_properties
+    entry_id, timestamp = entry.id, entry.timestamp
+    if type(entry_id) is not int or type(timestamp) is not int:
+        exact = False
+        entry_id, timestamp = _int(entry_id, "id"), _int(timestamp, "timestamp")
+    sent_target: object = entry.target_id
+    target: str | None = None
+    if sent_target is None:
+        exact = False
+    elif not isinstance(sent_target, Unset):
+        target = _str(sent_target, "target_id")
+    changes, dst_actions, info_exact = _info(entry.info)
     return HistoryEntry(
-        id=_int(entry.id, "id"),
-        timestamp_ms=_int(entry.timestamp, "timestamp"),
-        action=_ACTIONS.get(action, action),
-        target_id=None
-        if isinstance(target, Unset) or target is None
-        else _str(target, "target_id"),
+        id=entry_id,
+        timestamp_ms=timestamp,
+        action=_action(entry.action),
+        target_id=target,
         changes=changes,
         dst_actions=dst_actions,
-        _as_sent=None if _typed_fields_reproduce(entry) else _generated_copy(entry, raw),
+        _as_sent=None if exact and info_exact else _generated_copy(entry, raw),
     )
+
+
+def _action(value: object) -> Action | str:
+    """An ``Action`` member for a documented value (the generated enum's included), else the str."""
+    if not isinstance(value, str):
+        raise TypeError(f"action must be a string, got {type(value).__name__}")
+    return _ACTIONS.get(value) or str(value)
+
+
+def _info(
+    info: CreditHistoryInfo | Unset,
+) -> tuple[tuple[UnitChange, ...], tuple[str, ...], bool]:
+    """The changes and dst_actions of ``info``, and whether they rebuild it exactly."""
+    if isinstance(info, Unset):
+        return (), (), True
+    credits_, sent_dst_actions = info.credits_, info.dst_actions
+    # An "info" with unknown keys, or an empty "info": {}, is not rebuilt from the typed fields.
+    exact = not info.additional_properties and not (
+        isinstance(credits_, Unset) and isinstance(sent_dst_actions, Unset)
+    )
+    changes: tuple[UnitChange, ...] = ()
+    if not isinstance(credits_, Unset):
+        changes, credits_exact = _changes(credits_)
+        exact = exact and credits_exact
+    dst_actions: tuple[str, ...] = ()
+    if not isinstance(sent_dst_actions, Unset):
+        if sent_dst_actions:
+            dst_actions = tuple(_str(a, "info.dst_actions[]") for a in sent_dst_actions)
+        else:
+            exact = False  # null or []
+    return changes, dst_actions, exact
+
+
+def _changes(credits_: list[CreditChange]) -> tuple[tuple[UnitChange, ...], bool]:
+    """The unit changes, and whether they rebuild ``info.credits`` exactly."""
+    exact = bool(credits_)
+    changes = []
+    for change in credits_:
+        unit_id, amount = change.id, change.amount
+        if type(unit_id) is not int or type(amount) is not int or change.additional_properties:
+            exact = False
+            unit_id = _int(unit_id, "info.credits[].id")
+            amount = _int(amount, "info.credits[].amount")
+        changes.append(UnitChange(unit_id, amount))
+    return tuple(changes), exact
 
 
 def _generated_copy(entry: CreditHistoryEntry, raw: Mapping[str, Any] | None) -> CreditHistoryEntry:
@@ -210,39 +257,6 @@ def _generated_copy(entry: CreditHistoryEntry, raw: Mapping[str, Any] | None) ->
     if raw is None:
         return entry  # parsed from a response body that nothing else holds
     return CreditHistoryEntry.from_dict(json.loads(json.dumps(dict(raw))))
-
-
-def _typed_fields_reproduce(entry: CreditHistoryEntry) -> bool:
-    """Whether ``HistoryEntry.to_dict()`` from the typed fields alone rebuilds this entry exactly.
-
-    It does when nothing was sent beyond the typed fields, every id and amount is an int, and no
-    optional field was sent as null or as an empty list or object (those it would leave out).
-    """
-    top_level_exact = (
-        not entry.additional_properties
-        and _is_int(entry.id)
-        and _is_int(entry.timestamp)
-        and isinstance(entry.target_id, str | Unset)
-    )
-    info = entry.info
-    if not top_level_exact or isinstance(info, Unset):
-        return top_level_exact
-    credits_, dst_actions = info.credits_, info.dst_actions
-    if info.additional_properties or (
-        isinstance(credits_, Unset) and isinstance(dst_actions, Unset)
-    ):
-        return False  # an "info" of unknown keys, or an empty "info": {}, is not rebuilt
-    credits_exact = isinstance(credits_, Unset) or (
-        bool(credits_)
-        and not any(
-            c.additional_properties or not _is_int(c.id) or not _is_int(c.amount) for c in credits_
-        )
-    )
-    return credits_exact and (isinstance(dst_actions, Unset) or bool(dst_actions))
-
-
-def _is_int(value: object) -> bool:
-    return type(value) is int
 
 
 def _int(value: object, name: str) -> int:
