@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import cProfile
 import gc
 import importlib.metadata
@@ -29,10 +28,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
-from unittest import mock
 
 import httpx
-import youcam_units._models
 from bench_trials import CrashTrial, SoakResult, run_crash_trials, run_soak
 from youcam_units import AsyncClient, Client, RateLimit
 from youcam_units._ledger import Ledger, sync
@@ -40,7 +37,6 @@ from youcam_units.mock import DEFAULT_TOKEN, HISTORY_PATH, MockService
 from youcam_units.mock import RateLimit as MockRateLimit
 from youcam_units_api.api.credit import get_credit_history
 from youcam_units_api.client import AuthenticatedClient
-from youcam_units_api.models.credit_history_entry import CreditHistoryEntry
 from youcam_units_api.models.credit_history_response import CreditHistoryResponse
 from youcam_units_api.types import Unset
 
@@ -317,7 +313,6 @@ class Throughput:
     replay_misses: int
     profile: list[tuple[str, float, float]]
     profile_entries: int
-    what_if: list[tuple[Variant, Timing]]
 
 
 def _time_read(variant: Variant, limit: int, expected: Sequence[int], timing: Timing) -> None:
@@ -372,70 +367,9 @@ def measure_throughput(config: Config) -> Throughput:
     replay = _rounds(variants, config.replay_repeats, config.replay_limit, expected)
     progress("cProfile of one client-side facade read")
     profile = profile_facade(variants[3], config.entries)
-    progress(
-        f"what-if: the facade with parts of its conversion patched out, {WHAT_IF_ROUNDS} rounds"
-    )
-    what_if = measure_what_if(variants[1], variants[3], config, expected)
     for variant in variants:
         variant.close()
-    return Throughput(
-        variants, requests, live, replay, recorder.misses, profile, config.entries, what_if
-    )
-
-
-WHAT_IF_ROUNDS = 7
-# The what-if diagnosis patches the facade's private model module (in this process only).
-_FACADE_MODELS = youcam_units._models  # noqa: SLF001 - a diagnosis of the facade's internals
-
-
-class _NoDumps:
-    """Stands in for the ``json`` module in ``youcam_units._models``: ``dumps`` does nothing."""
-
-    loads = staticmethod(json.loads)
-
-    @staticmethod
-    def dumps(*_args: object, **_kwargs: object) -> str:
-        """No serialisation: what a lazy ``raw_json`` would cost per entry while iterating."""
-        return ""
-
-
-def _no_to_dict(_self: object) -> dict[str, object]:
-    return {}
-
-
-def _patched(variant: Variant, key: str, label: str, *, to_dict: bool) -> Variant:
-    """``variant`` read with the facade's eager ``raw_json`` (and maybe ``to_dict``) patched out."""
-
-    def read(limit: int) -> list[int]:
-        with contextlib.ExitStack() as stack:
-            stack.enter_context(mock.patch.object(_FACADE_MODELS, "json", _NoDumps))
-            if to_dict:
-                stack.enter_context(mock.patch.object(CreditHistoryEntry, "to_dict", _no_to_dict))
-            return variant.read(limit)
-
-    return Variant(key, label, variant.page_size, read, lambda: None, informational=True)
-
-
-def measure_what_if(
-    gen: Variant, facade: Variant, config: Config, expected: Sequence[int]
-) -> list[tuple[Variant, Timing]]:
-    """Client-side rates of the facade as shipped and with its per-entry serialisation patched out.
-
-    Diagnosis only, in this process: ``unittest.mock.patch`` switches off (a) the
-    ``json.dumps`` that ``_models._from_generated`` runs for an entry's ``raw_json``, and (b)
-    the generated ``to_dict()`` that feeds it. Nothing on disk changes; if the facade no longer
-    uses ``json`` in ``_models``, the rows are skipped.
-    """
-    if not hasattr(_FACADE_MODELS, "json"):
-        return []
-    variants = [
-        gen,
-        facade,
-        _patched(facade, "no_dumps", "(3) with (a) raw_json's json.dumps off", to_dict=False),
-        _patched(facade, "no_both", "(3) with (a) and (b) to_dict() off", to_dict=True),
-    ]
-    timings = _rounds(variants, WHAT_IF_ROUNDS, config.replay_limit, expected)
-    return [(variant, timings[variant.key]) for variant in variants]
+    return Throughput(variants, requests, live, replay, recorder.misses, profile, config.entries)
 
 
 _PROFILE_ROWS: tuple[tuple[str, str, str], ...] = (
@@ -448,13 +382,11 @@ _PROFILE_ROWS: tuple[tuple[str, str, str], ...] = (
         "from_dict",
     ),
     ("facade _page: generated models -> HistoryEntry", "youcam_units/_base.py", "_page"),
-    ("  generated to_dict() round trip, per entry", "credit_history_entry.py", "to_dict"),
     (
         "  entries_from_generated (HistoryEntry build)",
         "youcam_units/_models.py",
         "entries_from_generated",
     ),
-    ("    json.dumps(sort_keys) for raw_json, per entry", "json/__init__.py", "dumps"),
 )
 
 
@@ -770,29 +702,6 @@ def throughput_section(figures: Throughput, config: Config) -> list[str]:
     lines += [
         f"| {label} | {seconds:.3f} | {share:.0%} |" for label, seconds, share in figures.profile
     ]
-    if figures.what_if:
-        generated = figures.what_if[0][1]
-        lines += [
-            "",
-            "### What would close the gap (diagnosis only: nothing shipped changes)",
-            "",
-            (
-                f"{WHAT_IF_ROUNDS} more client-side rounds, with parts of the facade's per-entry "
-                "conversion switched off in this process by `unittest.mock.patch`: (a) "
-                "`json.dumps` in `facade/youcam_units/_models.py`, which serialises an entry's "
-                "`raw_json` in `_from_generated`; (b) also the generated models' `to_dict()`, "
-                "which feeds it. The entries read are checked as always. The rows are upper "
-                "bounds: what they switch off keeps `to_dict()` exact for entries with fields the "
-                "typed model does not cover, and would partly have to be done some other way."
-            ),
-            "",
-            "| reader | client-side entries/s | x(2), paired |",
-            "| --- | ---: | ---: |",
-        ]
-        lines += [
-            f"| {variant.label} | {timing.cell()} | {_paired(timing, generated):.2f}x |"
-            for variant, timing in figures.what_if
-        ]
     return lines
 
 
