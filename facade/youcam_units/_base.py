@@ -15,7 +15,7 @@ from __future__ import annotations
 import inspect
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import httpx
 from youcam_units_api.client import AuthenticatedClient
@@ -80,18 +80,25 @@ class _GeneratedClient(AuthenticatedClient):
         return f"<generated AuthenticatedClient base_url={self._base_url!r} token=[redacted]>"
 
 
-class Channel:
-    """Stands in for ``httpx.Client`` inside the generated call; keeps the raw response."""
+_HttpT = TypeVar("_HttpT", httpx.Client, httpx.AsyncClient)
 
-    def __init__(self, http: httpx.Client, base_url: str, token: str, timeout: Timeout) -> None:
-        self._http = http
+
+class _ChannelBase(Generic[_HttpT]):
+    """What both channels hold: the caller's httpx client, the URL base, the headers."""
+
+    def __init__(self, http: _HttpT, base_url: str, token: str, timeout: Timeout) -> None:
+        self._http: _HttpT = http
         self._base_url = base_url
         self._headers = {"Authorization": f"Bearer {token}", "User-Agent": _USER_AGENT}
         self._timeout = timeout
         self.response: httpx.Response | None = None
 
     def __repr__(self) -> str:
-        return f"<Channel {self._base_url}>"
+        return f"<{type(self).__name__} {self._base_url}>"
+
+
+class Channel(_ChannelBase[httpx.Client]):
+    """Stands in for ``httpx.Client`` inside the generated call; keeps the raw response."""
 
     def request(
         self, *, method: str, url: str, params: dict[str, Any] | None = None
@@ -107,20 +114,8 @@ class Channel:
         return self.response
 
 
-class AsyncChannel:
+class AsyncChannel(_ChannelBase[httpx.AsyncClient]):
     """Stands in for ``httpx.AsyncClient`` inside the generated call; keeps the raw response."""
-
-    def __init__(
-        self, http: httpx.AsyncClient, base_url: str, token: str, timeout: Timeout
-    ) -> None:
-        self._http = http
-        self._base_url = base_url
-        self._headers = {"Authorization": f"Bearer {token}", "User-Agent": _USER_AGENT}
-        self._timeout = timeout
-        self.response: httpx.Response | None = None
-
-    def __repr__(self) -> str:
-        return f"<AsyncChannel {self._base_url}>"
 
     async def request(
         self, *, method: str, url: str, params: dict[str, Any] | None = None
