@@ -230,6 +230,21 @@ def test_request_log_counts_requests_statuses_and_followed_tokens() -> None:
     assert [record.number for record in log.records] == [1, 2, 3]
 
 
+def test_a_bounded_log_keeps_recent_records_and_counts_everything() -> None:
+    """A server's log keeps only recent records, yet its counts cover every request."""
+    service = MockService(entries=300, keep_records=2)
+    client = client_for(service)
+    read_all(client, page_size=10)  # 30 pages
+    get_page(client, page_size=0)
+    log = service.log
+    assert log.count == 31
+    assert log.entries_served == 300
+    assert log.by_status == {200: 30, 400: 1}
+    assert 2 <= len(log.records) < 4
+    assert log.records[-1].number == 31
+    assert log.records[-1].status == 400
+
+
 def test_async_client_works_through_the_same_transport() -> None:
     """httpx.AsyncClient reads the same pages through service.transport()."""
     service = MockService(seed=2, entries=40)

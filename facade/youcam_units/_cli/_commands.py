@@ -644,8 +644,9 @@ def mock(host: str, port: int, entries: int, seed: int) -> None:
     except ImportError:
         raise CliError("the mock server needs uvicorn: pip install 'youcam-units[mock]'") from None
     from youcam_units.mock import DEFAULT_TOKEN, MockService  # noqa: PLC0415
+    from youcam_units.mock._service import SERVER_KEEP_RECORDS  # noqa: PLC0415
 
-    service = MockService(seed=seed, entries=entries)
+    service = MockService(seed=seed, entries=entries, keep_records=SERVER_KEEP_RECORDS)
     click.echo(
         f"serving {entries:,} mock entries (seed {seed}) on http://{host}:{port}; try:\n"
         f"  {ENV_TOKEN}={DEFAULT_TOKEN} {ENV_BASE_URL}=http://{host}:{port} {PROG} history",

@@ -10,7 +10,12 @@ import logging
 
 from youcam_units.mock._asgi import DroppedConnectionError
 from youcam_units.mock._faults import ALL_FAULTS, FaultKind, FaultPlan
-from youcam_units.mock._service import DEFAULT_TOKEN, MockService, RateLimit
+from youcam_units.mock._service import (
+    DEFAULT_TOKEN,
+    SERVER_KEEP_RECORDS,
+    MockService,
+    RateLimit,
+)
 
 
 def _rate_limit(text: str) -> RateLimit:
@@ -72,6 +77,7 @@ def main(argv: list[str] | None = None) -> None:
             kinds=args.fault_kind or ALL_FAULTS,
             slow_seconds=args.slow_seconds,
         ),
+        keep_records=SERVER_KEEP_RECORDS,
     )
     logging.getLogger("uvicorn.error").addFilter(_QuietDroppedConnections())
     uvicorn.run(service.asgi_app(), host=args.host, port=args.port, log_level="warning")

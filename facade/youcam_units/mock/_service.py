@@ -40,6 +40,8 @@ __all__ = [
 ]
 
 HISTORY_PATH: Final = "/s2s/v1.0/client/credit/history"
+#: What a long-running server keeps of its request log (the counts cover every request).
+SERVER_KEEP_RECORDS: Final = 10_000
 DEFAULT_TOKEN: Final = "demo-token"  # noqa: S105 - the public demo token, not a secret
 MAX_PAGE_SIZE: Final = 30
 DEFAULT_PAGE_SIZE: Final = 20
@@ -120,26 +122,31 @@ class RequestRecord:
 
 
 class RequestLog:
-    """Every request the service handled, in order, with counts per status and per fault."""
+    """Every request the service handled, in order, with counts per status and per fault.
 
-    def __init__(self) -> None:
+    ``keep`` bounds ``records`` to the most recent requests, for a server that runs for days;
+    the counts always cover every request.
+    """
+
+    def __init__(self, keep: int | None = None) -> None:
+        if keep is not None and keep < 1:
+            raise ValueError("keep must be >= 1, or None to keep every record")
+        self.keep = keep
         self.records: list[RequestRecord] = []
         self.by_status: Counter[int | None] = Counter()
         self.by_fault: Counter[FaultKind] = Counter()
-
-    @property
-    def count(self) -> int:
+        self.count = 0
         """Requests handled, faulted ones included."""
-        return len(self.records)
-
-    @property
-    def entries_served(self) -> int:
+        self.entries_served = 0
         """History entries sent in 200 pages."""
-        return sum(record.entries for record in self.records)
 
     def add(self, record: RequestRecord) -> None:
-        """Append one record."""
+        """Append one record (dropping the oldest past ``keep``) and count it."""
         self.records.append(record)
+        if self.keep is not None and len(self.records) >= 2 * self.keep:
+            del self.records[: -self.keep]  # trim in batches: amortised O(1) per request
+        self.count += 1
+        self.entries_served += record.entries
         self.by_status[record.status] += 1
         if record.fault is not None:
             self.by_fault[record.fault] += 1
@@ -149,6 +156,8 @@ class RequestLog:
         self.records.clear()
         self.by_status.clear()
         self.by_fault.clear()
+        self.count = 0
+        self.entries_served = 0
 
 
 class MockService:
@@ -164,6 +173,7 @@ class MockService:
         clock: monotonic seconds; inject a fake one to test windows, expiry and arrivals.
         arrival_interval: one new entry arrives at the head every this many seconds of ``clock``.
         last_page: how the last page says there is no next one: ``next_token`` null, absent, or "".
+        keep_records: how many recent requests ``log.records`` keeps (None: all; servers bound it).
 
     """
 
@@ -179,6 +189,7 @@ class MockService:
         clock: Callable[[], float] = time.monotonic,
         arrival_interval: float | None = None,
         last_page: LastPage = "null",
+        keep_records: int | None = None,
     ) -> None:
         if entries < 0:
             raise ValueError("entries must be >= 0")
@@ -192,7 +203,7 @@ class MockService:
         self.clock = clock
         self.arrival_interval = arrival_interval
         self.last_page: LastPage = last_page
-        self.log = RequestLog()
+        self.log = RequestLog(keep=keep_records)
         self._added = 0
         self._started = clock()
         self._key = hashlib.sha256(f"youcam-units-mock:{seed}".encode()).digest()
