@@ -12,9 +12,8 @@ from ._base import (
     DEFAULT_RATE_LIMIT,
     PARSE_ERRORS,
     AsyncChannel,
-    ClientSettings,
+    ClientCore,
     Exchange,
-    TokenSource,
     generated_client,
     interpret,
     should_refresh,
@@ -38,7 +37,7 @@ __all__ = ["AsyncClient"]
 logger = logging.getLogger("youcam_units")
 
 
-class AsyncClient:
+class AsyncClient(ClientCore):
     """Reads your unit history; ``async with AsyncClient() as c: async for e in c.history(): ...``.
 
     ``access_token`` is a str, or a callable (plain or async) returning one, asked again,
@@ -65,25 +64,17 @@ class AsyncClient:
                 f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}"
                 " (Client takes an httpx.Client)"
             )
-        self._settings = ClientSettings(
+        super().__init__(
+            access_token,
             base_url=base_url,
-            http_client=http_client,
             timeout=timeout,
             max_retries=max_retries,
             rate_limit=rate_limit,
+            http_client=http_client,
             on_retry=on_retry,
+            allow_async=True,
         )
-        self._token = TokenSource(access_token, allow_async=True)
-        self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.AsyncClient()
-
-    def __repr__(self) -> str:
-        return self._settings.describe(type(self).__name__)
-
-    @property
-    def base_url(self) -> str:
-        """The service this client talks to."""
-        return self._settings.base_url
 
     async def aclose(self) -> None:
         """Close what the client opened (never a caller's ``http_client``)."""

@@ -52,6 +52,7 @@ __all__ = [
     "PARSE_ERRORS",
     "AsyncChannel",
     "Channel",
+    "ClientCore",
     "ClientSettings",
     "Exchange",
     "TokenSource",
@@ -346,3 +347,38 @@ class ClientSettings:
             f"{name}(base_url={self.base_url!r}, max_retries={self.policy.max_retries}, "
             f"rate_limit={limit})"
         )
+
+
+class ClientCore:
+    """What Client and AsyncClient hold alike: checked settings, the token source, the repr."""
+
+    def __init__(
+        self,
+        access_token: object,
+        *,
+        base_url: str | None,
+        timeout: object,
+        max_retries: object,
+        rate_limit: object,
+        http_client: httpx.Client | httpx.AsyncClient | None,
+        on_retry: Callable[[RetryEvent], None] | None,
+        allow_async: bool,
+    ) -> None:
+        self._settings = ClientSettings(
+            base_url=base_url,
+            http_client=http_client,
+            timeout=timeout,
+            max_retries=max_retries,
+            rate_limit=rate_limit,
+            on_retry=on_retry,
+        )
+        self._token = TokenSource(access_token, allow_async=allow_async)
+        self._owns_http = http_client is None
+
+    def __repr__(self) -> str:
+        return self._settings.describe(type(self).__name__)
+
+    @property
+    def base_url(self) -> str:
+        """The service this client talks to."""
+        return self._settings.base_url

@@ -12,9 +12,8 @@ from ._base import (
     DEFAULT_RATE_LIMIT,
     PARSE_ERRORS,
     Channel,
-    ClientSettings,
+    ClientCore,
     Exchange,
-    TokenSource,
     generated_client,
     interpret,
     should_refresh,
@@ -38,7 +37,7 @@ __all__ = ["Client"]
 logger = logging.getLogger("youcam_units")
 
 
-class Client:
+class Client(ClientCore):
     """Reads your unit history; ``with Client() as client: for entry in client.history(): ...``.
 
     ``access_token`` is a str, or a callable returning one that is asked again, once, after a
@@ -65,25 +64,17 @@ class Client:
                 f"http_client must be an httpx.Client, got {type(http_client).__name__}"
                 " (AsyncClient takes an httpx.AsyncClient)"
             )
-        self._settings = ClientSettings(
+        super().__init__(
+            access_token,
             base_url=base_url,
-            http_client=http_client,
             timeout=timeout,
             max_retries=max_retries,
             rate_limit=rate_limit,
+            http_client=http_client,
             on_retry=on_retry,
+            allow_async=False,
         )
-        self._token = TokenSource(access_token, allow_async=False)
-        self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.Client()
-
-    def __repr__(self) -> str:
-        return self._settings.describe(type(self).__name__)
-
-    @property
-    def base_url(self) -> str:
-        """The service this client talks to."""
-        return self._settings.base_url
 
     def close(self) -> None:
         """Close what the client opened (never a caller's ``http_client``)."""
