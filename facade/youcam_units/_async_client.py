@@ -13,9 +13,9 @@ from ._base import (
     PARSE_ERRORS,
     AsyncChannel,
     ClientCore,
-    Exchange,
     generated_client,
     interpret,
+    recorded_exchange,
     should_refresh,
     transport_error,
 )
@@ -145,11 +145,7 @@ class AsyncClient(ClientCore):
         except httpx.RequestError as exc:
             return transport_error(exc, starting_token)
         except PARSE_ERRORS as exc:
-            if channel.response is None:
-                raise
-            exchange = Exchange(channel.response, None, exc)
+            exchange = recorded_exchange(channel, None, exc)
         else:
-            if channel.response is None:  # pragma: no cover - the channel always records it
-                raise RuntimeError("the generated client returned without a response")
-            exchange = Exchange(channel.response, detailed)
+            exchange = recorded_exchange(channel, detailed)
         return interpret(exchange, starting_token=starting_token, secret=token)

@@ -58,6 +58,7 @@ __all__ = [
     "TokenSource",
     "generated_client",
     "interpret",
+    "recorded_exchange",
     "should_refresh",
     "transport_error",
 ]
@@ -149,6 +150,19 @@ class Exchange:
     response: httpx.Response
     detailed: Response[Any] | None
     parse_error: BaseException | None = None
+
+
+def recorded_exchange(
+    channel: Channel | AsyncChannel,
+    detailed: Response[Any] | None,
+    parse_error: Exception | None = None,
+) -> Exchange:
+    """The exchange the channel recorded; a parse error without a response is not ours."""
+    if channel.response is None:
+        if parse_error is not None:
+            raise parse_error
+        raise RuntimeError("the generated client returned without a response")  # pragma: no cover
+    return Exchange(channel.response, detailed, parse_error)
 
 
 def transport_error(exc: httpx.RequestError, continuation_token: str | None) -> YouCamError:
