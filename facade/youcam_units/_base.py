@@ -22,6 +22,7 @@ from youcam_units_api.client import AuthenticatedClient
 from youcam_units_api.models.credit_history_response import CreditHistoryResponse
 from youcam_units_api.types import Unset
 
+from . import _json as exact_json
 from ._config import (
     ENV_ACCESS_TOKEN,
     RateLimit,
@@ -206,8 +207,14 @@ def interpret(
 
 
 def _page(parsed: CreditHistoryResponse, response: httpx.Response, token: str | None) -> Page:
-    history = parsed.result.history
-    entries = entries_from_generated(history)
+    if parsed.status != response.status_code:
+        # A body saying {"status": 500} under HTTP 200 is an error in disguise, not data.
+        raise ValueError(
+            f"the body's status {parsed.status!r} contradicts HTTP {response.status_code}"
+        )
+    # The generated parse read fractions as floats; the amounts come from this exact one.
+    exact = exact_json.loads(response.content)
+    entries = entries_from_generated(parsed.result.history, exact["result"]["history"])
     return Page(
         entries=entries,
         next_token=_next_token(parsed.result.next_token),
