@@ -11,6 +11,7 @@ parses back with ``HistoryEntry.from_dict``. csv flattens an entry into one row 
 from __future__ import annotations
 
 import csv
+from decimal import Decimal
 from typing import TYPE_CHECKING, Final, Literal, Protocol, TextIO
 
 from rich import box
@@ -191,7 +192,7 @@ _BLOCKS: Final = " ▏▎▍▌▋▊▉█"
 CHART_WIDTH: Final = 24
 
 
-def bar(value: int, largest: int, width: int = CHART_WIDTH) -> str:
+def bar(value: Decimal | int, largest: Decimal | int, width: int = CHART_WIDTH) -> str:
     """A horizontal bar of ``value`` scaled so ``largest`` fills ``width`` cells (eighth steps)."""
     if largest <= 0 or value <= 0:
         return ""
@@ -214,9 +215,9 @@ def render_summary(rows: Sequence[SummaryRow], by: str, console: Console) -> Non
             "total",
             *_numbers(
                 sum(r.entries for r in rows),
-                sum(r.spent for r in rows),
-                sum(r.granted for r in rows),
-                sum(r.expired for r in rows),
+                sum((r.spent for r in rows), Decimal(0)),
+                sum((r.granted for r in rows), Decimal(0)),
+                sum((r.expired for r in rows), Decimal(0)),
             ),
             style="bold",
         )
@@ -233,7 +234,7 @@ _SUMMARY_COLUMNS: Final = (
 )
 
 
-def _numbers(entries: int, spent: int, granted: int, expired: int) -> tuple[str, ...]:
+def _numbers(entries: int, spent: Decimal, granted: Decimal, expired: Decimal) -> tuple[str, ...]:
     return (
         f"{entries:,}",
         f"{spent:,}",
@@ -255,8 +256,8 @@ def summary_chart(rows: Sequence[SummaryRow], by: str) -> Table:
     chart.add_column(by, no_wrap=True, overflow="ellipsis")
     chart.add_column("spent", no_wrap=True)
     chart.add_column("granted", no_wrap=True)
-    most_out = max((r.spent + r.expired for r in rows), default=0)
-    most_in = max((r.granted for r in rows), default=0)
+    most_out = max((r.spent + r.expired for r in rows), default=Decimal(0))
+    most_in = max((r.granted for r in rows), default=Decimal(0))
     for row in rows:
         out = row.spent + row.expired
         spent_cells = bar(out, most_out)
