@@ -328,7 +328,7 @@ class Ledger:
         except sqlite3.Error as exc:
             raise LedgerError(f"cannot open the ledger {self.path}: {exc}") from exc
 
-    def _read_only_connection(self) -> sqlite3.Connection:
+    def _read_only_connection(self, *, immutable: bool = False) -> sqlite3.Connection:
         """A connection that cannot write; in a read-only directory, an immutable one.
 
         SQLite reads a WAL file read-only only if it can create the ``-shm`` file beside it. In a
@@ -338,7 +338,7 @@ class Ledger:
         uri = self.path.resolve().as_uri()
         if not self.path.exists():
             raise LedgerError(f"no ledger at {self.path}")
-        conn = self._connect(f"{uri}?mode=ro", uri=True)
+        conn = self._connect(f"{uri}?mode=ro{'&immutable=1' if immutable else ''}", uri=True)
         try:
             conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as exc:
@@ -349,8 +349,13 @@ class Ledger:
         return conn
 
     def _check_is_ledger(self) -> None:
-        """Refuse, without writing a byte, a file that is not a ledger (or a newer one)."""
-        conn = self._read_only_connection()
+        """Refuse, without writing a byte, a file that is not a ledger (or a newer one).
+
+        Immutable: a WAL file opened read-only otherwise keeps a ``-wal`` and ``-shm`` beside
+        it. What only a WAL holds is missed here, but the check is repeated, with locks, in the
+        transaction that would write; rolling back writes nothing either.
+        """
+        conn = self._read_only_connection(immutable=True)
         try:
             self._version_of(conn)
         finally:
@@ -386,10 +391,18 @@ class Ledger:
             version = self._version_of(self._conn)
             for number, migration in enumerate(_MIGRATIONS[version:], start=version + 1):
                 logger.info("upgrading ledger %s to schema version %d", self.path, number)
-                migration(self._conn)
+                try:
+                    migration(self._conn)
+                except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                    # The transaction rolls back: the file stays at its version, untouched.
+                    raise LedgerError(
+                        f"cannot upgrade the ledger {self.path} to schema version {number}: "
+                        f"{type(exc).__name__}: {exc}; it was left as it was"
+                    ) from exc
             _Meta(self._conn).set("schema_version", SCHEMA_VERSION)
 
     def _open_read_only(self) -> sqlite3.Connection:
+        self._check_is_ledger()  # a foreign WAL file would keep a -wal and -shm from a plain open
         conn = self._read_only_connection()
         try:
             version = self._version_of(conn)
