@@ -133,7 +133,8 @@ class _TableWriter:
         # A time beyond the years 1-9999 shows as raw ms; fold it, never cut it.
         table.add_column("time (UTC)", width=19, min_width=19, overflow="fold")
         table.add_column("action", width=26, no_wrap=True, overflow="ellipsis")
-        table.add_column("units", width=6, min_width=5, justify="right", no_wrap=True)
+        # Exact amounts ("-0.70", "+168.50"): wide enough for most, folded, never cut, past that.
+        table.add_column("units", width=9, min_width=5, justify="right", overflow="fold")
         table.add_column("id", width=19, min_width=19, no_wrap=True)
         table.add_column("target", width=20, no_wrap=True, overflow="ellipsis")
         return table
