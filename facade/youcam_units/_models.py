@@ -21,13 +21,10 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
 
 from youcam_units_api.models.credit_history_entry import CreditHistoryEntry
-from youcam_units_api.types import Unset
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from youcam_units_api.models.credit_change import CreditChange
-    from youcam_units_api.models.credit_history_info import CreditHistoryInfo
 
 __all__ = [
     "Action",
@@ -156,7 +153,8 @@ class HistoryEntry:
         it came from for any amount of up to 15 digits. Raises ``ValueError``, ``KeyError`` or
         ``TypeError`` when the shape is wrong.
         """
-        return _from_generated(CreditHistoryEntry.from_dict(data), data, private=False)
+        CreditHistoryEntry.from_dict(data)  # the generated model checks the documented shape
+        return _from_raw(data, private=False)
 
     def __repr__(self) -> str:
         parts = [
@@ -210,46 +208,58 @@ def describe_timestamp(timestamp_ms: int) -> str:
 def entries_from_generated(
     generated: Sequence[CreditHistoryEntry], raw: Sequence[Mapping[str, Any]]
 ) -> tuple[HistoryEntry, ...]:
-    """Convert the generated models of one page, with the same entries parsed exactly.
+    """Convert one page whose shape the generated parse has checked, from its exact parse.
 
-    ``raw`` is the page's ``result.history`` parsed with ``parse_float=Decimal``: the amounts come
-    from it, and it is what ``to_dict()`` returns. It must belong to nothing else.
+    ``raw`` is the page's ``result.history`` parsed with ``parse_float=Decimal``: every field,
+    amounts included, comes from it, and it is what ``to_dict()`` returns, so it must belong to
+    nothing else. The generated models (``generated``) have done their part: the body has the
+    documented shape. Reading one structure, not two side by side, keeps the conversion cheap.
     """
     if len(raw) != len(generated):
         raise ValueError("the exact parse of the page does not match the generated one")
-    return tuple(_from_generated(g, r, private=True) for g, r in zip(generated, raw, strict=True))
+    return tuple(_from_raw(entry, private=True) for entry in raw)
 
 
-def _from_generated(
-    entry: CreditHistoryEntry, raw: Mapping[str, Any], *, private: bool
-) -> HistoryEntry:
-    """Convert one generated entry, noting on the way whether its typed fields rebuild it.
+_MISSING: Final = object()
+_INFO_KEYS: Final = frozenset({"credits", "dst_actions"})
+_CHANGE_KEYS: Final = frozenset({"id", "amount"})
+_SMALL_INTS: Final = {i: Decimal(i) for i in range(-1_000, 1_001)}
+
+
+def _from_raw(raw: Mapping[str, Any], *, private: bool) -> HistoryEntry:
+    """Convert one entry, noting on the way whether its typed fields rebuild it.
 
     They rebuild it exactly when nothing was sent beyond them, every id and amount is an int
     (no ``amount_dec``), ``dst_actions`` is a list, and no optional field was sent as null or as
     an empty list or object (``to_dict()`` would leave those out). Otherwise the entry as sent is
     kept for ``to_dict()``: ``raw`` itself when ``private`` (a page parsed here), else a copy.
-    One pass: this runs for every entry read.
+    One pass: this runs for every entry read, and its cost is most of what the facade adds.
     """
-    exact = not entry.additional_properties
-    entry_id, timestamp = entry.id, entry.timestamp
+    exact = raw.keys() <= _KNOWN_KEYS
+    entry_id, timestamp = raw["id"], raw["timestamp"]
     if type(entry_id) is not int or type(timestamp) is not int:
         exact = False
         entry_id, timestamp = _int(entry_id, "id"), _int(timestamp, "timestamp")
-    sent_target: object = entry.target_id
+    action = _action(raw["action"])
+    sent_target = raw.get("target_id", _MISSING)
     target: str | None = None
     if sent_target is None:
         exact = False
-    elif not isinstance(sent_target, Unset):
+    elif sent_target is not _MISSING:
         target = _str(sent_target, "target_id")
-    changes, dst_actions, info_exact = _info(entry.info, raw.get("info"))
+    changes: tuple[UnitChange, ...] = ()
+    dst_actions: tuple[str, ...] = ()
+    info = raw.get("info", _MISSING)
+    if info is not _MISSING:
+        changes, dst_actions, info_exact = _info(info)
+        exact = exact and info_exact
     as_sent = None
-    if not (exact and info_exact):
-        as_sent = dict(raw) if private else _copy(raw)
+    if not exact:
+        as_sent = raw if private and type(raw) is dict else _copy(dict(raw))
     return HistoryEntry(
         id=entry_id,
         timestamp_ms=timestamp,
-        action=_action(entry.action),
+        action=action,
         target_id=target,
         changes=changes,
         dst_actions=dst_actions,
@@ -258,37 +268,33 @@ def _from_generated(
 
 
 def _action(value: object) -> Action | str:
-    """An ``Action`` member for a documented value (the generated enum's included), else the str."""
+    """An ``Action`` member for a documented value, else the str."""
     if not isinstance(value, str):
         raise TypeError(f"action must be a string, got {type(value).__name__}")
     return _ACTIONS.get(value) or str(value)
 
 
-def _info(
-    info: CreditHistoryInfo | Unset, raw_info: object
-) -> tuple[tuple[UnitChange, ...], tuple[str, ...], bool]:
+def _info(info: object) -> tuple[tuple[UnitChange, ...], tuple[str, ...], bool]:
     """The changes and dst_actions of ``info``, and whether they rebuild it exactly."""
-    if isinstance(info, Unset):
-        return (), (), True
-    credits_, sent_dst_actions = info.credits_, info.dst_actions
+    if not isinstance(info, dict):
+        raise TypeError(f"info must be an object, got {type(info).__name__}")
     # An "info" with unknown keys, or an empty "info": {}, is not rebuilt from the typed fields.
-    exact = not info.additional_properties and not (
-        isinstance(credits_, Unset) and isinstance(sent_dst_actions, Unset)
-    )
+    exact = bool(info) and info.keys() <= _INFO_KEYS
     changes: tuple[UnitChange, ...] = ()
-    if not isinstance(credits_, Unset):
-        raw_credits = raw_info.get("credits") if isinstance(raw_info, dict) else None
-        if not isinstance(raw_credits, list) or len(raw_credits) != len(credits_):
-            raise TypeError("info.credits must be a list of objects")
-        changes, credits_exact = _changes(credits_, raw_credits)
+    credits_ = info.get("credits", _MISSING)
+    if credits_ is not _MISSING:
+        changes, credits_exact = _changes(credits_)
         exact = exact and credits_exact
     dst_actions: tuple[str, ...] = ()
-    if not isinstance(sent_dst_actions, Unset):
-        if isinstance(sent_dst_actions, str):
-            dst_actions = _dst_actions_from_text(sent_dst_actions)
+    sent = info.get("dst_actions", _MISSING)
+    if sent is not _MISSING:
+        if isinstance(sent, str):
+            dst_actions = _dst_actions_from_text(sent)
             exact = False  # the string form is kept as sent
-        elif sent_dst_actions:
-            dst_actions = tuple(_str(a, "info.dst_actions[]") for a in sent_dst_actions)
+        elif sent:
+            if not isinstance(sent, list):
+                raise TypeError("info.dst_actions must be a list of strings or a string")
+            dst_actions = tuple(_str(a, "info.dst_actions[]") for a in sent)
         else:
             exact = False  # null or []
     return changes, dst_actions, exact
@@ -308,24 +314,36 @@ def _dst_actions_from_text(text: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _changes(
-    credits_: list[CreditChange], raw_credits: list[Any]
-) -> tuple[tuple[UnitChange, ...], bool]:
+def _changes(credits_: object) -> tuple[tuple[UnitChange, ...], bool]:
     """The unit changes, and whether they rebuild ``info.credits`` exactly."""
+    if not isinstance(credits_, list):
+        raise TypeError(f"info.credits must be a list, got {type(credits_).__name__}")
     exact = bool(credits_)
     changes = []
-    for change, raw in zip(credits_, raw_credits, strict=True):
-        unit_id, amount = change.id, change.amount
-        if type(unit_id) is not int or type(amount) is not int or change.additional_properties:
+    for change in credits_:
+        if not isinstance(change, dict):
+            raise TypeError("info.credits[] must be an object")
+        unit_id = change["id"]
+        if type(unit_id) is not int:
             exact = False
             unit_id = _int(unit_id, "info.credits[].id")
-        if isinstance(raw, dict) and "amount_dec" in raw:
+        if not change.keys() <= _CHANGE_KEYS:
             exact = False
-            value = _decimal(raw["amount_dec"], "info.credits[].amount_dec")
-        elif isinstance(amount, Unset):
-            raise KeyError("info.credits[] has neither amount_dec nor amount")
+        sent_dec = change.get("amount_dec", _MISSING)
+        if sent_dec is not _MISSING:
+            if type(sent_dec) is Decimal and sent_dec.is_finite():
+                value = sent_dec
+            else:
+                value = _decimal(sent_dec, "info.credits[].amount_dec")
         else:
-            value = Decimal(_int(amount, "info.credits[].amount"))
+            amount = change.get("amount", _MISSING)
+            if amount is _MISSING:
+                raise KeyError("info.credits[] has neither amount_dec nor amount")
+            if type(amount) is not int:
+                exact = False
+                amount = _int(amount, "info.credits[].amount")
+            cached = _SMALL_INTS.get(amount)
+            value = Decimal(amount) if cached is None else cached
         changes.append(UnitChange(unit_id, value))
     return tuple(changes), exact
 
