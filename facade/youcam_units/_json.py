@@ -25,9 +25,16 @@ _MARK: Final = f"youcam-units-decimal-{secrets.token_hex(16)}:"
 _MARKED: Final = re.compile(r'"' + re.escape(_MARK) + r'([^"]*)"')
 
 
+_DECODER: Final = json.JSONDecoder(parse_float=Decimal)  # built once: this runs for every page
+
+
 def loads(text: str | bytes) -> Any:  # noqa: ANN401 - parsed JSON is Any by nature
     """Parse JSON; every number with a fraction or exponent becomes an exact ``Decimal``."""
-    return json.loads(text, parse_float=Decimal)
+    if isinstance(text, bytes | bytearray):
+        text = text.decode(json.detect_encoding(text), "surrogatepass")
+    if text.startswith("\ufeff"):
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+    return _DECODER.decode(text)
 
 
 def _mark(value: object) -> str:

@@ -222,7 +222,6 @@ def entries_from_generated(
 
 _MISSING: Final = object()
 _INFO_KEYS: Final = frozenset({"credits", "dst_actions"})
-_CHANGE_KEYS: Final = frozenset({"id", "amount"})
 _SMALL_INTS: Final = {i: Decimal(i) for i in range(-1_000, 1_001)}
 
 
@@ -327,7 +326,7 @@ def _changes(credits_: object) -> tuple[tuple[UnitChange, ...], bool]:
         if type(unit_id) is not int:
             exact = False
             unit_id = _int(unit_id, "info.credits[].id")
-        if not change.keys() <= _CHANGE_KEYS:
+        if len(change) != 2 or "amount" not in change:  # noqa: PLR2004 - {"id", "amount"} only
             exact = False
         sent_dec = change.get("amount_dec", _MISSING)
         if sent_dec is not _MISSING:
