@@ -15,7 +15,7 @@ from youcam_units.mock import DEFAULT_TOKEN, MockService
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from conftest import Invoke, Run
+    from cli.conftest import Invoke, Run
 
 SECRET = "s3cret-Token-value-42"  # noqa: S105 - a made-up token whose leaks the tests look for
 
@@ -26,8 +26,9 @@ def one_line_error(run: Run) -> str:
     assert run.stdout == ""
     lines = run.stderr.splitlines()
     assert len(lines) == 1, run.stderr
-    assert lines[0].startswith("youcam-units: error: ")
-    return lines[0]
+    line: str = lines[0]
+    assert line.startswith("youcam-units: error: ")
+    return line
 
 
 def token_file(tmp_path: Path, content: bytes, mode: int = 0o600) -> Path:
