@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import itertools
 import logging
 import os
 import time
@@ -55,7 +56,7 @@ from ._errors import (
     error_from_response,
 )
 from ._models import Page, entries_from_generated
-from ._pacing import Pacer
+from ._pacing import Pacer, window_ms
 from ._retry import RetryPolicy
 
 if TYPE_CHECKING:
@@ -452,11 +453,29 @@ def _rate_limits(rate_limit: object) -> tuple[RateLimit, ...] | None:
         and rate_limit
         and all(isinstance(limit, RateLimit) for limit in rate_limit)
     ):
-        return tuple(rate_limit)
+        return _consistent(tuple(rate_limit))
     raise TypeError(
         "rate_limit must be a youcam_units.RateLimit(requests, period_seconds), a sequence of "
         f"them, or None, got {type(rate_limit).__name__}"
     )
+
+
+def _consistent(limits: tuple[RateLimit, ...]) -> tuple[RateLimit, ...]:
+    """Several limits must nest: each longer period allows more requests at a lower rate."""
+    ordered = sorted(limits, key=lambda limit: limit.period)
+    for short, long in itertools.pairwise(ordered):
+        if not (
+            long.period > short.period
+            and long.requests > short.requests
+            and long.requests / window_ms(long.period) <= short.requests / window_ms(short.period)
+        ):
+            raise ValueError(
+                "rate_limit: a longer period must allow more requests at a lower rate than a "
+                "shorter one, as RateLimit(5, 1.0) and RateLimit(250, 300.0) do; got "
+                f"RateLimit({short.requests}, {short.period}) and "
+                f"RateLimit({long.requests}, {long.period})"
+            )
+    return limits
 
 
 def _pacing_file(pacing_file: object, limits: tuple[RateLimit, ...] | None) -> Path | None:
