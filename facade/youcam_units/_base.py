@@ -25,6 +25,7 @@ import inspect
 import itertools
 import logging
 import os
+import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -526,11 +527,15 @@ class ClientSettings:
             if hook is not None and not callable(hook):
                 raise TypeError(f"{name} must be a callable")
         self.on_retry = on_retry
-        self.pacer = (
-            None
-            if self.rate_limits is None
-            else Pacer(self.rate_limits, state_file=self.pacing_file, on_wait=on_wait)
-        )
+        self.pacer = None
+        if self.rate_limits is not None:
+            try:
+                self.pacer = Pacer(self.rate_limits, state_file=self.pacing_file, on_wait=on_wait)
+            except (OSError, sqlite3.Error) as exc:
+                raise ValueError(
+                    f"pacing_file {self.pacing_file} cannot be used ({exc}); name a writable "
+                    "file, or pass pacing_file=None to pace this process alone"
+                ) from None
 
     @property
     def rate_limit(self) -> RateLimit | tuple[RateLimit, ...] | None:

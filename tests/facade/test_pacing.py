@@ -189,3 +189,11 @@ def test_pacing_file_that_is_a_directory_is_refused(tmp_path: Path) -> None:
     """A directory where the state file should be is named in the error."""
     with pytest.raises(ValueError, match="is a directory"):
         yu.Client(TOKEN, pacing_file=tmp_path)
+
+
+def test_unusable_pacing_file_says_what_to_do(tmp_path: Path) -> None:
+    """A state file that cannot be opened (its folder is a file) fails up front, clearly."""
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    with pytest.raises(ValueError, match=r"cannot be used.*pacing_file=None"):
+        yu.Client(TOKEN, pacing_file=blocker / "pacing.sqlite3")
