@@ -172,19 +172,21 @@ class _ChannelBase(Generic[_HttpT]):
             continuation_token=self._continuation_token,
         )
 
-    def _take(self, response: httpx.Response, body: bytearray, chunk: bytes) -> None:
-        """Add a chunk, refusing to hold more than ``max_bytes``."""
-        limit = self._bounds.max_bytes
-        if len(body) + len(chunk) > limit:
+    def _take(self, response: httpx.Response, body: list[bytes], size: int, chunk: bytes) -> int:
+        """Add a chunk, refusing to hold more than ``max_bytes``; the new size."""
+        size += len(chunk)
+        if size > self._bounds.max_bytes:
             raise ResponseTooLargeError(
                 f"the HTTP {response.status_code} response from {response.url.host} grew past "
-                f"{limit:,} bytes (max_response_bytes) and was abandoned; a page is a few kB",
+                f"{self._bounds.max_bytes:,} bytes (max_response_bytes) and was abandoned; a "
+                "page is a few kB",
                 status_code=response.status_code,
-                limit=limit,
+                limit=self._bounds.max_bytes,
                 request_id=response.headers.get("x-request-id"),
                 continuation_token=self._continuation_token,
             )
-        body += chunk
+        body.append(chunk)
+        return size
 
     def _timed_out(
         self, request: httpx.Request, response: httpx.Response | None
@@ -196,17 +198,19 @@ class _ChannelBase(Generic[_HttpT]):
             continuation_token=self._continuation_token,
         )
 
-    def _complete(self, response: httpx.Response, body: bytearray) -> httpx.Response:
-        """The response with its body in memory (already decoded, so no Content-Encoding)."""
-        headers = [
-            (name, value)
-            for name, value in response.headers.multi_items()
-            if name.lower() not in _STRIPPED_HEADERS
-        ]
+    def _complete(self, response: httpx.Response, body: list[bytes]) -> httpx.Response:
+        """The response with its body in memory (already decoded: no Content-Encoding left)."""
+        headers: httpx.Headers | list[tuple[str, str]] = response.headers
+        if "content-encoding" in response.headers:
+            headers = [
+                (name, value)
+                for name, value in response.headers.multi_items()
+                if name.lower() not in _STRIPPED_HEADERS
+            ]
         self.response = httpx.Response(
             response.status_code,
             headers=headers,
-            content=bytes(body),
+            content=b"".join(body),
             request=response.request,
             extensions=response.extensions,
         )
@@ -224,11 +228,12 @@ class Channel(_ChannelBase[httpx.Client]):
         deadline = self._bounds.deadline
         request = self._build(method, url, params)
         response = self._http.send(request, stream=True, follow_redirects=False)
-        body = bytearray()
+        body: list[bytes] = []
+        size = 0
         try:
             self._refuse_redirect(response)
             for chunk in response.iter_bytes():
-                self._take(response, body, chunk)
+                size = self._take(response, body, size, chunk)
                 if deadline is not None and time.monotonic() - started > deadline:
                     raise self._timed_out(request, response)
         finally:
@@ -252,11 +257,12 @@ class AsyncChannel(_ChannelBase[httpx.AsyncClient]):
 
     async def _read(self, request: httpx.Request) -> httpx.Response:
         response = await self._http.send(request, stream=True, follow_redirects=False)
-        body = bytearray()
+        body: list[bytes] = []
+        size = 0
         try:
             self._refuse_redirect(response)
             async for chunk in response.aiter_bytes():
-                self._take(response, body, chunk)
+                size = self._take(response, body, size, chunk)
         finally:
             await response.aclose()
         return self._complete(response, body)
