@@ -320,31 +320,33 @@ def _changes(credits_: object) -> tuple[tuple[UnitChange, ...], bool]:
     exact = bool(credits_)
     changes = []
     for change in credits_:
-        if not isinstance(change, dict):
+        if type(change) is not dict:
             raise TypeError("info.credits[] must be an object")
         unit_id = change["id"]
         if type(unit_id) is not int:
             exact = False
             unit_id = _int(unit_id, "info.credits[].id")
-        if len(change) != 2 or "amount" not in change:  # noqa: PLR2004 - {"id", "amount"} only
-            exact = False
-        sent_dec = change.get("amount_dec", _MISSING)
-        if sent_dec is not _MISSING:
-            if type(sent_dec) is Decimal and sent_dec.is_finite():
-                value = sent_dec
-            else:
-                value = _decimal(sent_dec, "info.credits[].amount_dec")
+        amount = change.get("amount")
+        # The common case first: {"id": int, "amount": int} and nothing else.
+        if type(amount) is int and len(change) == 2:  # noqa: PLR2004 - the two keys
+            value = _SMALL_INTS.get(amount) or Decimal(amount)
         else:
-            amount = change.get("amount", _MISSING)
-            if amount is _MISSING:
-                raise KeyError("info.credits[] has neither amount_dec nor amount")
-            if type(amount) is not int:
-                exact = False
-                amount = _int(amount, "info.credits[].amount")
-            cached = _SMALL_INTS.get(amount)
-            value = Decimal(amount) if cached is None else cached
+            exact = False
+            value = _amount_of(change)
         changes.append(UnitChange(unit_id, value))
     return tuple(changes), exact
+
+
+def _amount_of(change: dict[str, Any]) -> Decimal:
+    """A change's exact amount: ``amount_dec`` when sent, else the integer ``amount``."""
+    if "amount_dec" in change:
+        sent = change["amount_dec"]
+        if type(sent) is Decimal and sent.is_finite():
+            return sent
+        return _decimal(sent, "info.credits[].amount_dec")
+    if "amount" not in change:
+        raise KeyError("info.credits[] has neither amount_dec nor amount")
+    return Decimal(_int(change["amount"], "info.credits[].amount"))
 
 
 def _decimal(value: object, name: str) -> Decimal:
