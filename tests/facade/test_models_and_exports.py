@@ -34,6 +34,8 @@ EXPECTED_ALL = [
     "ServerError",
     "UnitChange",
     "YouCamError",
+    "__version__",
+    "set_testing",
 ]
 
 
