@@ -407,7 +407,7 @@ class _StdoutConsole(Console):
     """rich's console, but a closed pipe ends the command like any other write to it."""
 
     def on_broken_pipe(self) -> None:
-        """rich would exit with status 1 here; the group stops quietly with 141 instead."""
+        """Where rich would exit with status 1, the group stops quietly with 141 instead."""
         self.quiet = True
         raise BrokenPipeError
 

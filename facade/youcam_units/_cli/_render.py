@@ -352,7 +352,10 @@ def summary_chart(
     most_in = max((r.granted for r in rows), default=0)
     out_digits = len(f"{most_out:,}") + 1
     in_digits = len(f"{most_in:,}") + 1
-    group_width = max(MIN_GROUP_WIDTH, min(20, max(len(by), *(len(r.group) for r in rows))))
+    longest = max(len(by), *(len(r.group) for r in rows))
+    # Whole group names when the bars keep half their width; else names fold at 20 cells.
+    roomy = (width - longest - out_digits - in_digits - 2 * _GAP) // 2 >= CHART_WIDTH // 2
+    group_width = longest if roomy else max(MIN_GROUP_WIDTH, min(20, longest))
     room = width - group_width - out_digits - in_digits - 2 * _GAP
     bar_width = max(MIN_CHART_WIDTH, min(CHART_WIDTH, room // 2))
     chart = Table(
