@@ -22,7 +22,7 @@ import logging
 from importlib.metadata import PackageNotFoundError, version
 
 from ._async_client import AsyncClient
-from ._base import DEFAULT_RATE_LIMIT
+from ._base import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RATE_LIMIT, DEFAULT_RATE_LIMITS
 from ._client import Client
 from ._config import RateLimit
 from ._errors import (
@@ -33,6 +33,8 @@ from ._errors import (
     InvalidParametersError,
     PaginationError,
     RateLimitError,
+    RedirectError,
+    ResponseTooLargeError,
     ResponseValidationError,
     ServerError,
     YouCamError,
@@ -52,7 +54,9 @@ logging.getLogger("youcam_units").addHandler(logging.NullHandler())
 logging.getLogger("stamina").addHandler(logging.NullHandler())
 
 __all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_RATE_LIMIT",
+    "DEFAULT_RATE_LIMITS",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
@@ -68,6 +72,8 @@ __all__ = [
     "PaginationError",
     "RateLimit",
     "RateLimitError",
+    "RedirectError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryEvent",
     "ServerError",
