@@ -39,6 +39,8 @@ EXPECTED_ALL = [
     "ServerError",
     "UnitChange",
     "YouCamError",
+    "__version__",
+    "set_testing",
 ]
 
 
