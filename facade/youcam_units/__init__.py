@@ -22,9 +22,8 @@ import logging
 from importlib.metadata import PackageNotFoundError, version
 
 from ._async_client import AsyncClient
-from ._base import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RATE_LIMIT, DEFAULT_RATE_LIMITS
 from ._client import Client
-from ._config import RateLimit
+from ._config import DEFAULT_MAX_RESPONSE_BYTES, RateLimit
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -42,6 +41,7 @@ from ._errors import (
 from ._models import Action, HistoryEntry, Page, UnitChange
 from ._pagination import AsyncHistoryPager, HistoryPager
 from ._retry import RetryEvent, set_testing
+from ._settings import DEFAULT_RATE_LIMIT, DEFAULT_RATE_LIMITS
 
 try:
     __version__ = version("youcam-units")  # one source of the version: pyproject.toml

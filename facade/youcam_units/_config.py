@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from . import _defaults
+
 __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_MAX_RESPONSE_BYTES",
@@ -32,17 +34,13 @@ __all__ = [
     "validate_timeout",
 ]
 
-#: The production server named by openapi.yaml (a test keeps the two equal).
-DEFAULT_BASE_URL = "https://yce-api-01.makeupar.com"
-DEFAULT_TIMEOUT = 30.0
-#: What one response may hold. A page of 30 entries is a few kB; 4 MiB is a thousand pages'
-#: worth, so only a runaway body (an endless or enormous one) ever reaches it.
-DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024
-#: A page token is a snowflake integer (17 digits); anything past this is not one.
-MAX_TOKEN_LENGTH = 1024
+DEFAULT_BASE_URL = _defaults.BASE_URL
+DEFAULT_TIMEOUT = _defaults.TIMEOUT
+DEFAULT_MAX_RESPONSE_BYTES = _defaults.MAX_RESPONSE_BYTES
+MAX_TOKEN_LENGTH = _defaults.MAX_PAGE_TOKEN_LENGTH
 ENV_ACCESS_TOKEN = "YOUCAM_ACCESS_TOKEN"  # noqa: S105 - the variable's name, not a token
 ENV_BASE_URL = "YOUCAM_BASE_URL"
-MAX_PAGE_SIZE = 30
+MAX_PAGE_SIZE = _defaults.MAX_PAGE_SIZE
 
 
 @dataclass(frozen=True, slots=True)
