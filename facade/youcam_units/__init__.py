@@ -34,6 +34,7 @@ from ._errors import (
 from ._models import Action, HistoryEntry, Page, UnitChange
 from ._pagination import AsyncHistoryPager, HistoryPager
 from ._retry import RetryEvent
+from ._unit_system import Balance, FeatureCost, UnitBucket, UnitType
 
 __all__ = [
     "DEFAULT_RATE_LIMIT",
@@ -44,7 +45,9 @@ __all__ = [
     "AsyncClient",
     "AsyncHistoryPager",
     "AuthenticationError",
+    "Balance",
     "Client",
+    "FeatureCost",
     "HistoryEntry",
     "HistoryPager",
     "InvalidParametersError",
@@ -55,6 +58,8 @@ __all__ = [
     "ResponseValidationError",
     "RetryEvent",
     "ServerError",
+    "UnitBucket",
     "UnitChange",
+    "UnitType",
     "YouCamError",
 ]

@@ -21,7 +21,9 @@ EXPECTED_ALL = [
     "AsyncClient",
     "AsyncHistoryPager",
     "AuthenticationError",
+    "Balance",
     "Client",
+    "FeatureCost",
     "HistoryEntry",
     "HistoryPager",
     "InvalidParametersError",
@@ -32,7 +34,9 @@ EXPECTED_ALL = [
     "ResponseValidationError",
     "RetryEvent",
     "ServerError",
+    "UnitBucket",
     "UnitChange",
+    "UnitType",
     "YouCamError",
 ]
 
