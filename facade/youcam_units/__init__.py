@@ -31,6 +31,7 @@ from ._errors import (
     ServerError,
     YouCamError,
 )
+from ._forecast import ExpiringUnits, Forecast, SpendRate, forecast, spend_rate
 from ._models import Action, HistoryEntry, Page, UnitChange
 from ._pagination import AsyncHistoryPager, HistoryPager
 from ._retry import RetryEvent
@@ -47,7 +48,9 @@ __all__ = [
     "AuthenticationError",
     "Balance",
     "Client",
+    "ExpiringUnits",
     "FeatureCost",
+    "Forecast",
     "HistoryEntry",
     "HistoryPager",
     "InvalidParametersError",
@@ -58,8 +61,11 @@ __all__ = [
     "ResponseValidationError",
     "RetryEvent",
     "ServerError",
+    "SpendRate",
     "UnitBucket",
     "UnitChange",
     "UnitType",
     "YouCamError",
+    "forecast",
+    "spend_rate",
 ]

@@ -23,7 +23,9 @@ EXPECTED_ALL = [
     "AuthenticationError",
     "Balance",
     "Client",
+    "ExpiringUnits",
     "FeatureCost",
+    "Forecast",
     "HistoryEntry",
     "HistoryPager",
     "InvalidParametersError",
@@ -34,10 +36,13 @@ EXPECTED_ALL = [
     "ResponseValidationError",
     "RetryEvent",
     "ServerError",
+    "SpendRate",
     "UnitBucket",
     "UnitChange",
     "UnitType",
     "YouCamError",
+    "forecast",
+    "spend_rate",
 ]
 
 
