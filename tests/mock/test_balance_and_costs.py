@@ -98,6 +98,14 @@ def test_buckets_expire_in_the_future_with_documented_types() -> None:
     assert all(item["id"] > 2**53 for item in balance.values())
 
 
+def test_buckets_is_what_a_balance_read_returns() -> None:
+    """MockService.buckets() gives tests the expected answer without a request."""
+    service = MockService(seed=6, entries=120)
+    response = client_for(service).get(BALANCE_PATH)
+    assert _exact(response)["results"] == service.buckets()
+    assert len(service.log.records) == 1  # buckets() is not a request
+
+
 def test_balance_is_the_same_for_the_same_seed() -> None:
     """Pure in the seed: two services, one answer."""
     first = client_for(MockService(seed=9, entries=200)).get(BALANCE_PATH).content

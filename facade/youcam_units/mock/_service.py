@@ -260,6 +260,10 @@ class MockService:
         for position in range(top, -1, -1):
             yield make_entry(self.seed, position, self.base_count)
 
+    def buckets(self) -> list[dict[str, Any]]:
+        """The balance's ``results`` now, as the API sends them: what a balance read must return."""
+        return self._units.buckets(self.total)
+
     # -- tokens -----------------------------------------------------------------------------
 
     def issue_token(self, token: str | None = None, *, ttl: float | None = None) -> str:
