@@ -107,7 +107,11 @@ class Balance:
 
         Raises ``ValueError``, ``KeyError`` or ``TypeError`` when the shape is wrong.
         """
-        parsed = CreditBalanceResponse.from_dict(body)
+        return cls.from_generated(CreditBalanceResponse.from_dict(body))
+
+    @classmethod
+    def from_generated(cls, parsed: CreditBalanceResponse) -> Balance:
+        """Convert the generated model, as parsed from a :func:`parse_exact` body."""
         if not isinstance(parsed.results, list):
             raise TypeError(f"results must be a list, got {type(parsed.results).__name__}")
         return cls(tuple(_bucket(item) for item in parsed.results))
@@ -163,7 +167,11 @@ class FeatureCostPage:
         result = body["result"]
         if not isinstance(result, dict):
             raise TypeError(f"result must be an object, got {type(result).__name__}")
-        parsed = FeatureCostResult.from_dict(result)
+        return cls.from_generated(FeatureCostResult.from_dict(result))
+
+    @classmethod
+    def from_generated(cls, parsed: FeatureCostResult) -> FeatureCostPage:
+        """Convert the generated ``result``, as parsed from a :func:`parse_exact` body."""
         if not isinstance(parsed.skus, list):
             raise TypeError(f"result.skus must be a list, got {type(parsed.skus).__name__}")
         token = parsed.next_token

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 import youcam_units as yu
 from youcam_units._unit_system import FeatureCostPage, exact_amount, parse_exact
+from youcam_units_api.models.credit_balance_response import CreditBalanceResponse
+from youcam_units_api.models.feature_cost_response import FeatureCostResponse
 from youcam_units_api.models.known_credit_bucket_type import KnownCreditBucketType
 
 BIG = 13_105_541_279_084_536  # a snowflake id beyond 2**53
@@ -171,3 +173,13 @@ def test_feature_cost_from_dict_refuses_floats() -> None:
     with pytest.raises(TypeError, match=r"skus\[\]\.amount arrived as a float"):
         yu.FeatureCost.from_dict(sku)
     assert yu.FeatureCost.from_dict(parse_exact(json.dumps(sku))).amount == Decimal("0.35")
+
+
+def test_generated_models_convert_the_same_way() -> None:
+    """from_generated takes what the generated client parsed from an exact body."""
+    body = _balance_body({"id": BIG, "type": "ApiPaygToken", "amount_dec": 3.25})
+    generated = CreditBalanceResponse.from_dict(parse_exact(body))
+    assert yu.Balance.from_generated(generated) == yu.Balance.from_json(body)
+    assert yu.Balance.from_generated(generated).total == Decimal("3.25")
+    costs = FeatureCostResponse.from_dict(parse_exact(SKUS))
+    assert FeatureCostPage.from_generated(costs.result) == FeatureCostPage.from_json(SKUS)
