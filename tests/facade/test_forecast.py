@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 import youcam_units as yu
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from youcam_units._forecast import ExpiringUnits, forecast, spend_rate
 
 N = datetime(2026, 11, 1, tzinfo=UTC)
@@ -211,3 +213,39 @@ def test_now_defaults_to_the_current_time() -> None:
     before = datetime.now(UTC)
     result = forecast(yu.Balance(()), [])
     assert before <= result.now <= datetime.now(UTC)
+
+
+@given(
+    amounts=st.lists(
+        st.tuples(
+            st.decimals(min_value=0, max_value=10_000, places=2),
+            st.one_of(st.none(), st.integers(min_value=-5, max_value=400)),
+        ),
+        max_size=6,
+    ),
+    spent=st.decimals(min_value=0, max_value=5_000, places=2),
+)
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+def test_every_unit_is_either_spent_or_lost(
+    amounts: list[tuple[Decimal, int | None]], spent: Decimal
+) -> None:
+    """Conservation: what the buckets hold = what the rate spends until run-out + what expires.
+
+    (With a horizon past every expiry, ``expiring`` holds every loss.)
+    """
+    buckets = tuple(
+        _bucket(i, str(amount), days) for i, (amount, days) in enumerate(amounts, start=1)
+    )
+    history = [(N_MS - DAY_MS, -spent)]
+    result = forecast(yu.Balance(buckets), history, now=N, horizon=timedelta(days=500))
+    lost = result.expiring_total
+    if result.runs_out_at is None:
+        assert spent == 0
+        assert any(b.expires_at is None and b.amount > 0 for b in buckets)
+        return
+    assert result.days_left is not None
+    used = result.spend_per_day * result.days_left
+    # runs_out_at is a datetime, exact to the microsecond: allow one microsecond's spending.
+    one_microsecond = result.spend_per_day / 86_400_000_000
+    assert abs(used + lost - result.balance) <= one_microsecond + Decimal("1e-20")
+    assert all(0 < units.amount <= units.bucket.amount for units in result.expiring)
