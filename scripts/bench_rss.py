@@ -58,17 +58,20 @@ def _maxrss_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
 
 
-def _seen_tokens(pager: object) -> tuple[int, int]:
-    """The pager's record of page tokens already seen (its loop guard): count and KiB held.
+def _guard_footprint(pager: object) -> tuple[int, int]:
+    """The pager's loop guard at the end of the read: page tokens it holds, and bytes.
 
     Diagnosis only: it reads the pager's private state, which may change.
     """
     cursor = getattr(pager, "_cursor", None)
-    seen = getattr(cursor, "_seen", None)
-    if not isinstance(seen, set):
+    guard = getattr(cursor, "_guard", None)
+    if guard is None:
         return 0, 0
-    size = sys.getsizeof(seen) + sum(sys.getsizeof(token) for token in seen)
-    return len(seen), size // 1024
+    tokens = [*getattr(guard, "_recent", ()), getattr(guard, "_anchor", None)]
+    held = [token for token in tokens if isinstance(token, str)]
+    size = sys.getsizeof(guard) + sys.getsizeof(getattr(guard, "_recent", ()))
+    size += sum(sys.getsizeof(token) for token in held)
+    return len(held), size
 
 
 def measure(entries: int, seed: int) -> dict[str, object]:
@@ -105,7 +108,7 @@ def measure(entries: int, seed: int) -> dict[str, object]:
                 service.log.clear()
         seconds = time.perf_counter() - started
         requests += service.log.count
-        seen = _seen_tokens(pager)
+        guard = _guard_footprint(pager)
     peak = _status_kib("VmHWM") if hwm_reset else None
     maxrss_after = _maxrss_kib()
     if peak is None or baseline is None:
@@ -129,8 +132,8 @@ def measure(entries: int, seed: int) -> dict[str, object]:
         "maxrss_after_kib": maxrss_after,
         "method": method,
         "samples": samples,
-        "seen_tokens": seen[0],
-        "seen_tokens_kib": seen[1],
+        "guard_tokens": guard[0],
+        "guard_bytes": guard[1],
     }
 
 

@@ -16,7 +16,7 @@ rate limit; everything they return or raise is defined here::
 """
 
 from ._async_client import AsyncClient
-from ._base import DEFAULT_RATE_LIMIT
+from ._base import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RATE_LIMIT, DEFAULT_RATE_LIMITS
 from ._client import Client
 from ._config import RateLimit
 from ._errors import (
@@ -27,6 +27,8 @@ from ._errors import (
     InvalidParametersError,
     PaginationError,
     RateLimitError,
+    RedirectError,
+    ResponseTooLargeError,
     ResponseValidationError,
     ServerError,
     YouCamError,
@@ -38,7 +40,9 @@ from ._retry import RetryEvent
 from ._unit_system import Balance, FeatureCost, UnitBucket, UnitType
 
 __all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_RATE_LIMIT",
+    "DEFAULT_RATE_LIMITS",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
@@ -58,6 +62,8 @@ __all__ = [
     "PaginationError",
     "RateLimit",
     "RateLimitError",
+    "RedirectError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryEvent",
     "ServerError",

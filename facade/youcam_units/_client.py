@@ -9,7 +9,8 @@ import httpx
 from youcam_units_api.api.credit import get_credit_history
 
 from ._base import (
-    DEFAULT_RATE_LIMIT,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_RATE_LIMITS,
     PARSE_ERRORS,
     Channel,
     ClientCore,
@@ -25,7 +26,8 @@ from ._pagination import HistoryPager, PageCursor
 from ._retry import DEFAULT_MAX_RETRIES, RetryRun
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    import os
+    from collections.abc import Callable, Sequence
     from types import TracebackType
 
     from ._config import RateLimit
@@ -44,8 +46,15 @@ class Client(ClientCore):
     401; it falls back to ``YOUCAM_ACCESS_TOKEN``. ``base_url`` falls back to the
     ``http_client``'s base URL, ``YOUCAM_BASE_URL``, then the production server. ``http_client``
     (transport, proxies, event hooks) is used as given and left open; one the client creates
-    itself is closed with it. ``rate_limit=None`` turns pacing off. ``on_retry`` is called with a
-    ``RetryEvent`` before each retry's wait.
+    itself is closed with it. ``on_retry`` is called with a ``RetryEvent`` before each retry's
+    wait.
+
+    Pacing: ``rate_limit`` (default ``DEFAULT_RATE_LIMITS``: 5 per second and 250 per 300 s)
+    is kept per process, or shared by every process pacing through the same ``pacing_file``
+    (the limits belong to the token and the IP); ``None`` turns pacing off; ``on_wait`` is
+    told the seconds of each pacing wait. Bounds: ``timeout`` (seconds) caps each wait and each
+    attempt as a whole; a body past ``max_response_bytes`` (default 4 MiB) is refused;
+    a redirect is an error, never followed.
     """
 
     def __init__(
@@ -55,9 +64,12 @@ class Client(ClientCore):
         base_url: str | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
-        rate_limit: RateLimit | None = DEFAULT_RATE_LIMIT,
+        rate_limit: RateLimit | Sequence[RateLimit] | None = DEFAULT_RATE_LIMITS,
         http_client: httpx.Client | None = None,
         on_retry: Callable[[RetryEvent], None] | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        pacing_file: str | os.PathLike[str] | None = None,
+        on_wait: Callable[[float], None] | None = None,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise TypeError(
@@ -72,6 +84,9 @@ class Client(ClientCore):
             rate_limit=rate_limit,
             http_client=http_client,
             on_retry=on_retry,
+            max_response_bytes=max_response_bytes,
+            pacing_file=pacing_file,
+            on_wait=on_wait,
             allow_async=False,
         )
         self._http = http_client if http_client is not None else httpx.Client()
@@ -134,13 +149,15 @@ class Client(ClientCore):
     ) -> Page | YouCamError:
         if self._settings.pacer is not None:
             self._settings.pacer.acquire()
-        channel = Channel(self._http, self.base_url, token, self._settings.timeout)
+        channel = Channel(self._http, self.base_url, token, self._settings.bounds, starting_token)
         api = generated_client(self.base_url, channel)
         logger.debug("GET history page_size=%d starting_token=%s", page_size, starting_token)
         try:
             detailed = get_credit_history.sync_detailed(
                 client=api, page_size=page_size, starting_token=starting_token
             )
+        except YouCamError as exc:  # the channel's bounds: redirect, size, deadline
+            return exc
         except httpx.RequestError as exc:
             return transport_error(exc, starting_token)
         except PARSE_ERRORS as exc:

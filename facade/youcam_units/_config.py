@@ -8,6 +8,7 @@ appears in a message.
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 from dataclasses import dataclass
 
@@ -15,20 +16,30 @@ import httpx
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_TIMEOUT",
     "ENV_ACCESS_TOKEN",
     "ENV_BASE_URL",
     "MAX_PAGE_SIZE",
+    "MAX_TOKEN_LENGTH",
     "RateLimit",
+    "attempt_deadline",
     "normalize_token",
     "resolve_base_url",
     "validate_max_items",
+    "validate_max_response_bytes",
     "validate_page_size",
+    "validate_timeout",
 ]
 
 #: The production server named by openapi.yaml (a test keeps the two equal).
 DEFAULT_BASE_URL = "https://yce-api-01.makeupar.com"
 DEFAULT_TIMEOUT = 30.0
+#: What one response may hold. A page of 30 entries is a few kB; 4 MiB is a thousand pages'
+#: worth, so only a runaway body (an endless or enormous one) ever reaches it.
+DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024
+#: A page token is a snowflake integer (17 digits); anything past this is not one.
+MAX_TOKEN_LENGTH = 1024
 ENV_ACCESS_TOKEN = "YOUCAM_ACCESS_TOKEN"  # noqa: S105 - the variable's name, not a token
 ENV_BASE_URL = "YOUCAM_BASE_URL"
 MAX_PAGE_SIZE = 30
@@ -87,7 +98,72 @@ def validate_starting_token(starting_token: object) -> str | None:
             "starting_token must be None or the str next_token of a previous page, got "
             f"{type(starting_token).__name__}"
         )
+    if len(starting_token) > MAX_TOKEN_LENGTH:
+        raise ValueError(
+            f"starting_token is {len(starting_token):,} characters long; a page token is at most "
+            f"{MAX_TOKEN_LENGTH:,}: pass the next_token of a previous page (or None to start)"
+        )
+    if not (starting_token.isascii() and starting_token.isprintable()):
+        raise ValueError(
+            "starting_token contains non-ASCII or control characters: pass the next_token of a "
+            "previous page exactly as it was given (or None to start)"
+        )
     return starting_token or None
+
+
+def _positive_seconds(value: object) -> bool:
+    return (
+        not isinstance(value, bool)
+        and isinstance(value, int | float)
+        and math.isfinite(value)
+        and value > 0
+    )
+
+
+def validate_timeout(timeout: object) -> float | httpx.Timeout | None:
+    """Seconds (each phase, and one attempt in all), an ``httpx.Timeout``, or ``None``."""
+    if timeout is None:
+        return None
+    if isinstance(timeout, httpx.Timeout):
+        phases = (timeout.connect, timeout.read, timeout.write, timeout.pool)
+        if not all(phase is None or _positive_seconds(phase) for phase in phases):
+            raise ValueError(
+                "timeout: each phase of the httpx.Timeout must be None or positive seconds, got "
+                f"{timeout!r}"
+            )
+        return timeout
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise TypeError(
+            f"timeout must be seconds, an httpx.Timeout or None, got {type(timeout).__name__}"
+        )
+    if not _positive_seconds(timeout):
+        raise ValueError(f"timeout must be positive, finite seconds (e.g. 30), got {timeout!r}")
+    return float(timeout)
+
+
+def attempt_deadline(timeout: float | httpx.Timeout | None) -> float | None:
+    """How long one attempt may take in all; httpx's timeouts bound each wait, not the sum.
+
+    A number is both: no single wait, and no attempt as a whole, may take longer. For an
+    ``httpx.Timeout`` the attempt may take as long as its longest phase; ``None`` never ends.
+    """
+    if timeout is None:
+        return None
+    if isinstance(timeout, httpx.Timeout):
+        phases = [
+            p for p in (timeout.connect, timeout.read, timeout.write, timeout.pool) if p is not None
+        ]
+        return max(phases) if phases else None
+    return timeout
+
+
+def validate_max_response_bytes(value: object) -> int:
+    """A response size cap in bytes: an int of at least 1 kB."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"max_response_bytes must be an int of bytes, got {type(value).__name__}")
+    if value < 1024:  # noqa: PLR2004 - an error envelope alone needs a few hundred bytes
+        raise ValueError(f"max_response_bytes must be at least 1024, got {value}")
+    return value
 
 
 def resolve_base_url(
@@ -117,7 +193,8 @@ def resolve_base_url(
 
 
 def _is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
+    """Literal loopback addresses and ``localhost`` itself; ``x.localhost`` may go to DNS."""
+    if host.lower() == "localhost":
         return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
@@ -129,8 +206,10 @@ def normalize_token(raw: object, *, source: str) -> str:
     """Return the bare token, forgiving the documented mistakes; never echo the token."""
     if not isinstance(raw, str):
         raise TypeError(f"the access token from {source} must be a str, got {type(raw).__name__}")
-    token = raw.strip()
-    for _ in range(2):  # "<Bearer x>" and "Bearer <x>" are both seen
+    token = raw.strip().removeprefix("\ufeff").strip()  # a BOM from a Windows editor
+    for _ in range(3):  # "<Bearer x>", "Bearer <x>", '"x"' are all seen
+        if len(token) > 1 and token[0] == token[-1] and token[0] in "\"'":
+            token = token[1:-1].strip()
         if token.startswith("<") and token.endswith(">"):
             token = token[1:-1].strip()
         if token[:7].lower() == "bearer ":
@@ -141,6 +220,11 @@ def normalize_token(raw: object, *, source: str) -> str:
         raise ValueError(
             f"the access token from {source} is empty; pass the token from "
             "POST /s2s/v1.0/client/auth, or set YOUCAM_ACCESS_TOKEN"
+        )
+    if not token.isascii():
+        raise ValueError(
+            f"the access token from {source} contains non-ASCII characters (curly quotes or "
+            "dashes pasted from a document?); copy the token again as plain text"
         )
     if any(ch.isspace() or not ch.isprintable() for ch in token):
         raise ValueError(

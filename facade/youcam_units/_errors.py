@@ -10,11 +10,14 @@ Every failure a caller can meet is a ``YouCamError``::
     │   ├── InvalidParametersError  400: InvalidParameters, BadRequest (never retried)
     │   ├── AuthenticationError     401: InvalidAccessToken, InvalidApiKey, ... (never retried)
     │   ├── RateLimitError          429 (retried, with longer waits)
-    │   └── ServerError             5xx (500, 502, 503, 504 retried)
+    │   ├── ServerError             5xx (500, 502, 503, 504 retried)
+    │   └── RedirectError           3xx: the client follows no redirect (never retried)
     ├── ResponseValidationError     it answered 200 or an error with a body that is not the
     │                               documented shape: not JSON, an HTML page, missing fields
     │                               (retried only when the body is not JSON at all: cut off)
-    └── PaginationError             it handed back a page token it had already given
+    ├── ResponseTooLargeError       the body passed max_response_bytes (never retried)
+    └── PaginationError             it handed back a page token it had already given, or
+                                    pages that bring no older entry
 
 Each error carries ``continuation_token``: the ``starting_token`` of the request that failed, so
 a caller resumes from exactly there and loses nothing (``None`` means "the first page").
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import re
 import time
 from typing import TYPE_CHECKING, Literal
 
@@ -44,6 +48,8 @@ __all__ = [
     "InvalidParametersError",
     "PaginationError",
     "RateLimitError",
+    "RedirectError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "ServerError",
     "YouCamError",
@@ -131,6 +137,51 @@ class ServerError(APIStatusError):
     """5xx: the service failed; 500, 502, 503 and 504 are retried."""
 
 
+class RedirectError(APIStatusError):
+    """3xx: the client follows no redirect, so the token never goes to a host it was not given.
+
+    ``location_host`` names where the service pointed (``None`` without a Location header).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        location_host: str | None,
+        request_id: str | None = None,
+        continuation_token: str | None = None,
+    ) -> None:
+        super().__init__(
+            message,
+            status_code=status_code,
+            request_id=request_id,
+            continuation_token=continuation_token,
+        )
+        self.location_host = location_host
+
+
+class ResponseTooLargeError(YouCamError):
+    """The body grew past ``max_response_bytes``; reading on would only spend memory.
+
+    A page of 30 entries is a few kB: a body this large is not a page, and asking again would
+    bring the same, so it is never retried.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        limit: int,
+        request_id: str | None = None,
+        continuation_token: str | None = None,
+    ) -> None:
+        super().__init__(message, request_id=request_id, continuation_token=continuation_token)
+        self.status_code = status_code
+        self.limit = limit
+
+
 class ResponseValidationError(YouCamError):
     """The body is not the documented shape, so it cannot be trusted as data.
 
@@ -156,13 +207,17 @@ class ResponseValidationError(YouCamError):
 
 
 class PaginationError(YouCamError):
-    """The service returned a page token it already gave; following it would loop forever."""
+    """Following the service's page tokens would loop forever.
+
+    Either a token came back a second time (``repeated_token``), or several pages in a row
+    brought no entry older than those already read (``repeated_token`` is ``None``).
+    """
 
     def __init__(
         self,
         message: str,
         *,
-        repeated_token: str,
+        repeated_token: str | None = None,
         request_id: str | None = None,
         continuation_token: str | None = None,
     ) -> None:
@@ -268,5 +323,18 @@ def _text(response: httpx.Response) -> str:
         return response.content.decode("utf-8", errors="replace")
 
 
+#: Below this length a token is redacted only where it stands alone, so that redacting a
+#: short token does not garble every word that happens to contain it.
+_SHORT_SECRET = 8
+
+
 def _scrub(text: str, secret: str | None) -> str:
-    return text.replace(secret, "[redacted]") if secret else text
+    """``text`` without ``secret``, also in the forms JSON escaping gives it (quote, backslash)."""
+    if not secret:
+        return text
+    escaped = json.dumps(secret)[1:-1]
+    forms = {secret, escaped, escaped.replace("/", "\\/"), secret.replace("/", "\\/")}
+    pattern = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
+    if len(secret) < _SHORT_SECRET:
+        pattern = rf"(?<!\w)(?:{pattern})(?!\w)"
+    return re.sub(pattern, "[redacted]", text)

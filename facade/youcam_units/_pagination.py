@@ -1,9 +1,15 @@
 """Cursor pagination: one pure state machine, driven by a thin sync and a thin async loop.
 
 The service pages with ``starting_token`` / ``result.next_token``. The last page is the one
-whose ``next_token`` is null, absent or empty; a token seen twice means the service would loop,
-so it raises ``PaginationError`` (as botocore does). ``max_items`` shrinks the last request's
+whose ``next_token`` is null, absent or empty. ``max_items`` shrinks the last request's
 ``page_size`` instead of over-fetching.
+
+A server that never ends the listing is stopped with ``PaginationError``, in constant memory
+whatever the length of the read (``LoopGuard``): a token equal to one of the last few, or to
+Brent's cycle-detection anchor, means the tokens go round a cycle (any cycle is caught within
+three laps of it); and since the history comes newest first, a read that brings no entry
+older than the oldest one seen for ``NO_PROGRESS_PAGES`` pages in a row (empty pages under
+ever-new tokens, or the same entries again) is making no progress.
 
 ``next_token`` is the resume checkpoint: the token from which iteration would continue. It moves
 to a page's ``next_token`` when that page's last entry is handed out, so stopping between
@@ -13,16 +19,54 @@ the current page's start, so a resume may repeat entries but never skips one.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections import deque
+from typing import TYPE_CHECKING, Final
 
 from ._config import validate_max_items, validate_page_size, validate_starting_token
 from ._errors import PaginationError
 from ._models import HistoryEntry, Page
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+    from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 
-__all__ = ["AsyncHistoryPager", "HistoryPager", "PageCursor"]
+__all__ = ["NO_PROGRESS_PAGES", "AsyncHistoryPager", "HistoryPager", "LoopGuard", "PageCursor"]
+
+#: Pages in a row without an entry older than any seen before the read is called stuck.
+NO_PROGRESS_PAGES: Final = 5
+_RECENT_TOKENS: Final = 4
+
+
+class LoopGuard:
+    """Tells a listing that loops from one that advances, holding a few tokens and two numbers."""
+
+    def __init__(self, starting_token: str | None) -> None:
+        self._recent: deque[str] = deque(maxlen=_RECENT_TOKENS)
+        if starting_token is not None:
+            self._recent.append(starting_token)
+        self._anchor = starting_token  # Brent: the token the next ones are compared with
+        self._power = 1
+        self._steps = 0
+        self._oldest_ms: int | None = None
+        self.stalled_pages = 0
+
+    def repeated(self, token: str) -> bool:
+        """Whether ``token`` was handed out before (a cycle); records it otherwise."""
+        if token == self._anchor or token in self._recent:
+            return True
+        self._recent.append(token)
+        self._steps += 1
+        if self._steps == self._power:
+            self._anchor, self._power, self._steps = token, self._power * 2, 0
+        return False
+
+    def progressed(self, entries: Sequence[HistoryEntry]) -> bool:
+        """Record a page; whether it brought an entry older than every one seen before it."""
+        oldest = min((entry.timestamp_ms for entry in entries), default=None)
+        moved = oldest is not None and (self._oldest_ms is None or oldest < self._oldest_ms)
+        if moved:
+            self._oldest_ms = oldest
+        self.stalled_pages = 0 if moved else self.stalled_pages + 1
+        return moved
 
 
 class PageCursor:
@@ -33,7 +77,7 @@ class PageCursor:
         self.next_token = validate_starting_token(starting_token)
         self.remaining = validate_max_items(max_items)
         self.done = self.remaining == 0
-        self._seen: set[str] = set() if self.next_token is None else {self.next_token}
+        self._guard = LoopGuard(self.next_token)
 
     def next_page_size(self) -> int | None:
         """The page size of the next request, or ``None`` when the listing is complete."""
@@ -46,11 +90,20 @@ class PageCursor:
     def accept(self, page: Page) -> Page:
         """Record a fetched page; return it trimmed to ``max_items``."""
         token = page.next_token
-        if token is not None and token in self._seen:
+        if token is not None and self._guard.repeated(token):
             raise PaginationError(
                 f"the service returned next_token {token!r} a second time; following it would "
                 "read the same pages forever",
                 repeated_token=token,
+                request_id=page.request_id,
+                continuation_token=page.starting_token,
+            )
+        moved = self._guard.progressed(page.entries)
+        if not moved and token is not None and self._guard.stalled_pages >= NO_PROGRESS_PAGES:
+            raise PaginationError(
+                f"the service sent {self._guard.stalled_pages} pages in a row with no entry "
+                "older than those already read, each with a new next_token; following them "
+                "would spend the rate limit without reading anything new",
                 request_id=page.request_id,
                 continuation_token=page.starting_token,
             )
@@ -60,8 +113,6 @@ class PageCursor:
             trimmed = len(entries) > self.remaining
             entries = entries[: self.remaining]
             self.remaining -= len(entries)
-        if token is not None:
-            self._seen.add(token)
         # A page cut short by max_items has entries not yet handed out: resume re-reads it.
         self.next_token = page.starting_token if trimmed else token
         self.done = token is None or self.remaining == 0

@@ -54,7 +54,7 @@ def test_bad_token(
         if command == "sync"
         else invoke(command)
     )
-    assert_one_line_failure(run, 1, "refused the access token (HTTP 401)")
+    assert_one_line_failure(run, 1, "refused the access token from YOUCAM_ACCESS_TOKEN (HTTP 401")
     assert SECRET not in run.output
 
 

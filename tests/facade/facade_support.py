@@ -22,7 +22,7 @@ def entry(i: int, **overrides: Any) -> dict[str, Any]:
     """One history entry in the service's shape, with ids beyond 2**53."""
     data: dict[str, Any] = {
         "id": BIG + i,
-        "timestamp": 1_703_146_067_000 + i,
+        "timestamp": 1_703_146_067_000 - i,  # newest first, as the service sends them
         "action": "api_photo_enhance",
         "target_id": f"task-{i}",
         "info": {

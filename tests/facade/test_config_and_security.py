@@ -247,16 +247,16 @@ def test_token_not_in_client_or_pager_repr() -> None:
     async_client = yu.AsyncClient(lambda: TOKEN)
     for obj in (client, async_client, client.history(), async_client.history()):
         assert TOKEN not in repr(obj)
-    assert "rate_limit=RateLimit(250, 300.0)" in repr(client)
+    assert "rate_limit=RateLimit(5, 1.0) + RateLimit(250, 300.0)" in repr(client)
     client.close()
     asyncio.run(async_client.aclose())
 
 
 def test_generated_client_repr_hides_the_token() -> None:
     """The generated client built per request cannot show the token either."""
-    from youcam_units._base import Channel, generated_client  # noqa: PLC0415 - private seam
+    from youcam_units._base import Channel, RequestBounds, generated_client  # noqa: PLC0415
 
-    channel = Channel(httpx.Client(), "https://x.test", TOKEN, 5.0)
+    channel = Channel(httpx.Client(), "https://x.test", TOKEN, RequestBounds(5.0, 5.0, 4096))
     api = generated_client("https://x.test", channel)
     assert TOKEN not in repr(api)
     assert TOKEN not in repr(channel)

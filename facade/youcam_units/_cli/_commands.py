@@ -7,8 +7,10 @@ Expected failures become one line on stderr and an exit status (2: usage, 1: any
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sqlite3
+import stat
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
 
     import httpx
 
-    from youcam_units import Client, HistoryEntry
+    from youcam_units import Client, HistoryEntry, RetryEvent
     from youcam_units.mock import MockService
 
 __all__ = ["Runtime", "cli", "main"]
@@ -116,8 +118,8 @@ _EXPLAINED: Final[tuple[tuple[type[Exception], str], ...]] = (
     (
         AuthenticationError,
         (
-            "the service refused the access token (HTTP 401): set a fresh one in "
-            f"{ENV_TOKEN} or --token-file"
+            "the service refused the access token from {source} (HTTP 401): it is wrong or "
+            "expired; put a fresh one in {source}"
         ),
     ),
     (
@@ -151,7 +153,8 @@ def _reported(*, verbose: bool, action: str) -> Iterator[None]:
     except Exception as exc:
         for cls, template in _EXPLAINED:
             if isinstance(exc, cls):
-                message = template.format(exc=exc, action=action)
+                source = getattr(exc, "token_source", f"{ENV_TOKEN} or --token-file")
+                message = template.format(exc=exc, action=action, source=source)
                 request_id = getattr(exc, "request_id", None)
                 if verbose and request_id and "request id" not in message:
                     message += f" (request id {request_id})"
@@ -231,25 +234,94 @@ def _check_range(since_ms: int | None, until_ms: int | None) -> None:
         raise click.BadParameter("--since must not be after --until", param_hint="'--since'")
 
 
-def _read_token(token_file: Path | None) -> str:
-    """The access token: from ``--token-file`` when given, else ``YOUCAM_ACCESS_TOKEN``."""
+def _read_token(token_file: Path | None) -> tuple[str, str]:
+    """The access token and where it came from: ``--token-file`` when given, else the variable.
+
+    The token is checked here, so a bad one is refused before any request with a message that
+    names its real source; a token file others can read gets a warning, as ssh gives for keys.
+    """
+    from youcam_units._config import normalize_token  # noqa: PLC0415 - keeps `--help` fast
+
     if token_file is not None:
+        source = f"--token-file {token_file}"
         try:
-            token = token_file.read_text(encoding="utf-8").strip()
+            raw = token_file.read_text(encoding="utf-8-sig")  # -sig: drop a BOM
         except (OSError, UnicodeDecodeError) as exc:
+            raise CliError(f"cannot read {source}: {exc.__class__.__name__}") from None
+        if not raw.strip():
+            raise CliError(f"{source} is empty: put the access token in it")
+        _warn_if_readable_by_others(token_file)
+    else:
+        source = ENV_TOKEN
+        raw = os.environ.get(ENV_TOKEN, "")
+        if not raw.strip():
             raise CliError(
-                f"cannot read --token-file {token_file}: {exc.__class__.__name__}"
-            ) from None
-        if not token:
-            raise CliError(f"--token-file {token_file} is empty")
-        return token
-    token = os.environ.get(ENV_TOKEN, "").strip()
-    if not token:
-        raise CliError(
-            f"no access token: set {ENV_TOKEN} or pass --token-file PATH (or try --demo, which "
-            "needs none)"
+                f"no access token: set {ENV_TOKEN} or pass --token-file PATH (or try --demo, "
+                "which needs none)"
+            )
+    try:
+        return normalize_token(raw, source=source), source
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _warn_if_readable_by_others(path: Path) -> None:
+    if os.name != "posix":
+        return
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return
+    if mode & 0o077:
+        click.echo(
+            f"{PROG}: warning: --token-file {path} can be read by other users (mode "
+            f"{mode:04o}); restrict it with: chmod 600 {path}",
+            err=True,
         )
-    return token
+
+
+def default_pacing_path() -> Path:
+    """The pacing state every youcam-units process on this machine shares (user cache dir)."""
+    import platformdirs  # noqa: PLC0415 - keeps `--help` fast
+
+    return Path(platformdirs.user_cache_dir("youcam-units", appauthor=False)) / "pacing.sqlite3"
+
+
+class WaitNotice:
+    """Says so while pacing or a retry waits, so a long wait does not look like a hang.
+
+    On the progress line when one is shown, else as a line on stderr when it is a terminal;
+    waits under a second (pacing at 5 per second) are not worth a word.
+    """
+
+    MIN_SECONDS: Final = 1.0
+
+    def __init__(self, console: Console) -> None:
+        self._console = console
+        self._progress: Progress | None = None
+        self._task: Any = None
+
+    def attach(self, progress: Progress, task: Any) -> None:  # noqa: ANN401 - rich's TaskID
+        """Show the notices on this progress line from now on."""
+        self._progress, self._task = progress, task
+
+    def pacing(self, seconds: float) -> None:
+        """The ``on_wait`` hook: the client waits for the rate-limit window."""
+        self._say(seconds, "for the rate-limit window")
+
+    def retry(self, event: RetryEvent) -> None:
+        """The ``on_retry`` hook: the client backs off before trying again."""
+        why = f"HTTP {event.status_code}" if event.status_code else type(event.error).__name__
+        self._say(event.wait, f"before retrying ({why})")
+
+    def _say(self, seconds: float, why: str) -> None:
+        if seconds < self.MIN_SECONDS:
+            return
+        text = f"waiting {math.ceil(seconds)} s {why}"
+        if self._progress is not None and not self._progress.disable:
+            self._progress.update(self._task, detail=text)
+        elif self._console.is_terminal:
+            self._console.print(text, highlight=False, markup=False)
 
 
 @dataclass(frozen=True)
@@ -264,13 +336,20 @@ class _Source:
 
 
 @contextmanager
-def _open_client(source: _Source, runtime: Runtime) -> Iterator[Client]:
-    """The facade's ``Client`` for ``source``, closed (with any httpx client made here) on exit."""
+def _open_client(
+    source: _Source, runtime: Runtime, notice: WaitNotice | None = None
+) -> Iterator[Client]:
+    """The facade's ``Client`` for ``source``, closed (with any httpx client made here) on exit.
+
+    Against the service, pacing is shared by every youcam-units process on the machine (the
+    limit belongs to the token and the IP), and waits are shown through ``notice``.
+    """
     import httpx  # noqa: PLC0415 - keeps `--help` fast
 
-    from youcam_units import Client  # noqa: PLC0415
+    from youcam_units import AuthenticationError, Client  # noqa: PLC0415
 
     options = dict(runtime.client_options)
+    token_source = "the demo"  # noqa: S105 - where a token came from, not a token
     if source.demo:
         from youcam_units.mock import DEFAULT_TOKEN, MockService  # noqa: PLC0415
 
@@ -281,9 +360,14 @@ def _open_client(source: _Source, runtime: Runtime) -> Iterator[Client]:
         # The in-process mock has no rate limit to respect: no pacing.
         options.setdefault("rate_limit", None)
     else:
-        token = _read_token(source.token_file)
+        token, token_source = _read_token(source.token_file)
         transport = runtime.transport
         base_url = source.base_url
+        if options.get("rate_limit", True) is not None:
+            options.setdefault("pacing_file", default_pacing_path())
+        if notice is not None:
+            options.setdefault("on_wait", notice.pacing)
+            options.setdefault("on_retry", notice.retry)
     http = None if transport is None else httpx.Client(transport=transport)
     try:
         try:
@@ -291,7 +375,11 @@ def _open_client(source: _Source, runtime: Runtime) -> Iterator[Client]:
         except (TypeError, ValueError) as exc:  # a refused base URL or token; never echoes it
             raise CliError(str(exc)) from None
         with client:
-            yield client
+            try:
+                yield client
+            except AuthenticationError as exc:
+                exc.token_source = token_source  # type: ignore[attr-defined] # for _reported
+                raise
     finally:
         if http is not None:
             http.close()
@@ -453,12 +541,14 @@ def history(
         # With no filter, --limit is exactly max_items: the last request asks for no more.
         unfiltered = since_ms is None and until_ms is None and not wanted
         shown = 0
+        notice = WaitNotice(stderr)
         with (
-            _open_client(source, runtime) as client,
+            _open_client(source, runtime, notice) as client,
             # On a terminal the output itself shows progress; the spinner is for piped output.
             _progress(stderr, "reading history", enabled=not stdout.is_terminal) as progress,
         ):
             task = progress.add_task("read", total=None, detail="")
+            notice.attach(progress, task)
             read = 0
             pager = client.history(page_size=30, max_items=limit if unfiltered else None)
             for page in pager.pages():
@@ -528,14 +618,16 @@ def sync_command(
 
 def _sync(source: _Source, path: Path, runtime: Runtime, *, verbose: bool) -> SyncResult:
     stderr = Console(stderr=True, highlight=False)
+    notice = WaitNotice(stderr)
     with (
         _reported(verbose=verbose, action="run sync again to continue where it stopped"),
         Ledger(path) as ledger,
-        _open_client(source, runtime) as client,
+        _open_client(source, runtime, notice) as client,
         _progress(stderr, "syncing") as progress,
     ):
         ledger.claim_source(_source_label(source, runtime, client.base_url))
         task = progress.add_task("sync", total=None, detail="")
+        notice.attach(progress, task)
 
         def show(result: SyncResult) -> None:
             progress.update(task, detail=f"{result.new_entries:,} new, {result.pages:,} requests")

@@ -1,0 +1,134 @@
+"""Credentials handled with care by the CLI, and pacing shared across its processes."""
+
+from __future__ import annotations
+
+import io
+import os
+from typing import TYPE_CHECKING
+
+import pytest
+from rich.console import Console
+from youcam_units import RateLimit, RetryEvent, ServerError
+from youcam_units._cli._commands import Runtime, WaitNotice, default_pacing_path
+from youcam_units.mock import DEFAULT_TOKEN, MockService
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from cli.conftest import Invoke, Run
+
+SECRET = "s3cret-Token-value-42"  # noqa: S105 - a made-up token whose leaks the tests look for
+
+
+def one_line_error(run: Run) -> str:
+    """The single ``youcam-units: error:`` line, after checking it is the only output."""
+    assert run.exit_code == 1, run.output
+    assert run.stdout == ""
+    lines = run.stderr.splitlines()
+    assert len(lines) == 1, run.stderr
+    line: str = lines[0]
+    assert line.startswith("youcam-units: error: ")
+    return line
+
+
+def token_file(tmp_path: Path, content: bytes, mode: int = 0o600) -> Path:
+    """A token file holding ``content`` with file mode ``mode``."""
+    path = tmp_path / "token"
+    path.write_bytes(content)
+    path.chmod(mode)
+    return path
+
+
+def test_non_ascii_token_is_one_line_naming_the_problem_not_the_token(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, service: MockService
+) -> None:
+    """Curly quotes pasted around a token: one line, no traceback, no token, no request."""
+    monkeypatch.setenv("YOUCAM_ACCESS_TOKEN", f"\u201c{SECRET}\u201d")
+    line = one_line_error(invoke("history"))
+    assert "non-ASCII" in line
+    assert "YOUCAM_ACCESS_TOKEN" in line
+    assert SECRET not in line
+    assert service.log.count == 0
+
+
+def test_token_file_with_a_bom_and_quotes_is_read(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A UTF-8 BOM (Windows editors) and straight quotes around the token are dropped."""
+    monkeypatch.delenv("YOUCAM_ACCESS_TOKEN")
+    path = token_file(tmp_path, b'\xef\xbb\xbf"' + DEFAULT_TOKEN.encode() + b'"\r\n')
+    run = invoke("history", "--token-file", str(path), "--limit", "2", "--format", "jsonl")
+    assert run.exit_code == 0, run.output
+    assert len(run.stdout.splitlines()) == 2
+    assert "warning" not in run.stderr
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_token_file_readable_by_others_gets_a_warning(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """As ssh does for keys: a token file others can read is used, with a warning and the fix."""
+    monkeypatch.delenv("YOUCAM_ACCESS_TOKEN")
+    path = token_file(tmp_path, DEFAULT_TOKEN.encode(), mode=0o644)
+    run = invoke("history", "--token-file", str(path), "--limit", "1", "--format", "jsonl")
+    assert run.exit_code == 0, run.output
+    assert "can be read by other users (mode 0644)" in run.stderr
+    assert f"chmod 600 {path}" in run.stderr
+
+
+def test_refused_token_from_a_file_names_the_file(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A 401 names where the token came from (the file), not a variable the user did not set."""
+    monkeypatch.delenv("YOUCAM_ACCESS_TOKEN")
+    path = token_file(tmp_path, SECRET.encode())
+    line = one_line_error(invoke("history", "--token-file", str(path)))
+    assert f"from --token-file {path} (HTTP 401" in line
+    assert f"put a fresh one in --token-file {path}" in line
+    assert SECRET not in line
+
+
+def test_bad_token_in_a_file_blames_the_file(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A token file problem is reported against the file, not 'the access_token argument'."""
+    monkeypatch.delenv("YOUCAM_ACCESS_TOKEN")
+    path = token_file(tmp_path, b"abc def\n")
+    line = one_line_error(invoke("history", "--token-file", str(path)))
+    assert f"--token-file {path}" in line
+    assert "access_token argument" not in line
+
+
+def test_pacing_state_is_shared_by_default(
+    invoke: Invoke, service: MockService, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Against a service the CLI paces through one file in the user cache dir, on by default."""
+    del tmp_path_factory
+    path = default_pacing_path()
+    assert not path.exists()
+    runtime = Runtime(
+        transport=service.transport(), client_options={"rate_limit": RateLimit(1000, 1.0)}
+    )
+    run = invoke("history", "--limit", "40", "--format", "jsonl", runtime=runtime)
+    assert run.exit_code == 0, run.output
+    assert path.exists()
+    import sqlite3  # noqa: PLC0415
+
+    with sqlite3.connect(path) as db:
+        (sends,) = db.execute("SELECT COUNT(*) FROM sends").fetchone()
+    assert sends == service.log.count == 2
+
+
+def test_wait_notice_says_what_it_waits_for() -> None:
+    """Waits of a second or more are announced; the 5-per-second pacing gaps are not."""
+    out = io.StringIO()
+    notice = WaitNotice(Console(file=out, force_terminal=True, width=80))
+    notice.pacing(0.2)
+    notice.pacing(40.3)
+    error = ServerError("boom", status_code=503)
+    notice.retry(RetryEvent(1, 6, 2.5, error, 503, None, None))
+    lines = out.getvalue().splitlines()
+    assert lines == [
+        "waiting 41 s for the rate-limit window",
+        "waiting 3 s before retrying (HTTP 503)",
+    ]

@@ -1,0 +1,199 @@
+"""Pacing to the limits the token and the IP have: 5 per second and 250 per 300 s, shared."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+import youcam_units as yu
+from facade_support import TOKEN, FakeService
+from youcam_units import _pacing
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+class FakeClock:
+    """Milliseconds that move only when a test moves them."""
+
+    def __init__(self, start: int = 0) -> None:
+        self.now = start
+
+    def __call__(self) -> int:
+        """The current fake time."""
+        return self.now
+
+
+BOTH = [yu.RateLimit(5, 1.0), yu.RateLimit(12, 3.0)]
+
+
+def test_both_limits_apply_at_once() -> None:
+    """5 go at once, the 6th waits for the 1 s window; the 13th waits for the 3 s one."""
+    clock = FakeClock()
+    pacer = _pacing.Pacer(BOTH, clock=clock)
+    assert [pacer.try_acquire_now() for _ in range(5)] == [0] * 5
+    assert pacer.try_acquire_now() == 1_021
+    sent = 5
+    while sent < 12:
+        wait = pacer.try_acquire_now()
+        if wait:
+            clock.now += wait
+        else:
+            sent += 1
+    assert clock.now < 3_030
+    wait = pacer.try_acquire_now()
+    assert wait > 0
+    assert clock.now + wait == 3_031  # the first send leaves the 3 s (+1 %) window
+    pacer.close()
+
+
+def test_default_limits_are_five_per_second_and_250_per_300_s() -> None:
+    """The vendor's recommendation and the published limit, both paced by default."""
+    with yu.Client(TOKEN) as client:
+        assert client._settings.rate_limits == (yu.RateLimit(5, 1.0), yu.RateLimit(250, 300.0))
+        pacer = client._settings.pacer
+        assert pacer is not None
+        assert pacer.windows_ms == (1_020, 303_000)
+
+
+def simulate(pacer: _pacing.Pacer, clock: FakeClock, count: int, latency_ms: int) -> list[int]:
+    """Send ``count`` requests through ``pacer`` on a fake clock; each takes ``latency_ms``."""
+    sent: list[int] = []
+    while len(sent) < count:
+        wait = pacer.try_acquire_now()
+        if wait:
+            clock.now += wait
+            continue
+        sent.append(clock.now)
+        clock.now += latency_ms
+    return sent
+
+
+def most_in_window(sent: list[int], window_ms: int) -> int:
+    """Most sends in any half-open window of ``window_ms``."""
+    return max(sum(1 for t in sent[i:] if t < start + window_ms) for i, start in enumerate(sent))
+
+
+def test_a_long_read_reaches_97_percent_of_the_limit_and_breaks_neither_window() -> None:
+    """Simulated: 4 windows' worth plus one at >= 97 % of 12 per 3 s, never 6 in 1 s."""
+    clock = FakeClock()
+    pacer = _pacing.Pacer(BOTH, clock=clock)
+    sent = simulate(pacer, clock, 4 * 12 + 1, latency_ms=3)
+    assert most_in_window(sent, 3_000) <= 12
+    assert most_in_window(sent, 1_000) <= 5
+    rate = (len(sent) - 1) / ((sent[-1] - sent[0]) / 1000)
+    assert rate >= 0.97 * 12 / 3.0
+    pacer.close()
+
+
+def test_on_wait_is_told_each_wait(tmp_path: Path) -> None:
+    """The hook hears the seconds before each pacing wait (what the CLI shows)."""
+    del tmp_path
+    waits: list[float] = []
+    pacer = _pacing.Pacer([yu.RateLimit(1, 0.05)], on_wait=waits.append)
+    pacer.acquire()
+    assert waits == []
+    pacer.acquire()
+    assert waits
+    assert all(0 < wait <= 0.071 for wait in waits)
+    pacer.close()
+
+
+def test_pacers_sharing_a_file_share_one_budget(tmp_path: Path) -> None:
+    """Two pacers on one state file (as two processes would be) draw on one budget."""
+    clock = FakeClock(1_800_000_000_000)
+    state = tmp_path / "pacing.sqlite3"
+    first = _pacing.Pacer([yu.RateLimit(3, 3600.0)], state_file=state, clock=clock)
+    second = _pacing.Pacer([yu.RateLimit(3, 3600.0)], state_file=state, clock=clock)
+    assert [first.try_acquire_now(), second.try_acquire_now(), first.try_acquire_now()] == [0] * 3
+    assert second.try_acquire_now() > 3_500_000
+    clock.now += 3_636_001  # the whole window (plus its margin) later
+    assert second.try_acquire_now() == 0
+    first.close()
+    second.close()
+
+
+def test_the_budget_survives_a_restart(tmp_path: Path) -> None:
+    """A rerun (a new client after Ctrl-C, a cron job) finds the sends of the last run."""
+    state = tmp_path / "pacing.sqlite3"
+    service = FakeService(6)
+    limit = yu.RateLimit(3, 3600.0)
+    with (
+        httpx.Client(transport=httpx.MockTransport(service)) as http,
+        yu.Client(TOKEN, http_client=http, rate_limit=limit, pacing_file=state) as client,
+    ):
+        assert len(client.history_page(page_size=2).entries) == 2
+        assert len(client.history_page(page_size=2).entries) == 2
+    with yu.Client(TOKEN, rate_limit=limit, pacing_file=state) as rerun:
+        pacer = rerun._settings.pacer
+        assert pacer is not None
+        assert pacer.try_acquire_now() == 0  # the third slot of the hour
+        assert pacer.try_acquire_now() > 3_500_000  # and the budget is spent
+
+
+_WORKER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from youcam_units import RateLimit
+    from youcam_units._pacing import Pacer
+
+    pacer = Pacer([RateLimit(12, 3600.0)], state_file=Path(sys.argv[1]))
+    print(sum(1 for _ in range(10) if pacer.try_acquire_now() == 0))
+    pacer.close()
+    """
+)
+
+
+def test_processes_sharing_a_file_never_exceed_the_limit_together(tmp_path: Path) -> None:
+    """Three processes each try 10 sends under 12 per hour: exactly 12 go, none twice."""
+    state = tmp_path / "pacing.sqlite3"
+    procs = [
+        subprocess.Popen(  # noqa: S603 - our own interpreter and script
+            [sys.executable, "-c", _WORKER, str(state)], stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(3)
+    ]
+    admitted = []
+    for proc in procs:
+        out, _ = proc.communicate(timeout=60)
+        assert proc.returncode == 0
+        admitted.append(int(out))
+    assert sum(admitted) == 12
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"pacing_file": 3}, TypeError, "pacing_file must be a path"),
+        ({"pacing_file": "x.sqlite3", "rate_limit": None}, ValueError, "needs a rate_limit"),
+        ({"rate_limit": []}, TypeError, "rate_limit must be"),
+        ({"rate_limit": [yu.RateLimit(1, 1.0), (5, 1.0)]}, TypeError, "rate_limit must be"),
+        ({"rate_limit": [*BOTH[::-1], yu.RateLimit(25, 3.0)]}, ValueError, "a longer period"),
+        ({"rate_limit": [yu.RateLimit(5, 1.0), yu.RateLimit(6, 1.0)]}, ValueError, "a longer"),
+    ],
+)
+def test_pacing_arguments_are_checked_up_front(
+    kwargs: dict[str, object], error: type[Exception], match: str
+) -> None:
+    """Bad pacing settings fail at construction with a message that says what to pass."""
+    with pytest.raises(error, match=match):
+        yu.Client(TOKEN, **kwargs)  # type: ignore[arg-type] # the point
+
+
+def test_pacing_file_that_is_a_directory_is_refused(tmp_path: Path) -> None:
+    """A directory where the state file should be is named in the error."""
+    with pytest.raises(ValueError, match="is a directory"):
+        yu.Client(TOKEN, pacing_file=tmp_path)
+
+
+def test_unusable_pacing_file_says_what_to_do(tmp_path: Path) -> None:
+    """A state file that cannot be opened (its folder is a file) fails up front, clearly."""
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    with pytest.raises(ValueError, match=r"cannot be used.*pacing_file=None"):
+        yu.Client(TOKEN, pacing_file=blocker / "pacing.sqlite3")
