@@ -24,6 +24,7 @@ import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -274,13 +275,18 @@ def _stored(db: Path) -> list[dict[str, Any]]:
         return []
     conn = sqlite3.connect(db)
     try:
-        has_table = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'entries'"
-        ).fetchone()
-        if has_table is None:
+        tables = {
+            name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        if "entries" not in tables:
             return []
-        rows = conn.execute("SELECT raw FROM entries ORDER BY timestamp_ms DESC, id DESC")
-        return [json.loads(raw) for (raw,) in rows]
+        # What a killed run kept: the ledger's entries and the pass's staged ones (schema v2).
+        union = " UNION SELECT timestamp_ms, id, raw FROM staged" if "staged" in tables else ""
+        rows = conn.execute(
+            f"SELECT timestamp_ms, id, raw FROM entries{union} "  # noqa: S608 - fixed names
+            "ORDER BY timestamp_ms DESC, id DESC"
+        )
+        return [json.loads(raw, parse_float=Decimal) for (_, _, raw) in rows]
     finally:
         conn.close()
 
@@ -385,7 +391,10 @@ def _count(db: Path) -> int:
     except sqlite3.Error:
         return 0
     try:
-        row = conn.execute("SELECT COUNT(*) FROM entries").fetchone()
+        # Entries kept so far: in the ledger, or staged by the pass in progress (schema v2).
+        row = conn.execute(
+            "SELECT (SELECT COUNT(*) FROM entries) + (SELECT COUNT(*) FROM staged)"
+        ).fetchone()
     except sqlite3.Error:
         return 0
     finally:

@@ -36,6 +36,7 @@ from youcam_units_api.client import AuthenticatedClient
 from youcam_units_api.models.credit_history_response import CreditHistoryResponse
 from youcam_units_api.types import Unset
 
+from . import _json as exact_json
 from ._config import (
     DEFAULT_MAX_RESPONSE_BYTES,
     ENV_ACCESS_TOKEN,
@@ -290,8 +291,61 @@ def generated_client(base_url: str, channel: Channel | AsyncChannel) -> Authenti
     api = _GeneratedClient(base_url=base_url, token="")
     if isinstance(channel, Channel):
         # Duck-typed: the generated function only calls .request(**kwargs) on it.
-        return api.set_httpx_client(cast("httpx.Client", channel))
-    return api.set_async_httpx_client(cast("httpx.AsyncClient", channel))
+        return api.set_httpx_client(cast("httpx.Client", _ExactRequests(channel)))
+    return api.set_async_httpx_client(cast("httpx.AsyncClient", _AsyncExactRequests(channel)))
+
+
+class ExactJsonResponse(httpx.Response):
+    """A response whose ``json()`` reads fractions as ``Decimal``, parsed once and kept.
+
+    The generated parser reads the body through ``response.json()``: with this, ``amount_dec``
+    never passes through a float, and ``interpret`` reads the same parse (the generated
+    ``from_dict`` copies each object before taking it apart, so the parse stays as sent).
+    """
+
+    def json(self, **kwargs: Any) -> Any:  # noqa: ANN401 - parsed JSON is Any by nature
+        """The body as JSON, exactly; the same object on every call."""
+        if kwargs:
+            return super().json(**kwargs)
+        cached = self.__dict__.get("_exact_json", _NOT_PARSED)
+        if cached is _NOT_PARSED:
+            cached = self.__dict__["_exact_json"] = exact_json.loads(self.content)
+        return cached
+
+
+_NOT_PARSED = object()
+
+
+def _exact(response: httpx.Response) -> httpx.Response:
+    # The same object (the channel keeps it too), read exactly: no copy, no second parse.
+    response.__class__ = ExactJsonResponse
+    return response
+
+
+class _ExactRequests:
+    """What the generated function calls instead of the channel: its responses, read exactly."""
+
+    def __init__(self, channel: Channel) -> None:
+        self._channel = channel
+
+    def request(
+        self, *, method: str, url: str, params: dict[str, Any] | None = None
+    ) -> httpx.Response:
+        """The channel's ``request``."""
+        return _exact(self._channel.request(method=method, url=url, params=params))
+
+
+class _AsyncExactRequests:
+    """The async twin of ``_ExactRequests``."""
+
+    def __init__(self, channel: AsyncChannel) -> None:
+        self._channel = channel
+
+    async def request(
+        self, *, method: str, url: str, params: dict[str, Any] | None = None
+    ) -> httpx.Response:
+        """The channel's ``request``."""
+        return _exact(await self._channel.request(method=method, url=url, params=params))
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,8 +411,18 @@ def interpret(
 
 
 def _page(parsed: CreditHistoryResponse, response: httpx.Response, token: str | None) -> Page:
-    history = parsed.result.history
-    entries = entries_from_generated(history)
+    if parsed.status != response.status_code:
+        # A body saying {"status": 500} under HTTP 200 is an error in disguise, not data.
+        raise ValueError(
+            f"the body's status {parsed.status!r} contradicts HTTP {response.status_code}"
+        )
+    # Fractions as Decimal: the parse the generated one used, or (any other response) a new one.
+    exact = (
+        response.json()
+        if isinstance(response, ExactJsonResponse)
+        else exact_json.loads(response.content)
+    )
+    entries = entries_from_generated(parsed.result.history, exact["result"]["history"])
     return Page(
         entries=entries,
         next_token=_next_token(parsed.result.next_token),

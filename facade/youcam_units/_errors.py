@@ -35,8 +35,6 @@ import re
 import time
 from typing import TYPE_CHECKING, Literal
 
-from youcam_units_api.models.error_response import ErrorResponse
-
 if TYPE_CHECKING:
     import httpx
 
@@ -243,8 +241,9 @@ def error_from_response(
 
     A 2xx response gets here only when its body failed to parse (``cause``): that is a
     ``ResponseValidationError``. Any other status is an ``APIStatusError`` subclass chosen by
-    status, with the envelope read through the generated ``ErrorResponse`` model when the body
-    has its shape. ``secret`` (the access token) is scrubbed from anything echoed back.
+    status, with ``error`` and ``error_code`` read from the envelope (ErrorResponse's shape)
+    field by field, so a body that lacks ``status`` keeps what it says. ``secret`` (the access
+    token) is scrubbed from anything echoed back.
     """
     request_id = response.headers.get("x-request-id")
     text = _scrub(_text(response), secret)
@@ -269,15 +268,13 @@ def error_from_response(
         data = None
     if isinstance(data, dict):
         body = data
-        try:
-            envelope = ErrorResponse.from_dict(data)
-        except (KeyError, TypeError, ValueError):
-            envelope = None
-        if envelope is not None:
-            if isinstance(envelope.error_code, str):
-                error_code = envelope.error_code
-            if isinstance(envelope.error, str) and envelope.error:
-                message = envelope.error
+        # Read field by field: a body missing ``status`` (or with a wrong one) still says what
+        # went wrong, and the generated ErrorResponse would refuse it whole for that one field.
+        sent_code, sent_error = data.get("error_code"), data.get("error")
+        if isinstance(sent_code, str) and sent_code:
+            error_code = sent_code
+        if isinstance(sent_error, str) and sent_error:
+            message = sent_error
     elif text:
         message = f"{message}; body starts: {text[:_BODY_EXCERPT]!r}"
     cls = _STATUS_CLASSES.get(status, ServerError if status >= 500 else APIStatusError)  # noqa: PLR2004

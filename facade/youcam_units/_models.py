@@ -2,11 +2,13 @@
 
 The generated attrs models (with their ``UNSET`` sentinel and mutable lists) stop here: each
 200 body is parsed by the generated ``CreditHistoryResponse.from_dict`` and converted to these.
-When its typed fields cannot reproduce an entry exactly (fields this version does not know, such
-as ``amount_dec`` or new ``info`` keys; explicit nulls or empty lists), a ``HistoryEntry`` also
-holds the parsed entry as sent, so that ``to_dict()`` returns what the service sent, for export
-and storage, and ``HistoryEntry.from_dict`` rebuilds an equal entry from it. It is serialised only
-when ``to_dict()`` asks: serialising every entry up front cost a fifth of a read.
+The generator reads ``amount_dec`` (a JSON ``number``) through ``response.json()``, as a float, so
+amounts are taken from the same body parsed again with ``parse_float=Decimal`` (``_json.loads``):
+every amount is an exact ``Decimal``, never a float on the way. When its typed fields cannot
+reproduce an entry exactly (``amount_dec``, ``dst_actions`` sent as a string, fields this version
+does not know; explicit nulls or empty lists), a ``HistoryEntry`` also holds the entry as sent, so
+that ``to_dict()`` returns what the service sent, for export and storage, and
+``HistoryEntry.from_dict`` rebuilds an equal entry from it.
 """
 
 from __future__ import annotations
@@ -14,21 +16,30 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from youcam_units_api.models.credit_history_entry import CreditHistoryEntry
-from youcam_units_api.types import Unset
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Mapping, Sequence
 
-    from youcam_units_api.models.credit_change import CreditChange
-    from youcam_units_api.models.credit_history_info import CreditHistoryInfo
 
-__all__ = ["Action", "HistoryEntry", "Page", "UnitChange", "entries_from_generated"]
+__all__ = [
+    "Action",
+    "HistoryEntry",
+    "Page",
+    "UnitChange",
+    "describe_timestamp",
+    "entries_from_generated",
+    "timestamp_datetime",
+]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: The milliseconds a ``datetime`` can hold: 0001-01-01 to 9999-12-31 (UTC).
+MIN_DATETIME_MS: Final = -62_135_596_800_000
+MAX_DATETIME_MS: Final = 253_402_300_799_999
 _KNOWN_KEYS = frozenset({"id", "timestamp", "action", "target_id", "info"})
 
 
@@ -71,7 +82,8 @@ class UnitChange:
     """How much one unit bucket changed: negative for spending, positive for grants."""
 
     unit_id: int
-    amount: int
+    amount: Decimal
+    """Exact: ``amount_dec`` when the service sent it, else the (deprecated) integer ``amount``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,17 +100,21 @@ class HistoryEntry:
     target_id: str | None = None
     changes: tuple[UnitChange, ...] = ()
     dst_actions: tuple[str, ...] = ()
-    _as_sent: CreditHistoryEntry | None = field(default=None, repr=False, compare=False)
+    _as_sent: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
-    def timestamp(self) -> datetime:
-        """When it happened, as a timezone-aware UTC datetime (exact to the millisecond)."""
-        return _EPOCH + timedelta(milliseconds=self.timestamp_ms)
+    def timestamp(self) -> datetime | None:
+        """When it happened, as a timezone-aware UTC datetime (exact to the millisecond).
+
+        ``None`` when the service sent a time a ``datetime`` cannot hold (outside the years
+        1-9999): ``timestamp_ms`` still holds it exactly.
+        """
+        return timestamp_datetime(self.timestamp_ms)
 
     @property
-    def amount(self) -> int:
-        """The net change across all unit buckets."""
-        return sum(change.amount for change in self.changes)
+    def amount(self) -> Decimal:
+        """The net change across all unit buckets, exact."""
+        return sum((change.amount for change in self.changes), Decimal(0))
 
     @property
     def extra(self) -> dict[str, Any]:
@@ -108,8 +124,8 @@ class HistoryEntry:
     def to_dict(self) -> dict[str, Any]:
         """The entry as the service sent it: JSON-ready, ids as ints, timestamp in ms."""
         if self._as_sent is not None:
-            # Through JSON: a deep copy, so a caller's edits never reach this frozen entry.
-            copied: dict[str, Any] = json.loads(json.dumps(self._as_sent.to_dict()))
+            # A deep copy, so a caller's edits never reach this frozen entry.
+            copied: dict[str, Any] = _copy(self._as_sent)
             return copied
         data: dict[str, Any] = {
             "id": self.id,
@@ -120,7 +136,8 @@ class HistoryEntry:
             data["target_id"] = self.target_id
         info: dict[str, Any] = {}
         if self.changes:
-            info["credits"] = [{"id": c.unit_id, "amount": c.amount} for c in self.changes]
+            # Only entries sent as plain integer amounts are rebuilt here (others keep _as_sent).
+            info["credits"] = [{"id": c.unit_id, "amount": int(c.amount)} for c in self.changes]
         if self.dst_actions:
             info["dst_actions"] = list(self.dst_actions)
         if info:
@@ -131,14 +148,18 @@ class HistoryEntry:
     def from_dict(cls, data: Mapping[str, Any]) -> HistoryEntry:
         """Parse one entry in the service's shape (or ``to_dict()``'s) via the generated model.
 
-        Raises ``ValueError``, ``KeyError`` or ``TypeError`` when the shape is wrong.
+        Fractional amounts are best passed as ``Decimal`` (``json.loads(text,
+        parse_float=Decimal)``); a float is read through its shortest repr, which is the JSON text
+        it came from for any amount of up to 15 digits. Raises ``ValueError``, ``KeyError`` or
+        ``TypeError`` when the shape is wrong.
         """
-        return _from_generated(CreditHistoryEntry.from_dict(data), data)
+        CreditHistoryEntry.from_dict(data)  # the generated model checks the documented shape
+        return _from_raw(data, private=False)
 
     def __repr__(self) -> str:
         parts = [
             f"id={self.id}",
-            f"timestamp={self.timestamp.isoformat(timespec='milliseconds')}",
+            f"timestamp={describe_timestamp(self.timestamp_ms)}",
             f"action={self.action!r}",
             f"amount={self.amount}",
         ]
@@ -169,94 +190,192 @@ class Page:
         return self.next_token is not None
 
 
-def entries_from_generated(generated: Iterable[CreditHistoryEntry]) -> tuple[HistoryEntry, ...]:
-    """Convert the generated models of one page."""
-    return tuple(_from_generated(g) for g in generated)
+def timestamp_datetime(timestamp_ms: int) -> datetime | None:
+    """The UTC datetime of a timestamp in ms, or ``None`` outside the years 1-9999."""
+    if not MIN_DATETIME_MS <= timestamp_ms <= MAX_DATETIME_MS:
+        return None
+    return _EPOCH + timedelta(milliseconds=timestamp_ms)
 
 
-def _from_generated(
-    entry: CreditHistoryEntry, raw: Mapping[str, Any] | None = None
-) -> HistoryEntry:
-    """Convert one generated entry, noting on the way whether its typed fields rebuild it.
+def describe_timestamp(timestamp_ms: int) -> str:
+    """ISO 8601 UTC to the millisecond; the raw ms, saying so, when no date can show it."""
+    when = timestamp_datetime(timestamp_ms)
+    if when is None:
+        return f"{timestamp_ms} ms (beyond the years 1-9999)"
+    return when.isoformat(timespec="milliseconds")
 
-    They rebuild it exactly when nothing was sent beyond them, every id and amount is an int, and
-    no optional field was sent as null or as an empty list or object (``to_dict()`` would leave
-    those out). Otherwise the entry as sent is kept for ``to_dict()``. One pass: this runs for
-    every entry read, and its cost is most of what the facade adds to the generated parse.
+
+def entries_from_generated(
+    generated: Sequence[CreditHistoryEntry], raw: Sequence[Mapping[str, Any]]
+) -> tuple[HistoryEntry, ...]:
+    """Convert one page whose shape the generated parse has checked, from its exact parse.
+
+    ``raw`` is the page's ``result.history`` parsed with ``parse_float=Decimal``: every field,
+    amounts included, comes from it, and it is what ``to_dict()`` returns, so it must belong to
+    nothing else. The generated models (``generated``) have done their part: the body has the
+    documented shape. Reading one structure, not two side by side, keeps the conversion cheap.
     """
-    exact = not entry.additional_properties
-    entry_id, timestamp = entry.id, entry.timestamp
+    if len(raw) != len(generated):
+        raise ValueError("the exact parse of the page does not match the generated one")
+    return tuple(_from_raw(entry, private=True) for entry in raw)
+
+
+_MISSING: Final = object()
+_INFO_KEYS: Final = frozenset({"credits", "dst_actions"})
+_SMALL_INTS: Final = {i: Decimal(i) for i in range(-1_000, 1_001)}
+
+
+def _from_raw(raw: Mapping[str, Any], *, private: bool) -> HistoryEntry:
+    """Convert one entry, noting on the way whether its typed fields rebuild it.
+
+    They rebuild it exactly when nothing was sent beyond them, every id and amount is an int
+    (no ``amount_dec``), ``dst_actions`` is a list, and no optional field was sent as null or as
+    an empty list or object (``to_dict()`` would leave those out). Otherwise the entry as sent is
+    kept for ``to_dict()``: ``raw`` itself when ``private`` (a page parsed here), else a copy.
+    One pass: this runs for every entry read, and its cost is most of what the facade adds.
+    """
+    exact = raw.keys() <= _KNOWN_KEYS
+    entry_id, timestamp = raw["id"], raw["timestamp"]
     if type(entry_id) is not int or type(timestamp) is not int:
         exact = False
         entry_id, timestamp = _int(entry_id, "id"), _int(timestamp, "timestamp")
-    sent_target: object = entry.target_id
+    action = _action(raw["action"])
+    sent_target = raw.get("target_id", _MISSING)
     target: str | None = None
     if sent_target is None:
         exact = False
-    elif not isinstance(sent_target, Unset):
+    elif sent_target is not _MISSING:
         target = _str(sent_target, "target_id")
-    changes, dst_actions, info_exact = _info(entry.info)
+    changes: tuple[UnitChange, ...] = ()
+    dst_actions: tuple[str, ...] = ()
+    info = raw.get("info", _MISSING)
+    if info is not _MISSING:
+        changes, dst_actions, info_exact = _info(info)
+        exact = exact and info_exact
+    as_sent = None
+    if not exact:
+        as_sent = raw if private and type(raw) is dict else _copy(dict(raw))
     return HistoryEntry(
         id=entry_id,
         timestamp_ms=timestamp,
-        action=_action(entry.action),
+        action=action,
         target_id=target,
         changes=changes,
         dst_actions=dst_actions,
-        _as_sent=None if exact and info_exact else _generated_copy(entry, raw),
+        _as_sent=as_sent,
     )
 
 
 def _action(value: object) -> Action | str:
-    """An ``Action`` member for a documented value (the generated enum's included), else the str."""
+    """An ``Action`` member for a documented value, else the str."""
     if not isinstance(value, str):
         raise TypeError(f"action must be a string, got {type(value).__name__}")
     return _ACTIONS.get(value) or str(value)
 
 
-def _info(
-    info: CreditHistoryInfo | Unset,
-) -> tuple[tuple[UnitChange, ...], tuple[str, ...], bool]:
+def _info(info: object) -> tuple[tuple[UnitChange, ...], tuple[str, ...], bool]:
     """The changes and dst_actions of ``info``, and whether they rebuild it exactly."""
-    if isinstance(info, Unset):
-        return (), (), True
-    credits_, sent_dst_actions = info.credits_, info.dst_actions
+    if not isinstance(info, dict):
+        raise TypeError(f"info must be an object, got {type(info).__name__}")
     # An "info" with unknown keys, or an empty "info": {}, is not rebuilt from the typed fields.
-    exact = not info.additional_properties and not (
-        isinstance(credits_, Unset) and isinstance(sent_dst_actions, Unset)
-    )
+    exact = bool(info) and info.keys() <= _INFO_KEYS
     changes: tuple[UnitChange, ...] = ()
-    if not isinstance(credits_, Unset):
+    credits_ = info.get("credits", _MISSING)
+    if credits_ is not _MISSING:
         changes, credits_exact = _changes(credits_)
         exact = exact and credits_exact
     dst_actions: tuple[str, ...] = ()
-    if not isinstance(sent_dst_actions, Unset):
-        if sent_dst_actions:
-            dst_actions = tuple(_str(a, "info.dst_actions[]") for a in sent_dst_actions)
+    sent = info.get("dst_actions", _MISSING)
+    if sent is not _MISSING:
+        if isinstance(sent, str):
+            dst_actions = _dst_actions_from_text(sent)
+            exact = False  # the string form is kept as sent
+        elif sent:
+            if not isinstance(sent, list):
+                raise TypeError("info.dst_actions must be a list of strings or a string")
+            dst_actions = tuple(_str(a, "info.dst_actions[]") for a in sent)
         else:
             exact = False  # null or []
     return changes, dst_actions, exact
 
 
-def _changes(credits_: list[CreditChange]) -> tuple[tuple[UnitChange, ...], bool]:
+def _dst_actions_from_text(text: str) -> tuple[str, ...]:
+    """The list a string-form ``dst_actions`` holds (the vendor's example sends JSON text)."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+        raise ValueError(
+            "info.dst_actions must be a list of strings or a string holding one as JSON, "
+            f"got {text[:80]!r}"
+        )
+    return tuple(value)
+
+
+def _changes(credits_: object) -> tuple[tuple[UnitChange, ...], bool]:
     """The unit changes, and whether they rebuild ``info.credits`` exactly."""
+    if not isinstance(credits_, list):
+        raise TypeError(f"info.credits must be a list, got {type(credits_).__name__}")
     exact = bool(credits_)
     changes = []
     for change in credits_:
-        unit_id, amount = change.id, change.amount
-        if type(unit_id) is not int or type(amount) is not int or change.additional_properties:
+        if type(change) is not dict:
+            raise TypeError("info.credits[] must be an object")
+        unit_id = change["id"]
+        if type(unit_id) is not int:
             exact = False
             unit_id = _int(unit_id, "info.credits[].id")
-            amount = _int(amount, "info.credits[].amount")
-        changes.append(UnitChange(unit_id, amount))
+        amount = change.get("amount")
+        # The common case first: {"id": int, "amount": int} and nothing else.
+        if type(amount) is int and len(change) == 2:  # noqa: PLR2004 - the two keys
+            value = _SMALL_INTS.get(amount) or Decimal(amount)
+        else:
+            exact = False
+            value = _amount_of(change)
+        changes.append(UnitChange(unit_id, value))
     return tuple(changes), exact
 
 
-def _generated_copy(entry: CreditHistoryEntry, raw: Mapping[str, Any] | None) -> CreditHistoryEntry:
-    """The parsed entry, made private to the ``HistoryEntry`` (the caller's dict may change)."""
-    if raw is None:
-        return entry  # parsed from a response body that nothing else holds
-    return CreditHistoryEntry.from_dict(json.loads(json.dumps(dict(raw))))
+def _amount_of(change: dict[str, Any]) -> Decimal:
+    """A change's exact amount: ``amount_dec`` when sent, else the integer ``amount``."""
+    if "amount_dec" in change:
+        sent = change["amount_dec"]
+        if type(sent) is Decimal and sent.is_finite():
+            return sent
+        return _decimal(sent, "info.credits[].amount_dec")
+    if "amount" not in change:
+        raise KeyError("info.credits[] has neither amount_dec nor amount")
+    return Decimal(_int(change["amount"], "info.credits[].amount"))
+
+
+def _decimal(value: object, name: str) -> Decimal:
+    """An exact amount: a Decimal or int as is, a numeric string exactly, a float via its repr."""
+    if isinstance(value, bool):
+        raise TypeError(f"{name} must be a number, got bool")
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, float | str):
+        try:
+            result = Decimal(repr(value) if isinstance(value, float) else value.strip())
+        except InvalidOperation:
+            raise ValueError(f"{name} must be a number, got {value!r}") from None
+    else:
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    if not result.is_finite():
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return result
+
+
+def _copy(value: Any) -> Any:  # noqa: ANN401 - JSON values
+    """A deep copy of parsed JSON (dicts, lists, and immutable leaves such as Decimal)."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
 
 
 def _int(value: object, name: str) -> int:

@@ -12,7 +12,6 @@ the response bytes. The client's ``balance()`` and ``feature_costs()`` are built
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -23,6 +22,8 @@ from youcam_units_api.models.credit_balance_response import CreditBalanceRespons
 from youcam_units_api.models.feature_cost_result import FeatureCostResult
 from youcam_units_api.models.feature_cost_sku import FeatureCostSku
 from youcam_units_api.types import Unset
+
+from youcam_units import _json as exact_json
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -44,7 +45,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def parse_exact(content: bytes | str) -> Any:  # noqa: ANN401 - parsed JSON is Any by nature
     """Parse a JSON body with every non-integer number as a ``Decimal``, never a float."""
-    return json.loads(content, parse_float=Decimal)
+    return exact_json.loads(content)
 
 
 class UnitType(StrEnum):

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import sys
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
+from youcam_units import HistoryEntry
+from youcam_units import _json as exact_json
 from youcam_units._cli._commands import DEMO_ENTRIES, DEMO_SEED, Runtime
 from youcam_units.mock import MockService
 
@@ -18,11 +20,24 @@ if TYPE_CHECKING:
     from cli.conftest import Invoke
 
 
+def exact_amount(entry: dict[str, Any]) -> Decimal:
+    """An entry's net change as the service states it: amount_dec when sent, else amount."""
+    return sum(
+        (
+            Decimal(c.get("amount_dec", c["amount"]))
+            for c in entry.get("info", {}).get("credits", [])
+        ),
+        Decimal(0),
+    )
+
+
 def test_jsonl_is_every_entry_exactly_as_sent(invoke: Invoke, service: MockService) -> None:
     """Each jsonl line is one entry, exactly the service's JSON, newest first."""
     run = invoke("history", "--format", "jsonl")
     assert run.exit_code == 0
-    assert [json.loads(line) for line in run.stdout.splitlines()] == list(service.iter_entries())
+    assert [exact_json.loads(line) for line in run.stdout.splitlines()] == list(
+        service.iter_entries()
+    )
     assert service.log.count == 5
 
 
@@ -30,13 +45,13 @@ def test_json_is_one_array_of_every_entry(invoke: Invoke, service: MockService) 
     """The json format is one valid JSON array of every entry."""
     run = invoke("history", "--format", "json")
     assert run.exit_code == 0
-    assert json.loads(run.stdout) == list(service.iter_entries())
+    assert exact_json.loads(run.stdout) == list(service.iter_entries())
 
 
 def test_json_of_nothing_is_an_empty_array(invoke: Invoke) -> None:
     """A filter that matches nothing still prints valid JSON."""
     run = invoke("history", "--format", "json", "--action", "no_such_action")
-    assert (run.exit_code, json.loads(run.stdout)) == (0, [])
+    assert (run.exit_code, exact_json.loads(run.stdout)) == (0, [])
 
 
 def test_csv_has_one_row_per_entry(invoke: Invoke, service: MockService) -> None:
@@ -54,9 +69,9 @@ def test_csv_has_one_row_per_entry(invoke: Invoke, service: MockService) -> None
         assert datetime.fromisoformat(row["time"]) == datetime.fromtimestamp(
             entry["timestamp"] / 1000, tz=UTC
         )
-        assert int(row["amount"]) == sum(c["amount"] for c in credits_)
-        assert json.loads(row["changes"]) == credits_
-        assert row["dst_actions"].split() == entry.get("info", {}).get("dst_actions", [])
+        assert Decimal(row["amount"]) == exact_amount(entry)
+        assert exact_json.loads(row["changes"]) == credits_
+        assert tuple(row["dst_actions"].split()) == HistoryEntry.from_dict(entry).dst_actions
 
 
 def test_table_shows_the_entries(invoke: Invoke, service: MockService) -> None:
@@ -72,14 +87,13 @@ def test_table_shows_the_entries(invoke: Invoke, service: MockService) -> None:
         when = datetime.fromtimestamp(entry["timestamp"] / 1000, tz=UTC)
         assert f"{when:%Y-%m-%d %H:%M:%S}" in line
         assert entry["action"][:20] in line
-        amount = sum(c["amount"] for c in entry.get("info", {}).get("credits", []))
-        assert f"{amount:+d}" in line.split()
+        assert f"{exact_amount(entry):+}" in line.split()
 
 
 def test_default_format_off_a_terminal_is_jsonl(invoke: Invoke, service: MockService) -> None:
     """Piped output (not a terminal) defaults to jsonl."""
     run = invoke("history", "--limit", "3")
-    assert [json.loads(line)["id"] for line in run.stdout.splitlines()] == [
+    assert [exact_json.loads(line)["id"] for line in run.stdout.splitlines()] == [
         service.entry(i)["id"] for i in range(3)
     ]
 
@@ -96,7 +110,7 @@ def test_action_filter_is_repeatable(invoke: Invoke, service: MockService) -> No
     """Several --action options keep the entries with any of those actions."""
     wanted = {"expire", "skin_analysis"}
     run = invoke("history", "--action", "expire", "--action", "skin_analysis")
-    got = [json.loads(line) for line in run.stdout.splitlines()]
+    got = [exact_json.loads(line) for line in run.stdout.splitlines()]
     assert got == [e for e in service.iter_entries() if e["action"] in wanted]
     assert got
 
@@ -108,7 +122,7 @@ def test_since_until_select_whole_utc_days_and_stop_early(
     entries = list(service.iter_entries())
     day = datetime.fromtimestamp(entries[40]["timestamp"] / 1000, tz=UTC).date()
     run = invoke("history", "--since", day.isoformat(), "--until", day.isoformat())
-    got = [json.loads(line) for line in run.stdout.splitlines()]
+    got = [exact_json.loads(line) for line in run.stdout.splitlines()]
     expected = [
         e for e in entries if datetime.fromtimestamp(e["timestamp"] / 1000, tz=UTC).date() == day
     ]
@@ -123,13 +137,13 @@ def test_demo_needs_no_credentials(invoke: Invoke, monkeypatch: pytest.MonkeyPat
     run = invoke("history", "--demo", "--limit", "5", "--format", "json")
     assert run.exit_code == 0
     demo = MockService(seed=DEMO_SEED, entries=DEMO_ENTRIES)
-    assert json.loads(run.stdout) == [demo.entry(i) for i in range(5)]
+    assert exact_json.loads(run.stdout) == [demo.entry(i) for i in range(5)]
 
 
 def test_demo_seed_and_entries_choose_the_data(invoke: Invoke) -> None:
     """--seed and --entries pick the demo's data set."""
     run = invoke("history", "--demo", "--seed", "3", "--entries", "7", "--format", "jsonl")
-    assert [json.loads(line) for line in run.stdout.splitlines()] == list(
+    assert [exact_json.loads(line) for line in run.stdout.splitlines()] == list(
         MockService(seed=3, entries=7).iter_entries()
     )
 

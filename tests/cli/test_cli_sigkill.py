@@ -63,7 +63,9 @@ def stored(db: Path) -> int:
         return 0
     try:
         with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-            return int(conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
+            # In the ledger, or staged by the pass in progress until it is confirmed.
+            count = "SELECT (SELECT COUNT(*) FROM entries) + (SELECT COUNT(*) FROM staged)"
+            return int(conn.execute(count).fetchone()[0])
     except sqlite3.OperationalError:
         return 0
 

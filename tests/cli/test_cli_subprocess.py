@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import shutil
 import socket
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from youcam_units import _json as exact_json
 from youcam_units._cli._commands import DEMO_ENTRIES, DEMO_SEED
 from youcam_units._ledger import Ledger
 from youcam_units.mock import DEFAULT_TOKEN, MockService
@@ -102,7 +102,7 @@ def test_demo_history_jsonl() -> None:
     assert done.returncode == 0
     assert done.stderr == ""
     demo = MockService(seed=DEMO_SEED, entries=DEMO_ENTRIES)
-    assert [json.loads(line) for line in done.stdout.splitlines()] == [
+    assert [exact_json.loads(line) for line in done.stdout.splitlines()] == [
         demo.entry(i) for i in range(50)
     ]
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import math
 import re
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from youcam_units import _json as exact_json
 from youcam_units._cli._commands import DEMO_ENTRIES, DEMO_SEED, Runtime
 from youcam_units._ledger import Ledger
 from youcam_units.mock import FaultKind, FaultPlan, MockService
@@ -24,6 +25,12 @@ def ledger_entries(path: Path) -> list[dict[str, object]]:
     """The ledger's entries, as the service sent them, newest first."""
     with Ledger(path) as ledger:
         return list(ledger.raw_entries())
+
+
+def staged(path: Path) -> int:
+    """Entries a pass in progress has read and kept, waiting to join the ledger."""
+    with Ledger(path) as ledger:
+        return ledger.staged_count
 
 
 def test_sync_then_incremental_sync(invoke: Invoke, service: MockService, tmp_path: Path) -> None:
@@ -52,7 +59,7 @@ def test_sync_after_a_failure_continues(
     assert run.exit_code == 1
     assert run.stderr.count("\n") == 1
     assert "run sync again to continue" in run.stderr
-    assert len(ledger_entries(db)) == 60
+    assert (len(ledger_entries(db)), staged(db)) == (0, 60)  # kept, not yet confirmed
     service.faults = FaultPlan.none()
     run = invoke("sync", "--db", str(db))
     assert run.exit_code == 0
@@ -83,7 +90,7 @@ def summary_json(invoke: Invoke, *args: str) -> list[dict[str, object]]:
     """Run ``summary --format json ARGS`` and parse it."""
     run = invoke("summary", "--format", "json", *args)
     assert run.exit_code == 0, run.stderr
-    parsed: list[dict[str, object]] = json.loads(run.stdout)
+    parsed: list[dict[str, object]] = exact_json.loads(run.stdout)
     return parsed
 
 
@@ -94,8 +101,17 @@ def test_summary_json_totals_match_the_ledger(invoke: Invoke, tmp_path: Path) ->
     rows = summary_json(invoke, "--db", str(db), "--by", "action")
     entries = ledger_entries(db)
     assert sum(r["entries"] for r in rows) == len(entries)  # type: ignore[misc] # JSON ints
-    changes = [c["amount"] for e in entries for c in e.get("info", {}).get("credits", [])]  # type: ignore[attr-defined] # JSON
-    assert sum(r["net"] for r in rows) == sum(changes)  # type: ignore[misc] # JSON ints
+    changes = [
+        Decimal(c.get("amount_dec", c["amount"]))
+        for e in entries
+        for c in e.get("info", {}).get("credits", [])  # type: ignore[attr-defined] # JSON
+    ]
+    nets: list[object] = [r["net"] for r in rows]
+    assert all(isinstance(n, Decimal | int) for n in nets)
+    net = sum(n for n in nets if isinstance(n, Decimal | int))
+    assert net == sum(changes)
+    assert any(isinstance(n, Decimal) for n in nets)  # fractions printed exactly, read exactly
+    assert net % 1
     assert {r["action"] for r in rows} == {e["action"] for e in entries}
 
 
@@ -149,7 +165,7 @@ def test_summary_demo_uses_the_given_service(invoke: Invoke) -> None:
     """A test's own demo service replaces the built-in one (the hook tests rely on)."""
     runtime = Runtime(demo_service=MockService(seed=1, entries=12))
     run = invoke("summary", "--demo", "--format", "json", "--seed", "99", runtime=runtime)
-    assert sum(r["entries"] for r in json.loads(run.stdout)) == 12
+    assert sum(r["entries"] for r in exact_json.loads(run.stdout)) == 12
 
 
 def test_summary_without_a_ledger_says_run_sync(invoke: Invoke, tmp_path: Path) -> None:
@@ -183,9 +199,10 @@ def test_ctrl_c_mid_sync_exits_130_and_resumes(invoke: Invoke, tmp_path: Path) -
     run = invoke("sync", "--db", str(db), runtime=runtime)
     assert run.exit_code == 130
     assert run.stderr == "youcam-units: error: interrupted; run the command again to continue\n"
-    assert len(ledger_entries(db)) == 60
+    assert (len(ledger_entries(db)), staged(db)) == (0, 60)
     run = invoke("sync", "--db", str(db), runtime=runtime)
-    assert "90 new entries from 4 requests" in run.stdout
+    # Three pages finish the read, one from the head confirms it: all 150 join the ledger.
+    assert "150 new entries from 4 requests" in run.stdout
     assert ledger_entries(db) == list(service.iter_entries())
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import httpx
@@ -207,7 +208,7 @@ def test_ids_beyond_2_53_are_exact(mode: Mode) -> None:
     first = out.entries[0]
     assert first.id == BIG
     assert isinstance(first.id, int)
-    assert first.changes[0] == yu.UnitChange(BIG + 1000, -2)
+    assert first.changes[0] == yu.UnitChange(BIG + 1000, Decimal(-2))
     assert first.to_dict()["id"] == BIG
 
 

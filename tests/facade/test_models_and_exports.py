@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import email.utils
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 import youcam_units as yu
@@ -91,7 +92,10 @@ def test_history_entry_is_frozen_hashable_and_exact() -> None:
     assert first.timestamp_ms == 1_703_146_066_999
     assert first.amount == -1
     assert first.action is yu.Action.API_PHOTO_ENHANCE
-    assert first.changes == (yu.UnitChange(BIG + 1001, -2), yu.UnitChange(BIG + 2000, 1))
+    assert first.changes == (
+        yu.UnitChange(BIG + 1001, Decimal(-2)),
+        yu.UnitChange(BIG + 2000, Decimal(1)),
+    )
 
 
 def test_to_dict_round_trips_with_extras() -> None:
@@ -168,7 +172,7 @@ def test_the_entry_as_sent_is_kept_only_when_the_fields_cannot_rebuild_it(
 def test_hand_built_entry_to_dict() -> None:
     """An entry built in code (no raw JSON) still exports the service's shape."""
     built = yu.HistoryEntry(
-        id=BIG, timestamp_ms=5, action=yu.Action.RENEW, changes=(yu.UnitChange(7, 30),)
+        id=BIG, timestamp_ms=5, action=yu.Action.RENEW, changes=(yu.UnitChange(7, Decimal(30)),)
     )
     assert built.to_dict() == {
         "id": BIG,

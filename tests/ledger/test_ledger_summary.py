@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -18,9 +19,12 @@ if TYPE_CHECKING:
 
 def recount(
     entries: list[dict[str, Any]], by: Grouping, since: int | None = None, until: int | None = None
-) -> dict[str, tuple[int, int, int, int]]:
-    """(entries, spent, granted, expired) per group, counted straight from the wire format."""
-    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+) -> dict[str, tuple[int, Decimal, Decimal, Decimal]]:
+    """(entries, spent, granted, expired) per group, counted straight from the wire format.
+
+    Each change counts its exact amount_dec when sent, else its integer amount.
+    """
+    totals: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 4)
     for entry in entries:
         if since is not None and entry["timestamp"] < since:
             continue
@@ -28,13 +32,16 @@ def recount(
             continue
         when = datetime.fromtimestamp(entry["timestamp"] / 1000, tz=UTC)
         key = {"action": entry["action"], "day": f"{when:%Y-%m-%d}", "month": f"{when:%Y-%m}"}[by]
-        amounts = [c["amount"] for c in entry.get("info", {}).get("credits", [])]
+        amounts = [
+            Decimal(c.get("amount_dec", c["amount"]))
+            for c in entry.get("info", {}).get("credits", [])
+        ]
         out = -sum(a for a in amounts if a < 0)
         group = totals[key]
         group[0] += 1
         group[1 if entry["action"] != "expire" else 3] += out
         group[2] += sum(a for a in amounts if a > 0)
-    return {k: (v[0], v[1], v[2], v[3]) for k, v in totals.items()}
+    return {k: (int(v[0]), v[1], v[2], v[3]) for k, v in totals.items()}
 
 
 @pytest.mark.parametrize("by", ["action", "day", "month"])
@@ -74,7 +81,9 @@ def test_net_is_granted_minus_spent_minus_expired(ledger: Ledger, make_client: M
     """The net of all groups equals the sum of every change in the ledger."""
     sync(ledger, make_client())
     rows = summarize(ledger, by="month")
-    assert sum(r.net for r in rows) == ledger.query("SELECT SUM(amount) FROM entries")[0][0]
+    stored = sum(Decimal(a) for (a,) in ledger.query("SELECT amount FROM entries"))
+    assert sum(r.net for r in rows) == stored
+    assert any(r.net % 1 for r in rows)  # fractional units are in the data, and summed exactly
 
 
 def test_unknown_grouping_is_refused(ledger: Ledger) -> None:

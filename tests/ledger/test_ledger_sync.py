@@ -71,7 +71,7 @@ def test_failure_mid_first_sync_resumes_without_rereading(
     service.faults = FaultPlan.script({4: FaultKind.SERVER_ERROR})
     with pytest.raises(ServerError):
         sync(ledger, make_client())
-    assert len(ledger) == 90
+    assert (len(ledger), ledger.staged_count) == (0, 90)  # staged until the pass is confirmed
     assert ledger.pass_head_id == service.entry(0)["id"]
     assert ledger.resume_token is not None
     assert ledger.frontier_id is None
@@ -93,7 +93,9 @@ def test_interrupted_incremental_pass_leaves_no_gap(
     service.faults = FaultPlan.script({start + 3: FaultKind.DISCONNECT})
     with pytest.raises(Exception, match="disconnected"):
         sync(ledger, make_client())
-    assert 200 < len(ledger) < 300  # the newest entries are stored, a gap lies below them
+    # The newest entries are staged, a gap lies below them; the ledger itself is as it was.
+    assert len(ledger) == 200
+    assert 0 < ledger.staged_count < 100
     service.add_entries(7)  # more arrive before the rerun
     result = sync(ledger, make_client())
     assert result.resumed
@@ -112,7 +114,7 @@ def test_keyboard_interrupt_between_pages_resumes(
 
     with pytest.raises(KeyboardInterrupt):
         sync(ledger, make_client(), on_page=interrupt)
-    assert len(ledger) == 90
+    assert ledger.staged_count == 90
     sync(ledger, make_client())
     assert_equal(ledger, service)
 
@@ -150,25 +152,32 @@ def test_a_page_and_its_checkpoint_commit_together(
     monkeypatch.setattr(Ledger, "_set", failing_set)
     with pytest.raises(sqlite3.OperationalError):
         sync(ledger, make_client())
-    assert len(ledger) == 30  # page 2's entries went with its checkpoint
+    assert ledger.staged_count == 30  # page 2's entries went with its checkpoint
     monkeypatch.undo()
     sync(ledger, make_client())
     assert_equal(ledger, service)
 
 
 def test_entries_are_never_stored_twice(ledger: Ledger, make_client: MakeClient) -> None:
-    """Storing a page again adds nothing: the entries table is keyed by id."""
+    """Staging and adding a page again adds nothing: both tables are keyed by id."""
     page = make_client().history_page(page_size=30)
-    checkpoint: dict[str, None] = {"frontier_id": None, "pass_head_id": None, "resume_token": None}
-    assert ledger.store_page(page.entries, **checkpoint) == 30
-    assert ledger.store_page(page.entries, **checkpoint) == 0
-    assert len(ledger) == 30
+    added = []
+    for _ in range(2):
+        with ledger.transaction():
+            ledger._stage(page.entries)
+            ledger._stage(page.entries)
+            added.append(ledger._promote())
+    assert added == [30, 0]
+    assert (len(ledger), ledger.staged_count) == (30, 0)
 
 
 def test_big_ids_and_digit_tokens_round_trip_exactly(ledger: Ledger) -> None:
     """Snowflake ids beyond 2**53 and digit-string tokens beyond 2**63 are stored exactly."""
     token = "123456789012345678901234567890"  # noqa: S105 - a page token, not a secret
-    ledger.store_page([], frontier_id=2**62 + 1, pass_head_id=2**53 + 1, resume_token=token)
+    with ledger.transaction():
+        ledger._set("frontier_id", 2**62 + 1)
+        ledger._set("pass_head_id", 2**53 + 1)
+        ledger._set("resume_token", token)
     assert ledger.frontier_id == 2**62 + 1
     assert ledger.pass_head_id == 2**53 + 1
     assert ledger.resume_token == token

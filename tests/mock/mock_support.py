@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import Any, Final
 
 import httpx
 from youcam_units.mock import DEFAULT_TOKEN, HISTORY_PATH, MockService
+
+#: ``response.json(**EXACT)``: fractions as exact Decimals, as the service means them.
+EXACT: Final = {"parse_float": Decimal}
 
 
 class FakeClock:
@@ -44,7 +48,7 @@ def read_all(client: httpx.Client, page_size: int = 30) -> list[dict[str, Any]]:
             params["starting_token"] = token
         response = get_page(client, **params)
         assert response.status_code == 200, response.text
-        result = response.json()["result"]
+        result = response.json(**EXACT)["result"]
         entries.extend(result["history"])
         token = result.get("next_token")
         if not token:

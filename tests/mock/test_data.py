@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import tracemalloc
 from collections import Counter
+from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -72,11 +74,29 @@ def test_the_mix_is_realistic() -> None:
 
 
 def test_some_credit_changes_carry_amount_dec() -> None:
-    """Some info.credits items have the newer docs' amount_dec beside amount, equal in value."""
+    """Some info.credits items carry an exact two-decimal amount_dec, some of it fractional."""
     changes = [c for e in MockService(seed=2).iter_entries() for c in e["info"]["credits"]]
     with_dec = [c for c in changes if "amount_dec" in c]
     assert 0 < len(with_dec) < len(changes)
-    assert all(c["amount_dec"] == c["amount"] for c in with_dec)
+    assert all(type(c["amount_dec"]) is Decimal for c in with_dec)
+    assert all(c["amount_dec"] == c["amount_dec"].quantize(Decimal("0.01")) for c in with_dec)
+    # The deprecated integer is amount_dec rounded; the fractions are what it cannot say.
+    assert all(abs(c["amount_dec"] - c["amount"]) <= Decimal("0.5") for c in with_dec)
+    assert any(c["amount_dec"] != c["amount"] for c in with_dec)
+    assert any(c["amount_dec"] % 1 == Decimal("0.9") for c in with_dec)  # no exact binary float
+
+
+def test_some_dst_actions_come_as_the_seeds_string_form() -> None:
+    """Skin analysis sends dst_actions both as a list and as a string holding the list as JSON."""
+    sent = [
+        e["info"]["dst_actions"]
+        for e in MockService(seed=2).iter_entries()
+        if "dst_actions" in e.get("info", {})
+    ]
+    as_text = [d for d in sent if isinstance(d, str)]
+    assert as_text
+    assert any(isinstance(d, list) for d in sent)
+    assert all(d.startswith("[ ") and isinstance(json.loads(d), list) for d in as_text)
 
 
 def test_a_million_entries_cost_no_memory_until_read() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from mock_support import FakeClock, client_for, get_page
+from mock_support import EXACT, FakeClock, client_for, get_page
 from youcam_units.mock import FaultKind, FaultPlan, MockService, RateLimit
 
 
@@ -62,9 +62,9 @@ def test_error_faults_answer_the_json_envelope(kind: str, status: int, code: str
     """429, 500 and 503 faults answer the JSON envelope with a request id and no Retry-After."""
     response = get_page(client_for(MockService(faults=FaultPlan.script([kind]))))
     assert response.status_code == status
-    assert response.json() == {
+    assert response.json(**EXACT) == {
         "status": status,
-        "error": response.json()["error"],
+        "error": response.json(**EXACT)["error"],
         "error_code": code,
     }
     assert response.headers["x-request-id"].isdigit()
@@ -140,7 +140,7 @@ def test_a_retrying_reader_sees_every_entry_exactly_once() -> None:
             params["starting_token"] = token
         try:
             response = get_page(client, **params)
-            result = response.json()["result"] if response.status_code == 200 else None
+            result = response.json(**EXACT)["result"] if response.status_code == 200 else None
         except (httpx.TransportError, json.JSONDecodeError):
             result = None
         if result is None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 import uvicorn
-from mock_support import client_for, read_all
+from mock_support import EXACT, client_for, read_all
 from youcam_units.mock import HISTORY_PATH, FaultPlan, MockService
 
 if TYPE_CHECKING:
@@ -118,7 +118,7 @@ def test_module_command_serves_until_stopped() -> None:
                 assert time.monotonic() < deadline, "the mock did not listen within 20 s"
                 time.sleep(0.1)
         assert response.status_code == 200
-        assert len(response.json()["result"]["history"]) == 5
+        assert len(response.json(**EXACT)["result"]["history"]) == 5
     finally:
         process.terminate()
         process.wait(timeout=10)

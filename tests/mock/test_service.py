@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
-from mock_support import FakeClock, client_for, get_page, read_all
+from mock_support import EXACT, FakeClock, client_for, get_page, read_all
 from youcam_units.mock import HISTORY_PATH, MockRequest, MockService, RateLimit
 
 
 def _envelope(response: httpx.Response, status: int, code: str) -> None:
     assert response.status_code == status
     assert response.headers["content-type"] == "application/json"
-    body = response.json()
+    body = response.json(**EXACT)
     assert body["status"] == status
     assert body["error_code"] == code
     assert isinstance(body["error"], str)
@@ -32,9 +33,9 @@ def test_paging_returns_every_entry_once_in_order() -> None:
 def test_default_page_size_is_20_and_last_page_has_null_next_token() -> None:
     """Without page_size a page has 20 entries; the last page's next_token is null."""
     client = client_for(MockService(seed=1, entries=25))
-    first = get_page(client).json()["result"]
+    first = get_page(client).json(**EXACT)["result"]
     assert len(first["history"]) == 20
-    last = get_page(client, starting_token=first["next_token"]).json()["result"]
+    last = get_page(client, starting_token=first["next_token"]).json(**EXACT)["result"]
     assert len(last["history"]) == 5
     assert last["next_token"] is None
 
@@ -49,14 +50,14 @@ def test_last_page_marker_is_configurable(
 ) -> None:
     """The last page can also omit next_token or send it empty (the spec allows all three)."""
     client = client_for(MockService(entries=3, last_page=last_page))
-    result = get_page(client).json()["result"]
+    result = get_page(client).json(**EXACT)["result"]
     assert ("next_token" in result) is present
     assert result.get("next_token") == value
 
 
 def test_empty_data_set_has_one_empty_page() -> None:
     """A service with no entries answers an empty history and no next token."""
-    result = get_page(client_for(MockService(entries=0))).json()["result"]
+    result = get_page(client_for(MockService(entries=0))).json(**EXACT)["result"]
     assert result == {"next_token": None, "history": []}
 
 
@@ -65,8 +66,10 @@ def test_a_million_entries_page_from_any_token() -> None:
     service = MockService(seed=8, entries=1_000_000)
     client = client_for(service)
     near_end = service.make_next_token(44)  # the page starting 45 entries from the oldest
-    first = get_page(client, page_size=30, starting_token=near_end).json()["result"]
-    last = get_page(client, page_size=30, starting_token=first["next_token"]).json()["result"]
+    first = get_page(client, page_size=30, starting_token=near_end).json(**EXACT)["result"]
+    last = get_page(client, page_size=30, starting_token=first["next_token"]).json(
+        parse_float=Decimal
+    )["result"]
     assert len(first["history"]) == 30
     assert len(last["history"]) == 15
     assert last["next_token"] is None
@@ -121,7 +124,7 @@ def test_a_token_from_another_seed_is_unknown() -> None:
 def test_empty_starting_token_reads_the_first_page() -> None:
     """An empty starting_token (null as a form encodes it) starts at the newest entry."""
     service = MockService()
-    result = get_page(client_for(service), starting_token="").json()["result"]
+    result = get_page(client_for(service), starting_token="").json(**EXACT)["result"]
     assert result["history"][0] == service.entry(0)
 
 
@@ -147,10 +150,14 @@ def test_tokens_stay_valid_after_new_entries_arrive() -> None:
     """A token issued before add_entries still points at the same older entries."""
     service = MockService(seed=6, entries=100)
     client = client_for(service)
-    first = get_page(client, page_size=10).json()["result"]
-    before = get_page(client, page_size=10, starting_token=first["next_token"]).json()["result"]
+    first = get_page(client, page_size=10).json(**EXACT)["result"]
+    before = get_page(client, page_size=10, starting_token=first["next_token"]).json(
+        parse_float=Decimal
+    )["result"]
     service.add_entries(7)
-    after = get_page(client, page_size=10, starting_token=first["next_token"]).json()["result"]
+    after = get_page(client, page_size=10, starting_token=first["next_token"]).json(
+        parse_float=Decimal
+    )["result"]
     assert after == before
     assert service.total == 107
 
@@ -255,9 +262,11 @@ def test_async_client_works_through_the_same_transport() -> None:
             base_url="https://mock",
             headers={"Authorization": "Bearer demo-token"},
         ) as client:
-            first = (await client.get(HISTORY_PATH, params={"page_size": 30})).json()["result"]
+            first = (await client.get(HISTORY_PATH, params={"page_size": 30})).json(
+                parse_float=Decimal
+            )["result"]
             params = {"page_size": 30, "starting_token": first["next_token"]}
-            second = (await client.get(HISTORY_PATH, params=params)).json()["result"]
+            second = (await client.get(HISTORY_PATH, params=params)).json(**EXACT)["result"]
             return [*first["history"], *second["history"]]
 
     assert asyncio.run(read()) == list(service.iter_entries())

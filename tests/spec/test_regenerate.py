@@ -77,8 +77,8 @@ def test_check_fails_when_the_spec_changed_without_regenerating(checkout: Path) 
     spec = checkout / "openapi.yaml"
     spec.write_text(
         spec.read_text().replace(
-            "description: Total amount changed from this unit;",
-            "description: Units added or taken by this change;",
+            "Total amount changed from this unit, as an integer;",
+            "Units added or taken by this change, as an integer;",
         )
     )
     result = _run_check(checkout)

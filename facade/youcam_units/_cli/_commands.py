@@ -14,7 +14,7 @@ import stat
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -221,12 +221,16 @@ def _until_ms(value: str | None) -> int | None:
     """``--until DAY``: up to the end of that UTC day, inclusive (so the bound is exclusive)."""
     if value is None:
         return None
-    return _ms(_parse_day(value, "'--until'") + timedelta(days=1))
+    return _ms(_parse_day(value, "'--until'")) + _DAY_MS
+
+
+_DAY_MS: Final = 86_400_000
+_EPOCH_DAY: Final = date(1970, 1, 1).toordinal()
 
 
 def _ms(day: date) -> int:
-    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    return int(start.timestamp()) * 1000
+    """The start of a UTC day in Unix ms, by day count: 9999-12-31 has no next ``date``."""
+    return (day.toordinal() - _EPOCH_DAY) * _DAY_MS
 
 
 def _check_range(since_ms: int | None, until_ms: int | None) -> None:
@@ -610,6 +614,12 @@ def sync_command(
     path = db or default_db_path(demo=demo, seed=seed, entries=entries)
     source = _Source(demo, token_file, base_url, seed, entries)
     result = _sync(source, path, _runtime(ctx), verbose=verbose)
+    if result.superseded:
+        click.echo(
+            f"another sync of {path} moved on meanwhile; this one left the work to it after "
+            f"{result.pages:,} request{'s' if result.pages != 1 else ''}"
+        )
+        return
     click.echo(
         f"synced {path}: {result.new_entries:,} new entries from {result.pages:,} "
         f"request{'s' if result.pages != 1 else ''}; {result.total_entries:,} in the ledger"
@@ -699,10 +709,13 @@ def summary(
         _sync(source, path, _runtime(ctx), verbose=verbose)
     elif not path.exists():
         raise CliError(f"no ledger at {path}: run `{PROG} sync` first (or pass --db)")
-    with _reported(verbose=verbose, action="check the --db path"), Ledger(path) as ledger:
+    with (
+        _reported(verbose=verbose, action="check the --db path"),
+        Ledger(path, read_only=True) as ledger,
+    ):
         rows = summarize(ledger, by=by, since_ms=since_ms, until_ms=until_ms)
     if fmt == "json":
-        import json  # noqa: PLC0415
+        from youcam_units import _json as exact_json  # noqa: PLC0415
 
         payload = [
             {
@@ -715,7 +728,7 @@ def summary(
             }
             for r in rows
         ]
-        click.echo(json.dumps(payload, indent=2))
+        click.echo(exact_json.dumps(payload, indent=2))
         return
     stdout = _stdout_console()
     if not rows:

@@ -11,12 +11,14 @@ parses back with ``HistoryEntry.from_dict``. csv flattens an entry into one row 
 from __future__ import annotations
 
 import csv
-import json
+from decimal import Decimal
 from typing import TYPE_CHECKING, Final, Literal, Protocol, TextIO
 
 from rich import box
 from rich.table import Table
 from rich.text import Text
+
+from youcam_units import _json as exact_json
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -41,7 +43,8 @@ CSV_COLUMNS: Final = (
     "changes",
     "dst_actions",
 )
-"""CSV columns, one row per entry: ``time`` is ISO 8601 UTC; ``changes`` is the JSON list of
+"""CSV columns, one row per entry: ``time`` is ISO 8601 UTC (empty for a time beyond the years
+1-9999: ``timestamp_ms`` always holds it); ``amount`` is exact; ``changes`` is the JSON list of
 ``info.credits`` as sent; ``dst_actions`` is space-separated."""
 
 
@@ -61,7 +64,7 @@ class _JsonLinesWriter:
 
     def write_page(self, entries: Sequence[HistoryEntry]) -> None:
         for entry in entries:
-            self._out.write(json.dumps(entry.to_dict(), ensure_ascii=False) + "\n")
+            self._out.write(exact_json.dumps(entry.to_dict(), ensure_ascii=False) + "\n")
         self._out.flush()
 
     def close(self) -> None:
@@ -78,7 +81,7 @@ class _JsonArrayWriter:
     def write_page(self, entries: Sequence[HistoryEntry]) -> None:
         for entry in entries:
             self._out.write("[\n  " if self._count == 0 else ",\n  ")
-            self._out.write(json.dumps(entry.to_dict(), ensure_ascii=False))
+            self._out.write(exact_json.dumps(entry.to_dict(), ensure_ascii=False))
             self._count += 1
         self._out.flush()
 
@@ -106,7 +109,7 @@ class _CsvWriter:
                     str(entry.action),
                     entry.target_id or "",
                     entry.amount,
-                    json.dumps(credits_),
+                    exact_json.dumps(credits_),
                     " ".join(entry.dst_actions),
                 ]
             )
@@ -122,13 +125,16 @@ class _TableWriter:
     def __init__(self, console: Console) -> None:
         self._console = console
         self._count = 0
+        self._raw_times = False
 
     def _table(self, *, header: bool) -> Table:
         table = Table(box=box.SIMPLE_HEAD, show_header=header, pad_edge=False, show_edge=False)
         # Fixed widths, so that each page's table lines up with the one before it.
-        table.add_column("time (UTC)", width=19, min_width=19, no_wrap=True)
+        # A time beyond the years 1-9999 shows as raw ms; fold it, never cut it.
+        table.add_column("time (UTC)", width=19, min_width=19, overflow="fold")
         table.add_column("action", width=26, no_wrap=True, overflow="ellipsis")
-        table.add_column("units", width=6, min_width=5, justify="right", no_wrap=True)
+        # Exact amounts ("-0.70", "+168.50"): wide enough for most, folded, never cut, past that.
+        table.add_column("units", width=9, min_width=5, justify="right", overflow="fold")
         table.add_column("id", width=19, min_width=19, no_wrap=True)
         table.add_column("target", width=20, no_wrap=True, overflow="ellipsis")
         return table
@@ -140,10 +146,13 @@ class _TableWriter:
         for entry in entries:
             amount = entry.amount
             style = "red" if amount < 0 else "green" if amount > 0 else ""
+            when = entry.timestamp
+            if when is None:
+                self._raw_times = True
             table.add_row(
-                entry.timestamp.strftime("%Y-%m-%d %H:%M:%S"),
+                f"{entry.timestamp_ms} ms" if when is None else when.strftime("%Y-%m-%d %H:%M:%S"),
                 str(entry.action),
-                Text(f"{amount:+d}", style=style),
+                Text(f"{amount:+}", style=style),
                 str(entry.id),
                 entry.target_id or "",
             )
@@ -153,10 +162,18 @@ class _TableWriter:
     def close(self) -> None:
         if self._count == 0:
             self._console.print("no history entries match")
+        if self._raw_times:
+            self._console.print(
+                "times shown as 'N ms' are beyond the years 1-9999: the raw Unix milliseconds "
+                "the service sent"
+            )
 
 
 def _iso(entry: HistoryEntry) -> str:
-    return entry.timestamp.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    when = entry.timestamp
+    if when is None:
+        return ""  # the timestamp_ms column holds it
+    return when.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def make_writer(fmt: Format, out: TextIO, console: Console) -> HistoryWriter:
@@ -176,7 +193,7 @@ _BLOCKS: Final = " ▏▎▍▌▋▊▉█"
 CHART_WIDTH: Final = 24
 
 
-def bar(value: int, largest: int, width: int = CHART_WIDTH) -> str:
+def bar(value: Decimal | int, largest: Decimal | int, width: int = CHART_WIDTH) -> str:
     """A horizontal bar of ``value`` scaled so ``largest`` fills ``width`` cells (eighth steps)."""
     if largest <= 0 or value <= 0:
         return ""
@@ -199,9 +216,9 @@ def render_summary(rows: Sequence[SummaryRow], by: str, console: Console) -> Non
             "total",
             *_numbers(
                 sum(r.entries for r in rows),
-                sum(r.spent for r in rows),
-                sum(r.granted for r in rows),
-                sum(r.expired for r in rows),
+                sum((r.spent for r in rows), Decimal(0)),
+                sum((r.granted for r in rows), Decimal(0)),
+                sum((r.expired for r in rows), Decimal(0)),
             ),
             style="bold",
         )
@@ -218,7 +235,7 @@ _SUMMARY_COLUMNS: Final = (
 )
 
 
-def _numbers(entries: int, spent: int, granted: int, expired: int) -> tuple[str, ...]:
+def _numbers(entries: int, spent: Decimal, granted: Decimal, expired: Decimal) -> tuple[str, ...]:
     return (
         f"{entries:,}",
         f"{spent:,}",
@@ -240,8 +257,8 @@ def summary_chart(rows: Sequence[SummaryRow], by: str) -> Table:
     chart.add_column(by, no_wrap=True, overflow="ellipsis")
     chart.add_column("spent", no_wrap=True)
     chart.add_column("granted", no_wrap=True)
-    most_out = max((r.spent + r.expired for r in rows), default=0)
-    most_in = max((r.granted for r in rows), default=0)
+    most_out = max((r.spent + r.expired for r in rows), default=Decimal(0))
+    most_in = max((r.granted for r in rows), default=Decimal(0))
     for row in rows:
         out = row.spent + row.expired
         spent_cells = bar(out, most_out)

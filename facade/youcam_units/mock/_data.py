@@ -8,8 +8,10 @@ newer ones arrive at the head, and nothing but the count of entries is ever stor
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import string
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final
 
 __all__ = ["SNOWFLAKE_EPOCH_MS", "make_entry", "snowflake"]
@@ -91,10 +93,38 @@ def timestamp_at(seed: int, position: int, base_count: int) -> int:
     return ANCHOR_MS - (base_count - position) * step + jitter % (step * 5 // 6)
 
 
+# What a fractional feature costs less than a whole unit: amount_dec = amount's magnitude minus it.
+_FRACTIONS: Final = tuple(Decimal(f) for f in ("0", "0", "0.5", "0.25", "0.1", "0.3", "0.04"))
+_CENT: Final = Decimal("0.01")
+
+
+def _amount_dec(rng: random.Random, amount: int) -> tuple[Decimal, int]:
+    """A two-decimal amount_dec near ``amount``, and the deprecated integer that goes with it.
+
+    Values such as 0.1 and 0.3 have no exact binary float: a client that lets one pass through a
+    float shows it in its totals.
+    """
+    if amount == 0:
+        return Decimal("0.00"), 0
+    sign = -1 if amount < 0 else 1
+    exact = (sign * (abs(amount) - rng.choice(_FRACTIONS))).quantize(_CENT)
+    return exact, int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def _credits(
-    rng: random.Random, units: tuple[int, ...], total: int, *, with_dec: bool
+    rng: random.Random,
+    units: tuple[int, ...],
+    total: int,
+    *,
+    with_dec: bool,
+    dec_rng: random.Random,
 ) -> list[dict[str, Any]]:
-    """Split ``total`` over one to three unit buckets, some maybe zero (as the docs show)."""
+    """Split ``total`` over one to three unit buckets, some maybe zero (as the docs show).
+
+    Entries in the newer format carry an exact, maybe fractional ``amount_dec`` (a ``Decimal``)
+    beside the deprecated integer ``amount``; ``dec_rng`` draws the fractions, so that the rest of
+    the data set is the same as before they were added.
+    """
     count = rng.choice((1, 1, 1, 2, 2, 3)) if abs(total) > 1 else rng.choice((1, 1, 2))
     parts = [0] * count
     sign = -1 if total < 0 else 1
@@ -106,7 +136,7 @@ def _credits(
         change: dict[str, Any] = {"id": unit_id, "amount": amount}
         if with_dec:
             # Newer vendor docs add a decimal amount beside the (deprecated) integer one.
-            change["amount_dec"] = float(amount)
+            change["amount_dec"], change["amount"] = _amount_dec(dec_rng, amount)
         changes.append(change)
     return changes
 
@@ -126,6 +156,7 @@ def make_entry(seed: int, position: int, base_count: int) -> dict[str, Any]:
     above it) are dated after every original one.
     """
     rng = _rng(seed, position)
+    extra_rng = _rng(seed, position, "exact")  # draws added later leave the others unchanged
     timestamp = timestamp_at(seed, position, base_count)
     entry: dict[str, Any] = {
         "id": snowflake(timestamp, rng.getrandbits(22)),
@@ -133,34 +164,54 @@ def make_entry(seed: int, position: int, base_count: int) -> dict[str, Any]:
     }
     units = _unit_ids(seed)
     with_dec = rng.random() < 0.25  # noqa: PLR2004 - share of entries in the newer format
+
+    def credits_(total: int) -> list[dict[str, Any]]:
+        return _credits(rng, units, total, with_dec=with_dec, dec_rng=extra_rng)
+
     draw = rng.random()
     if position == 0:
         # Every account starts with its sign-up gift.
         entry["action"] = "sign_up_gift"
         entry["target_id"] = _order_id(rng)
-        entry["info"] = {"credits": _credits(rng, units, 10, with_dec=with_dec)}
+        entry["info"] = {"credits": credits_(10)}
     elif draw < 0.66:  # noqa: PLR2004 - the mix: mostly spending
         entry["action"] = rng.choice(SPEND_ACTIONS)
         entry["target_id"] = _task_id(rng)
-        entry["info"] = {"credits": _credits(rng, units, -rng.randint(1, 6), with_dec=with_dec)}
+        entry["info"] = {
+            "credits": _credits(
+                rng, units, -rng.randint(1, 6), with_dec=with_dec, dec_rng=extra_rng
+            )
+        }
     elif draw < 0.80:  # noqa: PLR2004
         entry["action"] = rng.choice(GRANT_ACTIONS)
         entry["target_id"] = _order_id(rng)
         amount = rng.choice((5, 10, 20, 50, 100, 200, 500))
-        entry["info"] = {"credits": _credits(rng, units, amount, with_dec=with_dec)}
+        entry["info"] = {"credits": credits_(amount)}
     elif draw < 0.87:  # noqa: PLR2004
         # Expiry has no target, and no target_id: the field is optional.
         entry["action"] = "expire"
-        entry["info"] = {"credits": _credits(rng, units, -rng.randint(1, 50), with_dec=with_dec)}
+        entry["info"] = {
+            "credits": _credits(
+                rng, units, -rng.randint(1, 50), with_dec=with_dec, dec_rng=extra_rng
+            )
+        }
     elif draw < 0.95:  # noqa: PLR2004
         entry["action"] = SKIN_ANALYSIS
         entry["target_id"] = _task_id(rng)
+        dst_actions: list[str] | str = rng.sample(DST_ACTIONS, rng.randint(1, 5))
+        if extra_rng.random() < 0.5:  # noqa: PLR2004 - half in the seed's string form
+            # The seed's example sends the list as a string of JSON: '[ "hd_wrinkle", "hd_pore" ]'.
+            dst_actions = "[ " + ", ".join(json.dumps(a) for a in dst_actions) + " ]"
         entry["info"] = {
-            "credits": _credits(rng, units, -rng.randint(1, 3), with_dec=with_dec),
-            "dst_actions": rng.sample(DST_ACTIONS, rng.randint(1, 5)),
+            "credits": credits_(-rng.randint(1, 3)),
+            "dst_actions": dst_actions,
         }
     else:
         entry["action"] = rng.choice(NEWER_ACTIONS)
         entry["target_id"] = _task_id(rng)
-        entry["info"] = {"credits": _credits(rng, units, -rng.randint(1, 8), with_dec=with_dec)}
+        entry["info"] = {
+            "credits": _credits(
+                rng, units, -rng.randint(1, 8), with_dec=with_dec, dec_rng=extra_rng
+            )
+        }
     return entry

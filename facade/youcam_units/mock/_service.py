@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
 import threading
 import time
@@ -20,6 +19,7 @@ from urllib.parse import parse_qs
 
 import httpx
 
+from youcam_units import _json as exact_json
 from youcam_units.mock._data import ANCHOR_MS, make_entry, snowflake
 from youcam_units.mock._faults import FaultKind, FaultPlan
 from youcam_units.mock._unit_system import (
@@ -107,8 +107,8 @@ class MockResponse:
         return dict(self.headers)["x-request-id"]
 
     def json(self) -> Any:  # noqa: ANN401 - parsed JSON is Any by nature
-        """The body parsed as JSON."""
-        return json.loads(self.body)
+        """The body parsed as JSON, fractions as exact Decimals."""
+        return exact_json.loads(self.body)
 
 
 @dataclass(frozen=True, slots=True)
@@ -487,7 +487,8 @@ class MockService:
 
 
 def _json(status: int, payload: object, request_id: str) -> MockResponse:
-    body = json.dumps(payload, separators=(",", ":")).encode()
+    # exact_json: amount_dec values are Decimals, written as the exact numbers they are.
+    body = exact_json.dumps(payload, separators=(",", ":")).encode()
     return MockResponse(status, _headers(request_id), body)
 
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 import threading
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, Final
 
+from youcam_units import _json as exact_json
 from youcam_units.mock._data import ANCHOR_MS, _rng, _unit_ids, make_entry
 
 if TYPE_CHECKING:
@@ -162,7 +162,8 @@ class UnitSystem:
                 {
                     "id": unit_id,
                     "type": "ApiSubsToken" if subscription else "ApiPaygToken",
-                    "amount": int(amount),  # deprecated: the integer part
+                    # Deprecated: rounded to an integer, as the history's integer amount is.
+                    "amount": int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)),
                     "amount_dec": amount,
                     "expiry": expiry,
                 }
@@ -225,26 +226,14 @@ def read_token(token: str) -> int | None:
 
 def dumps(payload: object) -> bytes:
     """JSON with ``Decimal`` amounts written as the exact numbers they are."""
-    return json.dumps(payload, separators=(",", ":"), default=_number).encode()
-
-
-def _number(value: object) -> float | int:
-    """A Decimal as a JSON number, only when the float's shortest form is the same number."""
-    if isinstance(value, Decimal):
-        if value == value.to_integral_value():
-            return int(value)
-        as_float = float(value)
-        if Decimal(repr(as_float)) != value:
-            raise ValueError(f"{value} has no exact short JSON form")
-        return as_float
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+    return exact_json.dumps(payload, separators=(",", ":")).encode()
 
 
 def _amount(change: Mapping[str, Any]) -> Decimal:
     """A history change's amount, exactly: ``amount_dec`` when sent, else ``amount``."""
     value = change.get("amount_dec", change.get("amount", 0))
-    if isinstance(value, float):
-        return Decimal(repr(value))  # the data's two-decimal values: the shortest repr is exact
+    if isinstance(value, float):  # the data writes Decimals; never guess at a float
+        raise TypeError(f"history amount {value!r} is a float, not an exact number")
     return Decimal(value)
 
 

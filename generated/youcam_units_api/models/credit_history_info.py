@@ -21,12 +21,15 @@ class CreditHistoryInfo:
     Attributes:
         credits_ (list[CreditChange] | Unset): Detailed information for each unit Example: [{'id': 24409059381740548,
             'amount': -2}, {'id': 27297116883780870, 'amount': 0}].
-        dst_actions (list[str] | Unset): The dst_actions of skin analysis Example: ['hd_wrinkle', 'hd_pore',
-            'hd_texture'].
+        dst_actions (list[str] | str | Unset): The dst_actions of skin analysis: an array of strings, or (as the
+            vendor's own example
+            sends it) a string holding that array as JSON, e.g. "[ \\"hd_wrinkle\\", \\"hd_pore\\" ]".
+            Both forms are valid; a client reads both as the same list and keeps the form sent.
+             Example: [ "hd_wrinkle", "hd_pore", "hd_texture" ].
     """
 
     credits_: list[CreditChange] | Unset = UNSET
-    dst_actions: list[str] | Unset = UNSET
+    dst_actions: list[str] | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -37,8 +40,13 @@ class CreditHistoryInfo:
                 credits_item = credits_item_data.to_dict()
                 credits_.append(credits_item)
 
-        dst_actions: list[str] | Unset = UNSET
-        if not isinstance(self.dst_actions, Unset):
+        dst_actions: list[str] | str | Unset
+        if isinstance(self.dst_actions, Unset):
+            dst_actions = UNSET
+        elif isinstance(self.dst_actions, list):
+            dst_actions = self.dst_actions
+
+        else:
             dst_actions = self.dst_actions
 
         field_dict: dict[str, Any] = {}
@@ -65,7 +73,20 @@ class CreditHistoryInfo:
 
                 credits_.append(credits_item)
 
-        dst_actions = cast(list[str], d.pop("dst_actions", UNSET))
+        def _parse_dst_actions(data: object) -> list[str] | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                dst_actions_type_0 = cast(list[str], data)
+
+                return dst_actions_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | str | Unset, data)
+
+        dst_actions = _parse_dst_actions(d.pop("dst_actions", UNSET))
 
         credit_history_info = cls(
             credits_=credits_,
