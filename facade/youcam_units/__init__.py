@@ -13,7 +13,13 @@ rate limit; everything they return or raise is defined here::
                 print(entry.timestamp, entry.action, entry.amount)
         except youcam_units.YouCamError as error:
             resume_from = error.continuation_token  # == pager.next_token; nothing is lost
+
+Like any library it logs (retries, on the ``youcam_units`` logger) but prints nothing unless the
+application configures logging. In tests, ``set_testing()`` makes retries instant.
 """
+
+import logging
+from importlib.metadata import PackageNotFoundError, version
 
 from ._async_client import AsyncClient
 from ._base import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RATE_LIMIT, DEFAULT_RATE_LIMITS
@@ -36,8 +42,18 @@ from ._errors import (
 from ._forecast import ExpiringUnits, Forecast, SpendRate, forecast, spend_rate
 from ._models import Action, HistoryEntry, Page, UnitChange
 from ._pagination import AsyncHistoryPager, HistoryPager
-from ._retry import RetryEvent
+from ._retry import RetryEvent, set_testing
 from ._unit_system import Balance, FeatureCost, UnitBucket, UnitType
+
+try:
+    __version__ = version("youcam-units")  # one source of the version: pyproject.toml
+except PackageNotFoundError:  # pragma: no cover - imported from a source tree, not installed
+    __version__ = "0+unknown"
+
+# Silent unless the application configures logging, as httpx and urllib3 are: without these,
+# Python's last-resort handler would print our retry warnings and stamina's own record of each.
+logging.getLogger("youcam_units").addHandler(logging.NullHandler())
+logging.getLogger("stamina").addHandler(logging.NullHandler())
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
@@ -72,6 +88,8 @@ __all__ = [
     "UnitChange",
     "UnitType",
     "YouCamError",
+    "__version__",
     "forecast",
+    "set_testing",
     "spend_rate",
 ]

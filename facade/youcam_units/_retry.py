@@ -8,14 +8,16 @@ Retry-After; a Retry-After header, should one appear, is honoured up to a cap. 4
 never retried here (the single token refresh after a 401 lives in the client).
 
 stamina runs the loop (sync and async alike) and sleeps for the wait this module computes;
-``stamina.set_testing(True, attempts=...)`` removes the sleeps in tests. Each retry is logged on
-the ``youcam_units`` logger and handed to the caller's ``on_retry`` hook as a ``RetryEvent``.
+``set_testing()`` (``youcam_units.set_testing``) removes the sleeps in tests. Each retry is
+logged on the ``youcam_units`` logger and handed to the caller's ``on_retry`` hook as a
+``RetryEvent``.
 """
 
 from __future__ import annotations
 
 import logging
 import random
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -31,6 +33,7 @@ from ._errors import (
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterable, Callable, Iterable
+    from contextlib import AbstractContextManager
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
@@ -40,6 +43,7 @@ __all__ = [
     "RetryRun",
     "compute_wait",
     "is_retryable",
+    "set_testing",
 ]
 
 logger = logging.getLogger("youcam_units")
@@ -151,3 +155,20 @@ class RetryRun:
         if self._on_retry is not None:
             self._on_retry(event)
         return wait
+
+
+def set_testing(
+    testing: bool = True,  # noqa: FBT001, FBT002 - mirrors stamina.set_testing
+    *,
+    attempts: int | None = None,
+) -> AbstractContextManager[None]:
+    """Retries without their backoff waits, for the tests of code that uses youcam_units.
+
+    A 429 from ``MockService`` would otherwise cost its real backoff (seconds). Each retry the
+    client would make still happens, so a test sees production's outcome at once; ``attempts``
+    caps the tries per request instead. Works as a call or as a ``with`` block (which restores
+    the previous mode). It is stamina's test mode, so it covers every stamina user in the process.
+    """
+    if attempts is None:
+        return stamina.set_testing(testing, attempts=sys.maxsize, cap=True)
+    return stamina.set_testing(testing, attempts=attempts)

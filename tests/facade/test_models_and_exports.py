@@ -46,7 +46,9 @@ EXPECTED_ALL = [
     "UnitChange",
     "UnitType",
     "YouCamError",
+    "__version__",
     "forecast",
+    "set_testing",
     "spend_rate",
 ]
 

@@ -328,7 +328,8 @@ def test_an_unfinished_pass_is_not_finished_by_another_account(tmp_path: Path) -
     mine, theirs = MockService(seed=11, entries=200), MockService(seed=12, entries=500)
     path = tmp_path / "ledger.sqlite3"
     synced(path, mine)
-    before = list(Ledger(path, read_only=True).raw_entries())
+    with Ledger(path, read_only=True) as reader:
+        before = list(reader.raw_entries())
     mine.add_entries(100)
     mine.faults = FaultPlan.script({mine.log.count + 3: FaultKind.SERVER_ERROR})
     with Ledger(path) as ledger, pytest.raises(Exception, match="Internal server error"):

@@ -84,3 +84,31 @@ def test_check_fails_when_the_spec_changed_without_regenerating(checkout: Path) 
     result = _run_check(checkout)
     assert result.returncode == 1
     assert "credit_change.py" in result.stderr
+
+
+def test_check_ignores_bytecode_written_by_an_import(checkout: Path) -> None:
+    """Importing generated/ with bytecode writing on (Python's default) is not drift."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(checkout / "generated")
+    subprocess.run(
+        [sys.executable, "-c", "import youcam_units_api.models, youcam_units_api.api"],
+        env=env,
+        check=True,
+        timeout=60,
+    )
+    caches = list((checkout / "generated").rglob("__pycache__"))
+    assert caches, "the import wrote no bytecode, so this test would prove nothing"
+    result = _run_check(checkout)
+    assert result.returncode == 0, result.stderr
+
+
+def test_check_still_reports_a_stray_module_beside_the_caches(checkout: Path) -> None:
+    """Ignoring caches does not hide a hand-added file inside a cache's package."""
+    package = checkout / "generated" / "youcam_units_api"
+    (package / "__pycache__").mkdir(exist_ok=True)
+    (package / "__pycache__" / "stale.cpython-311.pyc").write_bytes(b"")
+    (package / "stray.py").write_text("x = 1\n")
+    result = _run_check(checkout)
+    assert result.returncode == 1
+    assert "stray.py" in result.stderr
+    assert "__pycache__" not in result.stderr

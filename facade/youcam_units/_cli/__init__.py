@@ -1,7 +1,8 @@
 """The ``youcam-units`` command: a thin layer over ``youcam_units.Client`` and the ledger.
 
 Installed with the ``cli`` extra (click, rich, platformdirs); the library never imports this
-package. See ``youcam-units --help``.
+package. See ``youcam-units --help``. ``pip install youcam-units`` still installs the command:
+without the extra it says, in one line, which extra to install.
 
 click rather than typer: the commands need explicit control over parsing errors and exit codes
 (every expected failure is one line, 2 for usage), shared option groups and a test runner that
@@ -9,6 +10,37 @@ passes a ``Runtime`` in through ``obj``; click gives all of that directly, typer
 click underneath, with one more dependency and annotation magic between.
 """
 
-from youcam_units._cli._commands import cli, main
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    import click
 
 __all__ = ["cli", "main"]
+
+CLI_DEPENDENCIES: Final = frozenset({"click", "rich", "platformdirs"})
+
+
+def main() -> None:
+    """The ``youcam-units`` entry point: the commands, or one line naming the missing extra."""
+    try:
+        from youcam_units._cli._commands import main as run  # noqa: PLC0415
+    except ModuleNotFoundError as exc:
+        if exc.name not in CLI_DEPENDENCIES:
+            raise
+        sys.stderr.write(
+            f"youcam-units: error: the command needs the cli extra ({exc.name} is missing): "
+            "pip install 'youcam-units[cli]'\n"
+        )
+        sys.exit(1)
+    run()
+
+
+def __getattr__(name: str) -> click.Group:
+    if name == "cli":
+        from youcam_units._cli._commands import cli  # noqa: PLC0415
+
+        return cli
+    raise AttributeError(name)

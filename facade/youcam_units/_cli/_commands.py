@@ -6,6 +6,7 @@ Expected failures become one line on stderr and an exit status (2: usage, 1: any
 
 from __future__ import annotations
 
+import difflib
 import logging
 import math
 import os
@@ -23,6 +24,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from youcam_units import (
+    Action,
     APIConnectionError,
     APITimeoutError,
     AuthenticationError,
@@ -54,6 +56,8 @@ DEMO_ENTRIES: Final = 1_000
 DEMO_BASE_URL: Final = "http://127.0.0.1"
 """The in-process mock answers every URL; a loopback one keeps the facade's http check happy."""
 EXIT_INTERRUPTED: Final = 130
+EXIT_BROKEN_PIPE: Final = 141
+"""128 + SIGPIPE: what a shell reports for a Unix tool whose reader closed the pipe."""
 WIDTH_WHEN_PIPED: Final = 160
 
 
@@ -107,6 +111,26 @@ class _Group(click.Group):
             sys.exit(code)
         return code
 
+    def invoke(self, ctx: click.Context) -> Any:  # noqa: ANN401 - click's own return type
+        """Runs the command; a closed pipe ends it before click turns it into exit status 1."""
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise click.exceptions.Exit(_stop_quietly()) from None
+
+
+def _stop_quietly() -> int:
+    """The reader went away (``| head -1``): stop without a word, as Unix tools do.
+
+    stdout is pointed at /dev/null so that flushing it at exit cannot fail again.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (a test's captured stream)
+        pass
+    return EXIT_BROKEN_PIPE
+
 
 def _fail(message: str, code: int) -> int:
     click.echo(f"{PROG}: error: {message}", err=True)
@@ -141,23 +165,32 @@ _EXPLAINED: Final[tuple[tuple[type[Exception], str], ...]] = (
 
 
 @contextmanager
-def _reported(*, verbose: bool, action: str) -> Iterator[None]:
+def _reported(
+    *, verbose: bool, action: str, resume: Callable[[str | None], str] | None = None
+) -> Iterator[None]:
     """Turn the library's errors into ``CliError``: one line that says what to do next.
 
-    ``--verbose`` adds the request id, which is what the vendor's support asks for.
+    The line carries the request id when there is one (what the vendor's support asks for);
+    ``resume`` words the way to continue from an error's ``continuation_token``.
     """
+    del verbose  # the request id is always on the line; --verbose adds the log before it
     try:
         yield
     except KeyboardInterrupt:
         raise click.Abort from None
+    except BrokenPipeError:
+        raise
     except Exception as exc:
         for cls, template in _EXPLAINED:
             if isinstance(exc, cls):
                 source = getattr(exc, "token_source", f"{ENV_TOKEN} or --token-file")
                 message = template.format(exc=exc, action=action, source=source)
                 request_id = getattr(exc, "request_id", None)
-                if verbose and request_id and "request id" not in message:
+                if request_id and "request id" not in message:
                     message += f" (request id {request_id})"
+                token = getattr(exc, "continuation_token", None)
+                if resume is not None and isinstance(exc, YouCamError):
+                    message += "; " + resume(token)
                 raise CliError(message) from None
         raise
 
@@ -462,11 +495,20 @@ def default_db_path(*, demo: bool, seed: int, entries: int) -> Path:
     return base / (f"demo-{seed}-{entries}.sqlite3" if demo else "ledger.sqlite3")
 
 
+class _StdoutConsole(Console):
+    """rich's console, but a closed pipe ends the command like any other write to it."""
+
+    def on_broken_pipe(self) -> None:
+        """Where rich would exit with status 1, the group stops quietly with 141 instead."""
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def _stdout_console() -> Console:
     """Rich output on stdout: the terminal's width, or a wide page when piped to a file."""
-    console = Console(highlight=False)
+    console = _StdoutConsole(highlight=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
-        console = Console(highlight=False, width=WIDTH_WHEN_PIPED)
+        console = _StdoutConsole(highlight=False, width=WIDTH_WHEN_PIPED)
     return console
 
 
@@ -512,6 +554,11 @@ def cli() -> None:
     type=click.Choice(FORMATS),
     help="Output format (default: table on a terminal, jsonl otherwise).",
 )
+@click.option(
+    "--starting-token",
+    metavar="TOKEN",
+    help="Continue from where a failed read stopped (the token its error line names).",
+)
 @_source_options
 @_verbose_option
 @click.pass_context
@@ -523,6 +570,7 @@ def history(
     until: str | None,
     actions: tuple[str, ...],
     fmt: Format | None,
+    starting_token: str | None,
     demo: bool,
     token_file: Path | None,
     base_url: str | None,
@@ -530,7 +578,11 @@ def history(
     entries: int,
     verbose: bool,
 ) -> None:
-    """Show the unit history, newest first; json, jsonl and csv stream as pages arrive."""
+    """Show the unit history, newest first; json, jsonl and csv stream as pages arrive.
+
+    If reading fails part-way, what was written stays valid (a closed JSON array, whole lines)
+    and the error line names the token to continue from with --starting-token.
+    """
     since_ms, until_ms = _since_ms(since), _until_ms(until)
     _check_range(since_ms, until_ms)
     _configure_logging(ctx, verbose=verbose)
@@ -540,35 +592,68 @@ def history(
     runtime = _runtime(ctx)
     source = _Source(demo, token_file, base_url, seed, entries)
     wanted = set(actions)
-    with _reported(verbose=verbose, action="run the command again"):
+    seen: set[str] = set()
+    with _reported(verbose=verbose, action="run the command again", resume=_resume_hint):
         writer = make_writer(fmt, sys.stdout, stdout)
         # With no filter, --limit is exactly max_items: the last request asks for no more.
         unfiltered = since_ms is None and until_ms is None and not wanted
         shown = 0
         notice = WaitNotice(stderr)
-        with (
-            _open_client(source, runtime, notice) as client,
-            # On a terminal the output itself shows progress; the spinner is for piped output.
-            _progress(stderr, "reading history", enabled=not stdout.is_terminal) as progress,
-        ):
-            task = progress.add_task("read", total=None, detail="")
-            notice.attach(progress, task)
-            read = 0
-            pager = client.history(page_size=30, max_items=limit if unfiltered else None)
-            for page in pager.pages():
-                read += len(page.entries)
-                logging.getLogger("youcam_units.cli").debug(
-                    "page of %d entries (request id %s)", len(page.entries), page.request_id
+        try:
+            with (
+                _open_client(source, runtime, notice) as client,
+                # On a terminal the output itself shows progress; the spinner is for piped output.
+                _progress(stderr, "reading history", enabled=not stdout.is_terminal) as progress,
+            ):
+                task = progress.add_task("read", total=None, detail="")
+                notice.attach(progress, task)
+                read = 0
+                pager = client.history(
+                    page_size=30,
+                    starting_token=starting_token,
+                    max_items=limit if unfiltered else None,
                 )
-                selected, older = _select(page.entries, since_ms, until_ms, wanted)
-                if limit is not None:
-                    selected = selected[: limit - shown]
-                writer.write_page(selected)
-                shown += len(selected)
-                progress.update(task, detail=f"{read:,} read, {shown:,} shown")
-                if older or (limit is not None and shown >= limit):
-                    break  # newest first: nothing further down can match
-        writer.close()
+                for page in pager.pages():
+                    read += len(page.entries)
+                    seen.update(str(entry.action) for entry in page.entries)
+                    logging.getLogger("youcam_units.cli").debug(
+                        "page of %d entries (request id %s)", len(page.entries), page.request_id
+                    )
+                    selected, older = _select(page.entries, since_ms, until_ms, wanted)
+                    if limit is not None:
+                        selected = selected[: limit - shown]
+                    writer.write_page(selected)
+                    shown += len(selected)
+                    progress.update(task, detail=f"{read:,} read, {shown:,} shown")
+                    if older or (limit is not None and shown >= limit):
+                        break  # newest first: nothing further down can match
+        finally:
+            # Also after a failure: stdout stays valid JSON / JSONL / CSV up to the last entry.
+            writer.close()
+    _warn_unknown_actions(wanted, seen)
+
+
+def _resume_hint(token: str | None) -> str:
+    if token is None:
+        return "nothing was read past the first request"
+    return f"to continue from where it stopped: {PROG} history --starting-token {token}"
+
+
+def _warn_unknown_actions(wanted: set[str], seen: set[str]) -> None:
+    """A typo in --action matches nothing, silently: name it, with the close matches.
+
+    Actions are an open set (the service adds new ones), so an unknown value is a warning, not an
+    error, and only when neither the spec documents it nor the read met it.
+    """
+    known = {action.value for action in Action} | seen
+    for action in sorted(wanted - known):
+        close = difflib.get_close_matches(action, sorted(known), n=3, cutoff=0.6)
+        hint = f"did you mean {', '.join(close)}?" if close else "no documented action is close"
+        click.echo(
+            f"{PROG}: warning: --action {action} is neither a documented action nor one in the "
+            f"history read; {hint}",
+            err=True,
+        )
 
 
 def _select(
@@ -770,4 +855,7 @@ def _runtime(ctx: click.Context) -> Runtime:
 
 def main() -> None:
     """The ``youcam-units`` entry point."""
-    cli.main(prog_name=PROG)
+    try:
+        cli.main(prog_name=PROG)
+    except BrokenPipeError:  # raised while flushing, outside the group's own handling
+        sys.exit(_stop_quietly())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 
 from youcam_units.mock._asgi import DroppedConnectionError
 from youcam_units.mock._faults import ALL_FAULTS, FaultKind, FaultPlan
@@ -67,9 +68,15 @@ class _QuietDroppedConnections(logging.Filter):
 
 def main(argv: list[str] | None = None) -> None:
     """Build the service from the arguments and serve it until interrupted."""
-    import uvicorn  # noqa: PLC0415 - only the server needs it; the in-process mock must not
-
     args = parse_args(argv)
+    try:
+        import uvicorn  # noqa: PLC0415 - only the server needs it; the in-process mock must not
+    except ModuleNotFoundError:
+        sys.stderr.write(
+            "python -m youcam_units.mock: error: serving the mock needs uvicorn: "
+            "pip install 'youcam-units[mock]'\n"
+        )
+        sys.exit(1)
     service = MockService(
         seed=args.seed,
         entries=args.entries,

@@ -1,0 +1,140 @@
+"""The README's first command on a fresh clone, on a machine like most users' own.
+
+The stand-in for a Debian/Ubuntu/Homebrew Python is a venv that behaves as an externally managed
+base interpreter (PEP 668): ``pip install`` into it is refused, as ``python3 -m pip install uv``
+is on those systems. With it first on PATH and no uv anywhere, ``scripts/demo`` must still set
+itself up and show the demo, leaving the stand-in untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TOOLS = ("bash", "env", "dirname", "mktemp", "rm", "mkdir", "cat", "sed", "ls")
+"""What the scripts call besides Python and uv: linked into a PATH that has no uv."""
+NETWORK_SETTINGS = ("SSL_CERT_FILE", "SSL_CERT_DIR", "PIP_CERT", "HTTPS_PROXY", "HTTP_PROXY")
+"""The machine's own network set-up (a CA bundle, a proxy), kept so PyPI stays reachable."""
+
+pytestmark = pytest.mark.fresh_clone
+
+
+def _tracked_files() -> list[str]:
+    """What a clone of this checkout holds: the committed files plus any not yet committed."""
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout: there is no clone to make")
+    listing = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],  # noqa: S607
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
+    return [name for name in listing.stdout.decode().split("\0") if name]
+
+
+@pytest.fixture
+def clone(tmp_path: Path) -> Path:
+    """A copy of the checkout as ``git clone`` would make it: no .venv, no .cache."""
+    target = tmp_path / "clone"
+    for name in _tracked_files():
+        source = ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target
+
+
+@pytest.fixture
+def externally_managed_python(tmp_path: Path) -> str:
+    """A PATH whose ``python3`` is this Python refusing pip installs, as PEP 668 says; no uv."""
+    standin = tmp_path / "system-python"
+    subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
+        [sys.executable, "-m", "venv", str(standin)], check=True, timeout=300
+    )
+    python = standin / "bin" / "python3"
+    paths = subprocess.run(  # noqa: S603 - the stand-in, fixed arguments
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    # Look like a base interpreter (pip skips the PEP 668 check inside a venv), whose stdlib
+    # folder carries the marker that Debian puts in /usr/lib/python3.X.
+    site = Path(paths.stdout.strip())
+    (site / "_standin_base.pth").write_text(
+        "import sys; sys.base_prefix = sys.base_exec_prefix = sys.prefix\n"
+    )
+    stdlib = standin / Path(sysconfig.get_path("stdlib")).relative_to(sys.base_prefix)
+    stdlib.mkdir(parents=True, exist_ok=True)
+    (stdlib / "EXTERNALLY-MANAGED").write_text(
+        "[externally-managed]\nError=this Python is managed by the system: use a venv\n"
+    )
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    for tool in TOOLS:
+        found = shutil.which(tool)
+        if found is None:
+            pytest.skip(f"{tool} is not installed")
+        (tools / tool).symlink_to(found)
+    return f"{python.parent}{os.pathsep}{tools}"
+
+
+def _environment(path: str) -> dict[str, str]:
+    env = {"HOME": os.environ.get("HOME", "/"), "PATH": path, "LANG": "C.UTF-8"}
+    env.update({k: os.environ[k] for k in NETWORK_SETTINGS if k in os.environ})
+    return env
+
+
+def test_the_standin_refuses_pip_installs(externally_managed_python: str, tmp_path: Path) -> None:
+    """The stand-in is a real PEP 668 Python: ``python3 -m pip install`` is refused."""
+    env = _environment(externally_managed_python)
+    python = shutil.which("python3", path=externally_managed_python)
+    assert python is not None
+    refused = subprocess.run(  # noqa: S603 - the stand-in, fixed arguments
+        [python, "-m", "pip", "install", "--no-index", "uv"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert refused.returncode != 0
+    assert "externally-managed-environment" in refused.stdout + refused.stderr
+
+
+def test_scripts_demo_on_a_fresh_clone_with_an_externally_managed_python_and_no_uv(
+    clone: Path, externally_managed_python: str
+) -> None:
+    """No uv, a PEP 668 python3: scripts/demo installs uv into .cache/ and shows the demo."""
+    env = _environment(externally_managed_python)
+    assert shutil.which("uv", path=env["PATH"]) is None
+    result = subprocess.run(  # noqa: S603 - the project's own script
+        [str(clone / "scripts" / "demo")],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
+    assert "installing uv into" in result.stderr
+    assert (clone / ".cache" / "uv-bootstrap" / "bin" / "uv").exists()
+    assert "units per month (UTC)" in result.stdout
+    assert "synced" in result.stdout
+    # Only the package and its cli extra: none of the development toolchain.
+    site = next((clone / ".cache" / "demo-venv" / "lib").glob("python3*/site-packages"))
+    installed = {path.name.split("-")[0].lower() for path in site.glob("*.dist-info")}
+    assert {"click", "rich", "httpx", "stamina"} <= installed
+    assert not installed & {"pytest", "mypy", "ruff", "schemathesis", "uvicorn"}
