@@ -17,6 +17,7 @@ from youcam_units.mock._service import (
     MockService,
     RateLimit,
 )
+from youcam_units.mock._unit_system import DEFAULT_API_KEY
 
 
 def _rate_limit(text: str) -> RateLimit:
@@ -35,6 +36,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--token",
         action="append",
         help=f"accepted access token, repeatable (default {DEFAULT_TOKEN})",
+    )
+    parser.add_argument(
+        "--api-key",
+        action="append",
+        help=f"accepted API key, repeatable (default {DEFAULT_API_KEY})",
     )
     parser.add_argument("--token-ttl", type=float, help="seconds until tokens expire")
     parser.add_argument(
@@ -75,6 +81,7 @@ def main(argv: list[str] | None = None) -> None:
         seed=args.seed,
         entries=args.entries,
         tokens=args.token or (DEFAULT_TOKEN,),
+        api_keys=args.api_key or (DEFAULT_API_KEY,),
         rate_limit=args.rate_limit,
         token_ttl=args.token_ttl,
         arrival_interval=args.arrival_interval,
