@@ -1,6 +1,6 @@
 """Response interpretation: an attempt's outcome becomes a result or the error to raise.
 
-``error_from_response`` (``_errors``) is the one translation of an answer that is not a usable
+``error_from_response`` (``_translate``) is the one translation of an answer that is not a usable
 result; this module decides which answers those are, for any ``Operation``.
 """
 
@@ -12,14 +12,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 
 from . import _json as exact_json
-from ._errors import (
-    APIConnectionError,
-    APITimeoutError,
-    AuthenticationError,
-    YouCamError,
-    error_from_response,
-)
+from ._errors import APIConnectionError, APITimeoutError, AuthenticationError, YouCamError
 from ._generated import ExactJsonResponse
+from ._translate import error_from_response
 
 if TYPE_CHECKING:
     from youcam_units_api.types import Response
@@ -96,6 +91,7 @@ def interpret(
     response = exchange.response
     parsed = exchange.detailed.parsed if exchange.detailed is not None else None
     page_token = call.page_token
+    documented = call.operation.ok_model.__name__
     if (
         exchange.parse_error is None
         and response.status_code == httpx.codes.OK
@@ -105,10 +101,18 @@ def interpret(
             return _result(call, parsed, response)
         except PARSE_ERRORS as exc:
             return error_from_response(
-                response, continuation_token=page_token, secret=secret, cause=exc
+                response,
+                continuation_token=page_token,
+                documented=documented,
+                secret=secret,
+                cause=exc,
             )
     return error_from_response(
-        response, continuation_token=page_token, secret=secret, cause=exchange.parse_error
+        response,
+        continuation_token=page_token,
+        documented=documented,
+        secret=secret,
+        cause=exchange.parse_error,
     )
 
 

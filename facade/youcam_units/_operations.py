@@ -17,7 +17,8 @@ from youcam_units_api.api.credit import get_credit_history
 from youcam_units_api.models.credit_history_response import CreditHistoryResponse
 from youcam_units_api.types import Unset
 
-from ._models import Page, entries_from_generated
+from ._entries import entries_from_generated
+from ._models import Page
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping
