@@ -23,7 +23,8 @@ from importlib.metadata import PackageNotFoundError, version
 
 from ._async_client import AsyncClient
 from ._client import Client
-from ._config import DEFAULT_MAX_RESPONSE_BYTES, RateLimit
+from ._config import RateLimit
+from ._defaults import MAX_RESPONSE_BYTES as DEFAULT_MAX_RESPONSE_BYTES
 from ._errors import (
     APIConnectionError,
     APIStatusError,

@@ -62,8 +62,8 @@ class AsyncClient(
         self, *, page_size: int = _defaults.SINGLE_PAGE_SIZE, starting_token: str | None = None
     ) -> Page:
         """Exactly one request, one page (retried as any request is)."""
-        size, token = validate_page_size(page_size), validate_starting_token(starting_token)
-        return await self._history_page(size, token)
+        size = validate_page_size(page_size)
+        return await self._history_page(size, validate_starting_token(starting_token))
 
     async def _history_page(self, page_size: int, page_token: str | None) -> Page:
         return await self._request(HISTORY.call(page_token, page_size=page_size))

@@ -54,7 +54,7 @@ class ClientCore(Generic[HttpT, AccessTokenT, PagerT]):
 
     Pacing: ``rate_limit`` (default ``DEFAULT_RATE_LIMITS``: 5 per second and 250 per 300 s)
     is kept per process, or shared by every process pacing through the same ``pacing_file``
-    (the limits belong to the token and the IP); ``None`` turns pacing off; ``on_wait`` is
+    (the limits belong to the access token and the IP); ``None`` turns pacing off; ``on_wait`` is
     told the seconds of each pacing wait. Bounds: ``timeout`` (seconds) caps each wait and each
     attempt as a whole; a body past ``max_response_bytes`` (default 4 MiB) is refused;
     a redirect is an error, never followed.

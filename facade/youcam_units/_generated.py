@@ -1,8 +1,8 @@
 """The adapter to the generated client: its calls go through a channel and read JSON exactly.
 
-The generated ``AuthenticatedClient`` bakes the token into an httpx client it builds itself,
-which neither a caller's ``http_client`` nor a refreshed token would get; so each attempt hands
-it a channel in place of that httpx client, and the channel carries the credential.
+The generated ``AuthenticatedClient`` bakes the access token into an httpx client it builds
+itself, which neither a caller's ``http_client`` nor a refreshed access token would get; so each
+attempt hands it a channel in place of that httpx client, and the channel carries the credential.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ __all__ = ["ExactJsonResponse", "generated_client"]
 
 
 class _GeneratedClient(AuthenticatedClient):
-    """The generated client, with a repr that cannot show the token."""
+    """The generated client, with a repr that cannot show the access token."""
 
     def __repr__(self) -> str:
         return f"<generated AuthenticatedClient base_url={self._base_url!r} token=[redacted]>"
@@ -27,7 +27,7 @@ class _GeneratedClient(AuthenticatedClient):
 
 def generated_client(base_url: str, channel: Channel | AsyncChannel) -> AuthenticatedClient:
     """A generated client whose requests go through ``channel``."""
-    # The channel carries the token; the generated client's own copy stays empty.
+    # The channel carries the access token; the generated client's own copy stays empty.
     api = _GeneratedClient(base_url=base_url, token="")
     if isinstance(channel, Channel):
         # Duck-typed: the generated function only calls .request(**kwargs) on it.
