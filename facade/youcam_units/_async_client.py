@@ -15,7 +15,6 @@ from ._core import ClientCore
 from ._errors import YouCamError
 from ._generated import generated_client
 from ._interpret import failed_attempt, interpret, recorded_exchange
-from ._operations import HISTORY
 from ._pagination import AsyncHistoryPager, PageCursor
 
 if TYPE_CHECKING:
@@ -63,16 +62,18 @@ class AsyncClient(
     ) -> Page:
         """Exactly one request, one page (retried as any request is)."""
         size = validate_page_size(page_size)
-        return await self._history_page(size, validate_starting_token(starting_token))
-
-    async def _history_page(self, page_size: int, page_token: str | None) -> Page:
-        return await self._request(HISTORY.call(page_token, page_size=page_size))
+        call = self._history_call(size, validate_starting_token(starting_token))
+        return await self._request(call)
 
     def _new_http(self) -> httpx.AsyncClient:
         return httpx.AsyncClient()
 
-    def _pager(self, cursor: PageCursor) -> AsyncHistoryPager:
-        return AsyncHistoryPager(cursor, self._history_page)
+    def _pager(
+        self, cursor: PageCursor, call: Callable[[int, str | None], Call[Page]]
+    ) -> AsyncHistoryPager:
+        return AsyncHistoryPager(
+            cursor, lambda size, page_token: self._request(call(size, page_token))
+        )
 
     async def _request(self, call: Call[ResultT]) -> ResultT:
         """Run any operation: retries around attempts (pacing, one refresh, bounded reads)."""

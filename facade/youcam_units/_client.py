@@ -13,7 +13,6 @@ from ._config import validate_page_size, validate_starting_token
 from ._core import ClientCore
 from ._generated import generated_client
 from ._interpret import failed_attempt, interpret, recorded_exchange
-from ._operations import HISTORY
 from ._pagination import HistoryPager, PageCursor
 
 if TYPE_CHECKING:
@@ -54,18 +53,16 @@ class Client(ClientCore[httpx.Client, Callable[[], str], HistoryPager]):
         self, *, page_size: int = _defaults.SINGLE_PAGE_SIZE, starting_token: str | None = None
     ) -> Page:
         """Exactly one request, one page (retried as any request is)."""
-        return self._history_page(
-            validate_page_size(page_size), validate_starting_token(starting_token)
-        )
-
-    def _history_page(self, page_size: int, page_token: str | None) -> Page:
-        return self._request(HISTORY.call(page_token, page_size=page_size))
+        size = validate_page_size(page_size)
+        return self._request(self._history_call(size, validate_starting_token(starting_token)))
 
     def _new_http(self) -> httpx.Client:
         return httpx.Client()
 
-    def _pager(self, cursor: PageCursor) -> HistoryPager:
-        return HistoryPager(cursor, self._history_page)
+    def _pager(
+        self, cursor: PageCursor, call: Callable[[int, str | None], Call[Page]]
+    ) -> HistoryPager:
+        return HistoryPager(cursor, lambda size, page_token: self._request(call(size, page_token)))
 
     def _request(self, call: Call[ResultT]) -> ResultT:
         """Run any operation: retries around attempts (pacing, one refresh, bounded reads)."""

@@ -19,7 +19,7 @@ from . import _defaults
 from ._access_token import AccessTokenSource
 from ._errors import YouCamError
 from ._interpret import should_refresh
-from ._operations import Credential
+from ._operations import HISTORY, Credential
 from ._pagination import AsyncHistoryPager, HistoryPager, PageCursor
 from ._retry import RetryRun
 from ._settings import DEFAULT_RATE_LIMITS, ClientSettings
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from ._config import RateLimit
+    from ._models import Page
     from ._operations import Call
     from ._retry import RetryEvent
 
@@ -122,12 +123,17 @@ class ClientCore(Generic[HttpT, AccessTokenT, PagerT]):
     ) -> PagerT:
         """History from ``starting_token`` on, newest first; no request until iterated."""
         cursor = PageCursor(page_size=page_size, starting_token=starting_token, max_items=max_items)
-        return self._pager(cursor)
+        return self._pager(cursor, self._history_call)
+
+    def _history_call(self, page_size: int, page_token: str | None) -> Call[Page]:
+        """One history request; what ``history()`` and ``history_page()`` both send."""
+        return HISTORY.call(page_token, page_size=page_size)
 
     def _new_http(self) -> HttpT:
         raise NotImplementedError  # pragma: no cover - each client makes its own
 
-    def _pager(self, cursor: PageCursor) -> PagerT:
+    def _pager(self, cursor: PageCursor, call: Callable[[int, str | None], Call[Page]]) -> PagerT:
+        """A pager sending ``call(page_size, page_token)`` for each page."""
         raise NotImplementedError  # pragma: no cover - each client makes its own
 
     # The pipeline's shared steps; each client's _request runs them with its own I/O.
