@@ -6,12 +6,12 @@ import inspect
 import logging
 from typing import TYPE_CHECKING, cast
 
-from ._config import ENV_ACCESS_TOKEN, env_token, normalize_token
+from ._config import ENV_ACCESS_TOKEN, ENV_API_KEY, env_token, normalize_token
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
-__all__ = ["AccessTokenSource"]
+__all__ = ["AccessTokenSource", "resolve_api_key"]
 
 logger = logging.getLogger("youcam_units")
 
@@ -27,8 +27,8 @@ class AccessTokenSource:
             from_env = env_token()
             if from_env is None:
                 raise ValueError(
-                    "no access token: pass access_token=... (a str, or a callable returning one) "
-                    f"or set {ENV_ACCESS_TOKEN}"
+                    "no credential: pass api_key=... (or access_token=..., a str or a callable "
+                    f"returning one), or set {ENV_API_KEY} (or {ENV_ACCESS_TOKEN})"
                 )
             self._token = normalize_token(from_env, source=ENV_ACCESS_TOKEN)
         elif isinstance(access_token, str):
@@ -97,3 +97,15 @@ class AccessTokenSource:
     @staticmethod
     def _accept(value: object) -> str:
         return normalize_token(value, source="the access_token callable")
+
+
+def resolve_api_key(api_key: object) -> str | None:
+    """The API key: the argument, else ``YOUCAM_API_KEY``, else ``None``; checked, never echoed."""
+    if api_key is None:
+        from_env = env_token(ENV_API_KEY)
+        if from_env is None:
+            return None
+        return normalize_token(from_env, source=ENV_API_KEY, kind="API key")
+    if not isinstance(api_key, str):
+        raise TypeError(f"api_key must be a str or None, got {type(api_key).__name__}")
+    return normalize_token(api_key, source="the api_key argument", kind="API key")

@@ -15,11 +15,13 @@ from ._core import ClientCore
 from ._errors import YouCamError
 from ._generated import generated_client
 from ._interpret import failed_attempt, interpret, recorded_exchange
-from ._pagination import AsyncHistoryPager, PageCursor
+from ._operations import BALANCE
+from ._pagination import AsyncFeatureCostPager, AsyncHistoryPager, PageCursor
 
 if TYPE_CHECKING:
     from ._models import Page
     from ._operations import Call
+    from ._unit_system import Balance
 
 __all__ = ["AsyncClient"]
 
@@ -65,11 +67,26 @@ class AsyncClient(
         call = self._history_call(size, validate_starting_token(starting_token))
         return await self._request(call)
 
+    async def balance(self) -> Balance:
+        """The units now, bucket by bucket, with their exact total (one request)."""
+        return await self._request(BALANCE.call())
+
+    def feature_costs(
+        self,
+        *,
+        page_size: int = _defaults.MAX_FEATURE_COST_PAGE_SIZE,
+        max_items: int | None = None,
+    ) -> AsyncFeatureCostPager:
+        """What each feature costs; no request until iterated. Needs the API key."""
+        cursor = self._feature_cost_cursor(page_size, max_items)
+        call = self._feature_cost_call
+        return AsyncFeatureCostPager(cursor, lambda size, token: self._request(call(size, token)))
+
     def _new_http(self) -> httpx.AsyncClient:
         return httpx.AsyncClient()
 
     def _pager(
-        self, cursor: PageCursor, call: Callable[[int, str | None], Call[Page]]
+        self, cursor: PageCursor[Page], call: Callable[[int, str | None], Call[Page]]
     ) -> AsyncHistoryPager:
         return AsyncHistoryPager(
             cursor, lambda size, page_token: self._request(call(size, page_token))

@@ -13,12 +13,14 @@ from ._config import validate_page_size, validate_starting_token
 from ._core import ClientCore
 from ._generated import generated_client
 from ._interpret import failed_attempt, interpret, recorded_exchange
-from ._pagination import HistoryPager, PageCursor
+from ._operations import BALANCE
+from ._pagination import FeatureCostPager, HistoryPager, PageCursor
 
 if TYPE_CHECKING:
     from ._errors import YouCamError
     from ._models import Page
     from ._operations import Call
+    from ._unit_system import Balance
 
 __all__ = ["Client"]
 
@@ -56,11 +58,26 @@ class Client(ClientCore[httpx.Client, Callable[[], str], HistoryPager]):
         size = validate_page_size(page_size)
         return self._request(self._history_call(size, validate_starting_token(starting_token)))
 
+    def balance(self) -> Balance:
+        """The units now, bucket by bucket, with their exact total (one request)."""
+        return self._request(BALANCE.call())
+
+    def feature_costs(
+        self,
+        *,
+        page_size: int = _defaults.MAX_FEATURE_COST_PAGE_SIZE,
+        max_items: int | None = None,
+    ) -> FeatureCostPager:
+        """What each feature costs; no request until iterated. Needs the API key."""
+        cursor = self._feature_cost_cursor(page_size, max_items)
+        call = self._feature_cost_call
+        return FeatureCostPager(cursor, lambda size, token: self._request(call(size, token)))
+
     def _new_http(self) -> httpx.Client:
         return httpx.Client()
 
     def _pager(
-        self, cursor: PageCursor, call: Callable[[int, str | None], Call[Page]]
+        self, cursor: PageCursor[Page], call: Callable[[int, str | None], Call[Page]]
     ) -> HistoryPager:
         return HistoryPager(cursor, lambda size, page_token: self._request(call(size, page_token)))
 

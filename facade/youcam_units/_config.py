@@ -19,6 +19,7 @@ from . import _defaults
 __all__ = [
     "DEFAULT_BASE_URL",
     "ENV_ACCESS_TOKEN",
+    "ENV_API_KEY",
     "ENV_BASE_URL",
     "RateLimit",
     "attempt_deadline",
@@ -33,6 +34,7 @@ __all__ = [
 #: The production server (``_defaults.BASE_URL``).
 DEFAULT_BASE_URL = _defaults.BASE_URL
 ENV_ACCESS_TOKEN = "YOUCAM_ACCESS_TOKEN"  # noqa: S105 - the variable's name, not a token
+ENV_API_KEY = "YOUCAM_API_KEY"
 ENV_BASE_URL = "YOUCAM_BASE_URL"
 
 
@@ -54,15 +56,15 @@ class RateLimit:
             raise ValueError(f"RateLimit period must be positive seconds, got {self.period}")
 
 
-def validate_page_size(page_size: object) -> int:
-    """The service accepts 1..30 entries per page."""
+def validate_page_size(page_size: object, maximum: int = _defaults.MAX_PAGE_SIZE) -> int:
+    """The service accepts 1..30 history entries per page (1..20 feature costs)."""
     if isinstance(page_size, bool) or not isinstance(page_size, int):
         raise TypeError(
-            f"page_size must be an int from 1 to {_defaults.MAX_PAGE_SIZE}, got "
+            f"page_size must be an int from 1 to {maximum}, got "
             f"{type(page_size).__name__} {page_size!r}"
         )
-    if not 1 <= page_size <= _defaults.MAX_PAGE_SIZE:
-        raise ValueError(f"page_size must be from 1 to {_defaults.MAX_PAGE_SIZE}, got {page_size}")
+    if not 1 <= page_size <= maximum:
+        raise ValueError(f"page_size must be from 1 to {maximum}, got {page_size}")
     return page_size
 
 
@@ -194,10 +196,13 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def normalize_token(raw: object, *, source: str) -> str:
-    """Return the bare token, forgiving the documented mistakes; never echo the token."""
+def normalize_token(raw: object, *, source: str, kind: str = "access token") -> str:
+    """Return the bare token, forgiving the documented mistakes; never echo the token.
+
+    ``kind`` names the credential in messages: ``"access token"`` or ``"API key"``.
+    """
     if not isinstance(raw, str):
-        raise TypeError(f"the access token from {source} must be a str, got {type(raw).__name__}")
+        raise TypeError(f"the {kind} from {source} must be a str, got {type(raw).__name__}")
     token = raw.strip().removeprefix("\ufeff").strip()  # a BOM from a Windows editor
     for _ in range(3):  # "<Bearer x>", "Bearer <x>", '"x"' are all seen
         if len(token) > 1 and token[0] == token[-1] and token[0] in "\"'":
@@ -209,24 +214,26 @@ def normalize_token(raw: object, *, source: str) -> str:
     if token.lower() == "bearer":  # "Bearer " alone, stripped
         token = ""
     if not token:
-        raise ValueError(
-            f"the access token from {source} is empty; pass the token from "
-            "POST /s2s/v1.0/client/auth, or set YOUCAM_ACCESS_TOKEN"
+        where = (
+            f"the API key from the YouCam API console, or set {ENV_API_KEY}"
+            if kind == "API key"
+            else f"the token from POST /s2s/v1.0/client/auth, or set {ENV_ACCESS_TOKEN}"
         )
+        raise ValueError(f"the {kind} from {source} is empty; pass {where}")
     if not token.isascii():
         raise ValueError(
-            f"the access token from {source} contains non-ASCII characters (curly quotes or "
-            "dashes pasted from a document?); copy the token again as plain text"
+            f"the {kind} from {source} contains non-ASCII characters (curly quotes or "
+            f"dashes pasted from a document?); copy the {kind} again as plain text"
         )
     if any(ch.isspace() or not ch.isprintable() for ch in token):
         raise ValueError(
-            f"the access token from {source} contains spaces or control characters; pass the "
-            "token alone, without 'Bearer ', quotes or angle brackets"
+            f"the {kind} from {source} contains spaces or control characters; pass the "
+            f"{kind} alone, without 'Bearer ', quotes or angle brackets"
         )
     return token
 
 
-def env_token() -> str | None:
-    """``YOUCAM_ACCESS_TOKEN``, when set and not blank."""
-    value = os.environ.get(ENV_ACCESS_TOKEN)
+def env_token(name: str = ENV_ACCESS_TOKEN) -> str | None:
+    """``YOUCAM_ACCESS_TOKEN`` (or the variable ``name``), when set and not blank."""
+    value = os.environ.get(name)
     return value if value and value.strip() else None

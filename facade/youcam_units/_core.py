@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 import httpx
 
 from . import _defaults
-from ._access_token import AccessTokenSource
+from ._access_token import AccessTokenSource, resolve_api_key
+from ._config import ENV_API_KEY, env_token
 from ._errors import YouCamError
 from ._interpret import should_refresh
-from ._operations import HISTORY, Credential
+from ._operations import FEATURE_COST, HISTORY, Credential
 from ._pagination import AsyncHistoryPager, HistoryPager, PageCursor
 from ._retry import RetryRun
 from ._settings import DEFAULT_RATE_LIMITS, ClientSettings
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from ._models import Page
     from ._operations import Call
     from ._retry import RetryEvent
+    from ._unit_system import FeatureCostPage
 
 __all__ = ["ClientCore"]
 
@@ -46,11 +48,15 @@ ResultT = TypeVar("ResultT")
 class ClientCore(Generic[HttpT, AccessTokenT, PagerT]):
     """What Client and AsyncClient hold alike: checked settings, the credentials, the pipeline.
 
-    ``access_token`` is a str, or a callable returning one that is asked again, once, after a
-    401; it falls back to ``YOUCAM_ACCESS_TOKEN``. ``base_url`` falls back to the
-    ``http_client``'s base URL, ``YOUCAM_BASE_URL``, then the production server.
-    ``http_client`` (transport, proxies, event hooks) is used as given and left open; one the
-    client creates itself is closed with it. ``on_retry`` is called with a ``RetryEvent``
+    Credentials: ``api_key`` (falling back to ``YOUCAM_API_KEY``) is the current credential and
+    is sent for every operation; ``access_token`` (falling back to ``YOUCAM_ACCESS_TOKEN``), when
+    given, is sent instead for the v1.0 operations (history, balance). It is a str, or a callable
+    returning one that is asked again, once, after a 401. Feature cost needs the API key; a client
+    with neither credential is refused. Neither appears in a repr, log or error.
+
+    ``base_url`` falls back to the ``http_client``'s base URL, ``YOUCAM_BASE_URL``, then the
+    production server. ``http_client`` (transport, proxies, event hooks) is used as given and
+    left open; one the client creates itself is closed with it. ``on_retry`` is called with a ``RetryEvent``
     before each retry's wait.
 
     Pacing: ``rate_limit`` (default ``DEFAULT_RATE_LIMITS``: 5 per second and 250 per 300 s)
@@ -70,6 +76,7 @@ class ClientCore(Generic[HttpT, AccessTokenT, PagerT]):
         self,
         access_token: str | AccessTokenT | None = None,
         *,
+        api_key: str | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout | None = _defaults.TIMEOUT,
         max_retries: int = _defaults.MAX_RETRIES,
@@ -97,12 +104,11 @@ class ClientCore(Generic[HttpT, AccessTokenT, PagerT]):
             on_wait=on_wait,
         )
         try:
-            access = AccessTokenSource(access_token, allow_async=self._allow_async_access_token)
+            self._credentials = self._resolve_credentials(access_token, api_key)
         except BaseException:
             if self._settings.pacer is not None:
                 self._settings.pacer.close()
             raise
-        self._credentials = {Credential.ACCESS_TOKEN: access}
         self._owns_http = http_client is None
         self._http: HttpT = http_client if http_client is not None else self._new_http()
 
@@ -122,17 +128,64 @@ class ClientCore(Generic[HttpT, AccessTokenT, PagerT]):
         max_items: int | None = None,
     ) -> PagerT:
         """History from ``starting_token`` on, newest first; no request until iterated."""
-        cursor = PageCursor(page_size=page_size, starting_token=starting_token, max_items=max_items)
+        cursor: PageCursor[Page] = PageCursor(
+            page_size=page_size, starting_token=starting_token, max_items=max_items
+        )
         return self._pager(cursor, self._history_call)
 
     def _history_call(self, page_size: int, page_token: str | None) -> Call[Page]:
         """One history request; what ``history()`` and ``history_page()`` both send."""
         return HISTORY.call(page_token, page_size=page_size)
 
+    def _feature_cost_cursor(
+        self, page_size: int, max_items: int | None
+    ) -> PageCursor[FeatureCostPage]:
+        """Where ``feature_costs()`` starts; refused at once (no request) without an API key."""
+        self._require(Credential.API_KEY)
+        return PageCursor(
+            page_size=page_size,
+            starting_token=None,
+            max_items=max_items,
+            max_page_size=_defaults.MAX_FEATURE_COST_PAGE_SIZE,
+            newest_first=False,
+        )
+
+    @staticmethod
+    def _feature_cost_call(page_size: int, page_token: str | None) -> Call[FeatureCostPage]:
+        return FEATURE_COST.call(page_token, page_size=page_size)
+
+    def _resolve_credentials(
+        self, access_token: object, api_key: object
+    ) -> dict[Credential, AccessTokenSource]:
+        """The bearer of each kind of operation: the access token for v1.0, else the API key."""
+        key = resolve_api_key(api_key)
+        allow_async = self._allow_async_access_token
+        given = access_token is not None or env_token() is not None
+        # With neither credential, AccessTokenSource(None) raises the "no credential" error.
+        v1 = AccessTokenSource(
+            access_token if given or key is None else key, allow_async=allow_async
+        )
+        credentials = {Credential.ACCESS_TOKEN: v1}
+        if key is not None:
+            credentials[Credential.API_KEY] = AccessTokenSource(key, allow_async=False)
+        return credentials
+
+    def _require(self, credential: Credential) -> AccessTokenSource:
+        """The credential, or an error saying how to give it, before any request is made."""
+        source = self._credentials.get(credential)
+        if source is None:
+            raise YouCamError(
+                "feature cost needs the API key (it does not accept the access token): pass "
+                f"api_key=... or set {ENV_API_KEY}"
+            )
+        return source
+
     def _new_http(self) -> HttpT:
         raise NotImplementedError  # pragma: no cover - each client makes its own
 
-    def _pager(self, cursor: PageCursor, call: Callable[[int, str | None], Call[Page]]) -> PagerT:
+    def _pager(
+        self, cursor: PageCursor[Page], call: Callable[[int, str | None], Call[Page]]
+    ) -> PagerT:
         """A pager sending ``call(page_size, page_token)`` for each page."""
         raise NotImplementedError  # pragma: no cover - each client makes its own
 
@@ -148,7 +201,7 @@ class ClientCore(Generic[HttpT, AccessTokenT, PagerT]):
 
     def _source(self, call: Call[ResultT]) -> AccessTokenSource:
         """The credential the operation sends as its bearer."""
-        return self._credentials[call.operation.credential]
+        return self._require(call.operation.credential)
 
     def _announce(self, call: Call[ResultT]) -> None:
         logger.debug("%s %s", call.operation.name, dict(call.params))

@@ -22,6 +22,8 @@ MAX_PAGE_SIZE: Final = 30
 #: ``history()`` reads the largest pages (fewest requests); ``history_page()`` the API's default.
 HISTORY_PAGE_SIZE: Final = MAX_PAGE_SIZE
 SINGLE_PAGE_SIZE: Final = 20
+#: Feature costs come 1..20 per page; ``feature_costs()`` reads the largest pages.
+MAX_FEATURE_COST_PAGE_SIZE: Final = 20
 #: A page token is a snowflake integer (17 digits); anything past this is not one.
 MAX_PAGE_TOKEN_LENGTH: Final = 1024
 

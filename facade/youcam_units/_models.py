@@ -185,6 +185,15 @@ class Page:
         """Whether another page follows this one."""
         return self.next_token is not None
 
+    @property
+    def items(self) -> tuple[HistoryEntry, ...]:
+        """The entries, under the name every listing's page shares."""
+        return self.entries
+
+    def head(self, count: int) -> Page:
+        """The page with only its first ``count`` entries (``max_items`` reached)."""
+        return Page(self.entries[:count], self.next_token, self.request_id, self.starting_token)
+
 
 def timestamp_datetime(timestamp_ms: int) -> datetime | None:
     """The UTC datetime of a timestamp in ms, or ``None`` outside the years 1-9999."""

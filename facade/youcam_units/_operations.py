@@ -13,12 +13,15 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from youcam_units_api.api.credit import get_credit_history
+from youcam_units_api.api.credit import get_credit_balance, get_credit_history, get_feature_cost
+from youcam_units_api.models.credit_balance_response import CreditBalanceResponse
 from youcam_units_api.models.credit_history_response import CreditHistoryResponse
+from youcam_units_api.models.feature_cost_response import FeatureCostResponse
 from youcam_units_api.types import Unset
 
 from ._entries import entries_from_generated
 from ._models import Page
+from ._unit_system import Balance, FeatureCostPage
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping
@@ -26,7 +29,7 @@ if TYPE_CHECKING:
     import httpx
     from youcam_units_api.types import Response
 
-__all__ = ["HISTORY", "Call", "Credential", "Operation"]
+__all__ = ["BALANCE", "FEATURE_COST", "HISTORY", "Call", "Credential", "Operation"]
 
 ResultT = TypeVar("ResultT")
 
@@ -34,11 +37,12 @@ ResultT = TypeVar("ResultT")
 class Credential(enum.Enum):
     """What an operation sends as its bearer.
 
-    The v1.0 operations take the access token; the v2.0 ones (feature cost) take the API key
-    itself, which becomes a member here and a client setting beside ``access_token``.
+    The v1.0 operations take the access token (the API key when no access token is given); the
+    v2.0 ones (feature cost) take the API key itself (``BearerAuthenticationV2``).
     """
 
     ACCESS_TOKEN = "access_token"  # noqa: S105 - a credential's name, not a token
+    API_KEY = "api_key"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,5 +116,50 @@ HISTORY: Operation[Page] = Operation(
     async_call=get_credit_history.asyncio_detailed,
     ok_model=CreditHistoryResponse,
     result=_history_page,
+    page_token_param="starting_token",  # noqa: S106 - a parameter's name
+)
+
+
+def _balance(
+    parsed: CreditBalanceResponse,
+    exact: Any,  # noqa: ANN401, ARG001 - the generated model already holds the exact parse
+    response: httpx.Response,  # noqa: ARG001
+    page_token: str | None,  # noqa: ARG001
+) -> Balance:
+    return Balance.from_generated(parsed)
+
+
+def _feature_cost_page(
+    parsed: FeatureCostResponse,
+    exact: Any,  # noqa: ANN401, ARG001 - the generated model already holds the exact parse
+    response: httpx.Response,
+    page_token: str | None,
+) -> FeatureCostPage:
+    page = FeatureCostPage.from_generated(parsed.result)
+    return FeatureCostPage(
+        page.costs,
+        page.next_token,
+        request_id=response.headers.get("x-request-id"),
+        starting_token=page_token,
+    )
+
+
+#: ``GET /s2s/v1.0/client/credit``: the balance, one item per unit bucket.
+BALANCE: Operation[Balance] = Operation(
+    name="GET credit balance",
+    sync_call=get_credit_balance.sync_detailed,
+    async_call=get_credit_balance.asyncio_detailed,
+    ok_model=CreditBalanceResponse,
+    result=_balance,
+)
+
+#: ``GET /s2s/v2.0/credit/feature-cost``: one page of what each feature costs; API key only.
+FEATURE_COST: Operation[FeatureCostPage] = Operation(
+    name="GET feature cost",
+    sync_call=get_feature_cost.sync_detailed,
+    async_call=get_feature_cost.asyncio_detailed,
+    ok_model=FeatureCostResponse,
+    result=_feature_cost_page,
+    credential=Credential.API_KEY,
     page_token_param="starting_token",  # noqa: S106 - a parameter's name
 )

@@ -20,16 +20,50 @@ the current page's start, so a resume may repeat entries but never skips one.
 from __future__ import annotations
 
 from collections import deque
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Generic, Protocol, Self, TypeVar
 
+from . import _defaults
 from ._config import validate_max_items, validate_page_size, validate_starting_token
 from ._errors import PaginationError
 from ._models import HistoryEntry, Page
+from ._unit_system import FeatureCost, FeatureCostPage
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 
-__all__ = ["NO_PROGRESS_PAGES", "AsyncHistoryPager", "HistoryPager", "LoopGuard", "PageCursor"]
+__all__ = [
+    "NO_PROGRESS_PAGES",
+    "AsyncFeatureCostPager",
+    "AsyncHistoryPager",
+    "FeatureCostPager",
+    "HistoryPager",
+    "LoopGuard",
+    "PageCursor",
+]
+
+ItemT = TypeVar("ItemT")
+ItemT_co = TypeVar("ItemT_co", covariant=True)
+
+
+class ListedPage(Protocol[ItemT_co]):
+    """What a cursor needs of a page: its items, its tokens, its request id, a shorter copy."""
+
+    @property
+    def items(self) -> Sequence[ItemT_co]: ...
+
+    @property
+    def next_token(self) -> str | None: ...
+
+    @property
+    def request_id(self) -> str | None: ...
+
+    @property
+    def starting_token(self) -> str | None: ...
+
+    def head(self, count: int) -> Self: ...
+
+
+PageT = TypeVar("PageT", bound=ListedPage[object])
 
 #: Pages in a row without an entry older than any seen before the read is called stuck.
 NO_PROGRESS_PAGES: Final = 5
@@ -69,11 +103,24 @@ class LoopGuard:
         return moved
 
 
-class PageCursor:
-    """Where a listing stands: which request comes next, and what a page changes."""
+class PageCursor(Generic[PageT]):
+    """Where a listing stands: which request comes next, and what a page changes.
 
-    def __init__(self, *, page_size: object, starting_token: object, max_items: object) -> None:
-        self.page_size = validate_page_size(page_size)
+    ``newest_first`` (the history) adds the no-progress check, which needs entries' timestamps;
+    a listing without an order (feature costs) is guarded by its tokens alone.
+    """
+
+    def __init__(
+        self,
+        *,
+        page_size: object,
+        starting_token: object,
+        max_items: object,
+        max_page_size: int = _defaults.MAX_PAGE_SIZE,
+        newest_first: bool = True,
+    ) -> None:
+        self.page_size = validate_page_size(page_size, max_page_size)
+        self._newest_first = newest_first
         self.next_token = validate_starting_token(starting_token)
         self.remaining = validate_max_items(max_items)
         self.done = self.remaining == 0
@@ -87,7 +134,7 @@ class PageCursor:
             return self.page_size
         return min(self.page_size, self.remaining)
 
-    def accept(self, page: Page) -> Page:
+    def accept(self, page: PageT) -> PageT:
         """Record a fetched page; return it trimmed to ``max_items``."""
         next_page_token = page.next_token
         if next_page_token is not None and self._guard.repeated(next_page_token):
@@ -98,7 +145,7 @@ class PageCursor:
                 request_id=page.request_id,
                 continuation_token=page.starting_token,
             )
-        moved = self._guard.progressed(page.entries)
+        moved = not self._newest_first or self._guard.progressed(page.items)  # type: ignore[arg-type]
         if (
             not moved
             and next_page_token is not None
@@ -111,22 +158,20 @@ class PageCursor:
                 request_id=page.request_id,
                 continuation_token=page.starting_token,
             )
-        entries = page.entries
+        count = len(page.items)
         trimmed = False
         if self.remaining is not None:
-            trimmed = len(entries) > self.remaining
-            entries = entries[: self.remaining]
-            self.remaining -= len(entries)
+            trimmed = count > self.remaining
+            count = min(count, self.remaining)
+            self.remaining -= count
         # A page cut short by max_items has entries not yet handed out: resume re-reads it.
         self.next_token = page.starting_token if trimmed else next_page_token
         self.done = next_page_token is None or self.remaining == 0
-        if entries is page.entries:
-            return page
-        return Page(entries, page.next_token, page.request_id, page.starting_token)
+        return page.head(count) if trimmed else page
 
 
-class _PagerBase:
-    def __init__(self, cursor: PageCursor) -> None:
+class _PagerBase(Generic[PageT, ItemT]):
+    def __init__(self, cursor: PageCursor[PageT]) -> None:
         self._cursor = cursor
 
     @property
@@ -145,50 +190,69 @@ class _PagerBase:
             f"next_token={self.next_token!r}, exhausted={self.exhausted})"
         )
 
-    def _hand_out(self, page: Page) -> Iterator[HistoryEntry]:
-        """Yield a page's entries, moving the checkpoint only with the last one."""
+    def _hand_out(self, page: PageT) -> Iterator[ItemT]:
+        """Yield a page's items, moving the checkpoint only with the last one."""
+        items: Sequence[ItemT] = page.items  # type: ignore[assignment]
         final = self._cursor.next_token
-        if page.entries:
+        if items:
             self._cursor.next_token = page.starting_token
-        last = len(page.entries) - 1
-        for index, entry in enumerate(page.entries):
+        last = len(items) - 1
+        for index, item in enumerate(items):
             if index == last:
                 self._cursor.next_token = final
-            yield entry
+            yield item
 
 
-class HistoryPager(_PagerBase):
-    """Lazy: nothing is requested until iterated. Iterate entries, or ``pages()``."""
-
-    def __init__(self, cursor: PageCursor, fetch: Callable[[int, str | None], Page]) -> None:
-        super().__init__(cursor)
-        self._fetch = fetch
-
-    def pages(self) -> Iterator[Page]:
-        """Yield each page in turn, from the checkpoint on."""
-        while (size := self._cursor.next_page_size()) is not None:
-            yield self._cursor.accept(self._fetch(size, self._cursor.next_token))
-
-    def __iter__(self) -> Iterator[HistoryEntry]:
-        for page in self.pages():
-            yield from self._hand_out(page)
-
-
-class AsyncHistoryPager(_PagerBase):
-    """Lazy: nothing is requested until iterated. ``async for`` entries, or ``pages()``."""
+class _Pager(_PagerBase[PageT, ItemT]):
+    """Lazy: nothing is requested until iterated. Iterate items, or ``pages()``."""
 
     def __init__(
-        self, cursor: PageCursor, fetch: Callable[[int, str | None], Awaitable[Page]]
+        self, cursor: PageCursor[PageT], fetch: Callable[[int, str | None], PageT]
     ) -> None:
         super().__init__(cursor)
         self._fetch = fetch
 
-    async def pages(self) -> AsyncIterator[Page]:
+    def pages(self) -> Iterator[PageT]:
+        """Yield each page in turn, from the checkpoint on."""
+        while (size := self._cursor.next_page_size()) is not None:
+            yield self._cursor.accept(self._fetch(size, self._cursor.next_token))
+
+    def __iter__(self) -> Iterator[ItemT]:
+        for page in self.pages():
+            yield from self._hand_out(page)
+
+
+class _AsyncPager(_PagerBase[PageT, ItemT]):
+    """Lazy: nothing is requested until iterated. ``async for`` items, or ``pages()``."""
+
+    def __init__(
+        self, cursor: PageCursor[PageT], fetch: Callable[[int, str | None], Awaitable[PageT]]
+    ) -> None:
+        super().__init__(cursor)
+        self._fetch = fetch
+
+    async def pages(self) -> AsyncIterator[PageT]:
         """Yield each page in turn, from the checkpoint on."""
         while (size := self._cursor.next_page_size()) is not None:
             yield self._cursor.accept(await self._fetch(size, self._cursor.next_token))
 
-    async def __aiter__(self) -> AsyncIterator[HistoryEntry]:
+    async def __aiter__(self) -> AsyncIterator[ItemT]:
         async for page in self.pages():
-            for entry in self._hand_out(page):
-                yield entry
+            for item in self._hand_out(page):
+                yield item
+
+
+class HistoryPager(_Pager[Page, HistoryEntry]):
+    """The history, newest first. Lazy: nothing is requested until iterated; or ``pages()``."""
+
+
+class AsyncHistoryPager(_AsyncPager[Page, HistoryEntry]):
+    """The history, newest first, for ``async for``; or ``pages()``."""
+
+
+class FeatureCostPager(_Pager[FeatureCostPage, FeatureCost]):
+    """What each feature costs. Lazy: nothing is requested until iterated; or ``pages()``."""
+
+
+class AsyncFeatureCostPager(_AsyncPager[FeatureCostPage, FeatureCost]):
+    """What each feature costs, for ``async for``; or ``pages()``."""

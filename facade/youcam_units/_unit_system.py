@@ -12,7 +12,7 @@ the response bytes. The client's ``balance()`` and ``feature_costs()`` are built
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -154,10 +154,30 @@ class FeatureCost:
 
 @dataclass(frozen=True, slots=True)
 class FeatureCostPage:
-    """One ``getFeatureCost`` response: its SKUs and the next page's token (``None``: last)."""
+    """One ``getFeatureCost`` response: its SKUs and the next page's token (``None``: last).
+
+    ``request_id`` is the response's ``x-request-id``; ``starting_token`` the token the request
+    was sent with, as on the history's ``Page``.
+    """
 
     costs: tuple[FeatureCost, ...]
     next_token: str | None
+    request_id: str | None = None
+    starting_token: str | None = None
+
+    @property
+    def items(self) -> tuple[FeatureCost, ...]:
+        """The SKUs, under the name every listing's page shares."""
+        return self.costs
+
+    @property
+    def has_more(self) -> bool:
+        """Whether another page follows this one."""
+        return self.next_token is not None
+
+    def head(self, count: int) -> FeatureCostPage:
+        """The page with only its first ``count`` SKUs (``max_items`` reached)."""
+        return replace(self, costs=self.costs[:count])
 
     @classmethod
     def from_dict(cls, body: Mapping[str, Any]) -> FeatureCostPage:

@@ -57,11 +57,19 @@ def test_client_and_async_client_match() -> None:
 def test_the_surfaces_compared_are_the_real_ones() -> None:
     """The comparison sees the methods that matter, so an empty difference means something."""
     surface = _surface(yu.AsyncClient, rename={})
-    assert {"history", "history_page", "aclose", "base_url", "__init__", "__aexit__"} <= set(
-        surface
-    )
+    assert {
+        "history",
+        "history_page",
+        "balance",
+        "feature_costs",
+        "aclose",
+        "base_url",
+        "__init__",
+        "__aexit__",
+    } <= set(surface)
     parameters = [name for name, _, _ in surface["__init__"]]
-    assert parameters[:3] == ["self", "access_token", "base_url"]
+    assert parameters[:4] == ["self", "access_token", "api_key", "base_url"]
+    assert ("page_size", "KEYWORD_ONLY", 20) in surface["feature_costs"]
     assert ("page_size", "KEYWORD_ONLY", 30) in surface["history"]
 
 
