@@ -56,8 +56,8 @@ class ClientCore(Generic[HttpT, AccessTokenT, PagerT]):
 
     ``base_url`` falls back to the ``http_client``'s base URL, ``YOUCAM_BASE_URL``, then the
     production server. ``http_client`` (transport, proxies, event hooks) is used as given and
-    left open; one the client creates itself is closed with it. ``on_retry`` is called with a ``RetryEvent``
-    before each retry's wait.
+    left open; one the client creates itself is closed with it. ``on_retry`` is called with a
+    ``RetryEvent`` before each retry's wait.
 
     Pacing: ``rate_limit`` (default ``DEFAULT_RATE_LIMITS``: 5 per second and 250 per 300 s)
     is kept per process, or shared by every process pacing through the same ``pacing_file``
