@@ -77,15 +77,15 @@ def test_a_method_on_one_client_only_is_found() -> None:
     """An AsyncClient method the Client lacks (and the reverse) is reported."""
 
     class Wider(yu.AsyncClient):
-        async def balance(self) -> None:
+        async def usage_report(self) -> None:
             """A new operation added to one client only."""
 
     class Narrower(yu.Client):
         def close(self, *, force: bool = False) -> None:
             """A parameter added to one client only."""
 
-    assert parity_gaps(yu.Client, Wider) == ["Client lacks balance"]
-    assert parity_gaps(Wider, yu.AsyncClient) == ["AsyncClient lacks balance"]
+    assert parity_gaps(yu.Client, Wider) == ["Client lacks usage_report"]
+    assert parity_gaps(Wider, yu.AsyncClient) == ["AsyncClient lacks usage_report"]
     gaps = parity_gaps(Narrower, yu.AsyncClient)
     assert len(gaps) == 1
     assert gaps[0].startswith("aclose:")
