@@ -41,10 +41,15 @@ from ._errors import (
 )
 from ._forecast import ExpiringUnits, Forecast, SpendRate, forecast, spend_rate
 from ._models import Action, HistoryEntry, Page, UnitChange
-from ._pagination import AsyncHistoryPager, HistoryPager
+from ._pagination import (
+    AsyncFeatureCostPager,
+    AsyncHistoryPager,
+    FeatureCostPager,
+    HistoryPager,
+)
 from ._retry import RetryEvent, set_testing
 from ._settings import DEFAULT_RATE_LIMIT, DEFAULT_RATE_LIMITS
-from ._unit_system import Balance, FeatureCost, UnitBucket, UnitType
+from ._unit_system import Balance, FeatureCost, FeatureCostPage, UnitBucket, UnitType
 
 try:
     __version__ = version("youcam-units")  # one source of the version: pyproject.toml
@@ -65,12 +70,15 @@ __all__ = [
     "APITimeoutError",
     "Action",
     "AsyncClient",
+    "AsyncFeatureCostPager",
     "AsyncHistoryPager",
     "AuthenticationError",
     "Balance",
     "Client",
     "ExpiringUnits",
     "FeatureCost",
+    "FeatureCostPage",
+    "FeatureCostPager",
     "Forecast",
     "HistoryEntry",
     "HistoryPager",

@@ -66,10 +66,14 @@ class Client(ClientCore[httpx.Client, Callable[[], str], HistoryPager]):
         self,
         *,
         page_size: int = _defaults.MAX_FEATURE_COST_PAGE_SIZE,
+        starting_token: str | None = None,
         max_items: int | None = None,
     ) -> FeatureCostPager:
-        """What each feature costs; no request until iterated. Needs the API key."""
-        cursor = self._feature_cost_cursor(page_size, max_items)
+        """What each feature costs; no request until iterated. Needs the API key.
+
+        ``starting_token`` continues a listing from an error's ``continuation_token``.
+        """
+        cursor = self._feature_cost_cursor(page_size, starting_token, max_items)
         call = self._feature_cost_call
         return FeatureCostPager(cursor, lambda size, token: self._request(call(size, token)))
 

@@ -138,13 +138,13 @@ class ClientCore(Generic[HttpT, AccessTokenT, PagerT]):
         return HISTORY.call(page_token, page_size=page_size)
 
     def _feature_cost_cursor(
-        self, page_size: int, max_items: int | None
+        self, page_size: int, starting_token: str | None, max_items: int | None
     ) -> PageCursor[FeatureCostPage]:
         """Where ``feature_costs()`` starts; refused at once (no request) without an API key."""
         self._require(Credential.API_KEY)
         return PageCursor(
             page_size=page_size,
-            starting_token=None,
+            starting_token=starting_token,
             max_items=max_items,
             max_page_size=_defaults.MAX_FEATURE_COST_PAGE_SIZE,
             newest_first=False,
