@@ -37,7 +37,7 @@ class AsyncClient(
 ):
     """Reads your unit history; ``async with AsyncClient() as c: async for e in c.history(): ...``.
 
-    Its arguments are ``ClientCore``'s (see there), shared with ``Client``; the
+    The arguments (the same as ``Client``'s) are described on ``__init__``; here the
     ``access_token`` callable may be plain or async. One AsyncClient belongs to one event loop.
     """
 

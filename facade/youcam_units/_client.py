@@ -30,7 +30,7 @@ ResultT = TypeVar("ResultT")
 class Client(ClientCore[httpx.Client, Callable[[], str], HistoryPager]):
     """Reads your unit history; ``with Client() as client: for entry in client.history(): ...``.
 
-    Its arguments are ``ClientCore``'s (see there), shared with ``AsyncClient``; the
+    The arguments (the same as ``AsyncClient``'s) are described on ``__init__``; here the
     ``access_token`` callable is a plain function.
     """
 

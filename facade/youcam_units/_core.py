@@ -46,26 +46,7 @@ ResultT = TypeVar("ResultT")
 
 
 class ClientCore(Generic[HttpT, AccessTokenT, PagerT]):
-    """What Client and AsyncClient hold alike: checked settings, the credentials, the pipeline.
-
-    Credentials: ``api_key`` (falling back to ``YOUCAM_API_KEY``) is the current credential and
-    is sent for every operation; ``access_token`` (falling back to ``YOUCAM_ACCESS_TOKEN``), when
-    given, is sent instead for the v1.0 operations (history, balance). It is a str, or a callable
-    returning one that is asked again, once, after a 401. Feature cost needs the API key; a client
-    with neither credential is refused. Neither appears in a repr, log or error.
-
-    ``base_url`` falls back to the ``http_client``'s base URL, ``YOUCAM_BASE_URL``, then the
-    production server. ``http_client`` (transport, proxies, event hooks) is used as given and
-    left open; one the client creates itself is closed with it. ``on_retry`` is called with a
-    ``RetryEvent`` before each retry's wait.
-
-    Pacing: ``rate_limit`` (default ``DEFAULT_RATE_LIMITS``: 5 per second and 250 per 300 s)
-    is kept per process, or shared by every process pacing through the same ``pacing_file``
-    (the limits belong to the access token and the IP); ``None`` turns pacing off; ``on_wait`` is
-    told the seconds of each pacing wait. Bounds: ``timeout`` (seconds) caps each wait and each
-    attempt as a whole; a body past ``max_response_bytes`` (default 4 MiB) is refused;
-    a redirect is an error, never followed.
-    """
+    """What Client and AsyncClient hold alike: checked settings, the credentials, the pipeline."""
 
     #: The httpx client this client drives; the other client's name (its httpx client's too).
     _http_type: ClassVar[type[httpx.Client | httpx.AsyncClient]]
@@ -87,6 +68,27 @@ class ClientCore(Generic[HttpT, AccessTokenT, PagerT]):
         pacing_file: str | os.PathLike[str] | None = None,
         on_wait: Callable[[float], None] | None = None,
     ) -> None:
+        """Check every argument now, so that a bad one fails before any request.
+
+        Credentials: ``api_key`` (falling back to ``YOUCAM_API_KEY``) is the current credential
+        and is sent for every operation; ``access_token`` (falling back to
+        ``YOUCAM_ACCESS_TOKEN``), when given, is sent instead for the v1.0 operations (history,
+        balance): a str, or a callable returning one that is asked again, once, after a 401.
+        Feature cost needs the API key; a client with neither credential is refused. Neither
+        appears in a repr, log or error. ``base_url`` falls back to the
+        ``http_client``'s base URL, ``YOUCAM_BASE_URL``, then the production server.
+        ``http_client`` (transport, proxies, event hooks) is used as given and left open; one
+        the client creates itself is closed with it. ``on_retry`` is called with a
+        ``RetryEvent`` before each retry's wait.
+
+        Pacing: ``rate_limit`` (default ``DEFAULT_RATE_LIMITS``: 5 per second and 250 per
+        300 s) is kept per process, or shared by every process pacing through the same
+        ``pacing_file`` (the limits belong to the access token and the IP); ``None`` turns
+        pacing off; ``on_wait`` is told the seconds of each pacing wait. Bounds: ``timeout``
+        (seconds) caps each wait and each attempt as a whole; a body past
+        ``max_response_bytes`` (default 4 MiB) is refused; a redirect is an error, never
+        followed.
+        """
         if http_client is not None and not isinstance(http_client, self._http_type):
             raise TypeError(
                 f"http_client must be an httpx.{self._http_type.__name__}, got "
