@@ -302,7 +302,7 @@ def _read_token(token_file: Path | None) -> tuple[str, str]:
         raise CliError(str(exc)) from None
 
 
-def _warn_if_readable_by_others(path: Path) -> None:
+def _warn_if_readable_by_others(path: Path, option: str = "--token-file") -> None:
     if os.name != "posix":
         return
     try:
@@ -311,7 +311,7 @@ def _warn_if_readable_by_others(path: Path) -> None:
         return
     if mode & 0o077:
         click.echo(
-            f"{PROG}: warning: --token-file {path} can be read by other users (mode "
+            f"{PROG}: warning: {option} {path} can be read by other users (mode "
             f"{mode:04o}); restrict it with: chmod 600 {path}",
             err=True,
         )
@@ -851,6 +851,10 @@ def mock(host: str, port: int, entries: int, seed: int) -> None:
 def _runtime(ctx: click.Context) -> Runtime:
     obj = ctx.find_object(Runtime)
     return obj if obj is not None else Runtime()
+
+
+# The unit-system commands (balance, costs, status, export) add themselves to ``cli``.
+from youcam_units._cli import _unit_commands  # noqa: E402, F401
 
 
 def main() -> None:

@@ -1,0 +1,166 @@
+"""Tables for ``balance`` and ``costs``, and the few lines and chart of ``status``.
+
+As everywhere in the CLI, a figure is never cut to fit: number columns keep their full width
+(``no_wrap``) and only text (a bucket type, a feature's description) folds. Figures that come
+from the service are shown exactly; projections (a rate, units expected to expire) are
+estimates and are shown to two decimals, exactly in ``--format json``.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Final
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from youcam_units._cli._render import MIN_GROUP_WIDTH, print_whole
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime
+
+    from rich.console import Console
+
+    from youcam_units import Balance, FeatureCost, Forecast
+
+__all__ = ["render_balance", "render_costs", "render_status", "sparkline"]
+
+_GAP: Final = 3
+_CENT: Final = Decimal("0.01")
+_SPARKS: Final = "▁▂▃▄▅▆▇█"
+_ASCII_SPARKS: Final = ".:-=+*#@"
+
+
+def _when(moment: datetime | None) -> str:
+    return "never" if moment is None else moment.strftime("%Y-%m-%d %H:%M")
+
+
+def _about(value: Decimal) -> str:
+    """A projection, to the cent."""
+    return f"{value.quantize(_CENT, rounding=ROUND_HALF_UP):,}"
+
+
+def _text_width(console: Console, longest: int, fixed: Sequence[int]) -> int:
+    room = console.width - sum(fixed) - _GAP * len(fixed)
+    return max(MIN_GROUP_WIDTH, min(longest, room))
+
+
+def render_balance(balance: Balance, console: Console) -> None:
+    """Buckets soonest-expiring first (never-expiring last), then the exact total."""
+    buckets = sorted(balance.buckets, key=lambda b: (b.expires_at is None, b.expiry_ms or 0, b.id))
+    amounts = [f"{bucket.amount:,}" for bucket in buckets]
+    total = f"{balance.total:,}"
+    amount_width = max(len("units"), len(total), *(len(a) for a in amounts))
+    expiry_width = len("YYYY-MM-DD HH:MM")
+    types = [str(bucket.type) for bucket in buckets]
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        title=f"balance: {total} units in {len(buckets)} bucket{'s' * (len(buckets) != 1)}",
+        title_justify="left",
+        pad_edge=False,
+        show_edge=False,
+    )
+    longest = max(len("type"), len("total"), *(len(t) for t in types))
+    table.add_column(
+        "type", width=_text_width(console, longest, (amount_width, expiry_width)), overflow="fold"
+    )
+    table.add_column("units", justify="right", no_wrap=True, width=amount_width)
+    table.add_column("expires (UTC)", no_wrap=True, width=expiry_width)
+    for kind, amount, bucket in zip(types, amounts, buckets, strict=True):
+        table.add_row(kind, amount, _when(bucket.expires_at))
+    table.add_section()
+    table.add_row("total", total, "", style="bold")
+    print_whole(console, table)
+
+
+def render_costs(found: Sequence[FeatureCost], console: Console) -> None:
+    """One row per SKU: the feature, its units, and per how much of what."""
+    amounts = [f"{cost.amount:,}" for cost in found]
+    pers = [f"{cost.proc_unit:,} {cost.unit}" for cost in found]
+    amount_width = max(len("units"), *(len(a) for a in amounts))
+    per_width = max(len("per"), *(len(p) for p in pers))
+    longest = max(len("feature"), *(len(cost.description) for cost in found))
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        title=f"feature costs ({len(found)})",
+        title_justify="left",
+        pad_edge=False,
+        show_edge=False,
+    )
+    table.add_column(
+        "feature", width=_text_width(console, longest, (amount_width, per_width)), overflow="fold"
+    )
+    table.add_column("units", justify="right", no_wrap=True, width=amount_width)
+    table.add_column("per", no_wrap=True, width=per_width)
+    for cost, amount, per in zip(found, amounts, pers, strict=True):
+        table.add_row(cost.description, amount, per)
+    print_whole(console, table)
+
+
+def sparkline(values: Sequence[Decimal], *, ascii_only: bool = False) -> str:
+    """One cell per value, its height scaled to the largest; a blank for zero."""
+    marks = _ASCII_SPARKS if ascii_only else _SPARKS
+    largest = max(values, default=Decimal(0))
+    if largest <= 0:
+        return " " * len(values)
+    cells = []
+    for value in values:
+        if value <= 0:
+            cells.append(" ")
+            continue
+        step = int(value / largest * (len(marks) - 1) + Decimal("0.5"))
+        cells.append(marks[min(step, len(marks) - 1)])
+    return "".join(cells)
+
+
+def render_status(outlook: Forecast, daily: Sequence[Decimal], console: Console) -> None:
+    """Balance, spending, run-out and expiring units in a few lines, and a spending chart."""
+    rows: list[tuple[str, str]] = [
+        ("balance", f"{outlook.balance:,} units"),
+        (
+            "spending",
+            (
+                f"about {_about(outlook.spend_per_day)} units per day "
+                f"(the last {_about(outlook.rate.days).rstrip('0').rstrip('.')} days)"
+            ),
+        ),
+    ]
+    left = outlook.days_left
+    if outlook.runs_out_at is None or left is None:
+        rows.append(("runs out", "never at this rate"))
+    else:
+        rows.append(
+            (
+                "runs out",
+                f"{outlook.runs_out_at:%Y-%m-%d} (in about {left.quantize(Decimal('0.1'))} days)",
+            )
+        )
+    horizon_days = outlook.horizon.days
+    if outlook.expiring:
+        first = outlook.expiring[0].expires_at
+        rows.append(
+            (
+                "expiring",
+                (
+                    f"about {_about(outlook.expiring_total)} units unspent, first on "
+                    f"{first:%Y-%m-%d} (within {horizon_days} days)"
+                ),
+            )
+        )
+    else:
+        rows.append(("expiring", f"none unspent within {horizon_days} days"))
+    label_width = max(len(label) for label, _ in rows)
+    for label, text in rows:
+        console.print(Text.assemble((label.ljust(label_width), "bold"), "  ", text))
+    ascii_only = not console.encoding.lower().replace("-", "").startswith("utf")
+    most = max(daily, default=Decimal(0))
+    console.print(
+        Text.assemble(
+            ("spent".ljust(label_width), "bold"),
+            "  ",
+            (sparkline(daily, ascii_only=ascii_only), "red"),
+            f"  per UTC day, last {len(daily)} days (most {_about(most)})",
+        )
+    )
