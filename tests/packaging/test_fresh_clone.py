@@ -133,6 +133,7 @@ def test_scripts_demo_on_a_fresh_clone_with_an_externally_managed_python_and_no_
     assert (clone / ".cache" / "uv-bootstrap" / "bin" / "uv").exists()
     assert "units per month (UTC)" in result.stdout
     assert "synced" in result.stdout
+    assert "runs out" in result.stdout  # the status on the mock
     # Only the package and its cli extra: none of the development toolchain.
     site = next((clone / ".cache" / "demo-venv" / "lib").glob("python3*/site-packages"))
     installed = {path.name.split("-")[0].lower() for path in site.glob("*.dist-info")}
