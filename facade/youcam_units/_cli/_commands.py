@@ -302,7 +302,7 @@ def _read_token(token_file: Path | None) -> tuple[str, str]:
         raise CliError(str(exc)) from None
 
 
-def _warn_if_readable_by_others(path: Path, option: str = "--token-file") -> None:
+def _warn_if_readable_by_others(path: Path) -> None:
     if os.name != "posix":
         return
     try:
@@ -311,7 +311,7 @@ def _warn_if_readable_by_others(path: Path, option: str = "--token-file") -> Non
         return
     if mode & 0o077:
         click.echo(
-            f"{PROG}: warning: {option} {path} can be read by other users (mode "
+            f"{PROG}: warning: --token-file {path} can be read by other users (mode "
             f"{mode:04o}); restrict it with: chmod 600 {path}",
             err=True,
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import os
+import stat
 import sys
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -44,7 +45,6 @@ from youcam_units._cli._commands import (
     _stdout_console,
     _until_ms,
     _verbose_option,
-    _warn_if_readable_by_others,
     cli,
     default_db_path,
     default_pacing_path,
@@ -84,7 +84,7 @@ def _read_api_key(api_key_file: Path | None) -> tuple[str, str] | None:
             raise CliError(f"cannot read {source}: {exc.__class__.__name__}") from None
         if not raw.strip():
             raise CliError(f"{source} is empty: put the API key in it")
-        _warn_if_readable_by_others(api_key_file, option="--api-key-file")
+        _warn_if_readable_by_others(api_key_file)
     else:
         source = ENV_API_KEY
         raw = os.environ.get(ENV_API_KEY, "")
@@ -94,6 +94,22 @@ def _read_api_key(api_key_file: Path | None) -> tuple[str, str] | None:
         return normalize_token(raw, source=source, kind="API key"), source
     except ValueError as exc:
         raise CliError(str(exc)) from None
+
+
+def _warn_if_readable_by_others(path: Path) -> None:
+    """As ssh does for keys: a key file other users can read is worth a warning."""
+    if os.name != "posix":
+        return
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return
+    if mode & 0o077:
+        click.echo(
+            f"{PROG}: warning: --api-key-file {path} can be read by other users (mode "
+            f"{mode:04o}); restrict it with: chmod 600 {path}",
+            err=True,
+        )
 
 
 @contextmanager
