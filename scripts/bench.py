@@ -33,8 +33,8 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from bench_trials import CrashTrial, SoakResult, run_crash_trials, run_soak
 from youcam_units import AsyncClient, Client, RateLimit
-from youcam_units._ledger import Ledger, sync
 from youcam_units._pacing import window_ms
+from youcam_units.ledger import Ledger, sync
 from youcam_units.mock import DEFAULT_TOKEN, HISTORY_PATH, MockService
 from youcam_units.mock import RateLimit as MockRateLimit
 from youcam_units_api.api.credit import get_credit_history
@@ -882,7 +882,7 @@ def sync_section(rows: list[SyncRow], *, equal: bool) -> list[str]:
         "### Incremental sync",
         "",
         (
-            "`youcam_units._ledger.sync` (what `youcam-units sync` runs) into one SQLite ledger; "
+            "`youcam_units.ledger.sync` (what `youcam-units sync` runs) into one SQLite ledger; "
             "before each further sync, k entries arrive at the head of the mock's history. "
             f"Ledger equal to the mock's data, entry by entry, after the last sync: {equal}."
         ),

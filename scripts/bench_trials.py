@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import stamina
 from youcam_units import AsyncClient, Client, RetryEvent, YouCamError
-from youcam_units._ledger import Ledger
+from youcam_units.ledger import Ledger
 from youcam_units.mock import DEFAULT_TOKEN, FaultKind, FaultPlan, MockService
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from youcam_units._ledger import Ledger
+from youcam_units.ledger import Ledger
 from youcam_units.mock import MockService
 
 ENTRY_POINT = shutil.which("youcam-units", path=str(Path(sys.executable).parent))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pytest
 from youcam_units import _json as exact_json
 from youcam_units._cli._commands import DEMO_ENTRIES, DEMO_SEED
-from youcam_units._ledger import Ledger
+from youcam_units.ledger import Ledger
 from youcam_units.mock import DEFAULT_TOKEN, MockService
 
 if TYPE_CHECKING:

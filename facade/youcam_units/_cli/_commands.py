@@ -34,8 +34,15 @@ from youcam_units import (
     YouCamError,
 )
 from youcam_units._cli._render import FORMATS, Format, make_writer, render_summary
-from youcam_units._ledger import Ledger, LedgerError, SyncResult, sync
-from youcam_units._summary import GROUPINGS, Grouping, summarize
+from youcam_units.ledger import (
+    GROUPINGS,
+    Grouping,
+    Ledger,
+    LedgerError,
+    SyncResult,
+    summarize,
+    sync,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence

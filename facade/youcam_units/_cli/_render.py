@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from youcam_units._models import HistoryEntry
-    from youcam_units._summary import SummaryRow
+    from youcam_units.ledger import SummaryRow
 
 __all__ = ["FORMATS", "Format", "HistoryWriter", "make_writer", "render_summary"]
 
