@@ -14,7 +14,7 @@ import sqlite3
 import stat
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -43,6 +43,7 @@ from youcam_units.ledger import (
     summarize,
     sync,
 )
+from youcam_units.mock import ServerSettings
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -58,8 +59,10 @@ PROG: Final = "youcam-units"
 ENV_TOKEN: Final = "YOUCAM_ACCESS_TOKEN"  # noqa: S105 - a variable's name, not a token
 ENV_BASE_URL: Final = "YOUCAM_BASE_URL"
 ENV_DB: Final = "YOUCAM_UNITS_DB"
-DEMO_SEED: Final = 2026
-DEMO_ENTRIES: Final = 1_000
+MOCK_SERVER: Final = ServerSettings()
+"""The mock's defaults, shared by ``mock`` and ``--demo``."""
+DEMO_SEED: Final = MOCK_SERVER.seed
+DEMO_ENTRIES: Final = MOCK_SERVER.entries
 DEMO_BASE_URL: Final = "http://127.0.0.1"
 """The in-process mock answers every URL; a loopback one keeps the facade's http check happy."""
 EXIT_INTERRUPTED: Final = 130
@@ -830,27 +833,26 @@ def summary(
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
-@click.option("--entries", type=click.IntRange(min=0), default=DEMO_ENTRIES, show_default=True)
-@click.option("--seed", type=int, default=DEMO_SEED, show_default=True)
+@click.option("--host", default=MOCK_SERVER.host, show_default=True, help="Interface to bind.")
+@click.option("--port", type=click.IntRange(0, 65535), default=MOCK_SERVER.port, show_default=True)
+@click.option(
+    "--entries", type=click.IntRange(min=0), default=MOCK_SERVER.entries, show_default=True
+)
+@click.option("--seed", type=int, default=MOCK_SERVER.seed, show_default=True)
 def mock(host: str, port: int, entries: int, seed: int) -> None:
     """Serve the mock service over HTTP (needs the mock extra: uvicorn)."""
-    try:
-        import uvicorn  # noqa: PLC0415 - only this command needs the server
-    except ImportError:
-        raise CliError("the mock server needs uvicorn: pip install 'youcam-units[mock]'") from None
-    from youcam_units.mock import DEFAULT_TOKEN, MockService  # noqa: PLC0415
-    from youcam_units.mock._service import SERVER_KEEP_RECORDS  # noqa: PLC0415
+    from youcam_units.mock import DEFAULT_TOKEN, ServerUnavailableError, serve  # noqa: PLC0415
 
-    service = MockService(seed=seed, entries=entries, keep_records=SERVER_KEEP_RECORDS)
+    settings = replace(MOCK_SERVER, host=host, port=port, entries=entries, seed=seed)
     click.echo(
         f"serving {entries:,} mock entries (seed {seed}) on http://{host}:{port}; try:\n"
         f"  {ENV_TOKEN}={DEFAULT_TOKEN} {ENV_BASE_URL}=http://{host}:{port} {PROG} history",
         err=True,
     )
     try:
-        uvicorn.run(service.asgi_app(), host=host, port=port, log_level="warning")
+        serve(settings)
+    except ServerUnavailableError as exc:
+        raise CliError(str(exc)) from None
     except (OSError, SystemExit) as exc:
         raise CliError(f"cannot serve on {host}:{port}: {exc}") from None
 
