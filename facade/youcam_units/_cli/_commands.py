@@ -11,7 +11,6 @@ import logging
 import math
 import os
 import sqlite3
-import stat
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -34,6 +33,7 @@ from youcam_units import (
     YouCamError,
 )
 from youcam_units._cli._render import FORMATS, Format, make_writer, render_summary
+from youcam_units._filtering import EntryFilter
 from youcam_units.ledger import (
     GROUPINGS,
     Grouping,
@@ -41,6 +41,7 @@ from youcam_units.ledger import (
     LedgerError,
     SyncResult,
     summarize,
+    summary_json,
     sync,
 )
 from youcam_units.mock import ServerSettings
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
 
     import httpx
 
-    from youcam_units import Client, HistoryEntry, RetryEvent
+    from youcam_units import Client, RetryEvent
     from youcam_units.mock import MockService
 
 __all__ = ["Runtime", "cli", "main"]
@@ -288,43 +289,33 @@ def _read_token(token_file: Path | None) -> tuple[str, str]:
     names its real source; a token file others can read gets a warning, as ssh gives for keys.
     """
     from youcam_units._config import normalize_token  # noqa: PLC0415 - keeps `--help` fast
+    from youcam_units._token_file import read_token_file  # noqa: PLC0415
 
     if token_file is not None:
         source = f"--token-file {token_file}"
-        try:
-            raw = token_file.read_text(encoding="utf-8-sig")  # -sig: drop a BOM
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CliError(f"cannot read {source}: {exc.__class__.__name__}") from None
-        if not raw.strip():
-            raise CliError(f"{source} is empty: put the access token in it")
-        _warn_if_readable_by_others(token_file)
-    else:
-        source = ENV_TOKEN
-        raw = os.environ.get(ENV_TOKEN, "")
-        if not raw.strip():
-            raise CliError(
-                f"no access token: set {ENV_TOKEN} or pass --token-file PATH (or try --demo, "
-                "which needs none)"
+
+        def warn(mode: int) -> None:
+            click.echo(
+                f"{PROG}: warning: --token-file {token_file} can be read by other users (mode "
+                f"{mode:04o}); restrict it with: chmod 600 {token_file}",
+                err=True,
             )
+
+        try:
+            return read_token_file(token_file, source=source, on_readable_by_others=warn), source
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+    source = ENV_TOKEN
+    raw = os.environ.get(ENV_TOKEN, "")
+    if not raw.strip():
+        raise CliError(
+            f"no access token: set {ENV_TOKEN} or pass --token-file PATH (or try --demo, "
+            "which needs none)"
+        )
     try:
         return normalize_token(raw, source=source), source
     except ValueError as exc:
         raise CliError(str(exc)) from None
-
-
-def _warn_if_readable_by_others(path: Path) -> None:
-    if os.name != "posix":
-        return
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        return
-    if mode & 0o077:
-        click.echo(
-            f"{PROG}: warning: --token-file {path} can be read by other users (mode "
-            f"{mode:04o}); restrict it with: chmod 600 {path}",
-            err=True,
-        )
 
 
 def default_pacing_path() -> Path:
@@ -601,12 +592,12 @@ def history(
     fmt = fmt or ("table" if stdout.is_terminal else "jsonl")
     runtime = _runtime(ctx)
     source = _Source(demo, token_file, base_url, seed, entries)
-    wanted = set(actions)
+    wanted = EntryFilter(since_ms, until_ms, frozenset(actions))
     seen: set[str] = set()
     with _reported(verbose=verbose, action="run the command again", resume=_resume_hint):
         writer = make_writer(fmt, sys.stdout, stdout)
         # With no filter, --limit is exactly max_items: the last request asks for no more.
-        unfiltered = since_ms is None and until_ms is None and not wanted
+        unfiltered = wanted.is_empty
         shown = 0
         notice = WaitNotice(stderr)
         try:
@@ -629,7 +620,7 @@ def history(
                     logging.getLogger("youcam_units.cli").debug(
                         "page of %d entries (request id %s)", len(page.entries), page.request_id
                     )
-                    selected, older = _select(page.entries, since_ms, until_ms, wanted)
+                    selected, older = wanted.select(page.entries)
                     if limit is not None:
                         selected = selected[: limit - shown]
                     writer.write_page(selected)
@@ -640,7 +631,7 @@ def history(
         finally:
             # Also after a failure: stdout stays valid JSON / JSONL / CSV up to the last entry.
             writer.close()
-    _warn_unknown_actions(wanted, seen)
+    _warn_unknown_actions(set(wanted.actions), seen)
 
 
 def _resume_hint(token: str | None) -> str:
@@ -664,25 +655,6 @@ def _warn_unknown_actions(wanted: set[str], seen: set[str]) -> None:
             f"history read; {hint}",
             err=True,
         )
-
-
-def _select(
-    entries: Sequence[HistoryEntry],
-    since_ms: int | None,
-    until_ms: int | None,
-    actions: set[str],
-) -> tuple[list[HistoryEntry], bool]:
-    """The page's entries that match, and whether the page already went past ``since``."""
-    selected: list[HistoryEntry] = []
-    for entry in entries:
-        if since_ms is not None and entry.timestamp_ms < since_ms:
-            return selected, True
-        if until_ms is not None and entry.timestamp_ms >= until_ms:
-            continue
-        if actions and str(entry.action) not in actions:
-            continue
-        selected.append(entry)
-    return selected, False
 
 
 @cli.command(name="sync")
@@ -810,20 +782,7 @@ def summary(
     ):
         rows = summarize(ledger, by=by, since_ms=since_ms, until_ms=until_ms)
     if fmt == "json":
-        from youcam_units import _json as exact_json  # noqa: PLC0415
-
-        payload = [
-            {
-                by: r.group,
-                "entries": r.entries,
-                "spent": r.spent,
-                "granted": r.granted,
-                "expired": r.expired,
-                "net": r.net,
-            }
-            for r in rows
-        ]
-        click.echo(exact_json.dumps(payload, indent=2))
+        click.echo(summary_json(rows, by=by))
         return
     stdout = _stdout_console()
     if not rows:

@@ -71,7 +71,7 @@ from youcam_units.ledger._storage import (
     PassState,
     SummaryStorage,
 )
-from youcam_units.ledger._summary import SummaryRow, summarize
+from youcam_units.ledger._summary import SummaryRow, summarize, summary_json
 from youcam_units.ledger._sync import PAGE_SIZE, HistorySource, SyncResult, sync
 
 __all__ = [
@@ -89,5 +89,6 @@ __all__ = [
     "SummaryStorage",
     "SyncResult",
     "summarize",
+    "summary_json",
     "sync",
 ]

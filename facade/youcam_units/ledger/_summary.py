@@ -13,13 +13,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
+from youcam_units import _json as exact_json
 from youcam_units._models import describe_timestamp
 from youcam_units.ledger._storage import GROUPINGS, Grouping
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from youcam_units.ledger._storage import SummaryStorage
 
-__all__ = ["GROUPINGS", "Grouping", "SummaryRow", "summarize"]
+__all__ = ["GROUPINGS", "Grouping", "SummaryRow", "summarize", "summary_json"]
 
 EXPIRE_ACTION: Final = "expire"
 """Units that expire are lost, not spent: they get their own column."""
@@ -44,6 +47,22 @@ class SummaryRow:
     def net(self) -> Decimal:
         """The change of the balance over the group: granted minus spent minus expired."""
         return self.granted - self.spent - self.expired
+
+    def to_dict(self, by: Grouping) -> dict[str, object]:
+        """The row as JSON-ready data, the group under its grouping's name; amounts exact."""
+        return {
+            by: self.group,
+            "entries": self.entries,
+            "spent": self.spent,
+            "granted": self.granted,
+            "expired": self.expired,
+            "net": self.net,
+        }
+
+
+def summary_json(rows: Iterable[SummaryRow], *, by: Grouping) -> str:
+    """The summary as a JSON array (``youcam-units summary --format json``): exact numbers."""
+    return exact_json.dumps([row.to_dict(by) for row in rows], indent=2)
 
 
 @dataclass(slots=True)
