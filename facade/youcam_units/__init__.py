@@ -39,9 +39,11 @@ from ._errors import (
     ServerError,
     YouCamError,
 )
+from ._forecast import ExpiringUnits, Forecast, SpendRate, forecast, spend_rate
 from ._models import Action, HistoryEntry, Page, UnitChange
 from ._pagination import AsyncHistoryPager, HistoryPager
 from ._retry import RetryEvent, set_testing
+from ._unit_system import Balance, FeatureCost, UnitBucket, UnitType
 
 try:
     __version__ = version("youcam-units")  # one source of the version: pyproject.toml
@@ -64,7 +66,11 @@ __all__ = [
     "AsyncClient",
     "AsyncHistoryPager",
     "AuthenticationError",
+    "Balance",
     "Client",
+    "ExpiringUnits",
+    "FeatureCost",
+    "Forecast",
     "HistoryEntry",
     "HistoryPager",
     "InvalidParametersError",
@@ -77,8 +83,13 @@ __all__ = [
     "ResponseValidationError",
     "RetryEvent",
     "ServerError",
+    "SpendRate",
+    "UnitBucket",
     "UnitChange",
+    "UnitType",
     "YouCamError",
     "__version__",
+    "forecast",
     "set_testing",
+    "spend_rate",
 ]

@@ -1,4 +1,4 @@
-"""A client library for accessing YouCam API - unit history"""
+"""A client library for accessing YouCam API - unit system"""
 
 from .client import AuthenticatedClient, Client
 

@@ -24,7 +24,11 @@ EXPECTED_ALL = [
     "AsyncClient",
     "AsyncHistoryPager",
     "AuthenticationError",
+    "Balance",
     "Client",
+    "ExpiringUnits",
+    "FeatureCost",
+    "Forecast",
     "HistoryEntry",
     "HistoryPager",
     "InvalidParametersError",
@@ -37,10 +41,15 @@ EXPECTED_ALL = [
     "ResponseValidationError",
     "RetryEvent",
     "ServerError",
+    "SpendRate",
+    "UnitBucket",
     "UnitChange",
+    "UnitType",
     "YouCamError",
     "__version__",
+    "forecast",
     "set_testing",
+    "spend_rate",
 ]
 
 

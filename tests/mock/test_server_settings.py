@@ -18,6 +18,7 @@ def test_the_module_command_reads_every_setting() -> None:
         [
             *("--host", "0.0.0.0", "--port", "9", "--seed", "4", "--entries", "7"),  # noqa: S104
             *("--token", "a", "--token", "b", "--token-ttl", "60", "--rate-limit", "5/10"),
+            *("--api-key", "k1", "--api-key", "k2"),
             *("--arrival-interval", "2", "--fault-rate", "0.5", "--fault-seed", "3"),
             *("--fault-kind", "500", "--slow-seconds", "1"),
         ]
@@ -28,6 +29,7 @@ def test_the_module_command_reads_every_setting() -> None:
         seed=4,
         entries=7,
         tokens=("a", "b"),
+        api_keys=("k1", "k2"),
         token_ttl=60.0,
         rate_limit=RateLimit(requests=5, window=10.0),
         arrival_interval=2.0,

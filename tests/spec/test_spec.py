@@ -71,3 +71,68 @@ def test_every_response_declares_request_id_and_the_link(spec: dict[str, Any]) -
         assert "x-request-id" in response["headers"]
     link = responses["200"]["links"]["NextPage"]
     assert link["parameters"] == {"starting_token": "$response.body#/result/next_token"}
+
+
+BALANCE_PATH = "/s2s/v1.0/client/credit"
+FEATURE_COST_PATH = "/s2s/v2.0/credit/feature-cost"
+
+
+def _responses(spec: dict[str, Any], path: str) -> dict[str, Any]:
+    """The operation's responses, with $ref'd responses resolved."""
+    responses: dict[str, Any] = {}
+    for status, declared in spec["paths"][path]["get"]["responses"].items():
+        if "$ref" in declared:
+            declared = spec["components"]["responses"][declared["$ref"].rsplit("/", 1)[1]]  # noqa: PLW2901
+        responses[status] = declared
+    return responses
+
+
+def test_balance_operation_is_documented(spec: dict[str, Any]) -> None:
+    """getCreditBalance: legacy scheme, `results` array of int64-id buckets, open type enum."""
+    operation = spec["paths"][BALANCE_PATH]["get"]
+    assert operation["operationId"] == "getCreditBalance"
+    assert "security" not in operation  # the document's default: BearerAuthentication
+    schemas = spec["components"]["schemas"]
+    assert schemas["CreditBalanceResponse"]["required"] == ["status", "results"]
+    bucket = schemas["CreditBucket"]["properties"]
+    assert bucket["id"]["format"] == "int64"
+    assert bucket["expiry"]["format"] == "int64"
+    assert bucket["amount_dec"]["type"] == "number"
+    assert bucket["amount"]["deprecated"] is True
+    assert set(schemas["KnownCreditBucketType"]["enum"]) == {"ApiSubsToken", "ApiPaygToken"}
+    assert {"type": "string"} in schemas["CreditBucketType"]["anyOf"]
+    responses = _responses(spec, BALANCE_PATH)
+    assert set(responses) == {"200", "401", "429", "500"}
+    assert responses["401"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/InvalidAccessTokenResponse"
+    )
+    for response in responses.values():
+        assert "x-request-id" in response["headers"]
+
+
+def test_feature_cost_operation_is_documented(spec: dict[str, Any]) -> None:
+    """getFeatureCost: API-key scheme, page_size 1..20, nullable tokens, NextPage, open unit."""
+    operation = spec["paths"][FEATURE_COST_PATH]["get"]
+    assert operation["operationId"] == "getFeatureCost"
+    assert operation["security"] == [{"BearerAuthenticationV2": []}]
+    scheme = spec["components"]["securitySchemes"]["BearerAuthenticationV2"]
+    assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
+    params = {p["name"]: p for p in operation["parameters"]}
+    page_size = params["page_size"]["schema"]
+    assert (page_size["minimum"], page_size["maximum"], page_size["default"]) == (1, 20, 20)
+    assert params["starting_token"]["schema"] == {"type": "string", "nullable": True}
+    schemas = spec["components"]["schemas"]
+    assert schemas["FeatureCostResult"]["properties"]["next_token"]["nullable"] is True
+    sku = schemas["FeatureCostSku"]
+    assert set(sku["required"]) == {"description", "amount", "unit", "proc_unit", "run_task_url"}
+    assert sku["properties"]["amount"]["type"] == "number"
+    assert set(schemas["KnownFeatureCostUnit"]["enum"]) == {"result_image", "second"}
+    assert {"type": "string"} in schemas["FeatureCostUnit"]["anyOf"]
+    responses = _responses(spec, FEATURE_COST_PATH)
+    assert set(responses) == {"200", "400", "401", "429", "500"}
+    assert "InvalidApiKey" in schemas["InvalidApiKeyResponse"]["properties"]["error_code"]["enum"]
+    for response in responses.values():
+        assert "x-request-id" in response["headers"]
+    link = responses["200"]["links"]["NextPage"]
+    assert link["operationId"] == "getFeatureCost"
+    assert link["parameters"] == {"starting_token": "$response.body#/result/next_token"}

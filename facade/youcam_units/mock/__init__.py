@@ -1,4 +1,4 @@
-"""A stateful mock of the YouCam unit-history endpoint, for tests, demos and benchmarks.
+"""A stateful mock of the YouCam unit system (history, balance, feature costs), for tests and demos.
 
 One implementation of the semantics (:meth:`MockService.handle`) behind two adapters::
 
@@ -24,10 +24,22 @@ from youcam_units.mock._service import (
     RequestLog,
     RequestRecord,
 )
+from youcam_units.mock._unit_system import (
+    BALANCE_PATH,
+    DEFAULT_API_KEY,
+    FEATURE_COST_PATH,
+    MOCK_NOW_MS,
+    SKUS,
+)
 
 __all__ = [
+    "BALANCE_PATH",
+    "DEFAULT_API_KEY",
     "DEFAULT_TOKEN",
+    "FEATURE_COST_PATH",
     "HISTORY_PATH",
+    "MOCK_NOW_MS",
+    "SKUS",
     "FaultKind",
     "FaultPlan",
     "MockASGIApp",

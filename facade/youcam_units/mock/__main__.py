@@ -12,6 +12,7 @@ import sys
 from youcam_units.mock._faults import FaultKind
 from youcam_units.mock._server import ServerSettings, ServerUnavailableError, serve
 from youcam_units.mock._service import DEFAULT_TOKEN, RateLimit
+from youcam_units.mock._unit_system import DEFAULT_API_KEY
 
 PROG = "python -m youcam_units.mock"
 _DEFAULTS = ServerSettings()
@@ -34,6 +35,11 @@ def parse_args(argv: list[str] | None = None) -> ServerSettings:
         action="append",
         help=f"accepted access token, repeatable (default {DEFAULT_TOKEN})",
     )
+    parser.add_argument(
+        "--api-key",
+        action="append",
+        help=f"accepted API key, repeatable (default {DEFAULT_API_KEY})",
+    )
     parser.add_argument("--token-ttl", type=float, help="seconds until tokens expire")
     parser.add_argument(
         "--rate-limit", type=_rate_limit, help="REQUESTS/SECONDS per token, e.g. 250/300"
@@ -55,6 +61,7 @@ def parse_args(argv: list[str] | None = None) -> ServerSettings:
         seed=args.seed,
         entries=args.entries,
         tokens=tuple(args.token or _DEFAULTS.tokens),
+        api_keys=tuple(args.api_key or _DEFAULTS.api_keys),
         token_ttl=args.token_ttl,
         rate_limit=args.rate_limit,
         arrival_interval=args.arrival_interval,

@@ -14,6 +14,7 @@ from typing import Final
 from youcam_units.mock._asgi import DroppedConnectionError
 from youcam_units.mock._faults import ALL_FAULTS, FaultKind, FaultPlan
 from youcam_units.mock._service import DEFAULT_TOKEN, SERVER_KEEP_RECORDS, MockService, RateLimit
+from youcam_units.mock._unit_system import DEFAULT_API_KEY
 
 __all__ = ["DEFAULT_ENTRIES", "DEFAULT_SEED", "ServerSettings", "ServerUnavailableError", "serve"]
 
@@ -36,6 +37,7 @@ class ServerSettings:
     seed: int = DEFAULT_SEED
     entries: int = DEFAULT_ENTRIES
     tokens: tuple[str, ...] = (DEFAULT_TOKEN,)
+    api_keys: tuple[str, ...] = (DEFAULT_API_KEY,)
     token_ttl: float | None = None
     rate_limit: RateLimit | None = None
     arrival_interval: float | None = None
@@ -50,6 +52,7 @@ class ServerSettings:
             seed=self.seed,
             entries=self.entries,
             tokens=self.tokens,
+            api_keys=self.api_keys,
             rate_limit=self.rate_limit,
             token_ttl=self.token_ttl,
             arrival_interval=self.arrival_interval,

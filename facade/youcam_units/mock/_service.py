@@ -23,6 +23,13 @@ from youcam_units import _json as exact_json
 from youcam_units.mock._asgi import MockASGIApp
 from youcam_units.mock._data import ANCHOR_MS, make_entry, snowflake
 from youcam_units.mock._faults import FaultKind, FaultPlan
+from youcam_units.mock._unit_system import (
+    BALANCE_PATH,
+    DEFAULT_API_KEY,
+    FEATURE_COST_PATH,
+    UnitSystem,
+    dumps,
+)
 from youcam_units.mock._wire import MockRequest, MockResponse
 
 if TYPE_CHECKING:
@@ -78,6 +85,8 @@ class RequestRecord:
     """History entries in the response (0 unless a 200 page)."""
     followed_token: bool
     """The request carried a starting_token this service issued, and was served from it."""
+    items: int = 0
+    """Buckets or SKUs in a 200 of the balance or feature-cost operations."""
 
 
 class RequestLog:
@@ -120,12 +129,13 @@ class RequestLog:
 
 
 class MockService:
-    """A stateful stand-in for ``GET /s2s/v1.0/client/credit/history``.
+    """A stateful stand-in for the unit system: the history, the balance and the feature costs.
 
     Args:
         seed: the data set (and the token key) is a pure function of it.
         entries: size of the data set at creation, up to millions: entries are made on demand.
-        tokens: access tokens accepted as ``Authorization: Bearer <token>``.
+        tokens: access tokens accepted as ``Authorization: Bearer <token>`` (v1.0 operations).
+        api_keys: API keys accepted the same way, by every operation (feature cost: only these).
         rate_limit: enforce a sliding-window limit per token (429, no Retry-After); None = off.
         token_ttl: seconds after which a token (from ``tokens`` or ``issue_token``) expires (401).
         faults: which requests fail, and how; None = none.
@@ -149,6 +159,7 @@ class MockService:
         arrival_interval: float | None = None,
         last_page: LastPage = "null",
         keep_records: int | None = None,
+        api_keys: Iterable[str] = (DEFAULT_API_KEY,),
     ) -> None:
         if entries < 0:
             raise ValueError("entries must be >= 0")
@@ -171,6 +182,8 @@ class MockService:
         self._number = 0
         self._issued = 0
         self._lock = threading.Lock()
+        self._api_keys = frozenset(api_keys)
+        self._units = UnitSystem(seed, entries)
         for token in tokens:
             self.issue_token(token)
 
@@ -205,6 +218,10 @@ class MockService:
         top = self.total - 1
         for position in range(top, -1, -1):
             yield make_entry(self.seed, position, self.base_count)
+
+    def buckets(self) -> list[dict[str, Any]]:
+        """The balance's ``results`` now, as the API sends them: what a balance read must return."""
+        return self._units.buckets(self.total)
 
     # -- tokens -----------------------------------------------------------------------------
 
@@ -265,8 +282,9 @@ class MockService:
                     params=params,
                     status=status,
                     fault=fault,
-                    entries=entries if fault is None else 0,
+                    entries=entries if fault is None and request.path == HISTORY_PATH else 0,
                     followed_token=followed and fault is None,
+                    items=entries if fault is None and request.path != HISTORY_PATH else 0,
                 )
             )
             return response
@@ -279,33 +297,42 @@ class MockService:
         *,
         count: bool,
     ) -> tuple[MockResponse, int, bool]:
-        if request.path != HISTORY_PATH:
+        if request.path not in {HISTORY_PATH, BALANCE_PATH, FEATURE_COST_PATH}:
             return _error(404, "NotFound", "No such operation", request_id), 0, False
         if request.method != "GET":
             response = _error(405, "MethodNotAllowed", "Method not allowed", request_id)
             allow = (*response.headers, ("allow", "GET"))
             return MockResponse(response.status, allow, response.body), 0, False
-        token, problem = self._authenticate(request.headers.get("authorization"))
+        api_key_only = request.path == FEATURE_COST_PATH
+        token, problem = self._authenticate(
+            request.headers.get("authorization"), api_key_only=api_key_only
+        )
         if token is None:
-            return _error(401, "InvalidAccessToken", problem, request_id), 0, False
+            code = "InvalidApiKey" if api_key_only else "InvalidAccessToken"
+            return _error(401, code, problem, request_id), 0, False
         if self.rate_limit is not None and not self._admit(token, count=count):
             limit, window = self.rate_limit.requests, self.rate_limit.window
             error = f"Too many requests: at most {limit} per {window:g} seconds per access token"
             return _error(429, "RateLimitExceeded", error, request_id), 0, False
+        if request.path != HISTORY_PATH:
+            served = self._units.serve(request.path, params, self.total)
+            response = MockResponse(served.status, _headers(request_id), dumps(served.payload))
+            return response, served.items, served.followed
         return self._page(params, request_id)
 
-    def _authenticate(self, header: str | None) -> tuple[str | None, str]:
+    def _authenticate(self, header: str | None, *, api_key_only: bool) -> tuple[str | None, str]:
+        what = "API key" if api_key_only else "Access token"
         if header is None:
-            return None, "Access token is not given"
+            return None, f"{what} is not given"
         match = _BEARER.fullmatch(header)
         if match is None:
-            return (
-                None,
-                "Access token is malformed: expected 'Bearer <access_token>'",
-            )
+            expected = "api_key" if api_key_only else "access_token"
+            return None, f"{what} is malformed: expected 'Bearer <{expected}>'"
         token = match.group(1)
-        if token not in self._tokens:
-            return None, "Access token is not valid"
+        if token in self._api_keys:
+            return token, ""
+        if api_key_only or token not in self._tokens:
+            return None, f"{what} is not valid"
         expiry = self._tokens[token]
         if expiry is not None and self.clock() >= expiry:
             return None, "Access token has expired"
@@ -419,8 +446,11 @@ class MockService:
 def _json(status: int, payload: object, request_id: str) -> MockResponse:
     # exact_json: amount_dec values are Decimals, written as the exact numbers they are.
     body = exact_json.dumps(payload, separators=(",", ":")).encode()
-    headers = (("content-type", "application/json"), ("x-request-id", request_id))
-    return MockResponse(status, headers, body)
+    return MockResponse(status, _headers(request_id), body)
+
+
+def _headers(request_id: str) -> tuple[tuple[str, str], ...]:
+    return (("content-type", "application/json"), ("x-request-id", request_id))
 
 
 def _error(status: int, code: str, message: str, request_id: str) -> MockResponse:
