@@ -22,9 +22,9 @@ import logging
 from importlib.metadata import PackageNotFoundError, version
 
 from ._async_client import AsyncClient
-from ._base import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RATE_LIMIT, DEFAULT_RATE_LIMITS
 from ._client import Client
 from ._config import RateLimit
+from ._defaults import MAX_RESPONSE_BYTES as DEFAULT_MAX_RESPONSE_BYTES
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -43,6 +43,7 @@ from ._forecast import ExpiringUnits, Forecast, SpendRate, forecast, spend_rate
 from ._models import Action, HistoryEntry, Page, UnitChange
 from ._pagination import AsyncHistoryPager, HistoryPager
 from ._retry import RetryEvent, set_testing
+from ._settings import DEFAULT_RATE_LIMIT, DEFAULT_RATE_LIMITS
 from ._unit_system import Balance, FeatureCost, UnitBucket, UnitType
 
 try:

@@ -14,14 +14,12 @@ from dataclasses import dataclass
 
 import httpx
 
+from . import _defaults
+
 __all__ = [
     "DEFAULT_BASE_URL",
-    "DEFAULT_MAX_RESPONSE_BYTES",
-    "DEFAULT_TIMEOUT",
     "ENV_ACCESS_TOKEN",
     "ENV_BASE_URL",
-    "MAX_PAGE_SIZE",
-    "MAX_TOKEN_LENGTH",
     "RateLimit",
     "attempt_deadline",
     "normalize_token",
@@ -32,17 +30,10 @@ __all__ = [
     "validate_timeout",
 ]
 
-#: The production server named by openapi.yaml (a test keeps the two equal).
-DEFAULT_BASE_URL = "https://yce-api-01.makeupar.com"
-DEFAULT_TIMEOUT = 30.0
-#: What one response may hold. A page of 30 entries is a few kB; 4 MiB is a thousand pages'
-#: worth, so only a runaway body (an endless or enormous one) ever reaches it.
-DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024
-#: A page token is a snowflake integer (17 digits); anything past this is not one.
-MAX_TOKEN_LENGTH = 1024
+#: The production server (``_defaults.BASE_URL``).
+DEFAULT_BASE_URL = _defaults.BASE_URL
 ENV_ACCESS_TOKEN = "YOUCAM_ACCESS_TOKEN"  # noqa: S105 - the variable's name, not a token
 ENV_BASE_URL = "YOUCAM_BASE_URL"
-MAX_PAGE_SIZE = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +58,11 @@ def validate_page_size(page_size: object) -> int:
     """The service accepts 1..30 entries per page."""
     if isinstance(page_size, bool) or not isinstance(page_size, int):
         raise TypeError(
-            f"page_size must be an int from 1 to {MAX_PAGE_SIZE}, got {type(page_size).__name__}"
-            f" {page_size!r}"
+            f"page_size must be an int from 1 to {_defaults.MAX_PAGE_SIZE}, got "
+            f"{type(page_size).__name__} {page_size!r}"
         )
-    if not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise ValueError(f"page_size must be from 1 to {MAX_PAGE_SIZE}, got {page_size}")
+    if not 1 <= page_size <= _defaults.MAX_PAGE_SIZE:
+        raise ValueError(f"page_size must be from 1 to {_defaults.MAX_PAGE_SIZE}, got {page_size}")
     return page_size
 
 
@@ -98,10 +89,11 @@ def validate_starting_token(starting_token: object) -> str | None:
             "starting_token must be None or the str next_token of a previous page, got "
             f"{type(starting_token).__name__}"
         )
-    if len(starting_token) > MAX_TOKEN_LENGTH:
+    if len(starting_token) > _defaults.MAX_PAGE_TOKEN_LENGTH:
         raise ValueError(
             f"starting_token is {len(starting_token):,} characters long; a page token is at most "
-            f"{MAX_TOKEN_LENGTH:,}: pass the next_token of a previous page (or None to start)"
+            f"{_defaults.MAX_PAGE_TOKEN_LENGTH:,}: pass the next_token of a previous page "
+            "(or None to start)"
         )
     if not (starting_token.isascii() and starting_token.isprintable()):
         raise ValueError(

@@ -1,7 +1,8 @@
 """The facade's own data types: frozen, hashable, and free of the generator's vocabulary.
 
 The generated attrs models (with their ``UNSET`` sentinel and mutable lists) stop here: each
-200 body is parsed by the generated ``CreditHistoryResponse.from_dict`` and converted to these.
+200 body is parsed by the generated ``CreditHistoryResponse.from_dict`` and converted to these
+(by ``_entries``).
 The generator reads ``amount_dec`` (a JSON ``number``) through ``response.json()``, as a float, so
 amounts are taken from the same body parsed again with ``parse_float=Decimal`` (``_json.loads``):
 every amount is an exact ``Decimal``, never a float on the way. When its typed fields cannot
@@ -13,17 +14,14 @@ that ``to_dict()`` returns what the service sent, for export and storage, and
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
 
-from youcam_units_api.models.credit_history_entry import CreditHistoryEntry
-
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Mapping
 
 
 __all__ = [
@@ -31,8 +29,8 @@ __all__ = [
     "HistoryEntry",
     "Page",
     "UnitChange",
+    "copy_json",
     "describe_timestamp",
-    "entries_from_generated",
     "timestamp_datetime",
 ]
 
@@ -40,7 +38,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: The milliseconds a ``datetime`` can hold: 0001-01-01 to 9999-12-31 (UTC).
 MIN_DATETIME_MS: Final = -62_135_596_800_000
 MAX_DATETIME_MS: Final = 253_402_300_799_999
-_KNOWN_KEYS = frozenset({"id", "timestamp", "action", "target_id", "info"})
+KNOWN_KEYS = frozenset({"id", "timestamp", "action", "target_id", "info"})
 
 
 class Action(StrEnum):
@@ -72,9 +70,6 @@ class Action(StrEnum):
 
     def __repr__(self) -> str:
         return f"Action.{self.name}"
-
-
-_ACTIONS = {action.value: action for action in Action}
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,13 +114,13 @@ class HistoryEntry:
     @property
     def extra(self) -> dict[str, Any]:
         """Top-level fields the service sent that v1.9 does not define (a fresh copy)."""
-        return {k: v for k, v in self.to_dict().items() if k not in _KNOWN_KEYS}
+        return {k: v for k, v in self.to_dict().items() if k not in KNOWN_KEYS}
 
     def to_dict(self) -> dict[str, Any]:
         """The entry as the service sent it: JSON-ready, ids as ints, timestamp in ms."""
         if self._as_sent is not None:
             # A deep copy, so a caller's edits never reach this frozen entry.
-            copied: dict[str, Any] = _copy(self._as_sent)
+            copied: dict[str, Any] = copy_json(self._as_sent)
             return copied
         data: dict[str, Any] = {
             "id": self.id,
@@ -153,8 +148,9 @@ class HistoryEntry:
         it came from for any amount of up to 15 digits. Raises ``ValueError``, ``KeyError`` or
         ``TypeError`` when the shape is wrong.
         """
-        CreditHistoryEntry.from_dict(data)  # the generated model checks the documented shape
-        return _from_raw(data, private=False)
+        from ._entries import entry_from_dict  # noqa: PLC0415 - it builds this class
+
+        return entry_from_dict(data)
 
     def __repr__(self) -> str:
         parts = [
@@ -205,189 +201,10 @@ def describe_timestamp(timestamp_ms: int) -> str:
     return when.isoformat(timespec="milliseconds")
 
 
-def entries_from_generated(
-    generated: Sequence[CreditHistoryEntry], raw: Sequence[Mapping[str, Any]]
-) -> tuple[HistoryEntry, ...]:
-    """Convert one page whose shape the generated parse has checked, from its exact parse.
-
-    ``raw`` is the page's ``result.history`` parsed with ``parse_float=Decimal``: every field,
-    amounts included, comes from it, and it is what ``to_dict()`` returns, so it must belong to
-    nothing else. The generated models (``generated``) have done their part: the body has the
-    documented shape. Reading one structure, not two side by side, keeps the conversion cheap.
-    """
-    if len(raw) != len(generated):
-        raise ValueError("the exact parse of the page does not match the generated one")
-    return tuple(_from_raw(entry, private=True) for entry in raw)
-
-
-_MISSING: Final = object()
-_INFO_KEYS: Final = frozenset({"credits", "dst_actions"})
-_SMALL_INTS: Final = {i: Decimal(i) for i in range(-1_000, 1_001)}
-
-
-def _from_raw(raw: Mapping[str, Any], *, private: bool) -> HistoryEntry:
-    """Convert one entry, noting on the way whether its typed fields rebuild it.
-
-    They rebuild it exactly when nothing was sent beyond them, every id and amount is an int
-    (no ``amount_dec``), ``dst_actions`` is a list, and no optional field was sent as null or as
-    an empty list or object (``to_dict()`` would leave those out). Otherwise the entry as sent is
-    kept for ``to_dict()``: ``raw`` itself when ``private`` (a page parsed here), else a copy.
-    One pass: this runs for every entry read, and its cost is most of what the facade adds.
-    """
-    exact = raw.keys() <= _KNOWN_KEYS
-    entry_id, timestamp = raw["id"], raw["timestamp"]
-    if type(entry_id) is not int or type(timestamp) is not int:
-        exact = False
-        entry_id, timestamp = _int(entry_id, "id"), _int(timestamp, "timestamp")
-    action = _action(raw["action"])
-    sent_target = raw.get("target_id", _MISSING)
-    target: str | None = None
-    if sent_target is None:
-        exact = False
-    elif sent_target is not _MISSING:
-        target = _str(sent_target, "target_id")
-    changes: tuple[UnitChange, ...] = ()
-    dst_actions: tuple[str, ...] = ()
-    info = raw.get("info", _MISSING)
-    if info is not _MISSING:
-        changes, dst_actions, info_exact = _info(info)
-        exact = exact and info_exact
-    as_sent = None
-    if not exact:
-        as_sent = raw if private and type(raw) is dict else _copy(dict(raw))
-    return HistoryEntry(
-        id=entry_id,
-        timestamp_ms=timestamp,
-        action=action,
-        target_id=target,
-        changes=changes,
-        dst_actions=dst_actions,
-        _as_sent=as_sent,
-    )
-
-
-def _action(value: object) -> Action | str:
-    """An ``Action`` member for a documented value, else the str."""
-    if not isinstance(value, str):
-        raise TypeError(f"action must be a string, got {type(value).__name__}")
-    return _ACTIONS.get(value) or str(value)
-
-
-def _info(info: object) -> tuple[tuple[UnitChange, ...], tuple[str, ...], bool]:
-    """The changes and dst_actions of ``info``, and whether they rebuild it exactly."""
-    if not isinstance(info, dict):
-        raise TypeError(f"info must be an object, got {type(info).__name__}")
-    # An "info" with unknown keys, or an empty "info": {}, is not rebuilt from the typed fields.
-    exact = bool(info) and info.keys() <= _INFO_KEYS
-    changes: tuple[UnitChange, ...] = ()
-    credits_ = info.get("credits", _MISSING)
-    if credits_ is not _MISSING:
-        changes, credits_exact = _changes(credits_)
-        exact = exact and credits_exact
-    dst_actions: tuple[str, ...] = ()
-    sent = info.get("dst_actions", _MISSING)
-    if sent is not _MISSING:
-        if isinstance(sent, str):
-            dst_actions = _dst_actions_from_text(sent)
-            exact = False  # the string form is kept as sent
-        elif sent:
-            if not isinstance(sent, list):
-                raise TypeError("info.dst_actions must be a list of strings or a string")
-            dst_actions = tuple(_str(a, "info.dst_actions[]") for a in sent)
-        else:
-            exact = False  # null or []
-    return changes, dst_actions, exact
-
-
-def _dst_actions_from_text(text: str) -> tuple[str, ...]:
-    """The list a string-form ``dst_actions`` holds (the vendor's example sends JSON text)."""
-    try:
-        value = json.loads(text)
-    except ValueError:
-        value = None
-    if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
-        raise ValueError(
-            "info.dst_actions must be a list of strings or a string holding one as JSON, "
-            f"got {text[:80]!r}"
-        )
-    return tuple(value)
-
-
-def _changes(credits_: object) -> tuple[tuple[UnitChange, ...], bool]:
-    """The unit changes, and whether they rebuild ``info.credits`` exactly."""
-    if not isinstance(credits_, list):
-        raise TypeError(f"info.credits must be a list, got {type(credits_).__name__}")
-    exact = bool(credits_)
-    changes = []
-    for change in credits_:
-        if type(change) is not dict:
-            raise TypeError("info.credits[] must be an object")
-        unit_id = change["id"]
-        if type(unit_id) is not int:
-            exact = False
-            unit_id = _int(unit_id, "info.credits[].id")
-        amount = change.get("amount")
-        # The common case first: {"id": int, "amount": int} and nothing else.
-        if type(amount) is int and len(change) == 2:  # noqa: PLR2004 - the two keys
-            value = _SMALL_INTS.get(amount) or Decimal(amount)
-        else:
-            exact = False
-            value = _amount_of(change)
-        changes.append(UnitChange(unit_id, value))
-    return tuple(changes), exact
-
-
-def _amount_of(change: dict[str, Any]) -> Decimal:
-    """A change's exact amount: ``amount_dec`` when sent, else the integer ``amount``."""
-    if "amount_dec" in change:
-        sent = change["amount_dec"]
-        if type(sent) is Decimal and sent.is_finite():
-            return sent
-        return _decimal(sent, "info.credits[].amount_dec")
-    if "amount" not in change:
-        raise KeyError("info.credits[] has neither amount_dec nor amount")
-    return Decimal(_int(change["amount"], "info.credits[].amount"))
-
-
-def _decimal(value: object, name: str) -> Decimal:
-    """An exact amount: a Decimal or int as is, a numeric string exactly, a float via its repr."""
-    if isinstance(value, bool):
-        raise TypeError(f"{name} must be a number, got bool")
-    if isinstance(value, Decimal):
-        result = value
-    elif isinstance(value, int):
-        result = Decimal(value)
-    elif isinstance(value, float | str):
-        try:
-            result = Decimal(repr(value) if isinstance(value, float) else value.strip())
-        except InvalidOperation:
-            raise ValueError(f"{name} must be a number, got {value!r}") from None
-    else:
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    if not result.is_finite():
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    return result
-
-
-def _copy(value: Any) -> Any:  # noqa: ANN401 - JSON values
+def copy_json(value: Any) -> Any:  # noqa: ANN401 - JSON values
     """A deep copy of parsed JSON (dicts, lists, and immutable leaves such as Decimal)."""
     if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
+        return {k: copy_json(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_copy(v) for v in value]
+        return [copy_json(v) for v in value]
     return value
-
-
-def _int(value: object, name: str) -> int:
-    """Ids are snowflakes beyond 2**53: accept ints (or digit strings), never floats."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lstrip("-").isdigit():
-        return int(value)
-    raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-
-
-def _str(value: object, name: str) -> str:
-    if isinstance(value, str):
-        return value
-    raise TypeError(f"{name} must be a string, got {type(value).__name__}")

@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING
 
 from pyrate_limiter import InMemoryBucket, Rate, RateItem, SQLiteBucket
 
+from . import _defaults
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from pathlib import Path
@@ -42,7 +44,6 @@ _KEY = "youcam-units"
 _TABLE = "sends"
 _MARGIN_RATIO = 0.01
 _MIN_MARGIN_MS = 20
-_BUSY_TIMEOUT_S = 30.0
 
 
 def window_ms(period: float) -> int:
@@ -74,7 +75,10 @@ def _open_state(path: Path) -> sqlite3.Connection:
     """The shared log of sends; created on first use, safe to open from many processes."""
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(
-        path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+        path,
+        timeout=_defaults.PACING_FILE_BUSY_TIMEOUT,
+        isolation_level=None,
+        check_same_thread=False,
     )
     try:
         conn.execute("PRAGMA journal_mode=WAL")

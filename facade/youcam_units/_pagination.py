@@ -43,20 +43,20 @@ class LoopGuard:
         self._recent: deque[str] = deque(maxlen=_RECENT_TOKENS)
         if starting_token is not None:
             self._recent.append(starting_token)
-        self._anchor = starting_token  # Brent: the token the next ones are compared with
+        self._anchor = starting_token  # Brent: the page token the next ones are compared with
         self._power = 1
         self._steps = 0
         self._oldest_ms: int | None = None
         self.stalled_pages = 0
 
-    def repeated(self, token: str) -> bool:
-        """Whether ``token`` was handed out before (a cycle); records it otherwise."""
-        if token == self._anchor or token in self._recent:
+    def repeated(self, page_token: str) -> bool:
+        """Whether ``page_token`` was handed out before (a cycle); records it otherwise."""
+        if page_token == self._anchor or page_token in self._recent:
             return True
-        self._recent.append(token)
+        self._recent.append(page_token)
         self._steps += 1
         if self._steps == self._power:
-            self._anchor, self._power, self._steps = token, self._power * 2, 0
+            self._anchor, self._power, self._steps = page_token, self._power * 2, 0
         return False
 
     def progressed(self, entries: Sequence[HistoryEntry]) -> bool:
@@ -89,17 +89,21 @@ class PageCursor:
 
     def accept(self, page: Page) -> Page:
         """Record a fetched page; return it trimmed to ``max_items``."""
-        token = page.next_token
-        if token is not None and self._guard.repeated(token):
+        next_page_token = page.next_token
+        if next_page_token is not None and self._guard.repeated(next_page_token):
             raise PaginationError(
-                f"the service returned next_token {token!r} a second time; following it would "
-                "read the same pages forever",
-                repeated_token=token,
+                f"the service returned next_token {next_page_token!r} a second time; following it "
+                "would read the same pages forever",
+                repeated_token=next_page_token,
                 request_id=page.request_id,
                 continuation_token=page.starting_token,
             )
         moved = self._guard.progressed(page.entries)
-        if not moved and token is not None and self._guard.stalled_pages >= NO_PROGRESS_PAGES:
+        if (
+            not moved
+            and next_page_token is not None
+            and self._guard.stalled_pages >= NO_PROGRESS_PAGES
+        ):
             raise PaginationError(
                 f"the service sent {self._guard.stalled_pages} pages in a row with no entry "
                 "older than those already read, each with a new next_token; following them "
@@ -114,8 +118,8 @@ class PageCursor:
             entries = entries[: self.remaining]
             self.remaining -= len(entries)
         # A page cut short by max_items has entries not yet handed out: resume re-reads it.
-        self.next_token = page.starting_token if trimmed else token
-        self.done = token is None or self.remaining == 0
+        self.next_token = page.starting_token if trimmed else next_page_token
+        self.done = next_page_token is None or self.remaining == 0
         if entries is page.entries:
             return page
         return Page(entries, page.next_token, page.request_id, page.starting_token)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import stamina
 
+from . import _defaults
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -48,7 +49,7 @@ __all__ = [
 
 logger = logging.getLogger("youcam_units")
 
-DEFAULT_MAX_RETRIES = 5
+DEFAULT_MAX_RETRIES = _defaults.MAX_RETRIES
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
@@ -57,11 +58,11 @@ class RetryPolicy:
     """Backoff parameters, in seconds."""
 
     max_retries: int = DEFAULT_MAX_RETRIES
-    initial_wait: float = 0.5
-    max_wait: float = 30.0
-    rate_limited_wait: float = 15.0
-    rate_limited_max_wait: float = 120.0
-    retry_after_cap: float = 300.0
+    initial_wait: float = _defaults.RETRY_INITIAL_WAIT
+    max_wait: float = _defaults.RETRY_MAX_WAIT
+    rate_limited_wait: float = _defaults.RATE_LIMITED_WAIT
+    rate_limited_max_wait: float = _defaults.RATE_LIMITED_MAX_WAIT
+    retry_after_cap: float = _defaults.RETRY_AFTER_CAP
 
 
 @dataclass(frozen=True, slots=True)

@@ -254,7 +254,8 @@ def test_token_not_in_client_or_pager_repr() -> None:
 
 def test_generated_client_repr_hides_the_token() -> None:
     """The generated client built per request cannot show the token either."""
-    from youcam_units._base import Channel, RequestBounds, generated_client  # noqa: PLC0415
+    from youcam_units._channel import Channel, RequestBounds  # noqa: PLC0415
+    from youcam_units._generated import generated_client  # noqa: PLC0415
 
     channel = Channel(httpx.Client(), "https://x.test", TOKEN, RequestBounds(5.0, 5.0, 4096))
     api = generated_client("https://x.test", channel)

@@ -197,3 +197,62 @@ def test_unusable_pacing_file_says_what_to_do(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(ValueError, match=r"cannot be used.*pacing_file=None"):
         yu.Client(TOKEN, pacing_file=blocker / "pacing.sqlite3")
+
+
+def test_window_has_a_small_safety_margin() -> None:
+    """The enforced window is the period plus 1% (at least 20 ms)."""
+    assert _pacing.window_ms(300.0) == 303_000
+    assert _pacing.window_ms(3.0) == 3_030
+    assert _pacing.window_ms(1.0) == 1_020
+
+
+def test_pacer_admits_the_limit_then_says_how_long_to_wait() -> None:
+    """25 requests go at once; the 26th waits until the first leaves the window."""
+    clock = FakeClock()
+    pacer = _pacing.Pacer([yu.RateLimit(25, 3.0)], clock=clock)
+    assert [pacer.try_acquire_now() for _ in range(25)] == [0] * 25
+    assert pacer.try_acquire_now() == 3_031
+    clock.now = 3_000
+    assert pacer.try_acquire_now() == 31
+    clock.now = 3_031
+    assert pacer.try_acquire_now() == 0
+    pacer.close()
+
+
+def test_pacing_reaches_the_limit_without_breaking_a_sliding_window() -> None:
+    """Simulated: a long read sends >= 97% of 25 req / 3 s and never 26 in any 3 s window."""
+    clock = FakeClock()
+    pacer = _pacing.Pacer([yu.RateLimit(25, 3.0)], clock=clock)
+    sent: list[int] = []
+    while len(sent) < 500:
+        wait = pacer.try_acquire_now()
+        if wait:
+            clock.now += wait
+            continue
+        sent.append(clock.now)
+        clock.now += 7  # request latency
+    for i, start in enumerate(sent):
+        in_window = [t for t in sent[i:] if t < start + 3_000]
+        assert len(in_window) <= 25
+    rate = len(sent) / ((sent[-1] - sent[0]) / 1000 + 3.0)  # per second, with a trailing window
+    assert rate >= 0.97 * 25 / 3.0
+    pacer.close()
+
+
+def test_client_paces_every_request() -> None:
+    """Each request takes a pacer slot: after 3 pages a 3-per-hour limit is full."""
+    service = FakeService(9)
+    http = httpx.Client(transport=httpx.MockTransport(service))
+    with yu.Client(TOKEN, http_client=http, rate_limit=yu.RateLimit(3, 3600.0)) as client:
+        assert len(list(client.history(page_size=3))) == 9
+        pacer = client._settings.pacer
+        assert pacer is not None
+        assert pacer.try_acquire_now() > 3_500_000
+
+
+def test_rate_limit_none_turns_pacing_off() -> None:
+    """rate_limit=None means no pacer at all; the default paces to 5/s and 250 per 300 s."""
+    assert yu.Client(TOKEN, rate_limit=None)._settings.pacer is None
+    default = yu.Client(TOKEN)._settings.rate_limit
+    assert default == (yu.RateLimit(5, 1.0), yu.RateLimit(250, 300.0)) == yu.DEFAULT_RATE_LIMITS
+    assert yu.RateLimit(250, 300.0) == yu.DEFAULT_RATE_LIMIT

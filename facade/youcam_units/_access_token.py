@@ -1,0 +1,99 @@
+"""The access token source: a fixed string, or a callable asked again after a 401."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from typing import TYPE_CHECKING, cast
+
+from ._config import ENV_ACCESS_TOKEN, env_token, normalize_token
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+__all__ = ["AccessTokenSource"]
+
+logger = logging.getLogger("youcam_units")
+
+
+class AccessTokenSource:
+    """The access token: a fixed string, or a callable asked again after a 401."""
+
+    def __init__(self, access_token: object, *, allow_async: bool) -> None:
+        self._allow_async = allow_async
+        self._provider: Callable[[], object] | None = None
+        self._token: str | None = None
+        if access_token is None:
+            from_env = env_token()
+            if from_env is None:
+                raise ValueError(
+                    "no access token: pass access_token=... (a str, or a callable returning one) "
+                    f"or set {ENV_ACCESS_TOKEN}"
+                )
+            self._token = normalize_token(from_env, source=ENV_ACCESS_TOKEN)
+        elif isinstance(access_token, str):
+            self._token = normalize_token(access_token, source="the access_token argument")
+        elif callable(access_token):
+            self._provider = access_token
+        else:
+            raise TypeError(
+                "access_token must be a str or a callable returning one, got "
+                f"{type(access_token).__name__}"
+            )
+
+    def __repr__(self) -> str:
+        return "AccessTokenSource([redacted])"
+
+    @property
+    def refreshable(self) -> bool:
+        """Whether a new token can be asked for (only a callable can give one)."""
+        return self._provider is not None
+
+    @property
+    def current(self) -> str | None:
+        """The token in use, if one was obtained yet."""
+        return self._token
+
+    def get(self) -> str:
+        """The token, asking the callable the first time."""
+        if self._token is None:
+            self._token = self._accept(self._call())
+        return self._token
+
+    def refresh(self) -> str:
+        """Ask the callable again (after a 401)."""
+        self._token = None
+        logger.info("access token rejected (401); asking the access_token callable for a new one")
+        return self.get()
+
+    async def aget(self) -> str:
+        """The token, asking the (possibly async) callable the first time."""
+        if self._token is None:
+            value = self._call()
+            if inspect.isawaitable(value):
+                value = await cast("Awaitable[object]", value)
+            self._token = self._accept(value)
+        return self._token
+
+    async def arefresh(self) -> str:
+        """Ask the (possibly async) callable again (after a 401)."""
+        self._token = None
+        logger.info("access token rejected (401); asking the access_token callable for a new one")
+        return await self.aget()
+
+    def _call(self) -> object:
+        if self._provider is None:  # pragma: no cover - a fixed token is always set
+            raise RuntimeError("no access token provider")
+        value = self._provider()
+        if inspect.isawaitable(value) and not self._allow_async:
+            if inspect.iscoroutine(value):
+                value.close()
+            raise TypeError(
+                "the access_token callable returned an awaitable; Client needs a plain function, "
+                "use AsyncClient for an async one"
+            )
+        return value
+
+    @staticmethod
+    def _accept(value: object) -> str:
+        return normalize_token(value, source="the access_token callable")

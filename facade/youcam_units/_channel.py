@@ -1,0 +1,209 @@
+"""The bounded channel: one attempt's HTTP exchange, guarded against a server that misbehaves.
+
+The generated functions call ``client.get_httpx_client().request(**kwargs)``; a channel stands in
+for that httpx client (see ``_generated``). It makes the generated relative URL absolute, adds
+``Authorization: Bearer`` with the credential the operation names, and keeps the raw response,
+because the generated parser raises before returning it when a body is malformed.
+
+It follows no redirect (``RedirectError``), reads the body as a stream and stops at
+``max_response_bytes`` (``ResponseTooLargeError``), and gives the attempt an overall deadline,
+because httpx's timeouts bound each wait, and a server dripping a byte at a time never trips
+them (``APITimeoutError``). AsyncChannel enforces the deadline with ``asyncio.timeout`` over the
+whole attempt; Channel checks it after every chunk of the body, so a drip inside the status line
+and headers is bounded only by the per-phase timeouts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import httpx
+
+from . import _defaults
+from ._errors import APITimeoutError, RedirectError, ResponseTooLargeError
+
+__all__ = ["AsyncChannel", "Channel", "RequestBounds", "Timeout"]
+
+Timeout = float | httpx.Timeout | None
+
+_HttpT = TypeVar("_HttpT", httpx.Client, httpx.AsyncClient)
+_STRIPPED_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+@dataclass(frozen=True, slots=True)
+class RequestBounds:
+    """What one attempt may take: httpx's per-phase timeout, an overall deadline, a body size."""
+
+    timeout: Timeout
+    deadline: float | None
+    max_bytes: int
+
+
+class _ChannelBase(Generic[_HttpT]):
+    """What both channels hold: the caller's httpx client, the URL base, the headers, bounds."""
+
+    def __init__(
+        self,
+        http: _HttpT,
+        base_url: str,
+        access_token: str,
+        bounds: RequestBounds,
+        page_token: str | None = None,
+    ) -> None:
+        self._http: _HttpT = http
+        self._base_url = base_url
+        self._headers = {
+            "Authorization": f"Bearer {access_token}",
+            "User-Agent": _defaults.USER_AGENT,
+        }
+        self._bounds = bounds
+        self._page_token = page_token
+        self.response: httpx.Response | None = None
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._base_url}>"
+
+    def _build(self, method: str, url: str, params: dict[str, Any] | None) -> httpx.Request:
+        return self._http.build_request(
+            method,
+            self._base_url + url,
+            headers=self._headers,
+            params=params,
+            timeout=self._bounds.timeout,
+        )
+
+    def _refuse_redirect(self, response: httpx.Response) -> None:
+        """A 3xx is an error: following it would carry the request somewhere unchecked."""
+        status = response.status_code
+        if not 300 <= status < 400:  # noqa: PLR2004 - the redirect class
+            return
+        location = response.headers.get("location")
+        host: str | None = None
+        if location is not None:
+            try:
+                host = response.url.join(location).host or None
+            except httpx.InvalidURL:
+                host = None
+        where = f"to host {host}" if host else "with no usable Location"
+        raise RedirectError(
+            f"the service answered HTTP {status}, redirecting {where}; the client follows no "
+            "redirect: check base_url (it must name the API server itself)",
+            status_code=status,
+            location_host=host,
+            request_id=response.headers.get("x-request-id"),
+            continuation_token=self._page_token,
+        )
+
+    def _take(self, response: httpx.Response, body: list[bytes], size: int, chunk: bytes) -> int:
+        """Add a chunk, refusing to hold more than ``max_bytes``; the new size."""
+        size += len(chunk)
+        if size > self._bounds.max_bytes:
+            raise ResponseTooLargeError(
+                f"the HTTP {response.status_code} response from {response.url.host} grew past "
+                f"{self._bounds.max_bytes:,} bytes (max_response_bytes) and was abandoned; a "
+                "page is a few kB",
+                status_code=response.status_code,
+                limit=self._bounds.max_bytes,
+                request_id=response.headers.get("x-request-id"),
+                continuation_token=self._page_token,
+            )
+        body.append(chunk)
+        return size
+
+    def _timed_out(
+        self, request: httpx.Request, response: httpx.Response | None
+    ) -> APITimeoutError:
+        return APITimeoutError(
+            f"no complete answer from {request.url.host} within {self._bounds.deadline:g} s, "
+            "the deadline for one attempt",
+            request_id=None if response is None else response.headers.get("x-request-id"),
+            continuation_token=self._page_token,
+        )
+
+    def _declared_within_cap(self, response: httpx.Response) -> bool:
+        """An identity-encoded body whose Content-Length is within ``max_bytes``."""
+        headers = response.headers
+        length = headers.get("content-length", "")
+        return (
+            "content-encoding" not in headers
+            and length.isdigit()
+            and int(length) <= self._bounds.max_bytes
+        )
+
+    def _complete(self, response: httpx.Response, body: list[bytes]) -> httpx.Response:
+        """The response with its body in memory (already decoded: no Content-Encoding left)."""
+        headers: httpx.Headers | list[tuple[str, str]] = response.headers
+        if "content-encoding" in response.headers:
+            headers = [
+                (name, value)
+                for name, value in response.headers.multi_items()
+                if name.lower() not in _STRIPPED_HEADERS
+            ]
+        self.response = httpx.Response(
+            response.status_code,
+            headers=headers,
+            content=b"".join(body),
+            request=response.request,
+            extensions=response.extensions,
+        )
+        return self.response
+
+
+class Channel(_ChannelBase[httpx.Client]):
+    """Stands in for ``httpx.Client`` inside the generated call; keeps the raw response."""
+
+    def request(
+        self, *, method: str, url: str, params: dict[str, Any] | None = None
+    ) -> httpx.Response:
+        """What the generated function calls: ``request(method=, url=, params=)``."""
+        started = time.monotonic()
+        deadline = self._bounds.deadline
+        request = self._build(method, url, params)
+        response = self._http.send(request, stream=True, follow_redirects=False)
+        body: list[bytes] = []
+        size = 0
+        try:
+            self._refuse_redirect(response)
+            for chunk in response.iter_bytes():
+                size = self._take(response, body, size, chunk)
+                if deadline is not None and time.monotonic() - started > deadline:
+                    raise self._timed_out(request, response)
+        finally:
+            response.close()
+        return self._complete(response, body)
+
+
+class AsyncChannel(_ChannelBase[httpx.AsyncClient]):
+    """Stands in for ``httpx.AsyncClient`` inside the generated call; keeps the raw response."""
+
+    async def request(
+        self, *, method: str, url: str, params: dict[str, Any] | None = None
+    ) -> httpx.Response:
+        """What the generated function awaits: ``request(method=, url=, params=)``."""
+        request = self._build(method, url, params)
+        try:
+            async with asyncio.timeout(self._bounds.deadline):
+                return await self._read(request)
+        except TimeoutError:
+            raise self._timed_out(request, self.response) from None
+
+    async def _read(self, request: httpx.Request) -> httpx.Response:
+        response = await self._http.send(request, stream=True, follow_redirects=False)
+        body: list[bytes] = []
+        size = 0
+        try:
+            self._refuse_redirect(response)
+            if self._declared_within_cap(response):
+                # The usual page: HTTP framing stops at Content-Length, and asyncio.timeout
+                # bounds the time, so httpx's own read is as safe and cheaper than chunks.
+                size = self._take(response, body, size, await response.aread())
+                self.response = response
+                return response
+            async for chunk in response.aiter_bytes():
+                size = self._take(response, body, size, chunk)
+        finally:
+            await response.aclose()
+        return self._complete(response, body)

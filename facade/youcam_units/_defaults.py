@@ -1,0 +1,41 @@
+"""Every default and limit of the facade, in one place, so that no module carries its own 30.
+
+Plain values only (no imports from the package), so any module may read them.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+#: The production server named by openapi.yaml (a test keeps the two equal).
+BASE_URL: Final = "https://yce-api-01.makeupar.com"
+USER_AGENT: Final = "youcam-units/0.1.0"
+
+#: Seconds: httpx's per-phase timeout, and the deadline of one attempt as a whole.
+TIMEOUT: Final = 30.0
+#: What one response may hold. A page of 30 entries is a few kB; 4 MiB is a thousand pages'
+#: worth, so only a runaway body (an endless or enormous one) ever reaches it.
+MAX_RESPONSE_BYTES: Final = 4 * 1024 * 1024
+
+#: The service accepts 1..30 entries per page.
+MAX_PAGE_SIZE: Final = 30
+#: ``history()`` reads the largest pages (fewest requests); ``history_page()`` the API's default.
+HISTORY_PAGE_SIZE: Final = MAX_PAGE_SIZE
+SINGLE_PAGE_SIZE: Final = 20
+#: A page token is a snowflake integer (17 digits); anything past this is not one.
+MAX_PAGE_TOKEN_LENGTH: Final = 1024
+
+#: (requests, period in seconds): the vendor's 5 per second, and the published limit of 250
+#: requests per 300 seconds per token and per IP.
+BURST_RATE: Final = (5, 1.0)
+PUBLISHED_RATE: Final = (250, 300.0)
+#: Seconds a process waits for another holding the shared pacing file.
+PACING_FILE_BUSY_TIMEOUT: Final = 30.0
+
+#: Retries after the first attempt, and the backoff in seconds.
+MAX_RETRIES: Final = 5
+RETRY_INITIAL_WAIT: Final = 0.5
+RETRY_MAX_WAIT: Final = 30.0
+RATE_LIMITED_WAIT: Final = 15.0
+RATE_LIMITED_MAX_WAIT: Final = 120.0
+RETRY_AFTER_CAP: Final = 300.0

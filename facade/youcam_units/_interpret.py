@@ -1,0 +1,136 @@
+"""Response interpretation: an attempt's outcome becomes a result or the error to raise.
+
+``error_from_response`` (``_translate``) is the one translation of an answer that is not a usable
+result; this module decides which answers those are, for any ``Operation``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import httpx
+
+from . import _json as exact_json
+from ._errors import APIConnectionError, APITimeoutError, AuthenticationError, YouCamError
+from ._generated import ExactJsonResponse
+from ._translate import error_from_response
+
+if TYPE_CHECKING:
+    from youcam_units_api.types import Response
+
+    from ._channel import AsyncChannel, Channel
+    from ._operations import Call
+
+__all__ = ["PARSE_ERRORS", "Exchange", "failed_attempt", "interpret", "should_refresh"]
+
+#: What the generated parser (and ``response.json()``) raise on a body of the wrong shape.
+PARSE_ERRORS = (KeyError, ValueError, TypeError, AttributeError)
+_REFRESH_CODES = frozenset({None, "InvalidAccessToken"})
+
+ResultT = TypeVar("ResultT")
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One request's outcome: the raw response, and what the generated parser made of it."""
+
+    response: httpx.Response
+    detailed: Response[Any] | None
+    parse_error: BaseException | None = None
+
+
+def recorded_exchange(
+    channel: Channel | AsyncChannel,
+    detailed: Response[Any] | None,
+    parse_error: Exception | None = None,
+) -> Exchange:
+    """The exchange the channel recorded; a parse error without a response is not ours."""
+    if channel.response is None:
+        if parse_error is not None:
+            raise parse_error
+        raise RuntimeError("the generated client returned without a response")  # pragma: no cover
+    return Exchange(channel.response, detailed, parse_error)
+
+
+def failed_attempt(
+    call: Call[ResultT], channel: Channel | AsyncChannel, exc: Exception, secret: str
+) -> ResultT | YouCamError:
+    """What a generated call that raised comes to; an exception that is not ours propagates."""
+    if isinstance(exc, YouCamError):  # the channel's bounds: redirect, size, deadline
+        return exc
+    if isinstance(exc, httpx.RequestError):
+        return transport_error(exc, call.page_token)
+    if isinstance(exc, PARSE_ERRORS):
+        return interpret(call, recorded_exchange(channel, None, exc), secret=secret)
+    raise exc
+
+
+def transport_error(exc: httpx.RequestError, continuation_token: str | None) -> YouCamError:
+    """An httpx failure before any response, as the facade's connection error."""
+    cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+    host = exc.request.url.host if _has_request(exc) else "the service"
+    return cls(
+        f"could not get an answer from {host}: {type(exc).__name__}: {exc}",
+        continuation_token=continuation_token,
+    )
+
+
+def _has_request(exc: httpx.RequestError) -> bool:
+    try:
+        _ = exc.request
+    except RuntimeError:
+        return False
+    return True
+
+
+def interpret(
+    call: Call[ResultT], exchange: Exchange, *, secret: str | None
+) -> ResultT | YouCamError:
+    """The operation's result for a documented 200, else the error to raise (never raises)."""
+    response = exchange.response
+    parsed = exchange.detailed.parsed if exchange.detailed is not None else None
+    page_token = call.page_token
+    documented = call.operation.ok_model.__name__
+    if (
+        exchange.parse_error is None
+        and response.status_code == httpx.codes.OK
+        and isinstance(parsed, call.operation.ok_model)
+    ):
+        try:
+            return _result(call, parsed, response)
+        except PARSE_ERRORS as exc:
+            return error_from_response(
+                response,
+                continuation_token=page_token,
+                documented=documented,
+                secret=secret,
+                cause=exc,
+            )
+    return error_from_response(
+        response,
+        continuation_token=page_token,
+        documented=documented,
+        secret=secret,
+        cause=exchange.parse_error,
+    )
+
+
+def _result(call: Call[ResultT], parsed: Any, response: httpx.Response) -> ResultT:  # noqa: ANN401
+    if parsed.status != response.status_code:
+        # A body saying {"status": 500} under HTTP 200 is an error in disguise, not data.
+        raise ValueError(
+            f"the body's status {parsed.status!r} contradicts HTTP {response.status_code}"
+        )
+    # Fractions as Decimal: the parse the generated one used, or (any other response) a new one.
+    exact = (
+        response.json()
+        if isinstance(response, ExactJsonResponse)
+        else exact_json.loads(response.content)
+    )
+    return call.operation.result(parsed, exact, response, call.page_token)
+
+
+def should_refresh(error: YouCamError) -> bool:
+    """A 401 saying the access token is invalid or expired (or saying nothing more)."""
+    return isinstance(error, AuthenticationError) and error.error_code in _REFRESH_CODES

@@ -1,0 +1,116 @@
+"""The operations the clients run, each described once; both clients run them the same way.
+
+An ``Operation`` is what a request needs beyond the pipeline (``_core``): the generated call
+(sync and async), the generated model of a documented 200 and how it becomes facade types,
+which credential is its bearer, and which generated parameter carries the page token when it
+is paged. A ``Call`` is one request of it (compare openai-python's ``FinalRequestOptions``).
+Adding an operation is one ``Operation`` here and one public method per client.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from youcam_units_api.api.credit import get_credit_history
+from youcam_units_api.models.credit_history_response import CreditHistoryResponse
+from youcam_units_api.types import Unset
+
+from ._entries import entries_from_generated
+from ._models import Page
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Mapping
+
+    import httpx
+    from youcam_units_api.types import Response
+
+__all__ = ["HISTORY", "Call", "Credential", "Operation"]
+
+ResultT = TypeVar("ResultT")
+
+
+class Credential(enum.Enum):
+    """What an operation sends as its bearer.
+
+    The v1.0 operations take the access token; the v2.0 ones (feature cost) take the API key
+    itself, which becomes a member here and a client setting beside ``access_token``.
+    """
+
+    ACCESS_TOKEN = "access_token"  # noqa: S105 - a credential's name, not a token
+
+
+@dataclass(frozen=True, slots=True)
+class Operation(Generic[ResultT]):
+    """One endpoint, described once.
+
+    ``result`` turns the generated 200 model, the same body read exactly (fractions as
+    ``Decimal``), the raw response and the page token the request started from into the
+    facade's type; raising one of ``PARSE_ERRORS`` makes the answer a
+    ``ResponseValidationError``. ``page_token_param`` names the generated parameter that
+    carries the page token, ``None`` for an operation that is not paged.
+    """
+
+    name: str
+    sync_call: Callable[..., Response[Any]]
+    async_call: Callable[..., Awaitable[Response[Any]]]
+    ok_model: type[Any]
+    result: Callable[[Any, Any, httpx.Response, str | None], ResultT]
+    credential: Credential = Credential.ACCESS_TOKEN
+    page_token_param: str | None = None
+
+    def call(self, page_token: str | None = None, **params: Any) -> Call[ResultT]:  # noqa: ANN401
+        """One request of this operation, with already checked parameters."""
+        if self.page_token_param is not None:
+            params[self.page_token_param] = page_token
+        elif page_token is not None:  # pragma: no cover - a programming error
+            raise TypeError(f"{self.name} is not paged; it takes no page token")
+        return Call(self, params, page_token)
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Generic[ResultT]):
+    """One request: the operation, its generated call's keyword arguments, its page token."""
+
+    operation: Operation[ResultT]
+    params: Mapping[str, Any] = field(default_factory=dict)
+    #: Where a paged listing stood: errors carry it as ``continuation_token``, nothing is lost.
+    page_token: str | None = None
+
+
+def _history_page(
+    parsed: CreditHistoryResponse,
+    exact: Any,  # noqa: ANN401 - parsed JSON is Any by nature
+    response: httpx.Response,
+    page_token: str | None,
+) -> Page:
+    entries = entries_from_generated(parsed.result.history, exact["result"]["history"])
+    return Page(
+        entries=entries,
+        next_token=_next_page_token(parsed.result.next_token),
+        request_id=response.headers.get("x-request-id"),
+        starting_token=page_token,
+    )
+
+
+def _next_page_token(value: object) -> str | None:
+    """Null, absent and empty all mark the last page; a numeric token is kept exact."""
+    if value is None or isinstance(value, Unset) or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str):
+        return value
+    raise TypeError(f"result.next_token must be a string or null, got {type(value).__name__}")
+
+
+#: ``GET /s2s/v1.0/client/credit/history``: one page of the unit history, newest first.
+HISTORY: Operation[Page] = Operation(
+    name="GET credit history",
+    sync_call=get_credit_history.sync_detailed,
+    async_call=get_credit_history.asyncio_detailed,
+    ok_model=CreditHistoryResponse,
+    result=_history_page,
+    page_token_param="starting_token",  # noqa: S106 - a parameter's name
+)
