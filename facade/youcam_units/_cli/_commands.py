@@ -33,6 +33,7 @@ from youcam_units import (
     YouCamError,
 )
 from youcam_units._cli._render import FORMATS, Format, make_writer, render_summary
+from youcam_units._defaults import HISTORY_PAGE_SIZE
 from youcam_units._filtering import EntryFilter
 from youcam_units.ledger import (
     GROUPINGS,
@@ -610,7 +611,7 @@ def history(
                 notice.attach(progress, task)
                 read = 0
                 pager = client.history(
-                    page_size=30,
+                    page_size=HISTORY_PAGE_SIZE,
                     starting_token=starting_token,
                     max_items=limit if unfiltered else None,
                 )

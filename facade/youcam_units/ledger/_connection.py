@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from youcam_units.ledger._schema import LEDGER_TABLES, MIGRATIONS, SCHEMA_VERSION, Meta
 from youcam_units.ledger._storage import LedgerError
@@ -26,10 +26,13 @@ __all__ = [
 
 logger = logging.getLogger("youcam_units.ledger")
 
+BUSY_TIMEOUT: Final = 30.0
+"""Seconds a write waits for another sync's transaction on the same file."""
+
 
 def connect(path: Path, target: str, *, uri: bool) -> sqlite3.Connection:
     try:
-        return sqlite3.connect(target, isolation_level=None, timeout=30.0, uri=uri)
+        return sqlite3.connect(target, isolation_level=None, timeout=BUSY_TIMEOUT, uri=uri)
     except sqlite3.Error as exc:
         raise LedgerError(f"cannot open the ledger {path}: {exc}") from exc
 

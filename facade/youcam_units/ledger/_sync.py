@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Protocol
 
+from youcam_units._defaults import MAX_PAGE_SIZE
 from youcam_units._errors import InvalidParametersError
 from youcam_units._models import describe_timestamp
 from youcam_units.ledger._storage import AccountMismatchError, PassState, Superseded
@@ -25,7 +26,7 @@ __all__ = ["PAGE_SIZE", "HistorySource", "SyncResult", "sync"]
 
 logger = logging.getLogger("youcam_units.ledger")
 
-PAGE_SIZE: Final = 30
+PAGE_SIZE: Final = MAX_PAGE_SIZE
 """Sync reads the largest pages the service allows: k new entries cost at most ceil(k/30)+1."""
 
 
