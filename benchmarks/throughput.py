@@ -130,16 +130,16 @@ def measure_throughput(config: Config) -> Throughput:
 _PROFILE_ROWS: tuple[tuple[str, str, str], ...] = (
     ("whole read (Client.history iteration)", "", ""),
     ("generated sync_detailed (HTTP + generated parse)", "get_credit_history.py", "sync_detailed"),
-    ("  httpx request through the transport", "youcam_units/_base.py", "request"),
+    ("  httpx request through the bounded channel", "youcam_units/_channel.py", "request"),
     (
         "  generated models: CreditHistoryResponse.from_dict",
         "credit_history_response.py",
         "from_dict",
     ),
-    ("facade _page: generated models -> HistoryEntry", "youcam_units/_base.py", "_page"),
+    ("facade _result: generated models -> HistoryEntry", "youcam_units/_interpret.py", "_result"),
     (
         "  entries_from_generated (HistoryEntry build)",
-        "youcam_units/_models.py",
+        "youcam_units/_entries.py",
         "entries_from_generated",
     ),
 )
@@ -161,10 +161,14 @@ def profile_facade(variant: Variant, entries: int) -> list[tuple[str, float, flo
         if not path:
             seconds = total
         else:
-            seconds = sum(
+            matches = [
                 ct
                 for (filename, _, name), (_, _, _, ct, _) in raw_stats.items()
                 if name == function and filename.replace(os.sep, "/").endswith(path)
-            )
+            ]
+            if not matches:
+                # A renamed module or function must not report 0 s silently.
+                raise LookupError(f"profile row {label.strip()!r}: no {path}:{function} was called")
+            seconds = sum(matches)
         rows.append((label, seconds, seconds / total if total else 0.0))
     return rows
