@@ -34,7 +34,8 @@ from youcam_units._cli._inputs import (
     default_db_path,
     default_pacing_path,
 )
-from youcam_units._cli._render import FORMATS, Format, make_writer, render_summary
+from youcam_units._cli._render import FORMATS, Format, make_writer
+from youcam_units._cli._render_summary import render_summary
 from youcam_units._cli._runtime import (
     DEMO_ENTRIES,
     DEMO_SEED,
