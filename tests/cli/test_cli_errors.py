@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import socket
 from typing import TYPE_CHECKING
 
 import pytest
+from support import free_port
 from youcam_units._cli._commands import Runtime
 from youcam_units.mock import FaultKind, FaultPlan, MockService
 
@@ -26,14 +26,6 @@ def assert_one_line_failure(run: Run, code: int, *fragments: str) -> None:
     assert "Traceback" not in run.output
     for fragment in fragments:
         assert fragment in run.stderr
-
-
-def free_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on (bound, read, released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def test_no_token(invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from youcam_units import _json as exact_json
 from youcam_units._cli._commands import Runtime
-from youcam_units._ledger import Ledger
+from youcam_units.ledger import Ledger
 from youcam_units.mock import MockService
 
 if TYPE_CHECKING:

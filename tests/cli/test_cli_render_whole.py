@@ -6,7 +6,7 @@ import io
 
 from rich.console import Console
 from rich.table import Table
-from youcam_units._cli._render import print_whole
+from youcam_units._cli._fit import print_whole
 
 
 def test_a_table_wider_than_the_terminal_keeps_every_digit() -> None:

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from support import free_port
 from youcam_units import _json as exact_json
 from youcam_units._cli._commands import DEMO_ENTRIES, DEMO_SEED
-from youcam_units._ledger import Ledger
+from youcam_units.ledger import Ledger
 from youcam_units.mock import DEFAULT_TOKEN, MockService
 
 if TYPE_CHECKING:
@@ -38,14 +39,6 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
         timeout=120,
         check=False,
     )
-
-
-def free_port() -> int:
-    """A free port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def wait_for_port(port: int, process: subprocess.Popen[str]) -> None:

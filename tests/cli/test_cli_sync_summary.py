@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from youcam_units import _json as exact_json
 from youcam_units._cli._commands import DEMO_ENTRIES, DEMO_SEED, Runtime
-from youcam_units._ledger import Ledger
+from youcam_units.ledger import Ledger
 from youcam_units.mock import FaultKind, FaultPlan, MockService
 
 if TYPE_CHECKING:

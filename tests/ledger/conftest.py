@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 from youcam_units import Client
-from youcam_units._ledger import Ledger
+from youcam_units.ledger import Ledger
 from youcam_units.mock import DEFAULT_TOKEN, MockService
 
 if TYPE_CHECKING:

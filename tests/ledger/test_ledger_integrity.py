@@ -14,15 +14,15 @@ import httpx
 import pytest
 from youcam_units import Client
 from youcam_units import _json as exact_json
-from youcam_units._ledger import (
+from youcam_units.ledger import (
     SCHEMA_VERSION,
     AccountMismatchError,
     Ledger,
     LedgerError,
     SyncResult,
+    summarize,
     sync,
 )
-from youcam_units._summary import summarize
 from youcam_units.mock import DEFAULT_TOKEN, FaultKind, FaultPlan, MockService
 
 if TYPE_CHECKING:

@@ -8,8 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from youcam_units._ledger import Ledger, sync
-from youcam_units._summary import Grouping, summarize
+from youcam_units.ledger import Grouping, Ledger, summarize, sync
 
 if TYPE_CHECKING:
     from youcam_units.mock import MockService

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 from youcam_units import Client, ServerError
-from youcam_units._ledger import SCHEMA_VERSION, Ledger, LedgerError, SyncResult, sync
+from youcam_units.ledger import SCHEMA_VERSION, Ledger, LedgerError, SyncResult, sync
 from youcam_units.mock import DEFAULT_TOKEN, FaultKind, FaultPlan, MockService
 
 LOCAL = "http://127.0.0.1"

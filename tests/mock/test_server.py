@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import threading
@@ -14,17 +13,11 @@ import httpx
 import pytest
 import uvicorn
 from mock_support import EXACT, client_for, read_all
+from support import free_port
 from youcam_units.mock import HISTORY_PATH, FaultPlan, MockService
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextmanager
@@ -33,7 +26,7 @@ def serving(service: MockService) -> Iterator[str]:
     config = uvicorn.Config(
         service.asgi_app(),
         host="127.0.0.1",
-        port=_free_port(),
+        port=free_port(),
         log_level="critical",
         timeout_graceful_shutdown=1,
     )
@@ -103,7 +96,7 @@ def test_in_process_mock_does_not_import_uvicorn() -> None:
 
 def test_module_command_serves_until_stopped() -> None:
     """``python -m youcam_units.mock --port P`` serves on 127.0.0.1 until terminated by its PID."""
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "youcam_units.mock", "--port", str(port), "--entries", "5"]
     process = subprocess.Popen(command)  # noqa: S603 - our own module, fixed arguments
     try:

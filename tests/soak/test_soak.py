@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from bench_trials import run_crash_trials, run_soak
 from youcam_units.mock import FaultKind
+
+from benchmarks.trials import run_crash_trials, run_soak
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -38,4 +39,24 @@ def test_sync_killed_with_sigkill_and_rerun_leaves_ledger_equal_to_source(tmp_pa
     for trial in trials:
         assert trial.partial_ok, trial
         assert trial.equal, trial
+        assert trial.rerun_new_entries == 0, trial
+
+
+def test_sync_survives_two_sigkills_per_trial(tmp_path: Path) -> None:
+    """Two kills planned per trial (the first mid-sync), a full rerun: the source's ledger.
+
+    The ledger equals the source, its frontier is the newest entry and no pass is left open.
+
+    What tests/cli/test_cli_sigkill.py checked before it joined these trials (3 trials of 2,000
+    entries, two kills each; a kill may miss a run that finishes first).
+    """
+    trials, _ = run_crash_trials(
+        trials=3, entries=2_000, seed=4242, workdir=tmp_path, min_kills=2, max_kills=2
+    )
+
+    assert all(1 <= trial.kills <= 2 for trial in trials), trials
+    for trial in trials:
+        assert trial.partial_ok, trial
+        assert trial.equal, trial
+        assert trial.frontier_ok, trial
         assert trial.rerun_new_entries == 0, trial

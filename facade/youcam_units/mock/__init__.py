@@ -4,7 +4,8 @@ One implementation of the semantics (:meth:`MockService.handle`) behind two adap
 
     service = MockService(seed=1, entries=1_000)
     client = httpx.Client(transport=service.transport(), base_url="https://mock")  # in-process
-    app = service.asgi_app()                           # ASGI: python -m youcam_units.mock
+    app = service.asgi_app()                           # ASGI
+    serve(ServerSettings(port=8765))  # uvicorn: python -m youcam_units.mock, youcam-units mock
 
 The in-process path needs only httpx; serving over HTTP needs the ``mock`` extra (uvicorn).
 """
@@ -12,6 +13,7 @@ The in-process path needs only httpx; serving over HTTP needs the ``mock`` extra
 from youcam_units.mock._asgi import MockASGIApp
 from youcam_units.mock._data import make_entry
 from youcam_units.mock._faults import FaultKind, FaultPlan
+from youcam_units.mock._server import ServerSettings, ServerUnavailableError, serve
 from youcam_units.mock._service import (
     DEFAULT_TOKEN,
     HISTORY_PATH,
@@ -47,5 +49,8 @@ __all__ = [
     "RateLimit",
     "RequestLog",
     "RequestRecord",
+    "ServerSettings",
+    "ServerUnavailableError",
     "make_entry",
+    "serve",
 ]

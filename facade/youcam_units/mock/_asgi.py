@@ -10,10 +10,10 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
 from youcam_units.mock._faults import FaultKind
-from youcam_units.mock._service import MockRequest
+from youcam_units.mock._wire import MockRequest
 
 if TYPE_CHECKING:
-    from youcam_units.mock._service import MockService
+    from youcam_units.mock._wire import MockHandler
 
 __all__ = ["DroppedConnectionError", "MockASGIApp"]
 
@@ -30,7 +30,7 @@ class DroppedConnectionError(Exception):
 class MockASGIApp:
     """ASGI 3 app over one :class:`MockService`."""
 
-    def __init__(self, service: MockService) -> None:
+    def __init__(self, service: MockHandler) -> None:
         self.service = service
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

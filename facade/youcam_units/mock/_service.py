@@ -13,13 +13,14 @@ import re
 import threading
 import time
 from collections import Counter, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
 from urllib.parse import parse_qs
 
 import httpx
 
 from youcam_units import _json as exact_json
+from youcam_units.mock._asgi import MockASGIApp
 from youcam_units.mock._data import ANCHOR_MS, make_entry, snowflake
 from youcam_units.mock._faults import FaultKind, FaultPlan
 from youcam_units.mock._unit_system import (
@@ -29,11 +30,10 @@ from youcam_units.mock._unit_system import (
     UnitSystem,
     dumps,
 )
+from youcam_units.mock._wire import MockRequest, MockResponse
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping
-
-    from youcam_units.mock._asgi import MockASGIApp
 
 __all__ = [
     "DEFAULT_TOKEN",
@@ -68,47 +68,6 @@ class RateLimit:
 
     requests: int = 250
     window: float = 300.0
-
-
-@dataclass(frozen=True, slots=True)
-class MockRequest:
-    """What the semantics need of a request; adapters build it from httpx or ASGI requests."""
-
-    method: str
-    path: str
-    query: str = ""
-    """The raw query string, still percent-encoded."""
-    headers: Mapping[str, str] = field(default_factory=dict)
-    """Header names in lower case."""
-
-    @classmethod
-    def from_httpx(cls, request: httpx.Request) -> MockRequest:
-        """Read an ``httpx.Request`` (as a transport receives it)."""
-        return cls(
-            method=request.method,
-            path=request.url.path,
-            query=request.url.query.decode("ascii"),
-            headers={name.lower(): value for name, value in request.headers.items()},
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class MockResponse:
-    """A response, and the fault it stands for, if any (adapters act out DISCONNECT and SLOW)."""
-
-    status: int
-    headers: tuple[tuple[str, str], ...]
-    body: bytes
-    fault: FaultKind | None = None
-
-    @property
-    def request_id(self) -> str:
-        """The ``x-request-id`` header."""
-        return dict(self.headers)["x-request-id"]
-
-    def json(self) -> Any:  # noqa: ANN401 - parsed JSON is Any by nature
-        """The body parsed as JSON, fractions as exact Decimals."""
-        return exact_json.loads(self.body)
 
 
 @dataclass(frozen=True, slots=True)
@@ -481,8 +440,6 @@ class MockService:
 
     def asgi_app(self) -> MockASGIApp:
         """An ASGI app serving this mock (what ``python -m youcam_units.mock`` runs in uvicorn)."""
-        from youcam_units.mock._asgi import MockASGIApp  # noqa: PLC0415 - keeps the import graph acyclic
-
         return MockASGIApp(self)
 
 

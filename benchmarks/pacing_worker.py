@@ -25,7 +25,7 @@ def _limit(text: str) -> RateLimit:
 
 
 def main() -> None:
-    """``python scripts/bench_pacing.py --base-url URL --pacing-file F --pages N ...``."""
+    """``python benchmarks/pacing_worker.py --base-url URL --pacing-file F --pages N ...``."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--pacing-file", type=Path, required=True)

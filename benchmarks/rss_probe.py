@@ -138,7 +138,7 @@ def measure(entries: int, seed: int) -> dict[str, object]:
 
 
 def main() -> None:
-    """``python scripts/bench_rss.py --entries N --seed S``: print the measurement as JSON."""
+    """``python benchmarks/rss_probe.py --entries N --seed S``: print the measurement as JSON."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=0)

@@ -1,7 +1,8 @@
 """Where the units went: exact totals per action, day or month, from the ledger.
 
-SQL picks and groups the rows; the totals are summed in Python as ``Decimal``, because the
-ledger stores amounts as exact decimal text and SQLite can only sum them as binary floats.
+The storage picks and groups the rows (SQL, for the SQLite ledger); the totals are summed in
+Python as ``Decimal``, because the ledger stores amounts as exact decimal text and SQLite can
+only sum them as binary floats.
 A time outside the years 1-9999 has no day or month: such an entry is a group of its own,
 named by its raw milliseconds (``describe_timestamp``), after (or before) every dated one.
 """
@@ -10,30 +11,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Final
 
-from youcam_units._models import MAX_DATETIME_MS, MIN_DATETIME_MS, describe_timestamp
+from youcam_units import _json as exact_json
+from youcam_units._models import describe_timestamp
+from youcam_units.ledger._storage import GROUPINGS, Grouping
 
 if TYPE_CHECKING:
-    from youcam_units._ledger import Ledger
+    from collections.abc import Iterable
 
-__all__ = ["GROUPINGS", "Grouping", "SummaryRow", "summarize"]
+    from youcam_units.ledger._storage import SummaryStorage
 
-Grouping = Literal["action", "day", "month"]
-GROUPINGS: Final[tuple[Grouping, ...]] = ("action", "day", "month")
+__all__ = ["GROUPINGS", "Grouping", "SummaryRow", "summarize", "summary_json"]
 
 EXPIRE_ACTION: Final = "expire"
 """Units that expire are lost, not spent: they get their own column."""
 
-# Whole seconds, rounded down also before 1970 (SQLite's integer division rounds towards zero).
-_SECONDS: Final = "((timestamp_ms - ((timestamp_ms % 1000) + 1000) % 1000) / 1000)"
-_IN_RANGE: Final = f"timestamp_ms BETWEEN {MIN_DATETIME_MS} AND {MAX_DATETIME_MS}"
-# Group expressions, by grouping; timestamps are grouped by their UTC date, NULL when it has none.
-_GROUP_SQL: Final[dict[Grouping, str]] = {
-    "action": "action",
-    "day": f"CASE WHEN {_IN_RANGE} THEN strftime('%Y-%m-%d', {_SECONDS}, 'unixepoch') END",
-    "month": f"CASE WHEN {_IN_RANGE} THEN strftime('%Y-%m', {_SECONDS}, 'unixepoch') END",
-}
 _ZERO: Final = Decimal(0)
 
 
@@ -55,6 +48,22 @@ class SummaryRow:
         """The change of the balance over the group: granted minus spent minus expired."""
         return self.granted - self.spent - self.expired
 
+    def to_dict(self, by: Grouping) -> dict[str, object]:
+        """The row as JSON-ready data, the group under its grouping's name; amounts exact."""
+        return {
+            by: self.group,
+            "entries": self.entries,
+            "spent": self.spent,
+            "granted": self.granted,
+            "expired": self.expired,
+            "net": self.net,
+        }
+
+
+def summary_json(rows: Iterable[SummaryRow], *, by: Grouping) -> str:
+    """The summary as a JSON array (``youcam-units summary --format json``): exact numbers."""
+    return exact_json.dumps([row.to_dict(by) for row in rows], indent=2)
+
 
 @dataclass(slots=True)
 class _Totals:
@@ -66,23 +75,17 @@ class _Totals:
 
 
 def summarize(
-    ledger: Ledger,
+    ledger: SummaryStorage,
     *,
     by: Grouping = "action",
     since_ms: int | None = None,
     until_ms: int | None = None,
 ) -> list[SummaryRow]:
     """Exact totals per group over the entries with ``since_ms <= timestamp < until_ms``."""
-    if by not in _GROUP_SQL:
+    if by not in GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}, not {by!r}")
-    low = -(2**63) if since_ms is None else since_ms
-    high = 2**63 - 1 if until_ms is None else until_ms
-    sql = (
-        f"SELECT {_GROUP_SQL[by]}, timestamp_ms, action, spent, granted "  # noqa: S608 - fixed expressions only
-        "FROM entries WHERE timestamp_ms >= ? AND timestamp_ms < ? ORDER BY timestamp_ms, id"
-    )
     groups: dict[str, _Totals] = {}
-    for group, timestamp_ms, action, spent, granted in ledger.iter_query(sql, (low, high)):
+    for group, timestamp_ms, action, spent, granted in ledger.summary_rows(by, since_ms, until_ms):
         name = describe_timestamp(timestamp_ms) if group is None else str(group)
         totals = groups.get(name)
         if totals is None:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import stamina
 from youcam_units import AsyncClient, Client, RetryEvent, YouCamError
-from youcam_units._ledger import Ledger
+from youcam_units.ledger import Ledger
 from youcam_units.mock import DEFAULT_TOKEN, FaultKind, FaultPlan, MockService
 
 if TYPE_CHECKING:
@@ -233,6 +233,8 @@ class CrashTrial:
     """After the completing run, the ledger equalled the source, entry by entry, in order."""
     rerun_new_entries: int | None = None
     """New entries reported by one more sync after completion (0 expected)."""
+    frontier_ok: bool = False
+    """After the completing run, the frontier is the source's newest entry and no pass is open."""
 
 
 def sync_command(db: Path, *, seed: int, entries: int) -> list[str]:
@@ -336,12 +338,14 @@ def run_crash_trials(
     seed: int,
     workdir: Path,
     max_kills: int = 3,
+    min_kills: int = 1,
 ) -> tuple[list[CrashTrial], float]:
     """Run ``trials`` kill-and-rerun trials; return them and one uninterrupted run's seconds.
 
     Each trial syncs a fresh ledger from ``--demo --seed <seed + trial>``. A seeded number of
-    runs (1 to ``max_kills``) are killed with SIGKILL at seeded points (``draw_kill``); then the
-    command runs to completion. The ledger is then compared with ``MockService(seed, entries)``.
+    runs (``min_kills`` to ``max_kills``) are killed with SIGKILL at seeded points
+    (``draw_kill``); then the command runs to completion. The ledger is then compared with
+    ``MockService(seed, entries)``.
     """
     rng = random.Random(seed)  # noqa: S311 - seeded kill points, not crypto
     calibration = workdir / "calibration.sqlite3"
@@ -353,7 +357,7 @@ def run_crash_trials(
         source_list = list(MockService(seed=trial_seed, entries=entries).iter_entries())
         source = {entry["id"]: entry for entry in source_list}
         trial = CrashTrial(number=number, seed=trial_seed, entries=entries)
-        planned = rng.randint(1, max_kills)
+        planned = rng.randint(min_kills, max_kills)
         command = sync_command(db, seed=trial_seed, entries=entries)
         stored = 0
         while True:
@@ -375,6 +379,9 @@ def run_crash_trials(
         with Ledger(db) as ledger:
             trial.equal = len(ledger) == len(source_list) and (
                 list(ledger.raw_entries()) == source_list
+            )
+            trial.frontier_ok = (
+                ledger.frontier_id == source_list[0]["id"] and ledger.pass_head_id is None
             )
         after = subprocess.run(  # noqa: S603 - our own command line
             command, check=True, capture_output=True, text=True, env=_environment()

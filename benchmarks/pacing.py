@@ -1,0 +1,230 @@
+"""Memory (a subprocess probe) and pacing: the facade against the service's limits."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from youcam_units import AsyncClient, Client, RateLimit
+from youcam_units.mock import DEFAULT_TOKEN, MockService
+from youcam_units.mock import RateLimit as MockRateLimit
+
+from benchmarks._common import BASE_URL, MAX_PAGE, SEED, Config
+
+# -- memory ---------------------------------------------------------------------------------------
+
+
+def start_rss_probe(config: Config) -> subprocess.Popen[str]:
+    """Start the 1,000,000-entry RSS measurement in a fresh process (it runs for minutes)."""
+    command = [
+        sys.executable,
+        str(Path(__file__).with_name("rss_probe.py")),
+        "--entries",
+        str(config.rss_entries),
+        "--seed",
+        str(SEED),
+    ]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)  # noqa: S603 - our script
+
+
+def finish_rss_probe(process: subprocess.Popen[str]) -> dict[str, object]:
+    """Wait for the probe and read its JSON line."""
+    stdout, _ = process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"the RSS probe exited {process.returncode}")
+    result: dict[str, object] = json.loads(stdout)
+    return result
+
+
+# -- pacing ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Pacing:
+    """One full read under the mock's enforced limit, the facade paced to the same limits."""
+
+    label: str
+    limit: int
+    period: float
+    short_limit: int
+    short_period: float
+    requests: int
+    entries: int
+    span: float
+    max_in_window: int
+    max_in_short_window: int
+    too_many: int
+
+    @property
+    def rate(self) -> float:
+        """Requests per second from the first arrival to the last."""
+        return (self.requests - 1) / self.span if self.span else 0.0
+
+    @property
+    def share(self) -> float:
+        """The rate as a share of the long limit (requests/period)."""
+        return self.rate / (self.limit / self.period)
+
+
+def _pacing_limits(config: Config) -> tuple[RateLimit, RateLimit]:
+    return RateLimit(*config.pacing_short), RateLimit(*config.pacing_long)
+
+
+def _pacing_result(
+    label: str, config: Config, arrivals: list[float], read: int, too_many: int
+) -> Pacing:
+    short, long = _pacing_limits(config)
+    return Pacing(
+        label=label,
+        limit=long.requests,
+        period=long.period,
+        short_limit=short.requests,
+        short_period=short.period,
+        requests=len(arrivals),
+        entries=read,
+        span=arrivals[-1] - arrivals[0],
+        max_in_window=_max_in_window(arrivals, long.period),
+        max_in_short_window=_max_in_window(arrivals, short.period),
+        too_many=too_many,
+    )
+
+
+def measure_pacing(config: Config, mode: str) -> Pacing:
+    """One process reads ``windows * L + 1`` pages under a mock limit of L per period.
+
+    With R = k*L + 1 requests, a client exactly at the limit needs k periods from the first
+    request to the last, so (R - 1) / span is its rate, and the share of L / P is exact.
+    """
+    short, long = _pacing_limits(config)
+    requests = config.pacing_windows * long.requests + 1
+    entries = (requests - 1) * MAX_PAGE + MAX_PAGE // 2
+    service = MockService(
+        seed=SEED,
+        entries=entries,
+        rate_limit=MockRateLimit(requests=long.requests, window=long.period),
+    )
+    arrivals: list[float] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        arrivals.append(time.monotonic())
+        return service.handle_httpx(request)
+
+    transport = httpx.MockTransport(handler)
+    if mode == "sync":
+        with (
+            httpx.Client(transport=transport) as http,
+            Client(
+                DEFAULT_TOKEN, base_url=BASE_URL, http_client=http, rate_limit=(short, long)
+            ) as client,
+        ):
+            read = sum(1 for _ in client.history())
+    else:
+
+        async def collect() -> int:
+            async with (
+                httpx.AsyncClient(transport=transport) as http,
+                AsyncClient(
+                    DEFAULT_TOKEN, base_url=BASE_URL, http_client=http, rate_limit=(short, long)
+                ) as client,
+            ):
+                return len([entry async for entry in client.history()])
+
+        read = asyncio.run(collect())
+    if read != entries:
+        raise AssertionError(f"paced {mode} read {read} of {entries} entries")
+    label = f"one process, {'Client' if mode == 'sync' else 'AsyncClient'}"
+    return _pacing_result(label, config, arrivals, read, service.log.by_status[429])
+
+
+def measure_shared_pacing(config: Config, workdir: Path) -> Pacing:
+    """Two processes read at once from one mock over HTTP, sharing one pacing file.
+
+    Together they send ``windows * L + 1`` requests (one reads L + 1 pages, the other the
+    rest), so the same exact rate formula applies to the mock's arrivals from both.
+    """
+    import uvicorn  # noqa: PLC0415 - only this run serves over HTTP
+
+    short, long = _pacing_limits(config)
+    requests = config.pacing_windows * long.requests + 1
+    first = long.requests + 1
+    pages = (first, requests - first)
+    service = MockService(
+        seed=SEED,
+        entries=max(pages) * MAX_PAGE + MAX_PAGE,
+        rate_limit=MockRateLimit(requests=long.requests, window=long.period),
+    )
+    app = service.asgi_app()
+    arrivals: list[float] = []
+
+    async def timed(scope: Any, receive: Any, send: Any) -> None:  # noqa: ANN401 - ASGI
+        if scope["type"] == "http":
+            arrivals.append(time.monotonic())
+        await app(scope, receive, send)
+
+    server_config = uvicorn.Config(
+        timed, host="127.0.0.1", port=0, log_level="critical", timeout_graceful_shutdown=1
+    )
+    server = uvicorn.Server(server_config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    state = workdir / "pacing.sqlite3"
+    start_at = time.time() + 3.0  # both imported and waiting by then
+    worker = Path(__file__).with_name("pacing_worker.py")
+    try:
+        procs = [
+            subprocess.Popen(  # noqa: S603 - our own interpreter and script
+                [
+                    sys.executable,
+                    str(worker),
+                    "--base-url",
+                    f"http://127.0.0.1:{port}",
+                    "--pacing-file",
+                    str(state),
+                    "--pages",
+                    str(count),
+                    "--short",
+                    f"{short.requests}/{short.period}",
+                    "--long",
+                    f"{long.requests}/{long.period}",
+                    "--start-at",
+                    str(start_at),
+                ],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for count in pages
+        ]
+        outputs = [json.loads(proc.communicate(timeout=600)[0]) for proc in procs]
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    read = sum(int(out["entries"]) for out in outputs)
+    if read != requests * MAX_PAGE:
+        raise AssertionError(f"the two paced readers read {read} of {requests * MAX_PAGE}")
+    return _pacing_result(
+        "two processes sharing one pacing file", config, arrivals, read, service.log.by_status[429]
+    )
+
+
+def _max_in_window(arrivals: list[float], period: float) -> int:
+    """Most arrivals in any half-open window of ``period`` seconds (the mock's rule)."""
+    best = 0
+    start = 0
+    for end, moment in enumerate(arrivals):
+        while arrivals[start] <= moment - period:
+            start += 1
+        best = max(best, end - start + 1)
+    return best

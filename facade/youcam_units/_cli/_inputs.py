@@ -1,0 +1,322 @@
+"""Where a command's inputs come from, and the options that name them.
+
+Days, the access token, the service or the demo, the ledger path, the consoles.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import click
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from youcam_units import (
+    AuthenticationError,
+)
+from youcam_units._cli._runtime import (
+    DEMO_BASE_URL,
+    DEMO_ENTRIES,
+    DEMO_SEED,
+    ENV_BASE_URL,
+    ENV_DB,
+    ENV_TOKEN,
+    PROG,
+    WIDTH_WHEN_PIPED,
+    CliError,
+    Runtime,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    import httpx
+
+    from youcam_units import Client, RetryEvent
+
+
+def _parse_day(value: str, param: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date like 2026-11-25", param_hint=param
+        ) from None
+
+
+def _since_ms(value: str | None) -> int | None:
+    """``--since DAY``: from the start of that UTC day, inclusive."""
+    if value is None:
+        return None
+    return _ms(_parse_day(value, "'--since'"))
+
+
+def _until_ms(value: str | None) -> int | None:
+    """``--until DAY``: up to the end of that UTC day, inclusive (so the bound is exclusive)."""
+    if value is None:
+        return None
+    return _ms(_parse_day(value, "'--until'")) + _DAY_MS
+
+
+_DAY_MS: Final = 86_400_000
+_EPOCH_DAY: Final = date(1970, 1, 1).toordinal()
+
+
+def _ms(day: date) -> int:
+    """The start of a UTC day in Unix ms, by day count: 9999-12-31 has no next ``date``."""
+    return (day.toordinal() - _EPOCH_DAY) * _DAY_MS
+
+
+def _check_range(since_ms: int | None, until_ms: int | None) -> None:
+    if since_ms is not None and until_ms is not None and since_ms >= until_ms:
+        raise click.BadParameter("--since must not be after --until", param_hint="'--since'")
+
+
+def _read_token(token_file: Path | None) -> tuple[str, str]:
+    """The access token and where it came from: ``--token-file`` when given, else the variable.
+
+    The token is checked here, so a bad one is refused before any request with a message that
+    names its real source; a token file others can read gets a warning, as ssh gives for keys.
+    """
+    from youcam_units._config import normalize_token  # noqa: PLC0415 - keeps `--help` fast
+    from youcam_units._token_file import read_token_file  # noqa: PLC0415
+
+    if token_file is not None:
+        source = f"--token-file {token_file}"
+
+        def warn(mode: int) -> None:
+            click.echo(
+                f"{PROG}: warning: --token-file {token_file} can be read by other users (mode "
+                f"{mode:04o}); restrict it with: chmod 600 {token_file}",
+                err=True,
+            )
+
+        try:
+            return read_token_file(token_file, source=source, on_readable_by_others=warn), source
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+    source = ENV_TOKEN
+    raw = os.environ.get(ENV_TOKEN, "")
+    if not raw.strip():
+        raise CliError(
+            f"no access token: set {ENV_TOKEN} or pass --token-file PATH (or try --demo, "
+            "which needs none)"
+        )
+    try:
+        return normalize_token(raw, source=source), source
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+
+
+def default_pacing_path() -> Path:
+    """The pacing state every youcam-units process on this machine shares (user cache dir)."""
+    import platformdirs  # noqa: PLC0415 - keeps `--help` fast
+
+    return Path(platformdirs.user_cache_dir("youcam-units", appauthor=False)) / "pacing.sqlite3"
+
+
+class WaitNotice:
+    """Says so while pacing or a retry waits, so a long wait does not look like a hang.
+
+    On the progress line when one is shown, else as a line on stderr when it is a terminal;
+    waits under a second (pacing at 5 per second) are not worth a word.
+    """
+
+    MIN_SECONDS: Final = 1.0
+
+    def __init__(self, console: Console) -> None:
+        self._console = console
+        self._progress: Progress | None = None
+        self._task: Any = None
+
+    def attach(self, progress: Progress, task: Any) -> None:  # noqa: ANN401 - rich's TaskID
+        """Show the notices on this progress line from now on."""
+        self._progress, self._task = progress, task
+
+    def pacing(self, seconds: float) -> None:
+        """The ``on_wait`` hook: the client waits for the rate-limit window."""
+        self._say(seconds, "for the rate-limit window")
+
+    def retry(self, event: RetryEvent) -> None:
+        """The ``on_retry`` hook: the client backs off before trying again."""
+        why = f"HTTP {event.status_code}" if event.status_code else type(event.error).__name__
+        self._say(event.wait, f"before retrying ({why})")
+
+    def _say(self, seconds: float, why: str) -> None:
+        if seconds < self.MIN_SECONDS:
+            return
+        text = f"waiting {math.ceil(seconds)} s {why}"
+        if self._progress is not None and not self._progress.disable:
+            self._progress.update(self._task, detail=text)
+        elif self._console.is_terminal:
+            self._console.print(text, highlight=False, markup=False)
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Where a command reads history from: the real service, or the mock with ``--demo``."""
+
+    demo: bool
+    token_file: Path | None
+    base_url: str | None
+    seed: int
+    entries: int
+
+
+@contextmanager
+def _open_client(
+    source: _Source, runtime: Runtime, notice: WaitNotice | None = None
+) -> Iterator[Client]:
+    """The facade's ``Client`` for ``source``, closed (with any httpx client made here) on exit.
+
+    Against the service, pacing is shared by every youcam-units process on the machine (the
+    limit belongs to the token and the IP), and waits are shown through ``notice``.
+    """
+    import httpx  # noqa: PLC0415 - keeps `--help` fast
+
+    from youcam_units import Client  # noqa: PLC0415
+
+    options = dict(runtime.client_options)
+    token_source = "the demo"  # noqa: S105 - where a token came from, not a token
+    if source.demo:
+        from youcam_units.mock import DEFAULT_TOKEN, MockService  # noqa: PLC0415
+
+        service = runtime.demo_service or MockService(seed=source.seed, entries=source.entries)
+        token = DEFAULT_TOKEN
+        transport: httpx.BaseTransport | None = service.transport()
+        base_url: str | None = DEMO_BASE_URL
+        # The in-process mock has no rate limit to respect: no pacing.
+        options.setdefault("rate_limit", None)
+    else:
+        token, token_source = _read_token(source.token_file)
+        transport = runtime.transport
+        base_url = source.base_url
+        if options.get("rate_limit", True) is not None:
+            options.setdefault("pacing_file", default_pacing_path())
+        if notice is not None:
+            options.setdefault("on_wait", notice.pacing)
+            options.setdefault("on_retry", notice.retry)
+    http = None if transport is None else httpx.Client(transport=transport)
+    try:
+        try:
+            client = Client(token, base_url=base_url, http_client=http, **options)
+        except (TypeError, ValueError) as exc:  # a refused base URL or token; never echoes it
+            raise CliError(str(exc)) from None
+        with client:
+            try:
+                yield client
+            except AuthenticationError as exc:
+                exc.token_source = token_source  # type: ignore[attr-defined] # for _reported
+                raise
+    finally:
+        if http is not None:
+            http.close()
+
+
+_DEMO_OPTIONS: Final = (
+    click.option(
+        "--demo",
+        is_flag=True,
+        help="Use the built-in mock's history, in-process: no network, no credentials.",
+    ),
+    click.option(
+        "--seed",
+        type=int,
+        default=DEMO_SEED,
+        show_default=True,
+        help="With --demo: the mock's data set.",
+    ),
+    click.option(
+        "--entries",
+        type=click.IntRange(min=0),
+        default=DEMO_ENTRIES,
+        show_default=True,
+        help="With --demo: how many entries the mock holds.",
+    ),
+)
+_SERVICE_OPTIONS: Final = (
+    click.option(
+        "--token-file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help=f"File holding the access token (default: the {ENV_TOKEN} variable).",
+    ),
+    click.option(
+        "--base-url",
+        envvar=ENV_BASE_URL,
+        show_envvar=True,
+        help="Service URL (default: the production server).",
+    ),
+)
+
+
+def _source_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--demo`` (with its ``--seed``/``--entries``), ``--token-file`` and ``--base-url``."""
+    for option in reversed((*_DEMO_OPTIONS, *_SERVICE_OPTIONS)):
+        func = option(func)
+    return func
+
+
+def _demo_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--demo`` with its ``--seed``/``--entries`` (summary reads the ledger, not the service)."""
+    for option in reversed(_DEMO_OPTIONS):
+        func = option(func)
+    return func
+
+
+_verbose_option = click.option(
+    "--verbose", "-v", is_flag=True, help="Log request ids and retries to stderr."
+)
+
+
+def _db_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar=ENV_DB,
+        show_envvar=True,
+        help="Ledger file (default: ledger.sqlite3 in the user data dir; another with --demo).",
+    )(func)
+
+
+def default_db_path(*, demo: bool, seed: int, entries: int) -> Path:
+    """The ledger's default path: the platform's user data dir (a separate file per demo)."""
+    import platformdirs  # noqa: PLC0415 - keeps `--help` fast
+
+    base = Path(platformdirs.user_data_dir("youcam-units", appauthor=False))
+    return base / (f"demo-{seed}-{entries}.sqlite3" if demo else "ledger.sqlite3")
+
+
+class _StdoutConsole(Console):
+    """rich's console, but a closed pipe ends the command like any other write to it."""
+
+    def on_broken_pipe(self) -> None:
+        """Where rich would exit with status 1, the group stops quietly with 141 instead."""
+        self.quiet = True
+        raise BrokenPipeError
+
+
+def _stdout_console() -> Console:
+    """Rich output on stdout: the terminal's width, or a wide page when piped to a file."""
+    console = _StdoutConsole(highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = _StdoutConsole(highlight=False, width=WIDTH_WHEN_PIPED)
+    return console
+
+
+def _progress(console: Console, label: str, *, enabled: bool = True) -> Progress:
+    """A spinner with a count on stderr, shown only when stderr is a terminal (and enabled)."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn(label),
+        TextColumn("{task.fields[detail]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not (enabled and console.is_terminal),
+    )

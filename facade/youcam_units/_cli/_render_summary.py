@@ -1,0 +1,156 @@
+"""The ``summary`` table and its bar chart: every figure whole, only group names fold."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Final
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from youcam_units._cli._fit import GAP, MIN_GROUP_WIDTH, ascii_only, print_whole
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from rich.console import Console
+
+    from youcam_units.ledger import SummaryRow
+
+__all__ = ["bar", "render_summary", "summary_chart"]
+
+_BLOCKS: Final = " ▏▎▍▌▋▊▉█"
+CHART_WIDTH: Final = 24
+MIN_CHART_WIDTH: Final = 4
+
+
+def bar(
+    value: Decimal | int,
+    largest: Decimal | int,
+    width: int = CHART_WIDTH,
+    *,
+    ascii_only: bool = False,
+) -> str:
+    """A horizontal bar of ``value`` scaled so ``largest`` fills ``width`` cells.
+
+    Eighth-cell steps in block characters; whole cells of ``#`` where the output cannot encode
+    them (a cp1252 console, a redirected Windows stream).
+    """
+    if largest <= 0 or value <= 0:
+        return ""
+    if ascii_only:
+        return "#" * max(1, round(value / largest * width))
+    eighths = max(1, round(value / largest * width * 8))
+    full, rest = divmod(eighths, 8)
+    return "█" * full + (_BLOCKS[rest] if rest else "")
+
+
+def render_summary(rows: Sequence[SummaryRow], by: str, console: Console) -> None:
+    """Print the totals table, then a bar chart of units spent and granted per group.
+
+    Every figure keeps its full width; only the group names fold to fit the terminal.
+    """
+    body = [(row.group, _numbers(row.entries, row.spent, row.granted, row.expired)) for row in rows]
+    total = _numbers(
+        sum(r.entries for r in rows),
+        sum((r.spent for r in rows), Decimal(0)),
+        sum((r.granted for r in rows), Decimal(0)),
+        sum((r.expired for r in rows), Decimal(0)),
+    )
+    figures = [numbers for _, numbers in body] + ([total] if len(rows) > 1 else [])
+    widths = [
+        max(len(name), *(len(numbers[i]) for numbers in figures))
+        for i, (name, _) in enumerate(_SUMMARY_COLUMNS)
+    ]
+    longest = max(len(by), len("total"), *(len(group) for group, _ in body))
+    shown = list(range(len(_SUMMARY_COLUMNS)))
+    room = console.width - sum(widths) - GAP * len(widths)
+    title = f"units per {by} (UTC)"
+    if room < min(longest, MIN_GROUP_WIDTH):
+        # The entry counts matter least: they go before any unit figure is squeezed.
+        shown.remove(0)
+        room += widths[0] + GAP
+        title += f"; not shown at {console.width} columns: entries (see --format json)"
+    table = Table(
+        box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False, show_edge=False
+    )
+    table.add_column(by, width=max(MIN_GROUP_WIDTH, min(longest, room)), overflow="fold")
+    for i in shown:
+        name, style = _SUMMARY_COLUMNS[i]
+        table.add_column(name, justify="right", style=style, no_wrap=True, width=widths[i])
+    for group, numbers in body:
+        table.add_row(group, *(numbers[i] for i in shown))
+    if len(rows) > 1:
+        table.add_section()
+        table.add_row("total", *(total[i] for i in shown), style="bold")
+    print_whole(console, table)
+    print_whole(
+        console, summary_chart(rows, by, width=console.width, ascii_only=ascii_only(console))
+    )
+
+
+_SUMMARY_COLUMNS: Final = (
+    ("entries", ""),
+    ("spent", "red"),
+    ("granted", "green"),
+    ("expired", "yellow"),
+    ("net", ""),
+)
+
+
+def _numbers(entries: int, spent: Decimal, granted: Decimal, expired: Decimal) -> tuple[str, ...]:
+    return (
+        f"{entries:,}",
+        f"{spent:,}",
+        f"{granted:,}",
+        f"{expired:,}",
+        f"{granted - spent - expired:+,}",
+    )
+
+
+def summary_chart(
+    rows: Sequence[SummaryRow],
+    by: str,
+    *,
+    width: int = 80,
+    ascii_only: bool = False,
+) -> Table:
+    """Bars per group: units spent (red, expired in yellow) and granted (green).
+
+    Each column has its own scale (its largest value fills it): grants are rare and large,
+    spending frequent and small, and one shared scale would flatten every spending bar. The bars
+    shrink to fit ``width``; the figure after each bar never does.
+    """
+    most_out = max((r.spent + r.expired for r in rows), default=Decimal(0))
+    most_in = max((r.granted for r in rows), default=Decimal(0))
+    out_digits = len(f"{most_out:,}") + 1
+    in_digits = len(f"{most_in:,}") + 1
+    longest = max(len(by), *(len(r.group) for r in rows))
+    # Whole group names when the bars keep half their width; else names fold at 20 cells.
+    roomy = (width - longest - out_digits - in_digits - 2 * GAP) // 2 >= CHART_WIDTH // 2
+    group_width = longest if roomy else max(MIN_GROUP_WIDTH, min(20, longest))
+    room = width - group_width - out_digits - in_digits - 2 * GAP
+    bar_width = max(MIN_CHART_WIDTH, min(CHART_WIDTH, room // 2))
+    chart = Table(
+        box=None, title="spent (expired) and granted", title_justify="left", pad_edge=False
+    )
+    chart.add_column(by, width=group_width, overflow="fold")
+    chart.add_column("spent", width=bar_width + out_digits, no_wrap=True)
+    chart.add_column("granted", width=bar_width + in_digits, no_wrap=True)
+    for row in rows:
+        out = row.spent + row.expired
+        spent_cells = bar(out, most_out, bar_width, ascii_only=ascii_only)
+        expired_cells = bar(row.expired, most_out, bar_width, ascii_only=ascii_only)
+        expired_len = len(expired_cells) if row.expired else 0
+        spent_text = Text.assemble(
+            (spent_cells[: len(spent_cells) - expired_len], "red"),
+            (spent_cells[len(spent_cells) - expired_len :], "yellow"),
+            f" {out:,}" if out else "",
+        )
+        granted_text = Text.assemble(
+            (bar(row.granted, most_in, bar_width, ascii_only=ascii_only), "green"),
+            f" {row.granted:,}" if row.granted else "",
+        )
+        chart.add_row(row.group, spent_text, granted_text)
+    return chart

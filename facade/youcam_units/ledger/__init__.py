@@ -1,0 +1,94 @@
+"""The local ledger: a SQLite copy of one account's history, its sync, and its summary.
+
+``Ledger`` (SQLite, ``_sqlite``) implements the storage protocols ``LedgerStorage`` and
+``SummaryStorage`` (``_storage``); ``sync`` (``_sync``) and ``summarize`` (``_summary``) see
+only those protocols, so another database is one more module.
+
+Schema (version 2), in one SQLite file in WAL mode:
+
+- ``meta(key, value)``: ``schema_version``; ``source`` (where the history comes from: the
+  service's URL, or the demo's data set); ``frontier_id``/``frontier_ts``, the newest entry of
+  the last *confirmed* pass (every entry at or older than it is in ``entries``); the state of the
+  pass in progress, if any (below); ``state_version``, bumped by every write of that state.
+- ``entries``: one row per history entry, keyed by its id (an SQLite INTEGER is 64-bit, so
+  snowflake ids above 2**53 are stored exactly). Amounts (``amount``, ``spent``, ``granted``,
+  and each change in ``changes``) are exact decimal text, from ``amount_dec`` when the service
+  sent it: never a float. ``raw`` is the entry exactly as sent (JSON; ``dst_actions`` in the form
+  sent, fractions as the exact numbers sent); ``dst_actions`` is the list either form holds.
+- ``staged``: entries read by the pass in progress that have not joined ``entries`` yet.
+
+**One account per ledger.** The service sends no account id and tokens are short-lived, so the
+ledger cannot ask whose history it reads; it checks that the history *continues* its own. A
+pass reads from the newest entry down and stages what it reads; its entries join ``entries``
+only when the pass meets its *anchor*, an entry the ledger already holds (the frontier), or, on
+a first read, reaches the end of the history. A pass that reaches the end, or an entry older than
+the anchor, without meeting the anchor reads another history: the sync is refused
+(``AccountMismatchError``), what it staged is dropped, and ``entries`` and the frontier are
+unchanged. A pass continued from a stored page token in a later run (after a crash, perhaps with
+another token) is confirmed the same way: that run's own pass from the head must then meet the
+newest entry staged.
+
+- Detects: a token of another account pointed at a ledger that holds any entry (at the cost of
+  reading that account's entries newer than the ledger's newest: the check stops at the first
+  one older than it); a crashed pass continued by another account.
+- Cannot detect: another account's history fed into a ledger with no entry yet (a first read
+  of an empty account confirms nothing), or a history that contains the ledger's newest entry
+  (the same id in two accounts). An account whose history lost the ledger's newest entry (if the
+  service ever dropped old entries) would be refused as another account.
+- Costs: nothing extra in the common case. k new entries still cost ceil(k/30)+1 requests (the
+  pass ends on the page holding the frontier), nothing new costs one. It relies on the history
+  coming newest first by timestamp, as the endpoint serves it.
+
+**Safe beside another sync.** Every write of the pass state is a read-check-write in one
+``BEGIN IMMEDIATE`` transaction: it commits only if ``state_version`` is still the one this run
+read or wrote last. Otherwise another run has moved the pass on (or taken over one this run was
+continuing); this run stops at once (``SyncResult.superseded``) and leaves the work to it, so
+two syncs never both re-read the history, and no interleaving can lose or duplicate an entry. A
+newer run takes over a pass it finds in progress (its owner may have crashed): if that owner is
+alive, whichever of the two commits second stops.
+
+**Crash safety.** Each page is staged in one transaction together with the checkpoint that
+follows it (``resume_token``), so a run stopped at any point (Ctrl-C, ``kill -9``, a network
+failure) leaves a ledger from which the next run continues, losing nothing and storing nothing
+twice. If the service rejects a stored token (a 400: tokens may expire), the staged entries are
+dropped and the pass restarts from the head.
+
+**Migrations** are an ordered list of small functions (``_schema.MIGRATIONS``), each taking the
+file from version n to n+1, applied in one transaction on first open by newer code: a file is never
+left between two versions. A ledger newer than the code is refused. ``Ledger(path,
+read_only=True)`` (what ``summary`` uses) never writes, never switches a file to WAL, and works
+in a read-only directory; any SQLite file that is not a ledger is refused, untouched.
+"""
+
+from youcam_units.ledger._schema import SCHEMA_VERSION
+from youcam_units.ledger._sqlite import Ledger
+from youcam_units.ledger._storage import (
+    GROUPINGS,
+    AccountMismatchError,
+    Grouping,
+    LedgerError,
+    LedgerStorage,
+    PassState,
+    SummaryStorage,
+)
+from youcam_units.ledger._summary import SummaryRow, summarize, summary_json
+from youcam_units.ledger._sync import PAGE_SIZE, HistorySource, SyncResult, sync
+
+__all__ = [
+    "GROUPINGS",
+    "PAGE_SIZE",
+    "SCHEMA_VERSION",
+    "AccountMismatchError",
+    "Grouping",
+    "HistorySource",
+    "Ledger",
+    "LedgerError",
+    "LedgerStorage",
+    "PassState",
+    "SummaryRow",
+    "SummaryStorage",
+    "SyncResult",
+    "summarize",
+    "summary_json",
+    "sync",
+]

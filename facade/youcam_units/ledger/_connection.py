@@ -1,0 +1,160 @@
+"""Opening a SQLite ledger file: refuse what is not a ledger, migrate, read-only opens."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from typing import TYPE_CHECKING, Final
+
+from youcam_units.ledger._schema import LEDGER_TABLES, MIGRATIONS, SCHEMA_VERSION, Meta
+from youcam_units.ledger._storage import LedgerError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+__all__ = [
+    "Transaction",
+    "bounds",
+    "check_is_ledger",
+    "connect",
+    "migrate",
+    "open_read_only",
+    "read_only_connection",
+    "version_of",
+]
+
+logger = logging.getLogger("youcam_units.ledger")
+
+BUSY_TIMEOUT: Final = 30.0
+"""Seconds a write waits for another sync's transaction on the same file."""
+
+
+def connect(path: Path, target: str, *, uri: bool) -> sqlite3.Connection:
+    try:
+        return sqlite3.connect(target, isolation_level=None, timeout=BUSY_TIMEOUT, uri=uri)
+    except sqlite3.Error as exc:
+        raise LedgerError(f"cannot open the ledger {path}: {exc}") from exc
+
+
+def read_only_connection(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
+    """A connection that cannot write; in a read-only directory, an immutable one.
+
+    SQLite reads a WAL file read-only only if it can create the ``-shm`` file beside it. In a
+    directory nobody can write to, no sync can be writing either, so reading the file as
+    immutable (no locks, no ``-shm``) is safe there.
+    """
+    uri = path.resolve().as_uri()
+    if not path.exists():
+        raise LedgerError(f"no ledger at {path}")
+    conn = connect(path, f"{uri}?mode=ro{'&immutable=1' if immutable else ''}", uri=True)
+    try:
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        if "not a database" in str(exc):
+            raise LedgerError(f"{path} is not a youcam-units ledger ({exc})") from exc
+        conn = connect(path, f"{uri}?mode=ro&immutable=1", uri=True)
+    return conn
+
+
+def check_is_ledger(path: Path) -> None:
+    """Refuse, without writing a byte, a file that is not a ledger (or a newer one).
+
+    Immutable: a WAL file opened read-only otherwise keeps a ``-wal`` and ``-shm`` beside
+    it. What only a WAL holds is missed here, but the check is repeated, with locks, in the
+    transaction that would write; rolling back writes nothing either.
+    """
+    conn = read_only_connection(path, immutable=True)
+    try:
+        version_of(path, conn)
+    finally:
+        conn.close()
+
+
+def version_of(path: Path, conn: sqlite3.Connection) -> int:
+    """The file's schema version (0: an empty database); refuses what is not a ledger."""
+    try:
+        tables = {
+            name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        version = Meta(conn).get("schema_version") if "meta" in tables else None
+    except sqlite3.DatabaseError as exc:
+        raise LedgerError(f"{path} is not a youcam-units ledger ({exc})") from exc
+    if not tables:
+        return 0
+    if not tables <= LEDGER_TABLES or not isinstance(version, int):
+        raise LedgerError(
+            f"{path} is a SQLite database but not a youcam-units ledger (tables: "
+            f"{', '.join(sorted(tables))}); it was left as it was: pass another --db"
+        )
+    if version > SCHEMA_VERSION:
+        raise LedgerError(
+            f"{path} has ledger schema version {version!r}; this youcam-units "
+            f"reads up to version {SCHEMA_VERSION}: upgrade youcam-units"
+        )
+    return version
+
+
+def migrate(path: Path, conn: sqlite3.Connection) -> None:
+    """Apply the migrations this file lacks, all in one transaction."""
+    with Transaction(conn):
+        version = version_of(path, conn)
+        for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+            logger.info("upgrading ledger %s to schema version %d", path, number)
+            try:
+                migration(conn)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                # The transaction rolls back: the file stays at its version, untouched.
+                raise LedgerError(
+                    f"cannot upgrade the ledger {path} to schema version {number}: "
+                    f"{type(exc).__name__}: {exc}; it was left as it was"
+                ) from exc
+        Meta(conn).set("schema_version", SCHEMA_VERSION)
+
+
+def open_read_only(path: Path, upgrade: Callable[[], None]) -> sqlite3.Connection:
+    """A read-only connection to a ledger at ``SCHEMA_VERSION``; ``upgrade`` opens it to write."""
+    check_is_ledger(path)  # a foreign WAL file would keep a -wal and -shm from a plain open
+    conn = read_only_connection(path)
+    try:
+        version = version_of(path, conn)
+    except LedgerError:
+        conn.close()
+        raise
+    if version == SCHEMA_VERSION:
+        return conn
+    conn.close()
+    if version == 0:
+        raise LedgerError(f"{path} is an empty database, not a ledger: run sync first")
+    try:
+        upgrade()  # the one write a read-only open may need: the upgrade
+    except (LedgerError, sqlite3.Error, OSError) as exc:
+        raise LedgerError(
+            f"{path} needs upgrading to ledger schema version {SCHEMA_VERSION} and "
+            f"cannot be written here ({exc}): run `youcam-units sync` once where it can"
+        ) from exc
+    return read_only_connection(path)
+
+
+def bounds(since_ms: int | None, until_ms: int | None) -> tuple[int, int]:
+    return (
+        -(2**63) if since_ms is None else since_ms,
+        2**63 - 1 if until_ms is None else until_ms,
+    )
+
+
+class Transaction:
+    """``BEGIN IMMEDIATE`` on enter; ``COMMIT`` on a clean exit, ``ROLLBACK`` on any exception."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def __enter__(self) -> None:
+        self._conn.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        if exc_type is None:
+            self._conn.execute("COMMIT")
+        else:
+            self._conn.execute("ROLLBACK")

@@ -1,0 +1,187 @@
+"""The SQLite ledger's schema, its migrations, and the SQL the summary groups by."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Final
+
+from youcam_units import _json as exact_json
+from youcam_units._models import MAX_DATETIME_MS, MIN_DATETIME_MS, HistoryEntry
+
+if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Callable
+
+    from youcam_units.ledger._storage import Grouping
+
+__all__ = [
+    "COLUMNS",
+    "GROUP_SQL",
+    "LEDGER_TABLES",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "Meta",
+    "entry_row",
+]
+
+LEDGER_TABLES: Final = frozenset({"meta", "entries", "staged"})
+
+# -- schema and migrations ----------------------------------------------------------------------
+
+_V1_SCHEMA: Final = (
+    """
+    CREATE TABLE IF NOT EXISTS meta (
+        key   TEXT PRIMARY KEY,
+        value  -- no declared type, so no affinity: a digit-string token stays a string, exactly
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS entries (
+        id           INTEGER PRIMARY KEY,  -- the history id: 64-bit, exact for snowflakes
+        timestamp_ms INTEGER NOT NULL,     -- Unix time in milliseconds, UTC
+        action       TEXT    NOT NULL,
+        target_id    TEXT,
+        amount       INTEGER NOT NULL,     -- net change: the sum of the changes
+        spent        INTEGER NOT NULL,     -- the negative changes, as a positive number
+        granted      INTEGER NOT NULL,     -- the positive changes
+        changes      TEXT    NOT NULL,     -- JSON [{"unit_id": ..., "amount": ...}, ...]
+        dst_actions  TEXT    NOT NULL,     -- JSON list of strings (skin analysis), often []
+        extra        TEXT    NOT NULL,     -- JSON object: top-level fields beyond the spec
+        raw          TEXT    NOT NULL      -- JSON: the entry exactly as the service sent it
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS entries_by_time ON entries (timestamp_ms)",
+)
+"""Version 1, exactly as youcam-units 0.1.0 wrote it (the first migration recreates it)."""
+
+_V2_COLUMNS: Final = """(
+        id           INTEGER PRIMARY KEY,  -- the history id: 64-bit, exact for snowflakes
+        timestamp_ms INTEGER NOT NULL,     -- Unix time in milliseconds, UTC (any int64)
+        action       TEXT    NOT NULL,
+        target_id    TEXT,
+        amount       TEXT    NOT NULL,     -- exact decimal: net change, the sum of the changes
+        spent        TEXT    NOT NULL,     -- exact decimal: the negative changes, as positive
+        granted      TEXT    NOT NULL,     -- exact decimal: the positive changes
+        changes      TEXT    NOT NULL,     -- JSON [{"unit_id": ..., "amount": exact}, ...]
+        dst_actions  TEXT    NOT NULL,     -- JSON list of strings, whichever form was sent
+        extra        TEXT    NOT NULL,     -- JSON object: top-level fields beyond the spec
+        raw          TEXT    NOT NULL      -- JSON: the entry exactly as the service sent it
+    )"""
+COLUMNS: Final = (
+    "id, timestamp_ms, action, target_id, amount, spent, granted, changes, dst_actions, extra, raw"
+)
+
+
+def _migrate_to_v1(conn: sqlite3.Connection) -> None:
+    """A new file: the version 1 schema."""
+    for statement in _V1_SCHEMA:
+        conn.execute(statement)
+
+
+def _migrate_to_v2(conn: sqlite3.Connection) -> None:
+    """Exact amounts as decimal text, dst_actions as sent, a staging table, the pass anchor.
+
+    Every row is rebuilt from its ``raw`` JSON: version 1 read ``amount_dec`` as a float and
+    summed the integer ``amount``; it wrote a string-form ``dst_actions`` as a list of its
+    characters, which joined give back exactly the string that was sent.
+    """
+    conn.execute(f"CREATE TABLE entries_v2 {_V2_COLUMNS}")
+    rows = conn.execute("SELECT raw FROM entries")
+    conn.executemany(
+        f"INSERT INTO entries_v2 ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608 - fixed names
+        (entry_row(HistoryEntry.from_dict(_repaired(exact_json.loads(raw)))) for (raw,) in rows),
+    )
+    conn.execute("DROP TABLE entries")
+    conn.execute("ALTER TABLE entries_v2 RENAME TO entries")
+    conn.execute("CREATE INDEX entries_by_time ON entries (timestamp_ms)")
+    conn.execute(f"CREATE TABLE staged {_V2_COLUMNS}")
+    meta = Meta(conn)
+    # A version 1 pass in progress already stored its pages; its anchor is the frontier.
+    for id_key, ts_key in (("frontier_id", "frontier_ts"), ("pass_head_id", "pass_head_ts")):
+        meta.set(ts_key, _timestamp_of(conn, meta.get(id_key)))
+    meta.set("anchor_id", meta.get("frontier_id"))
+    meta.set("anchor_ts", meta.get("frontier_ts"))
+    meta.set("state_version", 0)
+
+
+def _repaired(raw: Any) -> Any:  # noqa: ANN401 - parsed JSON
+    """Undo version 1's split of a string-form ``dst_actions`` into its characters."""
+    info = raw.get("info") if isinstance(raw, dict) else None
+    if not isinstance(info, dict):
+        return raw
+    sent = info.get("dst_actions")
+    if isinstance(sent, list) and sent and all(isinstance(c, str) and len(c) == 1 for c in sent):
+        joined = "".join(sent)
+        try:
+            value = exact_json.loads(joined)
+        except ValueError:
+            value = None
+        if isinstance(value, list):
+            info["dst_actions"] = joined
+    return raw
+
+
+def _timestamp_of(conn: sqlite3.Connection, entry_id: object) -> int | None:
+    if not isinstance(entry_id, int):
+        return None
+    row = conn.execute("SELECT timestamp_ms FROM entries WHERE id = ?", (entry_id,)).fetchone()
+    return None if row is None else int(row[0])
+
+
+MIGRATIONS: Final[tuple[Callable[[sqlite3.Connection], None], ...]] = (
+    _migrate_to_v1,
+    _migrate_to_v2,
+)
+SCHEMA_VERSION: Final = len(MIGRATIONS)
+"""The ledger schema this code writes; a ledger with a newer version is refused, not guessed at."""
+
+
+def entry_row(e: HistoryEntry) -> tuple[object, ...]:
+    """The ``entries`` row of one entry: amounts as exact decimal text."""
+    spent = -sum((c.amount for c in e.changes if c.amount < 0), Decimal(0))
+    granted = sum((c.amount for c in e.changes if c.amount > 0), Decimal(0))
+    return (
+        e.id,
+        e.timestamp_ms,
+        str(e.action),
+        e.target_id,
+        str(e.amount),
+        str(spent),
+        str(granted),
+        exact_json.dumps([{"unit_id": c.unit_id, "amount": c.amount} for c in e.changes]),
+        exact_json.dumps(list(e.dst_actions)),
+        exact_json.dumps(e.extra, sort_keys=True),
+        exact_json.dumps(e.to_dict(), sort_keys=True, separators=(",", ":")),
+    )
+
+
+class Meta:
+    """The ``meta`` table's key/value pairs."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def get(self, key: str) -> Any:  # noqa: ANN401 - meta values are int or str by key
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def set(self, key: str, value: int | str | None) -> None:
+        if value is None:
+            self._conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            self._conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+
+# Whole seconds, rounded down also before 1970 (SQLite's integer division rounds towards zero).
+_SECONDS: Final = "((timestamp_ms - ((timestamp_ms % 1000) + 1000) % 1000) / 1000)"
+_IN_RANGE: Final = f"timestamp_ms BETWEEN {MIN_DATETIME_MS} AND {MAX_DATETIME_MS}"
+GROUP_SQL: Final[dict[Grouping, str]] = {
+    "action": "action",
+    "day": f"CASE WHEN {_IN_RANGE} THEN strftime('%Y-%m-%d', {_SECONDS}, 'unixepoch') END",
+    "month": f"CASE WHEN {_IN_RANGE} THEN strftime('%Y-%m', {_SECONDS}, 'unixepoch') END",
+}
+"""Group expressions, by grouping: a timestamp's UTC date, NULL when it has none."""

@@ -1,0 +1,87 @@
+"""Serving the mock over HTTP: one implementation and one set of defaults for every front end.
+
+``python -m youcam_units.mock`` (``scripts/mock``) and ``youcam-units mock`` both build a
+``ServerSettings`` and call ``serve``. uvicorn (the ``mock`` extra) is imported only here, and
+only when serving.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Final
+
+from youcam_units.mock._asgi import DroppedConnectionError
+from youcam_units.mock._faults import ALL_FAULTS, FaultKind, FaultPlan
+from youcam_units.mock._service import DEFAULT_TOKEN, SERVER_KEEP_RECORDS, MockService, RateLimit
+from youcam_units.mock._unit_system import DEFAULT_API_KEY
+
+__all__ = ["DEFAULT_ENTRIES", "DEFAULT_SEED", "ServerSettings", "ServerUnavailableError", "serve"]
+
+DEFAULT_SEED: Final = 2026
+"""The data set served and shown by ``--demo`` unless told otherwise."""
+DEFAULT_ENTRIES: Final = 1_000
+MISSING_UVICORN: Final = "serving the mock needs uvicorn: pip install 'youcam-units[mock]'"
+
+
+class ServerUnavailableError(Exception):
+    """uvicorn is not installed: the ``mock`` extra is missing."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSettings:
+    """What the served mock holds and how it misbehaves; the defaults of every front end."""
+
+    host: str = "127.0.0.1"
+    port: int = 8765
+    seed: int = DEFAULT_SEED
+    entries: int = DEFAULT_ENTRIES
+    tokens: tuple[str, ...] = (DEFAULT_TOKEN,)
+    api_keys: tuple[str, ...] = (DEFAULT_API_KEY,)
+    token_ttl: float | None = None
+    rate_limit: RateLimit | None = None
+    arrival_interval: float | None = None
+    fault_rate: float = 0.0
+    fault_seed: int = 0
+    fault_kinds: tuple[FaultKind, ...] = ALL_FAULTS
+    slow_seconds: float = 5.0
+
+    def service(self) -> MockService:
+        """The service these settings describe, keeping a server's bounded request log."""
+        return MockService(
+            seed=self.seed,
+            entries=self.entries,
+            tokens=self.tokens,
+            api_keys=self.api_keys,
+            rate_limit=self.rate_limit,
+            token_ttl=self.token_ttl,
+            arrival_interval=self.arrival_interval,
+            faults=FaultPlan.random(
+                self.fault_rate,
+                self.fault_seed,
+                kinds=self.fault_kinds,
+                slow_seconds=self.slow_seconds,
+            ),
+            keep_records=SERVER_KEEP_RECORDS,
+        )
+
+
+class _QuietDroppedConnections(logging.Filter):
+    """Drops the traceback uvicorn logs for the DISCONNECT fault, which is on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], DroppedConnectionError))
+
+
+def serve(settings: ServerSettings) -> None:
+    """Serve the mock ``settings`` describe until interrupted.
+
+    Raises ``ServerUnavailableError`` without uvicorn; uvicorn's own errors (a port in use) pass.
+    """
+    try:
+        import uvicorn  # noqa: PLC0415 - only the server needs it; the in-process mock must not
+    except ModuleNotFoundError:
+        raise ServerUnavailableError(MISSING_UVICORN) from None
+    app = settings.service().asgi_app()
+    logging.getLogger("uvicorn.error").addFilter(_QuietDroppedConnections())
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")

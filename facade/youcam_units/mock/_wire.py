@@ -1,0 +1,71 @@
+"""The mock's own request and response: what the semantics see, whatever the adapter.
+
+A leaf module: the service (``_service``) and the ASGI adapter (``_asgi``) both import it, and
+neither imports the other's internals, so the import graph has no cycle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from youcam_units import _json as exact_json
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    import httpx
+
+    from youcam_units.mock._faults import FaultKind, FaultPlan
+
+__all__ = ["MockHandler", "MockRequest", "MockResponse"]
+
+
+@dataclass(frozen=True, slots=True)
+class MockRequest:
+    """What the semantics need of a request; adapters build it from httpx or ASGI requests."""
+
+    method: str
+    path: str
+    query: str = ""
+    """The raw query string, still percent-encoded."""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    """Header names in lower case."""
+
+    @classmethod
+    def from_httpx(cls, request: httpx.Request) -> MockRequest:
+        """Read an ``httpx.Request`` (as a transport receives it)."""
+        return cls(
+            method=request.method,
+            path=request.url.path,
+            query=request.url.query.decode("ascii"),
+            headers={name.lower(): value for name, value in request.headers.items()},
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MockResponse:
+    """A response, and the fault it stands for, if any (adapters act out DISCONNECT and SLOW)."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    fault: FaultKind | None = None
+
+    @property
+    def request_id(self) -> str:
+        """The ``x-request-id`` header."""
+        return dict(self.headers)["x-request-id"]
+
+    def json(self) -> Any:  # noqa: ANN401 - parsed JSON is Any by nature
+        """The body parsed as JSON, fractions as exact Decimals."""
+        return exact_json.loads(self.body)
+
+
+class MockHandler(Protocol):
+    """What an adapter needs of the service: ``MockService`` is one."""
+
+    @property
+    def faults(self) -> FaultPlan: ...
+
+    def handle(self, request: MockRequest) -> MockResponse: ...
