@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 from youcam_units import _json as exact_json
 from youcam_units._cli._commands import Runtime
-from youcam_units._ledger import Ledger
+from youcam_units.ledger import Ledger
 from youcam_units.mock import (
     BALANCE_PATH,
     DEFAULT_API_KEY,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import os
-import stat
 import sys
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -23,31 +22,31 @@ import click
 from rich.console import Console
 
 from youcam_units import _json as exact_json
-from youcam_units._cli._commands import (
+from youcam_units._cli._commands import _runtime, _source_label, _sync, cli
+from youcam_units._cli._inputs import (
+    WaitNotice,
+    _check_range,
+    _db_option,
+    _demo_options,
+    _progress,
+    _read_token,
+    _since_ms,
+    _Source,
+    _source_options,
+    _stdout_console,
+    _until_ms,
+    _verbose_option,
+    default_db_path,
+    default_pacing_path,
+)
+from youcam_units._cli._runtime import (
     DEMO_BASE_URL,
     ENV_TOKEN,
     PROG,
     CliError,
     Runtime,
-    WaitNotice,
-    _check_range,
     _configure_logging,
-    _db_option,
-    _demo_options,
-    _progress,
-    _read_token,
     _reported,
-    _runtime,
-    _since_ms,
-    _Source,
-    _source_label,
-    _source_options,
-    _stdout_console,
-    _until_ms,
-    _verbose_option,
-    cli,
-    default_db_path,
-    default_pacing_path,
 )
 from youcam_units._cli._unit_render import render_balance, render_costs, render_status
 
@@ -98,13 +97,10 @@ def _read_api_key(api_key_file: Path | None) -> tuple[str, str] | None:
 
 def _warn_if_readable_by_others(path: Path) -> None:
     """As ssh does for keys: a key file other users can read is worth a warning."""
-    if os.name != "posix":
-        return
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        return
-    if mode & 0o077:
+    from youcam_units._token_file import readable_by_others  # noqa: PLC0415
+
+    mode = readable_by_others(path)
+    if mode is not None:
         click.echo(
             f"{PROG}: warning: --api-key-file {path} can be read by other users (mode "
             f"{mode:04o}); restrict it with: chmod 600 {path}",
@@ -394,8 +390,7 @@ def status(
     (one request). With --min-balance and/or --min-days it exits 3 when below, saying why on
     stderr: for cron and monitoring.
     """
-    from youcam_units._ledger import Ledger, sync  # noqa: PLC0415
-    from youcam_units._ledger_forecast import ledger_forecast  # noqa: PLC0415
+    from youcam_units.ledger import Ledger, forecast, sync  # noqa: PLC0415
 
     floor = _threshold(min_balance, "'--min-balance'")
     days = _threshold(min_days, "'--min-days'")
@@ -420,7 +415,7 @@ def status(
                 notice.attach(progress, task)
                 sync(ledger, client)
         current = client.balance()
-        outlook = ledger_forecast(current, ledger, now=now)
+        outlook = forecast(current, ledger, now=now)
         daily = _daily_spending(ledger, now)
     if fmt == "json":
         click.echo(exact_json.dumps(_status_json(outlook), indent=2))
@@ -518,9 +513,8 @@ def export(
 
     Run `sync` first; with --demo the demo ledger is synced from the in-process mock first.
     """
-    from youcam_units._cli._commands import _sync  # noqa: PLC0415
     from youcam_units._cli._render import make_writer  # noqa: PLC0415
-    from youcam_units._ledger import Ledger  # noqa: PLC0415
+    from youcam_units.ledger import Ledger  # noqa: PLC0415
 
     since_ms, until_ms = _since_ms(since), _until_ms(until)
     _check_range(since_ms, until_ms)

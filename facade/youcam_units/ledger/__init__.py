@@ -60,6 +60,7 @@ read_only=True)`` (what ``summary`` uses) never writes, never switches a file to
 in a read-only directory; any SQLite file that is not a ledger is refused, untouched.
 """
 
+from youcam_units.ledger._forecast import HistoryStore, forecast
 from youcam_units.ledger._schema import SCHEMA_VERSION
 from youcam_units.ledger._sqlite import Ledger
 from youcam_units.ledger._storage import (
@@ -81,6 +82,7 @@ __all__ = [
     "AccountMismatchError",
     "Grouping",
     "HistorySource",
+    "HistoryStore",
     "Ledger",
     "LedgerError",
     "LedgerStorage",
@@ -88,6 +90,7 @@ __all__ = [
     "SummaryRow",
     "SummaryStorage",
     "SyncResult",
+    "forecast",
     "summarize",
     "summary_json",
     "sync",

@@ -10,15 +10,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from ._forecast import DEFAULT_HORIZON, DEFAULT_WINDOW, Forecast, forecast
+from youcam_units._forecast import DEFAULT_HORIZON, DEFAULT_WINDOW, Forecast
+from youcam_units._forecast import forecast as project
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-    from ._models import HistoryEntry
-    from ._unit_system import Balance
+    from youcam_units._models import HistoryEntry
+    from youcam_units._unit_system import Balance
 
-__all__ = ["HistoryStore", "ledger_forecast"]
+__all__ = ["HistoryStore", "forecast"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -41,7 +42,7 @@ def _ms(when: datetime) -> int:
     return (when - _EPOCH) // timedelta(milliseconds=1)
 
 
-def ledger_forecast(
+def forecast(
     balance: Balance,
     ledger: HistoryStore,
     *,
@@ -49,7 +50,9 @@ def ledger_forecast(
     window: timedelta = DEFAULT_WINDOW,
     horizon: timedelta = DEFAULT_HORIZON,
 ) -> Forecast:
-    """``forecast`` over the ledger's spending in ``window`` before ``now`` (default: now).
+    """``youcam_units.forecast`` over the ledger's spending in ``window`` before ``now``.
+
+    ``now`` defaults to the current time.
 
     Sync the ledger first: spending it does not hold yet is not counted.
     """
@@ -59,6 +62,4 @@ def ledger_forecast(
     ((oldest,),) = ledger.query("SELECT MIN(timestamp_ms) FROM entries")
     started_at = None if not isinstance(oldest, int) else _EPOCH + timedelta(milliseconds=oldest)
     history = ledger.entries(since_ms=_ms(now - window), until_ms=_ms(now))
-    return forecast(
-        balance, history, now=now, window=window, horizon=horizon, started_at=started_at
-    )
+    return project(balance, history, now=now, window=window, horizon=horizon, started_at=started_at)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 import youcam_units as yu
-from youcam_units._ledger_forecast import ledger_forecast
+from youcam_units.ledger import forecast as ledger_forecast
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
