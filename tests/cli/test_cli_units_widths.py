@@ -104,3 +104,14 @@ def test_costs_without_a_key_is_one_line() -> None:
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1
     assert "need the API key" in result.stderr
+
+
+def test_status_chart_without_utf8_output(tmp_path: Path) -> None:
+    """A latin-1 stdout gets an ASCII sparkline, not a UnicodeEncodeError."""
+    result = run(
+        "status", "--demo", "--db", str(tmp_path / "d.sqlite3"), PYTHONIOENCODING="latin-1"
+    )
+    assert result.returncode == 0, result.stderr
+    chart = next(line for line in result.stdout.splitlines() if line.startswith("spent"))
+    assert chart.isascii()
+    assert "#" in chart

@@ -15,7 +15,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from youcam_units._cli._render import MIN_GROUP_WIDTH, print_whole
+from youcam_units._cli._fit import GAP, MIN_GROUP_WIDTH, ascii_only, print_whole
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 __all__ = ["render_balance", "render_costs", "render_status", "sparkline"]
 
-_GAP: Final = 3
 _CENT: Final = Decimal("0.01")
 _SPARKS: Final = "▁▂▃▄▅▆▇█"
 _ASCII_SPARKS: Final = ".:-=+*#@"
@@ -43,7 +42,7 @@ def _about(value: Decimal) -> str:
 
 
 def _text_width(console: Console, longest: int, fixed: Sequence[int]) -> int:
-    room = console.width - sum(fixed) - _GAP * len(fixed)
+    room = console.width - sum(fixed) - GAP * len(fixed)
     return max(MIN_GROUP_WIDTH, min(longest, room))
 
 
@@ -154,13 +153,12 @@ def render_status(outlook: Forecast, daily: Sequence[Decimal], console: Console)
     label_width = max(len(label) for label, _ in rows)
     for label, text in rows:
         console.print(Text.assemble((label.ljust(label_width), "bold"), "  ", text))
-    ascii_only = not console.encoding.lower().replace("-", "").startswith("utf")
     most = max(daily, default=Decimal(0))
     console.print(
         Text.assemble(
             ("spent".ljust(label_width), "bold"),
             "  ",
-            (sparkline(daily, ascii_only=ascii_only), "red"),
+            (sparkline(daily, ascii_only=ascii_only(console)), "red"),
             f"  per UTC day, last {len(daily)} days (most {_about(most)})",
         )
     )
