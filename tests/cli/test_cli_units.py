@@ -366,3 +366,16 @@ def test_demo_works_for_every_unit_command(
         assert run.exit_code == 0, (args, run.stderr)
         assert run.stdout.strip()
     assert demo.log.by_status[200] >= 4
+
+
+def test_history_and_sync_take_the_api_key_when_no_access_token_is_set(
+    invoke: Invoke, service: MockService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The API key works for every operation, so the history commands accept it too."""
+    monkeypatch.delenv("YOUCAM_ACCESS_TOKEN")
+    run = invoke("history", "--limit", "5", "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    assert len(exact_json.loads(run.stdout)) == 5
+    assert invoke("sync", "--db", str(tmp_path / "l.sqlite3")).exit_code == 0
+    assert service.log.by_status[401] == 0
+    assert _requests(service, HISTORY_PATH) >= 2

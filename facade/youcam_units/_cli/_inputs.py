@@ -79,7 +79,9 @@ def _check_range(since_ms: int | None, until_ms: int | None) -> None:
 
 
 def _read_token(token_file: Path | None) -> tuple[str, str]:
-    """The access token and where it came from: ``--token-file`` when given, else the variable.
+    """The access token and where it came from: ``--token-file``, else the variable, else the key.
+
+    With neither, ``YOUCAM_API_KEY`` is used: the service takes the API key for every operation.
 
     The token is checked here, so a bad one is refused before any request with a message that
     names its real source; a token file others can read gets a warning, as ssh gives for keys.
@@ -101,15 +103,21 @@ def _read_token(token_file: Path | None) -> tuple[str, str]:
             return read_token_file(token_file, source=source, on_readable_by_others=warn), source
         except ValueError as exc:
             raise CliError(str(exc)) from None
+    from youcam_units._config import ENV_API_KEY  # noqa: PLC0415
+
     source = ENV_TOKEN
     raw = os.environ.get(ENV_TOKEN, "")
+    kind = "access token"
+    if not raw.strip() and os.environ.get(ENV_API_KEY, "").strip():
+        # The API key is accepted by every operation: it stands in for a missing access token.
+        source, raw, kind = ENV_API_KEY, os.environ[ENV_API_KEY], "API key"
     if not raw.strip():
         raise CliError(
-            f"no access token: set {ENV_TOKEN} or pass --token-file PATH (or try --demo, "
-            "which needs none)"
+            f"no access token: set {ENV_TOKEN} (or {ENV_API_KEY}) or pass --token-file PATH (or "
+            "try --demo, which needs none)"
         )
     try:
-        return normalize_token(raw, source=source), source
+        return normalize_token(raw, source=source, kind=kind), source
     except ValueError as exc:
         raise CliError(str(exc)) from None
 

@@ -49,6 +49,7 @@ from youcam_units._cli._runtime import (
     _reported,
 )
 from youcam_units._cli._unit_render import render_balance, render_costs, render_status
+from youcam_units._config import ENV_API_KEY
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -57,9 +58,8 @@ if TYPE_CHECKING:
 
     from youcam_units import Balance, Client, FeatureCost, Forecast
 
-__all__ = ["ENV_API_KEY", "EXIT_BELOW_THRESHOLD"]
+__all__ = ["EXIT_BELOW_THRESHOLD"]
 
-ENV_API_KEY: Final = "YOUCAM_API_KEY"
 EXIT_BELOW_THRESHOLD: Final = 3
 """``status``: a ``--min-balance`` or ``--min-days`` threshold was crossed."""
 _COST_COLUMNS: Final = ("description", "amount", "unit", "proc_unit", "run_task_url")
