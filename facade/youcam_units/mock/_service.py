@@ -7,22 +7,21 @@ only translate to and from it, so the in-process mock and the one over HTTP cann
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 import threading
 import time
-from collections import Counter, deque
+from collections import deque
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qs
 
 import httpx
 
-from youcam_units import _json as exact_json
 from youcam_units.mock._asgi import MockASGIApp
 from youcam_units.mock._data import ANCHOR_MS, make_entry, snowflake
 from youcam_units.mock._faults import FaultKind, FaultPlan
+from youcam_units.mock._history import HISTORY_PATH, LastPage, PageTokens, history_page
+from youcam_units.mock._log import RequestLog, RequestRecord
 from youcam_units.mock._unit_system import (
     BALANCE_PATH,
     DEFAULT_API_KEY,
@@ -30,10 +29,15 @@ from youcam_units.mock._unit_system import (
     UnitSystem,
     dumps,
 )
-from youcam_units.mock._wire import MockRequest, MockResponse
+from youcam_units.mock._wire import (
+    MockRequest,
+    MockResponse,
+    error_response,
+    json_headers,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Mapping
+    from collections.abc import Callable, Iterable, Iterator
 
 __all__ = [
     "DEFAULT_TOKEN",
@@ -46,20 +50,10 @@ __all__ = [
     "RequestRecord",
 ]
 
-HISTORY_PATH: Final = "/s2s/v1.0/client/credit/history"
 #: What a long-running server keeps of its request log (the counts cover every request).
 SERVER_KEEP_RECORDS: Final = 10_000
 DEFAULT_TOKEN: Final = "demo-token"  # noqa: S105 - the public demo token, not a secret
-MAX_PAGE_SIZE: Final = 30
-DEFAULT_PAGE_SIZE: Final = 20
-# Tokens are integers above 2**54, shaped like the documented snowflake example: the position of
-# the next page's first entry (counted from the oldest entry) above a 24-bit keyed check.
-_TOKEN_BASE: Final = 1 << 54
-_TAG_BITS: Final = 24
-_DIGITS: Final = re.compile(r"[0-9]+")
 _BEARER: Final = re.compile(r"Bearer ([A-Za-z0-9._~+/=-]+)")
-
-LastPage = Literal["null", "absent", "empty"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,64 +62,6 @@ class RateLimit:
 
     requests: int = 250
     window: float = 300.0
-
-
-@dataclass(frozen=True, slots=True)
-class RequestRecord:
-    """One request the service saw: what tests and benchmarks count."""
-
-    number: int
-    method: str
-    path: str
-    params: Mapping[str, list[str]]
-    status: int | None
-    """The HTTP status sent, or None when the client never got one (dropped, too slow)."""
-    fault: FaultKind | None
-    entries: int
-    """History entries in the response (0 unless a 200 page)."""
-    followed_token: bool
-    """The request carried a starting_token this service issued, and was served from it."""
-    items: int = 0
-    """Buckets or SKUs in a 200 of the balance or feature-cost operations."""
-
-
-class RequestLog:
-    """Every request the service handled, in order, with counts per status and per fault.
-
-    ``keep`` bounds ``records`` to the most recent requests, for a server that runs for days;
-    the counts always cover every request.
-    """
-
-    def __init__(self, keep: int | None = None) -> None:
-        if keep is not None and keep < 1:
-            raise ValueError("keep must be >= 1, or None to keep every record")
-        self.keep = keep
-        self.records: list[RequestRecord] = []
-        self.by_status: Counter[int | None] = Counter()
-        self.by_fault: Counter[FaultKind] = Counter()
-        self.count = 0
-        """Requests handled, faulted ones included."""
-        self.entries_served = 0
-        """History entries sent in 200 pages."""
-
-    def add(self, record: RequestRecord) -> None:
-        """Append one record (dropping the oldest past ``keep``) and count it."""
-        self.records.append(record)
-        if self.keep is not None and len(self.records) >= 2 * self.keep:
-            del self.records[: -self.keep]  # trim in batches: amortised O(1) per request
-        self.count += 1
-        self.entries_served += record.entries
-        self.by_status[record.status] += 1
-        if record.fault is not None:
-            self.by_fault[record.fault] += 1
-
-    def clear(self) -> None:
-        """Forget everything (request numbers, and so a fault script, go on counting)."""
-        self.records.clear()
-        self.by_status.clear()
-        self.by_fault.clear()
-        self.count = 0
-        self.entries_served = 0
 
 
 class MockService:
@@ -176,7 +112,7 @@ class MockService:
         self.log = RequestLog(keep=keep_records)
         self._added = 0
         self._started = clock()
-        self._key = hashlib.sha256(f"youcam-units-mock:{seed}".encode()).digest()
+        self._page_tokens = PageTokens(seed)
         self._tokens: dict[str, float | None] = {}
         self._windows: dict[str, deque[float]] = {}
         self._number = 0
@@ -242,22 +178,7 @@ class MockService:
 
     def make_next_token(self, position: int) -> str:
         """The opaque token of the page whose first entry is at ``position`` (0 = oldest)."""
-        tag = int.from_bytes(
-            hmac.new(self._key, str(position).encode(), hashlib.sha256).digest()[:3]
-        )
-        return str(_TOKEN_BASE + (position << _TAG_BITS) + tag)
-
-    def _read_token(self, token: str) -> int | None:
-        """The position a token points at, or None when this service did not issue it."""
-        if not _DIGITS.fullmatch(token) or len(token) > 30:  # noqa: PLR2004 - no huge ints
-            return None
-        value = int(token) - _TOKEN_BASE
-        if value < 0:
-            return None
-        position = value >> _TAG_BITS
-        if self.make_next_token(position) != token or position >= self.total:
-            return None
-        return position
+        return self._page_tokens.make(position)
 
     # -- the semantics ----------------------------------------------------------------------
 
@@ -298,9 +219,9 @@ class MockService:
         count: bool,
     ) -> tuple[MockResponse, int, bool]:
         if request.path not in {HISTORY_PATH, BALANCE_PATH, FEATURE_COST_PATH}:
-            return _error(404, "NotFound", "No such operation", request_id), 0, False
+            return error_response(404, "NotFound", "No such operation", request_id), 0, False
         if request.method != "GET":
-            response = _error(405, "MethodNotAllowed", "Method not allowed", request_id)
+            response = error_response(405, "MethodNotAllowed", "Method not allowed", request_id)
             allow = (*response.headers, ("allow", "GET"))
             return MockResponse(response.status, allow, response.body), 0, False
         api_key_only = request.path == FEATURE_COST_PATH
@@ -309,16 +230,24 @@ class MockService:
         )
         if token is None:
             code = "InvalidApiKey" if api_key_only else "InvalidAccessToken"
-            return _error(401, code, problem, request_id), 0, False
+            return error_response(401, code, problem, request_id), 0, False
         if self.rate_limit is not None and not self._admit(token, count=count):
             limit, window = self.rate_limit.requests, self.rate_limit.window
             error = f"Too many requests: at most {limit} per {window:g} seconds per access token"
-            return _error(429, "RateLimitExceeded", error, request_id), 0, False
+            return error_response(429, "RateLimitExceeded", error, request_id), 0, False
         if request.path != HISTORY_PATH:
             served = self._units.serve(request.path, params, self.total)
-            response = MockResponse(served.status, _headers(request_id), dumps(served.payload))
+            response = MockResponse(served.status, json_headers(request_id), dumps(served.payload))
             return response, served.items, served.followed
-        return self._page(params, request_id)
+        return history_page(
+            seed=self.seed,
+            base_count=self.base_count,
+            total=self.total,
+            last_page=self.last_page,
+            tokens=self._page_tokens,
+            params=params,
+            request_id=request_id,
+        )
 
     def _authenticate(self, header: str | None, *, api_key_only: bool) -> tuple[str | None, str]:
         what = "API key" if api_key_only else "Access token"
@@ -350,37 +279,6 @@ class MockService:
             window.append(now)
         return True
 
-    def _page(
-        self, params: dict[str, list[str]], request_id: str
-    ) -> tuple[MockResponse, int, bool]:
-        page_size = _page_size(params.get("page_size"))
-        if page_size is None:
-            return _invalid("page_size must be one integer between 1 and 30", request_id)
-        total = self.total
-        start = total - 1
-        followed = False
-        tokens = params.get("starting_token")
-        if tokens is not None:
-            if len(tokens) != 1:
-                return _invalid("starting_token must be given at most once", request_id)
-            # An empty value (how a form encodes null) starts at the first page, like absence.
-            if tokens[0]:
-                position = self._read_token(tokens[0])
-                if position is None:
-                    return _invalid("starting_token is not a token this service issued", request_id)
-                start, followed = position, True
-        stop = max(start - page_size, -1)
-        history = [make_entry(self.seed, p, self.base_count) for p in range(start, stop, -1)]
-        result: dict[str, Any] = {}
-        if stop >= 0:
-            result["next_token"] = self.make_next_token(stop)
-        elif self.last_page == "null":
-            result["next_token"] = None
-        elif self.last_page == "empty":
-            result["next_token"] = ""
-        result["history"] = history
-        return _json(200, {"status": 200, "result": result}, request_id), len(history), followed
-
     def _fault(
         self,
         fault: FaultKind,
@@ -390,11 +288,13 @@ class MockService:
     ) -> tuple[MockResponse, int, bool]:
         if fault is FaultKind.RATE_LIMITED:
             error = "Too many requests"
-            response = _error(429, "RateLimitExceeded", error, request_id)
+            response = error_response(429, "RateLimitExceeded", error, request_id)
         elif fault is FaultKind.SERVER_ERROR:
-            response = _error(500, "InternalServerError", "Internal server error", request_id)
+            response = error_response(
+                500, "InternalServerError", "Internal server error", request_id
+            )
         elif fault is FaultKind.UNAVAILABLE:
-            response = _error(
+            response = error_response(
                 503, "ServiceUnavailable", "Service temporarily unavailable", request_id
             )
         elif fault is FaultKind.BAD_GATEWAY:
@@ -441,31 +341,3 @@ class MockService:
     def asgi_app(self) -> MockASGIApp:
         """An ASGI app serving this mock (what ``python -m youcam_units.mock`` runs in uvicorn)."""
         return MockASGIApp(self)
-
-
-def _json(status: int, payload: object, request_id: str) -> MockResponse:
-    # exact_json: amount_dec values are Decimals, written as the exact numbers they are.
-    body = exact_json.dumps(payload, separators=(",", ":")).encode()
-    return MockResponse(status, _headers(request_id), body)
-
-
-def _headers(request_id: str) -> tuple[tuple[str, str], ...]:
-    return (("content-type", "application/json"), ("x-request-id", request_id))
-
-
-def _error(status: int, code: str, message: str, request_id: str) -> MockResponse:
-    return _json(status, {"status": status, "error": message, "error_code": code}, request_id)
-
-
-def _page_size(values: list[str] | None) -> int | None:
-    """The page size asked for (the default when absent), or None when it is not valid."""
-    if values is None:
-        return DEFAULT_PAGE_SIZE
-    if len(values) != 1 or not _DIGITS.fullmatch(values[0]) or len(values[0]) > 3:  # noqa: PLR2004
-        return None
-    size = int(values[0])
-    return size if 1 <= size <= MAX_PAGE_SIZE else None
-
-
-def _invalid(message: str, request_id: str) -> tuple[MockResponse, int, bool]:
-    return _error(400, "InvalidParameters", message, request_id), 0, False

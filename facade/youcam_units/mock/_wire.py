@@ -18,7 +18,14 @@ if TYPE_CHECKING:
 
     from youcam_units.mock._faults import FaultKind, FaultPlan
 
-__all__ = ["MockHandler", "MockRequest", "MockResponse"]
+__all__ = [
+    "MockHandler",
+    "MockRequest",
+    "MockResponse",
+    "error_response",
+    "json_headers",
+    "json_response",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,3 +76,21 @@ class MockHandler(Protocol):
     def faults(self) -> FaultPlan: ...
 
     def handle(self, request: MockRequest) -> MockResponse: ...
+
+
+def json_headers(request_id: str) -> tuple[tuple[str, str], ...]:
+    """The headers of every JSON answer: its type and the request id support asks for."""
+    return (("content-type", "application/json"), ("x-request-id", request_id))
+
+
+def json_response(status: int, payload: object, request_id: str) -> MockResponse:
+    """A JSON answer; amount_dec values are Decimals, written as the exact numbers they are."""
+    body = exact_json.dumps(payload, separators=(",", ":")).encode()
+    return MockResponse(status, json_headers(request_id), body)
+
+
+def error_response(status: int, code: str, message: str, request_id: str) -> MockResponse:
+    """The service's error envelope: ``{status, error, error_code}``."""
+    return json_response(
+        status, {"status": status, "error": message, "error_code": code}, request_id
+    )

@@ -1,0 +1,113 @@
+"""The history operation's own semantics: its page tokens and one page of the data set.
+
+Tokens are integers above 2**54, shaped like the documented snowflake example: the position of
+the next page's first entry (counted from the oldest entry) above a 24-bit keyed check, so they
+stay valid as new entries arrive at the head and a token this service did not issue is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from typing import Any, Final, Literal
+
+from youcam_units.mock._data import make_entry
+from youcam_units.mock._wire import MockResponse, error_response, json_response
+
+__all__ = [
+    "DEFAULT_PAGE_SIZE",
+    "HISTORY_PATH",
+    "MAX_PAGE_SIZE",
+    "LastPage",
+    "PageTokens",
+    "history_page",
+]
+
+HISTORY_PATH: Final = "/s2s/v1.0/client/credit/history"
+MAX_PAGE_SIZE: Final = 30
+DEFAULT_PAGE_SIZE: Final = 20
+_TOKEN_BASE: Final = 1 << 54
+_TAG_BITS: Final = 24
+_DIGITS: Final = re.compile(r"[0-9]+")
+
+LastPage = Literal["null", "absent", "empty"]
+
+
+class PageTokens:
+    """Issues and checks the opaque ``next_token`` values of one data set (keyed by its seed)."""
+
+    def __init__(self, seed: int) -> None:
+        self._key = hashlib.sha256(f"youcam-units-mock:{seed}".encode()).digest()
+
+    def make(self, position: int) -> str:
+        """The token of the page whose first entry is at ``position`` (0 = oldest)."""
+        tag = int.from_bytes(
+            hmac.new(self._key, str(position).encode(), hashlib.sha256).digest()[:3]
+        )
+        return str(_TOKEN_BASE + (position << _TAG_BITS) + tag)
+
+    def read(self, token: str, total: int) -> int | None:
+        """The position a token points at, or None when this service did not issue it."""
+        if not _DIGITS.fullmatch(token) or len(token) > 30:  # noqa: PLR2004 - no huge ints
+            return None
+        value = int(token) - _TOKEN_BASE
+        if value < 0:
+            return None
+        position = value >> _TAG_BITS
+        if self.make(position) != token or position >= total:
+            return None
+        return position
+
+
+def history_page(
+    *,
+    seed: int,
+    base_count: int,
+    total: int,
+    last_page: LastPage,
+    tokens: PageTokens,
+    params: dict[str, list[str]],
+    request_id: str,
+) -> tuple[MockResponse, int, bool]:
+    """One page of the history: (response, entries in it, whether it followed a token)."""
+    page_size = _page_size(params.get("page_size"))
+    if page_size is None:
+        return _invalid("page_size must be one integer between 1 and 30", request_id)
+    start = total - 1
+    followed = False
+    starting = params.get("starting_token")
+    if starting is not None:
+        if len(starting) != 1:
+            return _invalid("starting_token must be given at most once", request_id)
+        # An empty value (how a form encodes null) starts at the first page, like absence.
+        if starting[0]:
+            position = tokens.read(starting[0], total)
+            if position is None:
+                return _invalid("starting_token is not a token this service issued", request_id)
+            start, followed = position, True
+    stop = max(start - page_size, -1)
+    history = [make_entry(seed, p, base_count) for p in range(start, stop, -1)]
+    result: dict[str, Any] = {}
+    if stop >= 0:
+        result["next_token"] = tokens.make(stop)
+    elif last_page == "null":
+        result["next_token"] = None
+    elif last_page == "empty":
+        result["next_token"] = ""
+    result["history"] = history
+    return json_response(200, {"status": 200, "result": result}, request_id), len(history), followed
+
+
+def _page_size(values: list[str] | None) -> int | None:
+    """The page size asked for (the default when absent), or None when it is not valid."""
+    if values is None:
+        return DEFAULT_PAGE_SIZE
+    if len(values) != 1 or not _DIGITS.fullmatch(values[0]) or len(values[0]) > 3:  # noqa: PLR2004
+        return None
+    size = int(values[0])
+    return size if 1 <= size <= MAX_PAGE_SIZE else None
+
+
+def _invalid(message: str, request_id: str) -> tuple[MockResponse, int, bool]:
+    return error_response(400, "InvalidParameters", message, request_id), 0, False
