@@ -375,7 +375,7 @@ def _runtime(ctx: click.Context) -> Runtime:
 
 
 # The unit-system commands (balance, costs, status, export) add themselves to ``cli``.
-from youcam_units._cli import _unit_commands  # noqa: E402, F401
+from youcam_units._cli import _status_commands, _unit_commands  # noqa: E402, F401
 
 
 def main() -> None:

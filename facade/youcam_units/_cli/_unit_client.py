@@ -1,0 +1,172 @@
+"""What the unit-system commands share: the API key's sources and a client holding both credentials.
+
+The API key comes from ``YOUCAM_API_KEY`` or ``--api-key-file``, never from the command line.
+Feature cost takes only the API key; the balance and the history take the access token when one
+is given, else the API key.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import click
+
+from youcam_units._cli._inputs import (
+    WaitNotice,
+    _read_token,
+    _Source,
+    _source_options,
+    default_pacing_path,
+)
+from youcam_units._cli._runtime import (
+    DEMO_BASE_URL,
+    ENV_TOKEN,
+    PROG,
+    CliError,
+    Runtime,
+)
+from youcam_units._config import ENV_API_KEY
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from datetime import datetime
+
+    import httpx
+
+    from youcam_units import Client
+
+
+__all__ = ["EXIT_BELOW_THRESHOLD"]
+
+EXIT_BELOW_THRESHOLD: Final = 3
+"""``status``: a ``--min-balance`` or ``--min-days`` threshold was crossed."""
+
+_api_key_file_option = click.option(
+    "--api-key-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help=f"File holding the API key (default: the {ENV_API_KEY} variable).",
+)
+
+
+def _read_api_key(api_key_file: Path | None) -> tuple[str, str] | None:
+    """The API key and where it came from, or ``None`` when neither source gives one."""
+    from youcam_units._config import normalize_token  # noqa: PLC0415 - keeps `--help` fast
+
+    if api_key_file is not None:
+        source = f"--api-key-file {api_key_file}"
+        try:
+            raw = api_key_file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CliError(f"cannot read {source}: {exc.__class__.__name__}") from None
+        if not raw.strip():
+            raise CliError(f"{source} is empty: put the API key in it")
+        _warn_if_readable_by_others(api_key_file)
+    else:
+        source = ENV_API_KEY
+        raw = os.environ.get(ENV_API_KEY, "")
+        if not raw.strip():
+            return None
+    try:
+        return normalize_token(raw, source=source, kind="API key"), source
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _warn_if_readable_by_others(path: Path) -> None:
+    """As ssh does for keys: a key file other users can read is worth a warning."""
+    from youcam_units._token_file import readable_by_others  # noqa: PLC0415
+
+    mode = readable_by_others(path)
+    if mode is not None:
+        click.echo(
+            f"{PROG}: warning: --api-key-file {path} can be read by other users (mode "
+            f"{mode:04o}); restrict it with: chmod 600 {path}",
+            err=True,
+        )
+
+
+@contextmanager
+def _unit_client(
+    source: _Source,
+    runtime: Runtime,
+    api_key_file: Path | None,
+    *,
+    needs_key: bool,
+    notice: WaitNotice | None = None,
+) -> Iterator[Client]:
+    """A ``Client`` holding the API key and/or access token; refuses before any request.
+
+    ``needs_key``: the command reads feature costs, which only the API key may.
+    """
+    import httpx  # noqa: PLC0415 - keeps `--help` fast
+
+    from youcam_units import AuthenticationError, Client  # noqa: PLC0415
+
+    options = dict(runtime.client_options)
+    key_source = token_source = "the demo"  # noqa: S105 - where a credential came from
+    if source.demo:
+        from youcam_units.mock import DEFAULT_API_KEY, DEFAULT_TOKEN, MockService  # noqa: PLC0415
+
+        service = runtime.demo_service or MockService(seed=source.seed, entries=source.entries)
+        token: str | None = DEFAULT_TOKEN
+        key: str | None = DEFAULT_API_KEY
+        transport: httpx.BaseTransport | None = service.transport()
+        base_url: str | None = DEMO_BASE_URL
+        options.setdefault("rate_limit", None)
+    else:
+        found = _read_api_key(api_key_file)
+        key, key_source = found if found is not None else (None, "")
+        token = None
+        if source.token_file is not None or os.environ.get(ENV_TOKEN, "").strip():
+            token, token_source = _read_token(source.token_file)
+        if needs_key and key is None:
+            raise CliError(
+                f"feature costs need the API key (the access token is not accepted): set "
+                f"{ENV_API_KEY} or pass --api-key-file PATH (or try --demo)"
+            )
+        if key is None and token is None:
+            raise CliError(
+                f"no credential: set {ENV_API_KEY} (or {ENV_TOKEN}), or pass --api-key-file "
+                "PATH (or --token-file PATH); or try --demo, which needs none"
+            )
+        transport = runtime.transport
+        base_url = source.base_url
+        if options.get("rate_limit", True) is not None:
+            options.setdefault("pacing_file", default_pacing_path())
+        if notice is not None:
+            options.setdefault("on_wait", notice.pacing)
+            options.setdefault("on_retry", notice.retry)
+    http = None if transport is None else httpx.Client(transport=transport)
+    try:
+        try:
+            client = Client(token, api_key=key, base_url=base_url, http_client=http, **options)
+        except (TypeError, ValueError) as exc:  # a refused base URL or credential; never echoed
+            raise CliError(str(exc)) from None
+        with client:
+            try:
+                yield client
+            except AuthenticationError as exc:
+                by_key = token is None or (exc.error_code or "").endswith("ApiKey")
+                what, where = ("API key", key_source) if by_key else ("access token", token_source)
+                code = f" {exc.error_code}" if exc.error_code else ""
+                raise CliError(
+                    f"the service refused the {what} from {where} (HTTP 401{code}): it is wrong, "
+                    f"inactive or expired; put a valid one in {where}"
+                    + (f" (request id {exc.request_id})" if exc.request_id else "")
+                ) from None
+    finally:
+        if http is not None:
+            http.close()
+
+
+def _service_options(func: Any) -> Any:  # noqa: ANN401 - click's decorated callables
+    """The history commands' source options, plus ``--api-key-file``."""
+    return _api_key_file_option(_source_options(func))
+
+
+def _iso(when: datetime) -> str:
+    """ISO 8601 in UTC with milliseconds and a Z, as every export writes times."""
+    return when.isoformat(timespec="milliseconds").replace("+00:00", "Z")
