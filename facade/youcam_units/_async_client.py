@@ -21,7 +21,7 @@ from ._pagination import AsyncFeatureCostPager, AsyncHistoryPager, PageCursor
 if TYPE_CHECKING:
     from ._models import Page
     from ._operations import Call
-    from ._unit_system import Balance
+    from ._unit_system import Balance, FeatureCostPage
 
 __all__ = ["AsyncClient"]
 
@@ -33,6 +33,7 @@ class AsyncClient(
         httpx.AsyncClient,
         Callable[[], str] | Callable[[], Awaitable[str]],
         AsyncHistoryPager,
+        AsyncFeatureCostPager,
     ]
 ):
     """Reads your unit history; ``async with AsyncClient() as c: async for e in c.history(): ...``.
@@ -71,21 +72,6 @@ class AsyncClient(
         """The units now, bucket by bucket, with their exact total (one request)."""
         return await self._request(BALANCE.call())
 
-    def feature_costs(
-        self,
-        *,
-        page_size: int = _defaults.MAX_FEATURE_COST_PAGE_SIZE,
-        starting_token: str | None = None,
-        max_items: int | None = None,
-    ) -> AsyncFeatureCostPager:
-        """What each feature costs; no request until iterated. Needs the API key.
-
-        ``starting_token`` continues a listing from an error's ``continuation_token``.
-        """
-        cursor = self._feature_cost_cursor(page_size, starting_token, max_items)
-        call = self._feature_cost_call
-        return AsyncFeatureCostPager(cursor, lambda size, token: self._request(call(size, token)))
-
     def _new_http(self) -> httpx.AsyncClient:
         return httpx.AsyncClient()
 
@@ -95,6 +81,13 @@ class AsyncClient(
         return AsyncHistoryPager(
             cursor, lambda size, page_token: self._request(call(size, page_token))
         )
+
+    def _cost_pager(
+        self,
+        cursor: PageCursor[FeatureCostPage],
+        call: Callable[[int, str | None], Call[FeatureCostPage]],
+    ) -> AsyncFeatureCostPager:
+        return AsyncFeatureCostPager(cursor, lambda size, token: self._request(call(size, token)))
 
     async def _request(self, call: Call[ResultT]) -> ResultT:
         """Run any operation: retries around attempts (pacing, one refresh, bounded reads)."""

@@ -20,14 +20,14 @@ if TYPE_CHECKING:
     from ._errors import YouCamError
     from ._models import Page
     from ._operations import Call
-    from ._unit_system import Balance
+    from ._unit_system import Balance, FeatureCostPage
 
 __all__ = ["Client"]
 
 ResultT = TypeVar("ResultT")
 
 
-class Client(ClientCore[httpx.Client, Callable[[], str], HistoryPager]):
+class Client(ClientCore[httpx.Client, Callable[[], str], HistoryPager, FeatureCostPager]):
     """Reads your unit history; ``with Client() as client: for entry in client.history(): ...``.
 
     The arguments (the same as ``AsyncClient``'s) are described on ``__init__``; here the
@@ -62,21 +62,6 @@ class Client(ClientCore[httpx.Client, Callable[[], str], HistoryPager]):
         """The units now, bucket by bucket, with their exact total (one request)."""
         return self._request(BALANCE.call())
 
-    def feature_costs(
-        self,
-        *,
-        page_size: int = _defaults.MAX_FEATURE_COST_PAGE_SIZE,
-        starting_token: str | None = None,
-        max_items: int | None = None,
-    ) -> FeatureCostPager:
-        """What each feature costs; no request until iterated. Needs the API key.
-
-        ``starting_token`` continues a listing from an error's ``continuation_token``.
-        """
-        cursor = self._feature_cost_cursor(page_size, starting_token, max_items)
-        call = self._feature_cost_call
-        return FeatureCostPager(cursor, lambda size, token: self._request(call(size, token)))
-
     def _new_http(self) -> httpx.Client:
         return httpx.Client()
 
@@ -84,6 +69,13 @@ class Client(ClientCore[httpx.Client, Callable[[], str], HistoryPager]):
         self, cursor: PageCursor[Page], call: Callable[[int, str | None], Call[Page]]
     ) -> HistoryPager:
         return HistoryPager(cursor, lambda size, page_token: self._request(call(size, page_token)))
+
+    def _cost_pager(
+        self,
+        cursor: PageCursor[FeatureCostPage],
+        call: Callable[[int, str | None], Call[FeatureCostPage]],
+    ) -> FeatureCostPager:
+        return FeatureCostPager(cursor, lambda size, token: self._request(call(size, token)))
 
     def _request(self, call: Call[ResultT]) -> ResultT:
         """Run any operation: retries around attempts (pacing, one refresh, bounded reads)."""

@@ -21,7 +21,13 @@ from ._config import ENV_API_KEY, env_token
 from ._errors import YouCamError
 from ._interpret import should_refresh
 from ._operations import FEATURE_COST, HISTORY, Credential
-from ._pagination import AsyncHistoryPager, HistoryPager, PageCursor
+from ._pagination import (
+    AsyncFeatureCostPager,
+    AsyncHistoryPager,
+    FeatureCostPager,
+    HistoryPager,
+    PageCursor,
+)
 from ._retry import RetryRun
 from ._settings import DEFAULT_RATE_LIMITS, ClientSettings
 
@@ -42,10 +48,11 @@ logger = logging.getLogger("youcam_units")
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
 AccessTokenT = TypeVar("AccessTokenT")
 PagerT = TypeVar("PagerT", HistoryPager, AsyncHistoryPager)
+CostPagerT = TypeVar("CostPagerT", FeatureCostPager, AsyncFeatureCostPager)
 ResultT = TypeVar("ResultT")
 
 
-class ClientCore(Generic[HttpT, AccessTokenT, PagerT]):
+class ClientCore(Generic[HttpT, AccessTokenT, PagerT, CostPagerT]):
     """What Client and AsyncClient hold alike: checked settings, the credentials, the pipeline."""
 
     #: The httpx client this client drives; the other client's name (its httpx client's too).
@@ -139,18 +146,27 @@ class ClientCore(Generic[HttpT, AccessTokenT, PagerT]):
         """One history request; what ``history()`` and ``history_page()`` both send."""
         return HISTORY.call(page_token, page_size=page_size)
 
-    def _feature_cost_cursor(
-        self, page_size: int, starting_token: str | None, max_items: int | None
-    ) -> PageCursor[FeatureCostPage]:
-        """Where ``feature_costs()`` starts; refused at once (no request) without an API key."""
+    def feature_costs(
+        self,
+        *,
+        page_size: int = _defaults.MAX_FEATURE_COST_PAGE_SIZE,
+        starting_token: str | None = None,
+        max_items: int | None = None,
+    ) -> CostPagerT:
+        """What each feature costs; no request until iterated. Needs the API key.
+
+        ``starting_token`` continues a listing from an error's ``continuation_token``. Without
+        an API key this fails at once, before any request.
+        """
         self._require(Credential.API_KEY)
-        return PageCursor(
+        cursor: PageCursor[FeatureCostPage] = PageCursor(
             page_size=page_size,
             starting_token=starting_token,
             max_items=max_items,
             max_page_size=_defaults.MAX_FEATURE_COST_PAGE_SIZE,
             newest_first=False,
         )
+        return self._cost_pager(cursor, self._feature_cost_call)
 
     @staticmethod
     def _feature_cost_call(page_size: int, page_token: str | None) -> Call[FeatureCostPage]:
@@ -189,6 +205,14 @@ class ClientCore(Generic[HttpT, AccessTokenT, PagerT]):
         self, cursor: PageCursor[Page], call: Callable[[int, str | None], Call[Page]]
     ) -> PagerT:
         """A pager sending ``call(page_size, page_token)`` for each page."""
+        raise NotImplementedError  # pragma: no cover - each client makes its own
+
+    def _cost_pager(
+        self,
+        cursor: PageCursor[FeatureCostPage],
+        call: Callable[[int, str | None], Call[FeatureCostPage]],
+    ) -> CostPagerT:
+        """A feature-cost pager sending ``call(page_size, page_token)`` for each page."""
         raise NotImplementedError  # pragma: no cover - each client makes its own
 
     # The pipeline's shared steps; each client's _request runs them with its own I/O.
