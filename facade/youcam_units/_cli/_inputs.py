@@ -181,7 +181,27 @@ class _Source:
 def _open_client(
     source: _Source, runtime: Runtime, notice: WaitNotice | None = None
 ) -> Iterator[Client]:
-    """The facade's ``Client`` for ``source``, closed (with any httpx client made here) on exit.
+    """The facade's ``Client`` for ``source`` with the access token, closed on exit."""
+    token, token_source = (None, "") if source.demo else _read_token(source.token_file)
+    with _client_session(source, runtime, notice, access_token=token) as client:
+        try:
+            yield client
+        except AuthenticationError as exc:
+            exc.token_source = token_source or "the demo"  # type: ignore[attr-defined]
+            raise
+
+
+@contextmanager
+def _client_session(
+    source: _Source,
+    runtime: Runtime,
+    notice: WaitNotice | None,
+    *,
+    access_token: str | None,
+    api_key: str | None = None,
+    demo_api_key: bool = False,
+) -> Iterator[Client]:
+    """A ``Client`` with these credentials (the demo's own with ``--demo``), closed on exit.
 
     Against the service, pacing is shared by every youcam-units process on the machine (the
     limit belongs to the token and the IP), and waits are shown through ``notice``.
@@ -191,18 +211,17 @@ def _open_client(
     from youcam_units import Client  # noqa: PLC0415
 
     options = dict(runtime.client_options)
-    token_source = "the demo"  # noqa: S105 - where a token came from, not a token
     if source.demo:
-        from youcam_units.mock import DEFAULT_TOKEN, MockService  # noqa: PLC0415
+        from youcam_units.mock import DEFAULT_API_KEY, DEFAULT_TOKEN, MockService  # noqa: PLC0415
 
         service = runtime.demo_service or MockService(seed=source.seed, entries=source.entries)
-        token = DEFAULT_TOKEN
+        access_token = DEFAULT_TOKEN
+        api_key = DEFAULT_API_KEY if demo_api_key else None
         transport: httpx.BaseTransport | None = service.transport()
         base_url: str | None = DEMO_BASE_URL
         # The in-process mock has no rate limit to respect: no pacing.
         options.setdefault("rate_limit", None)
     else:
-        token, token_source = _read_token(source.token_file)
         transport = runtime.transport
         base_url = source.base_url
         if options.get("rate_limit", True) is not None:
@@ -213,15 +232,13 @@ def _open_client(
     http = None if transport is None else httpx.Client(transport=transport)
     try:
         try:
-            client = Client(token, base_url=base_url, http_client=http, **options)
-        except (TypeError, ValueError) as exc:  # a refused base URL or token; never echoes it
+            client = Client(
+                access_token, api_key=api_key, base_url=base_url, http_client=http, **options
+            )
+        except (TypeError, ValueError) as exc:  # a refused base URL or credential; never echoed
             raise CliError(str(exc)) from None
         with client:
-            try:
-                yield client
-            except AuthenticationError as exc:
-                exc.token_source = token_source  # type: ignore[attr-defined] # for _reported
-                raise
+            yield client
     finally:
         if http is not None:
             http.close()

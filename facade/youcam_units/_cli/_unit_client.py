@@ -16,13 +16,12 @@ import click
 
 from youcam_units._cli._inputs import (
     WaitNotice,
+    _client_session,
     _read_token,
     _Source,
     _source_options,
-    default_pacing_path,
 )
 from youcam_units._cli._runtime import (
-    DEMO_BASE_URL,
     ENV_TOKEN,
     PROG,
     CliError,
@@ -33,8 +32,6 @@ from youcam_units._config import ENV_API_KEY
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from datetime import datetime
-
-    import httpx
 
     from youcam_units import Client
 
@@ -101,25 +98,14 @@ def _unit_client(
 
     ``needs_key``: the command reads feature costs, which only the API key may.
     """
-    import httpx  # noqa: PLC0415 - keeps `--help` fast
+    from youcam_units import AuthenticationError  # noqa: PLC0415 - keeps `--help` fast
 
-    from youcam_units import AuthenticationError, Client  # noqa: PLC0415
-
-    options = dict(runtime.client_options)
+    token: str | None = None
+    key: str | None = None
     key_source = token_source = "the demo"  # noqa: S105 - where a credential came from
-    if source.demo:
-        from youcam_units.mock import DEFAULT_API_KEY, DEFAULT_TOKEN, MockService  # noqa: PLC0415
-
-        service = runtime.demo_service or MockService(seed=source.seed, entries=source.entries)
-        token: str | None = DEFAULT_TOKEN
-        key: str | None = DEFAULT_API_KEY
-        transport: httpx.BaseTransport | None = service.transport()
-        base_url: str | None = DEMO_BASE_URL
-        options.setdefault("rate_limit", None)
-    else:
+    if not source.demo:
         found = _read_api_key(api_key_file)
         key, key_source = found if found is not None else (None, "")
-        token = None
         if source.token_file is not None or os.environ.get(ENV_TOKEN, "").strip():
             token, token_source = _read_token(source.token_file)
         if needs_key and key is None:
@@ -132,34 +118,20 @@ def _unit_client(
                 f"no credential: set {ENV_API_KEY} (or {ENV_TOKEN}), or pass --api-key-file "
                 "PATH (or --token-file PATH); or try --demo, which needs none"
             )
-        transport = runtime.transport
-        base_url = source.base_url
-        if options.get("rate_limit", True) is not None:
-            options.setdefault("pacing_file", default_pacing_path())
-        if notice is not None:
-            options.setdefault("on_wait", notice.pacing)
-            options.setdefault("on_retry", notice.retry)
-    http = None if transport is None else httpx.Client(transport=transport)
-    try:
+    with _client_session(
+        source, runtime, notice, access_token=token, api_key=key, demo_api_key=True
+    ) as client:
         try:
-            client = Client(token, api_key=key, base_url=base_url, http_client=http, **options)
-        except (TypeError, ValueError) as exc:  # a refused base URL or credential; never echoed
-            raise CliError(str(exc)) from None
-        with client:
-            try:
-                yield client
-            except AuthenticationError as exc:
-                by_key = token is None or (exc.error_code or "").endswith("ApiKey")
-                what, where = ("API key", key_source) if by_key else ("access token", token_source)
-                code = f" {exc.error_code}" if exc.error_code else ""
-                raise CliError(
-                    f"the service refused the {what} from {where} (HTTP 401{code}): it is wrong, "
-                    f"inactive or expired; put a valid one in {where}"
-                    + (f" (request id {exc.request_id})" if exc.request_id else "")
-                ) from None
-    finally:
-        if http is not None:
-            http.close()
+            yield client
+        except AuthenticationError as exc:
+            by_key = token is None or (exc.error_code or "").endswith("ApiKey")
+            what, where = ("API key", key_source) if by_key else ("access token", token_source)
+            code = f" {exc.error_code}" if exc.error_code else ""
+            raise CliError(
+                f"the service refused the {what} from {where} (HTTP 401{code}): it is wrong, "
+                f"inactive or expired; put a valid one in {where}"
+                + (f" (request id {exc.request_id})" if exc.request_id else "")
+            ) from None
 
 
 def _service_options(func: Any) -> Any:  # noqa: ANN401 - click's decorated callables
