@@ -121,14 +121,7 @@ class _Run:
                 # The service refused the token we stored (tokens may expire): drop the staged
                 # entries (the next pass reads them again) and start from the head.
                 logger.warning("the stored resume token was refused; restarting from the head")
-                self._write(
-                    drop_staged=True,
-                    pass_head_id=None,
-                    pass_head_ts=None,
-                    anchor_id=self.state.frontier_id,
-                    anchor_ts=self.state.frontier_ts,
-                    resume_token=None,
-                )
+                self._abandon_pass()
                 self.result.restarted = True
         self._from_head()
 
@@ -212,14 +205,7 @@ class _Run:
         past = anchor_ts is not None and any(e.timestamp_ms < anchor_ts for e in entries)
         if not past and next_token:
             return
-        self._write(
-            drop_staged=True,
-            pass_head_id=None,
-            pass_head_ts=None,
-            anchor_id=self.state.frontier_id,
-            anchor_ts=self.state.frontier_ts,
-            resume_token=None,
-        )
+        self._abandon_pass()
         when = "" if anchor_ts is None else f" of {describe_timestamp(anchor_ts)}"
         where = "an older entry" if past else "the end of the history"
         raise AccountMismatchError(
@@ -242,6 +228,17 @@ class _Run:
             resume_token=None,
         )
         self._progress()
+
+    def _abandon_pass(self) -> None:
+        """Drop what this pass staged and start the next from the head, against the frontier."""
+        self._write(
+            drop_staged=True,
+            pass_head_id=None,
+            pass_head_ts=None,
+            anchor_id=self.state.frontier_id,
+            anchor_ts=self.state.frontier_ts,
+            resume_token=None,
+        )
 
     def _write(
         self,
