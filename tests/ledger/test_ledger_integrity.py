@@ -163,11 +163,14 @@ def test_a_v1_ledger_is_upgraded_in_place_losing_nothing(tmp_path: Path) -> None
     write_v1_ledger(path, sent, {"source": source, "frontier_id": sent[0]["id"]})
 
     with Ledger(path) as ledger:
-        assert ledger.schema_version == SCHEMA_VERSION == 2
+        assert ledger.schema_version == SCHEMA_VERSION == 3
         assert list(ledger.raw_entries()) == sent  # repaired: exactly what was sent
         assert ledger.frontier_id == sent[0]["id"]
         assert ledger.source == source
-        stored = sum(Decimal(a) for (a,) in ledger.query("SELECT amount FROM entries"))
+        stored = sum(
+            Decimal(granted) - Decimal(spent)
+            for spent, granted in ledger.query("SELECT spent, granted FROM entries")
+        )
     exact = sum(
         Decimal(c.get("amount_dec", c["amount"])) for e in sent for c in e["info"]["credits"]
     )

@@ -60,7 +60,7 @@ read_only=True)`` (what ``summary`` uses) never writes, never switches a file to
 in a read-only directory; any SQLite file that is not a ledger is refused, untouched.
 """
 
-from youcam_units.ledger._forecast import HistoryStore, forecast
+from youcam_units.ledger._forecast import DAILY_DAYS, HistoryStore, daily_spending, forecast
 from youcam_units.ledger._schema import SCHEMA_VERSION
 from youcam_units.ledger._sqlite import Ledger
 from youcam_units.ledger._storage import (
@@ -71,11 +71,13 @@ from youcam_units.ledger._storage import (
     LedgerStorage,
     PassState,
     SummaryStorage,
+    Totals,
 )
 from youcam_units.ledger._summary import SummaryRow, summarize, summary_json
 from youcam_units.ledger._sync import PAGE_SIZE, HistorySource, SyncResult, sync
 
 __all__ = [
+    "DAILY_DAYS",
     "GROUPINGS",
     "PAGE_SIZE",
     "SCHEMA_VERSION",
@@ -90,6 +92,8 @@ __all__ = [
     "SummaryRow",
     "SummaryStorage",
     "SyncResult",
+    "Totals",
+    "daily_spending",
     "forecast",
     "summarize",
     "summary_json",

@@ -4,35 +4,35 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Final, Self
 
 from youcam_units import _json as exact_json
 from youcam_units._models import HistoryEntry
+from youcam_units.ledger import _rollup
 from youcam_units.ledger._connection import (
     Transaction,
     bounds,
     check_is_ledger,
+    compact,
     connect,
     migrate,
     open_read_only,
 )
-from youcam_units.ledger._schema import (
-    COLUMNS,
-    GROUP_SQL,
-    Meta,
-    entry_row,
-)
-from youcam_units.ledger._storage import LedgerError, PassState, Superseded
+from youcam_units.ledger._schema import V3_COLUMNS, Meta, entry_values
+from youcam_units.ledger._storage import LedgerError, PassState, Superseded, Totals
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping, Sequence
 
-    from youcam_units.ledger._storage import Grouping
-
 __all__ = ["Ledger"]
 
 logger = logging.getLogger("youcam_units.ledger")
+
+_INT64: Final = (-(2**63), 2**63 - 1)
+_IN_CHUNK: Final = 500
+"""Ids per ``IN (...)`` query: well under any SQLite's limit of bound parameters."""
 
 
 class Ledger:
@@ -59,10 +59,15 @@ class Ledger:
         # page and its checkpoint commit together or not at all.
         self._conn = connect(self.path, str(self.path), uri=False)
         try:
+            # Pages freed when staged entries join the ledger go back to the file system after
+            # each pass (``incremental_vacuum``). It takes effect only before the first table;
+            # an older file is converted once, by ``compact`` below.
+            self._conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
             self._conn.execute("PRAGMA journal_mode=WAL")
-            # FULL: a committed page survives a power cut too, not only a killed process.
+            self._durable = True
             self._conn.execute("PRAGMA synchronous=FULL")
             migrate(self.path, self._conn)
+            compact(self.path, self._conn)
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise LedgerError(f"cannot open the ledger {self.path}: {exc}") from exc
@@ -146,29 +151,88 @@ class Ledger:
     # -- writing ----------------------------------------------------------------------------
 
     def _stage(self, entries: Iterable[HistoryEntry]) -> None:
+        """Stage the entries neither staged nor held yet; total them into ``staged_rollup``.
+
+        So a staged entry is never in ``entries`` and never counted twice: at promote, every
+        staged row joins the ledger and ``staged_rollup`` is exactly what it adds.
+        """
+        fresh: dict[int, HistoryEntry] = {}
+        for entry in entries:
+            fresh.setdefault(entry.id, entry)
+        if not fresh:
+            return
+        ids = list(fresh)
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            for (held,) in self._conn.execute(
+                f"SELECT id FROM entries WHERE id IN ({marks})",  # noqa: S608 - only placeholders
+                chunk,
+            ):
+                del fresh[held]
+            for (key,) in self._conn.execute(
+                f"SELECT key FROM staged WHERE key IN ({marks})",  # noqa: S608 - only placeholders
+                [~i for i in chunk],
+            ):
+                fresh.pop(~key, None)
+        rows = []
+        delta: _rollup.Delta = {}
+        for entry in fresh.values():
+            entry_id, timestamp_ms, action, spent, granted, raw = entry_values(entry)
+            rows.append((~entry_id, timestamp_ms, action, str(spent), str(granted), raw))
+            day = _rollup.day_of(timestamp_ms)
+            if day is not None:
+                _rollup.count_into(delta, day, action, spent, granted)
         self._conn.executemany(
-            f"INSERT OR IGNORE INTO staged ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608 - fixed names
-            [entry_row(e) for e in entries],
+            f"INSERT INTO staged (key, {V3_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",  # noqa: S608 - fixed names
+            rows,
         )
+        _rollup.add_to(self._conn, "staged_rollup", delta)
 
     def _promote(self) -> int:
-        """Move every staged entry into the ledger; how many were new to it."""
+        """Move every staged entry into the ledger, its totals into the rollup; how many."""
+        ((staged,),) = self._conn.execute("SELECT COUNT(*) FROM staged")
+        if not staged:
+            return 0
         before = self._conn.total_changes
+        # Oldest id first: the rows append to ``entries`` (full pages) instead of splitting them.
         self._conn.execute(
-            f"INSERT OR IGNORE INTO entries ({COLUMNS}) SELECT {COLUMNS} FROM staged"  # noqa: S608 - fixed names
+            f"INSERT OR IGNORE INTO entries (id, {V3_COLUMNS}) "  # noqa: S608 - fixed names
+            f"SELECT ~key, {V3_COLUMNS} FROM staged ORDER BY key DESC"
         )
         added = self._conn.total_changes - before
-        self._conn.execute("DELETE FROM staged")
+        if added == staged:
+            _rollup.add_to(self._conn, "rollup", _rollup.delta_of(self._conn, "staged_rollup"))
+        else:  # not expected (_stage keeps the two apart), but a wrong total is never kept
+            logger.warning("%d staged entries were held already: recounting", staged - added)
+            _rollup.rebuild(self._conn, "rollup", "entries")
+        self._set("entry_count", len(self) + added)
+        self._drop_staged()
         return added
+
+    def _drop_staged(self) -> None:
+        self._conn.execute("DELETE FROM staged")
+        self._conn.execute("DELETE FROM staged_rollup")
+        # The freed pages go back to the file system: staged rows never stay as dead space.
+        self._conn.execute("PRAGMA incremental_vacuum").fetchall()
+
+    def _durability(self, *, full: bool) -> None:
+        """FULL (survives a power cut) for what confirms a pass; NORMAL for staging.
+
+        A power cut may undo the last staged pages (never a part of one): the next run reads
+        them again. What ``sync`` reports as joined the ledger is committed with FULL, as is
+        every write but staging. A killed process loses nothing in either mode.
+        """
+        if full != self._durable:
+            self._conn.execute(f"PRAGMA synchronous={'FULL' if full else 'NORMAL'}")
+            self._durable = full
 
     def _checkpoint(self, expected_version: int, **state: int | str | None) -> int:
         """In a transaction: check nobody moved the pass on, write ``state``; the new version."""
         version = self._int("state_version") or 0
         if version != expected_version:
             raise Superseded
-        for key, value in state.items():
-            self._set(key, value)
-        self._set("state_version", version + 1)
+        Meta(self._conn).set_many({**state, "state_version": version + 1})
         return version + 1
 
     def write_pass(
@@ -186,13 +250,17 @@ class Ledger:
         ``expected_version``. Returns the new version and how many entries joined the ledger.
         """
         added = 0
-        with self.transaction():
-            version = self._checkpoint(expected_version, **state)
-            if drop_staged:
-                self._conn.execute("DELETE FROM staged")
-            self._stage(stage)
-            if promote:
-                added = self._promote()
+        self._durability(full=promote or drop_staged)
+        try:
+            with self.transaction():
+                version = self._checkpoint(expected_version, **state)
+                if drop_staged:
+                    self._drop_staged()
+                self._stage(stage)
+                if promote:
+                    added = self._promote()
+        finally:
+            self._durability(full=True)
         return version, added
 
     def claim_source(self, source: str) -> None:
@@ -222,8 +290,8 @@ class Ledger:
     # -- reading ----------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        row = self._conn.execute("SELECT COUNT(*) FROM entries").fetchone()
-        return int(row[0])
+        """Entries held, from the count kept with them: no scan, at any size."""
+        return int(self._get("entry_count"))
 
     def entries(
         self, *, since_ms: int | None = None, until_ms: int | None = None
@@ -251,12 +319,50 @@ class Ledger:
         """Like :meth:`query`, row by row, for results too big to hold."""
         yield from self._conn.execute(sql, params)
 
-    def summary_rows(
-        self, by: Grouping, since_ms: int | None, until_ms: int | None
-    ) -> Iterator[tuple[str | None, int, str, str, str]]:
-        """``(group, timestamp_ms, action, spent, granted)`` per entry in the window, by time."""
-        sql = (
-            f"SELECT {GROUP_SQL[by]}, timestamp_ms, action, spent, granted "  # noqa: S608 - fixed expressions only
-            "FROM entries WHERE timestamp_ms >= ? AND timestamp_ms < ? ORDER BY timestamp_ms, id"
-        )
-        yield from self._conn.execute(sql, bounds(since_ms, until_ms))
+    def oldest_timestamp_ms(self) -> int | None:
+        """The time of the oldest entry held (the time index's first key)."""
+        ((oldest,),) = self._conn.execute("SELECT MIN(timestamp_ms) FROM entries")
+        return oldest if isinstance(oldest, int) else None
+
+    def totals(self, since_ms: int | None, until_ms: int | None) -> Iterator[Totals]:
+        """Totals per UTC day and action in ``[since_ms, until_ms)`` (see ``SummaryStorage``).
+
+        Whole days come from ``rollup``; a window that starts or ends inside a day reads that
+        day's part, and times with no day, from ``entries`` through the time index.
+        """
+        low = _INT64[0] if since_ms is None else max(since_ms, _INT64[0])
+        high = _INT64[1] if until_ms is None else min(until_ms - 1, _INT64[1])  # inclusive
+        if low > high:
+            return
+        first_day = max(-(-low // _rollup.DAY_MS), _rollup.MIN_DAY)
+        end_day = min((high + 1) // _rollup.DAY_MS, _rollup.MAX_DAY + 1)
+        if first_day < end_day:
+            for day, action, entries, spent, granted in self._conn.execute(
+                _rollup.totals_sql("rollup"), (first_day, end_day)
+            ):
+                yield Totals(
+                    day, day * _rollup.DAY_MS, action, entries, Decimal(spent), Decimal(granted)
+                )
+            edges = [(low, first_day * _rollup.DAY_MS - 1), (end_day * _rollup.DAY_MS, high)]
+        else:
+            edges = [(low, high)]
+        for start, stop in edges:
+            if start <= stop:
+                yield from self._scanned_totals(start, stop)
+
+    def _scanned_totals(self, start: int, stop: int) -> Iterator[Totals]:
+        """Totals of the entries in ``[start, stop]`` (inclusive), added up from the rows."""
+        dated: _rollup.Delta = {}
+        undated: _rollup.Delta = {}
+        for timestamp_ms, action, spent, granted in self._conn.execute(
+            "SELECT timestamp_ms, action, spent, granted FROM entries "
+            "WHERE timestamp_ms >= ? AND timestamp_ms <= ?",
+            (start, stop),
+        ):
+            day = _rollup.day_of(timestamp_ms)
+            target, key = (undated, timestamp_ms) if day is None else (dated, day)
+            _rollup.count_into(target, key, action, Decimal(spent), Decimal(granted))
+        for (day, action), sums in dated.items():
+            yield Totals(day, day * _rollup.DAY_MS, action, sums.entries, sums.spent, sums.granted)
+        for (time_ms, action), sums in undated.items():
+            yield Totals(None, time_ms, action, sums.entries, sums.spent, sums.granted)

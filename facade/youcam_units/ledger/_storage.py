@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Final, Literal, Protocol
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
+    from decimal import Decimal
 
     from youcam_units._models import HistoryEntry
 
@@ -24,6 +25,7 @@ __all__ = [
     "PassState",
     "SummaryStorage",
     "Superseded",
+    "Totals",
 ]
 
 Grouping = Literal["action", "day", "month"]
@@ -54,6 +56,22 @@ class PassState:
     anchor_id: int | None
     anchor_ts: int | None
     resume_token: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """The entries of one action on one UTC day (or at one time that has no day), summed exactly."""
+
+    day: int | None
+    """The UTC day, in days since 1970-01-01; ``None`` for a time outside the years 1-9999."""
+    time_ms: int
+    """The day's first millisecond; for a time with no day, that time itself."""
+    action: str
+    entries: int
+    spent: Decimal
+    """The negative changes, as a positive number (expiries included: see ``action``)."""
+    granted: Decimal
+    """The positive changes."""
 
 
 class LedgerStorage(Protocol):
@@ -93,13 +111,20 @@ class LedgerStorage(Protocol):
 
 
 class SummaryStorage(Protocol):
-    """What ``summarize`` needs: the rows to total, grouped by the storage's own query."""
+    """What ``summarize``, ``forecast`` and the daily spending read: totals, never single entries.
 
-    def summary_rows(
-        self, by: Grouping, since_ms: int | None, until_ms: int | None
-    ) -> Iterable[tuple[str | None, int, str, str, str]]:
-        """``(group, timestamp_ms, action, spent, granted)`` per entry in the window, by time.
+    A storage keeps them per UTC day and action as entries arrive, so reading them costs the
+    same at any ledger size.
+    """
 
-        ``group`` is ``None`` for a time that has no day or month.
+    def totals(self, since_ms: int | None, until_ms: int | None) -> Iterable[Totals]:
+        """The entries with ``since_ms <= timestamp < until_ms``, totalled per UTC day and action.
+
+        ``None`` leaves that side open. Entries at a time that has no day (outside the years
+        1-9999) are totalled per time and action instead, with ``day=None``. The order is free.
         """
+        ...
+
+    def oldest_timestamp_ms(self) -> int | None:
+        """The time of the oldest entry held; ``None`` for an empty ledger."""
         ...
