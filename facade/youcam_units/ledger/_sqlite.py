@@ -213,8 +213,17 @@ class Ledger:
     def _drop_staged(self) -> None:
         self._conn.execute("DELETE FROM staged")
         self._conn.execute("DELETE FROM staged_rollup")
-        # The freed pages go back to the file system: staged rows never stay as dead space.
-        self._conn.execute("PRAGMA incremental_vacuum").fetchall()
+
+    def _reclaim(self) -> None:
+        """Give the pages the staged rows held back to the file system, in a transaction of its own.
+
+        ``executescript`` runs the pragma to the end (``execute`` would free one page); it
+        commits first, which is why this runs after the pass's transaction, never inside it. A
+        crash before it only leaves the free pages for the next pass to reuse or give back.
+        """
+        ((free,),) = self._conn.execute("PRAGMA freelist_count")
+        if free:
+            self._conn.executescript("PRAGMA incremental_vacuum;")
 
     def _durability(self, *, full: bool) -> None:
         """FULL (survives a power cut) for what confirms a pass; NORMAL for staging.
@@ -261,6 +270,8 @@ class Ledger:
                     added = self._promote()
         finally:
             self._durability(full=True)
+        if promote or drop_staged:
+            self._reclaim()
         return version, added
 
     def claim_source(self, source: str) -> None:
