@@ -1,10 +1,10 @@
-"""The rollup: exact totals per UTC day and action, kept beside the entries they total.
+"""The rollup: exact totals per UTC day and action of ``entries``, kept in the same transactions.
 
 SQLite cannot add decimal text exactly (it would sum binary floats), so every total is added in
-Python as ``Decimal`` and stored back as text. ``rollup`` totals ``entries``; ``staged_rollup``
-totals ``staged``, and joins ``rollup`` when the staged entries join ``entries``. A time outside
-the years 1-9999 has no day: such entries are in neither table (summaries read them from the
-entries themselves, through the time index).
+Python as ``Decimal`` and stored back as text. When staged entries join ``entries`` (promote),
+what they add is totalled from the staged rows not yet held, in the same transaction. A time
+outside the years 1-9999 has no day: such entries are not in the rollup (summaries read them
+from the entries themselves, through the time index).
 """
 
 from __future__ import annotations
@@ -25,8 +25,7 @@ __all__ = [
     "add_to",
     "count_into",
     "day_of",
-    "delta_of",
-    "rebuild",
+    "grouped",
     "totals_sql",
 ]
 
@@ -74,51 +73,46 @@ def count_into(delta: Delta, day: int, action: str, spent: Decimal, granted: Dec
         sums.granted += granted
 
 
-def add_to(conn: sqlite3.Connection, table: str, delta: Delta) -> None:
-    """Add ``delta`` to the rollup table ``table`` (``rollup`` or ``staged_rollup``), exactly."""
+def add_to(conn: sqlite3.Connection, delta: Delta) -> None:
+    """Add ``delta`` to ``rollup``, exactly: one query reads the rows held, one writes the sums."""
     if not delta:
         return
+    days = [day for day, _ in delta]
+    held = {
+        (day, action): (entries, spent, granted)
+        for day, action, entries, spent, granted in conn.execute(
+            totals_sql(), (min(days), max(days) + 1)
+        )
+        if (day, action) in delta
+    }
     rows = []
-    for (day, action), sums in delta.items():
+    for key, sums in delta.items():
         entries, spent, granted = sums.entries, sums.spent, sums.granted
-        held = conn.execute(
-            f"SELECT entries, spent, granted FROM {table} WHERE day = ? AND action = ?",  # noqa: S608 - fixed names
-            (day, action),
-        ).fetchone()
-        if held is not None:
-            entries += held[0]
-            spent += Decimal(held[1])
-            granted += Decimal(held[2])
-        rows.append((day, action, entries, str(spent), str(granted)))
+        before = held.get(key)
+        if before is not None:
+            entries += before[0]
+            spent += Decimal(before[1])
+            granted += Decimal(before[2])
+        rows.append((*key, entries, str(spent), str(granted)))
     conn.executemany(
-        f"INSERT OR REPLACE INTO {table} (day, action, entries, spent, granted) "  # noqa: S608 - fixed names
+        "INSERT OR REPLACE INTO rollup (day, action, entries, spent, granted) "
         "VALUES (?, ?, ?, ?, ?)",
         rows,
     )
 
 
-def delta_of(conn: sqlite3.Connection, table: str) -> Delta:
-    """Every row of the rollup table ``table``, as a delta to add to another."""
-    return {
-        (day, action): Sums(entries, Decimal(spent), Decimal(granted))
-        for day, action, entries, spent, granted in conn.execute(
-            f"SELECT day, action, entries, spent, granted FROM {table}"  # noqa: S608 - fixed names
-        )
-    }
-
-
-# An amount of up to 15 digits and nothing else sums exactly as an SQLite integer (10M of them
-# cannot overflow); any other text (a fraction, an exponent) is added in Python.
+# An amount of up to 15 digits and nothing else is summed exactly by SQLite as an integer (a
+# sum beyond 64 bits stops the query: then Python adds them all); any other text (a fraction, an
+# exponent) is added in Python.
 _WHOLE: Final = "(length({0}) <= 15 AND {0} NOT GLOB '*[^0-9]*')"
 
 
-def rebuild(conn: sqlite3.Connection, table: str, source: str) -> None:
-    """Recompute the rollup table ``table`` from every row of ``source`` (the migration's job).
+def grouped(conn: sqlite3.Connection, rows: str) -> Delta:
+    """The totals per (day, action) of ``rows``: ``FROM`` ... (``WHERE`` ...), in one query.
 
-    The amounts that are whole numbers (nearly all) are summed by SQLite as integers, exactly;
-    the others are handed to Python as one string per group and added as ``Decimal``.
+    ``rows`` must offer ``timestamp_ms, action, spent, granted``. Whole amounts (nearly all) are
+    summed by SQLite; the others come to Python as one string per group, added as ``Decimal``.
     """
-    conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
     parts = []
     for column in ("spent", "granted"):
         whole = _WHOLE.format(column)
@@ -126,28 +120,31 @@ def rebuild(conn: sqlite3.Connection, table: str, source: str) -> None:
         parts.append(f"group_concat(CASE WHEN {whole} THEN NULL ELSE {column} END, ' ')")
     query = (
         f"SELECT {_DAY_SQL} AS day, action, COUNT(*), {', '.join(parts)} "  # noqa: S608 - fixed names
-        f"FROM {source} WHERE {_DATED_SQL} GROUP BY day, action"
+        f"FROM (SELECT timestamp_ms, action, spent, granted {rows}) WHERE {_DATED_SQL} "
+        "GROUP BY day, action"
     )
     try:
-        groups = conn.execute(query).fetchall()
+        return {
+            (day, action): Sums(
+                entries,
+                _exact_sum(whole_spent, other_spent),
+                _exact_sum(whole_granted, other_granted),
+            )
+            for day, action, entries, whole_spent, other_spent, whole_granted, other_granted in (
+                conn.execute(query)
+            )
+        }
     except sqlite3.OperationalError as exc:  # an integer sum beyond 64 bits
         if "overflow" not in str(exc):
             raise
-        groups = _groups_in_python(conn, source)
-    rows = [
-        (
-            day,
-            action,
-            entries,
-            str(_exact_sum(whole_spent, other_spent)),
-            str(_exact_sum(whole_granted, other_granted)),
-        )
-        for day, action, entries, whole_spent, other_spent, whole_granted, other_granted in groups
-    ]
-    conn.executemany(
-        f"INSERT INTO {table} (day, action, entries, spent, granted) VALUES (?, ?, ?, ?, ?)",  # noqa: S608 - fixed names
-        rows,
-    )
+    delta: Delta = {}
+    for timestamp_ms, action, spent, granted in conn.execute(
+        f"SELECT timestamp_ms, action, spent, granted {rows}"
+    ):
+        day = day_of(timestamp_ms)
+        if day is not None:
+            count_into(delta, day, action, Decimal(spent), Decimal(granted))
+    return delta
 
 
 def _exact_sum(whole: int, others: str | None) -> Decimal:
@@ -157,24 +154,6 @@ def _exact_sum(whole: int, others: str | None) -> Decimal:
     return total
 
 
-def _groups_in_python(
-    conn: sqlite3.Connection, source: str
-) -> list[tuple[int, str, int, int, str, int, str]]:
-    """The same groups, every amount added in Python (when the integer sums would overflow)."""
-    delta: Delta = {}
-    for timestamp_ms, action, spent, granted in conn.execute(
-        f"SELECT timestamp_ms, action, spent, granted FROM {source} WHERE {_DATED_SQL}"  # noqa: S608 - fixed names
-    ):
-        count_into(delta, timestamp_ms // DAY_MS, action, Decimal(spent), Decimal(granted))
-    return [
-        (day, action, sums.entries, 0, str(sums.spent), 0, str(sums.granted))
-        for (day, action), sums in delta.items()
-    ]
-
-
-def totals_sql(table: str) -> str:
-    """The query of a rollup table's rows for the days ``[?, ?)``."""
-    return (
-        f"SELECT day, action, entries, spent, granted FROM {table} "  # noqa: S608 - fixed names
-        "WHERE day >= ? AND day < ?"
-    )
+def totals_sql() -> str:
+    """The query of the rollup's rows for the days ``[?, ?)``."""
+    return "SELECT day, action, entries, spent, granted FROM rollup WHERE day >= ? AND day < ?"

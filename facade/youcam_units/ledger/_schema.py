@@ -22,7 +22,7 @@ __all__ = [
 ]
 
 _ZERO: Final = Decimal(0)
-LEDGER_TABLES: Final = frozenset({"meta", "entries", "staged", "rollup", "staged_rollup"})
+LEDGER_TABLES: Final = frozenset({"meta", "entries", "staged", "rollup"})
 
 # -- schema and migrations ----------------------------------------------------------------------
 
@@ -150,8 +150,8 @@ def _migrate_to_v3(conn: sqlite3.Connection) -> None:
 
     ``entries`` keeps only what summaries need beside ``raw`` (the other columns only repeated
     it), its rows copied in id order so that pages fill; ``staged`` is keyed by ``~id`` (a pass
-    reads newest first: its pages append); ``rollup`` and ``staged_rollup`` total them per UTC
-    day and action; ``meta.entry_count`` counts ``entries``.
+    reads newest first: its pages append); ``rollup`` totals ``entries`` per UTC day and action;
+    ``meta.entry_count`` counts them.
     """
     conn.execute(f"CREATE TABLE entries_v3 (id INTEGER PRIMARY KEY, {_V3_ROW}")
     conn.execute(
@@ -165,17 +165,14 @@ def _migrate_to_v3(conn: sqlite3.Connection) -> None:
         "CREATE TABLE staged_v3 (key INTEGER PRIMARY KEY,  -- ~id: newest first appends\n"
         f"        {_V3_ROW.strip()}"
     )
-    # A staged entry the ledger already holds would join it as nothing: it is left out here.
     conn.execute(
         f"INSERT INTO staged_v3 (key, {V3_COLUMNS}) SELECT ~id, {V3_COLUMNS} FROM staged "  # noqa: S608 - fixed names
-        "WHERE id NOT IN (SELECT id FROM entries) ORDER BY id DESC"
+        "ORDER BY id DESC"
     )
     conn.execute("DROP TABLE staged")
     conn.execute("ALTER TABLE staged_v3 RENAME TO staged")
     conn.execute(f"CREATE TABLE rollup {_V3_ROLLUP}")
-    conn.execute(f"CREATE TABLE staged_rollup {_V3_ROLLUP}")
-    _rollup.rebuild(conn, "rollup", "entries")
-    _rollup.rebuild(conn, "staged_rollup", "staged")
+    _rollup.add_to(conn, _rollup.grouped(conn, "FROM entries"))
     ((count,),) = conn.execute("SELECT COUNT(*) FROM entries")
     Meta(conn).set("entry_count", count)
 

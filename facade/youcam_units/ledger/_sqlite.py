@@ -151,49 +151,24 @@ class Ledger:
     # -- writing ----------------------------------------------------------------------------
 
     def _stage(self, entries: Iterable[HistoryEntry]) -> None:
-        """Stage the entries neither staged nor held yet; total them into ``staged_rollup``.
-
-        So a staged entry is never in ``entries`` and never counted twice: at promote, every
-        staged row joins the ledger and ``staged_rollup`` is exactly what it adds.
-        """
-        fresh: dict[int, HistoryEntry] = {}
-        for entry in entries:
-            fresh.setdefault(entry.id, entry)
-        if not fresh:
-            return
-        ids = list(fresh)
-        for start in range(0, len(ids), _IN_CHUNK):
-            chunk = ids[start : start + _IN_CHUNK]
-            marks = ", ".join("?" * len(chunk))
-            for (held,) in self._conn.execute(
-                f"SELECT id FROM entries WHERE id IN ({marks})",  # noqa: S608 - only placeholders
-                chunk,
-            ):
-                del fresh[held]
-            for (key,) in self._conn.execute(
-                f"SELECT key FROM staged WHERE key IN ({marks})",  # noqa: S608 - only placeholders
-                [~i for i in chunk],
-            ):
-                fresh.pop(~key, None)
-        rows = []
-        delta: _rollup.Delta = {}
-        for entry in fresh.values():
-            entry_id, timestamp_ms, action, spent, granted, raw = entry_values(entry)
-            rows.append((~entry_id, timestamp_ms, action, str(spent), str(granted), raw))
-            day = _rollup.day_of(timestamp_ms)
-            if day is not None:
-                _rollup.count_into(delta, day, action, spent, granted)
         self._conn.executemany(
-            f"INSERT INTO staged (key, {V3_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",  # noqa: S608 - fixed names
-            rows,
+            f"INSERT OR IGNORE INTO staged (key, {V3_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",  # noqa: S608 - fixed names
+            [
+                (~entry_id, timestamp_ms, action, str(spent), str(granted), raw)
+                for entry_id, timestamp_ms, action, spent, granted, raw in map(
+                    entry_values, entries
+                )
+            ],
         )
-        _rollup.add_to(self._conn, "staged_rollup", delta)
 
     def _promote(self) -> int:
-        """Move every staged entry into the ledger, its totals into the rollup; how many."""
-        ((staged,),) = self._conn.execute("SELECT COUNT(*) FROM staged")
-        if not staged:
-            return 0
+        """Move every staged entry into the ledger and its totals into the rollup; how many.
+
+        The totals are those of the staged rows the ledger does not hold yet, which are exactly
+        the rows that join it: one grouped query, once per pass (not a rollup write per page).
+        """
+        new = "FROM staged WHERE NOT EXISTS (SELECT 1 FROM entries WHERE entries.id = ~staged.key)"
+        delta = _rollup.grouped(self._conn, new)
         before = self._conn.total_changes
         # Oldest id first: the rows append to ``entries`` (full pages) instead of splitting them.
         self._conn.execute(
@@ -201,18 +176,13 @@ class Ledger:
             f"SELECT ~key, {V3_COLUMNS} FROM staged ORDER BY key DESC"
         )
         added = self._conn.total_changes - before
-        if added == staged:
-            _rollup.add_to(self._conn, "rollup", _rollup.delta_of(self._conn, "staged_rollup"))
-        else:  # not expected (_stage keeps the two apart), but a wrong total is never kept
-            logger.warning("%d staged entries were held already: recounting", staged - added)
-            _rollup.rebuild(self._conn, "rollup", "entries")
+        _rollup.add_to(self._conn, delta)
         self._set("entry_count", len(self) + added)
         self._drop_staged()
         return added
 
     def _drop_staged(self) -> None:
         self._conn.execute("DELETE FROM staged")
-        self._conn.execute("DELETE FROM staged_rollup")
 
     def _reclaim(self) -> None:
         """Give the pages the staged rows held back to the file system, in a transaction of its own.
@@ -349,7 +319,7 @@ class Ledger:
         end_day = min((high + 1) // _rollup.DAY_MS, _rollup.MAX_DAY + 1)
         if first_day < end_day:
             for day, action, entries, spent, granted in self._conn.execute(
-                _rollup.totals_sql("rollup"), (first_day, end_day)
+                _rollup.totals_sql(), (first_day, end_day)
             ):
                 yield Totals(
                     day, day * _rollup.DAY_MS, action, entries, Decimal(spent), Decimal(granted)
