@@ -106,7 +106,7 @@ def migrate(path: Path, conn: sqlite3.Connection) -> None:
             logger.info("upgrading ledger %s to schema version %d", path, number)
             try:
                 migration(conn)
-            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
                 # The transaction rolls back: the file stays at its version, untouched.
                 raise LedgerError(
                     f"cannot upgrade the ledger {path} to schema version {number}: "
