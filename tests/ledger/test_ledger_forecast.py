@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 import youcam_units as yu
-from youcam_units.ledger import Totals
+from youcam_units.ledger import Per, Totals
 from youcam_units.ledger import forecast as ledger_forecast
 
 if TYPE_CHECKING:
@@ -43,17 +43,21 @@ class FakeLedger:
         self._entries = list(entries)
         self.asked: list[tuple[int | None, int | None]] = []
 
-    def totals(self, since_ms: int | None, until_ms: int | None) -> Iterator[Totals]:
-        """One total per entry within [since_ms, until_ms) (the protocol lets totals repeat)."""
+    def totals(self, since_ms: int | None, until_ms: int | None, *, per: Per) -> Iterator[Totals]:
+        """One total per entry within [since_ms, until_ms) (the protocol lets keys repeat)."""
         self.asked.append((since_ms, until_ms))
         low = -(2**63) if since_ms is None else since_ms
         high = 2**63 if until_ms is None else until_ms
         for e in self._entries:
             if low <= e.timestamp_ms < high:
-                spent = -sum((c.amount for c in e.changes if c.amount < 0), Decimal(0))
+                out = -sum((c.amount for c in e.changes if c.amount < 0), Decimal(0))
                 granted = sum((c.amount for c in e.changes if c.amount > 0), Decimal(0))
+                spent, expired = (Decimal(0), out) if e.action == "expire" else (out, Decimal(0))
                 day = e.timestamp_ms // DAY_MS
-                yield Totals(day, day * DAY_MS, str(e.action), 1, spent, granted)
+                if per == "day":
+                    yield Totals(day, day * DAY_MS, None, 1, spent, granted, expired)
+                else:
+                    yield Totals(None, None, str(e.action), 1, spent, granted, expired)
 
     def oldest_timestamp_ms(self) -> int | None:
         """The oldest entry's time."""

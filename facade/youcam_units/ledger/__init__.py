@@ -70,6 +70,7 @@ from youcam_units.ledger._storage import (
     LedgerError,
     LedgerStorage,
     PassState,
+    Per,
     SummaryStorage,
     Totals,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "LedgerError",
     "LedgerStorage",
     "PassState",
+    "Per",
     "SummaryRow",
     "SummaryStorage",
     "SyncResult",

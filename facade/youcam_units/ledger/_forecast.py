@@ -17,7 +17,6 @@ from youcam_units._forecast import forecast as project
 from youcam_units._models import MIN_DATETIME_MS
 from youcam_units.ledger._rollup import DAY_MS
 from youcam_units.ledger._storage import SummaryStorage
-from youcam_units.ledger._summary import EXPIRE_ACTION
 
 if TYPE_CHECKING:
     from youcam_units._unit_system import Balance
@@ -40,10 +39,7 @@ def _ceil_ms(when: datetime) -> int:
 
 def _spent(ledger: SummaryStorage, since_ms: int, until_ms: int) -> Decimal:
     """Units spent in ``[since_ms, until_ms)``, expiries aside, as ``summarize`` counts them."""
-    return sum(
-        (t.spent for t in ledger.totals(since_ms, until_ms) if t.action != EXPIRE_ACTION),
-        Decimal(0),
-    )
+    return sum((t.spent for t in ledger.totals(since_ms, until_ms, per="action")), Decimal(0))
 
 
 def forecast(
@@ -89,7 +85,7 @@ def daily_spending(
     today = (until_ms - 1) // DAY_MS
     first = today - days + 1
     spent = [Decimal(0)] * days
-    for totals in ledger.totals(first * DAY_MS, until_ms):
-        if totals.action != EXPIRE_ACTION and totals.day is not None:
+    for totals in ledger.totals(first * DAY_MS, until_ms, per="day"):
+        if totals.day is not None:
             spent[totals.day - first] += totals.spent
     return spent

@@ -25,8 +25,9 @@ __all__ = [
     "add_to",
     "count_into",
     "day_of",
+    "from_nano",
     "grouped",
-    "totals_sql",
+    "sums_sql",
 ]
 
 DAY_MS: Final = 86_400_000
@@ -81,7 +82,8 @@ def add_to(conn: sqlite3.Connection, delta: Delta) -> None:
     held = {
         (day, action): (entries, spent, granted)
         for day, action, entries, spent, granted in conn.execute(
-            totals_sql(), (min(days), max(days) + 1)
+            "SELECT day, action, entries, spent, granted FROM rollup WHERE day >= ? AND day <= ?",
+            (min(days), max(days)),
         )
         if (day, action) in delta
     }
@@ -93,12 +95,40 @@ def add_to(conn: sqlite3.Connection, delta: Delta) -> None:
             entries += before[0]
             spent += Decimal(before[1])
             granted += Decimal(before[2])
-        rows.append((*key, entries, str(spent), str(granted)))
+        rows.append((*key, entries, str(spent), str(granted), *_nano(spent), *_nano(granted)))
     conn.executemany(
-        "INSERT OR REPLACE INTO rollup (day, action, entries, spent, granted) "
-        "VALUES (?, ?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO rollup (day, action, entries, spent, granted, spent_nano, "
+        "spent_places, granted_nano, granted_places) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
+
+
+_NANO_LIMIT: Final = 2**62
+
+
+def _nano(amount: Decimal) -> tuple[int | None, int | None]:
+    """``(amount * 10**9, digits after its point)`` if that is a small whole number; else NULLs."""
+    exponent = amount.as_tuple().exponent
+    if not isinstance(exponent, int) or not -9 <= exponent <= 0:  # noqa: PLR2004 - nano
+        return None, None
+    nano = int(amount.scaleb(9))
+    if abs(nano) >= _NANO_LIMIT:
+        return None, None
+    return nano, -exponent
+
+
+def from_nano(nano: int | None, places: int | None, others: str | None) -> Decimal:
+    """A sum SQLite made of ``*_nano`` columns plus the amounts it could not add, as ``Decimal``.
+
+    Written with the most digits after the point of any amount added, as adding each ``Decimal``
+    would have written it.
+    """
+    total = _ZERO
+    if nano is not None and places is not None:
+        total = Decimal(nano).scaleb(-9).quantize(Decimal(1).scaleb(-places))
+    if others:
+        total += sum((Decimal(text) for text in others.split(" ")), _ZERO)
+    return total
 
 
 # An amount of up to 15 digits and nothing else is summed exactly by SQLite as an integer (a
@@ -154,6 +184,24 @@ def _exact_sum(whole: int, others: str | None) -> Decimal:
     return total
 
 
-def totals_sql() -> str:
-    """The query of the rollup's rows for the days ``[?, ?)``."""
-    return "SELECT day, action, entries, spent, granted FROM rollup WHERE day >= ? AND day < ?"
+def _split(column: str, condition: str) -> str:
+    """The parts of one sum of ``rollup``: SQLite's exact sum, its places, the rest as text."""
+    return (
+        f"SUM(CASE WHEN {condition} THEN {column}_nano END), "
+        f"MAX(CASE WHEN {condition} THEN {column}_places END), "
+        f"group_concat(CASE WHEN {condition} AND {column}_nano IS NULL THEN {column} END, ' ')"
+    )
+
+
+def sums_sql(key: str) -> str:
+    """Rollup rows of the days ``[?, ?)``, summed per ``key`` (``day`` or ``action``) in SQL.
+
+    Each row: key, entries, then spent, expired and granted as three parts each (``from_nano``).
+    """
+    spent = _split("spent", "action <> 'expire'")
+    expired = _split("spent", "action = 'expire'")
+    granted = _split("granted", "1")
+    return (
+        f"SELECT {key}, SUM(entries), {spent}, {expired}, {granted} "  # noqa: S608 - fixed names
+        f"FROM rollup WHERE day >= ? AND day < ? GROUP BY {key}"
+    )

@@ -134,11 +134,15 @@ _V3_ROW: Final = """
         raw          TEXT    NOT NULL      -- JSON: the entry exactly as the service sent it
     )"""
 _V3_ROLLUP: Final = """(
-        day     INTEGER NOT NULL,  -- UTC day: days since 1970-01-01 (floor of timestamp_ms / 1 day)
-        action  TEXT    NOT NULL,
-        entries INTEGER NOT NULL,
-        spent   TEXT    NOT NULL,  -- exact decimal sums, added in Python (never SQLite's floats)
-        granted TEXT    NOT NULL,
+        day            INTEGER NOT NULL,  -- UTC day: days since 1970-01-01 (floor of ms / 1 day)
+        action         TEXT    NOT NULL,
+        entries        INTEGER NOT NULL,
+        spent          TEXT    NOT NULL,  -- exact decimal sums, added in Python, never as floats
+        granted        TEXT    NOT NULL,
+        spent_nano     INTEGER,  -- spent * 10**9 when that is a whole number below 2**62, else
+        granted_nano   INTEGER,  --   NULL: what SQLite can add exactly, for summaries
+        spent_places   INTEGER,  -- digits after the point (with *_nano), to write the sum alike
+        granted_places INTEGER,
         PRIMARY KEY (day, action)
     ) WITHOUT ROWID"""
 V3_COLUMNS: Final = "timestamp_ms, action, spent, granted, raw"

@@ -24,6 +24,9 @@ from youcam_units.ledger._schema import V3_COLUMNS, Meta, entry_values
 from youcam_units.ledger._storage import LedgerError, PassState, Superseded, Totals
 
 if TYPE_CHECKING:
+    from youcam_units.ledger._storage import Per
+
+if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 __all__ = ["Ledger"]
@@ -31,6 +34,8 @@ __all__ = ["Ledger"]
 logger = logging.getLogger("youcam_units.ledger")
 
 _INT64: Final = (-(2**63), 2**63 - 1)
+_ZERO: Final = Decimal(0)
+EXPIRE_ACTION: Final = "expire"
 _IN_CHUNK: Final = 500
 """Ids per ``IN (...)`` query: well under any SQLite's limit of bound parameters."""
 
@@ -305,11 +310,12 @@ class Ledger:
         ((oldest,),) = self._conn.execute("SELECT MIN(timestamp_ms) FROM entries")
         return oldest if isinstance(oldest, int) else None
 
-    def totals(self, since_ms: int | None, until_ms: int | None) -> Iterator[Totals]:
-        """Totals per UTC day and action in ``[since_ms, until_ms)`` (see ``SummaryStorage``).
+    def totals(self, since_ms: int | None, until_ms: int | None, *, per: Per) -> Iterator[Totals]:
+        """Totals per UTC day or action in ``[since_ms, until_ms)`` (see ``SummaryStorage``).
 
-        Whole days come from ``rollup``; a window that starts or ends inside a day reads that
-        day's part, and times with no day, from ``entries`` through the time index.
+        Whole days come from ``rollup``, summed by SQLite (exactly: see ``_rollup.sums_sql``);
+        a window that starts or ends inside a day reads that day's part, and times that have no
+        day, from ``entries`` through the time index.
         """
         low = _INT64[0] if since_ms is None else max(since_ms, _INT64[0])
         high = _INT64[1] if until_ms is None else min(until_ms - 1, _INT64[1])  # inclusive
@@ -318,32 +324,59 @@ class Ledger:
         first_day = max(-(-low // _rollup.DAY_MS), _rollup.MIN_DAY)
         end_day = min((high + 1) // _rollup.DAY_MS, _rollup.MAX_DAY + 1)
         if first_day < end_day:
-            for day, action, entries, spent, granted in self._conn.execute(
-                _rollup.totals_sql(), (first_day, end_day)
-            ):
-                yield Totals(
-                    day, day * _rollup.DAY_MS, action, entries, Decimal(spent), Decimal(granted)
-                )
+            yield from self._rolled_up(first_day, end_day, per)
             edges = [(low, first_day * _rollup.DAY_MS - 1), (end_day * _rollup.DAY_MS, high)]
         else:
             edges = [(low, high)]
         for start, stop in edges:
             if start <= stop:
-                yield from self._scanned_totals(start, stop)
+                yield from self._scanned(start, stop, per)
 
-    def _scanned_totals(self, start: int, stop: int) -> Iterator[Totals]:
-        """Totals of the entries in ``[start, stop]`` (inclusive), added up from the rows."""
-        dated: _rollup.Delta = {}
-        undated: _rollup.Delta = {}
-        for timestamp_ms, action, spent, granted in self._conn.execute(
-            "SELECT timestamp_ms, action, spent, granted FROM entries "
+    def _rolled_up(self, first_day: int, end_day: int, per: Per) -> Iterator[Totals]:
+        """The rollup's totals of the whole days ``[first_day, end_day)``."""
+        try:
+            rows = self._conn.execute(_rollup.sums_sql(per), (first_day, end_day)).fetchall()
+        except sqlite3.OperationalError as exc:  # sums beyond 64 bits: Python adds every row
+            if "overflow" not in str(exc):
+                raise
+            rolled = self._conn.execute(
+                "SELECT day, action, entries, spent, granted FROM rollup "
+                "WHERE day >= ? AND day < ?",
+                (first_day, end_day),
+            )
+            yield from self._summed(((day * _rollup.DAY_MS, *rest) for day, *rest in rolled), per)
+            return
+        for key, entries, *parts in rows:
+            spent, expired, granted = (_rollup.from_nano(*parts[i : i + 3]) for i in range(0, 9, 3))
+            if per == "day":
+                yield Totals(key, key * _rollup.DAY_MS, None, entries, spent, granted, expired)
+            else:
+                yield Totals(None, None, key, entries, spent, granted, expired)
+
+    def _scanned(self, start: int, stop: int, per: Per) -> Iterator[Totals]:
+        """Totals of the entries in ``[start, stop]`` (inclusive), added up from their rows."""
+        rows = self._conn.execute(
+            "SELECT timestamp_ms, action, 1, spent, granted FROM entries "
             "WHERE timestamp_ms >= ? AND timestamp_ms <= ?",
             (start, stop),
-        ):
-            day = _rollup.day_of(timestamp_ms)
-            target, key = (undated, timestamp_ms) if day is None else (dated, day)
-            _rollup.count_into(target, key, action, Decimal(spent), Decimal(granted))
-        for (day, action), sums in dated.items():
-            yield Totals(day, day * _rollup.DAY_MS, action, sums.entries, sums.spent, sums.granted)
-        for (time_ms, action), sums in undated.items():
-            yield Totals(None, time_ms, action, sums.entries, sums.spent, sums.granted)
+        )
+        yield from self._summed(rows, per)
+
+    @staticmethod
+    def _summed(rows: Iterable[tuple[int, str, int, str, str]], per: Per) -> Iterator[Totals]:
+        """Totals of ``(time_ms, action, entries, spent, granted)`` rows, added in Python."""
+        groups: dict[tuple[int | None, int | None, str | None], list[Any]] = {}
+        for time_ms, action, entries, spent, granted in rows:
+            if per == "action":
+                key: tuple[int | None, int | None, str | None] = (None, None, action)
+            else:
+                day = _rollup.day_of(time_ms)
+                key = (None, time_ms, None) if day is None else (day, day * _rollup.DAY_MS, None)
+            sums = groups.get(key)
+            if sums is None:
+                sums = groups[key] = [0, _ZERO, _ZERO, _ZERO]
+            sums[0] += entries
+            sums[3 if action == EXPIRE_ACTION else 1] += Decimal(spent)
+            sums[2] += Decimal(granted)
+        for (day_key, time_key, action_key), sums in groups.items():
+            yield Totals(day_key, time_key, action_key, *sums)

@@ -23,6 +23,7 @@ __all__ = [
     "LedgerError",
     "LedgerStorage",
     "PassState",
+    "Per",
     "SummaryStorage",
     "Superseded",
     "Totals",
@@ -58,20 +59,29 @@ class PassState:
     resume_token: str | None
 
 
+Per = Literal["day", "action"]
+"""What ``SummaryStorage.totals`` totals by: UTC day, or action."""
+
+
 @dataclass(frozen=True, slots=True)
 class Totals:
-    """The entries of one action on one UTC day (or at one time that has no day), summed exactly."""
+    """Exact totals of the entries of one UTC day, or of one action, in a window."""
 
     day: int | None
-    """The UTC day, in days since 1970-01-01; ``None`` for a time outside the years 1-9999."""
-    time_ms: int
-    """The day's first millisecond; for a time with no day, that time itself."""
-    action: str
+    """Per day: the UTC day, in days since 1970-01-01, or ``None`` for entries at a time that
+    has no day (outside the years 1-9999: ``time_ms`` says which). Per action: ``None``."""
+    time_ms: int | None
+    """Per day: the day's first millisecond, or the dayless entries' own time. Per action:
+    ``None``."""
+    action: str | None
+    """Per action: the action. Per day: ``None``."""
     entries: int
     spent: Decimal
-    """The negative changes, as a positive number (expiries included: see ``action``)."""
+    """The negative changes of every action but ``expire``, as a positive number."""
     granted: Decimal
     """The positive changes."""
+    expired: Decimal
+    """The negative changes of ``expire`` entries (units lost, not spent), as a positive number."""
 
 
 class LedgerStorage(Protocol):
@@ -117,11 +127,12 @@ class SummaryStorage(Protocol):
     same at any ledger size.
     """
 
-    def totals(self, since_ms: int | None, until_ms: int | None) -> Iterable[Totals]:
-        """The entries with ``since_ms <= timestamp < until_ms``, totalled per UTC day and action.
+    def totals(self, since_ms: int | None, until_ms: int | None, *, per: Per) -> Iterable[Totals]:
+        """The entries with ``since_ms <= timestamp < until_ms``, totalled per UTC day or action.
 
-        ``None`` leaves that side open. Entries at a time that has no day (outside the years
-        1-9999) are totalled per time and action instead, with ``day=None``. The order is free.
+        ``None`` leaves that side open. Per day, entries at a time that has no day (outside the
+        years 1-9999) are totalled per time instead, with ``day=None``. The order is free and a
+        day or action may come more than once: the caller adds them up.
         """
         ...
 

@@ -86,24 +86,23 @@ def summarize(
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}, not {by!r}")
     groups: dict[str, _Totals] = {}
     names: dict[int, str] = {}
-    for totals in ledger.totals(since_ms, until_ms):
-        if by == "action":
+    for totals in ledger.totals(since_ms, until_ms, per="action" if by == "action" else "day"):
+        first_ms = totals.time_ms if totals.time_ms is not None else 0
+        if totals.action is not None:
             name = totals.action
         elif totals.day is None:
-            name = describe_timestamp(totals.time_ms)
+            name = describe_timestamp(first_ms)
         else:
             name = names.get(totals.day) or names.setdefault(totals.day, _name(totals.day, by))
         group = groups.get(name)
         if group is None:
-            group = groups[name] = _Totals(first_ms=totals.time_ms)
-        elif totals.time_ms < group.first_ms:
-            group.first_ms = totals.time_ms
+            group = groups[name] = _Totals(first_ms=first_ms)
+        elif first_ms < group.first_ms:
+            group.first_ms = first_ms
         group.entries += totals.entries
-        if totals.action == EXPIRE_ACTION:
-            group.expired += totals.spent
-        else:
-            group.spent += totals.spent
+        group.spent += totals.spent
         group.granted += totals.granted
+        group.expired += totals.expired
     rows = [
         SummaryRow(name, t.entries, t.spent, t.granted, t.expired) for name, t in groups.items()
     ]
