@@ -1,6 +1,7 @@
 """Schema v3: summaries from the rollup equal summaries counted from the entries, whatever happened.
 
-Random ledgers (seeded): fractional amounts, the ``expire`` action, duplicates within and across
+Random ledgers (seeded): fractional amounts (some with 12 places, some so big that SQLite's
+integer sums overflow), the ``expire`` action, duplicates within and across
 pages, entries the ledger already holds, passes abandoned and restarted, ledgers closed and
 reopened between pages, times at midnight and outside the years 1-9999. After every step the
 ledger's summaries for random windows (whole days, partial days, open ends) must equal a recount
@@ -56,6 +57,8 @@ def random_entry(rng: random.Random, entry_id: int) -> HistoryEntry:
         sign = rng.choice((-1, 1))
         whole = Decimal(rng.randrange(0, 50))
         amount = sign * (whole + rng.choice((Decimal(0), Decimal("0.25"), Decimal("0.10"))))
+        if rng.random() < 0.05:  # too many places, or so big that SQLite's sums overflow
+            amount = sign * rng.choice((Decimal("0.000000000001"), Decimal("2000000000.5")))
         changes.append({"id": rng.randrange(1, 4), "amount": int(amount), "amount_dec": amount})
     return HistoryEntry.from_dict(
         {
@@ -305,3 +308,35 @@ def test_a_promote_gives_the_staged_pages_back(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA page_count").fetchone()[0] < pages_staged * 1.3
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize(
+    ("amount", "count", "step"),
+    [
+        ("-2000000000.5", 6, DAY),  # the summary's nano-unit sums of 6 days pass 2**63
+        ("-999999999999999", 9_300, 1),  # the promote's integer sum of one day passes 2**63
+        ("-0.000000000001", 3, 1),  # more places than nano-units hold: added as text
+    ],
+)
+def test_sums_beyond_what_sqlite_adds_exactly_are_still_exact(
+    tmp_path: Path, amount: str, count: int, step: int
+) -> None:
+    """Amounts SQLite cannot add exactly as integers are added in Python, to the last digit."""
+    credit = {"id": 1, "amount": 0, "amount_dec": Decimal(amount)}
+    entries = {
+        i: HistoryEntry.from_dict(
+            {
+                "id": i,
+                "timestamp": BASE + i * step,
+                "action": "photo_enhance",
+                "info": {"credits": [credit]},
+            }
+        )
+        for i in range(1, count + 1)
+    }
+    with Ledger(tmp_path / "ledger.sqlite3") as ledger:
+        Pass(ledger.path).promote(ledger, list(entries.values()))
+        (row,) = summarize(ledger, by="action")
+        assert row.spent == -Decimal(amount) * count
+        assert str(row.spent) == str(-Decimal(amount) * count)  # written with the same places
+        check(ledger, entries, random.Random(count))  # noqa: S311 - seeded test data
