@@ -197,8 +197,12 @@ class Ledger:
         crash before it only leaves the free pages for the next pass to reuse or give back.
         """
         ((free,),) = self._conn.execute("PRAGMA freelist_count")
-        if free:
+        if not free:
+            return
+        try:
             self._conn.executescript("PRAGMA incremental_vacuum;")
+        except sqlite3.OperationalError as exc:  # another sync holds the file: next time, then
+            logger.info("free pages of %s kept for now: %s", self.path, exc)
 
     def _durability(self, *, full: bool) -> None:
         """FULL (survives a power cut) for what confirms a pass; NORMAL for staging.
