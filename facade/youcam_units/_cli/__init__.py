@@ -35,10 +35,11 @@ def main() -> None:
         run()
     except ModuleNotFoundError as exc:
         # Also from a command's body: rich, platformdirs are imported where they are used.
-        if exc.name not in CLI_DEPENDENCIES:
+        missing = (exc.name or "").partition(".")[0]
+        if missing not in CLI_DEPENDENCIES:
             raise
         sys.stderr.write(
-            f"youcam-units: error: the command needs the cli extra ({exc.name} is missing): "
+            f"youcam-units: error: the command needs the cli extra ({missing} is missing): "
             "pip install 'youcam-units[cli]'\n"
         )
         sys.exit(1)
