@@ -124,8 +124,9 @@ def summary_chart(
     """
     most_out = max((r.spent + r.expired for r in rows), default=Decimal(0))
     most_in = max((r.granted for r in rows), default=Decimal(0))
-    out_digits = len(f"{most_out:,}") + 1
-    in_digits = len(f"{most_in:,}") + 1
+    # The longest figure, not the largest one's: 1,164.50 is wider than 1,275.
+    out_digits = max((len(f"{r.spent + r.expired:,}") for r in rows), default=0) + 1
+    in_digits = max((len(f"{r.granted:,}") for r in rows), default=0) + 1
     longest = max(len(by), *(len(r.group) for r in rows))
     # Whole group names when the bars keep half their width; else names fold at 20 cells.
     roomy = (width - longest - out_digits - in_digits - 2 * GAP) // 2 >= CHART_WIDTH // 2
