@@ -68,6 +68,8 @@ __all__ = [
 
 FORMATS: Final = ("table", "json", "jsonl", "csv")
 """``history --format``: the writers in ``_render`` (a test keeps the two the same)."""
+SUMMARY_ROWS: Final = 30
+"""``summary --rows``: a month of days, 2.5 years of months (``--all`` for every group)."""
 GROUPINGS: Final = ("action", "day", "month")
 """``summary --by``: the ledger's ``GROUPINGS``, spelt out so ``--help`` need not open the ledger
 (a test keeps the two the same)."""
@@ -299,8 +301,16 @@ def _source_label(source: _Source, runtime: Runtime, base_url: str) -> str:
     type=click.Choice(["table", "json"]),
     default="table",
     show_default=True,
-    help="A table and bar chart, or JSON.",
+    help="A table and bar chart, or JSON (always every group).",
 )
+@click.option(
+    "--rows",
+    type=click.IntRange(min=1),
+    default=SUMMARY_ROWS,
+    show_default=True,
+    help="Draw at most N groups: the newest days or months, the actions that moved the most units.",
+)
+@click.option("--all", "all_rows", is_flag=True, help="Draw every group (overrides --rows).")
 @_demo_options
 @_verbose_option
 @click.pass_context
@@ -312,6 +322,8 @@ def summary(
     since: str | None,
     until: str | None,
     fmt: str,
+    rows: int,
+    all_rows: bool,
     demo: bool,
     seed: int,
     entries: int,
@@ -319,8 +331,10 @@ def summary(
 ) -> None:
     """Units spent, granted and expired per action, day or month, from the ledger.
 
-    Run `sync` first; with --demo the demo ledger is synced from the mock first.
+    Run `sync` first; with --demo the demo ledger is synced from the mock first. The table and
+    chart draw --rows groups and say how many they left out; the total counts every group.
     """
+    limit = None if all_rows else rows
     from youcam_units.ledger import Ledger, summarize, summary_json  # noqa: PLC0415
 
     since_ms, until_ms = _since_ms(since), _until_ms(until)
@@ -336,17 +350,17 @@ def summary(
         _reported(verbose=verbose, action="check the --db path"),
         Ledger(path, read_only=True) as ledger,
     ):
-        rows = summarize(ledger, by=by, since_ms=since_ms, until_ms=until_ms)
+        groups = summarize(ledger, by=by, since_ms=since_ms, until_ms=until_ms)
     if fmt == "json":
-        click.echo(summary_json(rows, by=by))
+        click.echo(summary_json(groups, by=by))
         return
     stdout = _stdout_console()
-    if not rows:
+    if not groups:
         stdout.print("no entries in the ledger for this period")
         return
     from youcam_units._cli._render_summary import render_summary  # noqa: PLC0415
 
-    render_summary(rows, by, stdout)
+    render_summary(groups, by, stdout, limit=limit)
 
 
 @cli.command()
