@@ -15,14 +15,14 @@ rate limit; everything they return or raise is defined here::
             resume_from = error.continuation_token  # == pager.next_token; nothing is lost
 
 Like any library it logs (retries, on the ``youcam_units`` logger) but prints nothing unless the
-application configures logging. In tests, ``set_testing()`` makes retries instant.
+application configures logging (``_logs``, imported by the modules that log). In tests,
+``set_testing()`` makes retries instant.
 
 Each name is imported on first use (PEP 562): ``import youcam_units`` costs almost nothing, so a
 program that needs one small piece (the CLI's ``--help``, an exception class) does not pay for
 httpx, asyncio and the generated client.
 """
 
-import logging
 from importlib import import_module
 from typing import TYPE_CHECKING, Final
 
@@ -58,11 +58,6 @@ if TYPE_CHECKING:
     from ._unit_system import Balance, FeatureCost, FeatureCostPage, UnitBucket, UnitType
 
     __version__: str
-
-# Silent unless the application configures logging, as httpx and urllib3 are: without these,
-# Python's last-resort handler would print our retry warnings and stamina's own record of each.
-logging.getLogger("youcam_units").addHandler(logging.NullHandler())
-logging.getLogger("stamina").addHandler(logging.NullHandler())
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",

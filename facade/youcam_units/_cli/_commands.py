@@ -6,7 +6,6 @@ Shared pieces: ``_runtime`` (names, ``Runtime``, one-line failures, logging) and
 
 from __future__ import annotations
 
-import logging
 import sys
 from typing import TYPE_CHECKING, Final
 
@@ -135,7 +134,9 @@ def history(
     since_ms, until_ms = _since_ms(since), _until_ms(until)
     _check_range(since_ms, until_ms)
     _configure_logging(ctx, verbose=verbose)
-    from youcam_units._cli._render import make_writer  # noqa: PLC0415 - keeps `--help` fast
+    import logging  # noqa: PLC0415 - keeps `--help` fast
+
+    from youcam_units._cli._render import make_writer  # noqa: PLC0415
 
     stdout = _stdout_console()
     stderr = _stderr_console()

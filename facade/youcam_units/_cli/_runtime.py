@@ -6,7 +6,6 @@ Expected failures become one line on stderr and an exit status (2: usage, 1: any
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from contextlib import contextmanager
@@ -196,37 +195,8 @@ def _reported(
 # -- shared options ------------------------------------------------------------------------------
 
 
-class _LogToStderr(logging.Handler):
-    """Writes the library's log records to whatever ``sys.stderr`` is at the time."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            click.echo(f"{PROG}: {record.levelname.lower()}: {record.getMessage()}", err=True)
-        except Exception:  # noqa: BLE001 - a log handler must never raise
-            self.handleError(record)
-
-
 def _configure_logging(ctx: click.Context, *, verbose: bool) -> None:
-    """Route the library's log for this command: to stderr with --verbose, else nowhere.
+    """Route the library's log for this command: to stderr with --verbose, else nowhere."""
+    from youcam_units._cli._log import configure_logging  # noqa: PLC0415 - keeps `--help` fast
 
-    Without a handler, Python's last-resort handler would print the retry warnings, and a
-    failure would no longer be one line. stamina's own retry record repeats the facade's, so
-    it is always dropped.
-    """
-    logger = logging.getLogger("youcam_units")
-    handler: logging.Handler = (
-        _LogToStderr(level=logging.DEBUG) if verbose else logging.NullHandler()
-    )
-    quiet = logging.NullHandler()
-    previous = logger.level
-    logger.addHandler(handler)
-    logging.getLogger("stamina").addHandler(quiet)
-    if verbose:
-        logger.setLevel(logging.DEBUG)
-
-    def restore() -> None:
-        logger.removeHandler(handler)
-        logging.getLogger("stamina").removeHandler(quiet)
-        logger.setLevel(previous)
-
-    ctx.call_on_close(restore)
+    configure_logging(ctx, verbose=verbose)
