@@ -44,6 +44,7 @@ NOT_FOR_HELP = (
     "asyncio",
     "platformdirs",
     "importlib.metadata",
+    "logging",
     "youcam_units_api",
     "youcam_units._client",
     "youcam_units.ledger",
