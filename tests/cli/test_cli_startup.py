@@ -99,6 +99,16 @@ def test_a_request_never_imports_the_httpx_command_line() -> None:
     assert loaded(modules, "pygments") == []
     # The in-process mock is not paced: pyrate-limiter is for clients that pace.
     assert loaded(modules, "pyrate_limiter") == []
+    # Nothing is drawn: neither stdout nor stderr is a terminal, so rich is not needed.
+    assert loaded(modules, "rich") == []
+
+
+def test_a_table_on_a_forced_terminal_still_uses_rich() -> None:
+    """FORCE_COLOR makes rich see a terminal: the command asks rich, and draws the table."""
+    result, modules = imported("history", "--demo", "--limit", "1", FORCE_COLOR="1")
+    assert result.returncode == 0, result.stderr
+    assert "time (UTC)" in result.stdout  # the table, not jsonl
+    assert "rich.table" in modules
 
 
 def test_only_the_command_process_blocks_the_httpx_command_line() -> None:
@@ -128,7 +138,7 @@ def test_a_missing_cli_dependency_in_a_command_names_the_extra() -> None:
     code = (
         "import sys\n"
         "sys.modules['rich'] = None  # as if the cli extra were half installed\n"
-        f"sys.argv = [{ENTRY_POINT!r}, 'history', '--demo', '--limit', '1']\n"
+        f"sys.argv = [{ENTRY_POINT!r}, 'history', '--demo', '--limit', '1', '--format', 'table']\n"
         "from youcam_units._cli import main\n"
         "main()\n"
     )

@@ -23,6 +23,7 @@ from youcam_units._cli._inputs import (
     _source_options,
     _stderr_console,
     _stdout_console,
+    _stdout_is_terminal,
     _until_ms,
     _verbose_option,
     default_db_path,
@@ -138,15 +139,15 @@ def history(
 
     from youcam_units._cli._render import make_writer  # noqa: PLC0415
 
-    stdout = _stdout_console()
+    on_terminal = _stdout_is_terminal()
     stderr = _stderr_console()
-    fmt = fmt or ("table" if stdout.is_terminal else "jsonl")
+    fmt = fmt or ("table" if on_terminal else "jsonl")
     runtime = _runtime(ctx)
     source = _Source(demo, token_file, base_url, seed, entries)
     wanted = EntryFilter(since_ms, until_ms, frozenset(actions))
     seen: set[str] = set()
     with _reported(verbose=verbose, action="run the command again", resume=_resume_hint):
-        writer = make_writer(fmt, sys.stdout, stdout)
+        writer = make_writer(fmt, sys.stdout)
         # With no filter, --limit is exactly max_items: the last request asks for no more.
         unfiltered = wanted.is_empty
         shown = 0
@@ -155,7 +156,7 @@ def history(
             with (
                 _open_client(source, runtime, notice) as client,
                 # On a terminal the output itself shows progress; the spinner is for piped output.
-                _progress(stderr, "reading history", enabled=not stdout.is_terminal) as progress,
+                _progress(stderr, "reading history", enabled=not on_terminal) as progress,
             ):
                 task = progress.add_task("read", total=None, detail="")
                 notice.attach(progress, task)
@@ -197,7 +198,9 @@ def _warn_unknown_actions(wanted: set[str], seen: set[str]) -> None:
     Actions are an open set (the service adds new ones), so an unknown value is a warning, not an
     error, and only when neither the spec documents it nor the read met it.
     """
-    import difflib  # noqa: PLC0415 - keeps `--help` fast
+    if not wanted:
+        return
+    import difflib  # noqa: PLC0415 - only for a command that names actions
 
     from youcam_units import Action  # noqa: PLC0415
 

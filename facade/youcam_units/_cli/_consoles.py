@@ -29,8 +29,8 @@ def stdout_console() -> Console:
     return console
 
 
-def progress(console: Console, label: str, *, enabled: bool = True) -> Progress:
-    """A spinner with a count on stderr, shown only when stderr is a terminal (and enabled)."""
+def progress(console: Console, label: str) -> Progress:
+    """A spinner with a count, on a console that is a terminal."""
     return Progress(
         SpinnerColumn(),
         TextColumn(label),
@@ -38,5 +38,4 @@ def progress(console: Console, label: str, *, enabled: bool = True) -> Progress:
         TimeElapsedColumn(),
         console=console,
         transient=True,
-        disable=not (enabled and console.is_terminal),
     )

@@ -120,14 +120,16 @@ def _iso(entry: HistoryEntry) -> str:
     return when.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def make_writer(fmt: Format, out: TextIO, console: Console) -> HistoryWriter:
-    """The streaming writer for ``fmt``; the table goes through ``console``, the rest to ``out``."""
+def make_writer(fmt: Format, out: TextIO, console: Console | None = None) -> HistoryWriter:
+    """The streaming writer for ``fmt``: the table to ``console`` (stdout), the rest to ``out``."""
     if fmt == "jsonl":
         return _JsonLinesWriter(out)
     if fmt == "json":
         return _JsonArrayWriter(out)
     if fmt == "csv":
         return _CsvWriter(out)
-    from youcam_units._cli._render_table import TableWriter  # noqa: PLC0415 - rich: on demand
+    # rich only for the table: piped jsonl, json and csv start without it.
+    from youcam_units._cli._consoles import stdout_console  # noqa: PLC0415
+    from youcam_units._cli._render_table import TableWriter  # noqa: PLC0415
 
-    return TableWriter(console)
+    return TableWriter(console if console is not None else stdout_console())

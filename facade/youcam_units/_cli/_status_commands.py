@@ -276,7 +276,7 @@ def export(
         _sync(_Source(demo, None, None, seed, entries), path, _runtime(ctx), verbose=verbose)
     elif not path.exists():
         raise CliError(f"no ledger at {path}: run `{PROG} sync` first (or pass --db)")
-    writer = make_writer("csv" if fmt == "csv" else "jsonl", sys.stdout, _stdout_console())
+    writer = make_writer("csv" if fmt == "csv" else "jsonl", sys.stdout)
     batch: list[Any] = []
     with (
         _reported(verbose=verbose, action="check the --db path"),
