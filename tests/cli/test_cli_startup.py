@@ -161,3 +161,18 @@ def test_the_choices_spelt_out_for_help_are_the_real_ones() -> None:
 
     assert _commands.GROUPINGS == GROUPINGS
     assert _commands.FORMATS == _render.FORMATS
+
+
+def test_a_summary_reads_the_ledger_without_the_network_stack(tmp_path: Path) -> None:
+    """``summary`` needs sqlite3 and rich's table, never httpx or the generated client."""
+    db = str(tmp_path / "ledger.sqlite3")
+    synced, _ = imported("sync", "--demo", "--entries", "60", "--db", db)
+    assert synced.returncode == 0, synced.stderr
+    for fmt, drawn in (("json", False), ("table", True)):
+        result, modules = imported("summary", "--db", db, "--format", fmt)
+        assert result.returncode == 0, result.stderr
+        assert "sqlite3" in modules
+        assert loaded(modules, "httpx") == []
+        assert loaded(modules, "youcam_units_api") == []
+        assert loaded(modules, "rich.progress") == []
+        assert ("rich.table" in modules) == drawn

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from youcam_units._cli._runtime import WIDTH_WHEN_PIPED
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 __all__ = ["progress", "stdout_console"]
 
@@ -31,6 +34,8 @@ def stdout_console() -> Console:
 
 def progress(console: Console, label: str) -> Progress:
     """A spinner with a count, on a console that is a terminal."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn  # noqa: PLC0415
+
     return Progress(
         SpinnerColumn(),
         TextColumn(label),
