@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -123,6 +122,8 @@ class ClientSettings:
         if self.rate_limits is not None:
             # pyrate-limiter takes 20-40 ms to import: only a client that paces pays for it
             # (not the in-process mock's, nor a command that makes no request).
+            import sqlite3  # noqa: PLC0415
+
             from ._pacing import Pacer  # noqa: PLC0415
 
             try:

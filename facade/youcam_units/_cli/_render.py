@@ -10,7 +10,6 @@ parses back with ``HistoryEntry.from_dict``. csv flattens an entry into one row 
 
 from __future__ import annotations
 
-import csv
 from typing import TYPE_CHECKING, Final, Literal, Protocol, TextIO
 
 from youcam_units import _json as exact_json
@@ -86,6 +85,8 @@ class _JsonArrayWriter:
 
 class _CsvWriter:
     def __init__(self, out: TextIO) -> None:
+        import csv  # noqa: PLC0415 - only for --format csv
+
         self._out = out
         self._writer = csv.writer(out, lineterminator="\n")
         self._writer.writerow(CSV_COLUMNS)
