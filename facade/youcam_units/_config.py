@@ -34,9 +34,9 @@ __all__ = [
 
 #: The production server (``_defaults.BASE_URL``).
 DEFAULT_BASE_URL = _defaults.BASE_URL
-ENV_ACCESS_TOKEN = "YOUCAM_ACCESS_TOKEN"  # noqa: S105 - the variable's name, not a token
-ENV_API_KEY = "YOUCAM_API_KEY"
-ENV_BASE_URL = "YOUCAM_BASE_URL"
+ENV_ACCESS_TOKEN = _defaults.ENV_ACCESS_TOKEN
+ENV_API_KEY = _defaults.ENV_API_KEY
+ENV_BASE_URL = _defaults.ENV_BASE_URL
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,8 @@ NOT_FOR_HELP = (
     "rich",
     "sqlite3",
     "pyrate_limiter",
+    "youcam_units._config",
+    "youcam_units._filtering",
     "stamina",
     "asyncio",
     "platformdirs",

@@ -44,7 +44,6 @@ from youcam_units._cli._runtime import (
     _stop_quietly,
 )
 from youcam_units._defaults import HISTORY_PAGE_SIZE
-from youcam_units._filtering import EntryFilter
 from youcam_units.mock._defaults import DEFAULT_ENTRIES, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SEED
 
 if TYPE_CHECKING:
@@ -138,6 +137,7 @@ def history(
     import logging  # noqa: PLC0415 - keeps `--help` fast
 
     from youcam_units._cli._render import make_writer  # noqa: PLC0415
+    from youcam_units._filtering import EntryFilter  # noqa: PLC0415
 
     on_terminal = _stdout_is_terminal()
     stderr = _stderr_console()

@@ -27,7 +27,7 @@ from youcam_units._cli._runtime import (
     CliError,
     Runtime,
 )
-from youcam_units._config import ENV_API_KEY
+from youcam_units._defaults import ENV_API_KEY
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
