@@ -25,9 +25,11 @@ Schema (version 3), in one SQLite file in WAL mode with incremental auto-vacuum:
 - ``rollup(day, action, entries, spent, granted, ...)``: the totals of ``entries`` per UTC day
   and action, exact decimal text added in Python (with the same sums in nano-units, which
   SQLite can add exactly), updated in the transaction that promotes staged entries and rebuilt
-  by the upgrade to version 3. Summaries, the forecast and status's daily spending read whole
-  days from it and only the partial days at the edges of a window, and entries at a time with no
-  day (outside the years 1-9999), from ``entries``: they cost milliseconds at any size.
+  by the upgrade to version 3. ``rollup_day(day, entries, spent, expired, granted)`` holds the
+  same totals per day alone, kept alike: a summary by day or month reads one row a day.
+  Summaries, the forecast and status's daily spending read whole days from them and only the
+  partial days at the edges of a window, and entries at a time with no day (outside the years
+  1-9999), from ``entries``: they cost milliseconds at any size.
 
 **One account per ledger.** The service sends no account id and tokens are short-lived, so the
 ledger cannot ask whose history it reads; it checks that the history *continues* its own. A

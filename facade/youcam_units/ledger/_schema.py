@@ -22,7 +22,7 @@ __all__ = [
 ]
 
 _ZERO: Final = Decimal(0)
-LEDGER_TABLES: Final = frozenset({"meta", "entries", "staged", "rollup"})
+LEDGER_TABLES: Final = frozenset({"meta", "entries", "staged", "rollup", "rollup_day"})
 
 # -- schema and migrations ----------------------------------------------------------------------
 
@@ -145,6 +145,13 @@ _V3_ROLLUP: Final = """(
         granted_places INTEGER,
         PRIMARY KEY (day, action)
     ) WITHOUT ROWID"""
+_V3_ROLLUP_DAY: Final = """(
+        day      INTEGER PRIMARY KEY,  -- UTC day, as in rollup
+        entries  INTEGER NOT NULL,
+        spent    TEXT    NOT NULL,  -- exact decimal sums of the day's rollup rows: spent (every
+        expired  TEXT    NOT NULL,  --   action but expire), expired, granted; added in Python
+        granted  TEXT    NOT NULL
+    )"""
 V3_COLUMNS: Final = "timestamp_ms, action, spent, granted, raw"
 """The columns ``entries`` and ``staged`` share, after their key."""
 
@@ -154,8 +161,8 @@ def _migrate_to_v3(conn: sqlite3.Connection) -> None:
 
     ``entries`` keeps only what summaries need beside ``raw`` (the other columns only repeated
     it), its rows copied in id order so that pages fill; ``staged`` is keyed by ``~id`` (a pass
-    reads newest first: its pages append); ``rollup`` totals ``entries`` per UTC day and action;
-    ``meta.entry_count`` counts them.
+    reads newest first: its pages append); ``rollup`` totals ``entries`` per UTC day and action,
+    ``rollup_day`` per UTC day; ``meta.entry_count`` counts them.
     """
     conn.execute(f"CREATE TABLE entries_v3 (id INTEGER PRIMARY KEY, {_V3_ROW}")
     conn.execute(
@@ -176,7 +183,10 @@ def _migrate_to_v3(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE staged")
     conn.execute("ALTER TABLE staged_v3 RENAME TO staged")
     conn.execute(f"CREATE TABLE rollup {_V3_ROLLUP}")
-    _rollup.add_to(conn, _rollup.grouped(conn, "FROM entries"))
+    conn.execute(f"CREATE TABLE rollup_day {_V3_ROLLUP_DAY}")
+    delta = _rollup.grouped(conn, "FROM entries")
+    _rollup.add_to(conn, delta)
+    _rollup.add_days_to(conn, _rollup.per_day(delta))
     ((count,),) = conn.execute("SELECT COUNT(*) FROM entries")
     Meta(conn).set("entry_count", count)
 
