@@ -72,6 +72,7 @@ class DaySums:
     expired: Decimal
     granted: Decimal
 
+
 # Whole days, rounded down also before 1970 (SQLite's integer division rounds towards zero).
 _DAY_SQL: Final = f"((timestamp_ms - ((timestamp_ms % {DAY_MS}) + {DAY_MS}) % {DAY_MS}) / {DAY_MS})"
 _DATED_SQL: Final = f"timestamp_ms BETWEEN {MIN_DATETIME_MS} AND {MAX_DATETIME_MS}"
