@@ -78,22 +78,31 @@ read_only=True)`` (what ``summary`` uses) never writes, never switches a file to
 in a read-only directory; any SQLite file that is not a ledger is refused, untouched.
 """
 
-from youcam_units.ledger._forecast import DAILY_DAYS, HistoryStore, daily_spending, forecast
-from youcam_units.ledger._schema import SCHEMA_VERSION
-from youcam_units.ledger._sqlite import Ledger
-from youcam_units.ledger._storage import (
-    GROUPINGS,
-    AccountMismatchError,
-    Grouping,
-    LedgerError,
-    LedgerStorage,
-    PassState,
-    Per,
-    SummaryStorage,
-    Totals,
-)
-from youcam_units.ledger._summary import SummaryRow, summarize, summary_json
-from youcam_units.ledger._sync import PAGE_SIZE, HistorySource, SyncResult, sync
+from importlib import import_module
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from youcam_units.ledger._forecast import (
+        DAILY_DAYS,
+        HistoryStore,
+        daily_spending,
+        forecast,
+    )
+    from youcam_units.ledger._schema import SCHEMA_VERSION
+    from youcam_units.ledger._sqlite import Ledger
+    from youcam_units.ledger._storage import (
+        GROUPINGS,
+        AccountMismatchError,
+        Grouping,
+        LedgerError,
+        LedgerStorage,
+        PassState,
+        Per,
+        SummaryStorage,
+        Totals,
+    )
+    from youcam_units.ledger._summary import SummaryRow, summarize, summary_json
+    from youcam_units.ledger._sync import PAGE_SIZE, HistorySource, SyncResult, sync
 
 __all__ = [
     "DAILY_DAYS",
@@ -119,3 +128,41 @@ __all__ = [
     "summary_json",
     "sync",
 ]
+
+_WHERE: Final[dict[str, str]] = {
+    **dict.fromkeys(("DAILY_DAYS", "HistoryStore", "daily_spending", "forecast"), "._forecast"),
+    "SCHEMA_VERSION": "._schema",
+    "Ledger": "._sqlite",
+    **dict.fromkeys(
+        (
+            "GROUPINGS",
+            "AccountMismatchError",
+            "Grouping",
+            "LedgerError",
+            "LedgerStorage",
+            "PassState",
+            "Per",
+            "SummaryStorage",
+            "Totals",
+        ),
+        "._storage",
+    ),
+    **dict.fromkeys(("SummaryRow", "summarize", "summary_json"), "._summary"),
+    **dict.fromkeys(("PAGE_SIZE", "HistorySource", "SyncResult", "sync"), "._sync"),
+}
+"""The module each public name lives in. Imported on first use: ``summary`` reads the ledger
+without the sync (its errors, email and socket modules) or the forecast ever being imported."""
+
+# Hidden from type checkers, which see the imports above: a misspelt name stays an error there.
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> object:
+        """Import a public name on first use, then keep it as an ordinary module attribute."""
+        if name not in _WHERE:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(import_module(_WHERE[name], __name__), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__all__})

@@ -8,7 +8,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Self
 
-from youcam_units import _json as exact_json
 from youcam_units._models import HistoryEntry
 from youcam_units.ledger import _rollup
 from youcam_units.ledger._connection import (
@@ -20,7 +19,7 @@ from youcam_units.ledger._connection import (
     migrate,
     open_read_only,
 )
-from youcam_units.ledger._schema import V3_COLUMNS, Meta, entry_values
+from youcam_units.ledger._schema import V3_COLUMNS, Meta
 from youcam_units.ledger._storage import LedgerError, PassState, Superseded, Totals
 
 if TYPE_CHECKING:
@@ -155,6 +154,8 @@ class Ledger:
     # -- writing ----------------------------------------------------------------------------
 
     def _stage(self, entries: Iterable[HistoryEntry]) -> None:
+        from youcam_units.ledger._rows import entry_values  # noqa: PLC0415 - not for reading
+
         self._conn.executemany(
             f"INSERT OR IGNORE INTO staged (key, {V3_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",  # noqa: S608 - fixed names
             [
@@ -287,6 +288,8 @@ class Ledger:
         self, *, since_ms: int | None = None, until_ms: int | None = None
     ) -> Iterator[HistoryEntry]:
         """Stored entries, newest first; ``since_ms`` inclusive, ``until_ms`` exclusive."""
+        from youcam_units import _json as exact_json  # noqa: PLC0415 - summaries never parse
+
         for (raw,) in self._conn.execute(
             "SELECT raw FROM entries WHERE timestamp_ms >= ? AND timestamp_ms < ? "
             "ORDER BY timestamp_ms DESC, id DESC",
@@ -296,6 +299,8 @@ class Ledger:
 
     def raw_entries(self) -> Iterator[dict[str, Any]]:
         """Every stored entry exactly as sent (fractions as Decimal), newest first."""
+        from youcam_units import _json as exact_json  # noqa: PLC0415 - summaries never parse
+
         for (raw,) in self._conn.execute(
             "SELECT raw FROM entries ORDER BY timestamp_ms DESC, id DESC"
         ):

@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from youcam_units import _json as exact_json
 from youcam_units._models import describe_timestamp
 from youcam_units.ledger._storage import GROUPINGS, Grouping
 
@@ -62,6 +61,8 @@ class SummaryRow:
 
 def summary_json(rows: Iterable[SummaryRow], *, by: Grouping) -> str:
     """The summary as a JSON array (``youcam-units summary --format json``): exact numbers."""
+    from youcam_units import _json as exact_json  # noqa: PLC0415 - the table needs no JSON
+
     return exact_json.dumps([row.to_dict(by) for row in rows], indent=2)
 
 
