@@ -206,6 +206,8 @@ class FileSize:
     """``SUM(payload)`` over SQLite's ``dbstat`` for every table and index (the schema too)."""
     tables: dict[str, tuple[int, int]]
     """Per table or index: (payload bytes, page bytes)."""
+    free_bytes: int
+    """Pages on the free list: space the file keeps that no b-tree uses."""
 
     @property
     def ratio(self) -> float:
@@ -214,17 +216,23 @@ class FileSize:
 
 
 def file_size(path: Path, entries: int) -> FileSize:
-    """Measure a closed ledger file (needs an SQLite built with ``dbstat``, as CPython's is)."""
+    """Measure a closed ledger file with SQLite's ``dbstat`` (CPython's SQLite has it)."""
     wal = path.with_name(path.name + "-wal")
     size = path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        tables = {
-            name: (int(payload), int(pages))
-            for name, payload, pages in conn.execute(
+        try:
+            rows = conn.execute(
                 "SELECT name, SUM(payload), SUM(pgsize) FROM dbstat GROUP BY name ORDER BY name"
-            )
-        }
+            ).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise RuntimeError(
+                f"this Python's SQLite {sqlite3.sqlite_version} has no dbstat table "
+                f"(SQLITE_ENABLE_DBSTAT_VTAB), which the file-size figure needs: {exc}"
+            ) from exc
+        (free,) = conn.execute("PRAGMA freelist_count").fetchone()
+        (page,) = conn.execute("PRAGMA page_size").fetchone()
     finally:
         conn.close()
-    return FileSize(entries, size, sum(p for p, _ in tables.values()), tables)
+    tables = {name: (int(payload), int(pages)) for name, payload, pages in rows}
+    return FileSize(entries, size, sum(p for p, _ in tables.values()), tables, free * page)

@@ -199,6 +199,7 @@ def _method(waits: UserWaits) -> list[str]:
         f"| {name} | {payload:,} | {pages:,} |"
         for name, (payload, pages) in waits.size.tables.items()
     ]
+    lines.append(f"| (free list: pages no b-tree uses) | 0 | {waits.size.free_bytes:,} |")
     first = waits.first
     lines.append("")
     if first is None:
