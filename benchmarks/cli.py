@@ -63,8 +63,9 @@ HEADER = [
     "# Benchmarks",
     "",
     (
-        "Written by `scripts/bench` (about six minutes, more when it builds the big ledger: "
-        "`--ledger-size N`); `scripts/bench --soak` adds the soak and crash trials at the end. "
+        "Written by `scripts/bench` (about ten minutes on a shared machine, plus about 75 s the "
+        "first time, to build the big ledger: `--ledger-size N`); `scripts/bench --soak` adds "
+        "the soak and crash trials at the end. "
         "One run, one machine: the readers in-process against the mock (`youcam_units.mock`) "
         "through its httpx transport, on the same seeded data; the commands a user waits for "
         "as subprocesses. Speed targets live here only; the test suite checks data, never time."
