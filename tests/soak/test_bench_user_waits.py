@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 import pytest
 from youcam_units.ledger import Ledger
 
-from benchmarks import cli, startup
+from benchmarks import cli, ledger_bench, ledger_build, startup, user_waits, user_waits_report
+from benchmarks._common import QUICK
 from benchmarks.ledger_bench import MemoryHistory, file_size, measure_writes, read_pages
+from benchmarks.throughput import Throughput, Timing
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -71,3 +73,64 @@ def test_ledger_size_option_reads_a_count() -> None:
     assert cli._positive("1,000") == 1_000
     with pytest.raises(Exception, match="at least 1"):
         cli._positive("0")
+
+
+def _waits(tmp_path: Path, *, help_ratio: float, write_rate: float) -> user_waits.UserWaits:
+    def spread(*values: float) -> startup.Spread:
+        return startup.Spread(values)
+
+    def pair(ratio: float) -> startup.Paired:
+        return startup.Paired(spread(ratio * 0.1), spread(0.1), spread(ratio, ratio))
+
+    built = ledger_build.Built(tmp_path / "cached.sqlite3", 1_000, 2.0, cached=False)
+    prepared = ledger_bench.Prepared(built, tmp_path / "copy.sqlite3", 0.5, 3)
+    return user_waits.UserWaits(
+        config=QUICK,
+        help_vs_click=pair(help_ratio),
+        history_vs_httpx=pair(0.9),
+        summary_vs_help=pair(2.0),
+        small=prepared,
+        big=prepared,
+        big_warm=spread(0.2),
+        big_cold=spread(0.7),
+        writes=ledger_bench.WriteSpeed(100, spread(write_rate), spread(1e5), spread(0.5)),
+        size=ledger_bench.FileSize(100, 1_100, 1_000, {"entries": (1_000, 1_024)}, 0),
+        first=None,
+    )
+
+
+def _throughput(sync_ratio: float) -> Throughput:
+    def timing(rate: float) -> Timing:
+        return Timing(rates=[rate, rate], cpu_rates=[rate, rate])
+
+    replay = {"gen": timing(100.0), "sync": timing(100.0 * sync_ratio), "async": timing(95.0)}
+    return Throughput([], {}, {}, replay, 0, [], 0)
+
+
+def _table(lines: list[str]) -> list[str]:
+    """The rows of the section's first table."""
+    start = lines.index("| what | before (issue 14) | now | target | result |") + 2
+    return lines[start : lines.index("", start)]
+
+
+def test_each_row_is_judged_against_its_own_target(tmp_path: Path) -> None:
+    """PASS/FAIL per row from that row's figure; the upgrade row has no target."""
+    lines, passed = user_waits_report.user_waits_section(
+        _waits(tmp_path, help_ratio=1.4, write_rate=70_000), _throughput(0.95)
+    )
+    table = _table(lines)
+    assert len(table) == 9
+    assert all(line.endswith("| PASS |") for i, line in enumerate(table) if i != 4)
+    assert table[4].endswith("| - |")
+    assert passed
+    lines, passed = user_waits_report.user_waits_section(
+        _waits(tmp_path, help_ratio=1.6, write_rate=65_000), _throughput(0.85)
+    )
+    table = _table(lines)
+    failed = [line.split(" | ")[0] for line in table if line.endswith("| FAIL |")]
+    assert failed == [
+        '| `youcam-units --help`, warm, / `python -c "import click"`',
+        "| facade `Client` / bare generated client, page size 30, identical bytes",
+        "| ledger write during sync, 100 entries / 33k entries/s",
+    ]
+    assert not passed
