@@ -3,6 +3,10 @@
 The summary is checked against totals computed here from the built ``raw`` JSON alone, and the
 derived columns against ``raw`` as version 2 derives them, so a builder whose columns drift from
 what it claims to store (or a migration that trusts a wrong column) fails here.
+
+``benchmarks`` is imported inside the tests, not at collection: Hypothesis draws from the
+constants of every local module loaded when a ``@given`` test runs, so a module imported at
+collection changes what other files' property tests try.
 """
 
 from __future__ import annotations
@@ -20,8 +24,6 @@ import pytest
 from youcam_units import HistoryEntry
 from youcam_units.ledger import Ledger, summarize
 
-from benchmarks import ledger_build
-
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -32,6 +34,8 @@ SEED = 5
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One built ledger of N entries, shared by the tests that only read it."""
+    from benchmarks import ledger_build  # noqa: PLC0415 - see the module docstring
+
     path = tmp_path_factory.mktemp("built") / "v2.sqlite3"
     ledger_build.build_v2_ledger(path, N, SEED)
     return path
@@ -160,6 +164,8 @@ def test_a_cached_ledger_is_reused_and_keyed_by_the_builder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A second call reuses the file; a builder change (another hash) replaces the old one."""
+    from benchmarks import ledger_build  # noqa: PLC0415 - see the module docstring
+
     monkeypatch.setattr(ledger_build, "CACHE", tmp_path)
     first = ledger_build.cached_v2_ledger(50, SEED)
     again = ledger_build.cached_v2_ledger(50, SEED)

@@ -1,4 +1,9 @@
-"""The parts of issue 14's benchmark that compute figures: data only, never a timing verdict."""
+"""The parts of issue 14's benchmark that compute figures: data only, never a timing verdict.
+
+``benchmarks`` is imported inside the tests, not at collection: Hypothesis draws from the
+constants of every local module loaded when a ``@given`` test runs, so a module imported at
+collection changes what other files' property tests try.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +14,17 @@ from typing import TYPE_CHECKING
 import pytest
 from youcam_units.ledger import Ledger
 
-from benchmarks import cli, ledger_bench, ledger_build, startup, user_waits, user_waits_report
-from benchmarks._common import QUICK
-from benchmarks.ledger_bench import MemoryHistory, file_size, measure_writes, read_pages
-from benchmarks.throughput import Throughput, Timing
-
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from benchmarks import startup, user_waits
+    from benchmarks.throughput import Throughput
 
 
 def test_writes_store_every_entry_served_and_the_file_is_measured(tmp_path: Path) -> None:
     """The timed sync stores the pages it is served; the size figures add up from dbstat."""
+    from benchmarks.ledger_bench import file_size, measure_writes, read_pages  # noqa: PLC0415 - see the module docstring
+
     pages = read_pages(95)
     assert [len(page.entries) for page in pages] == [30, 30, 30, 5]
     speed, last = measure_writes(pages, tmp_path, rounds=1)
@@ -41,6 +46,8 @@ def test_writes_store_every_entry_served_and_the_file_is_measured(tmp_path: Path
 
 def test_memory_history_resumes_from_its_tokens() -> None:
     """Its tokens are page numbers, as sync hands them back when it resumes."""
+    from benchmarks.ledger_bench import MemoryHistory, read_pages  # noqa: PLC0415 - see the module docstring
+
     pages = read_pages(61)
     source = MemoryHistory(pages)
     assert [p.next_token for p in pages] == ["1", "2", None]
@@ -52,6 +59,8 @@ def test_memory_history_resumes_from_its_tokens() -> None:
 
 def test_paired_rounds_alternate_and_divide_within_a_round(tmp_path: Path) -> None:
     """Each round's ratio is that round's command over its reference."""
+    from benchmarks import startup  # noqa: PLC0415 - see the module docstring
+
     env = startup.environment(tmp_path)
     assert "PYTHONDONTWRITEBYTECODE" not in env
     assert env["COLUMNS"] == "80"
@@ -69,6 +78,8 @@ def test_paired_rounds_alternate_and_divide_within_a_round(tmp_path: Path) -> No
 
 def test_ledger_size_option_reads_a_count() -> None:
     """``--ledger-size 10_000_000`` and ``1,000`` are counts; 0 is refused."""
+    from benchmarks import cli  # noqa: PLC0415 - see the module docstring
+
     assert cli._positive("10_000_000") == 10_000_000
     assert cli._positive("1,000") == 1_000
     with pytest.raises(Exception, match="at least 1"):
@@ -76,6 +87,9 @@ def test_ledger_size_option_reads_a_count() -> None:
 
 
 def _waits(tmp_path: Path, *, help_ratio: float, write_rate: float) -> user_waits.UserWaits:
+    from benchmarks import ledger_bench, ledger_build, startup, user_waits  # noqa: PLC0415 - see the module docstring
+    from benchmarks._common import QUICK  # noqa: PLC0415 - see the module docstring
+
     def spread(*values: float) -> startup.Spread:
         return startup.Spread(values)
 
@@ -100,6 +114,8 @@ def _waits(tmp_path: Path, *, help_ratio: float, write_rate: float) -> user_wait
 
 
 def _throughput(sync_ratio: float) -> Throughput:
+    from benchmarks.throughput import Throughput, Timing  # noqa: PLC0415 - see the module docstring
+
     def timing(rate: float) -> Timing:
         return Timing(rates=[rate, rate], cpu_rates=[rate, rate])
 
@@ -115,6 +131,8 @@ def _table(lines: list[str]) -> list[str]:
 
 def test_each_row_is_judged_against_its_own_target(tmp_path: Path) -> None:
     """PASS/FAIL per row from that row's figure; the upgrade row has no target."""
+    from benchmarks import user_waits_report  # noqa: PLC0415 - see the module docstring
+
     lines, passed = user_waits_report.user_waits_section(
         _waits(tmp_path, help_ratio=1.4, write_rate=70_000), _throughput(0.95)
     )
