@@ -20,6 +20,7 @@ the current page's start, so a resume may repeat entries but never skips one.
 from __future__ import annotations
 
 from collections import deque
+from operator import attrgetter
 from typing import TYPE_CHECKING, Final, Generic, Protocol, Self, TypeVar
 
 from . import _defaults
@@ -68,6 +69,7 @@ PageT = TypeVar("PageT", bound=ListedPage[object])
 #: Pages in a row without an entry older than any seen before the read is called stuck.
 NO_PROGRESS_PAGES: Final = 5
 _RECENT_TOKENS: Final = 4
+_TIMESTAMP_MS: Final = attrgetter("timestamp_ms")
 
 
 class LoopGuard:
@@ -95,7 +97,7 @@ class LoopGuard:
 
     def progressed(self, entries: Sequence[HistoryEntry]) -> bool:
         """Record a page; whether it brought an entry older than every one seen before it."""
-        oldest = min((entry.timestamp_ms for entry in entries), default=None)
+        oldest = min(map(_TIMESTAMP_MS, entries), default=None)
         moved = oldest is not None and (self._oldest_ms is None or oldest < self._oldest_ms)
         if moved:
             self._oldest_ms = oldest
@@ -193,14 +195,13 @@ class _PagerBase(Generic[PageT, ItemT]):
     def _hand_out(self, page: PageT) -> Iterator[ItemT]:
         """Yield a page's items, moving the checkpoint only with the last one."""
         items: Sequence[ItemT] = page.items  # type: ignore[assignment]
+        if not items:
+            return
         final = self._cursor.next_token
-        if items:
-            self._cursor.next_token = page.starting_token
-        last = len(items) - 1
-        for index, item in enumerate(items):
-            if index == last:
-                self._cursor.next_token = final
-            yield item
+        self._cursor.next_token = page.starting_token
+        yield from items[:-1]
+        self._cursor.next_token = final
+        yield items[-1]
 
 
 class _Pager(_PagerBase[PageT, ItemT]):
