@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Any, Final
 
 from youcam_units_api.models.credit_history_entry import CreditHistoryEntry
 
-from ._models import KNOWN_KEYS, Action, HistoryEntry, UnitChange, copy_json
+from ._models import (
+    KNOWN_KEYS,
+    Action,
+    HistoryEntry,
+    UnitChange,
+    copy_json,
+    new_change,
+    new_entry,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -47,35 +55,45 @@ _KNOWN_CHANGES: dict[tuple[int, int], tuple[UnitChange]] = {}
 _KNOWN_CHANGES_CAP: Final = 4_096
 
 
-def _page_entry(raw: Any) -> HistoryEntry | None:  # noqa: ANN401, C901, PLR0911, PLR0912
+def _page_entry(raw: Any) -> HistoryEntry | None:  # noqa: ANN401, C901, PLR0911, PLR0912, PLR0915
     """The common entry of a page, converted in one call; ``None`` for anything less common.
 
     It gives the same entry as ``_from_raw(raw, private=True)`` for every entry it accepts
     (tests compare the two on adversarial pages), and leaves every other shape, and every
-    malformed entry, to ``_from_raw``, which says what is wrong with it.
+    malformed entry, to ``_from_raw``, which says what is wrong with it. An entry is rebuilt
+    exactly by its typed fields (``_as_sent`` is ``None``) under the same rule as there: each
+    object holds only keys read here (counted, not compared as sets), every amount is an int.
     """
     if type(raw) is not dict:
         return None
-    entry_id, timestamp, action = raw.get("id"), raw.get("timestamp"), raw.get("action")
+    try:
+        entry_id, timestamp, action = raw["id"], raw["timestamp"], raw["action"]
+    except KeyError:
+        return None
     if type(entry_id) is not int or type(timestamp) is not int or type(action) is not str:
         return None
-    exact = raw.keys() <= KNOWN_KEYS
-    target = raw.get("target_id")
-    if target is None:
-        if "target_id" in raw:
+    known = 3  # id, timestamp, action; then target_id and info when sent
+    exact = True
+    target = raw.get("target_id", _MISSING)
+    if target is _MISSING:
+        target = None
+    else:
+        known += 1
+        if target is None:
             exact = False
-    elif type(target) is not str:
-        return None
+        elif type(target) is not str:
+            return None
     changes: tuple[UnitChange, ...] = ()
     dst_actions: tuple[str, ...] = ()
     info = raw.get("info", _MISSING)
     if info is not _MISSING:
+        known += 1
         if type(info) is not dict or not info:
             return None
-        if not info.keys() <= _INFO_KEYS:
-            exact = False
+        info_known = 0
         credits_ = info.get("credits", _MISSING)
         if credits_ is not _MISSING:
+            info_known += 1
             if type(credits_) is not list or not credits_:
                 return None
             built: list[UnitChange] = []
@@ -86,28 +104,32 @@ def _page_entry(raw: Any) -> HistoryEntry | None:  # noqa: ANN401, C901, PLR0911
                 if type(unit_id) is not int:
                     return None
                 if type(amount) is int and len(change) == 2:  # noqa: PLR2004 - the two keys
-                    known = _KNOWN_CHANGES.get((unit_id, amount))
-                    if known is None:
-                        known = (UnitChange(unit_id, _SMALL_INTS.get(amount) or Decimal(amount)),)
+                    seen = _KNOWN_CHANGES.get((unit_id, amount))
+                    if seen is None:
+                        seen = (new_change(unit_id, _SMALL_INTS.get(amount) or Decimal(amount)),)
                         if len(_KNOWN_CHANGES) < _KNOWN_CHANGES_CAP:
-                            _KNOWN_CHANGES[unit_id, amount] = known
+                            _KNOWN_CHANGES[unit_id, amount] = seen
                     if len(credits_) == 1:
-                        changes = known
+                        changes = seen
                         break
-                    built.append(known[0])
+                    built.append(seen[0])
                     continue
                 sent = change.get("amount_dec")
                 if type(sent) is not Decimal or not sent.is_finite():
                     return None
                 exact = False
-                built.append(UnitChange(unit_id, sent))
+                built.append(new_change(unit_id, sent))
             else:
                 changes = tuple(built)
         sent_actions = info.get("dst_actions", _MISSING)
         if sent_actions is not _MISSING:
+            info_known += 1
             if type(sent_actions) is str:
                 exact = False
-                dst_actions = _dst_actions_from_text(sent_actions)
+                try:
+                    dst_actions = _dst_actions_from_text(sent_actions)
+                except ValueError:
+                    return None
             elif type(sent_actions) is list and sent_actions:
                 dst_actions = tuple(sent_actions)
                 for name in dst_actions:
@@ -115,7 +137,11 @@ def _page_entry(raw: Any) -> HistoryEntry | None:  # noqa: ANN401, C901, PLR0911
                         return None
             else:
                 return None
-    return HistoryEntry(
+        if len(info) != info_known:
+            exact = False
+    if len(raw) != known:
+        exact = False
+    return new_entry(
         entry_id,
         timestamp,
         _ACTIONS.get(action) or action,
