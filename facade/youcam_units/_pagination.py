@@ -192,17 +192,6 @@ class _PagerBase(Generic[PageT, ItemT]):
             f"next_token={self.next_token!r}, exhausted={self.exhausted})"
         )
 
-    def _hand_out(self, page: PageT) -> Iterator[ItemT]:
-        """Yield a page's items, moving the checkpoint only with the last one."""
-        items: Sequence[ItemT] = page.items  # type: ignore[assignment]
-        if not items:
-            return
-        final = self._cursor.next_token
-        self._cursor.next_token = page.starting_token
-        yield from items[:-1]
-        self._cursor.next_token = final
-        yield items[-1]
-
 
 class _Pager(_PagerBase[PageT, ItemT]):
     """Lazy: nothing is requested until iterated. Iterate items, or ``pages()``."""
@@ -219,8 +208,18 @@ class _Pager(_PagerBase[PageT, ItemT]):
             yield self._cursor.accept(self._fetch(size, self._cursor.next_token))
 
     def __iter__(self) -> Iterator[ItemT]:
+        cursor = self._cursor
         for page in self.pages():
-            yield from self._hand_out(page)
+            # The checkpoint moves with the page's last item (a stop mid-page re-reads it);
+            # written out here, not in a shared generator, which would cost a frame per item.
+            items: Sequence[ItemT] = page.items  # type: ignore[assignment]
+            if not items:
+                continue
+            final = cursor.next_token
+            cursor.next_token = page.starting_token
+            yield from items[:-1]
+            cursor.next_token = final
+            yield items[-1]
 
 
 class _AsyncPager(_PagerBase[PageT, ItemT]):
@@ -238,9 +237,18 @@ class _AsyncPager(_PagerBase[PageT, ItemT]):
             yield self._cursor.accept(await self._fetch(size, self._cursor.next_token))
 
     async def __aiter__(self) -> AsyncIterator[ItemT]:
+        cursor = self._cursor
         async for page in self.pages():
-            for item in self._hand_out(page):
+            # As in _Pager.__iter__: the checkpoint moves with the page's last item.
+            items: Sequence[ItemT] = page.items  # type: ignore[assignment]
+            if not items:
+                continue
+            final = cursor.next_token
+            cursor.next_token = page.starting_token
+            for item in items[:-1]:
                 yield item
+            cursor.next_token = final
+            yield items[-1]
 
 
 class HistoryPager(_Pager[Page, HistoryEntry]):
