@@ -49,10 +49,43 @@ def entries_from_generated(
 _MISSING: Final = object()
 _INFO_KEYS: Final = frozenset({"credits", "dst_actions"})
 _SMALL_INTS: Final = {i: Decimal(i) for i in range(-1_000, 1_001)}
-#: Unit changes already built, by (unit id, integer amount): an account has a few unit buckets
-#: and its amounts repeat, so most changes of a page are ones seen before. Frozen, so shared.
-_KNOWN_CHANGES: dict[tuple[int, int], tuple[UnitChange]] = {}
-_KNOWN_CHANGES_CAP: Final = 4_096
+#: The ``changes`` of entries seen before whose credits are all plain integer amounts, as a trie:
+#: unit id -> amount -> (next unit id -> ... | ``None`` -> the tuple). An account has a few unit
+#: buckets and its amounts repeat, so most entries' changes are found here with no allocation
+#: at all (each allocation brings the next garbage collection closer). Frozen, so shared.
+_KNOWN_CHANGES: dict[int | None, Any] = {}
+_KNOWN_CHANGES_CAP: Final = 10_000
+_known_count = 0
+
+
+def _remember_changes(credits_: list[dict[str, int]]) -> tuple[UnitChange, ...]:
+    """The changes of plain integer credits (checked), kept in the trie while it has room."""
+    global _known_count  # noqa: PLW0603 - the trie's size, kept beside it
+    changes = tuple(
+        new_change(c["id"], _SMALL_INTS.get(c["amount"]) or Decimal(c["amount"])) for c in credits_
+    )
+    if _known_count < _KNOWN_CHANGES_CAP:
+        node = _KNOWN_CHANGES
+        for change in credits_:
+            node = node.setdefault(change["id"], {}).setdefault(change["amount"], {})
+        node[None] = changes
+        _known_count += 1
+    return changes
+
+
+def _mixed_changes(credits_: list[Any]) -> tuple[UnitChange, ...] | None:
+    """Credits with an ``amount_dec`` (or other keys): the changes, or ``None`` to go generic."""
+    changes = []
+    for change in credits_:
+        amount = change.get("amount")
+        if type(amount) is int and len(change) == 2:  # noqa: PLR2004 - the two keys
+            value = _SMALL_INTS.get(amount) or Decimal(amount)
+        else:
+            value = change.get("amount_dec")
+            if type(value) is not Decimal or not value.is_finite():
+                return None
+        changes.append(new_change(change["id"], value))
+    return tuple(changes)
 
 
 def _page_entry(raw: Any) -> HistoryEntry | None:  # noqa: ANN401, C901, PLR0911, PLR0912, PLR0915
@@ -96,31 +129,25 @@ def _page_entry(raw: Any) -> HistoryEntry | None:  # noqa: ANN401, C901, PLR0911
             info_known += 1
             if type(credits_) is not list or not credits_:
                 return None
-            built: list[UnitChange] = []
+            plain = True
+            node: dict[int | None, Any] | None = _KNOWN_CHANGES
             for change in credits_:
-                if type(change) is not dict:
+                if type(change) is not dict or type(change.get("id")) is not int:
                     return None
-                unit_id, amount = change.get("id"), change.get("amount")
-                if type(unit_id) is not int:
-                    return None
-                if type(amount) is int and len(change) == 2:  # noqa: PLR2004 - the two keys
-                    seen = _KNOWN_CHANGES.get((unit_id, amount))
-                    if seen is None:
-                        seen = (new_change(unit_id, _SMALL_INTS.get(amount) or Decimal(amount)),)
-                        if len(_KNOWN_CHANGES) < _KNOWN_CHANGES_CAP:
-                            _KNOWN_CHANGES[unit_id, amount] = seen
-                    if len(credits_) == 1:
-                        changes = seen
-                        break
-                    built.append(seen[0])
-                    continue
-                sent = change.get("amount_dec")
-                if type(sent) is not Decimal or not sent.is_finite():
-                    return None
-                exact = False
-                built.append(new_change(unit_id, sent))
+                amount = change.get("amount")
+                if type(amount) is not int or len(change) != 2:  # noqa: PLR2004 - id, amount
+                    plain = False
+                elif node is not None:
+                    amounts = node.get(change["id"])
+                    node = None if amounts is None else amounts.get(amount)
+            if plain:
+                seen = None if node is None else node.get(None)
+                changes = seen if seen is not None else _remember_changes(credits_)
             else:
-                changes = tuple(built)
+                mixed = _mixed_changes(credits_)
+                if mixed is None:
+                    return None
+                changes, exact = mixed, False
         sent_actions = info.get("dst_actions", _MISSING)
         if sent_actions is not _MISSING:
             info_known += 1
