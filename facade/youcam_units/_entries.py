@@ -75,6 +75,12 @@ def _remember_changes(credits_: list[dict[str, int]]) -> tuple[UnitChange, ...]:
 
 def _mixed_changes(credits_: list[Any]) -> tuple[UnitChange, ...] | None:
     """Credits with an ``amount_dec`` (or other keys): the changes, or ``None`` to go generic."""
+    if len(credits_) == 1:  # the common case, without a list on the way
+        only = credits_[0]
+        value = only.get("amount_dec")
+        if type(value) is not Decimal or not value.is_finite():
+            return None
+        return (new_change(only["id"], value),)
     changes = []
     for change in credits_:
         amount = change.get("amount")
@@ -132,13 +138,15 @@ def _page_entry(raw: Any) -> HistoryEntry | None:  # noqa: ANN401, C901, PLR0911
             plain = True
             node: dict[int | None, Any] | None = _KNOWN_CHANGES
             for change in credits_:
-                if type(change) is not dict or type(change.get("id")) is not int:
+                if type(change) is not dict:
                     return None
-                amount = change.get("amount")
+                unit_id, amount = change.get("id"), change.get("amount")
+                if type(unit_id) is not int:
+                    return None
                 if type(amount) is not int or len(change) != 2:  # noqa: PLR2004 - id, amount
                     plain = False
                 elif node is not None:
-                    amounts = node.get(change["id"])
+                    amounts = node.get(unit_id)
                     node = None if amounts is None else amounts.get(amount)
             if plain:
                 seen = None if node is None else node.get(None)

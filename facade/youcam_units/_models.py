@@ -258,8 +258,13 @@ def describe_timestamp(timestamp_ms: int) -> str:
 
 def copy_json(value: Any) -> Any:  # noqa: ANN401 - JSON values
     """A deep copy of parsed JSON (dicts, lists, and immutable leaves such as Decimal)."""
+    # Leaves are taken as they are without a call each: to_dict() runs this for every entry
+    # kept as sent, and the ledger writes every entry it syncs through to_dict().
     if isinstance(value, dict):
-        return {k: copy_json(v) for k, v in value.items()}
+        return {k: copy_json(v) if isinstance(v, _CONTAINERS) else v for k, v in value.items()}
     if isinstance(value, list):
-        return [copy_json(v) for v in value]
+        return [copy_json(v) if isinstance(v, _CONTAINERS) else v for v in value]
     return value
+
+
+_CONTAINERS: Final = (dict, list)
