@@ -70,9 +70,16 @@ class _ChannelBase(Generic[_HttpT]):
         return f"<{type(self).__name__} {self._base_url}>"
 
     def _build(self, method: str, url: str, params: dict[str, Any] | None) -> httpx.Request:
+        target = self._base_url + url
+        if params and not self._http.params and "?" not in target:
+            # The same query httpx would add, encoded by httpx itself, but in the URL it parses
+            # once: given ``params``, httpx parses the URL again to add them (a tenth of a page's
+            # cost). A client with default params of its own goes the usual way, merged by httpx.
+            target = f"{target}?{httpx.QueryParams(params)}"
+            params = None
         return self._http.build_request(
             method,
-            self._base_url + url,
+            target,
             headers=self._headers,
             params=params,
             timeout=self._bounds.timeout,
