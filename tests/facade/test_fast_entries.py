@@ -83,6 +83,18 @@ def _adversarial() -> dict[str, str]:
             f'{{"id": {BIG}, "timestamp": 5, "action": "wig", "info": {{"credits": '
             f'[{{"id": 1, "amount": -2, "amount_dec": {amount_dec}}}, {{"id": 2, "amount": 0}}]}}}}'
         )
+    credits_texts = {
+        "dec-without-id": '[{"amount": -2, "amount_dec": -1.5}]',
+        "decs-one-without-id": '[{"id": 1, "amount_dec": -1.5}, {"amount": 0, "amount_dec": 0.5}]',
+        "dec-alone-beside-plain": '[{"id": 1, "amount_dec": -1.5}, {"id": 2, "amount": -1}]',
+        "plain-without-id-beside-dec": '[{"amount": -1}, {"id": 2, "amount_dec": -1.5}]',
+        "three-plain": '[{"id": 1, "amount": -1}, {"id": 2, "amount": 0}, {"id": 3, "amount": 5}]',
+    }
+    for name, credits_text in credits_texts.items():
+        texts[name] = (
+            f'{{"id": {BIG}, "timestamp": 5, "action": "wig", "target_id": "t", '
+            f'"info": {{"credits": {credits_text}}}}}'
+        )
     texts["float-amount"] = (
         '{"id": 1, "timestamp": 5, "action": "wig", '
         '"info": {"credits": [{"id": 1, "amount": -2.0}]}}'
@@ -95,7 +107,7 @@ ADVERSARIAL = _adversarial()
 FAST = {
     "plain", "one-credit", "no-target", "no-info", "null-target", "unknown-action", "extra-top",
     "extra-info", "dst-list", "dst-only", "dst-string", "reordered", "huge-ids", "amount-dec",
-    "amount-dec-exponent", "amount-dec-zero",
+    "amount-dec-exponent", "amount-dec-zero", "dec-alone-beside-plain", "three-plain",
 }  # fmt: skip
 
 
