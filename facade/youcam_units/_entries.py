@@ -77,14 +77,12 @@ def _mixed_changes(credits_: list[Any]) -> tuple[UnitChange, ...] | None:
     """Credits with an ``amount_dec`` (or other keys): the changes, or ``None`` to go generic."""
     if len(credits_) == 1:  # the common case, without a list on the way
         only = credits_[0]
-        unit_id, value = only.get("id"), only.get("amount_dec")
-        if type(unit_id) is not int or type(value) is not Decimal or not value.is_finite():
+        value = only.get("amount_dec")
+        if type(value) is not Decimal or not value.is_finite():
             return None
-        return (new_change(unit_id, value),)
+        return (new_change(only["id"], value),)
     changes = []
     for change in credits_:
-        if type(change.get("id")) is not int:
-            return None
         amount = change.get("amount")
         if type(amount) is int and len(change) == 2:  # noqa: PLR2004 - the two keys
             value = _SMALL_INTS.get(amount) or Decimal(amount)
@@ -115,10 +113,10 @@ def _page_entry(raw: Any) -> HistoryEntry | None:  # noqa: ANN401, C901, PLR0911
         return None
     known = 3  # id, timestamp, action; then target_id and info when sent
     exact = True
-    # ``in`` and subscripts, not .get(): a method call costs three times as much, per field.
-    target = None
-    if "target_id" in raw:
-        target = raw["target_id"]
+    target = raw.get("target_id", _MISSING)
+    if target is _MISSING:
+        target = None
+    else:
         known += 1
         if target is None:
             exact = False
@@ -126,14 +124,14 @@ def _page_entry(raw: Any) -> HistoryEntry | None:  # noqa: ANN401, C901, PLR0911
             return None
     changes: tuple[UnitChange, ...] = ()
     dst_actions: tuple[str, ...] = ()
-    if "info" in raw:
-        info = raw["info"]
+    info = raw.get("info", _MISSING)
+    if info is not _MISSING:
         known += 1
         if type(info) is not dict or not info:
             return None
         info_known = 0
-        if "credits" in info:
-            credits_ = info["credits"]
+        credits_ = info.get("credits", _MISSING)
+        if credits_ is not _MISSING:
             info_known += 1
             if type(credits_) is not list or not credits_:
                 return None
@@ -142,20 +140,14 @@ def _page_entry(raw: Any) -> HistoryEntry | None:  # noqa: ANN401, C901, PLR0911
             for change in credits_:
                 if type(change) is not dict:
                     return None
-                try:
-                    unit_id, amount = change["id"], change["amount"]
-                except KeyError:  # amount_dec alone, or no id: for _mixed_changes to judge
-                    plain = False
-                    continue
+                unit_id, amount = change.get("id"), change.get("amount")
                 if type(unit_id) is not int:
                     return None
                 if type(amount) is not int or len(change) != 2:  # noqa: PLR2004 - id, amount
                     plain = False
                 elif node is not None:
-                    try:
-                        node = node[unit_id][amount]
-                    except KeyError:
-                        node = None
+                    amounts = node.get(unit_id)
+                    node = None if amounts is None else amounts.get(amount)
             if plain:
                 seen = None if node is None else node.get(None)
                 changes = seen if seen is not None else _remember_changes(credits_)
@@ -164,8 +156,8 @@ def _page_entry(raw: Any) -> HistoryEntry | None:  # noqa: ANN401, C901, PLR0911
                 if mixed is None:
                     return None
                 changes, exact = mixed, False
-        if "dst_actions" in info:
-            sent_actions = info["dst_actions"]
+        sent_actions = info.get("dst_actions", _MISSING)
+        if sent_actions is not _MISSING:
             info_known += 1
             if type(sent_actions) is str:
                 exact = False
