@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from youcam_units_api.models.credit_history_entry import CreditHistoryEntry
 
@@ -43,7 +43,11 @@ def entries_from_generated(
     """
     if len(raw) != len(generated):
         raise ValueError("the exact parse of the page does not match the generated one")
-    return tuple(_page_entry(entry) or _from_raw(entry, private=True) for entry in raw)
+    fast = list(map(_page_entry, raw))  # map: no generator to resume for each entry
+    if all(fast):
+        return tuple(cast("list[HistoryEntry]", fast))
+    pairs = zip(fast, raw, strict=True)
+    return tuple(got or _from_raw(sent, private=True) for got, sent in pairs)
 
 
 _MISSING: Final = object()
