@@ -85,22 +85,19 @@ class Forecast:
     balance: Decimal
     rate: SpendRate
     runs_out_at: datetime | None
-    """When the balance reaches zero at this rate (expiries counted); ``None``: it never does."""
+    """When the balance reaches zero at this rate (expiries counted); ``None``: it never does,
+    or not before the end of year 9999, which a ``datetime`` cannot pass (``days_left`` then
+    still says when)."""
     expiring: tuple[ExpiringUnits, ...]
     """Buckets expiring within the horizon with units left, earliest first."""
     horizon: timedelta
+    days_left: Decimal | None
+    """Days from ``now`` until the balance reaches zero, exact (``None``: never)."""
 
     @property
     def spend_per_day(self) -> Decimal:
         """Units spent per day over the window."""
         return self.rate.per_day
-
-    @property
-    def days_left(self) -> Decimal | None:
-        """Days from ``now`` until ``runs_out_at`` (``None``: never)."""
-        if self.runs_out_at is None:
-            return None
-        return _ms(self.runs_out_at - self.now) / _MS_PER_DAY
 
     @property
     def expiring_total(self) -> Decimal:
@@ -168,6 +165,7 @@ def forecast(
         runs_out_at=None if runs_out_ms is None else _at(now, runs_out_ms),
         expiring=expiring,
         horizon=horizon,
+        days_left=None if runs_out_ms is None else runs_out_ms / _MS_PER_DAY,
     )
 
 
@@ -228,9 +226,16 @@ def _ms(delta: timedelta) -> Decimal:
     return Decimal(micros) / 1000
 
 
-def _at(now: datetime, ms: Decimal) -> datetime:
-    """``now`` plus ``ms`` milliseconds, to the microsecond (rounded half even)."""
-    return now + timedelta(microseconds=int((ms * 1000).to_integral_value()))
+def _at(now: datetime, ms: Decimal) -> datetime | None:
+    """``now`` plus ``ms`` milliseconds, to the microsecond (rounded half even).
+
+    ``None`` past the last moment a ``datetime`` holds (a tiny spend rate on a large balance
+    puts the run-out thousands of years ahead).
+    """
+    try:
+        return now + timedelta(microseconds=int((ms * 1000).to_integral_value()))
+    except OverflowError:
+        return None
 
 
 def _check_aware(moment: datetime, name: str) -> None:

@@ -379,3 +379,23 @@ def test_history_and_sync_take_the_api_key_when_no_access_token_is_set(
     assert invoke("sync", "--db", str(tmp_path / "l.sqlite3")).exit_code == 0
     assert service.log.by_status[401] == 0
     assert _requests(service, HISTORY_PATH) >= 2
+
+
+def test_status_names_a_run_out_past_year_9999_with_its_days() -> None:
+    """A run-out no datetime can hold is still shown, as 'after 9999' and its day count."""
+    from rich.console import Console  # noqa: PLC0415 - rich only for this rendering test
+    from youcam_units import Balance, UnitBucket, UnitType, forecast  # noqa: PLC0415
+    from youcam_units._cli._unit_render import render_status  # noqa: PLC0415
+
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    bucket = UnitBucket(1, UnitType.SUBSCRIPTION, Decimal(10_000))
+    outlook = forecast(
+        Balance((bucket,)),
+        [(int(now.timestamp() * 1000) - 86_400_000, Decimal("-0.001"))],
+        now=now,
+        window=timedelta(days=1),
+        started_at=now - timedelta(days=1),
+    )
+    out = io.StringIO()
+    render_status(outlook, [], Console(file=out, width=80))
+    assert "after 9999 (in about 10000000.0 days)" in out.getvalue()

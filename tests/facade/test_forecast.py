@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import youcam_units as yu
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from youcam_units._forecast import ExpiringUnits, forecast, spend_rate
 
@@ -226,6 +226,7 @@ def test_now_defaults_to_the_current_time() -> None:
     spent=st.decimals(min_value=0, max_value=5_000, places=2),
 )
 @settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@example(amounts=[(Decimal("10000.00"), None)], spent=Decimal("0.01"))  # runs out after 9999
 def test_every_unit_is_either_spent_or_lost(
     amounts: list[tuple[Decimal, int | None]], spent: Decimal
 ) -> None:
@@ -239,7 +240,8 @@ def test_every_unit_is_either_spent_or_lost(
     history = [(N_MS - DAY_MS, -spent)]
     result = forecast(yu.Balance(buckets), history, now=N, horizon=timedelta(days=500))
     lost = result.expiring_total
-    if result.runs_out_at is None:
+    if result.days_left is None:
+        assert result.runs_out_at is None
         assert spent == 0
         assert any(b.expires_at is None and b.amount > 0 for b in buckets)
         return
@@ -249,3 +251,13 @@ def test_every_unit_is_either_spent_or_lost(
     one_microsecond = result.spend_per_day / 86_400_000_000
     assert abs(used + lost - result.balance) <= one_microsecond + Decimal("1e-20")
     assert all(0 < units.amount <= units.bucket.amount for units in result.expiring)
+
+
+def test_a_run_out_beyond_year_9999_keeps_its_days_and_has_no_date() -> None:
+    """0.001 units a day from 10,000 units: ten million days, past what a datetime can hold."""
+    history = [(N_MS - DAY_MS, Decimal("-0.001"))]
+    result = forecast(
+        yu.Balance((_bucket(1, "10000"),)), history, now=N, window=D, started_at=N - D
+    )
+    assert result.runs_out_at is None
+    assert result.days_left == Decimal(10_000_000)

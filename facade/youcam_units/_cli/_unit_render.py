@@ -127,15 +127,11 @@ def render_status(outlook: Forecast, daily: Sequence[Decimal], console: Console)
         ),
     ]
     left = outlook.days_left
-    if outlook.runs_out_at is None or left is None:
+    if left is None:
         rows.append(("runs out", "never at this rate"))
     else:
-        rows.append(
-            (
-                "runs out",
-                f"{outlook.runs_out_at:%Y-%m-%d} (in about {left.quantize(Decimal('0.1'))} days)",
-            )
-        )
+        when = "after 9999" if outlook.runs_out_at is None else f"{outlook.runs_out_at:%Y-%m-%d}"
+        rows.append(("runs out", f"{when} (in about {left.quantize(Decimal('0.1'))} days)"))
     horizon_days = outlook.horizon.days
     if outlook.expiring:
         first = outlook.expiring[0].expires_at
