@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import inspect
-import logging
 from typing import TYPE_CHECKING, cast
 
 from ._config import ENV_ACCESS_TOKEN, ENV_API_KEY, env_token, normalize_token
+from ._logs import logger
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
 __all__ = ["AccessTokenSource", "resolve_api_key"]
-
-logger = logging.getLogger("youcam_units")
 
 
 class AccessTokenSource:

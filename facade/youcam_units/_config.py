@@ -7,14 +7,15 @@ appears in a message.
 
 from __future__ import annotations
 
-import ipaddress
 import math
 import os
 from dataclasses import dataclass
-
-import httpx
+from typing import TYPE_CHECKING
 
 from . import _defaults
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -33,9 +34,9 @@ __all__ = [
 
 #: The production server (``_defaults.BASE_URL``).
 DEFAULT_BASE_URL = _defaults.BASE_URL
-ENV_ACCESS_TOKEN = "YOUCAM_ACCESS_TOKEN"  # noqa: S105 - the variable's name, not a token
-ENV_API_KEY = "YOUCAM_API_KEY"
-ENV_BASE_URL = "YOUCAM_BASE_URL"
+ENV_ACCESS_TOKEN = _defaults.ENV_ACCESS_TOKEN
+ENV_API_KEY = _defaults.ENV_API_KEY
+ENV_BASE_URL = _defaults.ENV_BASE_URL
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,8 @@ def _positive_seconds(value: object) -> bool:
 
 def validate_timeout(timeout: object) -> float | httpx.Timeout | None:
     """Seconds (each phase, and one attempt in all), an ``httpx.Timeout``, or ``None``."""
+    import httpx  # noqa: PLC0415 - the CLI reads its tokens and names here without httpx
+
     if timeout is None:
         return None
     if isinstance(timeout, httpx.Timeout):
@@ -141,6 +144,8 @@ def attempt_deadline(timeout: float | httpx.Timeout | None) -> float | None:
     A number is both: no single wait, and no attempt as a whole, may take longer. For an
     ``httpx.Timeout`` the attempt may take as long as its longest phase; ``None`` never ends.
     """
+    import httpx  # noqa: PLC0415
+
     if timeout is None:
         return None
     if isinstance(timeout, httpx.Timeout):
@@ -167,6 +172,8 @@ def resolve_base_url(
 
     Plain ``http://`` is refused unless the host is loopback: the token would travel in clear.
     """
+    import httpx  # noqa: PLC0415
+
     chosen = base_url
     if chosen is None and http_client is not None and str(http_client.base_url):
         chosen = str(http_client.base_url)
@@ -190,6 +197,8 @@ def _is_loopback(host: str) -> bool:
     """Literal loopback addresses and ``localhost`` itself; ``x.localhost`` may go to DNS."""
     if host.lower() == "localhost":
         return True
+    import ipaddress  # noqa: PLC0415 - a few ms the CLI's `--help` does without
+
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:

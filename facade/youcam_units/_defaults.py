@@ -7,6 +7,11 @@ from __future__ import annotations
 
 from typing import Final
 
+#: The variables the facade reads (named here so the CLI's ``--help`` can name them cheaply).
+ENV_ACCESS_TOKEN: Final = "YOUCAM_ACCESS_TOKEN"  # noqa: S105 - the variable's name, not a token
+ENV_API_KEY: Final = "YOUCAM_API_KEY"
+ENV_BASE_URL: Final = "YOUCAM_BASE_URL"
+
 #: The production server named by openapi.yaml (a test keeps the two equal).
 BASE_URL: Final = "https://yce-api-01.makeupar.com"
 USER_AGENT: Final = "youcam-units/0.1.0"

@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
+from youcam_units._amounts import exact_amount
 from youcam_units._models import HistoryEntry
-from youcam_units._unit_system import exact_amount
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -15,7 +15,6 @@ logged on the ``youcam_units`` logger and handed to the caller's ``on_retry`` ho
 
 from __future__ import annotations
 
-import logging
 import random
 import sys
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from ._errors import (
     ResponseValidationError,
     YouCamError,
 )
+from ._logs import logger
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterable, Callable, Iterable
@@ -47,7 +47,6 @@ __all__ = [
     "set_testing",
 ]
 
-logger = logging.getLogger("youcam_units")
 
 DEFAULT_MAX_RETRIES = _defaults.MAX_RETRIES
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +16,6 @@ from ._config import (
     validate_max_response_bytes,
     validate_timeout,
 )
-from ._pacing import Pacer, window_ms
 from ._retry import RetryPolicy
 
 if TYPE_CHECKING:
@@ -54,6 +52,8 @@ def _rate_limits(rate_limit: object) -> tuple[RateLimit, ...] | None:
 
 def _consistent(limits: tuple[RateLimit, ...]) -> tuple[RateLimit, ...]:
     """Several limits must nest: each longer period allows more requests at a lower rate."""
+    from ._pacing import window_ms  # noqa: PLC0415 - see ClientSettings: pyrate-limiter on demand
+
     ordered = sorted(limits, key=lambda limit: limit.period)
     for short, long in itertools.pairwise(ordered):
         if not (
@@ -120,6 +120,12 @@ class ClientSettings:
         self.on_retry = on_retry
         self.pacer = None
         if self.rate_limits is not None:
+            # pyrate-limiter takes 20-40 ms to import: only a client that paces pays for it
+            # (not the in-process mock's, nor a command that makes no request).
+            import sqlite3  # noqa: PLC0415
+
+            from ._pacing import Pacer  # noqa: PLC0415
+
             try:
                 self.pacer = Pacer(self.rate_limits, state_file=self.pacing_file, on_wait=on_wait)
             except (OSError, sqlite3.Error) as exc:

@@ -24,6 +24,7 @@ from youcam_units_api.models.feature_cost_sku import FeatureCostSku
 from youcam_units_api.types import Unset
 
 from youcam_units import _json as exact_json
+from youcam_units._amounts import exact_amount
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -242,26 +243,6 @@ def _feature_cost(sku: FeatureCostSku) -> FeatureCost:
         proc_unit=_int(sku.proc_unit, "skus[].proc_unit"),
         run_task_url=_str(sku.run_task_url, "skus[].run_task_url"),
     )
-
-
-def exact_amount(value: object, name: str) -> Decimal:
-    """An amount as an exact ``Decimal``: from an int or a ``Decimal``; a float is refused.
-
-    A float here means the body was parsed with plain ``json.loads``, which may already have
-    changed the amount; parse it with :func:`parse_exact` instead.
-    """
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise ValueError(f"{name} must be a finite number, got {value}")
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
-    if isinstance(value, float):
-        raise TypeError(
-            f"{name} arrived as a float, which may not be exact: "
-            "parse the body with youcam_units parse_exact (json.loads(parse_float=Decimal))"
-        )
-    raise TypeError(f"{name} must be a number, got {type(value).__name__}")
 
 
 def _int(value: object, name: str) -> int:

@@ -6,18 +6,11 @@ Shared pieces: ``_runtime`` (names, ``Runtime``, one-line failures, logging) and
 
 from __future__ import annotations
 
-import difflib
-import logging
 import sys
-from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import click
-from rich.console import Console
 
-from youcam_units import (
-    Action,
-)
 from youcam_units._cli._inputs import (
     WaitNotice,
     _check_range,
@@ -28,21 +21,20 @@ from youcam_units._cli._inputs import (
     _since_ms,
     _Source,
     _source_options,
+    _stderr_console,
     _stdout_console,
+    _stdout_is_terminal,
     _until_ms,
     _verbose_option,
     default_db_path,
     default_pacing_path,
 )
-from youcam_units._cli._render import FORMATS, Format, make_writer
-from youcam_units._cli._render_summary import render_summary
 from youcam_units._cli._runtime import (
     DEMO_ENTRIES,
     DEMO_SEED,
     ENV_BASE_URL,
     ENV_TOKEN,
     EXIT_BROKEN_PIPE,
-    MOCK_SERVER,
     PROG,
     CliError,
     Runtime,
@@ -52,19 +44,13 @@ from youcam_units._cli._runtime import (
     _stop_quietly,
 )
 from youcam_units._defaults import HISTORY_PAGE_SIZE
-from youcam_units._filtering import EntryFilter
-from youcam_units.ledger import (
-    GROUPINGS,
-    Grouping,
-    Ledger,
-    SyncResult,
-    summarize,
-    summary_json,
-    sync,
-)
+from youcam_units.mock._defaults import DEFAULT_ENTRIES, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SEED
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from youcam_units._cli._render import Format
+    from youcam_units.ledger import Grouping, SyncResult
 
 __all__ = [
     "DEMO_ENTRIES",
@@ -78,6 +64,14 @@ __all__ = [
     "main",
     "mock",
 ]
+
+FORMATS: Final = ("table", "json", "jsonl", "csv")
+"""``history --format``: the writers in ``_render`` (a test keeps the two the same)."""
+SUMMARY_ROWS: Final = 30
+"""``summary --rows``: a month of days, 2.5 years of months (``--all`` for every group)."""
+GROUPINGS: Final = ("action", "day", "month")
+"""``summary --by``: the ledger's ``GROUPINGS``, spelt out so ``--help`` need not open the ledger
+(a test keeps the two the same)."""
 
 # -- the commands --------------------------------------------------------------------------------
 
@@ -140,15 +134,20 @@ def history(
     since_ms, until_ms = _since_ms(since), _until_ms(until)
     _check_range(since_ms, until_ms)
     _configure_logging(ctx, verbose=verbose)
-    stdout = _stdout_console()
-    stderr = Console(stderr=True, highlight=False)
-    fmt = fmt or ("table" if stdout.is_terminal else "jsonl")
+    import logging  # noqa: PLC0415 - keeps `--help` fast
+
+    from youcam_units._cli._render import make_writer  # noqa: PLC0415
+    from youcam_units._filtering import EntryFilter  # noqa: PLC0415
+
+    on_terminal = _stdout_is_terminal()
+    stderr = _stderr_console()
+    fmt = fmt or ("table" if on_terminal else "jsonl")
     runtime = _runtime(ctx)
     source = _Source(demo, token_file, base_url, seed, entries)
     wanted = EntryFilter(since_ms, until_ms, frozenset(actions))
     seen: set[str] = set()
     with _reported(verbose=verbose, action="run the command again", resume=_resume_hint):
-        writer = make_writer(fmt, sys.stdout, stdout)
+        writer = make_writer(fmt, sys.stdout)
         # With no filter, --limit is exactly max_items: the last request asks for no more.
         unfiltered = wanted.is_empty
         shown = 0
@@ -157,7 +156,7 @@ def history(
             with (
                 _open_client(source, runtime, notice) as client,
                 # On a terminal the output itself shows progress; the spinner is for piped output.
-                _progress(stderr, "reading history", enabled=not stdout.is_terminal) as progress,
+                _progress(stderr, "reading history", enabled=not on_terminal) as progress,
             ):
                 task = progress.add_task("read", total=None, detail="")
                 notice.attach(progress, task)
@@ -199,6 +198,12 @@ def _warn_unknown_actions(wanted: set[str], seen: set[str]) -> None:
     Actions are an open set (the service adds new ones), so an unknown value is a warning, not an
     error, and only when neither the spec documents it nor the read met it.
     """
+    if not wanted:
+        return
+    import difflib  # noqa: PLC0415 - only for a command that names actions
+
+    from youcam_units import Action  # noqa: PLC0415
+
     known = {action.value for action in Action} | seen
     for action in sorted(wanted - known):
         close = difflib.get_close_matches(action, sorted(known), n=3, cutoff=0.6)
@@ -247,7 +252,9 @@ def sync_command(
 
 
 def _sync(source: _Source, path: Path, runtime: Runtime, *, verbose: bool) -> SyncResult:
-    stderr = Console(stderr=True, highlight=False)
+    from youcam_units.ledger import Ledger, sync  # noqa: PLC0415 - keeps `--help` fast
+
+    stderr = _stderr_console()
     notice = WaitNotice(stderr)
     with (
         _reported(verbose=verbose, action="run sync again to continue where it stopped"),
@@ -298,8 +305,16 @@ def _source_label(source: _Source, runtime: Runtime, base_url: str) -> str:
     type=click.Choice(["table", "json"]),
     default="table",
     show_default=True,
-    help="A table and bar chart, or JSON.",
+    help="A table and bar chart, or JSON (always every group).",
 )
+@click.option(
+    "--rows",
+    type=click.IntRange(min=1),
+    default=SUMMARY_ROWS,
+    show_default=True,
+    help="Draw at most N groups: the newest days or months, the actions that moved the most units.",
+)
+@click.option("--all", "all_rows", is_flag=True, help="Draw every group (overrides --rows).")
 @_demo_options
 @_verbose_option
 @click.pass_context
@@ -311,6 +326,8 @@ def summary(
     since: str | None,
     until: str | None,
     fmt: str,
+    rows: int,
+    all_rows: bool,
     demo: bool,
     seed: int,
     entries: int,
@@ -318,8 +335,12 @@ def summary(
 ) -> None:
     """Units spent, granted and expired per action, day or month, from the ledger.
 
-    Run `sync` first; with --demo the demo ledger is synced from the mock first.
+    Run `sync` first; with --demo the demo ledger is synced from the mock first. The table and
+    chart draw --rows groups and say how many they left out; the total counts every group.
     """
+    limit = None if all_rows else rows
+    from youcam_units.ledger import Ledger, summarize, summary_json  # noqa: PLC0415
+
     since_ms, until_ms = _since_ms(since), _until_ms(until)
     _check_range(since_ms, until_ms)
     _configure_logging(ctx, verbose=verbose)
@@ -333,29 +354,34 @@ def summary(
         _reported(verbose=verbose, action="check the --db path"),
         Ledger(path, read_only=True) as ledger,
     ):
-        rows = summarize(ledger, by=by, since_ms=since_ms, until_ms=until_ms)
+        groups = summarize(ledger, by=by, since_ms=since_ms, until_ms=until_ms)
     if fmt == "json":
-        click.echo(summary_json(rows, by=by))
+        click.echo(summary_json(groups, by=by))
         return
     stdout = _stdout_console()
-    if not rows:
+    if not groups:
         stdout.print("no entries in the ledger for this period")
         return
-    render_summary(rows, by, stdout)
+    from youcam_units._cli._render_summary import render_summary  # noqa: PLC0415
+
+    render_summary(groups, by, stdout, limit=limit)
 
 
 @cli.command()
-@click.option("--host", default=MOCK_SERVER.host, show_default=True, help="Interface to bind.")
-@click.option("--port", type=click.IntRange(0, 65535), default=MOCK_SERVER.port, show_default=True)
-@click.option(
-    "--entries", type=click.IntRange(min=0), default=MOCK_SERVER.entries, show_default=True
-)
-@click.option("--seed", type=int, default=MOCK_SERVER.seed, show_default=True)
+@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Interface to bind.")
+@click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True)
+@click.option("--entries", type=click.IntRange(min=0), default=DEFAULT_ENTRIES, show_default=True)
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True)
 def mock(host: str, port: int, entries: int, seed: int) -> None:
     """Serve the mock service over HTTP (needs the mock extra: uvicorn)."""
-    from youcam_units.mock import DEFAULT_TOKEN, ServerUnavailableError, serve  # noqa: PLC0415
+    from youcam_units.mock import (  # noqa: PLC0415
+        DEFAULT_TOKEN,
+        ServerSettings,
+        ServerUnavailableError,
+        serve,
+    )
 
-    settings = replace(MOCK_SERVER, host=host, port=port, entries=entries, seed=seed)
+    settings = ServerSettings(host=host, port=port, entries=entries, seed=seed)
     click.echo(
         f"serving {entries:,} mock entries (seed {seed}) on http://{host}:{port}; try:\n"
         f"  {ENV_TOKEN}={DEFAULT_TOKEN} {ENV_BASE_URL}=http://{host}:{port} {PROG} history",

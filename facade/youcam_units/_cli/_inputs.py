@@ -7,19 +7,14 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Self, TextIO, cast
 
 import click
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from youcam_units import (
-    AuthenticationError,
-)
 from youcam_units._cli._runtime import (
     DEMO_BASE_URL,
     DEMO_ENTRIES,
@@ -28,15 +23,17 @@ from youcam_units._cli._runtime import (
     ENV_DB,
     ENV_TOKEN,
     PROG,
-    WIDTH_WHEN_PIPED,
     CliError,
     Runtime,
 )
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+    from pathlib import Path
 
     import httpx
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
 
     from youcam_units import Client, RetryEvent
 
@@ -124,7 +121,9 @@ def _read_token(token_file: Path | None) -> tuple[str, str]:
 
 def default_pacing_path() -> Path:
     """The pacing state every youcam-units process on this machine shares (user cache dir)."""
-    import platformdirs  # noqa: PLC0415 - keeps `--help` fast
+    from pathlib import Path  # noqa: PLC0415 - keeps `--help` fast
+
+    import platformdirs  # noqa: PLC0415
 
     return Path(platformdirs.user_cache_dir("youcam-units", appauthor=False)) / "pacing.sqlite3"
 
@@ -138,12 +137,12 @@ class WaitNotice:
 
     MIN_SECONDS: Final = 1.0
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console | Offscreen) -> None:
         self._console = console
-        self._progress: Progress | None = None
+        self._progress: Progress | Offscreen | None = None
         self._task: Any = None
 
-    def attach(self, progress: Progress, task: Any) -> None:  # noqa: ANN401 - rich's TaskID
+    def attach(self, progress: Progress | Offscreen, task: Any) -> None:  # noqa: ANN401 - TaskID
         """Show the notices on this progress line from now on."""
         self._progress, self._task = progress, task
 
@@ -166,6 +165,27 @@ class WaitNotice:
             self._console.print(text, highlight=False, markup=False)
 
 
+class FilePath(click.Path):
+    """A file option, handed to the command as a ``pathlib.Path``.
+
+    click's ``path_type=Path`` needs pathlib when the options are declared; this imports it only
+    when such an option is given: pathlib and what it imports are a sixth of ``--help``'s time.
+    """
+
+    def __init__(self, *, exists: bool = False) -> None:
+        super().__init__(exists=exists, dir_okay=False)
+
+    def convert(
+        self,
+        value: str | os.PathLike[str],
+        param: click.Parameter | None,
+        ctx: click.Context | None,
+    ) -> Path:
+        from pathlib import Path  # noqa: PLC0415
+
+        return Path(os.fsdecode(super().convert(value, param, ctx)))
+
+
 @dataclass(frozen=True)
 class _Source:
     """Where a command reads history from: the real service, or the mock with ``--demo``."""
@@ -182,6 +202,8 @@ def _open_client(
     source: _Source, runtime: Runtime, notice: WaitNotice | None = None
 ) -> Iterator[Client]:
     """The facade's ``Client`` for ``source`` with the access token, closed on exit."""
+    from youcam_units import AuthenticationError  # noqa: PLC0415 - keeps `--help` fast
+
     token, token_source = (None, "") if source.demo else _read_token(source.token_file)
     with _client_session(source, runtime, notice, access_token=token) as client:
         try:
@@ -268,7 +290,7 @@ _DEMO_OPTIONS: Final = (
 _SERVICE_OPTIONS: Final = (
     click.option(
         "--token-file",
-        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        type=FilePath(exists=True),
         help=f"File holding the access token (default: the {ENV_TOKEN} variable).",
     ),
     click.option(
@@ -302,7 +324,7 @@ _verbose_option = click.option(
 def _db_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--db",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=FilePath(),
         envvar=ENV_DB,
         show_envvar=True,
         help="Ledger file (default: ledger.sqlite3 in the user data dir; another with --demo).",
@@ -311,37 +333,86 @@ def _db_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def default_db_path(*, demo: bool, seed: int, entries: int) -> Path:
     """The ledger's default path: the platform's user data dir (a separate file per demo)."""
-    import platformdirs  # noqa: PLC0415 - keeps `--help` fast
+    from pathlib import Path  # noqa: PLC0415 - keeps `--help` fast
+
+    import platformdirs  # noqa: PLC0415
 
     base = Path(platformdirs.user_data_dir("youcam-units", appauthor=False))
     return base / (f"demo-{seed}-{entries}.sqlite3" if demo else "ledger.sqlite3")
 
 
-class _StdoutConsole(Console):
-    """rich's console, but a closed pipe ends the command like any other write to it."""
-
-    def on_broken_pipe(self) -> None:
-        """Where rich would exit with status 1, the group stops quietly with 141 instead."""
-        self.quiet = True
-        raise BrokenPipeError
-
-
 def _stdout_console() -> Console:
     """Rich output on stdout: the terminal's width, or a wide page when piped to a file."""
-    console = _StdoutConsole(highlight=False)
-    if not console.is_terminal and "COLUMNS" not in os.environ:
-        console = _StdoutConsole(highlight=False, width=WIDTH_WHEN_PIPED)
-    return console
+    from youcam_units._cli._consoles import stdout_console  # noqa: PLC0415 - rich: not for --help
+
+    return stdout_console()
 
 
-def _progress(console: Console, label: str, *, enabled: bool = True) -> Progress:
+def _surely_no_terminal(stream: TextIO) -> bool:
+    """True only when rich, too, would find no terminal on ``stream``, so it need not be asked.
+
+    rich decides from ``TTY_COMPATIBLE``, then ``FORCE_COLOR``, then ``isatty()`` (IDLE and
+    Jupyter count as no terminal). With neither variable set and no tty its answer is no, and a
+    command whose output goes to a pipe or a file skips importing rich (a sixth of its start-up).
+    """
+    if "TTY_COMPATIBLE" in os.environ or "FORCE_COLOR" in os.environ:
+        return False
+    try:
+        return not stream.isatty()
+    except (AttributeError, ValueError):  # no isatty, or a closed stream: rich decides
+        return False
+
+
+def _stdout_is_terminal() -> bool:
+    """Whether stdout is a terminal, as rich sees it."""
+    return not _surely_no_terminal(sys.stdout) and _stdout_console().is_terminal
+
+
+class Offscreen:
+    """stderr when it is surely no terminal: nothing is shown there, so rich is not needed.
+
+    Stands in for rich's console (``is_terminal`` false: wait notices stay silent) and for its
+    progress line (``disable``: a disabled ``Progress`` draws nothing either).
+    """
+
+    is_terminal: Final = False
+    disable: Final = True
+
+    def print(
+        self, *objects: object, highlight: bool | None = None, markup: bool | None = None
+    ) -> None:
+        """Nothing is shown off screen."""
+
+    def add_task(self, description: str, *, total: float | None = None, **fields: object) -> TaskID:
+        """A task nobody sees."""
+        del description, total, fields
+        return cast("TaskID", 0)
+
+    def update(self, task_id: object, **fields: object) -> None:
+        """Nothing to redraw."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _stderr_console() -> Console | Offscreen:
+    """Progress, wait notices and warnings go to stderr, when it is a terminal."""
+    if _surely_no_terminal(sys.stderr):
+        return Offscreen()
+    from rich.console import Console  # noqa: PLC0415 - keeps `--help` fast
+
+    return Console(stderr=True, highlight=False)
+
+
+def _progress(
+    console: Console | Offscreen, label: str, *, enabled: bool = True
+) -> Progress | Offscreen:
     """A spinner with a count on stderr, shown only when stderr is a terminal (and enabled)."""
-    return Progress(
-        SpinnerColumn(),
-        TextColumn(label),
-        TextColumn("{task.fields[detail]}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=not (enabled and console.is_terminal),
-    )
+    if not enabled or not console.is_terminal or isinstance(console, Offscreen):
+        return Offscreen()
+    from youcam_units._cli._consoles import progress  # noqa: PLC0415
+
+    return progress(console, label)

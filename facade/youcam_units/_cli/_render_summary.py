@@ -1,4 +1,10 @@
-"""The ``summary`` table and its bar chart: every figure whole, only group names fold."""
+"""The ``summary`` table and its bar chart: every figure whole, only group names fold.
+
+They show at most ``--rows`` groups (the newest days or months, the actions that moved the most
+units) and say how many they left out; the total line always counts every group, and
+``--format json`` has every one. Ten years by day would otherwise be 3,650 lines of table and
+chart, slow to draw and no use on a terminal.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +24,7 @@ if TYPE_CHECKING:
 
     from youcam_units.ledger import SummaryRow
 
-__all__ = ["bar", "render_summary", "summary_chart"]
+__all__ = ["bar", "left_out_note", "pick_rows", "render_summary", "summary_chart"]
 
 _BLOCKS: Final = " ▏▎▍▌▋▊▉█"
 CHART_WIDTH: Final = 24
@@ -46,19 +52,45 @@ def bar(
     return "█" * full + (_BLOCKS[rest] if rest else "")
 
 
-def render_summary(rows: Sequence[SummaryRow], by: str, console: Console) -> None:
+def pick_rows(rows: Sequence[SummaryRow], by: str, limit: int | None) -> list[SummaryRow]:
+    """The groups to draw: all of them, or at most ``limit``, in the order ``rows`` has them.
+
+    Days and months: the newest (``rows`` is a time line, oldest first). Actions: those that
+    moved the most units (spent, granted and expired together), so a rare but large grant is
+    not pushed out by many small spenders.
+    """
+    if limit is None or len(rows) <= limit:
+        return list(rows)
+    if by != "action":
+        return list(rows[-limit:])
+    moved = sorted(
+        range(len(rows)), key=lambda i: -(rows[i].spent + rows[i].granted + rows[i].expired)
+    )
+    kept = set(moved[:limit])
+    return [row for i, row in enumerate(rows) if i in kept]
+
+
+def render_summary(
+    rows: Sequence[SummaryRow], by: str, console: Console, *, limit: int | None = None
+) -> None:
     """Print the totals table, then a bar chart of units spent and granted per group.
 
-    Every figure keeps its full width; only the group names fold to fit the terminal.
+    Every figure keeps its full width; only the group names fold to fit the terminal. With
+    ``limit``, at most that many groups are drawn (``pick_rows``) and a last line says how many
+    were left out; the total still counts every group.
     """
+    everything = rows
+    rows = pick_rows(everything, by, limit)
+    left_out = len(everything) - len(rows)
     body = [(row.group, _numbers(row.entries, row.spent, row.granted, row.expired)) for row in rows]
     total = _numbers(
-        sum(r.entries for r in rows),
-        sum((r.spent for r in rows), Decimal(0)),
-        sum((r.granted for r in rows), Decimal(0)),
-        sum((r.expired for r in rows), Decimal(0)),
+        sum(r.entries for r in everything),
+        sum((r.spent for r in everything), Decimal(0)),
+        sum((r.granted for r in everything), Decimal(0)),
+        sum((r.expired for r in everything), Decimal(0)),
     )
-    figures = [numbers for _, numbers in body] + ([total] if len(rows) > 1 else [])
+    with_total = len(everything) > 1
+    figures = [numbers for _, numbers in body] + ([total] if with_total else [])
     widths = [
         max(len(name), *(len(numbers[i]) for numbers in figures))
         for i, (name, _) in enumerate(_SUMMARY_COLUMNS)
@@ -67,6 +99,12 @@ def render_summary(rows: Sequence[SummaryRow], by: str, console: Console) -> Non
     shown = list(range(len(_SUMMARY_COLUMNS)))
     room = console.width - sum(widths) - GAP * len(widths)
     title = f"units per {by} (UTC)"
+    if left_out:
+        title += (
+            f", the newest {len(rows):,} of {len(everything):,}"
+            if by != "action"
+            else f", the {len(rows):,} of {len(everything):,} that moved the most units"
+        )
     if room < min(longest, MIN_GROUP_WIDTH):
         # The entry counts matter least: they go before any unit figure is squeezed.
         shown.remove(0)
@@ -81,12 +119,24 @@ def render_summary(rows: Sequence[SummaryRow], by: str, console: Console) -> Non
         table.add_column(name, justify="right", style=style, no_wrap=True, width=widths[i])
     for group, numbers in body:
         table.add_row(group, *(numbers[i] for i in shown))
-    if len(rows) > 1:
+    if with_total:
         table.add_section()
         table.add_row("total", *(total[i] for i in shown), style="bold")
     print_whole(console, table)
     print_whole(
         console, summary_chart(rows, by, width=console.width, ascii_only=ascii_only(console))
+    )
+    if left_out:
+        console.print(left_out_note(left_out, by), highlight=False, markup=False)
+
+
+def left_out_note(left_out: int, by: str) -> str:
+    """The line under a capped chart: how many groups it left out, and how to see them."""
+    kind = f"{by}{'s' if left_out != 1 else ''}"
+    which = f"older {kind}" if by != "action" else f"{kind} that moved fewer units"
+    return (
+        f"{left_out:,} {which} not shown (the total includes them): see every {by} with "
+        "--all, or --format json"
     )
 
 
@@ -124,8 +174,9 @@ def summary_chart(
     """
     most_out = max((r.spent + r.expired for r in rows), default=Decimal(0))
     most_in = max((r.granted for r in rows), default=Decimal(0))
-    out_digits = len(f"{most_out:,}") + 1
-    in_digits = len(f"{most_in:,}") + 1
+    # The longest figure, not the largest one's: 1,164.50 is wider than 1,275.
+    out_digits = max((len(f"{r.spent + r.expired:,}") for r in rows), default=0) + 1
+    in_digits = max((len(f"{r.granted:,}") for r in rows), default=0) + 1
     longest = max(len(by), *(len(r.group) for r in rows))
     # Whole group names when the bars keep half their width; else names fold at 20 cells.
     roomy = (width - longest - out_digits - in_digits - 2 * GAP) // 2 >= CHART_WIDTH // 2

@@ -6,9 +6,7 @@ Expected failures become one line on stderr and an exit status (2: usage, 1: any
 
 from __future__ import annotations
 
-import logging
 import os
-import sqlite3
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,19 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
-from youcam_units import (
-    APIConnectionError,
-    APITimeoutError,
-    AuthenticationError,
-    InvalidParametersError,
-    RateLimitError,
-    ServerError,
-    YouCamError,
-)
-from youcam_units.ledger import (
-    LedgerError,
-)
-from youcam_units.mock import ServerSettings
+from youcam_units.mock._defaults import DEFAULT_ENTRIES, DEFAULT_SEED
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -42,10 +28,9 @@ PROG: Final = "youcam-units"
 ENV_TOKEN: Final = "YOUCAM_ACCESS_TOKEN"  # noqa: S105 - a variable's name, not a token
 ENV_BASE_URL: Final = "YOUCAM_BASE_URL"
 ENV_DB: Final = "YOUCAM_UNITS_DB"
-MOCK_SERVER: Final = ServerSettings()
-"""The mock's defaults, shared by ``mock`` and ``--demo``."""
-DEMO_SEED: Final = MOCK_SERVER.seed
-DEMO_ENTRIES: Final = MOCK_SERVER.entries
+DEMO_SEED: Final = DEFAULT_SEED
+"""The mock's data set for ``--demo``: the same defaults as ``mock`` (``ServerSettings``)."""
+DEMO_ENTRIES: Final = DEFAULT_ENTRIES
 DEMO_BASE_URL: Final = "http://127.0.0.1"
 """The in-process mock answers every URL; a loopback one keeps the facade's http check happy."""
 EXIT_INTERRUPTED: Final = 130
@@ -130,31 +115,48 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-# What each expected failure tells the user; the first matching class wins.
-_EXPLAINED: Final[tuple[tuple[type[Exception], str], ...]] = (
-    (
+def _explained() -> tuple[tuple[type[Exception], str], ...]:
+    """What each expected failure tells the user; the first matching class wins.
+
+    Built when a command fails, not at start-up: it names the library's errors and sqlite3's.
+    """
+    import sqlite3  # noqa: PLC0415 - keeps `--help` fast
+
+    from youcam_units import (  # noqa: PLC0415
+        APIConnectionError,
+        APITimeoutError,
         AuthenticationError,
-        (
-            "the service refused the access token from {source} (HTTP 401): it is wrong or "
-            "expired; put a fresh one in {source}"
-        ),
-    ),
-    (
+        InvalidParametersError,
         RateLimitError,
+        ServerError,
+        YouCamError,
+    )
+    from youcam_units.ledger import LedgerError  # noqa: PLC0415
+
+    return (
         (
-            "rate limited by the service (HTTP 429) after all retries: it allows 250 requests per "
-            "300 s; wait a few minutes and {action}"
+            AuthenticationError,
+            (
+                "the service refused the access token from {source} (HTTP 401): it is wrong or "
+                "expired; put a fresh one in {source}"
+            ),
         ),
-    ),
-    (APITimeoutError, "the service did not answer in time ({exc}); {action}"),
-    (APIConnectionError, "cannot reach the service ({exc}); {action}"),
-    (InvalidParametersError, "the service rejected the request ({exc.message})"),
-    (ServerError, "the service failed (HTTP {exc.status_code}) after all retries; {action}"),
-    (YouCamError, "{exc.message}; {action}"),
-    (LedgerError, "{exc}"),
-    (sqlite3.Error, "the ledger database failed: {exc}"),
-    (OSError, "{exc}"),  # a file the command was pointed at: unreadable, unwritable, missing
-)
+        (
+            RateLimitError,
+            (
+                "rate limited by the service (HTTP 429) after all retries: it allows 250 "
+                "requests per 300 s; wait a few minutes and {action}"
+            ),
+        ),
+        (APITimeoutError, "the service did not answer in time ({exc}); {action}"),
+        (APIConnectionError, "cannot reach the service ({exc}); {action}"),
+        (InvalidParametersError, "the service rejected the request ({exc.message})"),
+        (ServerError, "the service failed (HTTP {exc.status_code}) after all retries; {action}"),
+        (YouCamError, "{exc.message}; {action}"),
+        (LedgerError, "{exc}"),
+        (sqlite3.Error, "the ledger database failed: {exc}"),
+        (OSError, "{exc}"),  # a file the command was pointed at: unreadable, unwritable, missing
+    )
 
 
 @contextmanager
@@ -174,7 +176,9 @@ def _reported(
     except BrokenPipeError:
         raise
     except Exception as exc:
-        for cls, template in _EXPLAINED:
+        from youcam_units import YouCamError  # noqa: PLC0415 - keeps `--help` fast
+
+        for cls, template in _explained():
             if isinstance(exc, cls):
                 source = getattr(exc, "token_source", f"{ENV_TOKEN} or --token-file")
                 message = template.format(exc=exc, action=action, source=source)
@@ -191,37 +195,8 @@ def _reported(
 # -- shared options ------------------------------------------------------------------------------
 
 
-class _LogToStderr(logging.Handler):
-    """Writes the library's log records to whatever ``sys.stderr`` is at the time."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            click.echo(f"{PROG}: {record.levelname.lower()}: {record.getMessage()}", err=True)
-        except Exception:  # noqa: BLE001 - a log handler must never raise
-            self.handleError(record)
-
-
 def _configure_logging(ctx: click.Context, *, verbose: bool) -> None:
-    """Route the library's log for this command: to stderr with --verbose, else nowhere.
+    """Route the library's log for this command: to stderr with --verbose, else nowhere."""
+    from youcam_units._cli._log import configure_logging  # noqa: PLC0415 - keeps `--help` fast
 
-    Without a handler, Python's last-resort handler would print the retry warnings, and a
-    failure would no longer be one line. stamina's own retry record repeats the facade's, so
-    it is always dropped.
-    """
-    logger = logging.getLogger("youcam_units")
-    handler: logging.Handler = (
-        _LogToStderr(level=logging.DEBUG) if verbose else logging.NullHandler()
-    )
-    quiet = logging.NullHandler()
-    previous = logger.level
-    logger.addHandler(handler)
-    logging.getLogger("stamina").addHandler(quiet)
-    if verbose:
-        logger.setLevel(logging.DEBUG)
-
-    def restore() -> None:
-        logger.removeHandler(handler)
-        logging.getLogger("stamina").removeHandler(quiet)
-        logger.setLevel(previous)
-
-    ctx.call_on_close(restore)
+    configure_logging(ctx, verbose=verbose)

@@ -12,9 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Final
 
 import click
-from rich.console import Console
 
-from youcam_units import _json as exact_json
 from youcam_units._cli._commands import _runtime, _source_label, _sync, cli
 from youcam_units._cli._inputs import (
     WaitNotice,
@@ -24,6 +22,7 @@ from youcam_units._cli._inputs import (
     _progress,
     _since_ms,
     _Source,
+    _stderr_console,
     _stdout_console,
     _until_ms,
     _verbose_option,
@@ -35,7 +34,6 @@ from youcam_units._cli._runtime import (
     _configure_logging,
     _reported,
 )
-from youcam_units._cli._unit_render import render_status
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -151,7 +149,7 @@ def status(
     runtime = _runtime(ctx)
     if no_sync and not path.exists():
         raise CliError(f"no ledger at {path}: run `{PROG} sync` first, or drop --no-sync")
-    stderr = Console(stderr=True, highlight=False)
+    stderr = _stderr_console()
     notice = WaitNotice(stderr)
     with (
         _reported(verbose=verbose, action="run status again"),
@@ -168,8 +166,12 @@ def status(
         outlook = forecast(current, ledger, now=now)
         daily = _daily_spending(ledger, now)
     if fmt == "json":
+        from youcam_units import _json as exact_json  # noqa: PLC0415 - keeps `--help` fast
+
         click.echo(exact_json.dumps(_status_json(outlook), indent=2))
     else:
+        from youcam_units._cli._unit_render import render_status  # noqa: PLC0415
+
         render_status(outlook, daily, _stdout_console())
     reasons = _below(outlook, floor, days)
     for reason in reasons:
@@ -274,7 +276,7 @@ def export(
         _sync(_Source(demo, None, None, seed, entries), path, _runtime(ctx), verbose=verbose)
     elif not path.exists():
         raise CliError(f"no ledger at {path}: run `{PROG} sync` first (or pass --db)")
-    writer = make_writer("csv" if fmt == "csv" else "jsonl", sys.stdout, _stdout_console())
+    writer = make_writer("csv" if fmt == "csv" else "jsonl", sys.stdout)
     batch: list[Any] = []
     with (
         _reported(verbose=verbose, action="check the --db path"),

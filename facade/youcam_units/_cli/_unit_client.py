@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import click
 
 from youcam_units._cli._inputs import (
+    FilePath,
     WaitNotice,
     _client_session,
     _read_token,
@@ -27,11 +27,12 @@ from youcam_units._cli._runtime import (
     CliError,
     Runtime,
 )
-from youcam_units._config import ENV_API_KEY
+from youcam_units._defaults import ENV_API_KEY
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from datetime import datetime
+    from pathlib import Path
 
     from youcam_units import Client
 
@@ -43,7 +44,7 @@ EXIT_BELOW_THRESHOLD: Final = 3
 
 _api_key_file_option = click.option(
     "--api-key-file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=FilePath(exists=True),
     help=f"File holding the API key (default: the {ENV_API_KEY} variable).",
 )
 

@@ -6,13 +6,11 @@ They share the history commands' options, error lines and exit codes, and add th
 
 from __future__ import annotations
 
-import csv
 import sys
 from typing import TYPE_CHECKING, Any, Final
 
 import click
 
-from youcam_units import _json as exact_json
 from youcam_units._cli._commands import _runtime, cli
 from youcam_units._cli._inputs import (
     _Source,
@@ -23,7 +21,6 @@ from youcam_units._cli._runtime import (
     _configure_logging,
     _reported,
 )
-from youcam_units._cli._unit_render import render_balance, render_costs
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -72,8 +69,12 @@ def balance(
     ):
         result = client.balance()
     if fmt == "json":
+        from youcam_units import _json as exact_json  # noqa: PLC0415 - keeps `--help` fast
+
         click.echo(exact_json.dumps(_balance_json(result), indent=2))
         return
+    from youcam_units._cli._unit_render import render_balance  # noqa: PLC0415
+
     render_balance(result, _stdout_console())
 
 
@@ -127,6 +128,8 @@ def costs(
             if wanted is None or wanted in cost.description.casefold()
         ]
     if fmt == "json":
+        from youcam_units import _json as exact_json  # noqa: PLC0415 - keeps `--help` fast
+
         click.echo(exact_json.dumps([cost.to_dict() for cost in found], indent=2))
     elif fmt == "csv":
         _write_costs_csv(found)
@@ -135,10 +138,14 @@ def costs(
             "no feature matches" + ("" if search is None else f" --search {search!r}")
         )
     else:
+        from youcam_units._cli._unit_render import render_costs  # noqa: PLC0415
+
         render_costs(found, _stdout_console())
 
 
 def _write_costs_csv(found: list[FeatureCost]) -> None:
+    import csv  # noqa: PLC0415 - keeps `--help` fast
+
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(_COST_COLUMNS)
     for cost in found:

@@ -8,29 +8,35 @@ One implementation of the semantics (:meth:`MockService.handle`) behind two adap
     serve(ServerSettings(port=8765))  # uvicorn: python -m youcam_units.mock, youcam-units mock
 
 The in-process path needs only httpx; serving over HTTP needs the ``mock`` extra (uvicorn).
+Each name is imported on first use (PEP 562), so the CLI's ``--help`` can show the defaults
+(``_defaults``) without importing the service.
 """
 
-from youcam_units.mock._asgi import MockASGIApp
-from youcam_units.mock._data import make_entry
-from youcam_units.mock._faults import FaultKind, FaultPlan
-from youcam_units.mock._server import ServerSettings, ServerUnavailableError, serve
-from youcam_units.mock._service import (
-    DEFAULT_TOKEN,
-    HISTORY_PATH,
-    MockRequest,
-    MockResponse,
-    MockService,
-    RateLimit,
-    RequestLog,
-    RequestRecord,
-)
-from youcam_units.mock._unit_system import (
-    BALANCE_PATH,
-    DEFAULT_API_KEY,
-    FEATURE_COST_PATH,
-    MOCK_NOW_MS,
-    SKUS,
-)
+from importlib import import_module
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from youcam_units.mock._asgi import MockASGIApp
+    from youcam_units.mock._data import make_entry
+    from youcam_units.mock._faults import FaultKind, FaultPlan
+    from youcam_units.mock._server import ServerSettings, ServerUnavailableError, serve
+    from youcam_units.mock._service import (
+        DEFAULT_TOKEN,
+        HISTORY_PATH,
+        MockRequest,
+        MockResponse,
+        MockService,
+        RateLimit,
+        RequestLog,
+        RequestRecord,
+    )
+    from youcam_units.mock._unit_system import (
+        BALANCE_PATH,
+        DEFAULT_API_KEY,
+        FEATURE_COST_PATH,
+        MOCK_NOW_MS,
+        SKUS,
+    )
 
 __all__ = [
     "BALANCE_PATH",
@@ -54,3 +60,47 @@ __all__ = [
     "make_entry",
     "serve",
 ]
+
+_SERVICE: Final = (
+    "DEFAULT_TOKEN",
+    "HISTORY_PATH",
+    "MockRequest",
+    "MockResponse",
+    "MockService",
+    "RateLimit",
+    "RequestLog",
+    "RequestRecord",
+)
+_UNIT_SYSTEM: Final = (
+    "BALANCE_PATH",
+    "DEFAULT_API_KEY",
+    "FEATURE_COST_PATH",
+    "MOCK_NOW_MS",
+    "SKUS",
+)
+_WHERE: Final[dict[str, str]] = {
+    "MockASGIApp": "._asgi",
+    "make_entry": "._data",
+    "FaultKind": "._faults",
+    "FaultPlan": "._faults",
+    "ServerSettings": "._server",
+    "ServerUnavailableError": "._server",
+    "serve": "._server",
+    **dict.fromkeys(_SERVICE, "._service"),
+    **dict.fromkeys(_UNIT_SYSTEM, "._unit_system"),
+}
+"""The module each public name lives in."""
+
+# Hidden from type checkers, which see the imports above: a misspelt name stays an error there.
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> object:
+        """Import a public name on first use, then keep it as an ordinary module attribute."""
+        if name not in _WHERE:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(import_module(_WHERE[name], __name__), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__all__})

@@ -12,15 +12,13 @@ from dataclasses import dataclass
 from typing import Final
 
 from youcam_units.mock._asgi import DroppedConnectionError
+from youcam_units.mock._defaults import DEFAULT_ENTRIES, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SEED
 from youcam_units.mock._faults import ALL_FAULTS, FaultKind, FaultPlan
 from youcam_units.mock._service import DEFAULT_TOKEN, SERVER_KEEP_RECORDS, MockService, RateLimit
 from youcam_units.mock._unit_system import DEFAULT_API_KEY
 
 __all__ = ["DEFAULT_ENTRIES", "DEFAULT_SEED", "ServerSettings", "ServerUnavailableError", "serve"]
 
-DEFAULT_SEED: Final = 2026
-"""The data set served and shown by ``--demo`` unless told otherwise."""
-DEFAULT_ENTRIES: Final = 1_000
 MISSING_UVICORN: Final = "serving the mock needs uvicorn: pip install 'youcam-units[mock]'"
 
 
@@ -32,8 +30,8 @@ class ServerUnavailableError(Exception):
 class ServerSettings:
     """What the served mock holds and how it misbehaves; the defaults of every front end."""
 
-    host: str = "127.0.0.1"
-    port: int = 8765
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
     seed: int = DEFAULT_SEED
     entries: int = DEFAULT_ENTRIES
     tokens: tuple[str, ...] = (DEFAULT_TOKEN,)
