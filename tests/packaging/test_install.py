@@ -19,7 +19,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 UV = os.environ.get("UV") or shutil.which("uv")
-pytestmark = pytest.mark.skipif(UV is None, reason="uv is not installed")
+pytestmark = [
+    pytest.mark.skipif(UV is None, reason="uv is not installed"),
+    # One group: under pytest-xdist the module's tests share one build and one install.
+    pytest.mark.xdist_group("install"),
+]
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
