@@ -23,8 +23,7 @@ TOOLS = ("bash", "env", "dirname", "mktemp", "rm", "mkdir", "cat", "sed", "ls")
 NETWORK_SETTINGS = ("SSL_CERT_FILE", "SSL_CERT_DIR", "PIP_CERT", "HTTPS_PROXY", "HTTP_PROXY")
 """The machine's own network set-up (a CA bundle, a proxy), kept so PyPI stays reachable."""
 
-# One group: under pytest-xdist both tests run on the worker that builds the stand-in once.
-pytestmark = [pytest.mark.fresh_clone, pytest.mark.xdist_group("fresh_clone")]
+pytestmark = pytest.mark.fresh_clone
 
 
 def _tracked_files() -> list[str]:

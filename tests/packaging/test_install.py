@@ -19,11 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 UV = os.environ.get("UV") or shutil.which("uv")
-pytestmark = [
-    pytest.mark.skipif(UV is None, reason="uv is not installed"),
-    # One group: under pytest-xdist the module's tests share one build and one install.
-    pytest.mark.xdist_group("install"),
-]
+pytestmark = pytest.mark.skipif(UV is None, reason="uv is not installed")
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
