@@ -282,8 +282,15 @@ def _stored(db: Path) -> list[dict[str, Any]]:
         }
         if "entries" not in tables:
             return []
-        # What a killed run kept: the ledger's entries and the pass's staged ones (schema v2).
-        union = " UNION SELECT timestamp_ms, id, raw FROM staged" if "staged" in tables else ""
+        # What a killed run kept: the ledger's entries and the pass's staged ones (schema v2;
+        # from v3 on, staged rows are keyed by ~id).
+        staged = {name for (_, name, *_) in conn.execute("PRAGMA table_info(staged)")}
+        staged_id = "~key" if "key" in staged else "id"
+        union = (
+            f" UNION SELECT timestamp_ms, {staged_id}, raw FROM staged"  # noqa: S608 - fixed names
+            if staged
+            else ""
+        )
         rows = conn.execute(
             f"SELECT timestamp_ms, id, raw FROM entries{union} "  # noqa: S608 - fixed names
             "ORDER BY timestamp_ms DESC, id DESC"

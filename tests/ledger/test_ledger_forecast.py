@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 import youcam_units as yu
+from youcam_units.ledger import Per, Totals
 from youcam_units.ledger import forecast as ledger_forecast
 
 if TYPE_CHECKING:
@@ -36,26 +37,31 @@ def _entry(
 
 
 class FakeLedger:
-    """A ledger of hand-made entries, answering as ``Ledger`` does; records the range asked."""
+    """A ledger of hand-made entries, totalling them as ``Ledger`` does; records the range asked."""
 
     def __init__(self, entries: Sequence[yu.HistoryEntry]) -> None:
-        self._entries = sorted(entries, key=lambda e: e.timestamp_ms, reverse=True)
+        self._entries = list(entries)
         self.asked: list[tuple[int | None, int | None]] = []
 
-    def entries(
-        self, *, since_ms: int | None = None, until_ms: int | None = None
-    ) -> Iterator[yu.HistoryEntry]:
-        """Newest first within [since_ms, until_ms)."""
+    def totals(self, since_ms: int | None, until_ms: int | None, *, per: Per) -> Iterator[Totals]:
+        """One total per entry within [since_ms, until_ms) (the protocol lets keys repeat)."""
         self.asked.append((since_ms, until_ms))
         low = -(2**63) if since_ms is None else since_ms
         high = 2**63 if until_ms is None else until_ms
-        return (e for e in self._entries if low <= e.timestamp_ms < high)
+        for e in self._entries:
+            if low <= e.timestamp_ms < high:
+                out = -sum((c.amount for c in e.changes if c.amount < 0), Decimal(0))
+                granted = sum((c.amount for c in e.changes if c.amount > 0), Decimal(0))
+                spent, expired = (Decimal(0), out) if e.action == "expire" else (out, Decimal(0))
+                day = e.timestamp_ms // DAY_MS
+                if per == "day":
+                    yield Totals(day, day * DAY_MS, None, 1, spent, granted, expired)
+                else:
+                    yield Totals(None, None, str(e.action), 1, spent, granted, expired)
 
-    def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple[object, ...]]:
-        """Only the oldest timestamp is asked for."""
-        assert sql == "SELECT MIN(timestamp_ms) FROM entries"
-        assert not params
-        return [(min((e.timestamp_ms for e in self._entries), default=None),)]
+    def oldest_timestamp_ms(self) -> int | None:
+        """The oldest entry's time."""
+        return min((e.timestamp_ms for e in self._entries), default=None)
 
 
 def _balance(amount: str, expires_in_days: float | None = None) -> yu.Balance:

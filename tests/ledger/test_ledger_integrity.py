@@ -7,6 +7,7 @@ import json
 import math
 import sqlite3
 import threading
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -163,11 +164,14 @@ def test_a_v1_ledger_is_upgraded_in_place_losing_nothing(tmp_path: Path) -> None
     write_v1_ledger(path, sent, {"source": source, "frontier_id": sent[0]["id"]})
 
     with Ledger(path) as ledger:
-        assert ledger.schema_version == SCHEMA_VERSION == 2
+        assert ledger.schema_version == SCHEMA_VERSION == 3
         assert list(ledger.raw_entries()) == sent  # repaired: exactly what was sent
         assert ledger.frontier_id == sent[0]["id"]
         assert ledger.source == source
-        stored = sum(Decimal(a) for (a,) in ledger.query("SELECT amount FROM entries"))
+        stored = sum(
+            Decimal(granted) - Decimal(spent)
+            for spent, granted in ledger.query("SELECT spent, granted FROM entries")
+        )
     exact = sum(
         Decimal(c.get("amount_dec", c["amount"])) for e in sent for c in e["info"]["credits"]
     )
@@ -442,3 +446,167 @@ def test_concurrent_incremental_syncs_lose_nothing(tmp_path: Path) -> None:
     assert equal_to_source(path, service)
     with Ledger(path) as ledger:
         assert sync(ledger, client_for(service)).new_entries == 0
+
+
+# -- the v2 -> v3 migration -----------------------------------------------------------------------
+
+# Schema version 2, exactly as youcam-units wrote it before version 3 (main at 1da13c5).
+V2_COLUMNS = """(
+        id           INTEGER PRIMARY KEY,  -- the history id: 64-bit, exact for snowflakes
+        timestamp_ms INTEGER NOT NULL,     -- Unix time in milliseconds, UTC (any int64)
+        action       TEXT    NOT NULL,
+        target_id    TEXT,
+        amount       TEXT    NOT NULL,     -- exact decimal: net change, the sum of the changes
+        spent        TEXT    NOT NULL,     -- exact decimal: the negative changes, as positive
+        granted      TEXT    NOT NULL,     -- exact decimal: the positive changes
+        changes      TEXT    NOT NULL,     -- JSON [{"unit_id": ..., "amount": exact}, ...]
+        dst_actions  TEXT    NOT NULL,     -- JSON list of strings, whichever form was sent
+        extra        TEXT    NOT NULL,     -- JSON object: top-level fields beyond the spec
+        raw          TEXT    NOT NULL      -- JSON: the entry exactly as the service sent it
+    )"""
+V2_SCHEMA = (
+    V1_SCHEMA[0],
+    f"CREATE TABLE entries {V2_COLUMNS}",
+    "CREATE INDEX entries_by_time ON entries (timestamp_ms)",
+    f"CREATE TABLE staged {V2_COLUMNS}",
+)
+
+
+def v2_row(sent: dict[str, Any]) -> tuple[Any, ...]:
+    """The row version 2 wrote for an entry: exact decimal text, raw as sent (sorted, compact)."""
+    changes = sent.get("info", {}).get("credits", [])
+    amounts = [Decimal(c.get("amount_dec", c["amount"])) for c in changes]
+    dst = sent.get("info", {}).get("dst_actions", [])
+    return (
+        sent["id"],
+        sent["timestamp"],
+        sent["action"],
+        sent.get("target_id"),
+        str(sum(amounts, Decimal(0))),
+        str(-sum((a for a in amounts if a < 0), Decimal(0))),
+        str(sum((a for a in amounts if a > 0), Decimal(0))),
+        exact_json.dumps(
+            [{"unit_id": c["id"], "amount": a} for c, a in zip(changes, amounts, strict=True)]
+        ),
+        exact_json.dumps(exact_json.loads(dst) if isinstance(dst, str) else dst),
+        exact_json.dumps({}, sort_keys=True),
+        exact_json.dumps(sent, sort_keys=True, separators=(",", ":")),
+    )
+
+
+def write_v2_ledger(
+    path: Path,
+    entries: list[dict[str, Any]],
+    meta: dict[str, Any],
+    staged: list[dict[str, Any]] = (),  # type: ignore[assignment] # read only
+) -> None:
+    """A ledger as version 2 left it: WAL mode, no auto-vacuum, its schema, rows and meta."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    for statement in V2_SCHEMA:
+        conn.execute(statement)
+    for table, rows in (("entries", entries), ("staged", staged)):
+        conn.executemany(
+            f"INSERT INTO {table} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608 - fixed
+            [v2_row(e) for e in rows],
+        )
+    conn.executemany(
+        "INSERT INTO meta VALUES (?, ?)",
+        [("schema_version", 2), ("state_version", 7), *sorted(meta.items())],
+    )
+    conn.close()
+
+
+def test_a_v2_ledger_mid_pass_is_upgraded_and_its_pass_finished(tmp_path: Path) -> None:
+    """A v2 ledger with a pass in progress becomes v3: rollup, count, compact; the pass goes on.
+
+    Its staged rows include one the ledger already holds (v2 never checked): it joins as nothing.
+    """
+    service = MockService(seed=11, entries=300)
+    held = list(service.iter_entries())
+    service.add_entries(100)
+    sent = list(service.iter_entries())
+    path = tmp_path / "v2.sqlite3"
+    token = service.make_next_token(len(sent) - 1 - 60)  # the newest 60 are staged
+    write_v2_ledger(
+        path,
+        held,
+        {
+            "source": LOCAL,
+            "frontier_id": held[0]["id"],
+            "frontier_ts": held[0]["timestamp"],
+            "anchor_id": held[0]["id"],
+            "anchor_ts": held[0]["timestamp"],
+            "pass_head_id": sent[0]["id"],
+            "pass_head_ts": sent[0]["timestamp"],
+            "resume_token": token,
+        },
+        staged=[*sent[:60], held[5]],
+    )
+    with Ledger(path) as ledger:
+        assert ledger.schema_version == SCHEMA_VERSION == 3
+        assert list(ledger.raw_entries()) == held
+        assert len(ledger) == 300
+        assert ledger.staged_count == 61
+        assert ledger.query("PRAGMA auto_vacuum") == [(2,)]
+        assert ledger.query("PRAGMA freelist_count") == [(0,)]
+        by_month = {r.group: (r.entries, r.net) for r in summarize(ledger, by="month")}
+        result = sync(ledger, client_for(service))
+        assert result.resumed
+        assert result.new_entries == 100
+        assert len(ledger) == 400
+    assert by_month == {
+        month: (entries, net) for month, (entries, net) in recount_months(held).items()
+    }
+    assert equal_to_source(path, service)
+    with Ledger(path, read_only=True) as ledger:
+        assert {r.group: (r.entries, r.net) for r in summarize(ledger, by="month")} == (
+            recount_months(sent)
+        )
+
+
+def recount_months(sent: list[dict[str, Any]]) -> dict[str, tuple[int, Decimal]]:
+    """(entries, net change) per UTC month, counted from the entries as sent."""
+    months: dict[str, tuple[int, Decimal]] = {}
+    for entry in sent:
+        month = datetime.fromtimestamp(entry["timestamp"] / 1000, tz=UTC).strftime("%Y-%m")
+        net = sum(
+            (Decimal(c.get("amount_dec", c["amount"])) for c in entry["info"].get("credits", [])),
+            Decimal(0),
+        )
+        count, total = months.get(month, (0, Decimal(0)))
+        months[month] = (count + 1, total + net)
+    return months
+
+
+def test_summary_upgrades_a_v2_ledger_then_reads_it(tmp_path: Path) -> None:
+    """A read-only open of a v2 ledger upgrades it (its one write), then reads the rollup."""
+    service = MockService(seed=3, entries=90)
+    sent = list(service.iter_entries())
+    path = tmp_path / "v2.sqlite3"
+    write_v2_ledger(path, sent, {"source": LOCAL, "frontier_id": sent[0]["id"]})
+    with Ledger(path, read_only=True) as ledger:
+        assert ledger.schema_version == SCHEMA_VERSION
+        assert {r.group: (r.entries, r.net) for r in summarize(ledger, by="month")} == (
+            recount_months(sent)
+        )
+        assert len(ledger) == 90
+
+
+def test_a_failed_v3_upgrade_leaves_the_v2_file_as_it_was(tmp_path: Path) -> None:
+    """An amount the upgrade cannot read stops it; it rolls back whole: the file stays v2."""
+    service = MockService(seed=11, entries=20)
+    path = tmp_path / "v2.sqlite3"
+    write_v2_ledger(path, list(service.iter_entries()), {"source": LOCAL})
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE entries SET spent = 'a lot' WHERE id = (SELECT MAX(id) FROM entries)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(LedgerError, match=r"cannot upgrade .* version 3.* left as it was"):
+        Ledger(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (2,)
+    assert conn.execute("SELECT COUNT(*) FROM entries").fetchone() == (20,)
+    tables = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert tables == {"meta", "entries", "staged"}
+    conn.close()

@@ -15,7 +15,10 @@ from youcam_units.mock import DEFAULT_TOKEN, FaultKind, FaultPlan, MockService
 LOCAL = "http://127.0.0.1"
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
+
+    from youcam_units import HistoryEntry
 
     from ledger.conftest import MakeClient
 
@@ -137,22 +140,23 @@ def test_refused_resume_token_restarts_from_the_head(
 def test_a_page_and_its_checkpoint_commit_together(
     ledger: Ledger, service: MockService, make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A failure between storing a page and writing its checkpoint rolls back both."""
+    """A failure after a page is stored, before its transaction commits, rolls back both."""
     calls = 0
-    original = Ledger._set
+    original = Ledger._stage
 
-    def failing_set(self: Ledger, key: str, value: int | str | None) -> None:
+    def failing_stage(self: Ledger, entries: Sequence[HistoryEntry]) -> None:
         nonlocal calls
-        if key == "resume_token" and value is not None:
+        original(self, entries)
+        if entries:
             calls += 1
             if calls == 2:
                 raise sqlite3.OperationalError("disk I/O error")
-        original(self, key, value)
 
-    monkeypatch.setattr(Ledger, "_set", failing_set)
+    monkeypatch.setattr(Ledger, "_stage", failing_stage)
     with pytest.raises(sqlite3.OperationalError):
         sync(ledger, make_client())
     assert ledger.staged_count == 30  # page 2's entries went with its checkpoint
+    assert ledger.resume_token == service.make_next_token(service.total - 1 - 30)
     monkeypatch.undo()
     sync(ledger, make_client())
     assert_equal(ledger, service)

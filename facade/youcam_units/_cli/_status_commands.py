@@ -185,15 +185,9 @@ _CHART_DAYS: Final = 30
 
 def _daily_spending(ledger: Any, now: datetime) -> list[Decimal]:  # noqa: ANN401 - a Ledger
     """Units spent on each of the last 30 UTC days up to ``now``, oldest first (expiries aside)."""
-    day_ms = 86_400_000
-    end = (now - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(milliseconds=1)
-    start = end - _CHART_DAYS * day_ms
-    totals = [Decimal(0)] * _CHART_DAYS
-    for entry in ledger.entries(since_ms=start, until_ms=end):
-        if str(entry.action) == "expire" or entry.amount >= 0:
-            continue
-        totals[min(_CHART_DAYS - 1, (entry.timestamp_ms - start) // day_ms)] -= entry.amount
-    return totals
+    from youcam_units.ledger import daily_spending  # noqa: PLC0415
+
+    return daily_spending(ledger, now, days=_CHART_DAYS)
 
 
 def _below(outlook: Forecast, floor: Decimal | None, days: Decimal | None) -> list[str]:

@@ -4,18 +4,30 @@
 ``SummaryStorage`` (``_storage``); ``sync`` (``_sync``) and ``summarize`` (``_summary``) see
 only those protocols, so another database is one more module.
 
-Schema (version 2), in one SQLite file in WAL mode:
+Schema (version 3), in one SQLite file in WAL mode with incremental auto-vacuum:
 
 - ``meta(key, value)``: ``schema_version``; ``source`` (where the history comes from: the
   service's URL, or the demo's data set); ``frontier_id``/``frontier_ts``, the newest entry of
   the last *confirmed* pass (every entry at or older than it is in ``entries``); the state of the
-  pass in progress, if any (below); ``state_version``, bumped by every write of that state.
-- ``entries``: one row per history entry, keyed by its id (an SQLite INTEGER is 64-bit, so
-  snowflake ids above 2**53 are stored exactly). Amounts (``amount``, ``spent``, ``granted``,
-  and each change in ``changes``) are exact decimal text, from ``amount_dec`` when the service
-  sent it: never a float. ``raw`` is the entry exactly as sent (JSON; ``dst_actions`` in the form
-  sent, fractions as the exact numbers sent); ``dst_actions`` is the list either form holds.
-- ``staged``: entries read by the pass in progress that have not joined ``entries`` yet.
+  pass in progress, if any (below); ``state_version``, bumped by every write of that state;
+  ``entry_count``, the rows of ``entries``, kept in the transaction that adds them (``len``
+  never counts).
+- ``entries(id, timestamp_ms, action, spent, granted, raw)``: one row per history entry, keyed
+  by its id (an SQLite INTEGER is 64-bit, so snowflake ids above 2**53 are stored exactly),
+  indexed by time. ``raw`` is the entry exactly as sent (JSON; ``dst_actions`` in the form sent,
+  fractions as the exact numbers sent); ``spent`` and ``granted`` (its negative changes, as a
+  positive number, and its positive ones) are exact decimal text, from ``amount_dec`` when the
+  service sent it: never a float. Nothing else is stored twice.
+- ``staged``: entries read by the pass in progress that have not joined ``entries`` yet, keyed
+  by ``~id`` (a pass reads newest first, so its pages append to the table instead of splitting
+  half-full pages); they join ``entries`` oldest id first, so that table's pages fill too, and
+  the pages they held go back to the file system (``PRAGMA incremental_vacuum``).
+- ``rollup(day, action, entries, spent, granted, ...)``: the totals of ``entries`` per UTC day
+  and action, exact decimal text added in Python (with the same sums in nano-units, which
+  SQLite can add exactly), updated in the transaction that promotes staged entries and rebuilt
+  by the upgrade to version 3. Summaries, the forecast and status's daily spending read whole
+  days from it and only the partial days at the edges of a window, and entries at a time with no
+  day (outside the years 1-9999), from ``entries``: they cost milliseconds at any size.
 
 **One account per ledger.** The service sends no account id and tokens are short-lived, so the
 ledger cannot ask whose history it reads; it checks that the history *continues* its own. A
@@ -51,16 +63,20 @@ alive, whichever of the two commits second stops.
 follows it (``resume_token``), so a run stopped at any point (Ctrl-C, ``kill -9``, a network
 failure) leaves a ledger from which the next run continues, losing nothing and storing nothing
 twice. If the service rejects a stored token (a 400: tokens may expire), the staged entries are
-dropped and the pass restarts from the head.
+dropped and the pass restarts from the head. The transaction that confirms a pass (entries,
+rollup, count, frontier) is committed with ``synchronous=FULL``: it survives a power cut too.
+Staging commits use ``NORMAL`` (no fsync each): a power cut may undo the last staged pages
+(whole pages with their checkpoints, never part of one), which the next run reads again.
 
 **Migrations** are an ordered list of small functions (``_schema.MIGRATIONS``), each taking the
 file from version n to n+1, applied in one transaction on first open by newer code: a file is never
-left between two versions. A ledger newer than the code is refused. ``Ledger(path,
+left between two versions. An older file is then compacted once (``VACUUM``, which also switches
+it to incremental auto-vacuum). A ledger newer than the code is refused. ``Ledger(path,
 read_only=True)`` (what ``summary`` uses) never writes, never switches a file to WAL, and works
 in a read-only directory; any SQLite file that is not a ledger is refused, untouched.
 """
 
-from youcam_units.ledger._forecast import HistoryStore, forecast
+from youcam_units.ledger._forecast import DAILY_DAYS, HistoryStore, daily_spending, forecast
 from youcam_units.ledger._schema import SCHEMA_VERSION
 from youcam_units.ledger._sqlite import Ledger
 from youcam_units.ledger._storage import (
@@ -70,12 +86,15 @@ from youcam_units.ledger._storage import (
     LedgerError,
     LedgerStorage,
     PassState,
+    Per,
     SummaryStorage,
+    Totals,
 )
 from youcam_units.ledger._summary import SummaryRow, summarize, summary_json
 from youcam_units.ledger._sync import PAGE_SIZE, HistorySource, SyncResult, sync
 
 __all__ = [
+    "DAILY_DAYS",
     "GROUPINGS",
     "PAGE_SIZE",
     "SCHEMA_VERSION",
@@ -87,9 +106,12 @@ __all__ = [
     "LedgerError",
     "LedgerStorage",
     "PassState",
+    "Per",
     "SummaryRow",
     "SummaryStorage",
     "SyncResult",
+    "Totals",
+    "daily_spending",
     "forecast",
     "summarize",
     "summary_json",

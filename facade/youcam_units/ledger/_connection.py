@@ -17,6 +17,7 @@ __all__ = [
     "Transaction",
     "bounds",
     "check_is_ledger",
+    "compact",
     "connect",
     "migrate",
     "open_read_only",
@@ -26,6 +27,7 @@ __all__ = [
 
 logger = logging.getLogger("youcam_units.ledger")
 
+_INCREMENTAL: Final = 2
 BUSY_TIMEOUT: Final = 30.0
 """Seconds a write waits for another sync's transaction on the same file."""
 
@@ -104,13 +106,28 @@ def migrate(path: Path, conn: sqlite3.Connection) -> None:
             logger.info("upgrading ledger %s to schema version %d", path, number)
             try:
                 migration(conn)
-            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
                 # The transaction rolls back: the file stays at its version, untouched.
                 raise LedgerError(
                     f"cannot upgrade the ledger {path} to schema version {number}: "
                     f"{type(exc).__name__}: {exc}; it was left as it was"
                 ) from exc
         Meta(conn).set("schema_version", SCHEMA_VERSION)
+
+
+def compact(path: Path, conn: sqlite3.Connection) -> None:
+    """Switch a file an older version wrote to incremental auto-vacuum: one VACUUM, once.
+
+    Also returns what the upgrade freed (the old tables' pages). A file this version created
+    is in that mode from the start, and a VACUUM cut short leaves the file as it was: the next
+    open tries again.
+    """
+    ((mode,),) = conn.execute("PRAGMA auto_vacuum")
+    if mode == _INCREMENTAL:
+        return
+    logger.info("compacting ledger %s (once)", path)
+    conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
+    conn.execute("VACUUM")
 
 
 def open_read_only(path: Path, upgrade: Callable[[], None]) -> sqlite3.Connection:

@@ -1,50 +1,50 @@
-"""The forecast from a balance and the local ledger: the ledger holds the spending it needs.
+"""The forecast and the daily spending from a balance and the local ledger's totals.
 
-Only the window's entries are read (one indexed range query), and the ledger's oldest entry
-says when the account's history began, so a young account's rate is not spread over days it
-did not exist.
+Both read the ledger's totals per UTC day and action (``SummaryStorage.totals``), never its
+entries one by one, so they cost the same at any ledger size. The ledger's oldest entry says
+when the account's history began, so a young account's rate is not spread over days it did not
+exist.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from decimal import Decimal
+from typing import TYPE_CHECKING, Final
 
-from youcam_units._forecast import DEFAULT_HORIZON, DEFAULT_WINDOW, Forecast
+from youcam_units._forecast import DEFAULT_HORIZON, DEFAULT_WINDOW, Forecast, spend_rate
 from youcam_units._forecast import forecast as project
+from youcam_units._models import MIN_DATETIME_MS
+from youcam_units.ledger._rollup import DAY_MS
+from youcam_units.ledger._storage import SummaryStorage
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
-
-    from youcam_units._models import HistoryEntry
     from youcam_units._unit_system import Balance
 
-__all__ = ["HistoryStore", "forecast"]
+__all__ = ["DAILY_DAYS", "HistoryStore", "daily_spending", "forecast"]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+DAILY_DAYS: Final = 30
+"""The days ``daily_spending`` covers by default."""
 
-
-class HistoryStore(Protocol):
-    """What the forecast reads of a ledger (``Ledger`` is one)."""
-
-    def entries(
-        self, *, since_ms: int | None = None, until_ms: int | None = None
-    ) -> Iterator[HistoryEntry]:
-        """Stored entries, newest first; ``since_ms`` inclusive, ``until_ms`` exclusive."""
-        ...
-
-    def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple[object, ...]]:
-        """Rows of a read-only SQL query."""
-        ...
+HistoryStore = SummaryStorage
+"""What the forecast reads of a ledger: its totals and its oldest time (``Ledger`` is one)."""
 
 
-def _ms(when: datetime) -> int:
-    return (when - _EPOCH) // timedelta(milliseconds=1)
+def _ceil_ms(when: datetime) -> int:
+    """The first whole millisecond at or after ``when`` (a datetime holds microseconds)."""
+    micros = (when - _EPOCH) // timedelta(microseconds=1)
+    return -(-micros // 1000)
+
+
+def _spent(ledger: SummaryStorage, since_ms: int, until_ms: int) -> Decimal:
+    """Units spent in ``[since_ms, until_ms)``, expiries aside, as ``summarize`` counts them."""
+    return sum((t.spent for t in ledger.totals(since_ms, until_ms, per="action")), Decimal(0))
 
 
 def forecast(
     balance: Balance,
-    ledger: HistoryStore,
+    ledger: SummaryStorage,
     *,
     now: datetime | None = None,
     window: timedelta = DEFAULT_WINDOW,
@@ -59,7 +59,33 @@ def forecast(
     now = datetime.now(UTC) if now is None else now
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware (e.g. datetime.now(UTC))")
-    ((oldest,),) = ledger.query("SELECT MIN(timestamp_ms) FROM entries")
-    started_at = None if not isinstance(oldest, int) else _EPOCH + timedelta(milliseconds=oldest)
-    history = ledger.entries(since_ms=_ms(now - window), until_ms=_ms(now))
+    oldest = ledger.oldest_timestamp_ms()
+    # A first entry before the year 1 (no datetime holds it) cuts no window: as if none.
+    started_at = (
+        None
+        if oldest is None or oldest < MIN_DATETIME_MS
+        else _EPOCH + timedelta(milliseconds=oldest)
+    )
+    # The window the projection will use (cut at the account's start): its spending, exactly,
+    # handed over as one spend at its first millisecond.
+    since = spend_rate((), now=now, window=window, started_at=started_at).since
+    since_ms, until_ms = _ceil_ms(since), _ceil_ms(now)
+    history = [(since_ms, -_spent(ledger, since_ms, until_ms))]
     return project(balance, history, now=now, window=window, horizon=horizon, started_at=started_at)
+
+
+def daily_spending(
+    ledger: SummaryStorage, now: datetime, *, days: int = DAILY_DAYS
+) -> list[Decimal]:
+    """Units spent on each of the last ``days`` UTC days, oldest first, today up to ``now``.
+
+    Expiries are not spending (as in ``summarize`` and the forecast).
+    """
+    until_ms = _ceil_ms(now)
+    today = (until_ms - 1) // DAY_MS
+    first = today - days + 1
+    spent = [Decimal(0)] * days
+    for totals in ledger.totals(first * DAY_MS, until_ms, per="day"):
+        if totals.day is not None:
+            spent[totals.day - first] += totals.spent
+    return spent

@@ -1,4 +1,4 @@
-"""The SQLite ledger's schema, its migrations, and the SQL the summary groups by."""
+"""The SQLite ledger's schema, its migrations, and the row an entry is stored as."""
 
 from __future__ import annotations
 
@@ -6,25 +6,23 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 from youcam_units import _json as exact_json
-from youcam_units._models import MAX_DATETIME_MS, MIN_DATETIME_MS, HistoryEntry
+from youcam_units._models import HistoryEntry
+from youcam_units.ledger import _rollup
 
 if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Callable
 
-    from youcam_units.ledger._storage import Grouping
-
 __all__ = [
-    "COLUMNS",
-    "GROUP_SQL",
     "LEDGER_TABLES",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "Meta",
-    "entry_row",
+    "entry_values",
 ]
 
-LEDGER_TABLES: Final = frozenset({"meta", "entries", "staged"})
+_ZERO: Final = Decimal(0)
+LEDGER_TABLES: Final = frozenset({"meta", "entries", "staged", "rollup"})
 
 # -- schema and migrations ----------------------------------------------------------------------
 
@@ -67,7 +65,7 @@ _V2_COLUMNS: Final = """(
         extra        TEXT    NOT NULL,     -- JSON object: top-level fields beyond the spec
         raw          TEXT    NOT NULL      -- JSON: the entry exactly as the service sent it
     )"""
-COLUMNS: Final = (
+_V2_COLUMN_NAMES: Final = (
     "id, timestamp_ms, action, target_id, amount, spent, granted, changes, dst_actions, extra, raw"
 )
 
@@ -88,8 +86,8 @@ def _migrate_to_v2(conn: sqlite3.Connection) -> None:
     conn.execute(f"CREATE TABLE entries_v2 {_V2_COLUMNS}")
     rows = conn.execute("SELECT raw FROM entries")
     conn.executemany(
-        f"INSERT INTO entries_v2 ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608 - fixed names
-        (entry_row(HistoryEntry.from_dict(_repaired(exact_json.loads(raw)))) for (raw,) in rows),
+        f"INSERT INTO entries_v2 ({_V2_COLUMN_NAMES}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608 - fixed names
+        (_v2_row(HistoryEntry.from_dict(_repaired(exact_json.loads(raw)))) for (raw,) in rows),
     )
     conn.execute("DROP TABLE entries")
     conn.execute("ALTER TABLE entries_v2 RENAME TO entries")
@@ -128,16 +126,85 @@ def _timestamp_of(conn: sqlite3.Connection, entry_id: object) -> int | None:
     return None if row is None else int(row[0])
 
 
+_V3_ROW: Final = """
+        timestamp_ms INTEGER NOT NULL,     -- Unix time in milliseconds, UTC (any int64)
+        action       TEXT    NOT NULL,
+        spent        TEXT    NOT NULL,     -- exact decimal: the negative changes, as positive
+        granted      TEXT    NOT NULL,     -- exact decimal: the positive changes
+        raw          TEXT    NOT NULL      -- JSON: the entry exactly as the service sent it
+    )"""
+_V3_ROLLUP: Final = """(
+        day            INTEGER NOT NULL,  -- UTC day: days since 1970-01-01 (floor of ms / 1 day)
+        action         TEXT    NOT NULL,
+        entries        INTEGER NOT NULL,
+        spent          TEXT    NOT NULL,  -- exact decimal sums, added in Python, never as floats
+        granted        TEXT    NOT NULL,
+        spent_nano     INTEGER,  -- spent * 10**9 when that is a whole number below 2**62, else
+        granted_nano   INTEGER,  --   NULL: what SQLite can add exactly, for summaries
+        spent_places   INTEGER,  -- digits after the point (with *_nano), to write the sum alike
+        granted_places INTEGER,
+        PRIMARY KEY (day, action)
+    ) WITHOUT ROWID"""
+V3_COLUMNS: Final = "timestamp_ms, action, spent, granted, raw"
+"""The columns ``entries`` and ``staged`` share, after their key."""
+
+
+def _migrate_to_v3(conn: sqlite3.Connection) -> None:
+    """A compact layout, totals per day and action, and the entry count.
+
+    ``entries`` keeps only what summaries need beside ``raw`` (the other columns only repeated
+    it), its rows copied in id order so that pages fill; ``staged`` is keyed by ``~id`` (a pass
+    reads newest first: its pages append); ``rollup`` totals ``entries`` per UTC day and action;
+    ``meta.entry_count`` counts them.
+    """
+    conn.execute(f"CREATE TABLE entries_v3 (id INTEGER PRIMARY KEY, {_V3_ROW}")
+    conn.execute(
+        f"INSERT INTO entries_v3 (id, {V3_COLUMNS}) SELECT id, {V3_COLUMNS} FROM entries "  # noqa: S608 - fixed names
+        "ORDER BY id"
+    )
+    conn.execute("DROP TABLE entries")
+    conn.execute("ALTER TABLE entries_v3 RENAME TO entries")
+    conn.execute("CREATE INDEX entries_by_time ON entries (timestamp_ms)")
+    conn.execute(
+        "CREATE TABLE staged_v3 (key INTEGER PRIMARY KEY,  -- ~id: newest first appends\n"
+        f"        {_V3_ROW.strip()}"
+    )
+    conn.execute(
+        f"INSERT INTO staged_v3 (key, {V3_COLUMNS}) SELECT ~id, {V3_COLUMNS} FROM staged "  # noqa: S608 - fixed names
+        "ORDER BY id DESC"
+    )
+    conn.execute("DROP TABLE staged")
+    conn.execute("ALTER TABLE staged_v3 RENAME TO staged")
+    conn.execute(f"CREATE TABLE rollup {_V3_ROLLUP}")
+    _rollup.add_to(conn, _rollup.grouped(conn, "FROM entries"))
+    ((count,),) = conn.execute("SELECT COUNT(*) FROM entries")
+    Meta(conn).set("entry_count", count)
+
+
 MIGRATIONS: Final[tuple[Callable[[sqlite3.Connection], None], ...]] = (
     _migrate_to_v1,
     _migrate_to_v2,
+    _migrate_to_v3,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 """The ledger schema this code writes; a ledger with a newer version is refused, not guessed at."""
 
 
-def entry_row(e: HistoryEntry) -> tuple[object, ...]:
-    """The ``entries`` row of one entry: amounts as exact decimal text."""
+def entry_values(e: HistoryEntry) -> tuple[int, int, str, Decimal, Decimal, str]:
+    """``(id, timestamp_ms, action, spent, granted, raw)`` of one entry: one serialisation."""
+    spent = granted = _ZERO
+    for change in e.changes:
+        amount = change.amount
+        if amount < 0:
+            spent -= amount
+        elif amount > 0:
+            granted += amount
+    raw = exact_json.dumps(e.to_dict(), sort_keys=True, separators=(",", ":"))
+    return e.id, e.timestamp_ms, str(e.action), spent, granted, raw
+
+
+def _v2_row(e: HistoryEntry) -> tuple[object, ...]:
+    """The version 2 ``entries`` row of one entry: amounts as exact decimal text."""
     spent = -sum((c.amount for c in e.changes if c.amount < 0), Decimal(0))
     granted = sum((c.amount for c in e.changes if c.amount > 0), Decimal(0))
     return (
@@ -175,13 +242,13 @@ class Meta:
                 (key, value),
             )
 
-
-# Whole seconds, rounded down also before 1970 (SQLite's integer division rounds towards zero).
-_SECONDS: Final = "((timestamp_ms - ((timestamp_ms % 1000) + 1000) % 1000) / 1000)"
-_IN_RANGE: Final = f"timestamp_ms BETWEEN {MIN_DATETIME_MS} AND {MAX_DATETIME_MS}"
-GROUP_SQL: Final[dict[Grouping, str]] = {
-    "action": "action",
-    "day": f"CASE WHEN {_IN_RANGE} THEN strftime('%Y-%m-%d', {_SECONDS}, 'unixepoch') END",
-    "month": f"CASE WHEN {_IN_RANGE} THEN strftime('%Y-%m', {_SECONDS}, 'unixepoch') END",
-}
-"""Group expressions, by grouping: a timestamp's UTC date, NULL when it has none."""
+    def set_many(self, values: dict[str, int | str | None]) -> None:
+        """``set`` each pair, in two statements."""
+        self._conn.executemany(
+            "DELETE FROM meta WHERE key = ?", [(k,) for k, v in values.items() if v is None]
+        )
+        self._conn.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [(k, v) for k, v in values.items() if v is not None],
+        )

@@ -4,35 +4,40 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Final, Self
 
 from youcam_units import _json as exact_json
 from youcam_units._models import HistoryEntry
+from youcam_units.ledger import _rollup
 from youcam_units.ledger._connection import (
     Transaction,
     bounds,
     check_is_ledger,
+    compact,
     connect,
     migrate,
     open_read_only,
 )
-from youcam_units.ledger._schema import (
-    COLUMNS,
-    GROUP_SQL,
-    Meta,
-    entry_row,
-)
-from youcam_units.ledger._storage import LedgerError, PassState, Superseded
+from youcam_units.ledger._schema import V3_COLUMNS, Meta, entry_values
+from youcam_units.ledger._storage import LedgerError, PassState, Superseded, Totals
+
+if TYPE_CHECKING:
+    from youcam_units.ledger._storage import Per
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping, Sequence
 
-    from youcam_units.ledger._storage import Grouping
-
 __all__ = ["Ledger"]
 
 logger = logging.getLogger("youcam_units.ledger")
+
+_INT64: Final = (-(2**63), 2**63 - 1)
+_ZERO: Final = Decimal(0)
+EXPIRE_ACTION: Final = "expire"
+_IN_CHUNK: Final = 500
+"""Ids per ``IN (...)`` query: well under any SQLite's limit of bound parameters."""
 
 
 class Ledger:
@@ -59,10 +64,15 @@ class Ledger:
         # page and its checkpoint commit together or not at all.
         self._conn = connect(self.path, str(self.path), uri=False)
         try:
+            # Pages freed when staged entries join the ledger go back to the file system after
+            # each pass (``incremental_vacuum``). It takes effect only before the first table;
+            # an older file is converted once, by ``compact`` below.
+            self._conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
             self._conn.execute("PRAGMA journal_mode=WAL")
-            # FULL: a committed page survives a power cut too, not only a killed process.
+            self._durable = True
             self._conn.execute("PRAGMA synchronous=FULL")
             migrate(self.path, self._conn)
+            compact(self.path, self._conn)
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise LedgerError(f"cannot open the ledger {self.path}: {exc}") from exc
@@ -147,28 +157,70 @@ class Ledger:
 
     def _stage(self, entries: Iterable[HistoryEntry]) -> None:
         self._conn.executemany(
-            f"INSERT OR IGNORE INTO staged ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608 - fixed names
-            [entry_row(e) for e in entries],
+            f"INSERT OR IGNORE INTO staged (key, {V3_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",  # noqa: S608 - fixed names
+            [
+                (~entry_id, timestamp_ms, action, str(spent), str(granted), raw)
+                for entry_id, timestamp_ms, action, spent, granted, raw in map(
+                    entry_values, entries
+                )
+            ],
         )
 
     def _promote(self) -> int:
-        """Move every staged entry into the ledger; how many were new to it."""
+        """Move every staged entry into the ledger and its totals into the rollup; how many.
+
+        The totals are those of the staged rows the ledger does not hold yet, which are exactly
+        the rows that join it: one grouped query, once per pass (not a rollup write per page).
+        """
+        new = "FROM staged WHERE NOT EXISTS (SELECT 1 FROM entries WHERE entries.id = ~staged.key)"
+        delta = _rollup.grouped(self._conn, new)
         before = self._conn.total_changes
+        # Oldest id first: the rows append to ``entries`` (full pages) instead of splitting them.
         self._conn.execute(
-            f"INSERT OR IGNORE INTO entries ({COLUMNS}) SELECT {COLUMNS} FROM staged"  # noqa: S608 - fixed names
+            f"INSERT OR IGNORE INTO entries (id, {V3_COLUMNS}) "  # noqa: S608 - fixed names
+            f"SELECT ~key, {V3_COLUMNS} FROM staged ORDER BY key DESC"
         )
         added = self._conn.total_changes - before
-        self._conn.execute("DELETE FROM staged")
+        _rollup.add_to(self._conn, delta)
+        self._set("entry_count", len(self) + added)
+        self._drop_staged()
         return added
+
+    def _drop_staged(self) -> None:
+        self._conn.execute("DELETE FROM staged")
+
+    def _reclaim(self) -> None:
+        """Give the pages the staged rows held back to the file system, in a transaction of its own.
+
+        ``executescript`` runs the pragma to the end (``execute`` would free one page); it
+        commits first, which is why this runs after the pass's transaction, never inside it. A
+        crash before it only leaves the free pages for the next pass to reuse or give back.
+        """
+        ((free,),) = self._conn.execute("PRAGMA freelist_count")
+        if not free:
+            return
+        try:
+            self._conn.executescript("PRAGMA incremental_vacuum;")
+        except sqlite3.OperationalError as exc:  # another sync holds the file: next time, then
+            logger.info("free pages of %s kept for now: %s", self.path, exc)
+
+    def _durability(self, *, full: bool) -> None:
+        """FULL (survives a power cut) for what confirms a pass; NORMAL for staging.
+
+        A power cut may undo the last staged pages (never a part of one): the next run reads
+        them again. What ``sync`` reports as joined the ledger is committed with FULL, as is
+        every write but staging. A killed process loses nothing in either mode.
+        """
+        if full != self._durable:
+            self._conn.execute(f"PRAGMA synchronous={'FULL' if full else 'NORMAL'}")
+            self._durable = full
 
     def _checkpoint(self, expected_version: int, **state: int | str | None) -> int:
         """In a transaction: check nobody moved the pass on, write ``state``; the new version."""
         version = self._int("state_version") or 0
         if version != expected_version:
             raise Superseded
-        for key, value in state.items():
-            self._set(key, value)
-        self._set("state_version", version + 1)
+        Meta(self._conn).set_many({**state, "state_version": version + 1})
         return version + 1
 
     def write_pass(
@@ -186,13 +238,19 @@ class Ledger:
         ``expected_version``. Returns the new version and how many entries joined the ledger.
         """
         added = 0
-        with self.transaction():
-            version = self._checkpoint(expected_version, **state)
-            if drop_staged:
-                self._conn.execute("DELETE FROM staged")
-            self._stage(stage)
-            if promote:
-                added = self._promote()
+        self._durability(full=promote or drop_staged)
+        try:
+            with self.transaction():
+                version = self._checkpoint(expected_version, **state)
+                if drop_staged:
+                    self._drop_staged()
+                self._stage(stage)
+                if promote:
+                    added = self._promote()
+        finally:
+            self._durability(full=True)
+        if promote or drop_staged:
+            self._reclaim()
         return version, added
 
     def claim_source(self, source: str) -> None:
@@ -222,8 +280,8 @@ class Ledger:
     # -- reading ----------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        row = self._conn.execute("SELECT COUNT(*) FROM entries").fetchone()
-        return int(row[0])
+        """Entries held, from the count kept with them: no scan, at any size."""
+        return int(self._get("entry_count"))
 
     def entries(
         self, *, since_ms: int | None = None, until_ms: int | None = None
@@ -251,12 +309,78 @@ class Ledger:
         """Like :meth:`query`, row by row, for results too big to hold."""
         yield from self._conn.execute(sql, params)
 
-    def summary_rows(
-        self, by: Grouping, since_ms: int | None, until_ms: int | None
-    ) -> Iterator[tuple[str | None, int, str, str, str]]:
-        """``(group, timestamp_ms, action, spent, granted)`` per entry in the window, by time."""
-        sql = (
-            f"SELECT {GROUP_SQL[by]}, timestamp_ms, action, spent, granted "  # noqa: S608 - fixed expressions only
-            "FROM entries WHERE timestamp_ms >= ? AND timestamp_ms < ? ORDER BY timestamp_ms, id"
+    def oldest_timestamp_ms(self) -> int | None:
+        """The time of the oldest entry held (the time index's first key)."""
+        ((oldest,),) = self._conn.execute("SELECT MIN(timestamp_ms) FROM entries")
+        return oldest if isinstance(oldest, int) else None
+
+    def totals(self, since_ms: int | None, until_ms: int | None, *, per: Per) -> Iterator[Totals]:
+        """Totals per UTC day or action in ``[since_ms, until_ms)`` (see ``SummaryStorage``).
+
+        Whole days come from ``rollup``, summed by SQLite (exactly: see ``_rollup.sums_sql``);
+        a window that starts or ends inside a day reads that day's part, and times that have no
+        day, from ``entries`` through the time index.
+        """
+        low = _INT64[0] if since_ms is None else max(since_ms, _INT64[0])
+        high = _INT64[1] if until_ms is None else min(until_ms - 1, _INT64[1])  # inclusive
+        if low > high:
+            return
+        first_day = max(-(-low // _rollup.DAY_MS), _rollup.MIN_DAY)
+        end_day = min((high + 1) // _rollup.DAY_MS, _rollup.MAX_DAY + 1)
+        if first_day < end_day:
+            yield from self._rolled_up(first_day, end_day, per)
+            edges = [(low, first_day * _rollup.DAY_MS - 1), (end_day * _rollup.DAY_MS, high)]
+        else:
+            edges = [(low, high)]
+        for start, stop in edges:
+            if start <= stop:
+                yield from self._scanned(start, stop, per)
+
+    def _rolled_up(self, first_day: int, end_day: int, per: Per) -> Iterator[Totals]:
+        """The rollup's totals of the whole days ``[first_day, end_day)``."""
+        try:
+            rows = self._conn.execute(_rollup.sums_sql(per), (first_day, end_day)).fetchall()
+        except sqlite3.OperationalError as exc:  # sums beyond 64 bits: Python adds every row
+            if "overflow" not in str(exc):
+                raise
+            rolled = self._conn.execute(
+                "SELECT day, action, entries, spent, granted FROM rollup "
+                "WHERE day >= ? AND day < ?",
+                (first_day, end_day),
+            )
+            yield from self._summed(((day * _rollup.DAY_MS, *rest) for day, *rest in rolled), per)
+            return
+        for key, entries, *parts in rows:
+            spent, expired, granted = (_rollup.from_nano(*parts[i : i + 3]) for i in range(0, 9, 3))
+            if per == "day":
+                yield Totals(key, key * _rollup.DAY_MS, None, entries, spent, granted, expired)
+            else:
+                yield Totals(None, None, key, entries, spent, granted, expired)
+
+    def _scanned(self, start: int, stop: int, per: Per) -> Iterator[Totals]:
+        """Totals of the entries in ``[start, stop]`` (inclusive), added up from their rows."""
+        rows = self._conn.execute(
+            "SELECT timestamp_ms, action, 1, spent, granted FROM entries "
+            "WHERE timestamp_ms >= ? AND timestamp_ms <= ?",
+            (start, stop),
         )
-        yield from self._conn.execute(sql, bounds(since_ms, until_ms))
+        yield from self._summed(rows, per)
+
+    @staticmethod
+    def _summed(rows: Iterable[tuple[int, str, int, str, str]], per: Per) -> Iterator[Totals]:
+        """Totals of ``(time_ms, action, entries, spent, granted)`` rows, added in Python."""
+        groups: dict[tuple[int | None, int | None, str | None], list[Any]] = {}
+        for time_ms, action, entries, spent, granted in rows:
+            if per == "action":
+                key: tuple[int | None, int | None, str | None] = (None, None, action)
+            else:
+                day = _rollup.day_of(time_ms)
+                key = (None, time_ms, None) if day is None else (day, day * _rollup.DAY_MS, None)
+            sums = groups.get(key)
+            if sums is None:
+                sums = groups[key] = [0, _ZERO, _ZERO, _ZERO]
+            sums[0] += entries
+            sums[3 if action == EXPIRE_ACTION else 1] += Decimal(spent)
+            sums[2] += Decimal(granted)
+        for (day_key, time_key, action_key), sums in groups.items():
+            yield Totals(day_key, time_key, action_key, *sums)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Final, Literal, Protocol
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
+    from decimal import Decimal
 
     from youcam_units._models import HistoryEntry
 
@@ -22,8 +23,10 @@ __all__ = [
     "LedgerError",
     "LedgerStorage",
     "PassState",
+    "Per",
     "SummaryStorage",
     "Superseded",
+    "Totals",
 ]
 
 Grouping = Literal["action", "day", "month"]
@@ -54,6 +57,31 @@ class PassState:
     anchor_id: int | None
     anchor_ts: int | None
     resume_token: str | None
+
+
+Per = Literal["day", "action"]
+"""What ``SummaryStorage.totals`` totals by: UTC day, or action."""
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """Exact totals of the entries of one UTC day, or of one action, in a window."""
+
+    day: int | None
+    """Per day: the UTC day, in days since 1970-01-01, or ``None`` for entries at a time that
+    has no day (outside the years 1-9999: ``time_ms`` says which). Per action: ``None``."""
+    time_ms: int | None
+    """Per day: the day's first millisecond, or the dayless entries' own time. Per action:
+    ``None``."""
+    action: str | None
+    """Per action: the action. Per day: ``None``."""
+    entries: int
+    spent: Decimal
+    """The negative changes of every action but ``expire``, as a positive number."""
+    granted: Decimal
+    """The positive changes."""
+    expired: Decimal
+    """The negative changes of ``expire`` entries (units lost, not spent), as a positive number."""
 
 
 class LedgerStorage(Protocol):
@@ -93,13 +121,21 @@ class LedgerStorage(Protocol):
 
 
 class SummaryStorage(Protocol):
-    """What ``summarize`` needs: the rows to total, grouped by the storage's own query."""
+    """What ``summarize``, ``forecast`` and the daily spending read: totals, never single entries.
 
-    def summary_rows(
-        self, by: Grouping, since_ms: int | None, until_ms: int | None
-    ) -> Iterable[tuple[str | None, int, str, str, str]]:
-        """``(group, timestamp_ms, action, spent, granted)`` per entry in the window, by time.
+    A storage keeps them per UTC day and action as entries arrive, so reading them costs the
+    same at any ledger size.
+    """
 
-        ``group`` is ``None`` for a time that has no day or month.
+    def totals(self, since_ms: int | None, until_ms: int | None, *, per: Per) -> Iterable[Totals]:
+        """The entries with ``since_ms <= timestamp < until_ms``, totalled per UTC day or action.
+
+        ``None`` leaves that side open. Per day, entries at a time that has no day (outside the
+        years 1-9999) are totalled per time instead, with ``day=None``. The order is free and a
+        day or action may come more than once: the caller adds them up.
         """
+        ...
+
+    def oldest_timestamp_ms(self) -> int | None:
+        """The time of the oldest entry held; ``None`` for an empty ledger."""
         ...

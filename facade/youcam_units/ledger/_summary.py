@@ -1,15 +1,15 @@
 """Where the units went: exact totals per action, day or month, from the ledger.
 
-The storage picks and groups the rows (SQL, for the SQLite ledger); the totals are summed in
-Python as ``Decimal``, because the ledger stores amounts as exact decimal text and SQLite can
-only sum them as binary floats.
-A time outside the years 1-9999 has no day or month: such an entry is a group of its own,
-named by its raw milliseconds (``describe_timestamp``), after (or before) every dated one.
+The storage hands over totals per UTC day and action (the SQLite ledger keeps them as entries
+arrive), so a summary costs the same at any ledger size; they are added here as ``Decimal``.
+A time outside the years 1-9999 has no day or month: its entries are a group of their own,
+named by the raw milliseconds (``describe_timestamp``), after (or before) every dated one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
@@ -85,17 +85,24 @@ def summarize(
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}, not {by!r}")
     groups: dict[str, _Totals] = {}
-    for group, timestamp_ms, action, spent, granted in ledger.summary_rows(by, since_ms, until_ms):
-        name = describe_timestamp(timestamp_ms) if group is None else str(group)
-        totals = groups.get(name)
-        if totals is None:
-            totals = groups[name] = _Totals(first_ms=timestamp_ms)
-        totals.entries += 1
-        if action == EXPIRE_ACTION:
-            totals.expired += Decimal(spent)
+    names: dict[int, str] = {}
+    for totals in ledger.totals(since_ms, until_ms, per="action" if by == "action" else "day"):
+        first_ms = totals.time_ms if totals.time_ms is not None else 0
+        if totals.action is not None:
+            name = totals.action
+        elif totals.day is None:
+            name = describe_timestamp(first_ms)
         else:
-            totals.spent += Decimal(spent)
-        totals.granted += Decimal(granted)
+            name = names.get(totals.day) or names.setdefault(totals.day, _name(totals.day, by))
+        group = groups.get(name)
+        if group is None:
+            group = groups[name] = _Totals(first_ms=first_ms)
+        elif first_ms < group.first_ms:
+            group.first_ms = first_ms
+        group.entries += totals.entries
+        group.spent += totals.spent
+        group.granted += totals.granted
+        group.expired += totals.expired
     rows = [
         SummaryRow(name, t.entries, t.spent, t.granted, t.expired) for name, t in groups.items()
     ]
@@ -103,6 +110,15 @@ def summarize(
         # The biggest spenders first.
         rows.sort(key=lambda r: (-r.spent, -r.granted, r.group))
     else:
-        # Oldest first, as a time line reads (rows came in time order; the dict kept it).
+        # Oldest first, as a time line reads.
         rows.sort(key=lambda r: groups[r.group].first_ms)
     return rows
+
+
+_EPOCH_DAY: Final = date(1970, 1, 1)
+
+
+def _name(day: int, by: Grouping) -> str:
+    """A UTC day's group name: ``YYYY-MM-DD`` or ``YYYY-MM``."""
+    when = _EPOCH_DAY + timedelta(days=day)
+    return when.isoformat() if by == "day" else f"{when.year:04d}-{when.month:02d}"
