@@ -121,15 +121,15 @@ def generated(transport: httpx.MockTransport, *, page_size: int | None) -> Varia
 
     if page_size is None:
         return Variant(
-            "gen", "(2) generated client", "20 (default)", read, api.get_httpx_client().close
+            "gen20",
+            "(2b) generated client as it comes",
+            "20 (default)",
+            read,
+            api.get_httpx_client().close,
+            informational=True,
         )
     return Variant(
-        "gen30",
-        "(2b) generated client, page_size=30",
-        "30",
-        read,
-        api.get_httpx_client().close,
-        informational=True,
+        "gen", "(2) generated client", str(page_size), read, api.get_httpx_client().close
     )
 
 

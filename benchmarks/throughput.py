@@ -100,8 +100,8 @@ def measure_throughput(config: Config) -> Throughput:
     transport = recorder.transport()
     variants = [
         raw_httpx(transport),
-        generated(transport, page_size=None),
         generated(transport, page_size=MAX_PAGE),
+        generated(transport, page_size=None),
         facade_sync(transport),
         facade_async(transport),
     ]
@@ -121,7 +121,7 @@ def measure_throughput(config: Config) -> Throughput:
     _rounds(variants, 1, config.entries, expected)
     replay = _rounds(variants, config.replay_repeats, config.replay_limit, expected)
     progress("cProfile of one client-side facade read")
-    profile = profile_facade(variants[3], config.entries)
+    profile = profile_facade(next(v for v in variants if v.key == "sync"), config.entries)
     for variant in variants:
         variant.close()
     return Throughput(variants, requests, live, replay, recorder.misses, profile, config.entries)
