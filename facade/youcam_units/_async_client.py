@@ -92,10 +92,17 @@ class AsyncClient(
     async def _request(self, call: Call[ResultT]) -> ResultT:
         """Run any operation: retries around attempts (pacing, one refresh, bounded reads)."""
         self._check_loop(call.page_token)
+        try:  # the first attempt outside stamina: see Client._request
+            return await self._attempt(call)
+        except Exception as exc:  # noqa: BLE001 - stamina's hook judges it, as for any attempt
+            first_failure: Exception | None = exc
         run = self._retry_run(call)
         async for attempt in run.async_attempts():
             with attempt:
                 run.attempt = attempt.num
+                if first_failure is not None:
+                    failure, first_failure = first_failure, None
+                    raise failure
                 return await self._attempt(call)
         raise AssertionError("stamina returns or raises")  # pragma: no cover
 

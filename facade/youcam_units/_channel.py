@@ -18,12 +18,15 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import httpx
 
 from . import _defaults
 from ._errors import APITimeoutError, RedirectError, ResponseTooLargeError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 __all__ = ["AsyncChannel", "Channel", "RequestBounds", "Timeout"]
 
@@ -67,9 +70,16 @@ class _ChannelBase(Generic[_HttpT]):
         return f"<{type(self).__name__} {self._base_url}>"
 
     def _build(self, method: str, url: str, params: dict[str, Any] | None) -> httpx.Request:
+        target = self._base_url + url
+        if params and not self._http.params and "?" not in target:
+            # The same query httpx would add, encoded by httpx itself, but in the URL it parses
+            # once: given ``params``, httpx parses the URL again to add them (a tenth of a page's
+            # cost). A client with default params of its own goes the usual way, merged by httpx.
+            target = f"{target}?{httpx.QueryParams(params)}"
+            params = None
         return self._http.build_request(
             method,
-            self._base_url + url,
+            target,
             headers=self._headers,
             params=params,
             timeout=self._bounds.timeout,
@@ -160,20 +170,63 @@ class Channel(_ChannelBase[httpx.Client]):
     ) -> httpx.Response:
         """What the generated function calls: ``request(method=, url=, params=)``."""
         started = time.monotonic()
-        deadline = self._bounds.deadline
         request = self._build(method, url, params)
         response = self._http.send(request, stream=True, follow_redirects=False)
         body: list[bytes] = []
-        size = 0
         try:
             self._refuse_redirect(response)
+            if "content-encoding" not in response.headers:
+                # The usual page: what arrives is the body itself, so the bounds can watch the
+                # stream while httpx reads it into this very response (no second response).
+                response.stream = _BoundedStream(self, request, response, started)
+                content = response.read()
+                # Checked again whole: a response an in-process transport made is read already,
+                # and httpx hands its content over without going through the stream.
+                self._take(response, [], 0, content)
+                self._check_deadline(request, response, started)
+                self.response = response
+                return response
+            size = 0
             for chunk in response.iter_bytes():
                 size = self._take(response, body, size, chunk)
-                if deadline is not None and time.monotonic() - started > deadline:
-                    raise self._timed_out(request, response)
+                self._check_deadline(request, response, started)
         finally:
             response.close()
         return self._complete(response, body)
+
+    def _check_deadline(
+        self, request: httpx.Request, response: httpx.Response, started: float
+    ) -> None:
+        deadline = self._bounds.deadline
+        if deadline is not None and time.monotonic() - started > deadline:
+            raise self._timed_out(request, response)
+
+
+class _BoundedStream(httpx.SyncByteStream):
+    """A response's byte stream, refused past ``max_bytes`` or the attempt's deadline."""
+
+    def __init__(
+        self, channel: Channel, request: httpx.Request, response: httpx.Response, started: float
+    ) -> None:
+        self._channel = channel
+        self._request = request
+        self._response = response
+        self._stream = cast("httpx.SyncByteStream", response.stream)
+        self._started = started
+
+    def __iter__(self) -> Iterator[bytes]:
+        channel, response = self._channel, self._response
+        kept: list[bytes] = []  # _take's running list; the chunks themselves go to httpx
+        size = 0
+        for chunk in self._stream:
+            size = channel._take(response, kept, size, chunk)  # noqa: SLF001 - its own helper
+            kept.clear()
+            channel._check_deadline(self._request, response, self._started)  # noqa: SLF001
+            yield chunk
+
+    def close(self) -> None:
+        """Close the stream underneath."""
+        self._stream.close()
 
 
 class AsyncChannel(_ChannelBase[httpx.AsyncClient]):

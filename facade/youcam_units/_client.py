@@ -78,11 +78,23 @@ class Client(ClientCore[httpx.Client, Callable[[], str], HistoryPager, FeatureCo
         return FeatureCostPager(cursor, lambda size, token: self._request(call(size, token)))
 
     def _request(self, call: Call[ResultT]) -> ResultT:
-        """Run any operation: retries around attempts (pacing, one refresh, bounded reads)."""
+        """Run any operation: retries around attempts (pacing, one refresh, bounded reads).
+
+        The first attempt runs outside stamina (most requests succeed at once, and a stamina
+        loop costs as much as a page's parsing); a failure enters the loop as its attempt 1,
+        so stamina decides, waits and counts exactly as if it had run that attempt itself.
+        """
+        try:
+            return self._attempt(call)
+        except Exception as exc:  # noqa: BLE001 - stamina's hook judges it, as for any attempt
+            first_failure: Exception | None = exc
         run = self._retry_run(call)
         for attempt in run.attempts():
             with attempt:
                 run.attempt = attempt.num
+                if first_failure is not None:
+                    failure, first_failure = first_failure, None
+                    raise failure
                 return self._attempt(call)
         raise AssertionError("stamina returns or raises")  # pragma: no cover
 

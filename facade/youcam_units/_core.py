@@ -230,7 +230,8 @@ class ClientCore(Generic[HttpT, AccessTokenT, PagerT, CostPagerT]):
         return self._require(call.operation.credential)
 
     def _announce(self, call: Call[ResultT]) -> None:
-        logger.debug("%s %s", call.operation.name, dict(call.params))
+        if logger.isEnabledFor(logging.DEBUG):  # no copy of the parameters for a silent logger
+            logger.debug("%s %s", call.operation.name, dict(call.params))
 
     @staticmethod
     def _needs_refresh(result: object, source: AccessTokenSource) -> bool:

@@ -90,29 +90,22 @@ def interpret(
     """The operation's result for a documented 200, else the error to raise (never raises)."""
     response = exchange.response
     parsed = exchange.detailed.parsed if exchange.detailed is not None else None
-    page_token = call.page_token
-    documented = call.operation.ok_model.__name__
+    cause = exchange.parse_error
     if (
-        exchange.parse_error is None
+        cause is None
         and response.status_code == httpx.codes.OK
         and isinstance(parsed, call.operation.ok_model)
     ):
         try:
             return _result(call, parsed, response)
         except PARSE_ERRORS as exc:
-            return error_from_response(
-                response,
-                continuation_token=page_token,
-                documented=documented,
-                secret=secret,
-                cause=exc,
-            )
+            cause = exc
     return error_from_response(
         response,
-        continuation_token=page_token,
-        documented=documented,
+        continuation_token=call.page_token,
+        documented=call.operation.ok_model.__name__,
         secret=secret,
-        cause=exchange.parse_error,
+        cause=cause,
     )
 
 

@@ -14,7 +14,7 @@ that ``to_dict()`` returns what the service sent, for export and storage, and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -31,6 +31,8 @@ __all__ = [
     "UnitChange",
     "copy_json",
     "describe_timestamp",
+    "new_change",
+    "new_entry",
     "timestamp_datetime",
 ]
 
@@ -195,6 +197,50 @@ class Page:
         return Page(self.entries[:count], self.next_token, self.request_id, self.starting_token)
 
 
+_NEW: Final = object.__new__
+# The slots' own setters: a frozen dataclass's __init__ sets each field through
+# object.__setattr__, which looks the slot up again every time and costs four times as much.
+(
+    _SET_ID,
+    _SET_TIMESTAMP_MS,
+    _SET_ACTION,
+    _SET_TARGET_ID,
+    _SET_CHANGES,
+    _SET_DST_ACTIONS,
+    _SET_AS_SENT,
+) = (HistoryEntry.__dict__[f.name].__set__ for f in fields(HistoryEntry))
+_SET_UNIT_ID, _SET_AMOUNT = (UnitChange.__dict__[f.name].__set__ for f in fields(UnitChange))
+
+
+def new_entry(  # noqa: PLR0917 - one per field, in the fields' order
+    entry_id: int,
+    timestamp_ms: int,
+    action: Action | str,
+    target_id: str | None,
+    changes: tuple[UnitChange, ...],
+    dst_actions: tuple[str, ...],
+    as_sent: dict[str, Any] | None,
+) -> HistoryEntry:
+    """``HistoryEntry(...)`` with every field given, at a quarter of the cost (per entry read)."""
+    entry: HistoryEntry = _NEW(HistoryEntry)
+    _SET_ID(entry, entry_id)
+    _SET_TIMESTAMP_MS(entry, timestamp_ms)
+    _SET_ACTION(entry, action)
+    _SET_TARGET_ID(entry, target_id)
+    _SET_CHANGES(entry, changes)
+    _SET_DST_ACTIONS(entry, dst_actions)
+    _SET_AS_SENT(entry, as_sent)
+    return entry
+
+
+def new_change(unit_id: int, amount: Decimal) -> UnitChange:
+    """``UnitChange(unit_id, amount)`` at a quarter of its cost."""
+    change: UnitChange = _NEW(UnitChange)
+    _SET_UNIT_ID(change, unit_id)
+    _SET_AMOUNT(change, amount)
+    return change
+
+
 def timestamp_datetime(timestamp_ms: int) -> datetime | None:
     """The UTC datetime of a timestamp in ms, or ``None`` outside the years 1-9999."""
     if not MIN_DATETIME_MS <= timestamp_ms <= MAX_DATETIME_MS:
@@ -212,8 +258,13 @@ def describe_timestamp(timestamp_ms: int) -> str:
 
 def copy_json(value: Any) -> Any:  # noqa: ANN401 - JSON values
     """A deep copy of parsed JSON (dicts, lists, and immutable leaves such as Decimal)."""
+    # Leaves are taken as they are without a call each: to_dict() runs this for every entry
+    # kept as sent, and the ledger writes every entry it syncs through to_dict().
     if isinstance(value, dict):
-        return {k: copy_json(v) for k, v in value.items()}
+        return {k: copy_json(v) if isinstance(v, _CONTAINERS) else v for k, v in value.items()}
     if isinstance(value, list):
-        return [copy_json(v) for v in value]
+        return [copy_json(v) if isinstance(v, _CONTAINERS) else v for v in value]
     return value
+
+
+_CONTAINERS: Final = (dict, list)

@@ -89,12 +89,12 @@ def _history_page(
     response: httpx.Response,
     page_token: str | None,
 ) -> Page:
-    entries = entries_from_generated(parsed.result.history, exact["result"]["history"])
+    result = parsed.result
     return Page(
-        entries=entries,
-        next_token=_next_page_token(parsed.result.next_token),
-        request_id=response.headers.get("x-request-id"),
-        starting_token=page_token,
+        entries_from_generated(result.history, exact["result"]["history"]),
+        _next_page_token(result.next_token),
+        response.headers.get("x-request-id"),
+        page_token,
     )
 
 

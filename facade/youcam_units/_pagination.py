@@ -20,6 +20,7 @@ the current page's start, so a resume may repeat entries but never skips one.
 from __future__ import annotations
 
 from collections import deque
+from operator import attrgetter
 from typing import TYPE_CHECKING, Final, Generic, Protocol, Self, TypeVar
 
 from . import _defaults
@@ -68,6 +69,7 @@ PageT = TypeVar("PageT", bound=ListedPage[object])
 #: Pages in a row without an entry older than any seen before the read is called stuck.
 NO_PROGRESS_PAGES: Final = 5
 _RECENT_TOKENS: Final = 4
+_TIMESTAMP_MS: Final = attrgetter("timestamp_ms")
 
 
 class LoopGuard:
@@ -95,7 +97,7 @@ class LoopGuard:
 
     def progressed(self, entries: Sequence[HistoryEntry]) -> bool:
         """Record a page; whether it brought an entry older than every one seen before it."""
-        oldest = min((entry.timestamp_ms for entry in entries), default=None)
+        oldest = min(map(_TIMESTAMP_MS, entries), default=None)
         moved = oldest is not None and (self._oldest_ms is None or oldest < self._oldest_ms)
         if moved:
             self._oldest_ms = oldest
@@ -190,18 +192,6 @@ class _PagerBase(Generic[PageT, ItemT]):
             f"next_token={self.next_token!r}, exhausted={self.exhausted})"
         )
 
-    def _hand_out(self, page: PageT) -> Iterator[ItemT]:
-        """Yield a page's items, moving the checkpoint only with the last one."""
-        items: Sequence[ItemT] = page.items  # type: ignore[assignment]
-        final = self._cursor.next_token
-        if items:
-            self._cursor.next_token = page.starting_token
-        last = len(items) - 1
-        for index, item in enumerate(items):
-            if index == last:
-                self._cursor.next_token = final
-            yield item
-
 
 class _Pager(_PagerBase[PageT, ItemT]):
     """Lazy: nothing is requested until iterated. Iterate items, or ``pages()``."""
@@ -218,8 +208,18 @@ class _Pager(_PagerBase[PageT, ItemT]):
             yield self._cursor.accept(self._fetch(size, self._cursor.next_token))
 
     def __iter__(self) -> Iterator[ItemT]:
+        cursor = self._cursor
         for page in self.pages():
-            yield from self._hand_out(page)
+            # The checkpoint moves with the page's last item (a stop mid-page re-reads it);
+            # written out here, not in a shared generator, which would cost a frame per item.
+            items: Sequence[ItemT] = page.items  # type: ignore[assignment]
+            if not items:
+                continue
+            final = cursor.next_token
+            cursor.next_token = page.starting_token
+            yield from items[:-1]
+            cursor.next_token = final
+            yield items[-1]
 
 
 class _AsyncPager(_PagerBase[PageT, ItemT]):
@@ -237,9 +237,18 @@ class _AsyncPager(_PagerBase[PageT, ItemT]):
             yield self._cursor.accept(await self._fetch(size, self._cursor.next_token))
 
     async def __aiter__(self) -> AsyncIterator[ItemT]:
+        cursor = self._cursor
         async for page in self.pages():
-            for item in self._hand_out(page):
+            # As in _Pager.__iter__: the checkpoint moves with the page's last item.
+            items: Sequence[ItemT] = page.items  # type: ignore[assignment]
+            if not items:
+                continue
+            final = cursor.next_token
+            cursor.next_token = page.starting_token
+            for item in items[:-1]:
                 yield item
+            cursor.next_token = final
+            yield items[-1]
 
 
 class HistoryPager(_Pager[Page, HistoryEntry]):
