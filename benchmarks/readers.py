@@ -1,4 +1,4 @@
-"""The four readers compared: raw httpx, the generated client, the facade (sync and async)."""
+"""The readers compared: raw httpx, the generated client and the facade, each sync and async."""
 
 from __future__ import annotations
 
@@ -131,6 +131,39 @@ def generated(transport: httpx.MockTransport, *, page_size: int | None) -> Varia
     return Variant(
         "gen", "(2) generated client", str(page_size), read, api.get_httpx_client().close
     )
+
+
+def generated_async(transport: httpx.MockTransport) -> Variant:
+    """(2a) ``get_credit_history.asyncio_detailed``: the reference for the facade's AsyncClient."""
+    runner = asyncio.Runner()
+    api = AuthenticatedClient(
+        base_url=BASE_URL, token=DEFAULT_TOKEN, httpx_args={"transport": transport}
+    )
+
+    async def collect(limit: int) -> list[int]:
+        ids: list[int] = []
+        token: str | None = None
+        while True:
+            response = await get_credit_history.asyncio_detailed(
+                client=api, page_size=MAX_PAGE, starting_token=token
+            )
+            parsed = response.parsed
+            if not isinstance(parsed, CreditHistoryResponse):
+                raise TypeError(f"HTTP {response.status_code}: {parsed!r}")
+            ids.extend(entry.id for entry in parsed.result.history)
+            next_token = parsed.result.next_token
+            if isinstance(next_token, Unset) or not next_token or len(ids) >= limit:
+                return ids
+            token = str(next_token)
+
+    def read(limit: int) -> list[int]:
+        return runner.run(collect(limit))
+
+    def close() -> None:
+        runner.run(api.get_async_httpx_client().aclose())
+        runner.close()
+
+    return Variant("gen_async", "(2a) generated client, async", str(MAX_PAGE), read, close)
 
 
 def facade_sync(transport: httpx.MockTransport) -> Variant:

@@ -1,4 +1,4 @@
-"""Throughput: the four readers timed on the same data, and a profile of the facade."""
+"""Throughput: the readers timed on the same data, and a profile of the facade."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from benchmarks.readers import (
     facade_async,
     facade_sync,
     generated,
+    generated_async,
     raw_httpx,
 )
 
@@ -102,6 +103,7 @@ def measure_throughput(config: Config) -> Throughput:
         raw_httpx(transport),
         generated(transport, page_size=MAX_PAGE),
         generated(transport, page_size=None),
+        generated_async(transport),
         facade_sync(transport),
         facade_async(transport),
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from benchmarks._common import SPEED_TARGET, verdict
+from benchmarks._common import REFERENCE, SPEED_TARGET, verdict
 from benchmarks.startup import Spread
 
 if TYPE_CHECKING:
@@ -22,8 +22,8 @@ WRITE_TARGET: Final = 2.0
 
 
 def _facade(figures: Throughput, key: str) -> Spread:
-    """Facade / generated (page size 30) entries/s, client-side, within each round."""
-    mine, theirs = figures.replay[key].rates, figures.replay["gen"].rates
+    """Facade / generated (page size 30, same I/O model) entries/s, client-side, per round."""
+    mine, theirs = figures.replay[key].rates, figures.replay[REFERENCE[key]].rates
     return Spread(tuple(a / b for a, b in zip(mine, theirs, strict=True)))
 
 
@@ -200,7 +200,8 @@ def _method(waits: UserWaits) -> list[str]:
         ),
         (
             "- Facade / generated client: the client-side rounds of the throughput section "
-            "below (identical bytes replayed, page size 30 for both, paired per round)."
+            "below (identical bytes replayed, page size 30 for both, paired per round; "
+            "`Client` against `sync_detailed`, `AsyncClient` against `asyncio_detailed`)."
         ),
         "",
         f"Ledger of {waits.size.entries:,} entries, per b-tree:",
