@@ -33,8 +33,9 @@ class _Handler(socketserver.BaseRequestHandler):
                 if not chunk:
                     return
                 data += chunk
-            with self.server.lock:
+            with self.server.arrived:
                 self.server.requests.append(data.split(b"\r\n", 1)[0].decode("latin-1"))
+                self.server.arrived.notify_all()
             try:
                 self.server.behave(conn, self.server.stop)
             except OSError:  # the client hung up: what a bounded client does
@@ -50,6 +51,7 @@ class _Server(socketserver.ThreadingTCPServer):
         self.behave = behave
         self.stop = threading.Event()
         self.lock = threading.Lock()
+        self.arrived = threading.Condition(self.lock)
         self.requests: list[str] = []
 
 
@@ -70,6 +72,16 @@ class HostileServer:
     def requests(self) -> list[str]:
         """The request line of each request received."""
         with self._server.lock:
+            return list(self._server.requests)
+
+    def wait_for_requests(self, count: int, timeout: float = 5.0) -> list[str]:
+        """The request lines once ``count`` have arrived, or all there are after ``timeout``.
+
+        A client that gave up at its deadline may return before the server's thread has read the
+        request it sent (a loaded machine, tests running in parallel): counting right away races.
+        """
+        with self._server.arrived:
+            self._server.arrived.wait_for(lambda: len(self._server.requests) >= count, timeout)
             return list(self._server.requests)
 
     def __enter__(self) -> Self:

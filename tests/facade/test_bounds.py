@@ -141,7 +141,7 @@ def test_slow_drip_hits_the_attempt_deadline_and_is_retried(mode: Mode) -> None:
     """Each attempt ends at its deadline with APITimeoutError; the timeout is retried."""
     with HostileServer(slow_drip) as server:
         error = read_page(mode, server.url, timeout=0.3, max_retries=1)
-        requests = server.requests
+        requests = server.wait_for_requests(2)
     assert isinstance(error, yu.APITimeoutError)
     assert "within 0.3 s" in str(error)
     assert len(requests) == 2  # retried once, like any timeout

@@ -52,9 +52,14 @@ def clone(tmp_path: Path) -> Path:
     return target
 
 
-@pytest.fixture
-def externally_managed_python(tmp_path: Path) -> str:
-    """A PATH whose ``python3`` is this Python refusing pip installs, as PEP 668 says; no uv."""
+@pytest.fixture(scope="module")
+def externally_managed_python(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A PATH whose ``python3`` is this Python refusing pip installs, as PEP 668 says; no uv.
+
+    Built once for the module (a venv with pip is the slow part): no test writes into it, as
+    the stand-in refuses installs and scripts/demo builds its own venv under the clone.
+    """
+    tmp_path = tmp_path_factory.mktemp("standin")
     standin = tmp_path / "system-python"
     subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
         [sys.executable, "-m", "venv", str(standin)], check=True, timeout=300

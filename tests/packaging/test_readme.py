@@ -49,15 +49,18 @@ def _run_example(folder: Path, example: str) -> subprocess.CompletedProcess[str]
             "-q",
             "-p",
             "no:cacheprovider",
-            "-p",
-            "no:asyncio",
             "-W",
             "error",
         ],
         cwd=folder,
         capture_output=True,
         text=True,
-        env={k: v for k, v in os.environ.items() if not k.startswith("PYTEST")},
+        # Plain pytest, as in a user's fresh project: none of this environment's plugins
+        # (schemathesis, hypothesis, asyncio, cov, xdist) loaded, nor needed by the example.
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("PYTEST")},
+            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+        },
         check=False,
         timeout=120,
     )
