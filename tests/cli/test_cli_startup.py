@@ -55,6 +55,19 @@ NOT_FOR_HELP = (
 """What ``--help`` never imports: the network stack, the renderer, the ledger, the mock."""
 
 
+NOT_FOR_SUMMARY = (
+    "youcam_units.ledger._sync",
+    "youcam_units.ledger._forecast",
+    "youcam_units.ledger._rows",
+    "youcam_units._forecast",
+    "youcam_units._errors",
+    "youcam_units._client",
+    "asyncio",
+    "email",
+)
+"""What ``summary`` never imports: it reads totals, it neither syncs nor forecasts nor writes."""
+
+
 def imported(*args: str, **env: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
     """Run the installed entry point: its result, and every module loaded when it exits."""
     assert ENTRY_POINT is not None
@@ -166,7 +179,7 @@ def test_the_choices_spelt_out_for_help_are_the_real_ones() -> None:
 
 
 def test_a_summary_reads_the_ledger_without_the_network_stack(tmp_path: Path) -> None:
-    """``summary`` needs sqlite3 and rich's table, never httpx or the generated client."""
+    """``summary`` needs sqlite3 and rich's table, never httpx, the generated client or the sync."""
     db = str(tmp_path / "ledger.sqlite3")
     synced, _ = imported("sync", "--demo", "--entries", "60", "--db", db)
     assert synced.returncode == 0, synced.stderr
@@ -178,3 +191,8 @@ def test_a_summary_reads_the_ledger_without_the_network_stack(tmp_path: Path) ->
         assert loaded(modules, "youcam_units_api") == []
         assert loaded(modules, "rich.progress") == []
         assert ("rich.table" in modules) == drawn
+        # Only what reads a summary: not the sync, the forecast, the row writer, nor asyncio.
+        assert {name: loaded(modules, name) for name in NOT_FOR_SUMMARY} == {
+            name: [] for name in NOT_FOR_SUMMARY
+        }
+        assert ("youcam_units._json" in modules) == (fmt == "json")

@@ -551,6 +551,9 @@ def test_a_v2_ledger_mid_pass_is_upgraded_and_its_pass_finished(tmp_path: Path) 
         assert ledger.query("PRAGMA auto_vacuum") == [(2,)]
         assert ledger.query("PRAGMA freelist_count") == [(0,)]
         by_month = {r.group: (r.entries, r.net) for r in summarize(ledger, by="month")}
+        by_day = {r.group: (r.entries, r.net) for r in summarize(ledger, by="day")}
+        (tables,) = ledger.query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'rollup_day'")
+        assert tables == (1,)
         result = sync(ledger, client_for(service))
         assert result.resumed
         assert result.new_entries == 100
@@ -558,6 +561,7 @@ def test_a_v2_ledger_mid_pass_is_upgraded_and_its_pass_finished(tmp_path: Path) 
     assert by_month == {
         month: (entries, net) for month, (entries, net) in recount_months(held).items()
     }
+    assert by_day == recount_months(held, "%Y-%m-%d")
     assert equal_to_source(path, service)
     with Ledger(path, read_only=True) as ledger:
         assert {r.group: (r.entries, r.net) for r in summarize(ledger, by="month")} == (
@@ -565,11 +569,13 @@ def test_a_v2_ledger_mid_pass_is_upgraded_and_its_pass_finished(tmp_path: Path) 
         )
 
 
-def recount_months(sent: list[dict[str, Any]]) -> dict[str, tuple[int, Decimal]]:
-    """(entries, net change) per UTC month, counted from the entries as sent."""
+def recount_months(
+    sent: list[dict[str, Any]], period: str = "%Y-%m"
+) -> dict[str, tuple[int, Decimal]]:
+    """(entries, net change) per UTC month (or ``period``), counted from the entries as sent."""
     months: dict[str, tuple[int, Decimal]] = {}
     for entry in sent:
-        month = datetime.fromtimestamp(entry["timestamp"] / 1000, tz=UTC).strftime("%Y-%m")
+        month = datetime.fromtimestamp(entry["timestamp"] / 1000, tz=UTC).strftime(period)
         net = sum(
             (Decimal(c.get("amount_dec", c["amount"])) for c in entry["info"].get("credits", [])),
             Decimal(0),

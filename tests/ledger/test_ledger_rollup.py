@@ -123,6 +123,7 @@ def check(ledger: Ledger, held: dict[int, HistoryEntry], rng: random.Random) -> 
     """The ledger holds ``held``; its summaries, count and daily spending agree with a recount."""
     assert len(ledger) == len(held) == ledger.query("SELECT COUNT(*) FROM entries")[0][0]
     assert {e["id"] for e in ledger.raw_entries()} == set(held)
+    assert day_rollup(ledger) == day_rollup_from_rollup(ledger)
     for by in ("action", "day", "month"):
         for since, until in [(None, None), *(random_window(rng) for _ in range(4))]:
             got = [
@@ -130,6 +131,29 @@ def check(ledger: Ledger, held: dict[int, HistoryEntry], rng: random.Random) -> 
                 for r in summarize(ledger, by=by, since_ms=since, until_ms=until)
             ]
             assert got == recount(held, by, since, until), (by, since, until)
+
+
+def day_rollup(ledger: Ledger) -> dict[int, tuple[int, Decimal, Decimal, Decimal]]:
+    """``rollup_day`` as stored: day -> entries, spent, expired, granted."""
+    return {
+        day: (entries, Decimal(spent), Decimal(expired), Decimal(granted))
+        for day, entries, spent, expired, granted in ledger.query(
+            "SELECT day, entries, spent, expired, granted FROM rollup_day"
+        )
+    }
+
+
+def day_rollup_from_rollup(ledger: Ledger) -> dict[int, tuple[int, Decimal, Decimal, Decimal]]:
+    """The per-day totals ``rollup`` (per day and action) adds up to, added here in Python."""
+    days: dict[int, list[Any]] = defaultdict(lambda: [0, Decimal(0), Decimal(0), Decimal(0)])
+    for day, action, entries, spent, granted in ledger.query(
+        "SELECT day, action, entries, spent, granted FROM rollup"
+    ):
+        sums = days[day]
+        sums[0] += entries
+        sums[2 if action == "expire" else 1] += Decimal(spent)
+        sums[3] += Decimal(granted)
+    return {day: (s[0], s[1], s[2], s[3]) for day, s in days.items()}
 
 
 class Pass:
@@ -216,10 +240,14 @@ def test_abandoning_a_pass_leaves_the_rollup_as_it_was(tmp_path: Path) -> None:
         model = Pass(ledger.path)
         model.promote(ledger, entries[:10])
         before = ledger.query("SELECT * FROM rollup ORDER BY day, action")
+        days_before = ledger.query("SELECT * FROM rollup_day ORDER BY day")
+        assert days_before
         model.stage(ledger, entries[10:])
         assert ledger.query("SELECT * FROM rollup ORDER BY day, action") == before
+        assert ledger.query("SELECT * FROM rollup_day ORDER BY day") == days_before
         model.abandon(ledger)
         assert ledger.query("SELECT * FROM rollup ORDER BY day, action") == before
+        assert ledger.query("SELECT * FROM rollup_day ORDER BY day") == days_before
         check(ledger, model.held, rng)
         model.promote(ledger, entries[10:])
         check(ledger, model.held, rng)

@@ -25,9 +25,11 @@ Schema (version 3), in one SQLite file in WAL mode with incremental auto-vacuum:
 - ``rollup(day, action, entries, spent, granted, ...)``: the totals of ``entries`` per UTC day
   and action, exact decimal text added in Python (with the same sums in nano-units, which
   SQLite can add exactly), updated in the transaction that promotes staged entries and rebuilt
-  by the upgrade to version 3. Summaries, the forecast and status's daily spending read whole
-  days from it and only the partial days at the edges of a window, and entries at a time with no
-  day (outside the years 1-9999), from ``entries``: they cost milliseconds at any size.
+  by the upgrade to version 3. ``rollup_day(day, entries, spent, expired, granted)`` holds the
+  same totals per day alone, kept alike: a summary by day or month reads one row a day.
+  Summaries, the forecast and status's daily spending read whole days from them and only the
+  partial days at the edges of a window, and entries at a time with no day (outside the years
+  1-9999), from ``entries``: they cost milliseconds at any size.
 
 **One account per ledger.** The service sends no account id and tokens are short-lived, so the
 ledger cannot ask whose history it reads; it checks that the history *continues* its own. A
@@ -76,22 +78,31 @@ read_only=True)`` (what ``summary`` uses) never writes, never switches a file to
 in a read-only directory; any SQLite file that is not a ledger is refused, untouched.
 """
 
-from youcam_units.ledger._forecast import DAILY_DAYS, HistoryStore, daily_spending, forecast
-from youcam_units.ledger._schema import SCHEMA_VERSION
-from youcam_units.ledger._sqlite import Ledger
-from youcam_units.ledger._storage import (
-    GROUPINGS,
-    AccountMismatchError,
-    Grouping,
-    LedgerError,
-    LedgerStorage,
-    PassState,
-    Per,
-    SummaryStorage,
-    Totals,
-)
-from youcam_units.ledger._summary import SummaryRow, summarize, summary_json
-from youcam_units.ledger._sync import PAGE_SIZE, HistorySource, SyncResult, sync
+from importlib import import_module
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from youcam_units.ledger._forecast import (
+        DAILY_DAYS,
+        HistoryStore,
+        daily_spending,
+        forecast,
+    )
+    from youcam_units.ledger._schema import SCHEMA_VERSION
+    from youcam_units.ledger._sqlite import Ledger
+    from youcam_units.ledger._storage import (
+        GROUPINGS,
+        AccountMismatchError,
+        Grouping,
+        LedgerError,
+        LedgerStorage,
+        PassState,
+        Per,
+        SummaryStorage,
+        Totals,
+    )
+    from youcam_units.ledger._summary import SummaryRow, summarize, summary_json
+    from youcam_units.ledger._sync import PAGE_SIZE, HistorySource, SyncResult, sync
 
 __all__ = [
     "DAILY_DAYS",
@@ -117,3 +128,41 @@ __all__ = [
     "summary_json",
     "sync",
 ]
+
+_WHERE: Final[dict[str, str]] = {
+    **dict.fromkeys(("DAILY_DAYS", "HistoryStore", "daily_spending", "forecast"), "._forecast"),
+    "SCHEMA_VERSION": "._schema",
+    "Ledger": "._sqlite",
+    **dict.fromkeys(
+        (
+            "GROUPINGS",
+            "AccountMismatchError",
+            "Grouping",
+            "LedgerError",
+            "LedgerStorage",
+            "PassState",
+            "Per",
+            "SummaryStorage",
+            "Totals",
+        ),
+        "._storage",
+    ),
+    **dict.fromkeys(("SummaryRow", "summarize", "summary_json"), "._summary"),
+    **dict.fromkeys(("PAGE_SIZE", "HistorySource", "SyncResult", "sync"), "._sync"),
+}
+"""The module each public name lives in. Imported on first use: ``summary`` reads the ledger
+without the sync (its errors, email and socket modules) or the forecast ever being imported."""
+
+# Hidden from type checkers, which see the imports above: a misspelt name stays an error there.
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> object:
+        """Import a public name on first use, then keep it as an ordinary module attribute."""
+        if name not in _WHERE:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(import_module(_WHERE[name], __name__), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__all__})

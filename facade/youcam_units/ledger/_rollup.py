@@ -1,10 +1,14 @@
-"""The rollup: exact totals per UTC day and action of ``entries``, kept in the same transactions.
+"""The rollups: exact totals of ``entries`` per UTC day and action, and per UTC day, kept alike.
 
 SQLite cannot add decimal text exactly (it would sum binary floats), so every total is added in
 Python as ``Decimal`` and stored back as text. When staged entries join ``entries`` (promote),
 what they add is totalled from the staged rows not yet held, in the same transaction. A time
 outside the years 1-9999 has no day: such entries are not in the rollup (summaries read them
 from the entries themselves, through the time index).
+
+``rollup_day`` holds the same totals per day alone (spent, expired, granted): a summary by day
+or month reads one row per day (about 1,800 over five years) instead of one per day and action
+(some 45,000 at ten million entries), and adds nothing in SQL.
 """
 
 from __future__ import annotations
@@ -18,15 +22,19 @@ from youcam_units._models import MAX_DATETIME_MS, MIN_DATETIME_MS
 
 __all__ = [
     "DAY_MS",
+    "EXPIRE_ACTION",
     "MAX_DAY",
     "MIN_DAY",
+    "DaySums",
     "Delta",
     "Sums",
+    "add_days_to",
     "add_to",
     "count_into",
     "day_of",
     "from_nano",
     "grouped",
+    "per_day",
     "sums_sql",
 ]
 
@@ -37,6 +45,8 @@ MAX_DAY: Final = MAX_DATETIME_MS // DAY_MS
 """9999-12-31, the last (``MAX_DATETIME_MS`` is its last millisecond)."""
 
 _ZERO: Final = Decimal(0)
+EXPIRE_ACTION: Final = "expire"
+"""Units that expire are lost, not spent: every total keeps them apart."""
 
 
 @dataclass(slots=True)
@@ -50,6 +60,18 @@ class Sums:
 
 Delta = dict[tuple[int, str], Sums]
 """(day, action) -> sums: what to add to a rollup table."""
+
+
+@dataclass(slots=True)
+class DaySums:
+    """The totals of one day, every action together: a ``rollup_day`` row."""
+
+    entries: int
+    spent: Decimal
+    """Every action's negative changes but ``expire``'s, as a positive number."""
+    expired: Decimal
+    granted: Decimal
+
 
 # Whole days, rounded down also before 1970 (SQLite's integer division rounds towards zero).
 _DAY_SQL: Final = f"((timestamp_ms - ((timestamp_ms % {DAY_MS}) + {DAY_MS}) % {DAY_MS}) / {DAY_MS})"
@@ -99,6 +121,52 @@ def add_to(conn: sqlite3.Connection, delta: Delta) -> None:
     conn.executemany(
         "INSERT OR REPLACE INTO rollup (day, action, entries, spent, granted, spent_nano, "
         "spent_places, granted_nano, granted_places) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def per_day(delta: Delta) -> dict[int, DaySums]:
+    """``delta``'s totals per day (what to add to ``rollup_day``)."""
+    days: dict[int, DaySums] = {}
+    for (day, action), sums in delta.items():
+        spent, expired = (_ZERO, sums.spent) if action == EXPIRE_ACTION else (sums.spent, _ZERO)
+        held = days.get(day)
+        if held is None:
+            days[day] = DaySums(sums.entries, spent, expired, sums.granted)
+        else:
+            held.entries += sums.entries
+            held.spent += spent
+            held.expired += expired
+            held.granted += sums.granted
+    return days
+
+
+def add_days_to(conn: sqlite3.Connection, days: dict[int, DaySums]) -> None:
+    """Add ``days`` to ``rollup_day``, exactly (``Decimal``): one read, one write."""
+    if not days:
+        return
+    held = {
+        day: (entries, spent, expired, granted)
+        for day, entries, spent, expired, granted in conn.execute(
+            "SELECT day, entries, spent, expired, granted FROM rollup_day "
+            "WHERE day >= ? AND day <= ?",
+            (min(days), max(days)),
+        )
+        if day in days
+    }
+    rows = []
+    for day, sums in days.items():
+        entries, spent, expired, granted = sums.entries, sums.spent, sums.expired, sums.granted
+        before = held.get(day)
+        if before is not None:
+            entries += before[0]
+            spent += Decimal(before[1])
+            expired += Decimal(before[2])
+            granted += Decimal(before[3])
+        rows.append((day, entries, str(spent), str(expired), str(granted)))
+    conn.executemany(
+        "INSERT OR REPLACE INTO rollup_day (day, entries, spent, expired, granted) "
+        "VALUES (?, ?, ?, ?, ?)",
         rows,
     )
 
@@ -198,8 +266,8 @@ def sums_sql(key: str) -> str:
 
     Each row: key, entries, then spent, expired and granted as three parts each (``from_nano``).
     """
-    spent = _split("spent", "action <> 'expire'")
-    expired = _split("spent", "action = 'expire'")
+    spent = _split("spent", f"action <> '{EXPIRE_ACTION}'")
+    expired = _split("spent", f"action = '{EXPIRE_ACTION}'")
     granted = _split("granted", "1")
     return (
         f"SELECT {key}, SUM(entries), {spent}, {expired}, {granted} "  # noqa: S608 - fixed names

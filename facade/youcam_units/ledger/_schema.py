@@ -1,11 +1,10 @@
-"""The SQLite ledger's schema, its migrations, and the row an entry is stored as."""
+"""The SQLite ledger's schema and its migrations; ``_rows`` builds the row an entry is stored as."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
-from youcam_units import _json as exact_json
 from youcam_units._models import HistoryEntry
 from youcam_units.ledger import _rollup
 
@@ -18,11 +17,9 @@ __all__ = [
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "Meta",
-    "entry_values",
 ]
 
-_ZERO: Final = Decimal(0)
-LEDGER_TABLES: Final = frozenset({"meta", "entries", "staged", "rollup"})
+LEDGER_TABLES: Final = frozenset({"meta", "entries", "staged", "rollup", "rollup_day"})
 
 # -- schema and migrations ----------------------------------------------------------------------
 
@@ -83,6 +80,8 @@ def _migrate_to_v2(conn: sqlite3.Connection) -> None:
     summed the integer ``amount``; it wrote a string-form ``dst_actions`` as a list of its
     characters, which joined give back exactly the string that was sent.
     """
+    from youcam_units import _json as exact_json  # noqa: PLC0415 - only an upgrade parses JSON
+
     conn.execute(f"CREATE TABLE entries_v2 {_V2_COLUMNS}")
     rows = conn.execute("SELECT raw FROM entries")
     conn.executemany(
@@ -109,6 +108,8 @@ def _repaired(raw: Any) -> Any:  # noqa: ANN401 - parsed JSON
         return raw
     sent = info.get("dst_actions")
     if isinstance(sent, list) and sent and all(isinstance(c, str) and len(c) == 1 for c in sent):
+        from youcam_units import _json as exact_json  # noqa: PLC0415 - only an upgrade parses JSON
+
         joined = "".join(sent)
         try:
             value = exact_json.loads(joined)
@@ -145,6 +146,13 @@ _V3_ROLLUP: Final = """(
         granted_places INTEGER,
         PRIMARY KEY (day, action)
     ) WITHOUT ROWID"""
+_V3_ROLLUP_DAY: Final = """(
+        day      INTEGER PRIMARY KEY,  -- UTC day, as in rollup
+        entries  INTEGER NOT NULL,
+        spent    TEXT    NOT NULL,  -- exact decimal sums of the day's rollup rows: spent (every
+        expired  TEXT    NOT NULL,  --   action but expire), expired, granted; added in Python
+        granted  TEXT    NOT NULL
+    )"""
 V3_COLUMNS: Final = "timestamp_ms, action, spent, granted, raw"
 """The columns ``entries`` and ``staged`` share, after their key."""
 
@@ -154,8 +162,8 @@ def _migrate_to_v3(conn: sqlite3.Connection) -> None:
 
     ``entries`` keeps only what summaries need beside ``raw`` (the other columns only repeated
     it), its rows copied in id order so that pages fill; ``staged`` is keyed by ``~id`` (a pass
-    reads newest first: its pages append); ``rollup`` totals ``entries`` per UTC day and action;
-    ``meta.entry_count`` counts them.
+    reads newest first: its pages append); ``rollup`` totals ``entries`` per UTC day and action,
+    ``rollup_day`` per UTC day; ``meta.entry_count`` counts them.
     """
     conn.execute(f"CREATE TABLE entries_v3 (id INTEGER PRIMARY KEY, {_V3_ROW}")
     conn.execute(
@@ -176,7 +184,10 @@ def _migrate_to_v3(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE staged")
     conn.execute("ALTER TABLE staged_v3 RENAME TO staged")
     conn.execute(f"CREATE TABLE rollup {_V3_ROLLUP}")
-    _rollup.add_to(conn, _rollup.grouped(conn, "FROM entries"))
+    conn.execute(f"CREATE TABLE rollup_day {_V3_ROLLUP_DAY}")
+    delta = _rollup.grouped(conn, "FROM entries")
+    _rollup.add_to(conn, delta)
+    _rollup.add_days_to(conn, _rollup.per_day(delta))
     ((count,),) = conn.execute("SELECT COUNT(*) FROM entries")
     Meta(conn).set("entry_count", count)
 
@@ -190,21 +201,10 @@ SCHEMA_VERSION: Final = len(MIGRATIONS)
 """The ledger schema this code writes; a ledger with a newer version is refused, not guessed at."""
 
 
-def entry_values(e: HistoryEntry) -> tuple[int, int, str, Decimal, Decimal, str]:
-    """``(id, timestamp_ms, action, spent, granted, raw)`` of one entry: one serialisation."""
-    spent = granted = _ZERO
-    for change in e.changes:
-        amount = change.amount
-        if amount < 0:
-            spent -= amount
-        elif amount > 0:
-            granted += amount
-    raw = exact_json.dumps(e.to_dict(), sort_keys=True, separators=(",", ":"))
-    return e.id, e.timestamp_ms, str(e.action), spent, granted, raw
-
-
 def _v2_row(e: HistoryEntry) -> tuple[object, ...]:
     """The version 2 ``entries`` row of one entry: amounts as exact decimal text."""
+    from youcam_units import _json as exact_json  # noqa: PLC0415 - only an upgrade writes v2 rows
+
     spent = -sum((c.amount for c in e.changes if c.amount < 0), Decimal(0))
     granted = sum((c.amount for c in e.changes if c.amount > 0), Decimal(0))
     return (

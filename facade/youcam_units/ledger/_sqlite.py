@@ -8,7 +8,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Self
 
-from youcam_units import _json as exact_json
 from youcam_units._models import HistoryEntry
 from youcam_units.ledger import _rollup
 from youcam_units.ledger._connection import (
@@ -20,7 +19,7 @@ from youcam_units.ledger._connection import (
     migrate,
     open_read_only,
 )
-from youcam_units.ledger._schema import V3_COLUMNS, Meta, entry_values
+from youcam_units.ledger._schema import V3_COLUMNS, Meta
 from youcam_units.ledger._storage import LedgerError, PassState, Superseded, Totals
 
 if TYPE_CHECKING:
@@ -35,7 +34,6 @@ logger = logging.getLogger("youcam_units.ledger")
 
 _INT64: Final = (-(2**63), 2**63 - 1)
 _ZERO: Final = Decimal(0)
-EXPIRE_ACTION: Final = "expire"
 _IN_CHUNK: Final = 500
 """Ids per ``IN (...)`` query: well under any SQLite's limit of bound parameters."""
 
@@ -156,6 +154,8 @@ class Ledger:
     # -- writing ----------------------------------------------------------------------------
 
     def _stage(self, entries: Iterable[HistoryEntry]) -> None:
+        from youcam_units.ledger._rows import entry_values  # noqa: PLC0415 - not for reading
+
         self._conn.executemany(
             f"INSERT OR IGNORE INTO staged (key, {V3_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",  # noqa: S608 - fixed names
             [
@@ -167,7 +167,7 @@ class Ledger:
         )
 
     def _promote(self) -> int:
-        """Move every staged entry into the ledger and its totals into the rollup; how many.
+        """Move every staged entry into the ledger and its totals into the rollups; how many.
 
         The totals are those of the staged rows the ledger does not hold yet, which are exactly
         the rows that join it: one grouped query, once per pass (not a rollup write per page).
@@ -182,6 +182,7 @@ class Ledger:
         )
         added = self._conn.total_changes - before
         _rollup.add_to(self._conn, delta)
+        _rollup.add_days_to(self._conn, _rollup.per_day(delta))
         self._set("entry_count", len(self) + added)
         self._drop_staged()
         return added
@@ -287,6 +288,8 @@ class Ledger:
         self, *, since_ms: int | None = None, until_ms: int | None = None
     ) -> Iterator[HistoryEntry]:
         """Stored entries, newest first; ``since_ms`` inclusive, ``until_ms`` exclusive."""
+        from youcam_units import _json as exact_json  # noqa: PLC0415 - summaries never parse
+
         for (raw,) in self._conn.execute(
             "SELECT raw FROM entries WHERE timestamp_ms >= ? AND timestamp_ms < ? "
             "ORDER BY timestamp_ms DESC, id DESC",
@@ -296,6 +299,8 @@ class Ledger:
 
     def raw_entries(self) -> Iterator[dict[str, Any]]:
         """Every stored entry exactly as sent (fractions as Decimal), newest first."""
+        from youcam_units import _json as exact_json  # noqa: PLC0415 - summaries never parse
+
         for (raw,) in self._conn.execute(
             "SELECT raw FROM entries ORDER BY timestamp_ms DESC, id DESC"
         ):
@@ -317,9 +322,10 @@ class Ledger:
     def totals(self, since_ms: int | None, until_ms: int | None, *, per: Per) -> Iterator[Totals]:
         """Totals per UTC day or action in ``[since_ms, until_ms)`` (see ``SummaryStorage``).
 
-        Whole days come from ``rollup``, summed by SQLite (exactly: see ``_rollup.sums_sql``);
-        a window that starts or ends inside a day reads that day's part, and times that have no
-        day, from ``entries`` through the time index.
+        Whole days come from ``rollup_day`` (one row a day) or, per action, from ``rollup``,
+        summed by SQLite (exactly: see ``_rollup.sums_sql``); a window that starts or ends
+        inside a day reads that day's part, and times that have no day, from ``entries``
+        through the time index.
         """
         low = _INT64[0] if since_ms is None else max(since_ms, _INT64[0])
         high = _INT64[1] if until_ms is None else min(until_ms - 1, _INT64[1])  # inclusive
@@ -337,7 +343,23 @@ class Ledger:
                 yield from self._scanned(start, stop, per)
 
     def _rolled_up(self, first_day: int, end_day: int, per: Per) -> Iterator[Totals]:
-        """The rollup's totals of the whole days ``[first_day, end_day)``."""
+        """The rollups' totals of the whole days ``[first_day, end_day)``."""
+        if per == "day":
+            for day, entries, spent, expired, granted in self._conn.execute(
+                "SELECT day, entries, spent, expired, granted FROM rollup_day "
+                "WHERE day >= ? AND day < ?",
+                (first_day, end_day),
+            ):
+                yield Totals(
+                    day,
+                    day * _rollup.DAY_MS,
+                    None,
+                    entries,
+                    Decimal(spent),
+                    Decimal(granted),
+                    Decimal(expired),
+                )
+            return
         try:
             rows = self._conn.execute(_rollup.sums_sql(per), (first_day, end_day)).fetchall()
         except sqlite3.OperationalError as exc:  # sums beyond 64 bits: Python adds every row
@@ -350,12 +372,9 @@ class Ledger:
             )
             yield from self._summed(((day * _rollup.DAY_MS, *rest) for day, *rest in rolled), per)
             return
-        for key, entries, *parts in rows:
+        for action, entries, *parts in rows:
             spent, expired, granted = (_rollup.from_nano(*parts[i : i + 3]) for i in range(0, 9, 3))
-            if per == "day":
-                yield Totals(key, key * _rollup.DAY_MS, None, entries, spent, granted, expired)
-            else:
-                yield Totals(None, None, key, entries, spent, granted, expired)
+            yield Totals(None, None, action, entries, spent, granted, expired)
 
     def _scanned(self, start: int, stop: int, per: Per) -> Iterator[Totals]:
         """Totals of the entries in ``[start, stop]`` (inclusive), added up from their rows."""
@@ -380,7 +399,7 @@ class Ledger:
             if sums is None:
                 sums = groups[key] = [0, _ZERO, _ZERO, _ZERO]
             sums[0] += entries
-            sums[3 if action == EXPIRE_ACTION else 1] += Decimal(spent)
+            sums[3 if action == _rollup.EXPIRE_ACTION else 1] += Decimal(spent)
             sums[2] += Decimal(granted)
         for (day_key, time_key, action_key), sums in groups.items():
             yield Totals(day_key, time_key, action_key, *sums)

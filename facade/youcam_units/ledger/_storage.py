@@ -8,7 +8,7 @@ more module implementing ``LedgerStorage`` and ``SummaryStorage``, with ``sync``
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Literal, Protocol
+from typing import TYPE_CHECKING, Final, Literal, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -63,9 +63,12 @@ Per = Literal["day", "action"]
 """What ``SummaryStorage.totals`` totals by: UTC day, or action."""
 
 
-@dataclass(frozen=True, slots=True)
-class Totals:
-    """Exact totals of the entries of one UTC day, or of one action, in a window."""
+class Totals(NamedTuple):
+    """Exact totals of the entries of one UTC day, or of one action, in a window.
+
+    A named tuple, not a frozen dataclass: a summary by day builds one per day (thousands), and
+    a tuple is built four times faster.
+    """
 
     day: int | None
     """Per day: the UTC day, in days since 1970-01-01, or ``None`` for entries at a time that

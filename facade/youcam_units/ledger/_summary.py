@@ -8,12 +8,11 @@ named by the raw milliseconds (``describe_timestamp``), after (or before) every 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from youcam_units import _json as exact_json
 from youcam_units._models import describe_timestamp
 from youcam_units.ledger._storage import GROUPINGS, Grouping
 
@@ -62,16 +61,9 @@ class SummaryRow:
 
 def summary_json(rows: Iterable[SummaryRow], *, by: Grouping) -> str:
     """The summary as a JSON array (``youcam-units summary --format json``): exact numbers."""
+    from youcam_units import _json as exact_json  # noqa: PLC0415 - the table needs no JSON
+
     return exact_json.dumps([row.to_dict(by) for row in rows], indent=2)
-
-
-@dataclass(slots=True)
-class _Totals:
-    first_ms: int
-    entries: int = 0
-    spent: Decimal = field(default=_ZERO)
-    granted: Decimal = field(default=_ZERO)
-    expired: Decimal = field(default=_ZERO)
 
 
 def summarize(
@@ -84,35 +76,34 @@ def summarize(
     """Exact totals per group over the entries with ``since_ms <= timestamp < until_ms``."""
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}, not {by!r}")
-    groups: dict[str, _Totals] = {}
+    # name -> [first_ms, entries, spent, granted, expired]: lists, as thousands of days are added.
+    groups: dict[str, list[Any]] = {}
     names: dict[int, str] = {}
-    for totals in ledger.totals(since_ms, until_ms, per="action" if by == "action" else "day"):
-        first_ms = totals.time_ms if totals.time_ms is not None else 0
-        if totals.action is not None:
-            name = totals.action
-        elif totals.day is None:
+    for day, time_ms, action, entries, spent, granted, expired in ledger.totals(
+        since_ms, until_ms, per="action" if by == "action" else "day"
+    ):
+        first_ms = time_ms if time_ms is not None else 0
+        if action is not None:
+            name = action
+        elif day is None:
             name = describe_timestamp(first_ms)
         else:
-            name = names.get(totals.day) or names.setdefault(totals.day, _name(totals.day, by))
+            name = names.get(day) or names.setdefault(day, _name(day, by))
         group = groups.get(name)
         if group is None:
-            group = groups[name] = _Totals(first_ms=first_ms)
-        elif first_ms < group.first_ms:
-            group.first_ms = first_ms
-        group.entries += totals.entries
-        group.spent += totals.spent
-        group.granted += totals.granted
-        group.expired += totals.expired
-    rows = [
-        SummaryRow(name, t.entries, t.spent, t.granted, t.expired) for name, t in groups.items()
-    ]
+            # Added to zero, as every later part is: a sum is written alike however it started.
+            groups[name] = [first_ms, entries, _ZERO + spent, _ZERO + granted, _ZERO + expired]
+            continue
+        group[0] = min(group[0], first_ms)
+        group[1] += entries
+        group[2] += spent
+        group[3] += granted
+        group[4] += expired
     if by == "action":
-        # The biggest spenders first.
-        rows.sort(key=lambda r: (-r.spent, -r.granted, r.group))
+        order = sorted(groups, key=lambda n: (-groups[n][2], -groups[n][3], n))  # biggest first
     else:
-        # Oldest first, as a time line reads.
-        rows.sort(key=lambda r: groups[r.group].first_ms)
-    return rows
+        order = sorted(groups, key=lambda n: groups[n][0])  # oldest first, as a time line reads
+    return [SummaryRow(name, *groups[name][1:]) for name in order]
 
 
 _EPOCH_DAY: Final = date(1970, 1, 1)

@@ -1,0 +1,32 @@
+"""The row an entry is stored as: what the write path needs, apart from what reading needs.
+
+Kept out of ``_schema`` so that opening a ledger to read a summary does not import the JSON
+writer (and, through it, ``secrets`` and ``hashlib``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Final
+
+from youcam_units import _json as exact_json
+
+if TYPE_CHECKING:
+    from youcam_units._models import HistoryEntry
+
+__all__ = ["entry_values"]
+
+_ZERO: Final = Decimal(0)
+
+
+def entry_values(e: HistoryEntry) -> tuple[int, int, str, Decimal, Decimal, str]:
+    """``(id, timestamp_ms, action, spent, granted, raw)`` of one entry: one serialisation."""
+    spent = granted = _ZERO
+    for change in e.changes:
+        amount = change.amount
+        if amount < 0:
+            spent -= amount
+        elif amount > 0:
+            granted += amount
+    raw = exact_json.dumps(e.to_dict(), sort_keys=True, separators=(",", ":"))
+    return e.id, e.timestamp_ms, str(e.action), spent, granted, raw
