@@ -78,8 +78,9 @@ read_only=True)`` (what ``summary`` uses) never writes, never switches a file to
 in a read-only directory; any SQLite file that is not a ledger is refused, untouched.
 """
 
-from importlib import import_module
 from typing import TYPE_CHECKING, Final
+
+from youcam_units._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from youcam_units.ledger._forecast import (
@@ -155,14 +156,4 @@ without the sync (its errors, email and socket modules) or the forecast ever bei
 
 # Hidden from type checkers, which see the imports above: a misspelt name stays an error there.
 if not TYPE_CHECKING:
-
-    def __getattr__(name: str) -> object:
-        """Import a public name on first use, then keep it as an ordinary module attribute."""
-        if name not in _WHERE:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(import_module(_WHERE[name], __name__), name)
-        globals()[name] = value
-        return value
-
-    def __dir__() -> list[str]:
-        return sorted({*globals(), *__all__})
+    __getattr__, __dir__ = lazy_exports(__name__, _WHERE, globals(), __all__)
