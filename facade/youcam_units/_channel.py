@@ -15,7 +15,6 @@ and headers is bounded only by the per-phase timeouts.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
@@ -236,6 +235,8 @@ class AsyncChannel(_ChannelBase[httpx.AsyncClient]):
         self, *, method: str, url: str, params: dict[str, Any] | None = None
     ) -> httpx.Response:
         """What the generated function awaits: ``request(method=, url=, params=)``."""
+        import asyncio  # noqa: PLC0415 - only async clients pay for it (start-up of the command)
+
         request = self._build(method, url, params)
         try:
             async with asyncio.timeout(self._bounds.deadline):

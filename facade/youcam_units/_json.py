@@ -14,14 +14,14 @@ service is never mistaken for one.
 from __future__ import annotations
 
 import json
+import os
 import re
-import secrets
 from decimal import Decimal
 from typing import Any, Final
 
 __all__ = ["dumps", "loads"]
 
-_MARK: Final = f"youcam-units-decimal-{secrets.token_hex(16)}:"
+_MARK: Final = f"youcam-units-decimal-{os.urandom(16).hex()}:"
 _MARKED: Final = re.compile(r'"' + re.escape(_MARK) + r'([^"]*)"')
 
 

@@ -20,8 +20,6 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import stamina
-
 from . import _defaults
 from ._errors import (
     APIConnectionError,
@@ -35,6 +33,8 @@ from ._logs import logger
 if TYPE_CHECKING:
     from collections.abc import AsyncIterable, Callable, Iterable
     from contextlib import AbstractContextManager
+
+    import stamina
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
@@ -120,11 +120,19 @@ class RetryRun:
         self.attempt = 0
 
     def attempts(self) -> Iterable[stamina.Attempt]:
-        """The stamina loop for a sync client; each ``Attempt`` is one try."""
+        """The stamina loop for a sync client; each ``Attempt`` is one try.
+
+        stamina is imported here, not with the module: the clients make a request's first
+        attempt outside the loop, so a run without a failure never loads it (start-up).
+        """
+        import stamina  # noqa: PLC0415 - see the docstring
+
         return stamina.retry_context(on=self._backoff, attempts=self.max_attempts, timeout=None)
 
     def async_attempts(self) -> AsyncIterable[stamina.Attempt]:
         """The same loop for ``async for``: stamina sleeps with the running event loop."""
+        import stamina  # noqa: PLC0415 - see attempts()
+
         return stamina.retry_context(on=self._backoff, attempts=self.max_attempts, timeout=None)
 
     def _backoff(self, error: Exception) -> bool | float:
@@ -169,6 +177,8 @@ def set_testing(
     caps the tries per request instead. Works as a call or as a ``with`` block (which restores
     the previous mode). It is stamina's test mode, so it covers every stamina user in the process.
     """
+    import stamina  # noqa: PLC0415 - see RetryRun.attempts()
+
     if attempts is None:
         return stamina.set_testing(testing, attempts=sys.maxsize, cap=True)
     return stamina.set_testing(testing, attempts=attempts)

@@ -17,7 +17,6 @@ from urllib.parse import parse_qs
 
 import httpx
 
-from youcam_units.mock._asgi import MockASGIApp
 from youcam_units.mock._data import ANCHOR_MS, make_entry, snowflake
 from youcam_units.mock._faults import FaultKind, FaultPlan
 from youcam_units.mock._history import HISTORY_PATH, LastPage, PageTokens, history_page
@@ -38,6 +37,8 @@ from youcam_units.mock._wire import (
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
+
+    from youcam_units.mock._asgi import MockASGIApp
 
 __all__ = [
     "DEFAULT_TOKEN",
@@ -339,5 +340,11 @@ class MockService:
         return httpx.MockTransport(self.handle_httpx)
 
     def asgi_app(self) -> MockASGIApp:
-        """An ASGI app serving this mock (what ``python -m youcam_units.mock`` runs in uvicorn)."""
+        """An ASGI app serving this mock (what ``python -m youcam_units.mock`` runs in uvicorn).
+
+        Imported here: the in-process demo (``--demo``) uses only ``transport()``, and the ASGI
+        adapter brings asyncio with it.
+        """
+        from youcam_units.mock._asgi import MockASGIApp  # noqa: PLC0415 - see the docstring
+
         return MockASGIApp(self)
