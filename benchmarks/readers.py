@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from youcam_units import AsyncClient, Client
@@ -12,7 +12,7 @@ from youcam_units.mock import DEFAULT_TOKEN, HISTORY_PATH, MockService
 from youcam_units_api.api.credit import get_credit_history
 from youcam_units_api.client import AuthenticatedClient
 from youcam_units_api.models.credit_history_response import CreditHistoryResponse
-from youcam_units_api.types import Unset
+from youcam_units_api.types import Response, Unset
 
 from benchmarks._common import BASE_URL, MAX_PAGE
 
@@ -94,6 +94,18 @@ def raw_httpx(transport: httpx.MockTransport) -> Variant:
     return Variant("raw", "(1) raw httpx + json", "30", read, http.close)
 
 
+def _take_page(response: Response[Any], ids: list[int], limit: int) -> str | None:
+    """Add a generated-client page's ids to ``ids``; the next token, or ``None`` when done."""
+    parsed = response.parsed
+    if not isinstance(parsed, CreditHistoryResponse):
+        raise TypeError(f"HTTP {response.status_code}: {parsed!r}")
+    ids.extend(entry.id for entry in parsed.result.history)
+    next_token = parsed.result.next_token
+    if isinstance(next_token, Unset) or not next_token or len(ids) >= limit:
+        return None
+    return str(next_token)
+
+
 def generated(transport: httpx.MockTransport, *, page_size: int | None) -> Variant:
     """(2) ``get_credit_history.sync_detailed`` on a generated ``AuthenticatedClient``."""
     api = AuthenticatedClient(
@@ -110,14 +122,9 @@ def generated(transport: httpx.MockTransport, *, page_size: int | None) -> Varia
                 response = get_credit_history.sync_detailed(
                     client=api, page_size=page_size, starting_token=token
                 )
-            parsed = response.parsed
-            if not isinstance(parsed, CreditHistoryResponse):
-                raise TypeError(f"HTTP {response.status_code}: {parsed!r}")
-            ids.extend(entry.id for entry in parsed.result.history)
-            next_token = parsed.result.next_token
-            if isinstance(next_token, Unset) or not next_token or len(ids) >= limit:
+            token = _take_page(response, ids, limit)
+            if token is None:
                 return ids
-            token = str(next_token)
 
     if page_size is None:
         return Variant(
@@ -147,14 +154,9 @@ def generated_async(transport: httpx.MockTransport) -> Variant:
             response = await get_credit_history.asyncio_detailed(
                 client=api, page_size=MAX_PAGE, starting_token=token
             )
-            parsed = response.parsed
-            if not isinstance(parsed, CreditHistoryResponse):
-                raise TypeError(f"HTTP {response.status_code}: {parsed!r}")
-            ids.extend(entry.id for entry in parsed.result.history)
-            next_token = parsed.result.next_token
-            if isinstance(next_token, Unset) or not next_token or len(ids) >= limit:
+            token = _take_page(response, ids, limit)
+            if token is None:
                 return ids
-            token = str(next_token)
 
     def read(limit: int) -> list[int]:
         return runner.run(collect(limit))
