@@ -18,7 +18,21 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-TOOLS = ("bash", "env", "dirname", "mktemp", "rm", "mkdir", "cat", "sed", "ls")
+TOOLS = (
+    "bash",
+    "env",
+    "dirname",
+    "mktemp",
+    "rm",
+    "mkdir",
+    "cat",
+    "sed",
+    "ls",
+    "diff",
+    "cp",
+    "mv",
+    "touch",
+)
 """What the scripts call besides Python and uv: linked into a PATH that has no uv."""
 NETWORK_SETTINGS = ("SSL_CERT_FILE", "SSL_CERT_DIR", "PIP_CERT", "HTTPS_PROXY", "HTTP_PROXY")
 """The machine's own network set-up (a CA bundle, a proxy), kept so PyPI stays reachable."""
@@ -93,6 +107,18 @@ def externally_managed_python(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"{python.parent}{os.pathsep}{tools}"
 
 
+@pytest.fixture(scope="module")
+def bootstrapped_clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One fresh clone for the module's script runs: each installs what it needs into it."""
+    target = tmp_path_factory.mktemp("scripts") / "clone"
+    for name in _tracked_files():
+        source = ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target
+
+
 def _environment(path: str) -> dict[str, str]:
     env = {"HOME": os.environ.get("HOME", "/"), "PATH": path, "LANG": "C.UTF-8"}
     env.update({k: os.environ[k] for k in NETWORK_SETTINGS if k in os.environ})
@@ -144,3 +170,67 @@ def test_scripts_demo_on_a_fresh_clone_with_an_externally_managed_python_and_no_
     installed = {path.name.split("-")[0].lower() for path in site.glob("*.dist-info")}
     assert {"click", "rich", "httpx", "stamina"} <= installed
     assert not installed & {"pytest", "mypy", "ruff", "schemathesis", "uvicorn"}
+
+
+SCRIPT_RUNS: dict[str, tuple[list[str], str]] = {
+    "mock": (["--help"], "usage:"),
+    "regenerate": (["--check"], "generated/ is up to date with openapi.yaml"),
+    "fuzz": ([], "contract evidence: getFeatureCost"),
+    "bench": (["--help"], "usage: scripts/bench"),
+}
+"""Each script of scripts/ run as a user would, beyond test (CI's own command) and demo (above)."""
+
+
+def test_every_script_is_run_on_a_fresh_clone_here() -> None:
+    """A new script in scripts/ must join SCRIPT_RUNS, so none can need uv on PATH unnoticed."""
+    scripts = {
+        path.name
+        for path in (ROOT / "scripts").iterdir()
+        if path.is_file() and os.access(path, os.X_OK) and not path.name.startswith("_")
+    }
+    assert scripts == {*SCRIPT_RUNS, "test", "demo"}
+
+
+@pytest.mark.parametrize("script", sorted(SCRIPT_RUNS))
+def test_each_script_on_a_fresh_clone_with_an_externally_managed_python_and_no_uv(
+    bootstrapped_clone: Path, externally_managed_python: str, script: str
+) -> None:
+    """No uv, a PEP 668 python3: every script bootstraps uv into .cache/ as demo and test do."""
+    arguments, expected = SCRIPT_RUNS[script]
+    env = _environment(externally_managed_python)
+    assert shutil.which("uv", path=env["PATH"]) is None
+    result = subprocess.run(  # noqa: S603 - the project's own script
+        [str(bootstrapped_clone / "scripts" / script), *arguments],
+        cwd=bootstrapped_clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
+    assert expected in result.stdout + result.stderr
+    assert (bootstrapped_clone / ".cache" / "uv-bootstrap" / "bin" / "uv").exists()
+
+
+def test_regenerate_check_names_a_missing_tool(tmp_path: Path) -> None:
+    """Without diff on PATH, --check says which tool is missing instead of a sed/diff error."""
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    for tool in ("bash", "dirname"):
+        found = shutil.which(tool)
+        if found is None:
+            pytest.skip(f"{tool} is not installed")
+        (tools / tool).symlink_to(found)
+    result = subprocess.run(  # noqa: S603 - the project's own script
+        [str(ROOT / "scripts" / "regenerate"), "--check"],
+        env={"HOME": os.environ.get("HOME", "/"), "PATH": str(tools)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "needs 'diff' on PATH" in result.stderr
+    assert "command not found" not in result.stderr
