@@ -192,8 +192,9 @@ def _daily_spending(ledger: Any, now: datetime) -> list[Decimal]:  # noqa: ANN40
 
 def _below(outlook: Forecast, floor: Decimal | None, days: Decimal | None) -> list[str]:
     reasons = []
-    if floor is not None and outlook.balance < floor:
-        reasons.append(f"the balance {outlook.balance:,} is below --min-balance {floor}")
+    if floor is not None and outlook.spendable < floor:
+        expired = f" (without {outlook.expired_total:,} expired)" if outlook.expired else ""
+        reasons.append(f"the balance {outlook.spendable:,}{expired} is below --min-balance {floor}")
     left = outlook.days_left
     if days is not None and left is not None and left < days:
         reasons.append(
@@ -221,6 +222,13 @@ def _status_json(outlook: Forecast) -> dict[str, Any]:
                 "expires_at": _iso(units.expires_at),
             }
             for units in outlook.expiring
+        ],
+        "spendable": outlook.spendable,
+        "expired_total": outlook.expired_total,
+        "expired": [
+            {"bucket": bucket.id, "amount": bucket.amount, "expired_at": _iso(bucket.expires_at)}
+            for bucket in outlook.expired
+            if bucket.expires_at is not None
         ],
     }
 
