@@ -17,6 +17,7 @@ from youcam_units._cli._commands import _runtime, _source_label, _sync, cli
 from youcam_units._cli._inputs import (
     WaitNotice,
     _check_range,
+    _day_range_options,
     _db_option,
     _demo_options,
     _progress,
@@ -245,8 +246,7 @@ def _status_json(outlook: Forecast) -> dict[str, Any]:
     show_default=True,
     help="CSV (one row per entry) or JSON lines (each entry exactly as sent).",
 )
-@click.option("--since", "since", metavar="DAY", help="Only entries on or after this UTC day.")
-@click.option("--until", "until", metavar="DAY", help="Only entries on or before this UTC day.")
+@_day_range_options
 @_db_option
 @_demo_options
 @_verbose_option
