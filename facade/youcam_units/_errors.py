@@ -7,7 +7,8 @@ Every failure a caller can meet is a ``YouCamError``::
     │   └── APITimeoutError         it did not answer in time (retried)
     ├── APIStatusError              it answered with an error status; status_code, error_code,
     │   │                           message, request_id (x-request-id) and body
-    │   ├── InvalidParametersError  400: InvalidParameters, BadRequest (never retried)
+    │   ├── InvalidParametersError  400: InvalidParameters, BadRequest, CreditInsufficiency
+    │   │                           (never retried)
     │   ├── AuthenticationError     401: InvalidAccessToken, InvalidApiKey, ... (never retried)
     │   ├── RateLimitError          429 (retried, with longer waits)
     │   ├── ServerError             5xx (500, 502, 503, 504 retried)

@@ -93,6 +93,20 @@ class Forecast:
     horizon: timedelta
     days_left: Decimal | None
     """Days from ``now`` until the balance reaches zero, exact (``None``: never)."""
+    expired: tuple[UnitBucket, ...] = ()
+    """Buckets the service still reports whose expiry is at or before ``now``: their units cannot
+    be spent, so they are neither expiring nor counted in the run-out (``balance`` still
+    includes them, as the service does)."""
+
+    @property
+    def expired_total(self) -> Decimal:
+        """Units the service still reports in buckets whose expiry has passed."""
+        return sum((bucket.amount for bucket in self.expired), Decimal(0))
+
+    @property
+    def spendable(self) -> Decimal:
+        """The balance without the units of expired buckets: what can still be spent."""
+        return self.balance - self.expired_total
 
     @property
     def spend_per_day(self) -> Decimal:
@@ -155,7 +169,11 @@ def forecast(
     if horizon < timedelta(0):
         raise ValueError(f"horizon must not be negative, got {horizon}")
     rate = spend_rate(history, now=now, window=window, started_at=started_at)
-    runs_out_ms, losses = _project(balance.buckets, rate, now)
+    expired = tuple(
+        b for b in balance.by_expiry if b.expires_at is not None and b.expires_at <= now
+    )
+    live = [b for b in balance.buckets if b not in expired]
+    runs_out_ms, losses = _project(live, rate, now)
     limit = now + horizon
     expiring = tuple(loss for loss in losses if loss.expires_at <= limit)
     return Forecast(
@@ -166,6 +184,7 @@ def forecast(
         expiring=expiring,
         horizon=horizon,
         days_left=None if runs_out_ms is None else runs_out_ms / _MS_PER_DAY,
+        expired=expired,
     )
 
 

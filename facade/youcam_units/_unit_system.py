@@ -99,6 +99,13 @@ class Balance:
         """The sum of the buckets' amounts, exact."""
         return sum((bucket.amount for bucket in self.buckets), Decimal(0))
 
+    @property
+    def by_expiry(self) -> tuple[UnitBucket, ...]:
+        """The buckets soonest-expiring first, never-expiring last: the order every view uses."""
+        return tuple(
+            sorted(self.buckets, key=lambda b: (b.expires_at is None, b.expiry_ms or 0, b.id))
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """``{"total": ..., "buckets": [...]}`` with ``Decimal`` amounts."""
         return {"total": self.total, "buckets": [b.to_dict() for b in self.buckets]}

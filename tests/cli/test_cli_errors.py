@@ -54,7 +54,7 @@ def test_bad_token(
     ("args", "fragment"),
     [
         (["history", "--since", "2026-13-01"], "'--since'"),
-        (["history", "--until", "yesterday"], "'--until'"),
+        (["history", "--until", "someday"], "'--until'"),
         (["history", "--since", "2026-11-02", "--until", "2026-11-01"], "must not be after"),
         (["history", "--format", "xml"], "'--format'"),
         (["history", "--limit", "-1"], "'--limit'"),

@@ -399,3 +399,36 @@ def test_status_names_a_run_out_past_year_9999_with_its_days() -> None:
     out = io.StringIO()
     render_status(outlook, [], Console(file=out, width=80))
     assert "after 9999 (in about 10000000.0 days)" in out.getvalue()
+
+
+def test_balance_json_lists_buckets_in_the_tables_order(invoke: Invoke) -> None:
+    """The JSON and the table both list buckets soonest-expiring first (one order, not two)."""
+    body = exact_json.loads(invoke("balance", "--format", "json").stdout)
+    table = invoke("balance").stdout
+    shown = [bucket["amount"] for bucket in body["buckets"]]
+    positions = [table.index(f"{amount:,}") for amount in shown]
+    assert positions == sorted(positions)
+    expiries = [b["expiry"] for b in body["buckets"]]
+    dated = [e for e in expiries if e is not None]
+    assert dated == sorted(dated)
+    assert expiries[: len(dated)] == dated  # never-expiring buckets last
+
+
+def test_status_keeps_an_expired_bucket_out_of_expiring_and_the_run_out(
+    invoke: Invoke, service: MockService, tmp_path: Path
+) -> None:
+    """As of a day after the first bucket's expiry it is 'expired', not expiring or spendable."""
+    first = min(
+        (b for b in service.buckets() if b.get("expiry") is not None), key=lambda b: b["expiry"]
+    )
+    after = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=first["expiry"] + 86_400_000)
+    db = tmp_path / "ledger.sqlite3"
+    run = invoke("status", "--db", str(db), "--as-of", after.isoformat(), "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    body = exact_json.loads(run.stdout)
+    assert first["id"] in [item["bucket"] for item in body["expired"]]
+    assert first["id"] not in [item["bucket"] for item in body["expiring"]]
+    assert Decimal(body["spendable"]) == Decimal(body["balance"]) - Decimal(body["expired_total"])
+    text = invoke("status", "--db", str(db), "--as-of", after.isoformat(), "--no-sync").stdout
+    assert "expired" in text
+    assert "not spendable" in text

@@ -330,6 +330,7 @@ def test_rate_limit_exhausted_raises_rate_limit_error(mode: Mode) -> None:
     [
         (400, "InvalidParameters", yu.InvalidParametersError),
         (400, "BadRequest", yu.InvalidParametersError),
+        (400, "CreditInsufficiency", yu.InvalidParametersError),
         (401, "InvalidAccessToken", yu.AuthenticationError),
         (401, "InvalidApiKey", yu.AuthenticationError),
     ],

@@ -130,11 +130,15 @@ def test_losses_beyond_the_horizon_are_not_listed() -> None:
     assert wider.expiring == (ExpiringUnits(b, Decimal(60)),)
 
 
-def test_a_bucket_already_past_its_expiry_is_lost_now() -> None:
-    """A bucket listed with units but an expiry in the past: all 7 lost at once."""
+def test_a_bucket_already_past_its_expiry_is_expired_not_expiring() -> None:
+    """A bucket listed with units but an expiry in the past: expired, kept out of expiring.
+
+    (It was counted as 7 units "expiring" before issue 20; the run-out never used it.)
+    """
     past = _bucket(1, "7", -1)
     result = forecast(yu.Balance((past, _bucket(2, "3"))), _daily("-1", 30), now=N)
-    assert result.expiring == (ExpiringUnits(past, Decimal(7)),)
+    assert result.expiring == ()
+    assert result.expired == (past,)
     assert result.runs_out_at == N + 3 * D
 
 
@@ -230,16 +234,17 @@ def test_now_defaults_to_the_current_time() -> None:
 def test_every_unit_is_either_spent_or_lost(
     amounts: list[tuple[Decimal, int | None]], spent: Decimal
 ) -> None:
-    """Conservation: what the buckets hold = what the rate spends until run-out + what expires.
+    """Conservation: what the buckets hold = spent until run-out + what expires + expired.
 
-    (With a horizon past every expiry, ``expiring`` holds every loss.)
+    (With a horizon past every expiry, ``expiring`` holds every loss; buckets whose expiry is
+    already past are ``expired``.)
     """
     buckets = tuple(
         _bucket(i, str(amount), days) for i, (amount, days) in enumerate(amounts, start=1)
     )
     history = [(N_MS - DAY_MS, -spent)]
     result = forecast(yu.Balance(buckets), history, now=N, horizon=timedelta(days=500))
-    lost = result.expiring_total
+    lost = result.expiring_total + result.expired_total
     if result.days_left is None:
         assert result.runs_out_at is None
         assert spent == 0
@@ -261,3 +266,40 @@ def test_a_run_out_beyond_year_9999_keeps_its_days_and_has_no_date() -> None:
     )
     assert result.runs_out_at is None
     assert result.days_left == Decimal(10_000_000)
+
+
+def test_an_expired_bucket_is_neither_expiring_nor_spent_in_the_projection() -> None:
+    """A bucket whose expiry passed 5 days ago is listed as expired, apart from the projection.
+
+    Spending 10 a day from bucket 2 (300 units, never expires): 30 days left, as if bucket 1
+    were not there; bucket 1's 100 units stay in ``balance`` (the service reports them).
+    """
+    balance = yu.Balance((_bucket(1, "100", -5), _bucket(2, "300")))
+    result = forecast(balance, _daily("-10", 30), now=N)
+    assert result.expired == (balance.buckets[0],)
+    assert result.expired_total == Decimal(100)
+    assert result.expiring == ()
+    assert result.balance == Decimal(400)
+    assert result.spendable == Decimal(300)
+    assert result.days_left == Decimal(30)
+    assert result.runs_out_at == N + 30 * D
+
+
+def test_a_balance_of_only_expired_units_has_nothing_to_spend() -> None:
+    """One bucket that expired in 2024: nothing is expiring, nothing spendable, zero days left."""
+    bucket = yu.UnitBucket(
+        1, yu.UnitType.SUBSCRIPTION, Decimal(500), datetime(2024, 5, 1, tzinfo=UTC)
+    )
+    result = forecast(yu.Balance((bucket,)), _daily("-10", 30), now=N)
+    assert result.expiring == ()
+    assert result.expired == (bucket,)
+    assert result.spendable == Decimal(0)
+    assert result.days_left == Decimal(0)
+
+
+def test_balance_by_expiry_is_soonest_first_never_last() -> None:
+    """One order for every view: soonest expiry first, then never-expiring, ties by id."""
+    balance = yu.Balance(
+        (_bucket(3, "1"), _bucket(2, "1", 20), _bucket(1, "1", 20), _bucket(4, "1", 5))
+    )
+    assert [b.id for b in balance.by_expiry] == [4, 1, 2, 3]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -107,9 +108,11 @@ def test_repeated_parameters_get_400() -> None:
     _envelope(response, 400, "InvalidParameters")
 
 
-@pytest.mark.parametrize("token", ["13045969587275114", "abc", "-1", "18014398509481984", "9" * 40])
+@pytest.mark.parametrize(
+    "token", ["abc", "-1", "18014398509481984", "9" * 40, "73a3c9e69b88", "ABCDEF123456", "f" * 31]
+)
 def test_unknown_or_malformed_starting_token_gets_400(token: str) -> None:
-    """A token the service did not issue (the spec's example included) → 400 InvalidParameters."""
+    """A token the service did not issue → 400 InvalidParameters."""
     _envelope(get_page(client_for(MockService()), starting_token=token), 400, "InvalidParameters")
 
 
@@ -281,3 +284,30 @@ def test_handle_is_the_one_entry_point() -> None:
     assert response.status == 200
     assert len(response.json()["result"]["history"]) == 2
     assert int(response.request_id) > 2**53
+
+
+def test_issued_tokens_are_opaque_hex_of_the_vendors_shape() -> None:
+    """Every next_token is 12 lowercase hex digits, like the vendor's example 73a3c9e69b89."""
+    client = client_for(MockService(entries=200))
+    token = None
+    seen = []
+    while True:
+        result = get_page(client, page_size=30, starting_token=token).json(**EXACT)["result"]
+        token = result["next_token"]
+        if token is None:
+            break
+        seen.append(token)
+    assert len(seen) == 6
+    assert all(re.fullmatch(r"[0-9a-f]{12}", value) for value in seen), seen
+    assert not any(value.isdigit() for value in seen)
+
+
+@pytest.mark.parametrize("example", ["73a3c9e69b89", "13045969587275114"])
+def test_the_documents_example_tokens_read_the_second_page(example: str) -> None:
+    """A request copied from the vendor's pages (their example token) gets page two, not a 400."""
+    client = client_for(MockService(entries=100))
+    first = get_page(client, page_size=20).json(**EXACT)["result"]
+    second = get_page(client, page_size=20, starting_token=first["next_token"]).json(**EXACT)
+    copied = get_page(client, page_size=20, starting_token=example)
+    assert copied.status_code == 200
+    assert copied.json(**EXACT)["result"] == second["result"]

@@ -136,3 +136,20 @@ def test_feature_cost_operation_is_documented(spec: dict[str, Any]) -> None:
     link = responses["200"]["links"]["NextPage"]
     assert link["operationId"] == "getFeatureCost"
     assert link["parameters"] == {"starting_token": "$response.body#/result/next_token"}
+
+
+def test_a_400_allows_every_code_the_vendor_documents(spec: dict[str, Any]) -> None:
+    """BadRequest and CreditInsufficiency are valid 400 answers, not contract violations."""
+    codes = spec["components"]["schemas"]["InvalidParametersResponse"]["properties"]["error_code"]
+    assert set(codes["enum"]) == {"InvalidParameters", "BadRequest", "CreditInsufficiency"}
+
+
+def test_the_generated_client_reads_each_documented_400_code() -> None:
+    """The regenerated model parses each code instead of raising on it."""
+    from youcam_units_api.models.invalid_parameters_response import (  # noqa: PLC0415
+        InvalidParametersResponse,
+    )
+
+    for code in ("InvalidParameters", "BadRequest", "CreditInsufficiency"):
+        parsed = InvalidParametersResponse.from_dict({"status": 400, "error_code": code})
+        assert str(parsed.error_code) == code

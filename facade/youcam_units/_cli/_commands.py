@@ -14,6 +14,7 @@ import click
 from youcam_units._cli._inputs import (
     WaitNotice,
     _check_range,
+    _day_range_options,
     _db_option,
     _demo_options,
     _open_client,
@@ -87,8 +88,7 @@ def cli() -> None:
 
 @cli.command()
 @click.option("--limit", type=click.IntRange(min=0), help="Show at most this many entries.")
-@click.option("--since", "since", metavar="DAY", help="Only entries on or after this UTC day.")
-@click.option("--until", "until", metavar="DAY", help="Only entries on or before this UTC day.")
+@_day_range_options
 @click.option(
     "--action",
     "actions",
@@ -297,8 +297,7 @@ def _source_label(source: _Source, runtime: Runtime, base_url: str) -> str:
     show_default=True,
     help="Group the totals by action, UTC day or UTC month.",
 )
-@click.option("--since", "since", metavar="DAY", help="Only entries on or after this UTC day.")
-@click.option("--until", "until", metavar="DAY", help="Only entries on or before this UTC day.")
+@_day_range_options
 @click.option(
     "--format",
     "fmt",

@@ -17,6 +17,7 @@ from youcam_units._cli._commands import _runtime, _source_label, _sync, cli
 from youcam_units._cli._inputs import (
     WaitNotice,
     _check_range,
+    _day_range_options,
     _db_option,
     _demo_options,
     _progress,
@@ -192,8 +193,9 @@ def _daily_spending(ledger: Any, now: datetime) -> list[Decimal]:  # noqa: ANN40
 
 def _below(outlook: Forecast, floor: Decimal | None, days: Decimal | None) -> list[str]:
     reasons = []
-    if floor is not None and outlook.balance < floor:
-        reasons.append(f"the balance {outlook.balance:,} is below --min-balance {floor}")
+    if floor is not None and outlook.spendable < floor:
+        expired = f" (without {outlook.expired_total:,} expired)" if outlook.expired else ""
+        reasons.append(f"the balance {outlook.spendable:,}{expired} is below --min-balance {floor}")
     left = outlook.days_left
     if days is not None and left is not None and left < days:
         reasons.append(
@@ -222,6 +224,13 @@ def _status_json(outlook: Forecast) -> dict[str, Any]:
             }
             for units in outlook.expiring
         ],
+        "spendable": outlook.spendable,
+        "expired_total": outlook.expired_total,
+        "expired": [
+            {"bucket": bucket.id, "amount": bucket.amount, "expired_at": _iso(bucket.expires_at)}
+            for bucket in outlook.expired
+            if bucket.expires_at is not None
+        ],
     }
 
 
@@ -237,8 +246,7 @@ def _status_json(outlook: Forecast) -> dict[str, Any]:
     show_default=True,
     help="CSV (one row per entry) or JSON lines (each entry exactly as sent).",
 )
-@click.option("--since", "since", metavar="DAY", help="Only entries on or after this UTC day.")
-@click.option("--until", "until", metavar="DAY", help="Only entries on or before this UTC day.")
+@_day_range_options
 @_db_option
 @_demo_options
 @_verbose_option

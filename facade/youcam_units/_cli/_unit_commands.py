@@ -79,8 +79,10 @@ def balance(
 
 
 def _balance_json(result: Balance) -> dict[str, Any]:
+    """The table's order (soonest-expiring first), so the two views never disagree."""
     body = result.to_dict()
-    for bucket, shown in zip(result.buckets, body["buckets"], strict=True):
+    body["buckets"] = [bucket.to_dict() for bucket in result.by_expiry]
+    for bucket, shown in zip(result.by_expiry, body["buckets"], strict=True):
         shown["expires_at"] = None if bucket.expires_at is None else _iso(bucket.expires_at)
     return body
 

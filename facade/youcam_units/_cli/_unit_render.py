@@ -48,7 +48,7 @@ def _text_width(console: Console, longest: int, fixed: Sequence[int]) -> int:
 
 def render_balance(balance: Balance, console: Console) -> None:
     """Buckets soonest-expiring first (never-expiring last), then the exact total."""
-    buckets = sorted(balance.buckets, key=lambda b: (b.expires_at is None, b.expiry_ms or 0, b.id))
+    buckets = balance.by_expiry
     amounts = [f"{bucket.amount:,}" for bucket in buckets]
     total = f"{balance.total:,}"
     amount_width = max(len("units"), len(total), *(len(a) for a in amounts))
@@ -126,9 +126,25 @@ def render_status(outlook: Forecast, daily: Sequence[Decimal], console: Console)
             ),
         ),
     ]
+    if outlook.expired:
+        count = len(outlook.expired)
+        last = outlook.expired[-1].expires_at
+        assert last is not None  # noqa: S101 - expired buckets have an expiry
+        rows.append(
+            (
+                "expired",
+                (
+                    f"{outlook.expired_total:,} units in {count} bucket{'s' * (count != 1)} "
+                    f"whose expiry passed (last on {last:%Y-%m-%d}): still in the service's "
+                    "balance, not spendable, left out below"
+                ),
+            )
+        )
     left = outlook.days_left
     if left is None:
         rows.append(("runs out", "never at this rate"))
+    elif left == 0 and outlook.spendable <= 0:
+        rows.append(("runs out", "already: no unexpired units left"))
     else:
         when = "after 9999" if outlook.runs_out_at is None else f"{outlook.runs_out_at:%Y-%m-%d}"
         rows.append(("runs out", f"{when} (in about {left.quantize(Decimal('0.1'))} days)"))

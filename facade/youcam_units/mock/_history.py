@@ -1,8 +1,11 @@
 """The history operation's own semantics: its page tokens and one page of the data set.
 
-Tokens are integers above 2**54, shaped like the documented snowflake example: the position of
-the next page's first entry (counted from the oldest entry) above a 24-bit keyed check, so they
-stay valid as new entries arrive at the head and a token this service did not issue is refused.
+Tokens are opaque lowercase hex of the vendor's shape (its example is ``73a3c9e69b89``): the
+position of the next page's first entry (counted from the oldest entry), masked, above a 24-bit
+keyed check, so they stay valid as new entries arrive at the head, tell a client nothing it could
+count on, and a token this service did not issue is refused. The documents' own example tokens
+(:data:`EXAMPLE_TOKENS`) are accepted too, naming the second page, so a request copied from the
+vendor's pages works here.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from youcam_units.mock._wire import MockResponse, error_response, json_response
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
+    "EXAMPLE_TOKENS",
     "HISTORY_PATH",
     "MAX_PAGE_SIZE",
     "LastPage",
@@ -27,9 +31,13 @@ __all__ = [
 HISTORY_PATH: Final = "/s2s/v1.0/client/credit/history"
 MAX_PAGE_SIZE: Final = 30
 DEFAULT_PAGE_SIZE: Final = 20
-_TOKEN_BASE: Final = 1 << 54
 _TAG_BITS: Final = 24
+_POSITION_HEX: Final = 6
+"""Hex digits of the masked position: 12-character tokens up to 16,777,216 entries."""
 _DIGITS: Final = re.compile(r"[0-9]+")
+_HEX: Final = re.compile(r"[0-9a-f]{12,30}")
+#: The example tokens of the vendor's documents: the seed's (v1.9) and the newer page's.
+EXAMPLE_TOKENS: Final = frozenset({"13045969587275114", "73a3c9e69b89"})
 
 LastPage = Literal["null", "absent", "empty"]
 
@@ -42,22 +50,29 @@ class PageTokens:
 
     def make(self, position: int) -> str:
         """The token of the page whose first entry is at ``position`` (0 = oldest)."""
-        tag = int.from_bytes(
-            hmac.new(self._key, str(position).encode(), hashlib.sha256).digest()[:3]
-        )
-        return str(_TOKEN_BASE + (position << _TAG_BITS) + tag)
+        masked = position ^ self._mask
+        return f"{masked:0{_POSITION_HEX}x}{self._tag(position):06x}"
 
-    def read(self, token: str, total: int) -> int | None:
+    def read(self, token: str, total: int, *, page_size: int) -> int | None:
         """The position a token points at, or None when this service did not issue it."""
-        if not _DIGITS.fullmatch(token) or len(token) > 30:  # noqa: PLR2004 - no huge ints
+        if token in EXAMPLE_TOKENS:  # the second page, as a reader of the documents expects
+            position = total - 1 - page_size
+            return position if position >= 0 else None
+        if not _HEX.fullmatch(token):
             return None
-        value = int(token) - _TOKEN_BASE
-        if value < 0:
-            return None
-        position = value >> _TAG_BITS
-        if self.make(position) != token or position >= total:
+        position = int(token[:-6], 16) ^ self._mask
+        if position >= total or self.make(position) != token:
             return None
         return position
+
+    @property
+    def _mask(self) -> int:
+        return int.from_bytes(self._key[:3])
+
+    def _tag(self, position: int) -> int:
+        return int.from_bytes(
+            hmac.new(self._key, str(position).encode(), hashlib.sha256).digest()[:3]
+        )
 
 
 def history_page(
@@ -82,7 +97,7 @@ def history_page(
             return _invalid("starting_token must be given at most once", request_id)
         # An empty value (how a form encodes null) starts at the first page, like absence.
         if starting[0]:
-            position = tokens.read(starting[0], total)
+            position = tokens.read(starting[0], total, page_size=page_size)
             if position is None:
                 return _invalid("starting_token is not a token this service issued", request_id)
             start, followed = position, True

@@ -19,8 +19,11 @@ class InvalidParametersResponse:
     """
     Attributes:
         status (int): Response status Example: 400.
-        error_code (InvalidParametersResponseErrorCode): Error code: * InvalidParameters - Invalid request parameters or
-            body
+        error_code (InvalidParametersResponseErrorCode): Error code of a refused request, as the vendor's error
+            catalogue lists them:
+            * InvalidParameters - Invalid request parameters or body
+            * BadRequest - the request cannot be served as sent
+            * CreditInsufficiency - not enough units for the request
         error (str | Unset): Error message Example: The operation could not be completed.
     """
 
