@@ -24,8 +24,9 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from youcam_units import Balance, FeatureCost, Forecast
+    from youcam_units._cli._budgets import BudgetUse
 
-__all__ = ["render_balance", "render_costs", "render_status", "sparkline"]
+__all__ = ["render_balance", "render_budgets", "render_costs", "render_status", "sparkline"]
 
 _CENT: Final = Decimal("0.01")
 _SPARKS: Final = "▁▂▃▄▅▆▇█"
@@ -158,3 +159,18 @@ def render_status(outlook: Forecast, daily: Sequence[Decimal], console: Console)
             f"  per UTC day, last {len(daily)} days (most {_about(most)})",
         )
     )
+
+
+def render_budgets(uses: Sequence[BudgetUse], console: Console) -> None:
+    """One line per budget: units spent this month of the budget (exact), and the share used."""
+    for use in uses:
+        label = "budget" if use.action is None else f"budget {use.action}"
+        share = (use.used * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        console.print(
+            Text.assemble(
+                (label, "bold"),
+                "  ",
+                f"{use.spent:,} of {use.budget:,} units spent in {use.month} ({share}%)",
+                ("  over budget" if use.over else "", "bold red"),
+            )
+        )
