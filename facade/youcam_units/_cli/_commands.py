@@ -401,7 +401,10 @@ def _runtime(ctx: click.Context) -> Runtime:
 
 
 # The unit-system commands (balance, costs, status, export) add themselves to ``cli``.
-from youcam_units._cli import _status_commands, _unit_commands  # noqa: E402, F401
+from youcam_units._cli import _status_commands, _unit_commands  # noqa: E402, F401, I001
+
+# metrics (the metrics extra) adds itself too.
+from youcam_units._cli import _metrics_command  # noqa: E402, F401
 
 
 def main() -> None:
