@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from youcam_units import Forecast
+    from youcam_units._cli._render import Format
     from youcam_units.ledger import Totals
 
 from youcam_units._cli._unit_client import (
@@ -357,10 +358,10 @@ def _status_json(outlook: Forecast) -> dict[str, Any]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "jsonl"]),
+    type=click.Choice(["csv", "jsonl", "json"]),
     default="jsonl",
     show_default=True,
-    help="CSV (one row per entry) or JSON lines (each entry exactly as sent).",
+    help="CSV (one row per entry), JSON lines or a JSON array (each entry exactly as sent).",
 )
 @click.option("--since", "since", metavar="DAY", help="Only entries on or after this UTC day.")
 @click.option("--until", "until", metavar="DAY", help="Only entries on or before this UTC day.")
@@ -371,7 +372,7 @@ def _status_json(outlook: Forecast) -> dict[str, Any]:
 def export(
     ctx: click.Context,
     *,
-    fmt: str,
+    fmt: Format,
     since: str | None,
     until: str | None,
     db: Path | None,
@@ -395,7 +396,7 @@ def export(
         _sync(_Source(demo, None, None, seed, entries), path, _runtime(ctx), verbose=verbose)
     elif not path.exists():
         raise CliError(f"no ledger at {path}: run `{PROG} sync` first (or pass --db)")
-    writer = make_writer("csv" if fmt == "csv" else "jsonl", sys.stdout)
+    writer = make_writer(fmt, sys.stdout)
     batch: list[Any] = []
     with (
         _reported(verbose=verbose, action="check the --db path"),
