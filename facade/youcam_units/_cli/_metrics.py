@@ -7,8 +7,8 @@ server (prometheus-client's own, in its own thread) answers while a refresh wait
 limit, with the values of the last reading that succeeded.
 
 Amounts stay ``Decimal`` up to here; Prometheus values are 64-bit floats, so each is converted
-once, as it becomes a sample (``float(Decimal)`` rounds to the nearest float: about 16
-significant digits, exact for every amount with two decimals below 10**13).
+once, as it becomes a sample (``float(Decimal)`` rounds to the nearest float, which keeps 15
+significant digits: an amount in cents below 10**13 units reads back as itself).
 """
 
 from __future__ import annotations
