@@ -186,7 +186,8 @@ def _serve(query: StatusQuery, runtime: Runtime, host: str, port: int, interval:
         err=True,
     )
     stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    if threading.current_thread() is threading.main_thread():  # a service manager's stop
+        signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     refresher.start()
     try:
         while not stopped.wait(1):
