@@ -141,7 +141,7 @@ def test_the_table_shows_each_budget(invoke: Invoke, tmp_path: Path) -> None:
     )
     assert run.exit_code == 0, run.stderr
     assert "of 100,000 units spent in 2026-10" in run.stdout
-    assert "budget nothing_like_it  0 of 5 units spent in 2026-10 (0.0%)" in run.stdout
+    assert "budget    0 of 5 units spent on nothing_like_it in 2026-10 (0.0%)" in run.stdout
 
 
 @pytest.mark.parametrize(

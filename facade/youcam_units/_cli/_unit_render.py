@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 __all__ = ["render_balance", "render_budgets", "render_costs", "render_status", "sparkline"]
 
 _CENT: Final = Decimal("0.01")
+_STATUS_LABEL_WIDTH: Final = len("spending")
+"""The budget lines line up with the status's own labels (balance, spending, runs out, ...)."""
 _SPARKS: Final = "▁▂▃▄▅▆▇█"
 _ASCII_SPARKS: Final = ".:-=+*#@"
 
@@ -164,13 +166,13 @@ def render_status(outlook: Forecast, daily: Sequence[Decimal], console: Console)
 def render_budgets(uses: Sequence[BudgetUse], console: Console) -> None:
     """One line per budget: units spent this month of the budget (exact), and the share used."""
     for use in uses:
-        label = "budget" if use.action is None else f"budget {use.action}"
+        on = "" if use.action is None else f" on {use.action}"
         share = (use.used * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
         console.print(
             Text.assemble(
-                (label, "bold"),
+                ("budget".ljust(_STATUS_LABEL_WIDTH), "bold"),
                 "  ",
-                f"{use.spent:,} of {use.budget:,} units spent in {use.month} ({share}%)",
+                f"{use.spent:,} of {use.budget:,} units spent{on} in {use.month} ({share}%)",
                 ("  over budget" if use.over else "", "bold red"),
             )
         )
