@@ -70,6 +70,8 @@ FORMATS: Final = ("table", "json", "jsonl", "csv")
 """``history --format``: the writers in ``_render`` (a test keeps the two the same)."""
 SUMMARY_ROWS: Final = 30
 """``summary --rows``: a month of days, 2.5 years of months (``--all`` for every group)."""
+SUMMARY_COLUMNS: Final = ("entries", "spent", "granted", "expired", "net")
+"""``summary --format csv``: after the group, the fields of ``SummaryRow.to_dict``."""
 GROUPINGS: Final = ("action", "day", "month")
 """``summary --by``: the ledger's ``GROUPINGS``, spelt out so ``--help`` need not open the ledger
 (a test keeps the two the same)."""
@@ -301,10 +303,10 @@ def _source_label(source: _Source, runtime: Runtime, base_url: str) -> str:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json"]),
+    type=click.Choice(["table", "json", "jsonl", "csv"]),
     default="table",
     show_default=True,
-    help="A table and bar chart, or JSON (always every group).",
+    help="A table and bar chart, or every group as JSON, JSON lines or CSV.",
 )
 @click.option(
     "--rows",
@@ -324,7 +326,7 @@ def summary(
     by: Grouping,
     since: str | None,
     until: str | None,
-    fmt: str,
+    fmt: Format,
     rows: int,
     all_rows: bool,
     demo: bool,
@@ -356,6 +358,11 @@ def summary(
         groups = summarize(ledger, by=by, since_ms=since_ms, until_ms=until_ms)
     if fmt == "json":
         click.echo(summary_json(groups, by=by))
+        return
+    if fmt in {"jsonl", "csv"}:
+        from youcam_units._cli._rows import write_rows  # noqa: PLC0415
+
+        write_rows(fmt, (row.to_dict(by) for row in groups), (by, *SUMMARY_COLUMNS))
         return
     stdout = _stdout_console()
     if not groups:
@@ -400,7 +407,10 @@ def _runtime(ctx: click.Context) -> Runtime:
 
 
 # The unit-system commands (balance, costs, status, export) add themselves to ``cli``.
-from youcam_units._cli import _status_commands, _unit_commands  # noqa: E402, F401
+from youcam_units._cli import _status_commands, _unit_commands  # noqa: E402, F401, I001
+
+# metrics (the metrics extra) adds itself too.
+from youcam_units._cli import _metrics_command  # noqa: E402, F401
 
 
 def main() -> None:

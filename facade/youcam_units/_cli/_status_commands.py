@@ -1,18 +1,22 @@
 """``status`` (balance, spend rate, run-out date, units expiring) and ``export`` (from the ledger).
 
 ``status`` syncs the ledger first and exits 3 when a ``--min-balance`` or ``--min-days``
-threshold is crossed, for cron and monitoring; ``export`` reads only the ledger.
+threshold is crossed or a budget is over, for cron and monitoring; ``export`` reads only the
+ledger. ``_status_options``, ``StatusQuery`` and ``read_status`` are the status's inputs and its
+reading, shared with every command that shows it (``metrics``).
 """
 
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Final
 
 import click
 
+from youcam_units._cli._budgets import Budgets, BudgetUse, budget_options, month_bounds_ms
 from youcam_units._cli._commands import _runtime, _source_label, _sync, cli
 from youcam_units._cli._inputs import (
     WaitNotice,
@@ -32,14 +36,18 @@ from youcam_units._cli._inputs import (
 from youcam_units._cli._runtime import (
     PROG,
     CliError,
+    Runtime,
     _configure_logging,
     _reported,
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
     from pathlib import Path
 
     from youcam_units import Forecast
+    from youcam_units._cli._render import Format
+    from youcam_units.ledger import Totals
 
 from youcam_units._cli._unit_client import (
     EXIT_BELOW_THRESHOLD,
@@ -48,7 +56,7 @@ from youcam_units._cli._unit_client import (
     _unit_client,
 )
 
-__all__ = ["export", "status"]
+__all__ = ["StatusQuery", "StatusReading", "export", "read_status", "status"]
 
 # -- status --------------------------------------------------------------------------------
 
@@ -85,6 +93,156 @@ def _as_of(value: str | None, *, demo: bool) -> datetime:
     return datetime.now(UTC)
 
 
+def _status_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """What ``status`` reads and how; every command that shows the status takes the same.
+
+    ``--no-sync``, ``--as-of``, the budgets, the ledger and the service.
+    """
+    for option in (
+        _verbose_option,
+        _service_options,
+        _db_option,
+        budget_options,
+        click.option("--as-of", metavar="TIME", help=_AS_OF_HELP),
+        click.option("--no-sync", is_flag=True, help=_NO_SYNC_HELP),
+    ):
+        func = option(func)
+    return func
+
+
+_AS_OF_HELP: Final = (
+    "Forecast as of this UTC time (default: now; with --demo, the demo data's now)."
+)
+_NO_SYNC_HELP: Final = "Use the ledger as it is (no history requests first)."
+
+
+@dataclass(frozen=True)
+class StatusQuery:
+    """The status options, checked: what to read, from where, and the budgets to hold it to."""
+
+    source: _Source
+    path: Path
+    api_key_file: Path | None
+    no_sync: bool
+    as_of: datetime | None
+    """``--as-of``, or the demo's now; ``None``: the time of each reading."""
+    budgets: Budgets
+    verbose: bool
+
+    @classmethod
+    def from_options(cls, ctx: click.Context, options: dict[str, Any]) -> StatusQuery:
+        """Checks the options before any request (a missing ledger with --no-sync too)."""
+        demo, seed, entries = options["demo"], options["seed"], options["entries"]
+        as_of = options["as_of"]
+        query = cls(
+            source=_Source(demo, options["token_file"], options["base_url"], seed, entries),
+            path=options["db"] or default_db_path(demo=demo, seed=seed, entries=entries),
+            api_key_file=options["api_key_file"],
+            no_sync=options["no_sync"],
+            as_of=_as_of(as_of, demo=demo) if as_of is not None or demo else None,
+            budgets=Budgets(options["monthly_budget"], options["action_budgets"]),
+            verbose=options["verbose"],
+        )
+        _configure_logging(ctx, verbose=query.verbose)
+        if query.no_sync and not query.path.exists():
+            raise CliError(f"no ledger at {query.path}: run `{PROG} sync` first, or drop --no-sync")
+        return query
+
+
+_STATUS_OPTION_NAMES: Final = (
+    "no_sync",
+    "as_of",
+    "monthly_budget",
+    "action_budgets",
+    "db",
+    "demo",
+    "token_file",
+    "api_key_file",
+    "base_url",
+    "seed",
+    "entries",
+    "verbose",
+)
+
+
+def _pop_status_options(options: dict[str, Any]) -> dict[str, Any]:
+    """The options ``_status_options`` added, taken out of a command's keyword arguments."""
+    return {name: options.pop(name) for name in _STATUS_OPTION_NAMES}
+
+
+@dataclass(frozen=True)
+class StatusReading:
+    """One reading of the status: the forecast, and the ledger's spending it rests on."""
+
+    outlook: Forecast
+    daily: list[Decimal]
+    """Units spent per UTC day, the last 30 days up to now, oldest first."""
+    month: str
+    """``YYYY-MM``: the UTC calendar month of now."""
+    month_spent: dict[str, Decimal]
+    """Units spent this month per action (expiries aside)."""
+    lifetime: dict[str, tuple[Decimal, Decimal]]
+    """(spent, expired) per action over the whole ledger: units only ever add up."""
+    synced_at: datetime | None
+    """When this reading's sync finished (wall clock); ``None`` with ``--no-sync``."""
+    budget_uses: list[BudgetUse]
+
+
+def read_status(
+    query: StatusQuery, runtime: Runtime, *, notice: WaitNotice | None = None
+) -> StatusReading:
+    """Sync the ledger (unless ``--no-sync``), read the balance, and forecast from the two.
+
+    Costs ceil(k/30)+1 history requests for k new entries, and one for the balance.
+    """
+    from youcam_units.ledger import Ledger, forecast, sync  # noqa: PLC0415
+
+    stderr = _stderr_console()
+    notice = notice or WaitNotice(stderr)
+    synced_at = None
+    with (
+        _reported(verbose=query.verbose, action="run status again"),
+        _unit_client(
+            query.source, runtime, query.api_key_file, needs_key=False, notice=notice
+        ) as client,
+        Ledger(query.path) as ledger,
+    ):
+        if not query.no_sync:
+            with _progress(stderr, "syncing") as progress:
+                ledger.claim_source(_source_label(query.source, runtime, client.base_url))
+                task = progress.add_task("sync", total=None, detail="")
+                notice.attach(progress, task)
+                sync(ledger, client)
+            synced_at = datetime.now(UTC)
+        current = client.balance()
+        now = query.as_of or datetime.now(UTC)
+        outlook = forecast(current, ledger, now=now)
+        daily = _daily_spending(ledger, now)
+        month, since_ms, until_ms = month_bounds_ms(now)
+        month_spent = _spent_per_action(ledger.totals(since_ms, until_ms, per="action"))
+        lifetime: dict[str, tuple[Decimal, Decimal]] = {}
+        for totals in ledger.totals(None, None, per="action"):
+            spent, expired = lifetime.get(totals.action or "", (Decimal(0), Decimal(0)))
+            lifetime[totals.action or ""] = (spent + totals.spent, expired + totals.expired)
+    return StatusReading(
+        outlook,
+        daily,
+        month,
+        month_spent,
+        lifetime,
+        synced_at,
+        query.budgets.uses(month, month_spent),
+    )
+
+
+def _spent_per_action(totals: Iterable[Totals]) -> dict[str, Decimal]:
+    spent: dict[str, Decimal] = {}
+    for part in totals:
+        action = part.action or ""
+        spent[action] = spent.get(action, Decimal(0)) + part.spent
+    return spent
+
+
 @cli.command()
 @click.option(
     "--min-balance",
@@ -97,14 +255,6 @@ def _as_of(value: str | None, *, demo: bool) -> datetime:
     help=f"Exit {EXIT_BELOW_THRESHOLD} if the units run out in fewer than DAYS days.",
 )
 @click.option(
-    "--no-sync", is_flag=True, help="Use the ledger as it is (no history requests first)."
-)
-@click.option(
-    "--as-of",
-    metavar="TIME",
-    help="Forecast as of this UTC time (default: now; with --demo, the demo data's now).",
-)
-@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "json"]),
@@ -112,72 +262,48 @@ def _as_of(value: str | None, *, demo: bool) -> datetime:
     show_default=True,
     help="A few lines and a chart, or JSON.",
 )
-@_db_option
-@_service_options
-@_verbose_option
+@_status_options
 @click.pass_context
 def status(
     ctx: click.Context,
+    /,
     *,
     min_balance: str | None,
     min_days: str | None,
-    no_sync: bool,
-    as_of: str | None,
     fmt: str,
-    db: Path | None,
-    demo: bool,
-    token_file: Path | None,
-    api_key_file: Path | None,
-    base_url: str | None,
-    seed: int,
-    entries: int,
-    verbose: bool,
+    **options: Any,  # noqa: ANN401 - the shared _status_options, read by StatusQuery
 ) -> None:
-    """Balance, spending per day, run-out date and units expiring soon.
+    """Balance, spending per day, run-out date, units expiring soon, and budgets.
 
     Syncs the ledger first (k new entries cost ceil(k/30)+1 requests), then reads the balance
-    (one request). With --min-balance and/or --min-days it exits 3 when below, saying why on
-    stderr: for cron and monitoring.
+    (one request). With --min-balance, --min-days or a budget it exits 3 when one is crossed
+    (below the balance or days, over a budget this UTC calendar month), saying why on stderr:
+    for cron and monitoring.
     """
-    from youcam_units.ledger import Ledger, forecast, sync  # noqa: PLC0415
-
     floor = _threshold(min_balance, "'--min-balance'")
     days = _threshold(min_days, "'--min-days'")
-    now = _as_of(as_of, demo=demo)
-    _configure_logging(ctx, verbose=verbose)
-    path = db or default_db_path(demo=demo, seed=seed, entries=entries)
-    source = _Source(demo, token_file, base_url, seed, entries)
-    runtime = _runtime(ctx)
-    if no_sync and not path.exists():
-        raise CliError(f"no ledger at {path}: run `{PROG} sync` first, or drop --no-sync")
-    stderr = _stderr_console()
-    notice = WaitNotice(stderr)
-    with (
-        _reported(verbose=verbose, action="run status again"),
-        _unit_client(source, runtime, api_key_file, needs_key=False, notice=notice) as client,
-        Ledger(path) as ledger,
-    ):
-        if not no_sync:
-            with _progress(stderr, "syncing") as progress:
-                ledger.claim_source(_source_label(source, runtime, client.base_url))
-                task = progress.add_task("sync", total=None, detail="")
-                notice.attach(progress, task)
-                sync(ledger, client)
-        current = client.balance()
-        outlook = forecast(current, ledger, now=now)
-        daily = _daily_spending(ledger, now)
+    query = StatusQuery.from_options(ctx, _pop_status_options(options))
+    reading = read_status(query, _runtime(ctx))
+    outlook = reading.outlook
     if fmt == "json":
         from youcam_units import _json as exact_json  # noqa: PLC0415 - keeps `--help` fast
 
-        click.echo(exact_json.dumps(_status_json(outlook), indent=2))
+        body = _status_json(outlook)
+        body["budgets"] = [use.to_dict() for use in reading.budget_uses]
+        click.echo(exact_json.dumps(body, indent=2))
     else:
-        from youcam_units._cli._unit_render import render_status  # noqa: PLC0415
+        from youcam_units._cli._unit_render import render_budgets, render_status  # noqa: PLC0415
 
-        render_status(outlook, daily, _stdout_console())
+        console = _stdout_console()
+        render_status(outlook, reading.daily, console)
+        render_budgets(reading.budget_uses, console)
     reasons = _below(outlook, floor, days)
     for reason in reasons:
         click.echo(f"{PROG}: below threshold: {reason}", err=True)
-    if reasons:
+    over = [use.reason() for use in reading.budget_uses if use.over]
+    for reason in over:
+        click.echo(f"{PROG}: over budget: {reason}", err=True)
+    if reasons or over:
         ctx.exit(EXIT_BELOW_THRESHOLD)
 
 
@@ -241,10 +367,10 @@ def _status_json(outlook: Forecast) -> dict[str, Any]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "jsonl"]),
+    type=click.Choice(["csv", "jsonl", "json"]),
     default="jsonl",
     show_default=True,
-    help="CSV (one row per entry) or JSON lines (each entry exactly as sent).",
+    help="CSV (one row per entry), JSON lines or a JSON array (each entry exactly as sent).",
 )
 @_day_range_options
 @_db_option
@@ -254,7 +380,7 @@ def _status_json(outlook: Forecast) -> dict[str, Any]:
 def export(
     ctx: click.Context,
     *,
-    fmt: str,
+    fmt: Format,
     since: str | None,
     until: str | None,
     db: Path | None,
@@ -278,7 +404,7 @@ def export(
         _sync(_Source(demo, None, None, seed, entries), path, _runtime(ctx), verbose=verbose)
     elif not path.exists():
         raise CliError(f"no ledger at {path}: run `{PROG} sync` first (or pass --db)")
-    writer = make_writer("csv" if fmt == "csv" else "jsonl", sys.stdout)
+    writer = make_writer(fmt, sys.stdout)
     batch: list[Any] = []
     with (
         _reported(verbose=verbose, action="check the --db path"),

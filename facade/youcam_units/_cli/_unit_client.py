@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 __all__ = ["EXIT_BELOW_THRESHOLD"]
 
 EXIT_BELOW_THRESHOLD: Final = 3
-"""``status``: a ``--min-balance`` or ``--min-days`` threshold was crossed."""
+"""``status``: a ``--min-balance`` or ``--min-days`` threshold was crossed, or a budget is over."""
 
 _api_key_file_option = click.option(
     "--api-key-file",

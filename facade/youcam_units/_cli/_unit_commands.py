@@ -6,7 +6,6 @@ They share the history commands' options, error lines and exit codes, and add th
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Any, Final
 
 import click
@@ -25,13 +24,15 @@ from youcam_units._cli._runtime import (
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from youcam_units import Balance, FeatureCost
+    from youcam_units import Balance
+    from youcam_units._cli._render import Format
 
 from youcam_units._cli._unit_client import _iso, _service_options, _unit_client
 
 __all__ = ["balance", "costs"]
 
 _COST_COLUMNS: Final = ("description", "amount", "unit", "proc_unit", "run_task_url")
+_BUCKET_COLUMNS: Final = ("id", "type", "amount", "expiry", "expires_at")
 
 # -- balance -------------------------------------------------------------------------------
 
@@ -40,10 +41,11 @@ _COST_COLUMNS: Final = ("description", "amount", "unit", "proc_unit", "run_task_
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json"]),
+    type=click.Choice(["table", "json", "jsonl", "csv"]),
     default="table",
     show_default=True,
-    help="A table, or JSON: an object with the exact total and the buckets.",
+    help="A table; JSON: an object with the exact total and the buckets; JSON lines or CSV: "
+    "one bucket a row.",
 )
 @_service_options
 @_verbose_option
@@ -51,7 +53,7 @@ _COST_COLUMNS: Final = ("description", "amount", "unit", "proc_unit", "run_task_
 def balance(
     ctx: click.Context,
     *,
-    fmt: str,
+    fmt: Format,
     demo: bool,
     token_file: Path | None,
     api_key_file: Path | None,
@@ -72,6 +74,11 @@ def balance(
         from youcam_units import _json as exact_json  # noqa: PLC0415 - keeps `--help` fast
 
         click.echo(exact_json.dumps(_balance_json(result), indent=2))
+        return
+    if fmt in {"jsonl", "csv"}:
+        from youcam_units._cli._rows import write_rows  # noqa: PLC0415
+
+        write_rows(fmt, _balance_json(result)["buckets"], _BUCKET_COLUMNS)
         return
     from youcam_units._cli._unit_render import render_balance  # noqa: PLC0415
 
@@ -95,10 +102,10 @@ def _balance_json(result: Balance) -> dict[str, Any]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "csv"]),
+    type=click.Choice(["table", "json", "jsonl", "csv"]),
     default="table",
     show_default=True,
-    help="A table, JSON (a list of SKUs, amounts exact) or CSV.",
+    help="A table, or the SKUs as JSON, JSON lines or CSV (amounts exact).",
 )
 @_service_options
 @_verbose_option
@@ -107,7 +114,7 @@ def costs(
     ctx: click.Context,
     *,
     search: str | None,
-    fmt: str,
+    fmt: Format,
     demo: bool,
     token_file: Path | None,
     api_key_file: Path | None,
@@ -133,8 +140,10 @@ def costs(
         from youcam_units import _json as exact_json  # noqa: PLC0415 - keeps `--help` fast
 
         click.echo(exact_json.dumps([cost.to_dict() for cost in found], indent=2))
-    elif fmt == "csv":
-        _write_costs_csv(found)
+    elif fmt in {"jsonl", "csv"}:
+        from youcam_units._cli._rows import write_rows  # noqa: PLC0415
+
+        write_rows(fmt, (cost.to_dict() for cost in found), _COST_COLUMNS)
     elif not found:
         _stdout_console().print(
             "no feature matches" + ("" if search is None else f" --search {search!r}")
@@ -143,13 +152,3 @@ def costs(
         from youcam_units._cli._unit_render import render_costs  # noqa: PLC0415
 
         render_costs(found, _stdout_console())
-
-
-def _write_costs_csv(found: list[FeatureCost]) -> None:
-    import csv  # noqa: PLC0415 - keeps `--help` fast
-
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(_COST_COLUMNS)
-    for cost in found:
-        row = cost.to_dict()
-        writer.writerow([str(row[column]) for column in _COST_COLUMNS])

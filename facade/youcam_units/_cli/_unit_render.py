@@ -24,10 +24,13 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from youcam_units import Balance, FeatureCost, Forecast
+    from youcam_units._cli._budgets import BudgetUse
 
-__all__ = ["render_balance", "render_costs", "render_status", "sparkline"]
+__all__ = ["render_balance", "render_budgets", "render_costs", "render_status", "sparkline"]
 
 _CENT: Final = Decimal("0.01")
+_STATUS_LABEL_WIDTH: Final = len("spending")
+"""The budget lines line up with the status's own labels (balance, spending, runs out, ...)."""
 _SPARKS: Final = "▁▂▃▄▅▆▇█"
 _ASCII_SPARKS: Final = ".:-=+*#@"
 
@@ -174,3 +177,18 @@ def render_status(outlook: Forecast, daily: Sequence[Decimal], console: Console)
             f"  per UTC day, last {len(daily)} days (most {_about(most)})",
         )
     )
+
+
+def render_budgets(uses: Sequence[BudgetUse], console: Console) -> None:
+    """One line per budget: units spent this month of the budget (exact), and the share used."""
+    for use in uses:
+        on = "" if use.action is None else f" on {use.action}"
+        share = (use.used * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        console.print(
+            Text.assemble(
+                ("budget".ljust(_STATUS_LABEL_WIDTH), "bold"),
+                "  ",
+                f"{use.spent:,} of {use.budget:,} units spent{on} in {use.month} ({share}%)",
+                ("  over budget" if use.over else "", "bold red"),
+            )
+        )

@@ -1,0 +1,281 @@
+"""The status as Prometheus metrics: built at scrape time from the last reading, never fetched.
+
+A custom collector (prometheus-client's documented extension point) turns the last
+``StatusReading`` into metric families each time it is collected: a scrape only reads memory.
+``--serve`` reads the status in a background thread every ``--interval`` seconds, so the HTTP
+server (prometheus-client's own, in its own thread) answers while a refresh waits on the rate
+limit, with the values of the last reading that succeeded.
+
+Amounts stay ``Decimal`` up to here; Prometheus values are 64-bit floats, so each is converted
+once, as it becomes a sample (``float(Decimal)`` rounds to the nearest float, which keeps 15
+significant digits: an amount in cents below 10**13 units reads back as itself).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from prometheus_client import generate_latest, start_http_server
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import CollectorRegistry
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from wsgiref.simple_server import WSGIServer
+
+    from prometheus_client.metrics_core import Metric
+
+    from youcam_units._cli._status_commands import StatusReading
+
+__all__ = [
+    "EXPIRING_WITHIN_DAYS",
+    "Refresher",
+    "StatusCollector",
+    "metric_families",
+    "registry_for",
+    "serve",
+    "text",
+    "write_atomically",
+]
+
+EXPIRING_WITHIN_DAYS: Final = (7, 30)
+"""The horizons of ``youcam_units_expiring_units``: the status forecasts 30 days ahead."""
+_INFINITY: Final = float("inf")
+_FILE_MODE: Final = 0o644
+"""What a metrics file needs: node_exporter runs as its own user and must read it."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A reading that succeeded, and when (Unix seconds, wall clock)."""
+
+    reading: StatusReading
+    refreshed_at: float
+
+
+def metric_families(
+    snapshot: Snapshot, account: str, *, last_sync: float | None = None
+) -> Iterator[Metric]:
+    """The status as metric families, every series labelled with ``account``.
+
+    ``last_sync``: when the last sync succeeded, if not in this reading (``--no-sync``, or a
+    refresh whose sync failed later than an earlier one that worked).
+    """
+    reading, labels = snapshot.reading, [account]
+    outlook = reading.outlook
+
+    def gauge(name: str, text: str, value: Decimal | float) -> GaugeMetricFamily:
+        family = GaugeMetricFamily(f"youcam_units_{name}", text, labels=["account"])
+        family.add_metric(labels, float(value))
+        return family
+
+    yield gauge("balance_units", "Units held now, every bucket together.", outlook.balance)
+    expiring = GaugeMetricFamily(
+        "youcam_units_expiring_units",
+        "Units projected to expire unspent within the next N days at the current spend rate.",
+        labels=["account", "within_days"],
+    )
+    for days in EXPIRING_WITHIN_DAYS:
+        limit = outlook.now + timedelta(days=days)
+        units = sum((u.amount for u in outlook.expiring if u.expires_at <= limit), Decimal(0))
+        expiring.add_metric([account, str(days)], float(units))
+    yield expiring
+    yield gauge(
+        "spend_rate_units_per_day",
+        "Units spent per day over the last 30 days, or since the ledger's first entry when "
+        "younger (expiries aside).",
+        outlook.spend_per_day,
+    )
+    left = outlook.days_left
+    yield gauge(
+        "days_left",
+        "Days until the balance runs out at the current spend rate (+Inf: never).",
+        _INFINITY if left is None else left,
+    )
+    synced = reading.synced_at.timestamp() if reading.synced_at is not None else last_sync
+    if synced is not None:
+        yield gauge(
+            "last_sync_timestamp_seconds",
+            "When the ledger was last synced with the service's history (Unix time).",
+            synced,
+        )
+    yield gauge(
+        "last_refresh_timestamp_seconds",
+        "When these values were last read from the service and the ledger (Unix time).",
+        snapshot.refreshed_at,
+    )
+    yield from _budget_families(reading, account)
+    spent = CounterMetricFamily(
+        "youcam_units_spent_units",
+        "Units spent per action since the ledger's first entry (expiries aside).",
+        labels=["account", "action"],
+    )
+    expired = CounterMetricFamily(
+        "youcam_units_expired_units",
+        "Units that expired unspent since the ledger's first entry.",
+        labels=["account"],
+    )
+    lost = Decimal(0)
+    for action, (units, gone) in sorted(reading.lifetime.items()):
+        lost += gone
+        if units or not gone:
+            spent.add_metric([account, action], float(units))
+    expired.add_metric(labels, float(lost))
+    yield spent
+    yield expired
+
+
+def _budget_families(reading: StatusReading, account: str) -> Iterator[Metric]:
+    """The budgets given: the monthly one with ``action=""`` (in Prometheus, as if unset)."""
+    if not reading.budget_uses:
+        return
+    families = {
+        "units": GaugeMetricFamily(
+            "youcam_units_budget_units",
+            "Units this calendar month (UTC) may spend; action empty: every action together.",
+            labels=["account", "action"],
+        ),
+        "spent": GaugeMetricFamily(
+            "youcam_units_budget_spent_units",
+            "Units spent this calendar month (UTC) against the budget.",
+            labels=["account", "action"],
+        ),
+        "used": GaugeMetricFamily(
+            "youcam_units_budget_used_ratio",
+            "The share of the budget spent this calendar month (UTC): 1 is all of it.",
+            labels=["account", "action"],
+        ),
+    }
+    for use in reading.budget_uses:
+        labels = [account, use.action or ""]
+        families["units"].add_metric(labels, float(use.budget))
+        families["spent"].add_metric(labels, float(use.spent))
+        families["used"].add_metric(labels, float(use.used))
+    yield from families.values()
+
+
+class StatusCollector:
+    """Builds the families from the last reading each time it is collected: no request."""
+
+    def __init__(self, account: str, latest: Callable[[], Snapshot | None]) -> None:
+        self._account = account
+        self._latest = latest
+        self.failures = 0
+        self.last_sync: float | None = None
+
+    def collect(self) -> Iterator[Metric]:
+        """The last reading's families (none before the first), and the failed refreshes."""
+        snapshot = self._latest()
+        if snapshot is not None:
+            yield from metric_families(snapshot, self._account, last_sync=self.last_sync)
+        failures = CounterMetricFamily(
+            "youcam_units_refresh_failures",
+            "Refreshes that failed (the last values are served meanwhile).",
+            labels=["account"],
+        )
+        failures.add_metric([self._account], self.failures)
+        yield failures
+
+
+def registry_for(collector: StatusCollector) -> CollectorRegistry:
+    """A registry of its own: only these metrics, none of the process's defaults."""
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(collector)
+    return registry
+
+
+def text(snapshot: Snapshot, account: str) -> bytes:
+    """The Prometheus text format (what node_exporter's textfile collector reads)."""
+
+    class _Once:
+        def collect(self) -> Iterator[Metric]:
+            return metric_families(snapshot, account)
+
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(_Once())
+    return generate_latest(registry)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file renamed over it.
+
+    node_exporter's textfile collector may read the file at any moment: it sees the old
+    metrics or the new ones, never half a file.
+    """
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        Path(temporary).chmod(_FILE_MODE)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+class Refresher:
+    """Reads the status every ``interval`` seconds in a daemon thread; keeps the last success.
+
+    A failed reading keeps the last values (their ``last_refresh`` time shows their age), counts
+    the failure and tells ``on_failure``; the next try is an interval later.
+    """
+
+    def __init__(
+        self,
+        read: Callable[[], StatusReading],
+        interval: float,
+        collector_account: str,
+        *,
+        on_failure: Callable[[BaseException], None],
+    ) -> None:
+        self._read = read
+        self._interval = interval
+        self._on_failure = on_failure
+        self._stop = threading.Event()
+        self._latest: Snapshot | None = None
+        self.collector = StatusCollector(collector_account, lambda: self._latest)
+        self.refreshed = threading.Event()
+        """Set after each reading that succeeded (tests and the first log line wait on it)."""
+        self._thread = threading.Thread(target=self._run, name="youcam-units-refresh", daemon=True)
+
+    def start(self) -> None:
+        """Begin reading now, then every interval."""
+        self._thread.start()
+
+    def stop(self, timeout: float = 1.0) -> None:
+        """No further reading; a reading under way is left to end with the process."""
+        self._stop.set()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                reading = self._read()
+            except Exception as exc:  # noqa: BLE001 - any failure: keep serving the last values
+                self.collector.failures += 1
+                self._on_failure(exc)
+            else:
+                if reading.synced_at is not None:
+                    self.collector.last_sync = reading.synced_at.timestamp()
+                self._latest = Snapshot(reading, time.time())
+                self.refreshed.set()
+            self._stop.wait(self._interval)
+
+
+def serve(registry: CollectorRegistry, host: str, port: int) -> WSGIServer:
+    """prometheus-client's own server for ``/metrics``, in a daemon thread.
+
+    Raises ``OSError`` when it cannot bind (a port in use).
+    """
+    server, _thread = start_http_server(port, addr=host, registry=registry)
+    return server

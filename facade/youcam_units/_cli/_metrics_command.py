@@ -1,0 +1,200 @@
+"""``metrics``: the status as Prometheus metrics, printed, written to a file, or served.
+
+Needs the ``metrics`` extra (prometheus-client); without it, one line says so. The options
+are ``status``'s own (``_status_options``), read through the same ``read_status``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+import click
+
+from youcam_units._cli._commands import _runtime, cli
+from youcam_units._cli._inputs import FilePath
+from youcam_units._cli._runtime import PROG, CliError
+from youcam_units._cli._status_commands import (
+    StatusQuery,
+    _pop_status_options,
+    _status_options,
+    read_status,
+)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from youcam_units._cli._runtime import Runtime
+
+__all__ = ["DEFAULT_ACCOUNT", "MIN_INTERVAL", "metrics"]
+
+DEFAULT_ACCOUNT: Final = "default"
+"""The ``account`` label until the ledger is named by an account of the config file."""
+DEFAULT_PORT: Final = 9464
+"""The port the Prometheus exporter registry lists for unassigned exporters' examples."""
+DEFAULT_INTERVAL: Final = 300
+MIN_INTERVAL: Final = 60
+"""Seconds between refreshes at least: each costs two requests or more (a history page, the
+balance) of the 250 per 300 s the service allows the token, shared with every other command."""
+
+
+def _interval(_ctx: click.Context, _param: click.Parameter, value: int) -> int:
+    if value < MIN_INTERVAL:
+        raise click.BadParameter(
+            f"{value} s is below the minimum of {MIN_INTERVAL} s: each refresh costs requests "
+            "of the service's rate limit (250 per 300 s)",
+            param_hint="'--interval'",
+        )
+    return value
+
+
+def _require_metrics_extra() -> None:
+    """prometheus-client is there, or one line names the extra to install."""
+    try:
+        import prometheus_client  # noqa: F401, PLC0415 - the metrics extra
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] != "prometheus_client":
+            raise
+        raise CliError(
+            "metrics needs the metrics extra (prometheus-client is missing): "
+            "pip install 'youcam-units[metrics]'"
+        ) from None
+
+
+def _check_output(output: Path) -> None:
+    """A file we can create: checked before any request, so nothing is read in vain."""
+    import os  # noqa: PLC0415
+
+    parent = output.parent
+    if not parent.is_dir():
+        raise click.BadParameter(f"no directory {parent} to write into", param_hint="'-o'")
+    if output.is_dir():
+        raise click.BadParameter(f"{output} is a directory", param_hint="'-o'")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise click.BadParameter(
+            f"cannot write into {parent} (the file is written beside its target, then renamed)",
+            param_hint="'-o'",
+        )
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    type=FilePath(),
+    help="Write the metrics to FILE (a temporary file renamed over it: a reader never sees "
+    "half of it), e.g. for node_exporter's textfile collector.",
+)
+@click.option("--serve", is_flag=True, help="Serve /metrics over HTTP until stopped.")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="With --serve: interface to bind."
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="With --serve: port to listen on.",
+)
+@click.option(
+    "--interval",
+    type=int,
+    default=DEFAULT_INTERVAL,
+    show_default=True,
+    callback=_interval,
+    metavar="SECONDS",
+    help=f"With --serve: read the status every SECONDS (at least {MIN_INTERVAL}); "
+    "a scrape never sends a request.",
+)
+@_status_options
+@click.pass_context
+def metrics(
+    ctx: click.Context,
+    /,
+    *,
+    output: Path | None,
+    serve: bool,
+    host: str,
+    port: int,
+    interval: int,
+    **options: Any,  # noqa: ANN401 - the shared _status_options, read by StatusQuery
+) -> None:
+    """The status as Prometheus metrics: balance, days left, expiring units, budgets, spending.
+
+    Prints the Prometheus text format once (or writes it to -o FILE), or with --serve serves
+    /metrics, reading the status every --interval seconds in the background. Takes the same
+    options as status; needs the metrics extra.
+    """
+    if serve and output is not None:
+        raise click.UsageError("-o writes the metrics once; --serve serves them: choose one")
+    if not serve:
+        for name in ("host", "port", "interval"):
+            if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT:
+                raise click.UsageError(f"--{name} is for --serve")
+    if output is not None:
+        _check_output(output)
+    _require_metrics_extra()
+    query = StatusQuery.from_options(ctx, _pop_status_options(options))
+    runtime = _runtime(ctx)
+    if serve:
+        _serve(query, runtime, host, port, interval)
+        return
+    import time  # noqa: PLC0415
+
+    from youcam_units._cli._metrics import Snapshot, text, write_atomically  # noqa: PLC0415
+
+    data = text(Snapshot(read_status(query, runtime), time.time()), DEFAULT_ACCOUNT)
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    try:
+        write_atomically(output, data)
+    except OSError as exc:
+        raise CliError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def _serve(query: StatusQuery, runtime: Runtime, host: str, port: int, interval: int) -> None:
+    """Serve until Ctrl-C or SIGTERM; the status is read in the background every interval."""
+    import errno  # noqa: PLC0415
+    import signal  # noqa: PLC0415
+    import threading  # noqa: PLC0415
+
+    from youcam_units._cli._metrics import Refresher, registry_for, serve  # noqa: PLC0415
+
+    def failed(exc: BaseException) -> None:
+        why = exc.format_message() if isinstance(exc, click.ClickException) else repr(exc)
+        click.echo(
+            f"{PROG}: warning: refresh failed: {why}; serving the last values, next try in "
+            f"{interval} s",
+            err=True,
+        )
+
+    refresher = Refresher(
+        lambda: read_status(query, runtime), interval, DEFAULT_ACCOUNT, on_failure=failed
+    )
+    try:
+        server = serve(registry_for(refresher.collector), host, port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise CliError(
+                f"cannot serve metrics on {host}:{port}: the port is in use; choose another "
+                "with --port"
+            ) from None
+        raise CliError(f"cannot serve metrics on {host}:{port}: {exc.strerror or exc}") from None
+    bound = server.server_address[1]
+    click.echo(
+        f"serving metrics on http://{host}:{bound}/metrics, read every {interval} s; Ctrl-C stops",
+        err=True,
+    )
+    stopped = threading.Event()
+    if threading.current_thread() is threading.main_thread():  # a service manager's stop
+        signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    refresher.start()
+    try:
+        while not stopped.wait(1):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        refresher.stop()
+        server.shutdown()
+        server.server_close()
