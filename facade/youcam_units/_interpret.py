@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 
 __all__ = ["PARSE_ERRORS", "Exchange", "failed_attempt", "interpret", "should_refresh"]
 
-#: What the generated parser (and ``response.json()``) raise on a body of the wrong shape.
-PARSE_ERRORS = (KeyError, ValueError, TypeError, AttributeError)
+#: What the generated parser (and ``response.json()``) raise on a body of the wrong shape; the
+#: last two a net for whatever else a hostile body provokes (an overflow, a deep recursion).
+PARSE_ERRORS = (KeyError, ValueError, TypeError, AttributeError, ArithmeticError, RecursionError)
 _REFRESH_CODES = frozenset({None, "InvalidAccessToken"})
 
 ResultT = TypeVar("ResultT")

@@ -11,6 +11,7 @@ import json
 import re
 from typing import TYPE_CHECKING
 
+from . import _json as exact_json
 from ._errors import (
     APIStatusError,
     AuthenticationError,
@@ -69,7 +70,7 @@ def error_from_response(
     error_code: str | None = None
     message = response.reason_phrase or "error"
     try:
-        data = json.loads(text)
+        data = exact_json.loads(text)
     except ValueError:
         data = None
     if isinstance(data, dict):
@@ -96,8 +97,11 @@ def error_from_response(
 
 
 def _is_json(text: str) -> bool:
+    """Whether ``text`` is whole JSON (too deep or too large to read counts: it is not cut off)."""
     try:
-        json.loads(text)
+        exact_json.loads(text)
+    except exact_json.UnreadableJsonError:
+        return True
     except ValueError:
         return False
     return True
