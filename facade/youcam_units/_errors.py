@@ -28,6 +28,7 @@ a caller resumes from exactly there and loses nothing (``None`` means "the first
 from __future__ import annotations
 
 import email.utils
+import math
 import time
 from typing import Literal
 
@@ -215,13 +216,19 @@ class PaginationError(YouCamError):
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds a ``Retry-After`` header asks for (delta-seconds or HTTP-date), else ``None``."""
+    """Seconds a ``Retry-After`` header asks for (delta-seconds or HTTP-date), else ``None``.
+
+    A past date, a negative number or ``nan`` asks for no wait (0.0); ``inf`` stays ``inf``:
+    the retry policy bounds what it honours (``compute_wait``), a floor included.
+    """
     if value is None or not value.strip():
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return 0.0 if math.isnan(seconds) else max(0.0, seconds)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
