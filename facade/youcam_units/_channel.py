@@ -23,6 +23,7 @@ import httpx
 
 from . import _defaults
 from ._errors import APITimeoutError, RedirectError, ResponseTooLargeError
+from ._redact import redact
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -61,6 +62,7 @@ class _ChannelBase(Generic[_HttpT]):
             "Authorization": f"Bearer {access_token}",
             "User-Agent": _defaults.USER_AGENT,
         }
+        self._secret = access_token
         self._bounds = bounds
         self._page_token = page_token
         self.response: httpx.Response | None = None
@@ -84,6 +86,19 @@ class _ChannelBase(Generic[_HttpT]):
             timeout=self._bounds.timeout,
         )
 
+    def _received(self, response: httpx.Response) -> None:
+        """Check a response's head as it arrives: the request id redacted, no redirect.
+
+        The request id is kept (on pages and errors) and printed, so an echo of the credential
+        in it is redacted here, once, before anything reads it.
+        """
+        request_id = response.headers.get("x-request-id")
+        if request_id is not None:
+            redacted = redact(request_id, self._secret)
+            if redacted != request_id:
+                response.headers["x-request-id"] = redacted
+        self._refuse_redirect(response)
+
     def _refuse_redirect(self, response: httpx.Response) -> None:
         """A 3xx is an error: following it would carry the request somewhere unchecked."""
         status = response.status_code
@@ -96,6 +111,7 @@ class _ChannelBase(Generic[_HttpT]):
                 host = response.url.join(location).host or None
             except httpx.InvalidURL:
                 host = None
+        host = redact(host, self._secret) if host else None
         where = f"to host {host}" if host else "with no usable Location"
         raise RedirectError(
             f"the service answered HTTP {status}, redirecting {where}; the client follows no "
@@ -173,7 +189,7 @@ class Channel(_ChannelBase[httpx.Client]):
         response = self._http.send(request, stream=True, follow_redirects=False)
         body: list[bytes] = []
         try:
-            self._refuse_redirect(response)
+            self._received(response)
             if "content-encoding" not in response.headers:
                 # The usual page: what arrives is the body itself, so the bounds can watch the
                 # stream while httpx reads it into this very response (no second response).
@@ -249,7 +265,7 @@ class AsyncChannel(_ChannelBase[httpx.AsyncClient]):
         body: list[bytes] = []
         size = 0
         try:
-            self._refuse_redirect(response)
+            self._received(response)
             if self._declared_within_cap(response):
                 # The usual page: HTTP framing stops at Content-Length, and asyncio.timeout
                 # bounds the time, so httpx's own read is as safe and cheaper than chunks.
