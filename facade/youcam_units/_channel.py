@@ -9,8 +9,9 @@ It follows no redirect (``RedirectError``), reads the body as a stream and stops
 ``max_response_bytes`` (``ResponseTooLargeError``), and gives the attempt an overall deadline,
 because httpx's timeouts bound each wait, and a server dripping a byte at a time never trips
 them (``APITimeoutError``). AsyncChannel enforces the deadline with ``asyncio.timeout`` over the
-whole attempt; Channel checks it after every chunk of the body, so a drip inside the status line
-and headers is bounded only by the per-phase timeouts.
+whole attempt; Channel runs the exchange on a worker thread it stops waiting for at the deadline
+(``_deadline``), status line and headers included, and checks the deadline after every chunk of
+the body, so an abandoned exchange ends soon after.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 import httpx
 
 from . import _defaults
+from ._deadline import run_within
 from ._errors import APITimeoutError, RedirectError, ResponseTooLargeError
 from ._redact import redact
 
@@ -183,9 +185,23 @@ class Channel(_ChannelBase[httpx.Client]):
     def request(
         self, *, method: str, url: str, params: dict[str, Any] | None = None
     ) -> httpx.Response:
-        """What the generated function calls: ``request(method=, url=, params=)``."""
+        """What the generated function calls: ``request(method=, url=, params=)``.
+
+        With a deadline, the exchange runs on a worker (``_deadline``) so that a head dripped
+        a byte at a time cannot hold the caller past it either.
+        """
         started = time.monotonic()
         request = self._build(method, url, params)
+        deadline = self._bounds.deadline
+        if deadline is None:
+            return self._exchange(request, started)
+        try:
+            return run_within(lambda: self._exchange(request, started), deadline)
+        except TimeoutError:
+            raise self._timed_out(request, None) from None
+
+    def _exchange(self, request: httpx.Request, started: float) -> httpx.Response:
+        """Send ``request`` and read its body within the bounds."""
         response = self._http.send(request, stream=True, follow_redirects=False)
         body: list[bytes] = []
         try:

@@ -7,8 +7,10 @@ misbehaviour lives on the wire, and httpx transports where it lives in the JSON.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import itertools
 import json
+import time
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 modes = pytest.mark.parametrize("mode", MODES)
+_CONTEXT: contextvars.ContextVar[str] = contextvars.ContextVar("_CONTEXT", default="none")
 
 
 @pytest.fixture(autouse=True)
@@ -155,11 +158,42 @@ def drip_head(conn: socket.socket, stop: threading.Event) -> None:
         conn.sendall(bytes([byte]))
 
 
-def test_async_deadline_covers_a_drip_in_the_headers() -> None:
-    """AsyncClient's deadline spans the whole attempt, status line and headers included."""
+@pytest.mark.slow
+@modes
+def test_the_deadline_covers_a_drip_in_the_status_line_and_headers(mode: Mode) -> None:
+    """Both clients' deadline spans the whole attempt, status line and headers included.
+
+    The server sends a byte every 50 ms, so httpx's per-read timeout (0.3 s) never trips and
+    the head alone would take about 3.5 s.
+    """
     with HostileServer(drip_head) as server:
-        error = read_page("async", server.url, timeout=0.3, max_retries=0)
+        started = time.monotonic()
+        error = read_page(mode, server.url, timeout=0.3, max_retries=1)
+        elapsed = time.monotonic() - started
+        requests = server.wait_for_requests(2)
     assert isinstance(error, yu.APITimeoutError)
+    assert "within 0.3 s" in str(error)
+    assert len(requests) == 2  # retried once, like any timeout
+    assert elapsed < 2 * 0.3 + 1.0  # two attempts at their deadline, and some slack
+
+
+def test_a_sync_attempt_keeps_the_callers_context_and_errors() -> None:
+    """The exchange runs on a worker: context variables reach the transport, errors come back."""
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        del request
+        seen.append(_CONTEXT.get())
+        raise httpx.ConnectError("refused")
+
+    token = _CONTEXT.set("the caller's")
+    try:
+        outcome = run_page("sync", handler, client={"max_retries": 0})
+    finally:
+        _CONTEXT.reset(token)
+    assert isinstance(outcome, yu.APIConnectionError)
+    assert "refused" in str(outcome)
+    assert seen == ["the caller's"]
 
 
 @pytest.mark.parametrize(
