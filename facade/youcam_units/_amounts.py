@@ -31,10 +31,12 @@ __all__ = [
 MAX_INTEGER_DIGITS: Final = 40
 #: ... and has at most 20 digits after the point (the service sends two).
 MAX_FRACTION_DIGITS: Final = 20
-#: Digits that any sum of up to 10**40 bounded amounts fits in; past that, Inexact is raised.
+#: Digits a sum may hold: any sum of bounded amounts, and of the history's integer amounts,
+#: which JSON parsing already limits to 4,300 digits (Python's int limit); a sum past it
+#: raises ``Inexact`` rather than be rounded.
+_SUM_DIGITS: Final = 10_000
 _SUM_CONTEXT: Final = Context(
-    prec=MAX_INTEGER_DIGITS + MAX_FRACTION_DIGITS + 40,
-    traps=[Inexact, Rounded, Overflow, InvalidOperation],
+    prec=_SUM_DIGITS, traps=[Inexact, Rounded, Overflow, InvalidOperation]
 )
 
 

@@ -179,3 +179,15 @@ def test_the_documented_amount_bounds(amount: str, accepted: bool) -> None:  # n
     else:
         with pytest.raises(ValueError, match="out of range"):
             yu.Balance.from_json(body)
+
+
+def test_a_history_entry_with_huge_integer_amounts_sums_exactly() -> None:
+    """Integer amounts (not bounded like amount_dec) still sum exactly, far past 28 digits."""
+    big = 10**200 + 7
+    raw = {
+        "id": 1,
+        "timestamp": 1_703_146_067_000,
+        "action": "api_photo_enhance",
+        "info": {"credits": [{"id": 1, "amount": big}, {"id": 2, "amount": -1}]},
+    }
+    assert yu.HistoryEntry.from_dict(raw).amount == Decimal(big - 1)
