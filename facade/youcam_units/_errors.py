@@ -17,7 +17,7 @@ Every failure a caller can meet is a ``YouCamError``::
     │                               (retried only when the body is not JSON at all: cut off)
     ├── ResponseTooLargeError       the body passed max_response_bytes (never retried)
     └── PaginationError             it handed back a page token it had already given, or
-                                    pages that bring no older entry
+                                    pages that bring nothing new (no older entry, no new SKU)
 
 Each error carries ``continuation_token``: the ``starting_token`` of the request that failed, so
 a caller resumes from exactly there and loses nothing (``None`` means "the first page").
@@ -200,7 +200,8 @@ class PaginationError(YouCamError):
     """Following the service's page tokens would loop forever.
 
     Either a token came back a second time (``repeated_token``), or several pages in a row
-    brought no entry older than those already read (``repeated_token`` is ``None``).
+    brought nothing new: no history entry older than those already read, no SKU not already
+    read (``repeated_token`` is ``None``).
     """
 
     def __init__(
