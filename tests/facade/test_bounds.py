@@ -10,6 +10,7 @@ import asyncio
 import contextvars
 import itertools
 import json
+import threading
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -19,11 +20,11 @@ import stamina
 import youcam_units as yu
 from facade_support import MODES, TOKEN, Mode, client_kwargs, entry, run_history, run_page
 from hostile_server import HostileServer, head
+from youcam_units._deadline import run_within
 from youcam_units._pagination import NO_PROGRESS_PAGES, LoopGuard
 
 if TYPE_CHECKING:
     import socket
-    import threading
     from collections.abc import Iterator
 
 modes = pytest.mark.parametrize("mode", MODES)
@@ -175,6 +176,30 @@ def test_the_deadline_covers_a_drip_in_the_status_line_and_headers(mode: Mode) -
     assert "within 0.3 s" in str(error)
     assert len(requests) == 2  # retried once, like any timeout
     assert elapsed < 2 * 0.3 + 1.0  # two attempts at their deadline, and some slack
+
+
+def test_run_within_stops_waiting_at_the_deadline_and_never_reuses_a_stuck_worker() -> None:
+    """The caller is back at the deadline; the stuck call's worker is not handed the next one."""
+    release = threading.Event()
+    stuck_in: list[str] = []
+
+    def stuck() -> str:
+        stuck_in.append(threading.current_thread().name + str(threading.get_ident()))
+        release.wait(5)
+        return "late"
+
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        run_within(stuck, 0.05)
+    assert time.monotonic() - started < 1.0
+    try:
+        after = run_within(lambda: threading.current_thread().name + str(threading.get_ident()), 1)
+        assert after != stuck_in[0]
+        empty: dict[str, str] = {}
+        with pytest.raises(KeyError, match="raised in the worker"):
+            run_within(lambda: empty["raised in the worker"], 1)
+    finally:
+        release.set()
 
 
 def test_a_sync_attempt_keeps_the_callers_context_and_errors() -> None:
