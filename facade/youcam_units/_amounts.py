@@ -31,6 +31,7 @@ __all__ = [
 MAX_INTEGER_DIGITS: Final = 40
 #: ... and has at most 20 digits after the point (the service sends two).
 MAX_FRACTION_DIGITS: Final = 20
+_INTEGER_LIMIT: Final = 10**MAX_INTEGER_DIGITS
 #: Digits a sum may hold: any sum of bounded amounts, and of the history's integer amounts,
 #: which JSON parsing already limits to 4,300 digits (Python's int limit); a sum past it
 #: raises ``Inexact`` rather than be rounded.
@@ -73,7 +74,7 @@ def exact_amount(value: object, name: str) -> Decimal:
             raise ValueError(f"{name} must be a finite number, got {value}")
         result = value
     elif isinstance(value, int) and not isinstance(value, bool):
-        if abs(value) >= 10**MAX_INTEGER_DIGITS:
+        if abs(value) >= _INTEGER_LIMIT:
             raise out_of_bounds(name, Decimal(value))
         return Decimal(value)
     elif isinstance(value, float):
