@@ -1,31 +1,98 @@
-"""Amounts as exact ``Decimal``: the one check every parsed amount goes through.
+"""Amounts as exact ``Decimal``: the one check every parsed amount goes through, and exact sums.
 
 Apart from ``_unit_system`` so that the forecast (and the ledger, which imports it) can use it
 without importing the generated client, and httpx with it.
+
+An amount is bounded (``MAX_INTEGER_DIGITS`` before the point, ``MAX_FRACTION_DIGITS`` after
+it): units are counted to two decimal places, so a value past these is not an amount but a
+hostile or broken body, and refusing it keeps every sum exact and cheap. Python's default
+decimal context rounds at 28 digits and overflows past 1E+999999; ``exact_sum`` adds in a
+context of its own, wide enough for any sum of bounded amounts, that raises rather than rounds.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, Rounded
+from typing import TYPE_CHECKING, Final
 
-__all__ = ["exact_amount"]
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+__all__ = [
+    "MAX_FRACTION_DIGITS",
+    "MAX_INTEGER_DIGITS",
+    "amount_in_bounds",
+    "exact_amount",
+    "exact_sum",
+    "out_of_bounds",
+]
+
+#: An amount is below 10**40 in magnitude ...
+MAX_INTEGER_DIGITS: Final = 40
+#: ... and has at most 20 digits after the point (the service sends two).
+MAX_FRACTION_DIGITS: Final = 20
+_INTEGER_LIMIT: Final = 10**MAX_INTEGER_DIGITS
+#: Digits a sum may hold: any sum of bounded amounts, and of the history's integer amounts,
+#: which JSON parsing already limits to 4,300 digits (Python's int limit); a sum past it
+#: raises ``Inexact`` rather than be rounded.
+_SUM_DIGITS: Final = 10_000
+_SUM_CONTEXT: Final = Context(
+    prec=_SUM_DIGITS, traps=[Inexact, Rounded, Overflow, InvalidOperation]
+)
+
+
+def amount_in_bounds(value: Decimal) -> bool:
+    """Whether a finite ``value`` is within the bounds every amount must keep."""
+    exponent = value.as_tuple().exponent
+    return (
+        isinstance(exponent, int)
+        and exponent >= -MAX_FRACTION_DIGITS
+        and (not value or value.adjusted() < MAX_INTEGER_DIGITS)
+    )
+
+
+def out_of_bounds(name: str, value: Decimal) -> ValueError:
+    """The error for an amount past the bounds, short whatever the value's length."""
+    shown = str(value)
+    if len(shown) > 60:  # noqa: PLR2004 - enough to recognise the value
+        shown = f"{shown[:30]}...{shown[-20:]}"
+    return ValueError(
+        f"{name} {shown} is out of range: an amount has at most {MAX_INTEGER_DIGITS} digits "
+        f"before the point and {MAX_FRACTION_DIGITS} after it"
+    )
 
 
 def exact_amount(value: object, name: str) -> Decimal:
     """An amount as an exact ``Decimal``: from an int or a ``Decimal``; a float is refused.
 
     A float here means the body was parsed with plain ``json.loads``, which may already have
-    changed the amount; parse it with :func:`parse_exact` instead.
+    changed the amount; parse it with :func:`parse_exact` instead. A value past the bounds is a
+    ``ValueError``.
     """
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError(f"{name} must be a finite number, got {value}")
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
+        result = value
+    elif isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) >= _INTEGER_LIMIT:
+            raise out_of_bounds(name, Decimal(value))
         return Decimal(value)
-    if isinstance(value, float):
+    elif isinstance(value, float):
         raise TypeError(
             f"{name} arrived as a float, which may not be exact: "
             "parse the body with youcam_units parse_exact (json.loads(parse_float=Decimal))"
         )
-    raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    else:
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    if not amount_in_bounds(result):
+        raise out_of_bounds(name, result)
+    return result
+
+
+def exact_sum(amounts: Iterable[Decimal]) -> Decimal:
+    """The sum of bounded amounts, exact: never rounded at the default context's 28 digits."""
+    total = Decimal(0)
+    add = _SUM_CONTEXT.add
+    for amount in amounts:
+        total = add(total, amount)
+    return total

@@ -9,8 +9,9 @@ It follows no redirect (``RedirectError``), reads the body as a stream and stops
 ``max_response_bytes`` (``ResponseTooLargeError``), and gives the attempt an overall deadline,
 because httpx's timeouts bound each wait, and a server dripping a byte at a time never trips
 them (``APITimeoutError``). AsyncChannel enforces the deadline with ``asyncio.timeout`` over the
-whole attempt; Channel checks it after every chunk of the body, so a drip inside the status line
-and headers is bounded only by the per-phase timeouts.
+whole attempt; Channel runs the exchange on a worker thread it stops waiting for at the deadline
+(``_deadline``), status line and headers included, and checks the deadline after every chunk of
+the body, so an abandoned exchange ends soon after.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 import httpx
 
 from . import _defaults
+from ._deadline import run_within
 from ._errors import APITimeoutError, RedirectError, ResponseTooLargeError
+from ._redact import redact
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -61,6 +64,7 @@ class _ChannelBase(Generic[_HttpT]):
             "Authorization": f"Bearer {access_token}",
             "User-Agent": _defaults.USER_AGENT,
         }
+        self._secret = access_token
         self._bounds = bounds
         self._page_token = page_token
         self.response: httpx.Response | None = None
@@ -84,6 +88,19 @@ class _ChannelBase(Generic[_HttpT]):
             timeout=self._bounds.timeout,
         )
 
+    def _received(self, response: httpx.Response) -> None:
+        """Check a response's head as it arrives: the request id redacted, no redirect.
+
+        The request id is kept (on pages and errors) and printed, so an echo of the credential
+        in it is redacted here, once, before anything reads it.
+        """
+        request_id = response.headers.get("x-request-id")
+        if request_id is not None:
+            redacted = redact(request_id, self._secret)
+            if redacted != request_id:
+                response.headers["x-request-id"] = redacted
+        self._refuse_redirect(response)
+
     def _refuse_redirect(self, response: httpx.Response) -> None:
         """A 3xx is an error: following it would carry the request somewhere unchecked."""
         status = response.status_code
@@ -96,6 +113,7 @@ class _ChannelBase(Generic[_HttpT]):
                 host = response.url.join(location).host or None
             except httpx.InvalidURL:
                 host = None
+        host = redact(host, self._secret) if host else None
         where = f"to host {host}" if host else "with no usable Location"
         raise RedirectError(
             f"the service answered HTTP {status}, redirecting {where}; the client follows no "
@@ -167,13 +185,27 @@ class Channel(_ChannelBase[httpx.Client]):
     def request(
         self, *, method: str, url: str, params: dict[str, Any] | None = None
     ) -> httpx.Response:
-        """What the generated function calls: ``request(method=, url=, params=)``."""
+        """What the generated function calls: ``request(method=, url=, params=)``.
+
+        With a deadline, the exchange runs on a worker (``_deadline``) so that a head dripped
+        a byte at a time cannot hold the caller past it either.
+        """
         started = time.monotonic()
         request = self._build(method, url, params)
+        deadline = self._bounds.deadline
+        if deadline is None:
+            return self._exchange(request, started)
+        try:
+            return run_within(lambda: self._exchange(request, started), deadline)
+        except TimeoutError:
+            raise self._timed_out(request, None) from None
+
+    def _exchange(self, request: httpx.Request, started: float) -> httpx.Response:
+        """Send ``request`` and read its body within the bounds."""
         response = self._http.send(request, stream=True, follow_redirects=False)
         body: list[bytes] = []
         try:
-            self._refuse_redirect(response)
+            self._received(response)
             if "content-encoding" not in response.headers:
                 # The usual page: what arrives is the body itself, so the bounds can watch the
                 # stream while httpx reads it into this very response (no second response).
@@ -249,7 +281,7 @@ class AsyncChannel(_ChannelBase[httpx.AsyncClient]):
         body: list[bytes] = []
         size = 0
         try:
-            self._refuse_redirect(response)
+            self._received(response)
             if self._declared_within_cap(response):
                 # The usual page: HTTP framing stops at Content-Length, and asyncio.timeout
                 # bounds the time, so httpx's own read is as safe and cheaper than chunks.

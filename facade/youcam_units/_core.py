@@ -26,6 +26,7 @@ from ._pagination import (
     AsyncHistoryPager,
     FeatureCostPager,
     HistoryPager,
+    NewItems,
     PageCursor,
 )
 from ._retry import RetryRun
@@ -164,7 +165,7 @@ class ClientCore(Generic[HttpT, AccessTokenT, PagerT, CostPagerT]):
             starting_token=starting_token,
             max_items=max_items,
             max_page_size=_defaults.MAX_FEATURE_COST_PAGE_SIZE,
-            newest_first=False,
+            progress=NewItems(),
         )
         return self._cost_pager(cursor, self._feature_cost_call)
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Final, cast
 
 from youcam_units_api.models.credit_history_entry import CreditHistoryEntry
 
+from ._amounts import amount_in_bounds, out_of_bounds
 from ._models import (
     KNOWN_KEYS,
     Action,
@@ -82,7 +83,7 @@ def _mixed_changes(credits_: list[Any]) -> tuple[UnitChange, ...] | None:
     if len(credits_) == 1:  # the common case, without a list on the way
         only = credits_[0]
         value = only.get("amount_dec")
-        if type(value) is not Decimal or not value.is_finite():
+        if type(value) is not Decimal or not value.is_finite() or not amount_in_bounds(value):
             return None
         return (new_change(only["id"], value),)
     changes = []
@@ -92,7 +93,7 @@ def _mixed_changes(credits_: list[Any]) -> tuple[UnitChange, ...] | None:
             value = _SMALL_INTS.get(amount) or Decimal(amount)
         else:
             value = change.get("amount_dec")
-            if type(value) is not Decimal or not value.is_finite():
+            if type(value) is not Decimal or not value.is_finite() or not amount_in_bounds(value):
                 return None
         changes.append(new_change(change["id"], value))
     return tuple(changes)
@@ -307,7 +308,7 @@ def _amount_of(change: dict[str, Any]) -> Decimal:
     """A change's exact amount: ``amount_dec`` when sent, else the integer ``amount``."""
     if "amount_dec" in change:
         sent = change["amount_dec"]
-        if type(sent) is Decimal and sent.is_finite():
+        if type(sent) is Decimal and sent.is_finite() and amount_in_bounds(sent):
             return sent
         return _decimal(sent, "info.credits[].amount_dec")
     if "amount" not in change:
@@ -332,6 +333,8 @@ def _decimal(value: object, name: str) -> Decimal:
         raise TypeError(f"{name} must be a number, got {type(value).__name__}")
     if not result.is_finite():
         raise ValueError(f"{name} must be a finite number, got {value!r}")
+    if not amount_in_bounds(result):
+        raise out_of_bounds(name, result)
     return result
 
 

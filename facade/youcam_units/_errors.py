@@ -18,7 +18,7 @@ Every failure a caller can meet is a ``YouCamError``::
     │                               (retried only when the body is not JSON at all: cut off)
     ├── ResponseTooLargeError       the body passed max_response_bytes (never retried)
     └── PaginationError             it handed back a page token it had already given, or
-                                    pages that bring no older entry
+                                    pages that bring nothing new (no older entry, no new SKU)
 
 Each error carries ``continuation_token``: the ``starting_token`` of the request that failed, so
 a caller resumes from exactly there and loses nothing (``None`` means "the first page").
@@ -29,6 +29,7 @@ a caller resumes from exactly there and loses nothing (``None`` means "the first
 from __future__ import annotations
 
 import email.utils
+import math
 import time
 from typing import Literal
 
@@ -200,7 +201,8 @@ class PaginationError(YouCamError):
     """Following the service's page tokens would loop forever.
 
     Either a token came back a second time (``repeated_token``), or several pages in a row
-    brought no entry older than those already read (``repeated_token`` is ``None``).
+    brought nothing new: no history entry older than those already read, no SKU not already
+    read (``repeated_token`` is ``None``).
     """
 
     def __init__(
@@ -216,13 +218,19 @@ class PaginationError(YouCamError):
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds a ``Retry-After`` header asks for (delta-seconds or HTTP-date), else ``None``."""
+    """Seconds a ``Retry-After`` header asks for (delta-seconds or HTTP-date), else ``None``.
+
+    A past date, a negative number or ``nan`` asks for no wait (0.0); ``inf`` stays ``inf``:
+    the retry policy bounds what it honours (``compute_wait``), a floor included.
+    """
     if value is None or not value.strip():
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return 0.0 if math.isnan(seconds) else max(0.0, seconds)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):

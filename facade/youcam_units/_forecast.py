@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from youcam_units._amounts import exact_amount
+from youcam_units._amounts import exact_amount, exact_sum
 from youcam_units._models import HistoryEntry
 
 if TYPE_CHECKING:
@@ -116,7 +116,7 @@ class Forecast:
     @property
     def expiring_total(self) -> Decimal:
         """Units lost to expiry within the horizon."""
-        return sum((units.amount for units in self.expiring), Decimal(0))
+        return exact_sum(units.amount for units in self.expiring)
 
 
 def spend_rate(

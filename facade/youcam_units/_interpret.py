@@ -14,6 +14,7 @@ import httpx
 from . import _json as exact_json
 from ._errors import APIConnectionError, APITimeoutError, AuthenticationError, YouCamError
 from ._generated import ExactJsonResponse
+from ._redact import redact
 from ._translate import error_from_response
 
 if TYPE_CHECKING:
@@ -24,8 +25,9 @@ if TYPE_CHECKING:
 
 __all__ = ["PARSE_ERRORS", "Exchange", "failed_attempt", "interpret", "should_refresh"]
 
-#: What the generated parser (and ``response.json()``) raise on a body of the wrong shape.
-PARSE_ERRORS = (KeyError, ValueError, TypeError, AttributeError)
+#: What the generated parser (and ``response.json()``) raise on a body of the wrong shape; the
+#: last two a net for whatever else a hostile body provokes (an overflow, a deep recursion).
+PARSE_ERRORS = (KeyError, ValueError, TypeError, AttributeError, ArithmeticError, RecursionError)
 _REFRESH_CODES = frozenset({None, "InvalidAccessToken"})
 
 ResultT = TypeVar("ResultT")
@@ -60,18 +62,23 @@ def failed_attempt(
     if isinstance(exc, YouCamError):  # the channel's bounds: redirect, size, deadline
         return exc
     if isinstance(exc, httpx.RequestError):
-        return transport_error(exc, call.page_token)
+        return transport_error(exc, call.page_token, secret)
     if isinstance(exc, PARSE_ERRORS):
         return interpret(call, recorded_exchange(channel, None, exc), secret=secret)
     raise exc
 
 
-def transport_error(exc: httpx.RequestError, continuation_token: str | None) -> YouCamError:
-    """An httpx failure before any response, as the facade's connection error."""
+def transport_error(
+    exc: httpx.RequestError, continuation_token: str | None, secret: str | None = None
+) -> YouCamError:
+    """An httpx failure before any response, as the facade's connection error.
+
+    httpx's text may quote what the server sent (a malformed header line): it is redacted.
+    """
     cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
     host = exc.request.url.host if _has_request(exc) else "the service"
     return cls(
-        f"could not get an answer from {host}: {type(exc).__name__}: {exc}",
+        redact(f"could not get an answer from {host}: {type(exc).__name__}: {exc}", secret),
         continuation_token=continuation_token,
     )
 

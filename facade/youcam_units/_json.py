@@ -19,7 +19,7 @@ import re
 from decimal import Decimal
 from typing import Any, Final
 
-__all__ = ["dumps", "loads"]
+__all__ = ["UnreadableJsonError", "dumps", "loads"]
 
 _MARK: Final = f"youcam-units-decimal-{os.urandom(16).hex()}:"
 _MARKED: Final = re.compile(r'"' + re.escape(_MARK) + r'([^"]*)"')
@@ -28,13 +28,30 @@ _MARKED: Final = re.compile(r'"' + re.escape(_MARK) + r'([^"]*)"')
 _DECODER: Final = json.JSONDecoder(parse_float=Decimal)  # built once: this runs for every page
 
 
+class UnreadableJsonError(ValueError):
+    """JSON that is complete but cannot be read: nested too deeply, or a number out of range.
+
+    A ``ValueError`` like any bad JSON, so every caller's handling of a bad body covers it; its
+    own class because the body arrived whole (not cut off), so asking again would repeat it.
+    """
+
+
 def loads(text: str | bytes) -> Any:  # noqa: ANN401 - parsed JSON is Any by nature
-    """Parse JSON; every number with a fraction or exponent becomes an exact ``Decimal``."""
+    """Parse JSON; every number with a fraction or exponent becomes an exact ``Decimal``.
+
+    Anything the text holds ends in a ``ValueError``: nesting deeper than Python's recursion
+    limit and numbers ``Decimal`` cannot hold (``1e9999999999999999999``) included.
+    """
     if isinstance(text, bytes | bytearray):
         text = text.decode(json.detect_encoding(text), "surrogatepass")
     if text.startswith("\ufeff"):
         raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
-    return _DECODER.decode(text)
+    try:
+        return _DECODER.decode(text)
+    except RecursionError:
+        raise UnreadableJsonError("JSON nested too deeply to read") from None
+    except ArithmeticError as exc:  # decimal.InvalidOperation: an exponent past Decimal's range
+        raise UnreadableJsonError(f"a JSON number out of range ({type(exc).__name__})") from None
 
 
 def _mark(value: object) -> str:

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
 
+from ._amounts import exact_sum
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from decimal import Decimal
 
 
 __all__ = [
@@ -111,7 +113,7 @@ class HistoryEntry:
     @property
     def amount(self) -> Decimal:
         """The net change across all unit buckets, exact."""
-        return sum((change.amount for change in self.changes), Decimal(0))
+        return exact_sum(change.amount for change in self.changes)
 
     @property
     def extra(self) -> dict[str, Any]:

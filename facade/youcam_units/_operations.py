@@ -91,11 +91,25 @@ def _history_page(
 ) -> Page:
     result = parsed.result
     return Page(
-        entries_from_generated(result.history, exact["result"]["history"]),
+        entries_from_generated(result.history, _array(exact, "result", "history")),
         _next_page_token(result.next_token),
         response.headers.get("x-request-id"),
         page_token,
     )
+
+
+def _array(exact: Any, *path: str) -> list[Any]:  # noqa: ANN401 - parsed JSON is Any
+    """The documented array at ``path`` of the exact parse, checked to be one.
+
+    The generated parser iterates whatever it finds there (an object's keys, a string's
+    letters), so ``results: {}`` would read as no buckets at all.
+    """
+    value = exact
+    for key in path:
+        value = value[key] if isinstance(value, dict) else None
+    if not isinstance(value, list):
+        raise TypeError(f"{'.'.join(path)} must be a list, got {type(value).__name__}")
+    return value
 
 
 def _next_page_token(value: object) -> str | None:
@@ -122,19 +136,21 @@ HISTORY: Operation[Page] = Operation(
 
 def _balance(
     parsed: CreditBalanceResponse,
-    exact: Any,  # noqa: ANN401, ARG001 - the generated model already holds the exact parse
+    exact: Any,  # noqa: ANN401 - the generated model already holds the exact parse
     response: httpx.Response,  # noqa: ARG001
     page_token: str | None,  # noqa: ARG001
 ) -> Balance:
+    _array(exact, "results")
     return Balance.from_generated(parsed)
 
 
 def _feature_cost_page(
     parsed: FeatureCostResponse,
-    exact: Any,  # noqa: ANN401, ARG001 - the generated model already holds the exact parse
+    exact: Any,  # noqa: ANN401 - the generated model already holds the exact parse
     response: httpx.Response,
     page_token: str | None,
 ) -> FeatureCostPage:
+    _array(exact, "result", "skus")
     page = FeatureCostPage.from_generated(parsed.result)
     return FeatureCostPage(
         page.costs,

@@ -7,9 +7,11 @@ whose ``next_token`` is null, absent or empty. ``max_items`` shrinks the last re
 A server that never ends the listing is stopped with ``PaginationError``, in constant memory
 whatever the length of the read (``LoopGuard``): a token equal to one of the last few, or to
 Brent's cycle-detection anchor, means the tokens go round a cycle (any cycle is caught within
-three laps of it); and since the history comes newest first, a read that brings no entry
-older than the oldest one seen for ``NO_PROGRESS_PAGES`` pages in a row (empty pages under
-ever-new tokens, or the same entries again) is making no progress.
+three laps of it); and a read whose pages bring nothing new for ``NO_PROGRESS_PAGES`` pages in
+a row (empty pages under ever-new tokens, or the same items again) is making no progress. What
+"new" means is the listing's own (``Progress``): the history comes newest first, so a new entry
+is one older than the oldest seen; the feature costs have no order, so a new SKU is one not among
+the last ``SEEN_ITEMS`` handed out (fingerprints only, never the SKUs themselves).
 
 ``next_token`` is the resume checkpoint: the token from which iteration would continue. It moves
 to a page's ``next_token`` when that page's last entry is handed out, so stopping between
@@ -19,7 +21,7 @@ the current page's start, so a resume may repeat entries but never skips one.
 
 from __future__ import annotations
 
-from collections import deque
+from collections import OrderedDict, deque
 from operator import attrgetter
 from typing import TYPE_CHECKING, Final, Generic, Protocol, Self, TypeVar
 
@@ -34,12 +36,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "NO_PROGRESS_PAGES",
+    "SEEN_ITEMS",
     "AsyncFeatureCostPager",
     "AsyncHistoryPager",
     "FeatureCostPager",
     "HistoryPager",
     "LoopGuard",
+    "NewItems",
+    "OlderEntries",
     "PageCursor",
+    "Progress",
 ]
 
 ItemT = TypeVar("ItemT")
@@ -66,23 +72,81 @@ class ListedPage(Protocol[ItemT_co]):
 
 PageT = TypeVar("PageT", bound=ListedPage[object])
 
-#: Pages in a row without an entry older than any seen before the read is called stuck.
+#: Pages in a row that bring nothing new before the read is called stuck.
 NO_PROGRESS_PAGES: Final = 5
+#: Fingerprints of the items last handed out that ``NewItems`` remembers (a few hundred kB at
+#: most, whatever the length of the read; a catalogue of SKUs is a few hundred).
+SEEN_ITEMS: Final = 4096
 _RECENT_TOKENS: Final = 4
 _TIMESTAMP_MS: Final = attrgetter("timestamp_ms")
 
 
-class LoopGuard:
-    """Tells a listing that loops from one that advances, holding a few tokens and two numbers."""
+class Progress(Protocol):
+    """What a listing calls progress; ``nothing_new`` completes "N pages in a row brought ..."."""
 
-    def __init__(self, starting_token: str | None) -> None:
+    nothing_new: str
+
+    def advanced(self, items: Sequence[object]) -> bool:
+        """Record a page's items; whether one of them is new."""
+        ...
+
+
+class OlderEntries:
+    """The history, newest first: a page progresses when it brings an entry older than any seen."""
+
+    nothing_new = "no entry older than those already read"
+
+    def __init__(self) -> None:
+        self._oldest_ms: int | None = None
+
+    def advanced(self, items: Sequence[object]) -> bool:
+        """Whether ``items`` (history entries) hold one older than every entry seen before."""
+        oldest = min(map(_TIMESTAMP_MS, items), default=None)
+        moved = oldest is not None and (self._oldest_ms is None or oldest < self._oldest_ms)
+        if moved:
+            self._oldest_ms = oldest
+        return moved
+
+
+class NewItems:
+    """A listing without an order: a page progresses when it brings an item not seen lately.
+
+    Only the hashes of the last ``SEEN_ITEMS`` items are kept, so memory stays constant.
+    """
+
+    nothing_new = "no item that was not already read"
+
+    def __init__(self, capacity: int = SEEN_ITEMS) -> None:
+        self._seen: OrderedDict[int, None] = OrderedDict()
+        self._capacity = capacity
+
+    def advanced(self, items: Sequence[object]) -> bool:
+        """Whether ``items`` (hashable values) hold one not among those seen lately."""
+        seen = self._seen
+        moved = False
+        for item in items:
+            fingerprint = hash(item)
+            if fingerprint in seen:
+                seen.move_to_end(fingerprint)
+                continue
+            moved = True
+            seen[fingerprint] = None
+            if len(seen) > self._capacity:
+                seen.popitem(last=False)
+        return moved
+
+
+class LoopGuard:
+    """Tells a listing that loops from one that advances: a few tokens and a ``Progress``."""
+
+    def __init__(self, starting_token: str | None, progress: Progress | None = None) -> None:
         self._recent: deque[str] = deque(maxlen=_RECENT_TOKENS)
         if starting_token is not None:
             self._recent.append(starting_token)
         self._anchor = starting_token  # Brent: the page token the next ones are compared with
         self._power = 1
         self._steps = 0
-        self._oldest_ms: int | None = None
+        self.progress: Progress = OlderEntries() if progress is None else progress
         self.stalled_pages = 0
 
     def repeated(self, page_token: str) -> bool:
@@ -95,12 +159,9 @@ class LoopGuard:
             self._anchor, self._power, self._steps = page_token, self._power * 2, 0
         return False
 
-    def progressed(self, entries: Sequence[HistoryEntry]) -> bool:
-        """Record a page; whether it brought an entry older than every one seen before it."""
-        oldest = min(map(_TIMESTAMP_MS, entries), default=None)
-        moved = oldest is not None and (self._oldest_ms is None or oldest < self._oldest_ms)
-        if moved:
-            self._oldest_ms = oldest
+    def progressed(self, items: Sequence[object]) -> bool:
+        """Record a page; whether it brought anything new (``Progress``)."""
+        moved = self.progress.advanced(items)
         self.stalled_pages = 0 if moved else self.stalled_pages + 1
         return moved
 
@@ -108,8 +169,8 @@ class LoopGuard:
 class PageCursor(Generic[PageT]):
     """Where a listing stands: which request comes next, and what a page changes.
 
-    ``newest_first`` (the history) adds the no-progress check, which needs entries' timestamps;
-    a listing without an order (feature costs) is guarded by its tokens alone.
+    ``progress`` says what a new item is (default: the history's ``OlderEntries``); every
+    listing stops with ``PaginationError`` after ``NO_PROGRESS_PAGES`` pages that bring none.
     """
 
     def __init__(
@@ -119,14 +180,13 @@ class PageCursor(Generic[PageT]):
         starting_token: object,
         max_items: object,
         max_page_size: int = _defaults.MAX_PAGE_SIZE,
-        newest_first: bool = True,
+        progress: Progress | None = None,
     ) -> None:
         self.page_size = validate_page_size(page_size, max_page_size)
-        self._newest_first = newest_first
         self.next_token = validate_starting_token(starting_token)
         self.remaining = validate_max_items(max_items)
         self.done = self.remaining == 0
-        self._guard = LoopGuard(self.next_token)
+        self._guard = LoopGuard(self.next_token, progress)
 
     def next_page_size(self) -> int | None:
         """The page size of the next request, or ``None`` when the listing is complete."""
@@ -147,16 +207,16 @@ class PageCursor(Generic[PageT]):
                 request_id=page.request_id,
                 continuation_token=page.starting_token,
             )
-        moved = not self._newest_first or self._guard.progressed(page.items)  # type: ignore[arg-type]
+        moved = self._guard.progressed(page.items)
         if (
             not moved
             and next_page_token is not None
             and self._guard.stalled_pages >= NO_PROGRESS_PAGES
         ):
             raise PaginationError(
-                f"the service sent {self._guard.stalled_pages} pages in a row with no entry "
-                "older than those already read, each with a new next_token; following them "
-                "would spend the rate limit without reading anything new",
+                f"the service sent {self._guard.stalled_pages} pages in a row with "
+                f"{self._guard.progress.nothing_new}, each with a new next_token; following "
+                "them would spend the rate limit without reading anything new",
                 request_id=page.request_id,
                 continuation_token=page.starting_token,
             )

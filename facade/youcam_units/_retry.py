@@ -4,8 +4,8 @@ Which failures retry: connection errors, timeouts, 429, 500, 502, 503, 504, and 
 body is not JSON at all (cut off in transit) (``is_retryable``).
 How long to wait (``compute_wait``): capped exponential backoff with full jitter; a 429 starts
 higher and never retries at once, because the service's window is 300 s and it sends no
-Retry-After; a Retry-After header, should one appear, is honoured up to a cap. 400 and 401 are
-never retried here (the single token refresh after a 401 lives in the client).
+Retry-After; a Retry-After header, should one appear, is honoured between a floor and a cap.
+400 and 401 are never retried here (the single token refresh after a 401 lives in the client).
 
 stamina runs the loop (sync and async alike) and sleeps for the wait this module computes;
 ``set_testing()`` (``youcam_units.set_testing``) removes the sleeps in tests. Each retry is
@@ -92,15 +92,24 @@ def compute_wait(
     policy: RetryPolicy,
     rand: Callable[[], float] = random.random,
 ) -> float:
-    """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
-    retry_after = error.retry_after if isinstance(error, APIStatusError) else None
-    if retry_after is not None:
-        return min(retry_after, policy.retry_after_cap)
+    """Seconds to wait after failed attempt number ``attempt`` (1-based).
+
+    A ``Retry-After`` is honoured between a floor and ``retry_after_cap``: the floor is the
+    least the policy itself would wait (a 429: half its ceiling; anything else:
+    ``initial_wait``), so a header of ``-5``, ``0`` or a past date never makes a retry
+    immediate, and ``inf`` or a far date waits the cap, not forever.
+    """
     exponent = 2.0 ** (attempt - 1)
     if isinstance(error, RateLimitError):
         ceiling = min(policy.rate_limited_max_wait, policy.rate_limited_wait * exponent)
-        return ceiling / 2 + rand() * ceiling / 2
-    return rand() * min(policy.max_wait, policy.initial_wait * exponent)
+        floor = ceiling / 2
+    else:
+        ceiling = min(policy.max_wait, policy.initial_wait * exponent)
+        floor = 0.0
+    retry_after = error.retry_after if isinstance(error, APIStatusError) else None
+    if retry_after is not None:
+        return min(max(retry_after, floor, policy.initial_wait), policy.retry_after_cap)
+    return floor + rand() * (ceiling - floor)
 
 
 class RetryRun:
@@ -152,12 +161,14 @@ class RetryRun:
             request_id=error.request_id,
             continuation_token=self._continuation_token,
         )
+        asked = error.retry_after if isinstance(error, APIStatusError) else None
         logger.warning(
-            "retrying after %s (attempt %d of %d failed); waiting %.2f s%s",
+            "retrying after %s (attempt %d of %d failed); waiting %.2f s%s%s",
             status if status is not None else type(error).__name__,
             self.attempt,
             self.max_attempts,
             wait,
+            "" if asked is None or asked == wait else f" (Retry-After asked for {asked:g} s)",
             f"; request id {error.request_id}" if error.request_id is not None else "",
         )
         if self._on_retry is not None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -24,10 +23,11 @@ from youcam_units_api.models.feature_cost_sku import FeatureCostSku
 from youcam_units_api.types import Unset
 
 from youcam_units import _json as exact_json
-from youcam_units._amounts import exact_amount
+from youcam_units._amounts import exact_amount, exact_sum
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from decimal import Decimal
 
     from youcam_units_api.models.credit_bucket import CreditBucket
 
@@ -96,8 +96,8 @@ class Balance:
 
     @property
     def total(self) -> Decimal:
-        """The sum of the buckets' amounts, exact."""
-        return sum((bucket.amount for bucket in self.buckets), Decimal(0))
+        """The sum of the buckets' amounts, exact (every amount is bounded: ``_amounts``)."""
+        return exact_sum(bucket.amount for bucket in self.buckets)
 
     @property
     def by_expiry(self) -> tuple[UnitBucket, ...]:
@@ -116,6 +116,8 @@ class Balance:
 
         Raises ``ValueError``, ``KeyError`` or ``TypeError`` when the shape is wrong.
         """
+        if not isinstance(body.get("results"), list):
+            raise TypeError(f"results must be a list, got {type(body.get('results')).__name__}")
         return cls.from_generated(CreditBalanceResponse.from_dict(body))
 
     @classmethod
@@ -196,6 +198,8 @@ class FeatureCostPage:
         result = body["result"]
         if not isinstance(result, dict):
             raise TypeError(f"result must be an object, got {type(result).__name__}")
+        if not isinstance(result.get("skus"), list):
+            raise TypeError(f"result.skus must be a list, got {type(result.get('skus')).__name__}")
         return cls.from_generated(FeatureCostResult.from_dict(result))
 
     @classmethod
@@ -230,13 +234,23 @@ def _bucket(item: CreditBucket) -> UnitBucket:
     expiry: object = item.expiry
     expires_at = None
     if not isinstance(expiry, Unset) and expiry is not None:
-        expires_at = _EPOCH + timedelta(milliseconds=_int(expiry, "results[].expiry"))
+        expires_at = _expiry(_int(expiry, "results[].expiry"))
     return UnitBucket(
         id=_int(item.id, "results[].id"),
         type=_UNIT_TYPES.get(sent_type) or str(sent_type),
         amount=amount,
         expires_at=expires_at,
     )
+
+
+def _expiry(expiry_ms: int) -> datetime:
+    """An expiry as a datetime; one a datetime cannot hold (past the year 9999) is refused."""
+    try:
+        return _EPOCH + timedelta(milliseconds=expiry_ms)
+    except OverflowError:
+        raise ValueError(
+            f"results[].expiry {expiry_ms} ms is not a time (outside the years 1-9999)"
+        ) from None
 
 
 def _feature_cost(sku: FeatureCostSku) -> FeatureCost:

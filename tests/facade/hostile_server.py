@@ -60,7 +60,9 @@ class HostileServer:
 
     def __init__(self, behave: Callable[[socket.socket, threading.Event], None]) -> None:
         self._server = _Server(behave)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     @property
     def url(self) -> str:

@@ -14,6 +14,7 @@ import pytest
 import stamina
 import youcam_units as yu
 from facade_support import MODES, Mode
+from youcam_units._pagination import NO_PROGRESS_PAGES, NewItems
 from youcam_units.mock import (
     DEFAULT_API_KEY,
     DEFAULT_TOKEN,
@@ -379,6 +380,47 @@ def test_a_repeated_next_token_stops_the_listing(mode: Mode) -> None:
         _run(mode, transport, "costs", api_key=API_KEY)
     assert caught.value.continuation_token == "MjA"  # noqa: S105 - a page token
     assert len(calls) == 2
+
+
+@modes
+@pytest.mark.parametrize("skus", ["none", "the same", "the same two in turn"])
+def test_feature_cost_pages_bringing_nothing_new_stop_the_listing(mode: Mode, skus: str) -> None:
+    """Ever-new next_tokens over no SKUs, or SKUs already read, end in a few pages, resumable."""
+    counter = itertools.count(1)
+    calls: list[str | None] = []
+
+    def sku(n: int) -> dict[str, Any]:
+        return {
+            "description": f"Feature {n}",
+            "amount": 2,
+            "unit": "second",
+            "proc_unit": 1,
+            "run_task_url": "https://example.invalid/task",
+        }
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.url.params.get("starting_token"))
+        n = next(counter)
+        page = {"none": [], "the same": [sku(0)], "the same two in turn": [sku(n % 2)]}[skus]
+        body = {"status": 200, "result": {"skus": page, "next_token": str(10**16 + n)}}
+        return httpx.Response(200, json=body)
+
+    with pytest.raises(yu.PaginationError, match="no item that was not already read") as caught:
+        _run(mode, httpx.MockTransport(handler), "costs", api_key=API_KEY)
+    new_pages = {"none": 0, "the same": 1, "the same two in turn": 2}[skus]
+    assert len(calls) == NO_PROGRESS_PAGES + new_pages
+    assert caught.value.repeated_token is None
+    assert caught.value.continuation_token == calls[-1]
+
+
+def test_new_items_progress_remembers_a_bounded_number_of_fingerprints() -> None:
+    """A long read of distinct SKUs keeps at most SEEN_ITEMS fingerprints, never the SKUs."""
+    progress = NewItems(capacity=100)
+    assert all(progress.advanced([("sku", n)]) for n in range(10_000))
+    assert len(progress._seen) == 100
+    assert all(type(key) is int for key in progress._seen)
+    assert not progress.advanced([("sku", 9_999)])
+    assert progress.advanced([("sku", 0)])  # long forgotten: new again
 
 
 def test_feature_costs_is_lazy() -> None:

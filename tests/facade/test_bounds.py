@@ -7,8 +7,11 @@ misbehaviour lives on the wire, and httpx transports where it lives in the JSON.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import itertools
 import json
+import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -17,14 +20,15 @@ import stamina
 import youcam_units as yu
 from facade_support import MODES, TOKEN, Mode, client_kwargs, entry, run_history, run_page
 from hostile_server import HostileServer, head
+from youcam_units._deadline import run_within
 from youcam_units._pagination import NO_PROGRESS_PAGES, LoopGuard
 
 if TYPE_CHECKING:
     import socket
-    import threading
     from collections.abc import Iterator
 
 modes = pytest.mark.parametrize("mode", MODES)
+_CONTEXT: contextvars.ContextVar[str] = contextvars.ContextVar("_CONTEXT", default="none")
 
 
 @pytest.fixture(autouse=True)
@@ -155,11 +159,66 @@ def drip_head(conn: socket.socket, stop: threading.Event) -> None:
         conn.sendall(bytes([byte]))
 
 
-def test_async_deadline_covers_a_drip_in_the_headers() -> None:
-    """AsyncClient's deadline spans the whole attempt, status line and headers included."""
+@pytest.mark.slow
+@modes
+def test_the_deadline_covers_a_drip_in_the_status_line_and_headers(mode: Mode) -> None:
+    """Both clients' deadline spans the whole attempt, status line and headers included.
+
+    The server sends a byte every 50 ms, so httpx's per-read timeout (0.3 s) never trips and
+    the head alone would take about 3.5 s.
+    """
     with HostileServer(drip_head) as server:
-        error = read_page("async", server.url, timeout=0.3, max_retries=0)
+        started = time.monotonic()
+        error = read_page(mode, server.url, timeout=0.3, max_retries=1)
+        elapsed = time.monotonic() - started
+        requests = server.wait_for_requests(2)
     assert isinstance(error, yu.APITimeoutError)
+    assert "within 0.3 s" in str(error)
+    assert len(requests) == 2  # retried once, like any timeout
+    assert elapsed < 2 * 0.3 + 1.0  # two attempts at their deadline, and some slack
+
+
+def test_run_within_stops_waiting_at_the_deadline_and_never_reuses_a_stuck_worker() -> None:
+    """The caller is back at the deadline; the stuck call's worker is not handed the next one."""
+    release = threading.Event()
+    stuck_in: list[str] = []
+
+    def stuck() -> str:
+        stuck_in.append(threading.current_thread().name + str(threading.get_ident()))
+        release.wait(5)
+        return "late"
+
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        run_within(stuck, 0.05)
+    assert time.monotonic() - started < 1.0
+    try:
+        after = run_within(lambda: threading.current_thread().name + str(threading.get_ident()), 1)
+        assert after != stuck_in[0]
+        empty: dict[str, str] = {}
+        with pytest.raises(KeyError, match="raised in the worker"):
+            run_within(lambda: empty["raised in the worker"], 1)
+    finally:
+        release.set()
+
+
+def test_a_sync_attempt_keeps_the_callers_context_and_errors() -> None:
+    """The exchange runs on a worker: context variables reach the transport, errors come back."""
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        del request
+        seen.append(_CONTEXT.get())
+        raise httpx.ConnectError("refused")
+
+    token = _CONTEXT.set("the caller's")
+    try:
+        outcome = run_page("sync", handler, client={"max_retries": 0})
+    finally:
+        _CONTEXT.reset(token)
+    assert isinstance(outcome, yu.APIConnectionError)
+    assert "refused" in str(outcome)
+    assert seen == ["the caller's"]
 
 
 @pytest.mark.parametrize(

@@ -605,13 +605,14 @@ def test_wrong_http_client_kind_is_refused() -> None:
 
 @modes
 def test_retry_after_header_sets_the_wait(mode: Mode) -> None:
-    """A Retry-After header on a 429, should one appear, becomes the wait (up to the cap)."""
+    """A Retry-After header, should one appear, becomes the wait (within the floor and cap)."""
     events: list[yu.RetryEvent] = []
     service = FakeService(2)
+    service.fail(None, error_response(503, "Unavailable", **{"retry-after": "3"}))
     service.fail(None, error_response(429, "RateLimited", **{"retry-after": "3"}))
     out = run_history(mode, service, client={"on_retry": events.append})
     assert out.error is None
-    assert [e.wait for e in events] == [3.0]
+    assert [e.wait for e in events] == [3.0, 15.0]  # a 429's second wait is 15 s or more
 
 
 @modes

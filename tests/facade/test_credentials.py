@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import logging
+import urllib.parse
 from typing import Any
 
 import httpx
 import pytest
+import stamina
 import youcam_units as yu
 from facade_support import MODES, Mode, run_page
 
@@ -115,3 +119,109 @@ def test_only_literal_loopback_and_localhost_may_use_plain_http(url: str) -> Non
 def test_localhost_itself_may_use_plain_http(url: str) -> None:
     """``localhost`` itself and literal loopback addresses stay allowed for local mocks."""
     assert yu.Client("t0ken-value", base_url=url, rate_limit=None).base_url.startswith("http://")
+
+
+SECRET = "s3cr3t/Access+Token=0123456789"  # noqa: S105 - a fake token the tests hunt for
+
+
+def _echoes(secret: str) -> dict[str, str]:
+    """The forms a server has been seen to echo a credential in."""
+    gson = json.dumps(secret).replace("=", "\\u003d").replace("+", "\\u002b")[1:-1]
+    return {
+        "as sent": secret,
+        "upper-cased": secret.upper(),
+        "lower-cased": secret.lower(),
+        "url-encoded": urllib.parse.quote(secret, safe=""),
+        "url-encoded, lower hex": urllib.parse.quote(secret, safe="").lower(),
+        "base64": base64.b64encode(secret.encode()).decode(),
+        "base64 of the header": base64.b64encode(f"Bearer {secret}".encode()).decode(),
+        "urlsafe base64": base64.urlsafe_b64encode(secret.encode()).decode(),
+        "gson": gson,
+        "all \\u-escaped": "".join(f"\\u{ord(c):04X}" for c in secret),
+    }
+
+
+ECHOES = _echoes(SECRET)
+
+
+def _leaks(text: str) -> list[str]:
+    """The echo forms (decoded back where they decode) that ``text`` still holds."""
+    found = [name for name, form in ECHOES.items() if form.lower() in text.lower()]
+    if SECRET.lower() in text.lower():
+        found.append("plain")
+    return found
+
+
+@modes
+@pytest.mark.parametrize("form", ECHOES.keys())
+def test_an_echoed_secret_is_redacted_in_every_encoding(
+    mode: Mode, form: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """In the request id, the error text and the body, sent in any of the seen encodings."""
+    echo = ECHOES[form]
+    body = '{"status": 401, "error": "bad token ' + echo + '", "error_code": "InvalidAccessToken"}'
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        del request
+        headers = {"content-type": "application/json", "x-request-id": f"req-{echo}"}
+        return httpx.Response(401, content=body.encode(), headers=headers)
+
+    caplog.set_level(logging.DEBUG, logger="youcam_units")
+    error = run_page(mode, handler, client={"access_token": SECRET})
+    assert isinstance(error, yu.AuthenticationError)
+    if form == "base64 of the header":  # the bits shared with "Bearer " stay, harmless
+        assert error.request_id is not None
+        assert "[redacted]" in error.request_id
+        assert "[redacted]" in error.message
+    else:
+        assert error.request_id == "req-[redacted]"
+        assert error.message == "bad token [redacted]"
+    kept = [str(error), repr(error), *map(str, error.args), str(error.body), str(error.request_id)]
+    for text in [*kept, caplog.text]:
+        assert _leaks(text) == [], text
+
+
+@modes
+def test_a_request_id_echoing_the_secret_is_redacted_on_pages_and_retry_logs(
+    mode: Mode, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A 200's request id (kept on the page) and a retried 503's (logged) never hold it."""
+    calls: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        echo = urllib.parse.quote(request.headers["authorization"], safe="")
+        if len(calls) == 1:
+            return httpx.Response(503, json={"error": "busy"}, headers={"x-request-id": echo})
+        body = {"status": 200, "result": {"history": []}}
+        return httpx.Response(200, json=body, headers={"x-request-id": echo})
+
+    caplog.set_level(logging.DEBUG, logger="youcam_units")
+    with stamina.set_testing(True, attempts=3):
+        page = run_page(mode, handler, client={"access_token": SECRET})
+    assert isinstance(page, yu.Page)
+    assert page.request_id == "Bearer%20[redacted]"
+    assert "request id Bearer%20[redacted]" in caplog.text
+    assert _leaks(caplog.text) == []
+
+
+@modes
+@pytest.mark.parametrize(
+    "sent", ["line one\nline two\r\nline three", "x" * 100_000, "bell\x07 and \x1b[2J"]
+)
+def test_a_service_error_text_is_one_short_line(mode: Mode, sent: str) -> None:
+    """Three lines, 100 kB or control codes: the message is one line of at most ~200 characters."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        del request
+        return httpx.Response(400, json={"status": 400, "error": sent, "error_code": "Bad"})
+
+    error = run_page(mode, handler, client={"access_token": SECRET})
+    assert isinstance(error, yu.InvalidParametersError)
+    assert error.message.isprintable()
+    assert len(error.message) <= 260
+    assert len(str(error)) <= 320
+    assert isinstance(error.body, dict)
+    assert error.body["error"] == sent  # the whole text stays on .body
+    if len(sent) > 200:
+        assert error.message.endswith("(99,800 more characters on .body)")

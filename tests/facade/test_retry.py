@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import logging
 
 import pytest
 from youcam_units import _errors, _retry
@@ -38,6 +39,37 @@ def test_retry_after_is_honoured_up_to_a_cap() -> None:
     """A Retry-After header sets the wait, capped at retry_after_cap."""
     assert _retry.compute_wait(_status(_errors.RateLimitError, 429, 42.0), 1, POLICY) == 42.0
     assert _retry.compute_wait(_status(_errors.ServerError, 503, 9999.0), 1, POLICY) == 300.0
+
+
+@pytest.mark.parametrize("header", ["-5", "0", "-0", "nan", "Thu, 01 Jan 1970 00:00:00 GMT"])
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_retry_after_asking_for_no_wait_never_retries_at_once(header: str, status: int) -> None:
+    """A negative, zero, nan or past Retry-After waits at least the policy's own floor."""
+    cls = _errors.RateLimitError if status == 429 else _errors.ServerError
+    error = _status(cls, status, _errors.parse_retry_after(header))
+    floor = 7.5 if status == 429 else POLICY.initial_wait
+    for attempt in (1, 2, 5):
+        lowest = _retry.compute_wait(error, attempt, POLICY, rand=lambda: 0.0)
+        assert lowest >= floor > 0
+
+
+@pytest.mark.parametrize("header", ["inf", "1e400", "Fri, 31 Dec 9999 23:59:59 GMT", "99999999"])
+def test_a_retry_after_asking_for_forever_waits_the_cap(header: str) -> None:
+    """inf, 1e400 or a far date wait retry_after_cap (300 s), never longer."""
+    error = _status(_errors.ServerError, 503, _errors.parse_retry_after(header))
+    assert _retry.compute_wait(error, 1, POLICY) == POLICY.retry_after_cap == 300.0
+
+
+def test_a_long_retry_after_wait_is_logged_as_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    """The wait and what the service asked for reach the youcam_units logger at WARNING."""
+    run = _retry.RetryRun(POLICY, continuation_token=None, on_retry=None)
+    run.attempt = 1
+    error = _status(_errors.ServerError, 503, _errors.parse_retry_after("inf"))
+    with caplog.at_level(logging.WARNING, logger="youcam_units"):
+        assert run._backoff(error) == 300.0
+    [record] = [r for r in caplog.records if r.name == "youcam_units"]
+    assert record.levelno == logging.WARNING
+    assert "waiting 300.00 s (Retry-After asked for inf s)" in record.getMessage()
 
 
 def test_retry_after_header_forms() -> None:
