@@ -101,12 +101,12 @@ class Forecast:
     @property
     def expired_total(self) -> Decimal:
         """Units the service still reports in buckets whose expiry has passed."""
-        return sum((bucket.amount for bucket in self.expired), Decimal(0))
+        return exact_sum(bucket.amount for bucket in self.expired)
 
     @property
     def spendable(self) -> Decimal:
         """The balance without the units of expired buckets: what can still be spent."""
-        return self.balance - self.expired_total
+        return exact_sum((self.balance, -self.expired_total))
 
     @property
     def spend_per_day(self) -> Decimal:
