@@ -29,6 +29,8 @@ from youcam_units._cli._inputs import (
     default_db_path,
     default_pacing_path,
 )
+from youcam_units._cli._money_options import money_options
+from youcam_units._cli._money_options import unit_price as parse_unit_price
 from youcam_units._cli._runtime import (
     DEMO_ENTRIES,
     DEMO_SEED,
@@ -50,7 +52,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from youcam_units._cli._render import Format
-    from youcam_units.ledger import Grouping, SyncResult
+    from youcam_units._money import UnitPrice
+    from youcam_units.ledger import Grouping, SummaryRow, SyncResult
 
 __all__ = [
     "DEMO_ENTRIES",
@@ -315,6 +318,7 @@ def _source_label(source: _Source, runtime: Runtime, base_url: str) -> str:
     help="Draw at most N groups: the newest days or months, the actions that moved the most units.",
 )
 @click.option("--all", "all_rows", is_flag=True, help="Draw every group (overrides --rows).")
+@money_options
 @_demo_options
 @_verbose_option
 @click.pass_context
@@ -328,6 +332,8 @@ def summary(
     fmt: str,
     rows: int,
     all_rows: bool,
+    unit_price: str | None,
+    currency: str,
     demo: bool,
     seed: int,
     entries: int,
@@ -337,8 +343,10 @@ def summary(
 
     Run `sync` first; with --demo the demo ledger is synced from the mock first. The table and
     chart draw --rows groups and say how many they left out; the total counts every group.
+    With --unit-price, what was spent in money too (exact in JSON, to the cent in the table).
     """
     limit = None if all_rows else rows
+    price = parse_unit_price(unit_price, currency)
     from youcam_units.ledger import Ledger, summarize, summary_json  # noqa: PLC0415
 
     since_ms, until_ms = _since_ms(since), _until_ms(until)
@@ -356,7 +364,9 @@ def summary(
     ):
         groups = summarize(ledger, by=by, since_ms=since_ms, until_ms=until_ms)
     if fmt == "json":
-        click.echo(summary_json(groups, by=by))
+        click.echo(
+            summary_json(groups, by=by) if price is None else _priced_json(groups, by, price)
+        )
         return
     stdout = _stdout_console()
     if not groups:
@@ -364,7 +374,27 @@ def summary(
         return
     from youcam_units._cli._render_summary import render_summary  # noqa: PLC0415
 
-    render_summary(groups, by, stdout, limit=limit)
+    render_summary(groups, by, stdout, limit=limit, price=price)
+
+
+def _priced_json(groups: list[SummaryRow], by: Grouping, price: UnitPrice) -> str:
+    """``summary --format json`` with each row's figures in money too, exact."""
+    from youcam_units import _json as exact_json  # noqa: PLC0415
+
+    return exact_json.dumps(
+        [
+            {
+                **row.to_dict(by),
+                "currency": price.currency,
+                "spent_money": price.value(row.spent),
+                "granted_money": price.value(row.granted),
+                "expired_money": price.value(row.expired),
+                "net_money": price.value(row.net),
+            }
+            for row in groups
+        ],
+        indent=2,
+    )
 
 
 @cli.command()

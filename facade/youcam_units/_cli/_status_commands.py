@@ -7,6 +7,8 @@ threshold is crossed, for cron and monitoring; ``export`` reads only the ledger.
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Final
@@ -28,6 +30,8 @@ from youcam_units._cli._inputs import (
     _verbose_option,
     default_db_path,
 )
+from youcam_units._cli._money_options import money_options
+from youcam_units._cli._money_options import unit_price as parse_unit_price
 from youcam_units._cli._runtime import (
     PROG,
     CliError,
@@ -36,9 +40,12 @@ from youcam_units._cli._runtime import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
-    from youcam_units import Forecast
+    from youcam_units import Balance, Client, Forecast
+    from youcam_units._money import UnitPrice
+    from youcam_units.ledger import Ledger
 
 from youcam_units._cli._unit_client import (
     EXIT_BELOW_THRESHOLD,
@@ -47,7 +54,15 @@ from youcam_units._cli._unit_client import (
     _unit_client,
 )
 
-__all__ = ["export", "status"]
+__all__ = [
+    "LedgerSession",
+    "current_forecast",
+    "export",
+    "ledger_session",
+    "ledger_source_options",
+    "status",
+    "status_json",
+]
 
 # -- status --------------------------------------------------------------------------------
 
@@ -84,6 +99,96 @@ def _as_of(value: str | None, *, demo: bool) -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(frozen=True, slots=True)
+class LedgerSession:
+    """A synced ledger and a client open on the same service, at the forecast's ``now``."""
+
+    client: Client
+    ledger: Ledger
+    now: datetime
+    source: _Source
+    api_key_file: Path | None
+
+
+def ledger_source_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of every command that syncs the ledger and forecasts from it.
+
+    ``--no-sync``, ``--as-of``, ``--db``, the service options and ``--verbose``: ``status`` and
+    ``report`` read the same ledger the same way (``ledger_session``).
+    """
+    for option in reversed(_LEDGER_SOURCE_OPTIONS):
+        func = option(func)
+    return func
+
+
+_LEDGER_SOURCE_OPTIONS: Final = (
+    click.option(
+        "--no-sync", is_flag=True, help="Use the ledger as it is (no history requests first)."
+    ),
+    click.option(
+        "--as-of",
+        metavar="TIME",
+        help="Forecast as of this UTC time (default: now; with --demo, the demo data's now).",
+    ),
+    _db_option,
+    _service_options,
+    _verbose_option,
+)
+
+
+@contextmanager
+def ledger_session(
+    ctx: click.Context,
+    *,
+    no_sync: bool,
+    as_of: str | None,
+    db: Path | None,
+    demo: bool,
+    token_file: Path | None,
+    api_key_file: Path | None,
+    base_url: str | None,
+    seed: int,
+    entries: int,
+    verbose: bool,
+    action: str,
+) -> Iterator[LedgerSession]:
+    """Check the inputs, open the client and the ledger, sync it (unless ``--no-sync``).
+
+    Every failure inside, the caller's own reading included, is one line saying to ``action``.
+    """
+    from youcam_units.ledger import Ledger, sync  # noqa: PLC0415
+
+    now = _as_of(as_of, demo=demo)
+    _configure_logging(ctx, verbose=verbose)
+    path = db or default_db_path(demo=demo, seed=seed, entries=entries)
+    source = _Source(demo, token_file, base_url, seed, entries)
+    runtime = _runtime(ctx)
+    if no_sync and not path.exists():
+        raise CliError(f"no ledger at {path}: run `{PROG} sync` first, or drop --no-sync")
+    stderr = _stderr_console()
+    notice = WaitNotice(stderr)
+    with (
+        _reported(verbose=verbose, action=action),
+        _unit_client(source, runtime, api_key_file, needs_key=False, notice=notice) as client,
+        Ledger(path) as ledger,
+    ):
+        if not no_sync:
+            with _progress(stderr, "syncing") as progress:
+                ledger.claim_source(_source_label(source, runtime, client.base_url))
+                task = progress.add_task("sync", total=None, detail="")
+                notice.attach(progress, task)
+                sync(ledger, client)
+        yield LedgerSession(client, ledger, now, source, api_key_file)
+
+
+def current_forecast(session: LedgerSession) -> tuple[Balance, Forecast]:
+    """The balance now (one request) and the forecast from it and the ledger."""
+    from youcam_units.ledger import forecast  # noqa: PLC0415
+
+    current = session.client.balance()
+    return current, forecast(current, session.ledger, now=session.now)
+
+
 @cli.command()
 @click.option(
     "--min-balance",
@@ -96,14 +201,6 @@ def _as_of(value: str | None, *, demo: bool) -> datetime:
     help=f"Exit {EXIT_BELOW_THRESHOLD} if the units run out in fewer than DAYS days.",
 )
 @click.option(
-    "--no-sync", is_flag=True, help="Use the ledger as it is (no history requests first)."
-)
-@click.option(
-    "--as-of",
-    metavar="TIME",
-    help="Forecast as of this UTC time (default: now; with --demo, the demo data's now).",
-)
-@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "json"]),
@@ -111,68 +208,41 @@ def _as_of(value: str | None, *, demo: bool) -> datetime:
     show_default=True,
     help="A few lines and a chart, or JSON.",
 )
-@_db_option
-@_service_options
-@_verbose_option
+@money_options
+@ledger_source_options
 @click.pass_context
 def status(
     ctx: click.Context,
+    /,
     *,
     min_balance: str | None,
     min_days: str | None,
-    no_sync: bool,
-    as_of: str | None,
     fmt: str,
-    db: Path | None,
-    demo: bool,
-    token_file: Path | None,
-    api_key_file: Path | None,
-    base_url: str | None,
-    seed: int,
-    entries: int,
+    unit_price: str | None,
+    currency: str,
     verbose: bool,
+    **source: Any,  # noqa: ANN401 - ledger_source_options, for ledger_session
 ) -> None:
     """Balance, spending per day, run-out date and units expiring soon.
 
     Syncs the ledger first (k new entries cost ceil(k/30)+1 requests), then reads the balance
     (one request). With --min-balance and/or --min-days it exits 3 when below, saying why on
-    stderr: for cron and monitoring.
+    stderr: for cron and monitoring. With --unit-price, the figures in money too.
     """
-    from youcam_units.ledger import Ledger, forecast, sync  # noqa: PLC0415
-
     floor = _threshold(min_balance, "'--min-balance'")
     days = _threshold(min_days, "'--min-days'")
-    now = _as_of(as_of, demo=demo)
-    _configure_logging(ctx, verbose=verbose)
-    path = db or default_db_path(demo=demo, seed=seed, entries=entries)
-    source = _Source(demo, token_file, base_url, seed, entries)
-    runtime = _runtime(ctx)
-    if no_sync and not path.exists():
-        raise CliError(f"no ledger at {path}: run `{PROG} sync` first, or drop --no-sync")
-    stderr = _stderr_console()
-    notice = WaitNotice(stderr)
-    with (
-        _reported(verbose=verbose, action="run status again"),
-        _unit_client(source, runtime, api_key_file, needs_key=False, notice=notice) as client,
-        Ledger(path) as ledger,
-    ):
-        if not no_sync:
-            with _progress(stderr, "syncing") as progress:
-                ledger.claim_source(_source_label(source, runtime, client.base_url))
-                task = progress.add_task("sync", total=None, detail="")
-                notice.attach(progress, task)
-                sync(ledger, client)
-        current = client.balance()
-        outlook = forecast(current, ledger, now=now)
-        daily = _daily_spending(ledger, now)
+    price = parse_unit_price(unit_price, currency)
+    with ledger_session(ctx, verbose=verbose, action="run status again", **source) as session:
+        _, outlook = current_forecast(session)
+        daily = _daily_spending(session.ledger, session.now)
     if fmt == "json":
         from youcam_units import _json as exact_json  # noqa: PLC0415 - keeps `--help` fast
 
-        click.echo(exact_json.dumps(_status_json(outlook), indent=2))
+        click.echo(exact_json.dumps(status_json(outlook, price), indent=2))
     else:
         from youcam_units._cli._unit_render import render_status  # noqa: PLC0415
 
-        render_status(outlook, daily, _stdout_console())
+        render_status(outlook, daily, _stdout_console(), price=price)
     reasons = _below(outlook, floor, days)
     for reason in reasons:
         click.echo(f"{PROG}: below threshold: {reason}", err=True)
@@ -203,9 +273,10 @@ def _below(outlook: Forecast, floor: Decimal | None, days: Decimal | None) -> li
     return reasons
 
 
-def _status_json(outlook: Forecast) -> dict[str, Any]:
+def status_json(outlook: Forecast, price: UnitPrice | None = None) -> dict[str, Any]:
+    """``status --format json``: exact figures; with a price, their exact value in money."""
     left = outlook.days_left
-    return {
+    body: dict[str, Any] = {
         "as_of": _iso(outlook.now),
         "balance": outlook.balance,
         "spend_per_day": outlook.spend_per_day,
@@ -223,6 +294,15 @@ def _status_json(outlook: Forecast) -> dict[str, Any]:
             for units in outlook.expiring
         ],
     }
+    if price is not None:
+        body["money"] = {
+            "currency": price.currency,
+            "unit_price": price.amount,
+            "balance": price.value(outlook.balance),
+            "spend_per_day": price.value(outlook.spend_per_day),
+            "expiring_total": price.value(outlook.expiring_total),
+        }
+    return body
 
 
 # -- export --------------------------------------------------------------------------------
