@@ -430,8 +430,12 @@ def _runtime(ctx: click.Context) -> Runtime:
     return obj if obj is not None else Runtime()
 
 
-# The unit-system commands (balance, costs, status, export) add themselves to ``cli``.
-from youcam_units._cli import _status_commands, _unit_commands  # noqa: E402, F401
+# The unit-system commands (balance, costs, status, export) and report add themselves to ``cli``.
+from youcam_units._cli import (  # noqa: E402, F401
+    _report_command,
+    _status_commands,
+    _unit_commands,
+)
 
 
 def main() -> None:
