@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import UTC, date
+from datetime import UTC, date, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 import click
@@ -47,8 +47,6 @@ def _month(value: str) -> tuple[int, int]:
 
 def _period(month: str | None, since: str | None, until: str | None, today: date) -> Period:
     """``--month``, or ``--since``/``--until`` (either open side: 30 days), or the last 30 days."""
-    from datetime import timedelta  # noqa: PLC0415
-
     from youcam_units._report import Period  # noqa: PLC0415
 
     if month is not None:
@@ -144,7 +142,8 @@ def report(
 
     price = parse_unit_price(unit_price, currency)
     now = _as_of(source["as_of"], demo=source["demo"])
-    period = _period(month, since, until, now.astimezone(UTC).date())
+    # The last day with any of its time passed: a now at midnight ends the day before.
+    period = _period(month, since, until, (now - timedelta(microseconds=1)).astimezone(UTC).date())
     _check_output(output)
     _check_extra()
     from youcam_units._report import gather, render_html, write_atomically  # noqa: PLC0415

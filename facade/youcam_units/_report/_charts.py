@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = ["action_chart", "balance_chart", "daily_chart"]
 
-MAX_STACKED_ACTIONS: Final = 8
+MAX_STACKED_ACTIONS: Final = 10
 """Actions drawn apiece in the daily chart; the rest are one "other" band."""
 _PALETTE: Final = (
     "#1f77b4",
@@ -29,6 +29,7 @@ _PALETTE: Final = (
     "#9467bd",
     "#8c564b",
     "#e377c2",
+    "#bcbd22",
     "#17becf",
     "#7f7f7f",
 )
