@@ -60,8 +60,19 @@ class Period:
         return _day_ms(self.last) + _DAY_MS
 
     def previous(self) -> Period:
-        """The period of the same length just before: what the change in % compares with."""
-        return Period(self.first - timedelta(days=self.days), self.first - timedelta(days=1))
+        """What the change in % compares with.
+
+        The month before a calendar month, else the period of the same length just before.
+        """
+        before = self.first - timedelta(days=1)
+        if self.is_month:
+            return Period.month(before.year, before.month)
+        return Period(self.first - timedelta(days=self.days), before)
+
+    @property
+    def is_month(self) -> bool:
+        """Whether it is one calendar month."""
+        return self == Period.month(self.first.year, self.first.month)
 
     def each_day(self) -> list[date]:
         """Its days, oldest first."""

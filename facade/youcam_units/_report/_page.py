@@ -21,7 +21,6 @@ import jinja2
 from markupsafe import Markup
 
 from youcam_units._report._charts import action_chart, balance_chart, daily_chart
-from youcam_units._report._data import Period
 
 if TYPE_CHECKING:
     from youcam_units._report._data import ReportData
@@ -215,7 +214,7 @@ def _costs(data: ReportData) -> list[dict[str, str]] | None:
 def period_label(data: ReportData) -> str:
     """``2026-11`` for a calendar month, else the first and last day."""
     first, last = data.period.first, data.period.last
-    if data.period == Period.month(first.year, first.month):
+    if data.period.is_month:
         return f"{first:%Y-%m}"
     return f"{first.isoformat()} to {last.isoformat()}"
 
