@@ -69,6 +69,7 @@ _COMMON: Final[dict[str, Any]] = {
     "width": 900,
     "height": 380,
     "margin": 12,
+    "margin_bottom": 56,  # room for the rows of the legend under rotated labels
     "legend_at_bottom": True,
     "legend_at_bottom_columns": 4,
     "print_values": False,
@@ -116,7 +117,7 @@ def balance_chart(data: ReportData) -> str:
     """
     outlook = data.outlook
     chart = pygal.DateTimeLine(
-        **_COMMON,
+        **{**_COMMON, "show_minor_x_labels": True},
         x_label_rotation=-30,
         x_value_formatter=lambda when: f"{when:%Y-%m-%d}",
         y_title="units",
