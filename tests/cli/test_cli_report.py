@@ -163,12 +163,19 @@ class _HostileLedger:
 
     ACTION = "<script>alert(1)</script>"
 
+    def __init__(self, *, granted: Decimal = Decimal(0)) -> None:
+        self.granted = granted
+
     def totals(self, since_ms: int | None, until_ms: int | None, *, per: str) -> Iterable[Totals]:
-        del until_ms  # one day's totals, at the window's start
+        """2.5 units spent (and ``granted``) on each day of the window."""
         if per == "action":
-            return [Totals(None, None, self.ACTION, 1, Decimal("2.5"), Decimal(0), Decimal(0))]
-        day = (since_ms or 0) // 86_400_000
-        return [Totals(day, day * 86_400_000, None, 1, Decimal("2.5"), Decimal(0), Decimal(0))]
+            return [Totals(None, None, self.ACTION, 1, Decimal("2.5"), self.granted, Decimal(0))]
+        first = (since_ms or 0) // 86_400_000
+        last = ((until_ms or since_ms or 0) - 1) // 86_400_000
+        return [
+            Totals(day, day * 86_400_000, None, 1, Decimal("2.5"), self.granted, Decimal(0))
+            for day in range(first, last + 1)
+        ]
 
     def oldest_timestamp_ms(self) -> int | None:
         return 1_760_000_000_000
@@ -196,3 +203,34 @@ def test_every_service_string_is_escaped() -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;img src=x" in page
     assert "&lt;i&gt;AI&lt;/i&gt; &amp; co" in page
+
+
+@pytest.mark.parametrize(
+    "period",
+    [("--month", "2020-01"), ("--since", "2026-12-01"), ("--month", "2026-11")],
+)
+def test_a_period_without_entries_or_days_yet_still_makes_a_page(
+    invoke: Invoke, tmp_path: Path, period: tuple[str, ...]
+) -> None:
+    """Before the history, after now, or a month begun at now: zeros and charts, no failure."""
+    _, page = _report(invoke, tmp_path, *period)
+    shown = figures(page)
+    assert shown["spent"] == ("0", None)
+    assert shown["balance"][0] != ""
+    assert page.count("<svg") == 3
+
+
+def test_a_past_balance_below_zero_still_draws() -> None:
+    """A ledger holding grants the balance does not show walks the past balance below 0."""
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    ledger = _HostileLedger(granted=Decimal(100))
+    balance = Balance((UnitBucket(1, "t", Decimal(1), None),))
+    data = gather(
+        ledger,
+        period=Period.ending(date(2026, 10, 15), 10),  # every day of it below 0
+        balance=balance,
+        outlook=forecast(balance, ledger, now=now),
+        source="s",
+    )
+    assert max(b for _, b in data.balance_by_day) < 0
+    assert render_html(data).count("<svg") == 3

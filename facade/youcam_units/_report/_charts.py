@@ -123,11 +123,11 @@ def balance_chart(data: ReportData) -> str:
         y_title="units",
         show_dots=False,
         stroke_style={"width": 2.5},
-        range=(0, float(max((b for _, b in data.balance_by_day), default=outlook.balance)) or 1),
+        range=_balance_range(data),
     )
     chart.add(
         "balance (end of day)",
-        [(_noon_end(day), float(balance)) for day, balance in data.balance_by_day],
+        [(_day_end(day), float(balance)) for day, balance in data.balance_by_day],
     )
     reach = timedelta(days=max(30, data.period.days))
     start = outlook.now
@@ -156,7 +156,17 @@ def balance_chart(data: ReportData) -> str:
     return _draw(chart)
 
 
-def _noon_end(day: Any) -> datetime:  # noqa: ANN401 - a date
+def _balance_range(data: ReportData) -> tuple[float, float]:
+    """From 0 (or the lowest balance, if the ledger's history takes it below) to the highest.
+
+    A ledger that holds less than the account's whole history can walk a past balance below 0.
+    """
+    balances = [balance for _, balance in data.balance_by_day] + [data.outlook.balance]
+    low, high = min(Decimal(0), *balances), max(balances)
+    return float(low), float(high if high > low else low + 1)
+
+
+def _day_end(day: Any) -> datetime:  # noqa: ANN401 - a date
     """The end of a UTC day (a point at its last moment), for the time axis."""
     return datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1)
 
