@@ -234,3 +234,31 @@ def test_a_past_balance_below_zero_still_draws() -> None:
     )
     assert max(b for _, b in data.balance_by_day) < 0
     assert render_html(data).count("<svg") == 3
+
+
+def test_until_alone_is_the_30_days_up_to_it(invoke: Invoke, tmp_path: Path) -> None:
+    """--until DAY without --since: the 30 days that end on it."""
+    _, page = _report(invoke, tmp_path, "--until", "2026-10-15")
+    assert 'data-period-first="2026-09-16" data-period-last="2026-10-15"' in page
+
+
+@pytest.mark.parametrize("case", ["directory", "read-only"])
+def test_an_output_that_cannot_be_written_is_one_line_before_any_request(
+    invoke: Invoke,
+    service: MockService,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    case: str,
+) -> None:
+    """A directory, or a place this user may not write (os.access: root may write anywhere)."""
+    target = tmp_path / "out"
+    target.mkdir()
+    if case == "read-only":
+        monkeypatch.setattr("os.access", lambda *_args, **_kw: False)
+        target = target / "r.html"
+    run = invoke("report", "--db", str(tmp_path / "l.sqlite3"), "-o", str(target))
+    assert run.exit_code == (2 if case == "directory" else 1)  # click's own check: usage
+    assert run.stderr.count("\n") == 1
+    assert ("is a directory" if case == "directory" else "permission denied") in run.stderr
+    assert service.log.count == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]

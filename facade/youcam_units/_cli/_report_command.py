@@ -75,10 +75,11 @@ def _period(month: str | None, since: str | None, until: str | None, today: date
 
 
 def _check_output(path: Path) -> None:
-    """One line now, before any request, rather than a lost report after the work."""
+    """One line now, before any request, rather than a lost report after the work.
+
+    (A directory given as the file is refused by the option's own type, as a usage error.)
+    """
     directory = path.parent
-    if path.is_dir():
-        raise CliError(f"cannot write the report to {path}: it is a directory; name a file")
     if not directory.is_dir():
         raise CliError(
             f"cannot write the report to {path}: the directory {directory} does not exist"
