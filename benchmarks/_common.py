@@ -68,6 +68,8 @@ class Config:
     """The big ledger (``--ledger-size``): ``summary --by day`` against the 0.5 s target."""
     big_summary_rounds: int = 3
     """Warm runs, then as many cold ones, of ``summary`` over the big ledger."""
+    report_entries: int = 1_000_000
+    """The ledger of the ``report`` row (issue 22: under 2 s, and the file's size)."""
     write_entries: int = 100_000
     """Entries synced from memory for the write speed and the file size."""
     write_rounds: int = 5
@@ -90,6 +92,7 @@ QUICK = Config(
     crash_entries=1_000,
     startup_rounds=4,
     ledger_size=300_000,
+    report_entries=300_000,
     big_summary_rounds=2,
     write_entries=10_000,
     write_rounds=2,

@@ -56,6 +56,9 @@ class UserWaits:
     big_warm: Spread
     big_cold: Spread
     """Each run with the ledger file evicted from the page cache first."""
+    report: Spread
+    """``report`` of 30 days over the ``report_entries`` ledger, warm."""
+    report_bytes: int
     writes: WriteSpeed
     size: FileSize
     first: FirstRun | None
@@ -64,6 +67,29 @@ class UserWaits:
 def summary_command(path: Path) -> list[str]:
     """``youcam-units summary --by day --db PATH``."""
     return [CLI, "summary", "--by", "day", "--db", str(path)]
+
+
+REPORT_AS_OF = "2025-12-31T00:00Z"
+"""Inside the built ledgers' four years (2022-2025): a month of spending to report on."""
+
+
+def report_command(path: Path, output: Path) -> list[str]:
+    """``youcam-units report`` of the 30 days before ``REPORT_AS_OF`` from the ledger at ``path``.
+
+    ``--demo --no-sync``: the balance comes from the in-process mock, the rest from the ledger.
+    """
+    return [
+        CLI,
+        "report",
+        "--demo",
+        "--no-sync",
+        "--db",
+        str(path),
+        "--as-of",
+        REPORT_AS_OF,
+        "-o",
+        str(output),
+    ]
 
 
 def measure_user_waits(config: Config) -> UserWaits:
@@ -98,6 +124,11 @@ def measure_user_waits(config: Config) -> UserWaits:
         for prepared in (small, big):
             for file in WORK.glob(f"{prepared.path.name}*"):
                 file.unlink()
+        reported = prepared_ledger(config.report_entries, WORK)
+        progress(f"report of 30 days over {config.report_entries:,} entries")
+        page = WORK / "report.html"
+        report = repeated(report_command(reported.path, page), rounds=3, env=env)
+        report_bytes = page.stat().st_size
         progress(f"ledger writes: reading {config.write_entries:,} entries from the mock")
         pages = read_pages(config.write_entries)
         progress(f"ledger writes: sync from memory vs bare inserts, {config.write_rounds} rounds")
@@ -117,6 +148,8 @@ def measure_user_waits(config: Config) -> UserWaits:
         big,
         big_warm,
         big_cold,
+        report,
+        report_bytes,
         writes,
         size,
         first,

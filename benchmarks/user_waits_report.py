@@ -17,6 +17,8 @@ HELP_TARGET: Final = 1.5
 HISTORY_TARGET: Final = 1.0
 SUMMARY_TARGET: Final = 2.5
 BIG_SUMMARY_SECONDS: Final = 0.5
+REPORT_SECONDS: Final = 2.0
+REPORT_BYTES: Final = 2_000_000
 FILE_TARGET: Final = 1.2
 WRITE_TARGET: Final = 2.0
 
@@ -92,6 +94,13 @@ def user_waits_section(waits: UserWaits, figures: Throughput) -> tuple[list[str]
             ),
             "none: one run, once per ledger",
             None,
+        ),
+        (
+            f"`report` of 30 days, {c.report_entries:,}-entry ledger (warm), and its file",
+            "(new)",
+            f"{waits.report.seconds()}; {waits.report_bytes:,} bytes",
+            f"< {REPORT_SECONDS:.0f} s, ≤ {REPORT_BYTES:,} bytes",
+            waits.report.median < REPORT_SECONDS and waits.report_bytes <= REPORT_BYTES,
         ),
         (
             f"ledger file / its data, {size.entries:,} entries synced",

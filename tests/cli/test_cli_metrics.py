@@ -139,8 +139,10 @@ def test_no_sync_has_no_last_sync_time(invoke: Invoke, tmp_path: Path) -> None:
 def test_a_balance_that_never_runs_out_has_infinite_days_left() -> None:
     """days_left is null in status json when nothing is spent: +Inf as a metric."""
     now = datetime(2026, 11, 1, tzinfo=UTC)
-    outlook = forecast(Balance((UnitBucket(1, "permanent", Decimal("12.5")),)), [], now=now)
-    reading = StatusReading(outlook, [], "2026-11", {}, {}, None, [])
+    balance = Balance((UnitBucket(1, "permanent", Decimal("12.5")),))
+    reading = StatusReading(
+        balance, forecast(balance, [], now=now), [], "2026-11", {}, {}, None, []
+    )
     samples = _samples(text(Snapshot(reading, now.timestamp()), "default").decode())
     assert _one(samples, "youcam_units_days_left") == float("inf")
     assert _one(samples, "youcam_units_balance_units") == 12.5

@@ -165,10 +165,15 @@ def test_scripts_demo_on_a_fresh_clone_with_an_externally_managed_python_and_no_
     assert "units per month (UTC)" in result.stdout
     assert "synced" in result.stdout
     assert "runs out" in result.stdout  # the status on the mock
-    # Only the package and its cli extra: none of the development toolchain.
+    # It ends with the report of the demo data, at the path it prints.
+    report = Path(result.stdout.rpartition("wrote ")[2].partition(" (")[0])
+    assert report.name == "report.html"
+    assert "<svg" in report.read_text(encoding="utf-8")
+    shutil.rmtree(report.parent)
+    # Only the package and its cli and report extras: none of the development toolchain.
     site = next((clone / ".cache" / "demo-venv" / "lib").glob("python3*/site-packages"))
     installed = {path.name.split("-")[0].lower() for path in site.glob("*.dist-info")}
-    assert {"click", "rich", "httpx", "stamina"} <= installed
+    assert {"click", "rich", "httpx", "stamina", "pygal", "jinja2"} <= installed
     assert not installed & {"pytest", "mypy", "ruff", "schemathesis", "uvicorn"}
 
 

@@ -30,6 +30,8 @@ from youcam_units._cli._inputs import (
     default_db_path,
     default_pacing_path,
 )
+from youcam_units._cli._money_options import money_options
+from youcam_units._cli._money_options import unit_price as parse_unit_price
 from youcam_units._cli._runtime import (
     DEMO_ENTRIES,
     DEMO_SEED,
@@ -51,7 +53,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from youcam_units._cli._render import Format
-    from youcam_units.ledger import Grouping, SyncResult
+    from youcam_units._money import UnitPrice
+    from youcam_units.ledger import Grouping, SummaryRow, SyncResult
 
 __all__ = [
     "DEMO_ENTRIES",
@@ -316,6 +319,7 @@ def _source_label(source: _Source, runtime: Runtime, base_url: str) -> str:
     help="Draw at most N groups: the newest days or months, the actions that moved the most units.",
 )
 @click.option("--all", "all_rows", is_flag=True, help="Draw every group (overrides --rows).")
+@money_options
 @_demo_options
 @_verbose_option
 @click.pass_context
@@ -329,6 +333,8 @@ def summary(
     fmt: Format,
     rows: int,
     all_rows: bool,
+    unit_price: str | None,
+    currency: str,
     demo: bool,
     seed: int,
     entries: int,
@@ -338,8 +344,10 @@ def summary(
 
     Run `sync` first; with --demo the demo ledger is synced from the mock first. The table and
     chart draw --rows groups and say how many they left out; the total counts every group.
+    With --unit-price, what was spent in money too (exact in JSON, to the cent in the table).
     """
     limit = None if all_rows else rows
+    price = parse_unit_price(unit_price, currency)
     from youcam_units.ledger import Ledger, summarize, summary_json  # noqa: PLC0415
 
     since_ms, until_ms = _since_ms(since), _until_ms(until)
@@ -357,7 +365,9 @@ def summary(
     ):
         groups = summarize(ledger, by=by, since_ms=since_ms, until_ms=until_ms)
     if fmt == "json":
-        click.echo(summary_json(groups, by=by))
+        click.echo(
+            summary_json(groups, by=by) if price is None else _priced_json(groups, by, price)
+        )
         return
     if fmt in {"jsonl", "csv"}:
         from youcam_units._cli._rows import write_rows  # noqa: PLC0415
@@ -370,7 +380,27 @@ def summary(
         return
     from youcam_units._cli._render_summary import render_summary  # noqa: PLC0415
 
-    render_summary(groups, by, stdout, limit=limit)
+    render_summary(groups, by, stdout, limit=limit, price=price)
+
+
+def _priced_json(groups: list[SummaryRow], by: Grouping, price: UnitPrice) -> str:
+    """``summary --format json`` with each row's figures in money too, exact."""
+    from youcam_units import _json as exact_json  # noqa: PLC0415
+
+    return exact_json.dumps(
+        [
+            {
+                **row.to_dict(by),
+                "currency": price.currency,
+                "spent_money": price.value(row.spent),
+                "granted_money": price.value(row.granted),
+                "expired_money": price.value(row.expired),
+                "net_money": price.value(row.net),
+            }
+            for row in groups
+        ],
+        indent=2,
+    )
 
 
 @cli.command()
@@ -406,11 +436,14 @@ def _runtime(ctx: click.Context) -> Runtime:
     return obj if obj is not None else Runtime()
 
 
-# The unit-system commands (balance, costs, status, export) add themselves to ``cli``.
-from youcam_units._cli import _status_commands, _unit_commands  # noqa: E402, F401, I001
-
-# metrics (the metrics extra) adds itself too.
-from youcam_units._cli import _metrics_command  # noqa: E402, F401
+# The other commands add themselves to ``cli``: the unit-system ones (balance, costs, status,
+# export), report (the report extra) and metrics (the metrics extra).
+from youcam_units._cli import (  # noqa: E402, F401
+    _metrics_command,
+    _report_command,
+    _status_commands,
+    _unit_commands,
+)
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
+    from youcam_units._money import UnitPrice
     from youcam_units.ledger import SummaryRow
 
 __all__ = ["bar", "left_out_note", "pick_rows", "render_summary", "summary_chart"]
@@ -71,7 +72,12 @@ def pick_rows(rows: Sequence[SummaryRow], by: str, limit: int | None) -> list[Su
 
 
 def render_summary(
-    rows: Sequence[SummaryRow], by: str, console: Console, *, limit: int | None = None
+    rows: Sequence[SummaryRow],
+    by: str,
+    console: Console,
+    *,
+    limit: int | None = None,
+    price: UnitPrice | None = None,
 ) -> None:
     """Print the totals table, then a bar chart of units spent and granted per group.
 
@@ -82,21 +88,26 @@ def render_summary(
     everything = rows
     rows = pick_rows(everything, by, limit)
     left_out = len(everything) - len(rows)
-    body = [(row.group, _numbers(row.entries, row.spent, row.granted, row.expired)) for row in rows]
+    columns = (*_SUMMARY_COLUMNS, (f"spent {price.currency}", "red")) if price else _SUMMARY_COLUMNS
+    body = [
+        (row.group, _numbers(row.entries, row.spent, row.granted, row.expired, price))
+        for row in rows
+    ]
     total = _numbers(
         sum(r.entries for r in everything),
         sum((r.spent for r in everything), Decimal(0)),
         sum((r.granted for r in everything), Decimal(0)),
         sum((r.expired for r in everything), Decimal(0)),
+        price,
     )
     with_total = len(everything) > 1
     figures = [numbers for _, numbers in body] + ([total] if with_total else [])
     widths = [
         max(len(name), *(len(numbers[i]) for numbers in figures))
-        for i, (name, _) in enumerate(_SUMMARY_COLUMNS)
+        for i, (name, _) in enumerate(columns)
     ]
     longest = max(len(by), len("total"), *(len(group) for group, _ in body))
-    shown = list(range(len(_SUMMARY_COLUMNS)))
+    shown = list(range(len(columns)))
     room = console.width - sum(widths) - GAP * len(widths)
     title = f"units per {by} (UTC)"
     if left_out:
@@ -115,7 +126,7 @@ def render_summary(
     )
     table.add_column(by, width=max(MIN_GROUP_WIDTH, min(longest, room)), overflow="fold")
     for i in shown:
-        name, style = _SUMMARY_COLUMNS[i]
+        name, style = columns[i]
         table.add_column(name, justify="right", style=style, no_wrap=True, width=widths[i])
     for group, numbers in body:
         table.add_row(group, *(numbers[i] for i in shown))
@@ -149,14 +160,24 @@ _SUMMARY_COLUMNS: Final = (
 )
 
 
-def _numbers(entries: int, spent: Decimal, granted: Decimal, expired: Decimal) -> tuple[str, ...]:
-    return (
+def _numbers(
+    entries: int,
+    spent: Decimal,
+    granted: Decimal,
+    expired: Decimal,
+    price: UnitPrice | None = None,
+) -> tuple[str, ...]:
+    """A row's figures; with a price, what was spent in money, rounded once (the total too)."""
+    numbers = (
         f"{entries:,}",
         f"{spent:,}",
         f"{granted:,}",
         f"{expired:,}",
         f"{granted - spent - expired:+,}",
     )
+    if price is None:
+        return numbers
+    return (*numbers, f"{price.rounded(price.value(spent)):,}")
 
 
 def summary_chart(

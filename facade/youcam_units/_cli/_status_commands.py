@@ -3,12 +3,14 @@
 ``status`` syncs the ledger first and exits 3 when a ``--min-balance`` or ``--min-days``
 threshold is crossed or a budget is over, for cron and monitoring; ``export`` reads only the
 ledger. ``_status_options``, ``StatusQuery`` and ``read_status`` are the status's inputs and its
-reading, shared with every command that shows it (``metrics``).
+reading, shared with every command that shows it (``metrics``, ``report``); ``ledger_session`` is
+the synced ledger and the client those readings are made from.
 """
 
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -33,6 +35,8 @@ from youcam_units._cli._inputs import (
     _verbose_option,
     default_db_path,
 )
+from youcam_units._cli._money_options import money_options
+from youcam_units._cli._money_options import unit_price as parse_unit_price
 from youcam_units._cli._runtime import (
     PROG,
     CliError,
@@ -42,12 +46,13 @@ from youcam_units._cli._runtime import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Iterator
     from pathlib import Path
 
-    from youcam_units import Forecast
+    from youcam_units import Balance, Client, Forecast
     from youcam_units._cli._render import Format
-    from youcam_units.ledger import Totals
+    from youcam_units._money import UnitPrice
+    from youcam_units.ledger import Ledger, Totals
 
 from youcam_units._cli._unit_client import (
     EXIT_BELOW_THRESHOLD,
@@ -56,7 +61,17 @@ from youcam_units._cli._unit_client import (
     _unit_client,
 )
 
-__all__ = ["StatusQuery", "StatusReading", "export", "read_status", "status"]
+__all__ = [
+    "LedgerSession",
+    "StatusQuery",
+    "StatusReading",
+    "export",
+    "ledger_session",
+    "read_status",
+    "status",
+    "status_json",
+    "status_reading",
+]
 
 # -- status --------------------------------------------------------------------------------
 
@@ -172,8 +187,9 @@ def _pop_status_options(options: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class StatusReading:
-    """One reading of the status: the forecast, and the ledger's spending it rests on."""
+    """One reading of the status: the balance, its forecast, and the ledger's spending."""
 
+    balance: Balance
     outlook: Forecast
     daily: list[Decimal]
     """Units spent per UTC day, the last 30 days up to now, oldest first."""
@@ -188,20 +204,33 @@ class StatusReading:
     budget_uses: list[BudgetUse]
 
 
-def read_status(
-    query: StatusQuery, runtime: Runtime, *, notice: WaitNotice | None = None
-) -> StatusReading:
-    """Sync the ledger (unless ``--no-sync``), read the balance, and forecast from the two.
+@dataclass(frozen=True, slots=True)
+class LedgerSession:
+    """A synced ledger and a client open on the same service, at the reading's ``now``."""
 
-    Costs ceil(k/30)+1 history requests for k new entries, and one for the balance.
+    client: Client
+    ledger: Ledger
+    now: datetime
+    synced_at: datetime | None
+    """When this session's sync finished (wall clock); ``None`` with ``--no-sync``."""
+
+
+@contextmanager
+def ledger_session(
+    query: StatusQuery, runtime: Runtime, *, action: str, notice: WaitNotice | None = None
+) -> Iterator[LedgerSession]:
+    """Open the client and the ledger and sync it (unless ``--no-sync``).
+
+    Costs ceil(k/30)+1 history requests for k new entries. Every failure inside, the caller's
+    own reading included, is one line saying to ``action``.
     """
-    from youcam_units.ledger import Ledger, forecast, sync  # noqa: PLC0415
+    from youcam_units.ledger import Ledger, sync  # noqa: PLC0415
 
     stderr = _stderr_console()
     notice = notice or WaitNotice(stderr)
     synced_at = None
     with (
-        _reported(verbose=query.verbose, action="run status again"),
+        _reported(verbose=query.verbose, action=action),
         _unit_client(
             query.source, runtime, query.api_key_file, needs_key=False, notice=notice
         ) as client,
@@ -214,25 +243,41 @@ def read_status(
                 notice.attach(progress, task)
                 sync(ledger, client)
             synced_at = datetime.now(UTC)
-        current = client.balance()
-        now = query.as_of or datetime.now(UTC)
-        outlook = forecast(current, ledger, now=now)
-        daily = _daily_spending(ledger, now)
-        month, since_ms, until_ms = month_bounds_ms(now)
-        month_spent = _spent_per_action(ledger.totals(since_ms, until_ms, per="action"))
-        lifetime: dict[str, tuple[Decimal, Decimal]] = {}
-        for totals in ledger.totals(None, None, per="action"):
-            spent, expired = lifetime.get(totals.action or "", (Decimal(0), Decimal(0)))
-            lifetime[totals.action or ""] = (spent + totals.spent, expired + totals.expired)
+        yield LedgerSession(client, ledger, query.as_of or datetime.now(UTC), synced_at)
+
+
+def status_reading(session: LedgerSession, budgets: Budgets) -> StatusReading:
+    """The balance (one request), the forecast from it and the ledger, and the month's spending."""
+    from youcam_units.ledger import forecast  # noqa: PLC0415
+
+    ledger, now = session.ledger, session.now
+    current = session.client.balance()
+    outlook = forecast(current, ledger, now=now)
+    daily = _daily_spending(ledger, now)
+    month, since_ms, until_ms = month_bounds_ms(now)
+    month_spent = _spent_per_action(ledger.totals(since_ms, until_ms, per="action"))
+    lifetime: dict[str, tuple[Decimal, Decimal]] = {}
+    for totals in ledger.totals(None, None, per="action"):
+        spent, expired = lifetime.get(totals.action or "", (Decimal(0), Decimal(0)))
+        lifetime[totals.action or ""] = (spent + totals.spent, expired + totals.expired)
     return StatusReading(
+        current,
         outlook,
         daily,
         month,
         month_spent,
         lifetime,
-        synced_at,
-        query.budgets.uses(month, month_spent),
+        session.synced_at,
+        budgets.uses(month, month_spent),
     )
+
+
+def read_status(
+    query: StatusQuery, runtime: Runtime, *, notice: WaitNotice | None = None
+) -> StatusReading:
+    """Sync the ledger (unless ``--no-sync``), read the balance, and forecast from the two."""
+    with ledger_session(query, runtime, action="run status again", notice=notice) as session:
+        return status_reading(session, query.budgets)
 
 
 def _spent_per_action(totals: Iterable[Totals]) -> dict[str, Decimal]:
@@ -262,6 +307,7 @@ def _spent_per_action(totals: Iterable[Totals]) -> dict[str, Decimal]:
     show_default=True,
     help="A few lines and a chart, or JSON.",
 )
+@money_options
 @_status_options
 @click.pass_context
 def status(
@@ -271,6 +317,8 @@ def status(
     min_balance: str | None,
     min_days: str | None,
     fmt: str,
+    unit_price: str | None,
+    currency: str,
     **options: Any,  # noqa: ANN401 - the shared _status_options, read by StatusQuery
 ) -> None:
     """Balance, spending per day, run-out date, units expiring soon, and budgets.
@@ -278,24 +326,25 @@ def status(
     Syncs the ledger first (k new entries cost ceil(k/30)+1 requests), then reads the balance
     (one request). With --min-balance, --min-days or a budget it exits 3 when one is crossed
     (below the balance or days, over a budget this UTC calendar month), saying why on stderr:
-    for cron and monitoring.
+    for cron and monitoring. With --unit-price, the figures in money too.
     """
     floor = _threshold(min_balance, "'--min-balance'")
     days = _threshold(min_days, "'--min-days'")
+    price = parse_unit_price(unit_price, currency)
     query = StatusQuery.from_options(ctx, _pop_status_options(options))
     reading = read_status(query, _runtime(ctx))
     outlook = reading.outlook
     if fmt == "json":
         from youcam_units import _json as exact_json  # noqa: PLC0415 - keeps `--help` fast
 
-        body = _status_json(outlook)
+        body = status_json(outlook, price)
         body["budgets"] = [use.to_dict() for use in reading.budget_uses]
         click.echo(exact_json.dumps(body, indent=2))
     else:
         from youcam_units._cli._unit_render import render_budgets, render_status  # noqa: PLC0415
 
         console = _stdout_console()
-        render_status(outlook, reading.daily, console)
+        render_status(outlook, reading.daily, console, price=price)
         render_budgets(reading.budget_uses, console)
     reasons = _below(outlook, floor, days)
     for reason in reasons:
@@ -331,9 +380,10 @@ def _below(outlook: Forecast, floor: Decimal | None, days: Decimal | None) -> li
     return reasons
 
 
-def _status_json(outlook: Forecast) -> dict[str, Any]:
+def status_json(outlook: Forecast, price: UnitPrice | None = None) -> dict[str, Any]:
+    """``status --format json``: exact figures; with a price, their exact value in money."""
     left = outlook.days_left
-    return {
+    body: dict[str, Any] = {
         "as_of": _iso(outlook.now),
         "balance": outlook.balance,
         "spend_per_day": outlook.spend_per_day,
@@ -358,6 +408,15 @@ def _status_json(outlook: Forecast) -> dict[str, Any]:
             if bucket.expires_at is not None
         ],
     }
+    if price is not None:
+        body["money"] = {
+            "currency": price.currency,
+            "unit_price": price.amount,
+            "balance": price.value(outlook.balance),
+            "spend_per_day": price.value(outlook.spend_per_day),
+            "expiring_total": price.value(outlook.expiring_total),
+        }
+    return body
 
 
 # -- export --------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from youcam_units import Balance, FeatureCost, Forecast
     from youcam_units._cli._budgets import BudgetUse
+    from youcam_units._money import UnitPrice
 
 __all__ = ["render_balance", "render_budgets", "render_costs", "render_status", "sparkline"]
 
@@ -117,14 +118,28 @@ def sparkline(values: Sequence[Decimal], *, ascii_only: bool = False) -> str:
     return "".join(cells)
 
 
-def render_status(outlook: Forecast, daily: Sequence[Decimal], console: Console) -> None:
-    """Balance, spending, run-out and expiring units in a few lines, and a spending chart."""
+def render_status(
+    outlook: Forecast,
+    daily: Sequence[Decimal],
+    console: Console,
+    *,
+    price: UnitPrice | None = None,
+) -> None:
+    """Balance, spending, run-out and expiring units in a few lines, and a spending chart.
+
+    With a ``price``, each figure in units is followed by its value, rounded once for display.
+    """
+
+    def worth(units: Decimal) -> str:
+        return "" if price is None else f" ({price.display(price.value(units))})"
+
     rows: list[tuple[str, str]] = [
-        ("balance", f"{outlook.balance:,} units"),
+        ("balance", f"{outlook.balance:,} units{worth(outlook.balance)}"),
         (
             "spending",
             (
-                f"about {_about(outlook.spend_per_day)} units per day "
+                f"about {_about(outlook.spend_per_day)} units per day"
+                f"{worth(outlook.spend_per_day)} "
                 f"(the last {_about(outlook.rate.days).rstrip('0').rstrip('.')} days)"
             ),
         ),
@@ -158,13 +173,16 @@ def render_status(outlook: Forecast, daily: Sequence[Decimal], console: Console)
             (
                 "expiring",
                 (
-                    f"about {_about(outlook.expiring_total)} units unspent, first on "
+                    f"about {_about(outlook.expiring_total)} units unspent"
+                    f"{worth(outlook.expiring_total)}, first on "
                     f"{first:%Y-%m-%d} (within {horizon_days} days)"
                 ),
             )
         )
     else:
         rows.append(("expiring", f"none unspent within {horizon_days} days"))
+    if price is not None:
+        rows.append(("price", price.per_unit()))
     label_width = max(len(label) for label, _ in rows)
     for label, text in rows:
         console.print(Text.assemble((label.ljust(label_width), "bold"), "  ", text))

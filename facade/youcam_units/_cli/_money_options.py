@@ -1,0 +1,64 @@
+"""``--unit-price`` and ``--currency``: the options that add money to summary, status and report.
+
+Ordinary click options (a config file can feed their defaults through click's ``default_map``);
+``unit_price`` turns them into a ``UnitPrice``, refusing bad input in one line (exit 2).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+import click
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from youcam_units._money import UnitPrice
+
+__all__ = ["money_options", "unit_price"]
+
+DEFAULT_CURRENCY: Final = "USD"
+
+_OPTIONS: Final = (
+    click.option(
+        "--unit-price",
+        metavar="PRICE",
+        help="What one unit costs (like 0.05): adds money to the figures, exact until shown.",
+    ),
+    click.option(
+        "--currency",
+        metavar="CODE",
+        default=DEFAULT_CURRENCY,
+        show_default=True,
+        help="With --unit-price: its currency, a three-letter ISO 4217 code.",
+    ),
+)
+
+
+def money_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--unit-price`` and ``--currency``."""
+    for option in reversed(_OPTIONS):
+        func = option(func)
+    return func
+
+
+def unit_price(price: str | None, currency: str) -> UnitPrice | None:
+    """The options as a ``UnitPrice`` (``None`` without ``--unit-price``); bad input: exit 2.
+
+    The currency is checked even without a price, so a typo is never silently ignored.
+    """
+    from decimal import Decimal  # noqa: PLC0415 - keeps `--help` fast
+
+    from youcam_units._money import UnitPrice  # noqa: PLC0415
+
+    code = currency.strip().upper()
+    try:
+        UnitPrice(Decimal(0), code)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--currency'") from None
+    if price is None:
+        return None
+    try:
+        return UnitPrice.parse(price, code)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--unit-price'") from None

@@ -1,0 +1,275 @@
+"""The report's page: the charts and the exact figures, filled into one HTML file.
+
+jinja2 escapes every value (``autoescape``): action names, bucket types and feature
+descriptions come from the service and are shown as text, never as markup. The charts are the
+one thing marked safe: pygal builds their SVG with an XML serializer, which escapes the same
+strings in turn.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from importlib.metadata import version
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import jinja2
+from markupsafe import Markup
+
+from youcam_units._report._charts import action_chart, balance_chart, daily_chart
+
+if TYPE_CHECKING:
+    from youcam_units._report._data import ReportData
+
+__all__ = ["Figure", "render_html", "write_atomically"]
+
+_CENT: Final = Decimal("0.01")
+_TENTH: Final = Decimal("0.1")
+_ENVIRONMENT: Final = jinja2.Environment(
+    loader=jinja2.PackageLoader("youcam_units._report", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,  # a misspelt name fails the render, not the page
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A headline figure: ``exact`` goes in ``data-value`` (for checks), ``shown`` is read."""
+
+    name: str
+    label: str
+    exact: str
+    shown: str
+    money: Decimal | None = None
+    money_shown: str = ""
+    detail: str = ""
+
+
+def _about(value: Decimal) -> str:
+    """A projection, to the cent (as ``status`` shows one)."""
+    return f"{value.quantize(_CENT, rounding=ROUND_HALF_UP):,}"
+
+
+def _iso(when: datetime) -> str:
+    return when.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _figures(data: ReportData) -> list[Figure]:
+    outlook, totals, price = data.outlook, data.totals, data.price
+
+    def money(units: Decimal) -> tuple[Decimal | None, str]:
+        if price is None:
+            return None, ""
+        exact = price.value(units)
+        return exact, price.display(exact)
+
+    left = outlook.days_left
+    runs_out = (
+        ("never", "at this rate")
+        if left is None
+        else (
+            "after 9999" if outlook.runs_out_at is None else f"{outlook.runs_out_at:%Y-%m-%d}",
+            f"in about {left.quantize(_TENTH)} days",
+        )
+    )
+    return [
+        Figure("spent", "spent", str(totals.spent), f"{totals.spent:,}", *money(totals.spent)),
+        Figure(
+            "granted", "granted", str(totals.granted), f"{totals.granted:,}", *money(totals.granted)
+        ),
+        Figure(
+            "expired", "expired", str(totals.expired), f"{totals.expired:,}", *money(totals.expired)
+        ),
+        Figure(
+            "balance",
+            "balance now",
+            str(outlook.balance),
+            f"{outlook.balance:,}",
+            *money(outlook.balance),
+        ),
+        Figure(
+            "spend_per_day",
+            "spend per day",
+            str(outlook.spend_per_day),
+            _about(outlook.spend_per_day),
+            *money(outlook.spend_per_day),
+            detail=f"the last {_about(outlook.rate.days).rstrip('0').rstrip('.')} days",
+        ),
+        Figure(
+            "runs_out_at",
+            "runs out",
+            "" if outlook.runs_out_at is None else _iso(outlook.runs_out_at),
+            runs_out[0],
+            detail=runs_out[1],
+        ),
+        Figure(
+            "expiring_total",
+            "expiring unspent",
+            str(outlook.expiring_total),
+            _about(outlook.expiring_total),
+            *money(outlook.expiring_total),
+            detail=f"within {outlook.horizon.days} days",
+        ),
+    ]
+
+
+def _change(now: Decimal, before: Decimal) -> tuple[str, str]:
+    """The change in %, to a tenth, and its direction (more spending is "up")."""
+    if before == 0:
+        return ("new", "up") if now else ("", "")
+    change = ((now - before) * 100 / before).quantize(_TENTH, rounding=ROUND_HALF_UP)
+    return f"{change:+,}%", "up" if change > 0 else "down" if change < 0 else ""
+
+
+def _action_rows(data: ReportData) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Every action spent on in either period, most spent now first (then most before)."""
+    price = data.price
+    current = {row.group: row for row in data.by_action}
+    names = {name for name, row in current.items() if row.spent} | {
+        name for name, row in data.previous_by_action.items() if row.spent
+    }
+
+    def spent(name: str, rows: dict[str, Any]) -> Decimal:
+        row = rows.get(name)
+        return Decimal(0) if row is None else row.spent
+
+    order = sorted(
+        names,
+        key=lambda n: (-spent(n, current), -spent(n, data.previous_by_action), n),
+    )
+    rows = []
+    for name in order:
+        now, before = spent(name, current), spent(name, data.previous_by_action)
+        change, trend = _change(now, before)
+        row = current.get(name)
+        rows.append(
+            {
+                "action": name,
+                "entries": f"{0 if row is None else row.entries:,}",
+                "spent_exact": str(now),
+                "spent": f"{now:,}",
+                "money_exact": "" if price is None else str(price.value(now)),
+                "money": "" if price is None else f"{price.rounded(price.value(now)):,}",
+                "previous": f"{before:,}",
+                "change": change,
+                "trend": trend,
+            }
+        )
+    total_now = data.totals.spent
+    total_before = sum((row.spent for row in data.previous_by_action.values()), Decimal(0))
+    change, trend = _change(total_now, total_before)
+    total = {
+        "entries": f"{sum(row.entries for row in data.by_action if row.spent):,}",
+        "spent": f"{total_now:,}",
+        "money": "" if price is None else f"{price.rounded(price.value(total_now)):,}",
+        "previous": f"{total_before:,}",
+        "change": change,
+        "trend": trend,
+    }
+    return rows, total
+
+
+def _buckets(data: ReportData) -> list[dict[str, str]]:
+    lost = {units.bucket.id: units.amount for units in data.outlook.expiring}
+    price = data.price
+    buckets = sorted(
+        data.balance.buckets, key=lambda b: (b.expires_at is None, b.expiry_ms or 0, b.id)
+    )
+    return [
+        {
+            "id": str(bucket.id),
+            "type": str(bucket.type),
+            "amount": f"{bucket.amount:,}",
+            "money": "" if price is None else price.display(price.value(bucket.amount)),
+            "expires": (
+                "never" if bucket.expires_at is None else f"{bucket.expires_at:%Y-%m-%d %H:%M}"
+            ),
+            "lost": _about(lost[bucket.id]) if bucket.id in lost else "",
+        }
+        for bucket in buckets
+    ]
+
+
+def _costs(data: ReportData) -> list[dict[str, str]] | None:
+    if data.costs is None:
+        return None
+    price = data.price
+    return [
+        {
+            "description": cost.description,
+            "amount": f"{cost.amount:,}",
+            "money": "" if price is None else price.display(price.value(cost.amount)),
+            "per": f"{cost.proc_unit:,} {cost.unit}",
+        }
+        for cost in data.costs
+    ]
+
+
+def period_label(data: ReportData) -> str:
+    """``2026-11`` for a calendar month, else the first and last day."""
+    first, last = data.period.first, data.period.last
+    if data.period.is_month:
+        return f"{first:%Y-%m}"
+    return f"{first.isoformat()} to {last.isoformat()}"
+
+
+def render_html(data: ReportData, *, made_at: datetime | None = None) -> str:
+    """The whole page, self-contained: styles and SVG charts inline, no script, no link."""
+    made_at = datetime.now(UTC) if made_at is None else made_at
+    rows, total = _action_rows(data)
+    price = data.price
+    return _ENVIRONMENT.get_template("report.html.j2").render(
+        version=version("youcam-units"),
+        period=data.period,
+        previous=data.period.previous(),
+        period_label=period_label(data),
+        source=data.source,
+        as_of=_iso(data.outlook.now),
+        as_of_label=f"{data.outlook.now.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
+        price=price,
+        figures=_figures(data),
+        window_days=_about(data.outlook.rate.days).rstrip("0").rstrip("."),
+        horizon_days=data.outlook.horizon.days,
+        charts={
+            "daily": Markup(daily_chart(data)),  # noqa: S704 - pygal's serializer escaped it
+            "balance": Markup(balance_chart(data)),  # noqa: S704
+            "actions": Markup(action_chart(data)),  # noqa: S704
+        },
+        action_rows=rows,
+        total_row=total,
+        buckets=_buckets(data),
+        balance_total=f"{data.balance.total:,}",
+        balance_money="" if price is None else price.display(price.value(data.balance.total)),
+        expiring_total=_about(data.outlook.expiring_total),
+        costs=_costs(data),
+        made_at=f"{made_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
+    )
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file beside it and a rename.
+
+    A reader sees the old file or the whole new one, never half of it; on any failure the
+    temporary file is removed and ``path`` is untouched. The file gets the usual mode for a new
+    file (0666 less the umask): it is meant to be shared.
+    """
+    directory = path.parent
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        Path(temporary).chmod(0o666 & ~umask)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,124 @@
+"""Units in money: --unit-price and --currency on summary and status, exact until shown."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
+
+import pytest
+from youcam_units import _json as exact_json
+from youcam_units._money import UnitPrice
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from youcam_units.mock import MockService
+
+    from cli.conftest import Invoke
+
+PRICE = "0.0123456789"
+CENT = Decimal("0.01")
+
+
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def test_fractional_units_total_is_exact_to_the_cent_after_rounding_once() -> None:
+    """Three 0.5-unit spends at a 9-decimal price: the total rounds once, not row by row."""
+    price = UnitPrice.parse("0.0123456789", "usd")
+    units = [Decimal("0.5")] * 3 + [Decimal("1.25")]
+    exact = sum((price.value(u) for u in units), Decimal(0))
+    assert exact == Decimal("0.03395061697500")  # 2.75 units * the price, no digit lost
+    assert price.display(exact) == "0.03 USD"
+    # Rounded row by row the same rows would add up to two cents more: what display must not do.
+    assert sum((_cents(price.value(u)) for u in units), Decimal(0)) == Decimal("0.05")
+    big = price.value(Decimal("123456.789"))
+    assert price.display(big) == "1,524.16 USD"  # 1524.157881..., half up at the cent
+
+
+def test_summary_json_adds_exact_money_to_every_row(invoke: Invoke, tmp_path: Path) -> None:
+    """Each row's money is its units times the price, exactly (no rounding in JSON)."""
+    db = tmp_path / "l.sqlite3"
+    assert invoke("sync", "--db", str(db)).exit_code == 0
+    run = invoke("summary", "--db", str(db), "--format", "json", "--unit-price", PRICE)
+    assert run.exit_code == 0, run.stderr
+    rows = exact_json.loads(run.stdout)
+    assert rows
+    assert any(row["spent"] != row["spent"].to_integral_value() for row in rows)  # fractions
+    for row in rows:
+        assert row["currency"] == "USD"
+        for field in ("spent", "granted", "expired", "net"):
+            assert row[f"{field}_money"] == row[field] * Decimal(PRICE)
+
+
+def test_summary_table_total_is_the_exact_total_rounded_once(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    """The table's money column: each figure and the total rounded once from the exact value."""
+    db = tmp_path / "l.sqlite3"
+    assert invoke("sync", "--db", str(db)).exit_code == 0
+    exact = exact_json.loads(invoke("summary", "--db", str(db), "--format", "json").stdout)
+    run = invoke("summary", "--db", str(db), "--unit-price", PRICE, "--currency", "eur", "--all")
+    assert run.exit_code == 0, run.stderr
+    assert "spent EUR" in run.stdout
+    table = run.stdout.partition("spent (expired) and granted")[0]  # the table, not the chart
+    lines = {line.split()[0]: line.split() for line in table.splitlines() if line.strip()}
+    for row in exact:
+        assert Decimal(lines[row["action"]][-1].replace(",", "")) == _cents(
+            row["spent"] * Decimal(PRICE)
+        )
+    total = sum((row["spent"] for row in exact), Decimal(0))
+    assert Decimal(lines["total"][-1].replace(",", "")) == _cents(total * Decimal(PRICE))
+
+
+def test_status_shows_money_and_its_json_is_exact(invoke: Invoke, tmp_path: Path) -> None:
+    """status: every figure's value in the table, exact under "money" in JSON."""
+    db = tmp_path / "l.sqlite3"
+    at = ("--as-of", "2026-11-01T00:00Z")
+    plain = exact_json.loads(invoke("status", "--db", str(db), *at, "--format", "json").stdout)
+    run = invoke("status", "--db", str(db), *at, "--format", "json", "--unit-price", "0.05")
+    body = exact_json.loads(run.stdout)
+    money = body.pop("money")
+    assert body == plain
+    assert money == {
+        "currency": "USD",
+        "unit_price": Decimal("0.05"),
+        "balance": plain["balance"] * Decimal("0.05"),
+        "spend_per_day": plain["spend_per_day"] * Decimal("0.05"),
+        "expiring_total": plain["expiring_total"] * Decimal("0.05"),
+    }
+    table = invoke("status", "--db", str(db), *at, "--no-sync", "--unit-price", "0.05").stdout
+    assert f"({_cents(plain['balance'] * Decimal('0.05')):,} USD)" in table
+    assert "0.05 USD per unit" in table
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (("--unit-price", "abc"), "--unit-price"),
+        (("--unit-price", "-0.01"), "--unit-price"),
+        (("--unit-price", "NaN"), "--unit-price"),
+        (("--unit-price", "Infinity"), "--unit-price"),
+        (("--unit-price", "0.05", "--currency", "US"), "--currency"),
+        (("--unit-price", "0.05", "--currency", "US$"), "--currency"),
+        (("--currency", "dollars"), "--currency"),
+    ],
+)
+@pytest.mark.parametrize("command", ["summary", "status", "report"])
+def test_a_bad_price_or_currency_is_one_line_exit_2_before_any_request(  # noqa: PLR0917
+    invoke: Invoke,
+    service: MockService,
+    tmp_path: Path,
+    command: str,
+    args: tuple[str, ...],
+    option: str,
+) -> None:
+    """Not a number, negative, or not a three-letter code: one line naming the option."""
+    extra = ("-o", str(tmp_path / "r.html")) if command == "report" else ()
+    run = invoke(command, "--db", str(tmp_path / "l.sqlite3"), *extra, *args)
+    assert run.exit_code == 2
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert option in run.stderr
+    assert service.log.count == 0
+    assert list(tmp_path.iterdir()) == []
