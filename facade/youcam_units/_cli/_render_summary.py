@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from youcam_units._cli._fit import GAP, MIN_GROUP_WIDTH, ascii_only, print_whole
+from youcam_units._cli._text import literal, printable
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -82,7 +83,10 @@ def render_summary(
     everything = rows
     rows = pick_rows(everything, by, limit)
     left_out = len(everything) - len(rows)
-    body = [(row.group, _numbers(row.entries, row.spent, row.granted, row.expired)) for row in rows]
+    body = [
+        (printable(row.group), _numbers(row.entries, row.spent, row.granted, row.expired))
+        for row in rows
+    ]
     total = _numbers(
         sum(r.entries for r in everything),
         sum((r.spent for r in everything), Decimal(0)),
@@ -118,7 +122,7 @@ def render_summary(
         name, style = _SUMMARY_COLUMNS[i]
         table.add_column(name, justify="right", style=style, no_wrap=True, width=widths[i])
     for group, numbers in body:
-        table.add_row(group, *(numbers[i] for i in shown))
+        table.add_row(literal(group), *(numbers[i] for i in shown))
     if with_total:
         table.add_section()
         table.add_row("total", *(total[i] for i in shown), style="bold")
@@ -177,7 +181,7 @@ def summary_chart(
     # The longest figure, not the largest one's: 1,164.50 is wider than 1,275.
     out_digits = max((len(f"{r.spent + r.expired:,}") for r in rows), default=0) + 1
     in_digits = max((len(f"{r.granted:,}") for r in rows), default=0) + 1
-    longest = max(len(by), *(len(r.group) for r in rows))
+    longest = max(len(by), *(len(printable(r.group)) for r in rows))
     # Whole group names when the bars keep half their width; else names fold at 20 cells.
     roomy = (width - longest - out_digits - in_digits - 2 * GAP) // 2 >= CHART_WIDTH // 2
     group_width = longest if roomy else max(MIN_GROUP_WIDTH, min(20, longest))
@@ -203,5 +207,5 @@ def summary_chart(
             (bar(row.granted, most_in, bar_width, ascii_only=ascii_only), "green"),
             f" {row.granted:,}" if row.granted else "",
         )
-        chart.add_row(row.group, spent_text, granted_text)
+        chart.add_row(literal(row.group), spent_text, granted_text)
     return chart

@@ -17,6 +17,7 @@ from youcam_units._cli._inputs import (
     _stdout_console,
     _verbose_option,
 )
+from youcam_units._cli._output import machine_readable
 from youcam_units._cli._runtime import (
     _configure_logging,
     _reported,
@@ -71,6 +72,7 @@ def balance(
     if fmt == "json":
         from youcam_units import _json as exact_json  # noqa: PLC0415 - keeps `--help` fast
 
+        machine_readable()
         click.echo(exact_json.dumps(_balance_json(result), indent=2))
         return
     from youcam_units._cli._unit_render import render_balance  # noqa: PLC0415
@@ -127,6 +129,8 @@ def costs(
             for cost in client.feature_costs()
             if wanted is None or wanted in cost.description.casefold()
         ]
+    if fmt in {"json", "csv"}:
+        machine_readable()
     if fmt == "json":
         from youcam_units import _json as exact_json  # noqa: PLC0415 - keeps `--help` fast
 
@@ -134,8 +138,10 @@ def costs(
     elif fmt == "csv":
         _write_costs_csv(found)
     elif not found:
+        from youcam_units._cli._text import literal  # noqa: PLC0415
+
         _stdout_console().print(
-            "no feature matches" + ("" if search is None else f" --search {search!r}")
+            literal("no feature matches" + ("" if search is None else f" --search {search!r}"))
         )
     else:
         from youcam_units._cli._unit_render import render_costs  # noqa: PLC0415
