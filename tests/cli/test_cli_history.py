@@ -13,8 +13,8 @@ import httpx
 import pytest
 from youcam_units import HistoryEntry
 from youcam_units import _json as exact_json
-from youcam_units._cli._output import GuardedStdout
 from youcam_units._cli._commands import DEMO_ENTRIES, DEMO_SEED, Runtime
+from youcam_units._cli._output import GuardedStdout
 from youcam_units.mock import MockService
 
 if TYPE_CHECKING:

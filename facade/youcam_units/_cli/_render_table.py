@@ -119,13 +119,13 @@ class TableWriter:
                 self._raw_times = True
             cells: list[str | Text] = [
                 f"{entry.timestamp_ms} ms" if when is None else when.strftime("%Y-%m-%d %H:%M:%S"),
-                literal(entry.action),
+                literal(entry.action, encoding=self._console.encoding),
                 Text(amount, style=style),
             ]
             if layout.show_id:
                 cells.append(str(entry.id))
             if layout.target is not None:
-                cells.append(literal(entry.target_id or ""))
+                cells.append(literal(entry.target_id or "", encoding=self._console.encoding))
             table.add_row(*cells)
         self._count += len(entries)
         print_whole(self._console, table)

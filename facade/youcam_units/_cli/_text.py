@@ -23,22 +23,26 @@ _HIDDEN_CATEGORIES: Final = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 unassigned code points, line and paragraph separators: none shows as itself."""
 
 
-def printable(value: object) -> str:
+def printable(value: object, encoding: str | None = None) -> str:
     r"""``value`` as text with every control or invisible character escaped as ``repr`` would.
 
-    ``\x1b`` stays the four characters ``\x1b``; letters in any script are kept as they are.
+    ``\x1b`` stays the four characters ``\x1b``; letters in any script are kept as they are,
+    unless ``encoding`` (the output's) cannot hold them: then they are escapes too, before a
+    table measures them.
     """
     text = str(value)
-    if text.isprintable():  # the common case, in C: nothing to escape (a space is printable)
-        return text
-    return "".join(
-        repr(char)[1:-1] if unicodedata.category(char) in _HIDDEN_CATEGORIES else char
-        for char in text
-    )
+    if not text.isprintable():  # the common case, in C: nothing to escape (a space is printable)
+        text = "".join(
+            repr(char)[1:-1] if unicodedata.category(char) in _HIDDEN_CATEGORIES else char
+            for char in text
+        )
+    if encoding is not None and not text.isascii():
+        text = text.encode(encoding, "backslashreplace").decode(encoding)
+    return text
 
 
-def literal(value: object, style: str = "") -> Text:
-    """A rich ``Text`` of ``printable(value)``: drawn as written, with no markup read."""
+def literal(value: object, style: str = "", *, encoding: str | None = None) -> Text:
+    """A rich ``Text`` of ``printable(value, encoding)``: drawn as written, no markup read."""
     from rich.text import Text  # noqa: PLC0415 - rich only for a command that draws
 
-    return Text(printable(value), style=style)
+    return Text(printable(value, encoding), style=style)

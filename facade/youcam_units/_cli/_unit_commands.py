@@ -140,8 +140,12 @@ def costs(
     elif not found:
         from youcam_units._cli._text import literal  # noqa: PLC0415
 
-        _stdout_console().print(
-            literal("no feature matches" + ("" if search is None else f" --search {search!r}"))
+        stdout = _stdout_console()
+        stdout.print(
+            literal(
+                "no feature matches" + ("" if search is None else f" --search {search!r}"),
+                encoding=stdout.encoding,
+            )
         )
     else:
         from youcam_units._cli._unit_render import render_costs  # noqa: PLC0415

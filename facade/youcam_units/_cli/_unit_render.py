@@ -63,7 +63,7 @@ def render_balance(balance: Balance, console: Console) -> None:
     total = f"{balance.total:,}"
     amount_width = max(len("units"), len(total), *(len(a) for a in amounts))
     expiry_width = len("YYYY-MM-DD HH:MM")
-    types = [printable(bucket.type) for bucket in buckets]
+    types = [printable(bucket.type, console.encoding) for bucket in buckets]
     table = Table(
         box=box.SIMPLE_HEAD,
         title=f"balance: {total} units in {len(buckets)} bucket{'s' * (len(buckets) != 1)}",
@@ -87,10 +87,10 @@ def render_balance(balance: Balance, console: Console) -> None:
 def render_costs(found: Sequence[FeatureCost], console: Console) -> None:
     """One row per SKU: the feature, its units, and per how much of what."""
     amounts = [f"{cost.amount:,}" for cost in found]
-    pers = [printable(f"{cost.proc_unit:,} {cost.unit}") for cost in found]
+    pers = [printable(f"{cost.proc_unit:,} {cost.unit}", console.encoding) for cost in found]
     amount_width = max(len("units"), *(len(a) for a in amounts))
     per_width = max(len("per"), *(len(p) for p in pers))
-    descriptions = [printable(cost.description) for cost in found]
+    descriptions = [printable(cost.description, console.encoding) for cost in found]
     longest = max(len("feature"), *(len(text) for text in descriptions))
     table = Table(
         box=box.SIMPLE_HEAD,
