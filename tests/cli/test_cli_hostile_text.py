@@ -167,3 +167,11 @@ def test_export_and_summary_json_on_an_ascii_stdout_stay_exact(tmp_path: Path) -
     code, stdout, stderr = run_hostile(NON_ASCII, "summary", "--db", db, charset="ascii")
     assert code == 0, stderr
     assert NON_ASCII.encode("ascii", "backslashreplace") in stdout
+
+
+def test_a_user_given_action_is_escaped_in_the_warning() -> None:
+    """``--action`` with an escape code: the warning names it, escaped."""
+    code, _, stderr = run_hostile("fine", "history", "--format", "jsonl", "--action", "zz\x1b[2J")
+    assert code == 0
+    assert "warning: --action zz\\x1b[2J is neither" in stderr
+    assert "\x1b" not in stderr

@@ -235,8 +235,10 @@ def _warn_unknown_actions(wanted: set[str], seen: set[str]) -> None:
         close = difflib.get_close_matches(action, sorted(known), n=3, cutoff=0.6)
         hint = f"did you mean {', '.join(close)}?" if close else "no documented action is close"
         click.echo(
-            f"{PROG}: warning: --action {printable(action)} is neither a documented action nor "
-            f"one in the history read; {hint}",
+            printable(
+                f"{PROG}: warning: --action {action} is neither a documented action nor one in "
+                f"the history read; {hint}"
+            ),
             err=True,
         )
 
@@ -265,14 +267,15 @@ def sync_command(
     path = db or default_db_path(demo=demo, seed=seed, entries=entries)
     source = _Source(demo, token_file, base_url, seed, entries)
     result = _sync(source, path, _runtime(ctx), verbose=verbose)
+    shown = printable(path)
     if result.superseded:
         click.echo(
-            f"another sync of {path} moved on meanwhile; this one left the work to it after "
+            f"another sync of {shown} moved on meanwhile; this one left the work to it after "
             f"{result.pages:,} request{'s' if result.pages != 1 else ''}"
         )
         return
     click.echo(
-        f"synced {path}: {result.new_entries:,} new entries from {result.pages:,} "
+        f"synced {shown}: {result.new_entries:,} new entries from {result.pages:,} "
         f"request{'s' if result.pages != 1 else ''}; {result.total_entries:,} in the ledger"
     )
 

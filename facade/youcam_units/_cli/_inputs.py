@@ -26,6 +26,7 @@ from youcam_units._cli._runtime import (
     CliError,
     Runtime,
 )
+from youcam_units._cli._text import printable
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -150,8 +151,10 @@ def read_credential_file(path: Path, source: str, *, kind: str) -> str:
     if os.name == "posix" and mode & 0o077:
         option = source.partition(" ")[0]
         click.echo(
-            f"{PROG}: warning: {option} {path} can be read by other users (mode {mode:04o}); "
-            f"restrict it with: chmod 600 {path}",
+            printable(
+                f"{PROG}: warning: {option} {path} can be read by other users (mode "
+                f"{mode:04o}); restrict it with: chmod 600 {path}"
+            ),
             err=True,
         )
     return raw
