@@ -14,6 +14,7 @@ import pytest
 from youcam_units import HistoryEntry
 from youcam_units import _json as exact_json
 from youcam_units._cli._commands import DEMO_ENTRIES, DEMO_SEED, Runtime
+from youcam_units._cli._output import GuardedStdout
 from youcam_units.mock import MockService
 
 if TYPE_CHECKING:
@@ -166,7 +167,10 @@ def test_output_streams_page_by_page(invoke: Invoke, service: MockService, fmt: 
     written_before_request: list[int] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
-        captured = sys.stdout.buffer  # CliRunner's in-memory stdout
+        guarded = sys.stdout  # the command's guard around CliRunner's in-memory stdout
+        assert isinstance(guarded, GuardedStdout)
+        assert guarded.wrapped is not None
+        captured = guarded.wrapped.buffer
         assert isinstance(captured, io.BytesIO)
         written_before_request.append(captured.getvalue().count(b"\n"))
         return service.handle_httpx(request)

@@ -32,6 +32,7 @@ from youcam_units._cli._inputs import (
 )
 from youcam_units._cli._money_options import money_options
 from youcam_units._cli._money_options import unit_price as parse_unit_price
+from youcam_units._cli._output import machine_readable
 from youcam_units._cli._runtime import (
     DEMO_ENTRIES,
     DEMO_SEED,
@@ -45,7 +46,9 @@ from youcam_units._cli._runtime import (
     _Group,
     _reported,
     _stop_quietly,
+    exit_codes_epilog,
 )
+from youcam_units._cli._text import printable
 from youcam_units._defaults import HISTORY_PAGE_SIZE
 from youcam_units.mock._defaults import DEFAULT_ENTRIES, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SEED
 
@@ -82,7 +85,11 @@ GROUPINGS: Final = ("action", "day", "month")
 # -- the commands --------------------------------------------------------------------------------
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=_Group,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=exit_codes_epilog(),
+)
 @click.version_option(package_name="youcam-units", prog_name=PROG)
 def cli() -> None:
     """Read, export and keep a local ledger of your YouCam API unit (credit) history.
@@ -110,6 +117,7 @@ def cli() -> None:
 @click.option(
     "--starting-token",
     metavar="TOKEN",
+    callback=lambda _ctx, _param, value: _page_token(value),
     help="Continue from where a failed read stopped (the token its error line names).",
 )
 @_source_options
@@ -147,6 +155,8 @@ def history(
     on_terminal = _stdout_is_terminal()
     stderr = _stderr_console()
     fmt = fmt or ("table" if on_terminal else "jsonl")
+    if fmt != "table":
+        machine_readable()
     runtime = _runtime(ctx)
     source = _Source(demo, token_file, base_url, seed, entries)
     wanted = EntryFilter(since_ms, until_ms, frozenset(actions))
@@ -191,6 +201,22 @@ def history(
     _warn_unknown_actions(set(wanted.actions), seen)
 
 
+def _page_token(value: str | None) -> str | None:
+    """``--starting-token``: the library's own check, as a usage error before any request."""
+    from youcam_units._config import validate_starting_token  # noqa: PLC0415 - not for --help
+    from youcam_units._defaults import MAX_PAGE_TOKEN_LENGTH  # noqa: PLC0415
+
+    try:
+        return validate_starting_token(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"not a page token ({len(value or ''):,} characters; a token is printable ASCII, "
+            f"at most {MAX_PAGE_TOKEN_LENGTH:,}): pass the token that a failed read's error line "
+            "named, as shown",
+            param_hint="'--starting-token'",
+        ) from None
+
+
 def _resume_hint(token: str | None) -> str:
     if token is None:
         return "nothing was read past the first request"
@@ -214,8 +240,10 @@ def _warn_unknown_actions(wanted: set[str], seen: set[str]) -> None:
         close = difflib.get_close_matches(action, sorted(known), n=3, cutoff=0.6)
         hint = f"did you mean {', '.join(close)}?" if close else "no documented action is close"
         click.echo(
-            f"{PROG}: warning: --action {action} is neither a documented action nor one in the "
-            f"history read; {hint}",
+            printable(
+                f"{PROG}: warning: --action {action} is neither a documented action nor one in "
+                f"the history read; {hint}"
+            ),
             err=True,
         )
 
@@ -244,14 +272,15 @@ def sync_command(
     path = db or default_db_path(demo=demo, seed=seed, entries=entries)
     source = _Source(demo, token_file, base_url, seed, entries)
     result = _sync(source, path, _runtime(ctx), verbose=verbose)
+    shown = printable(path)
     if result.superseded:
         click.echo(
-            f"another sync of {path} moved on meanwhile; this one left the work to it after "
+            f"another sync of {shown} moved on meanwhile; this one left the work to it after "
             f"{result.pages:,} request{'s' if result.pages != 1 else ''}"
         )
         return
     click.echo(
-        f"synced {path}: {result.new_entries:,} new entries from {result.pages:,} "
+        f"synced {shown}: {result.new_entries:,} new entries from {result.pages:,} "
         f"request{'s' if result.pages != 1 else ''}; {result.total_entries:,} in the ledger"
     )
 
@@ -365,6 +394,7 @@ def summary(
     ):
         groups = summarize(ledger, by=by, since_ms=since_ms, until_ms=until_ms)
     if fmt == "json":
+        machine_readable()
         click.echo(
             summary_json(groups, by=by) if price is None else _priced_json(groups, by, price)
         )
@@ -372,6 +402,7 @@ def summary(
     if fmt in {"jsonl", "csv"}:
         from youcam_units._cli._rows import write_rows  # noqa: PLC0415
 
+        machine_readable()
         write_rows(fmt, (row.to_dict(by) for row in groups), (by, *SUMMARY_COLUMNS))
         return
     stdout = _stdout_console()

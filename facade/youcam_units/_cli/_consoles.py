@@ -25,10 +25,14 @@ class _StdoutConsole(Console):
 
 
 def stdout_console() -> Console:
-    """Rich output on stdout: the terminal's width, or a wide page when piped to a file."""
-    console = _StdoutConsole(highlight=False)
+    """Rich output on stdout: the terminal's width, or a wide page when piped to a file.
+
+    No markup and no emoji codes are read in plain strings: text from the service is drawn as
+    written (renderers hand it over as ``_text.literal`` besides).
+    """
+    console = _StdoutConsole(highlight=False, markup=False, emoji=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
-        console = _StdoutConsole(highlight=False, width=WIDTH_WHEN_PIPED)
+        console = _StdoutConsole(highlight=False, markup=False, emoji=False, width=WIDTH_WHEN_PIPED)
     return console
 
 

@@ -28,6 +28,7 @@ from youcam_units._cli._runtime import (
     CliError,
     Runtime,
 )
+from youcam_units._cli._text import printable
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -123,20 +124,12 @@ def _read_token(token_file: Path | None) -> tuple[str, str]:
     names its real source; a token file others can read gets a warning, as ssh gives for keys.
     """
     from youcam_units._config import normalize_token  # noqa: PLC0415 - keeps `--help` fast
-    from youcam_units._token_file import read_token_file  # noqa: PLC0415
 
     if token_file is not None:
         source = f"--token-file {token_file}"
-
-        def warn(mode: int) -> None:
-            click.echo(
-                f"{PROG}: warning: --token-file {token_file} can be read by other users (mode "
-                f"{mode:04o}); restrict it with: chmod 600 {token_file}",
-                err=True,
-            )
-
+        raw = read_credential_file(token_file, source, kind="access token")
         try:
-            return read_token_file(token_file, source=source, on_readable_by_others=warn), source
+            return normalize_token(raw, source=source), source
         except ValueError as exc:
             raise CliError(str(exc)) from None
     from youcam_units._config import ENV_API_KEY  # noqa: PLC0415
@@ -156,6 +149,54 @@ def _read_token(token_file: Path | None) -> tuple[str, str]:
         return normalize_token(raw, source=source, kind=kind), source
     except ValueError as exc:
         raise CliError(str(exc)) from None
+
+
+CREDENTIAL_FILE_LIMIT: Final = 64 * 1024
+"""The most a token or key file may hold: both are well under 1 KiB; a bigger file is a mistake
+(a 20 MB one once cost 3 GB of memory to be refused)."""
+
+
+def read_credential_file(path: Path, source: str, *, kind: str) -> str:
+    """The text of a token or key file: a regular file of at most 64 KiB, or one line why.
+
+    Opened without blocking and checked on the open descriptor, so a FIFO or a device never
+    hangs the command and a file swapped after the check is still the one checked. A file
+    other users can read gets a warning, as ssh gives for keys.
+    """
+    import stat  # noqa: PLC0415 - keeps `--help` fast
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise CliError(f"cannot read {source}: {exc.strerror or type(exc).__name__}") from None
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise CliError(f"{source} is not a regular file: put the {kind} in a plain file")
+        data = file.read(CREDENTIAL_FILE_LIMIT + 1)
+    if len(data) > CREDENTIAL_FILE_LIMIT:
+        raise CliError(
+            f"{source} holds more than {CREDENTIAL_FILE_LIMIT // 1024} KiB, far more than an "
+            f"{kind}: point it at the file with just the {kind}"
+        )
+    try:
+        raw = data.decode("utf-8-sig")  # -sig: drop a BOM
+    except UnicodeDecodeError:
+        raise CliError(f"cannot read {source}: it is not UTF-8 text") from None
+    if not raw.strip():
+        raise CliError(f"{source} is empty: put the {kind} in it")
+    mode = stat.S_IMODE(info.st_mode)
+    if os.name == "posix" and mode & 0o077:
+        option = source.partition(" ")[0]
+        click.echo(
+            printable(
+                f"{PROG}: warning: {option} {path} can be read by other users (mode "
+                f"{mode:04o}); restrict it with: chmod 600 {path}"
+            ),
+            err=True,
+        )
+    return raw
 
 
 def default_pacing_path() -> Path:
@@ -220,9 +261,18 @@ class FilePath(click.Path):
         param: click.Parameter | None,
         ctx: click.Context | None,
     ) -> Path:
+        import stat  # noqa: PLC0415
         from pathlib import Path  # noqa: PLC0415
 
-        return Path(os.fsdecode(super().convert(value, param, ctx)))
+        path = Path(os.fsdecode(super().convert(value, param, ctx)))
+        try:
+            mode = path.stat().st_mode
+        except OSError:  # absent (a ledger to create) or unreadable: the command says so
+            return path
+        if not stat.S_ISREG(mode):
+            # A FIFO or a device would block the command (or feed it without end).
+            self.fail(f"{os.fsdecode(value)!r} is not a regular file", param, ctx)
+        return path
 
 
 @dataclass(frozen=True)
@@ -443,7 +493,7 @@ def _stderr_console() -> Console | Offscreen:
         return Offscreen()
     from rich.console import Console  # noqa: PLC0415 - keeps `--help` fast
 
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, markup=False, emoji=False)
 
 
 def _progress(

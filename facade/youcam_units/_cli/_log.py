@@ -7,6 +7,7 @@ import logging
 import click
 
 from youcam_units._cli._runtime import PROG
+from youcam_units._cli._text import printable
 
 __all__ = ["configure_logging"]
 
@@ -16,7 +17,8 @@ class _LogToStderr(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            click.echo(f"{PROG}: {record.levelname.lower()}: {record.getMessage()}", err=True)
+            line = f"{PROG}: {record.levelname.lower()}: {record.getMessage()}"
+            click.echo(printable(line), err=True)  # the service's text, shown as written
         except Exception:  # noqa: BLE001 - a log handler must never raise
             self.handleError(record)
 

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from youcam_units._cli._fit import GAP, MIN_GROUP_WIDTH, ascii_only, print_whole
+from youcam_units._cli._text import literal, printable
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -90,7 +91,10 @@ def render_summary(
     left_out = len(everything) - len(rows)
     columns = (*_SUMMARY_COLUMNS, (f"spent {price.currency}", "red")) if price else _SUMMARY_COLUMNS
     body = [
-        (row.group, _numbers(row.entries, row.spent, row.granted, row.expired, price))
+        (
+            printable(row.group, console.encoding),
+            _numbers(row.entries, row.spent, row.granted, row.expired, price),
+        )
         for row in rows
     ]
     total = _numbers(
@@ -129,13 +133,20 @@ def render_summary(
         name, style = columns[i]
         table.add_column(name, justify="right", style=style, no_wrap=True, width=widths[i])
     for group, numbers in body:
-        table.add_row(group, *(numbers[i] for i in shown))
+        table.add_row(literal(group), *(numbers[i] for i in shown))
     if with_total:
         table.add_section()
         table.add_row("total", *(total[i] for i in shown), style="bold")
     print_whole(console, table)
     print_whole(
-        console, summary_chart(rows, by, width=console.width, ascii_only=ascii_only(console))
+        console,
+        summary_chart(
+            rows,
+            by,
+            width=console.width,
+            ascii_only=ascii_only(console),
+            encoding=console.encoding,
+        ),
     )
     if left_out:
         console.print(left_out_note(left_out, by), highlight=False, markup=False)
@@ -186,19 +197,22 @@ def summary_chart(
     *,
     width: int = 80,
     ascii_only: bool = False,
+    encoding: str | None = None,
 ) -> Table:
     """Bars per group: units spent (red, expired in yellow) and granted (green).
 
     Each column has its own scale (its largest value fills it): grants are rare and large,
     spending frequent and small, and one shared scale would flatten every spending bar. The bars
-    shrink to fit ``width``; the figure after each bar never does.
+    shrink to fit ``width``; the figure after each bar never does. Group names are shown
+    literally, escaped where ``encoding`` cannot hold them.
     """
     most_out = max((r.spent + r.expired for r in rows), default=Decimal(0))
     most_in = max((r.granted for r in rows), default=Decimal(0))
     # The longest figure, not the largest one's: 1,164.50 is wider than 1,275.
     out_digits = max((len(f"{r.spent + r.expired:,}") for r in rows), default=0) + 1
     in_digits = max((len(f"{r.granted:,}") for r in rows), default=0) + 1
-    longest = max(len(by), *(len(r.group) for r in rows))
+    names = [printable(row.group, encoding) for row in rows]
+    longest = max(len(by), *(len(name) for name in names))
     # Whole group names when the bars keep half their width; else names fold at 20 cells.
     roomy = (width - longest - out_digits - in_digits - 2 * GAP) // 2 >= CHART_WIDTH // 2
     group_width = longest if roomy else max(MIN_GROUP_WIDTH, min(20, longest))
@@ -210,7 +224,7 @@ def summary_chart(
     chart.add_column(by, width=group_width, overflow="fold")
     chart.add_column("spent", width=bar_width + out_digits, no_wrap=True)
     chart.add_column("granted", width=bar_width + in_digits, no_wrap=True)
-    for row in rows:
+    for row, name in zip(rows, names, strict=True):
         out = row.spent + row.expired
         spent_cells = bar(out, most_out, bar_width, ascii_only=ascii_only)
         expired_cells = bar(row.expired, most_out, bar_width, ascii_only=ascii_only)
@@ -224,5 +238,5 @@ def summary_chart(
             (bar(row.granted, most_in, bar_width, ascii_only=ascii_only), "green"),
             f" {row.granted:,}" if row.granted else "",
         )
-        chart.add_row(row.group, spent_text, granted_text)
+        chart.add_row(literal(name), spent_text, granted_text)
     return chart

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from youcam_units._cli._fit import GAP, print_whole
+from youcam_units._cli._text import literal
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -118,13 +119,13 @@ class TableWriter:
                 self._raw_times = True
             cells: list[str | Text] = [
                 f"{entry.timestamp_ms} ms" if when is None else when.strftime("%Y-%m-%d %H:%M:%S"),
-                str(entry.action),
+                literal(entry.action, encoding=self._console.encoding),
                 Text(amount, style=style),
             ]
             if layout.show_id:
                 cells.append(str(entry.id))
             if layout.target is not None:
-                cells.append(entry.target_id or "")
+                cells.append(literal(entry.target_id or "", encoding=self._console.encoding))
             table.add_row(*cells)
         self._count += len(entries)
         print_whole(self._console, table)

@@ -38,7 +38,11 @@ def write_rows(
     out: TextIO | None = None,
 ) -> None:
     """Write ``rows`` as JSON lines (each row whole) or csv (``columns``, in that order)."""
-    out = sys.stdout if out is None else out
+    if out is None:
+        from youcam_units._cli._output import machine_readable  # noqa: PLC0415
+
+        machine_readable()
+        out = sys.stdout
     if fmt == "jsonl":
         from youcam_units import _json as exact_json  # noqa: PLC0415 - keeps `--help` fast
 

@@ -1,19 +1,22 @@
 """What every command shares: names, the runtime tests hand in, and one-line failures.
 
-Expected failures become one line on stderr and an exit status (2: usage, 1: anything else,
-130: interrupted), never a traceback; ``--verbose`` adds the library's log.
+Expected failures become one line on stderr and an exit status (``EXIT_CODES``), never a
+traceback; ``--verbose`` adds the library's log. An unexpected exception (a bug) is one line
+too, exit 70, with a pointer to report it; ``YOUCAM_UNITS_TRACEBACK=1`` adds the traceback.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout, suppress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 import click
 
+from youcam_units._cli._output import EXIT_OUTPUT_FAILED, GuardedStdout
+from youcam_units._cli._text import printable
 from youcam_units.mock._defaults import DEFAULT_ENTRIES, DEFAULT_SEED
 
 if TYPE_CHECKING:
@@ -33,9 +36,37 @@ DEMO_SEED: Final = DEFAULT_SEED
 DEMO_ENTRIES: Final = DEFAULT_ENTRIES
 DEMO_BASE_URL: Final = "http://127.0.0.1"
 """The in-process mock answers every URL; a loopback one keeps the facade's http check happy."""
+ENV_TRACEBACK: Final = "YOUCAM_UNITS_TRACEBACK"
+"""Set to 1: an unexpected error (exit 70) prints its traceback before its one line."""
+EXIT_FAILED: Final = 1
+EXIT_USAGE: Final = 2
+EXIT_BELOW_THRESHOLD: Final = 3
+"""``status``: a ``--min-balance`` or ``--min-days`` threshold was crossed, or a budget is over."""
+EXIT_INTERNAL_ERROR: Final = 70
+"""sysexits' EX_SOFTWARE: an exception nobody expected, that is a bug."""
 EXIT_INTERRUPTED: Final = 130
 EXIT_BROKEN_PIPE: Final = 141
 """128 + SIGPIPE: what a shell reports for a Unix tool whose reader closed the pipe."""
+EXIT_CODES: Final = (
+    (0, "done"),
+    (EXIT_FAILED, "failed: the one line on stderr says why and what to do"),
+    (EXIT_USAGE, "bad arguments or options"),
+    (EXIT_BELOW_THRESHOLD, "status: below --min-balance or --min-days, or over a budget"),
+    (EXIT_INTERNAL_ERROR, f"internal error, a bug: please report it ({ENV_TRACEBACK}=1 shows why)"),
+    (EXIT_OUTPUT_FAILED, "the output could not be written (disk full, stdout closed)"),
+    (EXIT_INTERRUPTED, "interrupted (Ctrl-C); run the command again to continue"),
+    (EXIT_BROKEN_PIPE, "the reader closed the pipe (| head): stopped quietly"),
+)
+"""Every exit status the command uses: ``--help`` lists them, the README too (a test keeps the
+README's list the same)."""
+
+
+def exit_codes_epilog() -> str:
+    """The ``--help`` epilog: one line per exit status, kept as written (click's no-rewrap mark)."""
+    lines = "\n".join(f"  {code:>3}  {meaning}" for code, meaning in EXIT_CODES)
+    return f"\b\nExit status:\n{lines}"
+
+
 WIDTH_WHEN_PIPED: Final = 160
 
 
@@ -56,7 +87,7 @@ class Runtime:
 class CliError(click.ClickException):
     """An expected failure: reported as one line, exit status 1."""
 
-    exit_code = 1
+    exit_code = EXIT_FAILED
 
 
 # -- the group and its error handling ------------------------------------------------------------
@@ -73,17 +104,28 @@ class _Group(click.Group):
         standalone_mode: bool = True,  # noqa: FBT001, FBT002 - click's own signature
         **extra: Any,  # noqa: ANN401 - passed on to click.Context
     ) -> Any:  # noqa: ANN401 - click's own return type
+        stdout = GuardedStdout(sys.stdout)
         try:
-            code = super().main(
-                args, prog_name or PROG, complete_var, standalone_mode=False, **extra
-            )
+            with redirect_stdout(stdout):
+                code = super().main(
+                    args, prog_name or PROG, complete_var, standalone_mode=False, **extra
+                )
+                stdout.flush()  # here, not in Python's exit: a failure is still ours to report
         except click.UsageError as exc:
             hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
             code = _fail(f"{exc.format_message()}{hint}", exc.exit_code)
         except click.ClickException as exc:
+            if exc.exit_code == EXIT_OUTPUT_FAILED:
+                stdout.discard()
             code = _fail(exc.format_message(), exc.exit_code)
         except click.Abort:
             code = _fail("interrupted; run the command again to continue", EXIT_INTERRUPTED)
+        except BrokenPipeError:  # the last flush, after the command
+            code = _stop_quietly()
+        except Exception as exc:  # the one place a bug becomes one line
+            if _missing_extra(exc):
+                raise  # the entry point names the extra to install
+            code = _unexpected(exc)
         code = code if isinstance(code, int) else 0
         if standalone_mode:
             sys.exit(code)
@@ -105,13 +147,47 @@ def _stop_quietly() -> int:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):  # no real file descriptor (a test's captured stream)
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):  # no real descriptor (a captured stream)
         pass
     return EXIT_BROKEN_PIPE
 
 
+def _missing_extra(exc: Exception) -> bool:
+    """Whether a module of the cli extra, imported in a command's body, is missing."""
+    from youcam_units._cli import CLI_DEPENDENCIES  # noqa: PLC0415
+
+    return isinstance(exc, ModuleNotFoundError) and (
+        (exc.name or "").partition(".")[0] in CLI_DEPENDENCIES
+    )
+
+
+def _unexpected(exc: Exception) -> int:
+    """A bug: one line naming where, and how to report it; the traceback only when asked.
+
+    The exception's own text is left out of the line: nobody checked it for secrets.
+    """
+    import traceback  # noqa: PLC0415 - only after a bug
+    from pathlib import Path  # noqa: PLC0415
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    last = frames[-1] if frames else None
+    where = "" if last is None else f" at {last.name} ({Path(last.filename).name}:{last.lineno})"
+    if os.environ.get(ENV_TRACEBACK, "") not in {"", "0"}:
+        traceback.print_exception(exc, file=sys.stderr)
+    return _fail(
+        f"internal error: {type(exc).__name__}{where}. This is a bug in "
+        f"{PROG}: please report it, with the command and the traceback that {ENV_TRACEBACK}=1 "
+        "prints",
+        EXIT_INTERNAL_ERROR,
+    )
+
+
 def _fail(message: str, code: int) -> int:
-    click.echo(f"{PROG}: error: {message}", err=True)
+    """The one line on stderr; text from the service or the user in it is shown literally."""
+    # stderr may be gone too: then the exit status is all that is left.
+    with suppress(OSError, ValueError):
+        click.echo(f"{PROG}: error: {printable(message)}", err=True)
     return code
 
 

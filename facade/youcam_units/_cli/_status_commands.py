@@ -37,6 +37,7 @@ from youcam_units._cli._inputs import (
 )
 from youcam_units._cli._money_options import money_options
 from youcam_units._cli._money_options import unit_price as parse_unit_price
+from youcam_units._cli._output import machine_readable
 from youcam_units._cli._runtime import (
     PROG,
     CliError,
@@ -90,6 +91,10 @@ def _threshold(value: str | None, option: str) -> Decimal | None:
     return number
 
 
+AS_OF_RANGE: Final = (datetime(1970, 1, 1, tzinfo=UTC), datetime(9000, 1, 1, tzinfo=UTC))
+"""``--as-of``: history is in Unix milliseconds (from 1970), and forecasts reach past ``now``."""
+
+
 def _as_of(value: str | None, *, demo: bool) -> datetime:
     """The time the forecast is made at: ``--as-of``, the demo data's own now, or now."""
     if value is not None:
@@ -100,7 +105,15 @@ def _as_of(value: str | None, *, demo: bool) -> datetime:
                 f"{value!r} is not a time like 2026-11-25 or 2026-11-25T12:00Z",
                 param_hint="'--as-of'",
             ) from None
-        return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+        when = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+        if not AS_OF_RANGE[0] <= when < AS_OF_RANGE[1]:
+            # The forecast looks 30 days back and ahead: near year 1 or 9999 that overflows.
+            raise click.BadParameter(
+                f"{value!r} is out of range: pick a time from {AS_OF_RANGE[0]:%Y-%m-%d} to "
+                f"{AS_OF_RANGE[1] - timedelta(days=1):%Y-%m-%d}",
+                param_hint="'--as-of'",
+            )
+        return when
     if demo:
         from youcam_units.mock import MOCK_NOW_MS  # noqa: PLC0415
 
@@ -337,6 +350,7 @@ def status(
     if fmt == "json":
         from youcam_units import _json as exact_json  # noqa: PLC0415 - keeps `--help` fast
 
+        machine_readable()
         body = status_json(outlook, price)
         body["budgets"] = [use.to_dict() for use in reading.budget_uses]
         click.echo(exact_json.dumps(body, indent=2))
@@ -463,6 +477,7 @@ def export(
         _sync(_Source(demo, None, None, seed, entries), path, _runtime(ctx), verbose=verbose)
     elif not path.exists():
         raise CliError(f"no ledger at {path}: run `{PROG} sync` first (or pass --db)")
+    machine_readable()
     writer = make_writer(fmt, sys.stdout)
     batch: list[Any] = []
     with (

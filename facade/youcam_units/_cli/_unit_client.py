@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,10 +20,11 @@ from youcam_units._cli._inputs import (
     _read_token,
     _Source,
     _source_options,
+    read_credential_file,
 )
 from youcam_units._cli._runtime import (
     ENV_TOKEN,
-    PROG,
+    EXIT_BELOW_THRESHOLD,
     CliError,
     Runtime,
 )
@@ -34,13 +35,10 @@ if TYPE_CHECKING:
     from datetime import datetime
     from pathlib import Path
 
-    from youcam_units import Client
+    from youcam_units import AuthenticationError, Client
 
 
 __all__ = ["EXIT_BELOW_THRESHOLD"]
-
-EXIT_BELOW_THRESHOLD: Final = 3
-"""``status``: a ``--min-balance`` or ``--min-days`` threshold was crossed, or a budget is over."""
 
 _api_key_file_option = click.option(
     "--api-key-file",
@@ -55,13 +53,7 @@ def _read_api_key(api_key_file: Path | None) -> tuple[str, str] | None:
 
     if api_key_file is not None:
         source = f"--api-key-file {api_key_file}"
-        try:
-            raw = api_key_file.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CliError(f"cannot read {source}: {exc.__class__.__name__}") from None
-        if not raw.strip():
-            raise CliError(f"{source} is empty: put the API key in it")
-        _warn_if_readable_by_others(api_key_file)
+        raw = read_credential_file(api_key_file, source, kind="API key")
     else:
         source = ENV_API_KEY
         raw = os.environ.get(ENV_API_KEY, "")
@@ -71,19 +63,6 @@ def _read_api_key(api_key_file: Path | None) -> tuple[str, str] | None:
         return normalize_token(raw, source=source, kind="API key"), source
     except ValueError as exc:
         raise CliError(str(exc)) from None
-
-
-def _warn_if_readable_by_others(path: Path) -> None:
-    """As ssh does for keys: a key file other users can read is worth a warning."""
-    from youcam_units._token_file import readable_by_others  # noqa: PLC0415
-
-    mode = readable_by_others(path)
-    if mode is not None:
-        click.echo(
-            f"{PROG}: warning: --api-key-file {path} can be read by other users (mode "
-            f"{mode:04o}); restrict it with: chmod 600 {path}",
-            err=True,
-        )
 
 
 @contextmanager
@@ -105,6 +84,7 @@ def _unit_client(
     key: str | None = None
     key_source = token_source = "the demo"  # noqa: S105 - where a credential came from
     if not source.demo:
+        token_source = ""
         found = _read_api_key(api_key_file)
         key, key_source = found if found is not None else (None, "")
         if source.token_file is not None or os.environ.get(ENV_TOKEN, "").strip():
@@ -125,14 +105,37 @@ def _unit_client(
         try:
             yield client
         except AuthenticationError as exc:
-            by_key = token is None or (exc.error_code or "").endswith("ApiKey")
-            what, where = ("API key", key_source) if by_key else ("access token", token_source)
-            code = f" {exc.error_code}" if exc.error_code else ""
             raise CliError(
-                f"the service refused the {what} from {where} (HTTP 401{code}): it is wrong, "
-                f"inactive or expired; put a valid one in {where}"
-                + (f" (request id {exc.request_id})" if exc.request_id else "")
+                _refused(exc, key_source=key_source, token_source=token_source)
             ) from None
+
+
+def _refused(exc: AuthenticationError, *, key_source: str, token_source: str) -> str:
+    """The 401 line: which credential was refused, where it came from, and what to do.
+
+    An error code ending in ``ApiKey`` names the API key; with only an access token sent, that
+    means the operation wants the API key (or the token stands for a key the service no longer
+    accepts).
+    """
+    code = f" {exc.error_code}" if exc.error_code else ""
+    request = f" (request id {exc.request_id})" if exc.request_id else ""
+    names_key = (exc.error_code or "").endswith("ApiKey")
+    if token_source and (not names_key or not key_source):
+        if names_key:
+            return (
+                f"the service refused the request (HTTP 401{code}): it asks for a valid API key, "
+                f"and only the access token from {token_source} was sent; set {ENV_API_KEY} or "
+                f"pass --api-key-file PATH (or check the access token in {token_source})" + request
+            )
+        where = token_source
+        what = "access token"
+    else:
+        where = key_source or ENV_API_KEY
+        what = "API key"
+    return (
+        f"the service refused the {what} from {where} (HTTP 401{code}): it is wrong, "
+        f"inactive or expired; put a valid one in {where}" + request
+    )
 
 
 def _service_options(func: Any) -> Any:  # noqa: ANN401 - click's decorated callables

@@ -16,6 +16,7 @@ from youcam_units._cli._inputs import (
     _stdout_console,
     _verbose_option,
 )
+from youcam_units._cli._output import machine_readable
 from youcam_units._cli._runtime import (
     _configure_logging,
     _reported,
@@ -73,6 +74,7 @@ def balance(
     if fmt == "json":
         from youcam_units import _json as exact_json  # noqa: PLC0415 - keeps `--help` fast
 
+        machine_readable()
         click.echo(exact_json.dumps(_balance_json(result), indent=2))
         return
     if fmt in {"jsonl", "csv"}:
@@ -136,6 +138,8 @@ def costs(
             for cost in client.feature_costs()
             if wanted is None or wanted in cost.description.casefold()
         ]
+    if fmt in {"json", "csv"}:
+        machine_readable()
     if fmt == "json":
         from youcam_units import _json as exact_json  # noqa: PLC0415 - keeps `--help` fast
 
@@ -145,8 +149,14 @@ def costs(
 
         write_rows(fmt, (cost.to_dict() for cost in found), _COST_COLUMNS)
     elif not found:
-        _stdout_console().print(
-            "no feature matches" + ("" if search is None else f" --search {search!r}")
+        from youcam_units._cli._text import literal  # noqa: PLC0415
+
+        stdout = _stdout_console()
+        stdout.print(
+            literal(
+                "no feature matches" + ("" if search is None else f" --search {search!r}"),
+                encoding=stdout.encoding,
+            )
         )
     else:
         from youcam_units._cli._unit_render import render_costs  # noqa: PLC0415

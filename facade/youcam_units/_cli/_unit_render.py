@@ -8,7 +8,7 @@ estimates and are shown to two decimals, exactly in ``--format json``.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import TYPE_CHECKING, Final
 
 from rich import box
@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from youcam_units._cli._fit import GAP, MIN_GROUP_WIDTH, ascii_only, print_whole
+from youcam_units._cli._text import literal, printable
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -40,9 +41,18 @@ def _when(moment: datetime | None) -> str:
     return "never" if moment is None else moment.strftime("%Y-%m-%d %H:%M")
 
 
+def _rounded(value: Decimal, step: Decimal) -> Decimal:
+    """``value`` to ``step``, half up, however many digits it has.
+
+    1e30 units: the default context's 28 digits would make ``quantize`` raise.
+    """
+    digits = max(value.adjusted(), 0) - step.as_tuple().exponent + 2  # type: ignore[operator]
+    return value.quantize(step, rounding=ROUND_HALF_UP, context=Context(prec=max(28, digits)))
+
+
 def _about(value: Decimal) -> str:
     """A projection, to the cent."""
-    return f"{value.quantize(_CENT, rounding=ROUND_HALF_UP):,}"
+    return f"{_rounded(value, _CENT):,}"
 
 
 def _text_width(console: Console, longest: int, fixed: Sequence[int]) -> int:
@@ -57,7 +67,7 @@ def render_balance(balance: Balance, console: Console) -> None:
     total = f"{balance.total:,}"
     amount_width = max(len("units"), len(total), *(len(a) for a in amounts))
     expiry_width = len("YYYY-MM-DD HH:MM")
-    types = [str(bucket.type) for bucket in buckets]
+    types = [printable(bucket.type, console.encoding) for bucket in buckets]
     table = Table(
         box=box.SIMPLE_HEAD,
         title=f"balance: {total} units in {len(buckets)} bucket{'s' * (len(buckets) != 1)}",
@@ -72,7 +82,7 @@ def render_balance(balance: Balance, console: Console) -> None:
     table.add_column("units", justify="right", no_wrap=True, width=amount_width)
     table.add_column("expires (UTC)", no_wrap=True, width=expiry_width)
     for kind, amount, bucket in zip(types, amounts, buckets, strict=True):
-        table.add_row(kind, amount, _when(bucket.expires_at))
+        table.add_row(literal(kind), amount, _when(bucket.expires_at))
     table.add_section()
     table.add_row("total", total, "", style="bold")
     print_whole(console, table)
@@ -81,10 +91,11 @@ def render_balance(balance: Balance, console: Console) -> None:
 def render_costs(found: Sequence[FeatureCost], console: Console) -> None:
     """One row per SKU: the feature, its units, and per how much of what."""
     amounts = [f"{cost.amount:,}" for cost in found]
-    pers = [f"{cost.proc_unit:,} {cost.unit}" for cost in found]
+    pers = [printable(f"{cost.proc_unit:,} {cost.unit}", console.encoding) for cost in found]
     amount_width = max(len("units"), *(len(a) for a in amounts))
     per_width = max(len("per"), *(len(p) for p in pers))
-    longest = max(len("feature"), *(len(cost.description) for cost in found))
+    descriptions = [printable(cost.description, console.encoding) for cost in found]
+    longest = max(len("feature"), *(len(text) for text in descriptions))
     table = Table(
         box=box.SIMPLE_HEAD,
         title=f"feature costs ({len(found)})",
@@ -97,8 +108,8 @@ def render_costs(found: Sequence[FeatureCost], console: Console) -> None:
     )
     table.add_column("units", justify="right", no_wrap=True, width=amount_width)
     table.add_column("per", no_wrap=True, width=per_width)
-    for cost, amount, per in zip(found, amounts, pers, strict=True):
-        table.add_row(cost.description, amount, per)
+    for text, amount, per in zip(descriptions, amounts, pers, strict=True):
+        table.add_row(literal(text), amount, literal(per))
     print_whole(console, table)
 
 
@@ -165,7 +176,7 @@ def render_status(
         rows.append(("runs out", "already: no unexpired units left"))
     else:
         when = "after 9999" if outlook.runs_out_at is None else f"{outlook.runs_out_at:%Y-%m-%d}"
-        rows.append(("runs out", f"{when} (in about {left.quantize(Decimal('0.1'))} days)"))
+        rows.append(("runs out", f"{when} (in about {_rounded(left, Decimal('0.1'))} days)"))
     horizon_days = outlook.horizon.days
     if outlook.expiring:
         first = outlook.expiring[0].expires_at
