@@ -8,11 +8,12 @@ algorithm: a request is admitted while fewer than ``requests`` were sent in the 
 bursts past such a window (unlike a token bucket) and does not pace far below the limit on
 short reads (unlike a smooth GCRA), so a long read runs at the limit.
 
-Each window is lengthened by 1 % (at least 50 ms) because the service counts arrivals, not
-our send times: a send is stamped once the shared lock is held, right before the request goes,
-and the margin covers what still lies between the stamp and the arrival (building the request,
-a loaded machine's scheduling). The wait is computed from the bucket and slept exactly, with no
-extra buffer per wait, so a long read reaches 99 % of the limit.
+Each window is lengthened by 1 % (at least 20 ms) because the service counts arrivals, not
+our send times. Through a shared file a send is stamped once the lock is held (not before the
+wait for it), and restamped when its answer comes (``answered``): by then it has surely
+arrived, so a request that left late (a loaded machine, a slow connect) cannot break a window
+at the server. The wait is computed from the bucket and slept exactly, with no extra buffer per
+wait, so a long read reaches 99 % of the limit.
 
 The limits belong to the token and the IP, not to a process: with ``state_file`` the log of
 sends lives in SQLite (pyrate-limiter's ``SQLiteBucket``), and every process on the machine
@@ -61,7 +62,7 @@ __all__ = ["Pacer", "window_ms"]
 
 _TABLE = "sends"
 _MARGIN_RATIO = 0.01
-_MIN_MARGIN_MS = 50
+_MIN_MARGIN_MS = 20
 #: SQLite's ``application_id`` of a pacing file ("ycup"); a file without it is not ours.
 _APPLICATION_ID = 0x79637570
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -211,6 +212,7 @@ class Pacer:
         self._on_wait = on_wait
         self._conn: sqlite3.Connection | None = None
         self._identity: tuple[int, int] | None = None
+        self._last_send: str | None = None
         # Each send gets a name of its own, so sends carried into a replaced file are not
         # counted twice when several processes carry the same ones.
         self._names = (f"{os.getpid()}.{os.urandom(4).hex()}.{n}" for n in itertools.count())
@@ -236,17 +238,41 @@ class Pacer:
         except sqlite3.Error as exc:
             raise PacingFileError(self.state_file, f"failed ({exc})") from None
 
-    def acquire(self) -> None:
-        """Block the calling thread until a request may be sent, then record it."""
+    def acquire(self) -> str | None:
+        """Block the calling thread until a request may be sent, then record it.
+
+        Returns what to hand to ``answered`` once the request has its answer.
+        """
         while wait_ms := self.try_acquire_now():
             self._notify(wait_ms)
             time.sleep(wait_ms / 1000)
+        return self._last_send
 
-    async def acquire_async(self) -> None:
-        """Await until a request may be sent, then record it."""
+    async def acquire_async(self) -> str | None:
+        """Await until a request may be sent, then record it (see ``acquire``)."""
         while wait_ms := self.try_acquire_now():
             self._notify(wait_ms)
             await asyncio.sleep(wait_ms / 1000)
+        return self._last_send
+
+    def answered(self, send: str | None) -> None:
+        """The request recorded as ``send`` has its answer (or failed): count it from now.
+
+        The service counts a request when it arrives, which lies somewhere between our stamp and
+        the answer; counting a shared send from its answer keeps every window at the server
+        however late the request left (a loaded machine, a slow connect), at the cost of one
+        round trip per window. A process pacing alone has no lock to wait for: its stamp stands.
+        """
+        conn = self._conn
+        if send is None or conn is None or self.state_file is None:
+            return
+        try:
+            conn.execute(
+                "UPDATE sends SET item_timestamp = max(item_timestamp, ?) WHERE name = ?",
+                (self._clock(), send),
+            )
+        except sqlite3.Error as exc:
+            raise PacingFileError(self.state_file, f"failed ({exc})") from None
 
     def close(self) -> None:
         """Release the shared state's connection, if any."""
@@ -294,7 +320,8 @@ class Pacer:
             self._register(conn, now)
             bucket.rates = rates = self._in_force(conn, now)
             item = RateItem(next(self._names), now)
-            taken = bool(bucket.put(item))  # SQLiteBucket.put commits what it adds
+            taken = bool(bucket.put(item))
+            self._last_send = item.name if taken else None  # SQLiteBucket.put commits what it adds
             waiting = 0 if taken else bucket.waiting(item)
             if conn.in_transaction:
                 conn.commit()  # the clamp and this process's limits, even when it must wait
