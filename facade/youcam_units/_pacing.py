@@ -68,14 +68,16 @@ _APPLICATION_ID = 0x79637570
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _HEADER_BYTES = 100
 _APPLICATION_ID_OFFSET = 68
-_SCHEMA = (
-    "CREATE TABLE sends (name VARCHAR, item_timestamp INTEGER)",
-    "CREATE INDEX idx_sends_item_timestamp ON sends (item_timestamp)",
-    (
+_SCHEMA = {
+    "sends": "CREATE TABLE sends (name VARCHAR, item_timestamp INTEGER)",
+    "idx_sends_item_timestamp": ("CREATE INDEX idx_sends_item_timestamp ON sends (item_timestamp)"),
+    "limits": (
         "CREATE TABLE limits (requests INTEGER NOT NULL, window_ms INTEGER NOT NULL, "
         "last_used INTEGER NOT NULL, PRIMARY KEY (requests, window_ms))"
     ),
-)
+}
+#: What an earlier version's pacing file holds: adopted (its id set, ``limits`` added).
+_LEGACY_SCHEMA = frozenset({"sends", "idx_sends_item_timestamp"})
 _NOT_OURS = "is not a youcam-units pacing file ({what}); it was left unchanged"
 
 
@@ -118,8 +120,30 @@ def _check_header(path: Path) -> None:
     if len(header) < _HEADER_BYTES or not header.startswith(_SQLITE_MAGIC):
         raise PacingFileError(path, _NOT_OURS.format(what="not a SQLite database"))
     found = int.from_bytes(header[_APPLICATION_ID_OFFSET : _APPLICATION_ID_OFFSET + 4], "big")
-    if found != _APPLICATION_ID:
+    if found == _APPLICATION_ID:
+        return
+    if found or not _legacy(_schema_as_stored(path)):
         raise PacingFileError(path, _NOT_OURS.format(what="another SQLite database"))
+
+
+def _schema_as_stored(path: Path) -> set[str] | None:
+    """The names in the main file's schema, read without a lock or a new file (``immutable``)."""
+    uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        return {name for (name,) in conn.execute("SELECT name FROM sqlite_schema")}
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def _legacy(names: set[str] | None) -> bool:
+    """An empty database, or a pacing file of an earlier version (no id, the sends log only)."""
+    return names is not None and names <= _LEGACY_SCHEMA
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -168,14 +192,15 @@ def _make_ours(conn: sqlite3.Connection, path: Path) -> None:
     try:
         (application_id,) = conn.execute("PRAGMA application_id").fetchone()
         if application_id != _APPLICATION_ID:
-            (objects,) = conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
-            if application_id or objects:
+            names = {name for (name,) in conn.execute("SELECT name FROM sqlite_schema")}
+            if application_id or not _legacy(names):
                 raise PacingFileError(path, _NOT_OURS.format(what="another SQLite database"))
-            # Still in rollback-journal mode: the id reaches the main file's header at once,
-            # where _check_header reads it, before WAL mode is switched on.
+            # A new file is still in rollback-journal mode: the id reaches the main file's
+            # header at once, where _check_header reads it, before WAL mode is switched on.
             conn.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
-            for statement in _SCHEMA:
-                conn.execute(statement)
+            for name, statement in _SCHEMA.items():
+                if name not in names:
+                    conn.execute(statement)
         conn.commit()
     finally:
         if conn.in_transaction:

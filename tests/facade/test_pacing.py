@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from contextlib import closing
 from typing import TYPE_CHECKING
 
 import httpx
@@ -439,3 +440,23 @@ def test_a_shared_send_counts_from_its_answer(tmp_path: Path) -> None:
     clock.now += 600
     assert pacer.try_acquire_now() == 500 + 1_020 + 1 - 1_100
     pacer.close()
+
+
+def test_a_pacing_file_of_an_earlier_version_is_adopted(tmp_path: Path) -> None:
+    """The file an earlier version left in the cache dir (no id, a sends log) is still ours."""
+    state = tmp_path / "pacing.sqlite3"
+    with closing(sqlite3.connect(state)) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("CREATE TABLE IF NOT EXISTS sends (name VARCHAR, item_timestamp INTEGER)")
+        conn.execute(
+            "CREATE INDEX IF NOT EXISTS idx_sends_item_timestamp ON sends (item_timestamp)"
+        )
+        conn.execute("INSERT INTO sends VALUES ('youcam-units', ?)", (NOW,))
+        conn.commit()
+    clock = FakeClock(NOW)
+    pacer = _pacing.Pacer([yu.RateLimit(2, 3600.0)], state_file=state, clock=clock)
+    assert [pacer.try_acquire_now(), pacer.try_acquire_now() > 3_500_000] == [0, True]
+    pacer.close()
+    again = _pacing.Pacer([yu.RateLimit(2, 3600.0)], state_file=state, clock=clock)
+    assert again.try_acquire_now() > 3_500_000
+    again.close()
