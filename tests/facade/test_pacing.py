@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from contextlib import closing
 from typing import TYPE_CHECKING
 
@@ -460,3 +462,42 @@ def test_a_pacing_file_of_an_earlier_version_is_adopted(tmp_path: Path) -> None:
     again = _pacing.Pacer([yu.RateLimit(2, 3600.0)], state_file=state, clock=clock)
     assert again.try_acquire_now() > 3_500_000
     again.close()
+
+
+def _stamps(state: Path) -> list[int]:
+    with closing(sqlite3.connect(state)) as conn:
+        return [stamp for (stamp,) in conn.execute("SELECT item_timestamp FROM sends")]
+
+
+def test_both_clients_count_a_shared_send_from_its_answer(tmp_path: Path) -> None:
+    """Client and AsyncClient restamp each send once answered: after the server saw it."""
+    service = FakeService(4)
+    handled: list[int] = []
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        time.sleep(0.03)  # the request reaches the server late
+        handled.append(time.time_ns() // 1_000_000)
+        return service(request)
+
+    state = tmp_path / "pacing.sqlite3"
+    limit = yu.RateLimit(10, 3600.0)
+    with (
+        httpx.Client(transport=httpx.MockTransport(slow)) as http,
+        yu.Client(TOKEN, http_client=http, rate_limit=limit, pacing_file=state) as client,
+    ):
+        client.history_page(page_size=2)
+
+    async def read_async() -> None:
+        async def handler(request: httpx.Request) -> httpx.Response:
+            return slow(request)
+
+        async with (
+            httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http,
+            yu.AsyncClient(TOKEN, http_client=http, rate_limit=limit, pacing_file=state) as aclient,
+        ):
+            await aclient.history_page(page_size=2)
+
+    asyncio.run(read_async())
+    stamps = sorted(_stamps(state))
+    assert len(stamps) == len(handled) == 2
+    assert all(stamp >= seen for stamp, seen in zip(stamps, sorted(handled), strict=True))
