@@ -119,30 +119,17 @@ def _most_in_window(arrivals: list[float], period: float) -> int:
     return best
 
 
-@pytest.mark.slow
-def test_processes_on_one_pacing_file_never_break_a_window_at_the_server(
-    served: tuple[WindowedServer, str], tmp_path: Path
-) -> None:
-    """6 processes, 42 requests, started together: no 429, no window over its limit."""
-    app, base_url = served
-    state = tmp_path / "pacing.sqlite3"
-    start_at = time.time() + 4.0  # all imported and waiting by then
-    procs = [
-        subprocess.Popen(  # noqa: S603 - our own interpreter and script
-            [
-                sys.executable,
-                "-c",
-                _WORKER,
-                base_url,
-                str(state),
-                str(start_at),
-                str(REQUESTS_EACH),
-            ],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(PROCESSES)
-    ]
+def _spawn(base_url: str, state: Path, start_at: float, count: int) -> subprocess.Popen[str]:
+    """A worker that sends ``count`` requests from the wall-clock instant ``start_at``."""
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", _WORKER, base_url, str(state), str(start_at), str(count)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _rejected(procs: list[subprocess.Popen[str]]) -> int:
+    """The 429s the workers saw, once all have finished (killed if they hang)."""
     try:
         outputs = [json.loads(proc.communicate(timeout=90)[0]) for proc in procs]
     finally:
@@ -151,7 +138,39 @@ def test_processes_on_one_pacing_file_never_break_a_window_at_the_server(
                 proc.kill()
                 proc.wait()
     assert all(proc.returncode == 0 for proc in procs)
-    assert len(app.arrivals) == PROCESSES * REQUESTS_EACH
-    assert (app.rejected, sum(out["rejected"] for out in outputs)) == (0, 0)
+    return sum(int(out["rejected"]) for out in outputs)
+
+
+def _assert_within_windows(app: WindowedServer, requests: int, rejected: int) -> None:
+    assert len(app.arrivals) == requests
+    assert (app.rejected, rejected) == (0, 0)
     for limit, period in WINDOWS:
         assert _most_in_window(app.arrivals, period) <= limit
+
+
+@pytest.mark.slow
+def test_processes_on_one_pacing_file_never_break_a_window_at_the_server(
+    served: tuple[WindowedServer, str], tmp_path: Path
+) -> None:
+    """6 processes, 42 requests, started together: no 429, no window over its limit."""
+    app, base_url = served
+    state = tmp_path / "pacing.sqlite3"
+    start_at = time.time() + 4.0  # all imported and waiting by then
+    procs = [_spawn(base_url, state, start_at, REQUESTS_EACH) for _ in range(PROCESSES)]
+    _assert_within_windows(app, PROCESSES * REQUESTS_EACH, _rejected(procs))
+
+
+@pytest.mark.slow
+def test_a_pacing_file_deleted_mid_run_is_not_split(
+    served: tuple[WindowedServer, str], tmp_path: Path
+) -> None:
+    """3 processes pace; their file is deleted; 3 more start: still one budget at the server."""
+    app, base_url = served
+    state = tmp_path / "pacing.sqlite3"
+    start_at = time.time() + 4.0
+    first = [_spawn(base_url, state, start_at, 6) for _ in range(3)]
+    time.sleep(max(0.0, start_at + 1.0 - time.time()))
+    for suffix in ("", "-wal", "-shm"):
+        state.with_name(state.name + suffix).unlink(missing_ok=True)
+    second = [_spawn(base_url, state, start_at + 3.0, 6) for _ in range(3)]
+    _assert_within_windows(app, 36, _rejected(first + second))
