@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Final
 if TYPE_CHECKING:
     from ._async_client import AsyncClient
     from ._client import Client
-    from ._config import RateLimit
+    from ._config import PacingFileError, RateLimit
     from ._defaults import MAX_RESPONSE_BYTES as DEFAULT_MAX_RESPONSE_BYTES
     from ._errors import (
         APIConnectionError,
@@ -81,6 +81,7 @@ __all__ = [
     "HistoryEntry",
     "HistoryPager",
     "InvalidParametersError",
+    "PacingFileError",
     "Page",
     "PaginationError",
     "RateLimit",
@@ -122,7 +123,7 @@ _FORECAST: Final = ("ExpiringUnits", "Forecast", "SpendRate", "forecast", "spend
 _WHERE: Final[dict[str, tuple[str, str]]] = {
     "AsyncClient": ("._async_client", "AsyncClient"),
     "Client": ("._client", "Client"),
-    "RateLimit": ("._config", "RateLimit"),
+    **{name: ("._config", name) for name in ("PacingFileError", "RateLimit")},
     "DEFAULT_MAX_RESPONSE_BYTES": ("._defaults", "MAX_RESPONSE_BYTES"),
     **{name: ("._errors", name) for name in _ERRORS},
     **{name: ("._forecast", name) for name in _FORECAST},

@@ -126,8 +126,8 @@ class AsyncClient(
         return self._outcome(result)
 
     async def _send(self, call: Call[ResultT], secret: str) -> ResultT | YouCamError:
-        if self._settings.pacer is not None:
-            await self._settings.pacer.acquire_async()
+        pacer = self._settings.pacer
+        send = await pacer.acquire_async() if pacer is not None else None
         channel = AsyncChannel(
             self._http, self.base_url, secret, self._settings.bounds, call.page_token
         )
@@ -137,4 +137,7 @@ class AsyncClient(
             detailed = await call.operation.async_call(client=api, **call.params)
         except Exception as exc:  # noqa: BLE001 - failed_attempt re-raises what is not ours
             return failed_attempt(call, channel, exc, secret)
+        finally:
+            if pacer is not None:
+                pacer.answered(send)
         return interpret(call, recorded_exchange(channel, detailed), secret=secret)

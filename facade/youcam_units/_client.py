@@ -106,8 +106,8 @@ class Client(ClientCore[httpx.Client, Callable[[], str], HistoryPager, FeatureCo
         return self._outcome(result)
 
     def _send(self, call: Call[ResultT], secret: str) -> ResultT | YouCamError:
-        if self._settings.pacer is not None:
-            self._settings.pacer.acquire()
+        pacer = self._settings.pacer
+        send = pacer.acquire() if pacer is not None else None
         channel = Channel(self._http, self.base_url, secret, self._settings.bounds, call.page_token)
         api = generated_client(self.base_url, channel)
         self._announce(call)
@@ -115,4 +115,7 @@ class Client(ClientCore[httpx.Client, Callable[[], str], HistoryPager, FeatureCo
             detailed = call.operation.sync_call(client=api, **call.params)
         except Exception as exc:  # noqa: BLE001 - failed_attempt re-raises what is not ours
             return failed_attempt(call, channel, exc, secret)
+        finally:
+            if pacer is not None:
+                pacer.answered(send)
         return interpret(call, recorded_exchange(channel, detailed), secret=secret)

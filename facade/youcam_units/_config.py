@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import _defaults
+from ._errors import YouCamError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import httpx
 
 __all__ = [
@@ -22,6 +25,7 @@ __all__ = [
     "ENV_ACCESS_TOKEN",
     "ENV_API_KEY",
     "ENV_BASE_URL",
+    "PacingFileError",
     "RateLimit",
     "attempt_deadline",
     "normalize_token",
@@ -55,6 +59,23 @@ class RateLimit:
             raise TypeError(f"RateLimit period must be a number of seconds, got {self.period!r}")
         if not self.period > 0:
             raise ValueError(f"RateLimit period must be positive seconds, got {self.period}")
+
+
+class PacingFileError(YouCamError, ValueError):
+    """The shared pacing file cannot be used: foreign, unreadable, read-only, locked or corrupt.
+
+    A ``ValueError`` too, because it is a setting to fix: ``path`` names the file, ``reason``
+    says what is wrong with it. Raised when a client is built and, should the file break
+    later, by the request that finds it so; a foreign file is left byte-for-byte unchanged.
+    """
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(
+            f"the pacing file {path} {reason}; name another with pacing_file=, or pass "
+            "pacing_file=None to pace this process alone"
+        )
+        self.path = path
+        self.reason = reason
 
 
 def validate_page_size(page_size: object, maximum: int = _defaults.MAX_PAGE_SIZE) -> int:

@@ -38,6 +38,8 @@ BURST_RATE: Final = (5, 1.0)
 PUBLISHED_RATE: Final = (250, 300.0)
 #: Seconds a process waits for another holding the shared pacing file.
 PACING_FILE_BUSY_TIMEOUT: Final = 30.0
+#: Seconds of a pacing wait from which it is logged as a warning (at most the longest window).
+PACING_LONG_WAIT: Final = 60.0
 
 #: Retries after the first attempt, and the backoff in seconds.
 MAX_RETRIES: Final = 5

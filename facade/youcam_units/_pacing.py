@@ -9,21 +9,39 @@ bursts past such a window (unlike a token bucket) and does not pace far below th
 short reads (unlike a smooth GCRA), so a long read runs at the limit.
 
 Each window is lengthened by 1 % (at least 20 ms) because the service counts arrivals, not
-our send times: network jitter must not turn the 251st request into a 429. The wait is
-computed from the bucket and slept exactly, with no extra buffer per wait, so a long read
-reaches 99 % of the limit.
+our send times. Through a shared file a send is stamped once the lock is held (not before the
+wait for it), and restamped when its answer comes (``answered``): by then it has surely
+arrived, so a request that left late (a loaded machine, a slow connect) cannot break a window
+at the server. The wait is computed from the bucket and slept exactly, with no extra buffer per
+wait, so a long read reaches 99 % of the limit.
 
 The limits belong to the token and the IP, not to a process: with ``state_file`` the log of
 sends lives in SQLite (pyrate-limiter's ``SQLiteBucket``), and every process on the machine
 pacing through that file draws on one budget. Each admission runs in a ``BEGIN IMMEDIATE``
 transaction, which SQLite serialises across processes, so two processes cannot both take the
-last slot. Its times are wall-clock milliseconds, the one clock processes share.
+last slot. Its times are wall-clock milliseconds, the one clock processes share. The file must
+stay trustworthy for that:
+
+* It is ours or refused: its SQLite header carries our ``application_id``, checked before
+  SQLite opens it, so a ledger or any other file named by mistake is left byte-for-byte
+  unchanged (``PacingFileError``).
+* Each process registers its limits in the file; the strictest limits registered within their
+  own window hold for every process on it, so a looser process cannot outrun a stricter one.
+* A file deleted or replaced under running processes is noticed before the next admission
+  (device and inode differ from the open one): the process reopens the path, recreating a
+  deleted file, and carries the sends it knew into it, so the budget is not silently split.
+* A send stamped in the future (the wall clock stepped back) is clamped to now, so no process
+  waits longer than the longest window; a wait of a minute or more is logged as a warning.
+* SQLite failures (read-only, locked past the busy timeout, corrupt) are ``PacingFileError``,
+  which names the file and the fix.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import math
+import os
 import sqlite3
 import time
 from typing import TYPE_CHECKING
@@ -31,6 +49,8 @@ from typing import TYPE_CHECKING
 from pyrate_limiter import InMemoryBucket, Rate, RateItem, SQLiteBucket
 
 from . import _defaults
+from ._config import PacingFileError
+from ._logs import logger
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -40,10 +60,25 @@ if TYPE_CHECKING:
 
 __all__ = ["Pacer", "window_ms"]
 
-_KEY = "youcam-units"
 _TABLE = "sends"
 _MARGIN_RATIO = 0.01
 _MIN_MARGIN_MS = 20
+#: SQLite's ``application_id`` of a pacing file ("ycup"); a file without it is not ours.
+_APPLICATION_ID = 0x79637570
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_HEADER_BYTES = 100
+_APPLICATION_ID_OFFSET = 68
+_SCHEMA = {
+    "sends": "CREATE TABLE sends (name VARCHAR, item_timestamp INTEGER)",
+    "idx_sends_item_timestamp": ("CREATE INDEX idx_sends_item_timestamp ON sends (item_timestamp)"),
+    "limits": (
+        "CREATE TABLE limits (requests INTEGER NOT NULL, window_ms INTEGER NOT NULL, "
+        "last_used INTEGER NOT NULL, PRIMARY KEY (requests, window_ms))"
+    ),
+}
+#: What an earlier version's pacing file holds: adopted (its id set, ``limits`` added).
+_LEGACY_SCHEMA = frozenset({"sends", "idx_sends_item_timestamp"})
+_NOT_OURS = "is not a youcam-units pacing file ({what}); it was left unchanged"
 
 
 def window_ms(period: float) -> int:
@@ -71,26 +106,113 @@ class _ClockedBucket(InMemoryBucket):
         return self._now()
 
 
-def _open_state(path: Path) -> sqlite3.Connection:
-    """The shared log of sends; created on first use, safe to open from many processes."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(
-        path,
-        timeout=_defaults.PACING_FILE_BUSY_TIMEOUT,
-        isolation_level=None,
-        check_same_thread=False,
-    )
+def _check_header(path: Path) -> None:
+    """Refuse a file that is not ours before SQLite touches it (it would add WAL files)."""
     try:
+        with path.open("rb") as file:
+            header = file.read(_HEADER_BYTES)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise PacingFileError(path, f"cannot be read ({exc.strerror or exc})") from None
+    if not header:
+        return  # just created by another process, or by us before a failure: initialised below
+    if len(header) < _HEADER_BYTES or not header.startswith(_SQLITE_MAGIC):
+        raise PacingFileError(path, _NOT_OURS.format(what="not a SQLite database"))
+    found = int.from_bytes(header[_APPLICATION_ID_OFFSET : _APPLICATION_ID_OFFSET + 4], "big")
+    if found == _APPLICATION_ID:
+        return
+    if found or not _legacy(_schema_as_stored(path)):
+        raise PacingFileError(path, _NOT_OURS.format(what="another SQLite database"))
+
+
+def _schema_as_stored(path: Path) -> set[str] | None:
+    """The names in the main file's schema, read without a lock or a new file (``immutable``)."""
+    uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        return {name for (name,) in conn.execute("SELECT name FROM sqlite_schema")}
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def _legacy(names: set[str] | None) -> bool:
+    """An empty database, or a pacing file of an earlier version (no id, the sends log only)."""
+    return names is not None and names <= _LEGACY_SCHEMA
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The file now at ``path`` (device, inode), or ``None`` when there is none."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise PacingFileError(path, f"cannot be read ({exc.strerror or exc})") from None
+    return stat.st_dev, stat.st_ino
+
+
+def _open_state(path: Path) -> sqlite3.Connection:
+    """The shared log of sends: ours, or created as ours; safe to open from many processes."""
+    _check_header(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PacingFileError(path, f"cannot be created ({exc.strerror or exc})") from None
+    try:
+        conn = sqlite3.connect(
+            path,
+            timeout=_defaults.PACING_FILE_BUSY_TIMEOUT,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+    except sqlite3.Error as exc:
+        raise PacingFileError(path, f"cannot be opened ({exc})") from None
+    try:
+        _make_ours(conn, path)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute(f"CREATE TABLE IF NOT EXISTS {_TABLE} (name VARCHAR, item_timestamp INTEGER)")
-        conn.execute(
-            f"CREATE INDEX IF NOT EXISTS idx_{_TABLE}_item_timestamp ON {_TABLE} (item_timestamp)"
-        )
-    except sqlite3.Error:
+    except PacingFileError:
         conn.close()
         raise
+    except sqlite3.Error as exc:
+        conn.close()
+        raise PacingFileError(path, f"cannot be used ({exc})") from None
     return conn
+
+
+def _make_ours(conn: sqlite3.Connection, path: Path) -> None:
+    """Check the file is ours inside SQLite too, or make an empty one ours (one creator wins)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        (application_id,) = conn.execute("PRAGMA application_id").fetchone()
+        if application_id != _APPLICATION_ID:
+            names = {name for (name,) in conn.execute("SELECT name FROM sqlite_schema")}
+            if application_id or not _legacy(names):
+                raise PacingFileError(path, _NOT_OURS.format(what="another SQLite database"))
+            # A new file is still in rollback-journal mode: the id reaches the main file's
+            # header at once, where _check_header reads it, before WAL mode is switched on.
+            conn.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
+            for name, statement in _SCHEMA.items():
+                if name not in names:
+                    conn.execute(statement)
+        conn.commit()
+    finally:
+        if conn.in_transaction:
+            conn.rollback()
+
+
+def _strictest(rates: Sequence[Rate]) -> list[Rate]:
+    """One rate per window, the fewest requests, by window; what ``SQLiteBucket`` counts."""
+    fewest: dict[int, int] = {}
+    for rate in rates:
+        fewest[rate.interval] = min(rate.limit, fewest.get(rate.interval, rate.limit))
+    return [Rate(limit, interval) for interval, limit in sorted(fewest.items())]
 
 
 class Pacer:
@@ -109,61 +231,73 @@ class Pacer:
     ) -> None:
         self.limits = tuple(limits)
         self.state_file = state_file
-        rates = sorted(
-            (Rate(limit.requests, window_ms(limit.period)) for limit in self.limits),
-            key=lambda rate: rate.interval,
-        )
+        rates = _strictest([Rate(limit.requests, window_ms(limit.period)) for limit in limits])
         self.windows_ms = tuple(rate.interval for rate in rates)
+        self._rates = rates
         self._on_wait = on_wait
         self._conn: sqlite3.Connection | None = None
+        self._identity: tuple[int, int] | None = None
+        self._last_send: str | None = None
+        # Each send gets a name of its own, so sends carried into a replaced file are not
+        # counted twice when several processes carry the same ones.
+        self._names = (f"{os.getpid()}.{os.urandom(4).hex()}.{n}" for n in itertools.count())
         self._bucket: InMemoryBucket | SQLiteBucket
         if state_file is None:
             self._clock = clock or _monotonic_ms
             self._bucket = _ClockedBucket(rates, self._clock)
         else:
             self._clock = clock or _wall_ms
-            self._conn = _open_state(state_file)
-            self._bucket = SQLiteBucket(rates, self._conn, _TABLE)
+            self._connect(state_file)
 
     def __repr__(self) -> str:
-        limits = ", ".join(
-            f"{limit.requests} per {window} ms"
-            for limit, window in zip(
-                sorted(self.limits, key=lambda limit: limit.period), self.windows_ms, strict=True
-            )
-        )
+        limits = ", ".join(f"{rate.limit} per {rate.interval} ms" for rate in self._rates)
         shared = f", shared through {self.state_file}" if self.state_file is not None else ""
         return f"Pacer({limits}{shared})"
 
     def try_acquire_now(self) -> int:
         """Take a slot if one is free at this instant: 0 if taken, else the ms to wait for one."""
-        now = self._clock()
-        item = RateItem(_KEY, now)
-        conn = self._conn
-        if conn is not None:
-            conn.execute("BEGIN IMMEDIATE")  # one admission at a time across processes
+        if self.state_file is None:
+            return self._try_in_memory()
         try:
-            taken = bool(self._bucket.put(item))  # SQLiteBucket.put commits what it adds
-            waiting = 0 if taken else self._bucket.waiting(item)
-        finally:
-            if conn is not None and conn.in_transaction:
-                conn.rollback()
-        if taken:
-            self._bucket.leak(now)
-            return 0
-        return max(1, waiting) if isinstance(waiting, int) else 1
+            return self._try_shared(self.state_file)
+        except sqlite3.Error as exc:
+            raise PacingFileError(self.state_file, f"failed ({exc})") from None
 
-    def acquire(self) -> None:
-        """Block the calling thread until a request may be sent, then record it."""
+    def acquire(self) -> str | None:
+        """Block the calling thread until a request may be sent, then record it.
+
+        Returns what to hand to ``answered`` once the request has its answer.
+        """
         while wait_ms := self.try_acquire_now():
             self._notify(wait_ms)
             time.sleep(wait_ms / 1000)
+        return self._last_send
 
-    async def acquire_async(self) -> None:
-        """Await until a request may be sent, then record it."""
+    async def acquire_async(self) -> str | None:
+        """Await until a request may be sent, then record it (see ``acquire``)."""
         while wait_ms := self.try_acquire_now():
             self._notify(wait_ms)
             await asyncio.sleep(wait_ms / 1000)
+        return self._last_send
+
+    def answered(self, send: str | None) -> None:
+        """The request recorded as ``send`` has its answer (or failed): count it from now.
+
+        The service counts a request when it arrives, which lies somewhere between our stamp and
+        the answer; counting a shared send from its answer keeps every window at the server
+        however late the request left (a loaded machine, a slow connect), at the cost of one
+        round trip per window. A process pacing alone has no lock to wait for: its stamp stands.
+        """
+        conn = self._conn
+        if send is None or conn is None or self.state_file is None:
+            return
+        try:
+            conn.execute(
+                "UPDATE sends SET item_timestamp = max(item_timestamp, ?) WHERE name = ?",
+                (self._clock(), send),
+            )
+        except sqlite3.Error as exc:
+            raise PacingFileError(self.state_file, f"failed ({exc})") from None
 
     def close(self) -> None:
         """Release the shared state's connection, if any."""
@@ -171,6 +305,126 @@ class Pacer:
             self._conn.close()
             self._conn = None
 
+    # -- in one process ---------------------------------------------------------------------
+
+    def _try_in_memory(self) -> int:
+        now = self._clock()
+        item = RateItem(next(self._names), now)
+        if self._bucket.put(item):
+            self._bucket.leak(now)
+            return 0
+        return self._bounded(self._bucket.waiting(item), self._rates)
+
+    # -- shared through a file --------------------------------------------------------------
+
+    def _connect(self, path: Path) -> sqlite3.Connection:
+        conn = _open_state(path)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            self._register(conn, self._clock())
+            conn.commit()
+        except sqlite3.Error as exc:
+            conn.close()
+            raise PacingFileError(path, f"cannot be used ({exc})") from None
+        self._conn = conn
+        self._identity = _identity(path)
+        self._bucket = SQLiteBucket(list(self._rates), conn, _TABLE)
+        return conn
+
+    def _try_shared(self, path: Path) -> int:
+        if self._conn is None or _identity(path) != self._identity:
+            self._reopen(path)
+        conn = self._conn
+        assert conn is not None  # noqa: S101 - _reopen connects or raises
+        bucket = self._bucket
+        assert isinstance(bucket, SQLiteBucket)  # noqa: S101 - a state file means a SQLite bucket
+        conn.execute("BEGIN IMMEDIATE")  # one admission at a time across processes
+        try:
+            now = self._clock()  # stamped once the lock is held: no lock wait before the send
+            conn.execute("UPDATE sends SET item_timestamp = ? WHERE item_timestamp > ?", (now, now))
+            self._register(conn, now)
+            bucket.rates = rates = self._in_force(conn, now)
+            item = RateItem(next(self._names), now)
+            taken = bool(bucket.put(item))
+            self._last_send = item.name if taken else None  # SQLiteBucket.put commits what it adds
+            waiting = 0 if taken else bucket.waiting(item)
+            if conn.in_transaction:
+                conn.commit()  # the clamp and this process's limits, even when it must wait
+        finally:
+            if conn.in_transaction:
+                conn.rollback()
+        if taken:
+            bucket.leak(now)
+            return 0
+        return self._bounded(waiting, rates)
+
+    def _register(self, conn: sqlite3.Connection, now: int) -> None:
+        """Record this process's limits as in use now (a future stamp is clamped, as sends are)."""
+        conn.execute("UPDATE limits SET last_used = ? WHERE last_used > ?", (now, now))
+        conn.executemany(
+            "INSERT INTO limits (requests, window_ms, last_used) VALUES (?, ?, ?) "
+            "ON CONFLICT (requests, window_ms) DO UPDATE SET last_used = excluded.last_used",
+            [(rate.limit, rate.interval, now) for rate in self._rates],
+        )
+        conn.execute("DELETE FROM limits WHERE last_used < ? - window_ms", (now,))
+
+    def _in_force(self, conn: sqlite3.Connection, now: int) -> list[Rate]:
+        """The strictest of every limit registered on the file within its own window."""
+        rows = conn.execute(
+            "SELECT requests, window_ms FROM limits WHERE last_used >= ? - window_ms", (now,)
+        ).fetchall()
+        return _strictest([*self._rates, *(Rate(int(r), int(w)) for r, w in rows)])
+
+    def _reopen(self, path: Path) -> None:
+        """The file was deleted or replaced: join (or create) the one at ``path`` now.
+
+        The sends the old file holds within the longest window are carried over, so the
+        processes that opened the new file meanwhile still see them.
+        """
+        old = self._conn
+        self._conn = None
+        carried: list[tuple[str, int]] = []
+        if old is not None:
+            try:
+                since = self._clock() - max(self.windows_ms)
+                carried = old.execute(
+                    "SELECT name, item_timestamp FROM sends WHERE item_timestamp >= ?",
+                    (since,),
+                ).fetchall()
+            except sqlite3.Error:
+                carried = []  # the old file is unreadable: nothing to carry
+            finally:
+                old.close()
+        conn = self._connect(path)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.executemany(
+                "INSERT INTO sends (name, item_timestamp) SELECT ?, ? WHERE NOT EXISTS "
+                "(SELECT 1 FROM sends WHERE name = ? AND item_timestamp = ?)",
+                [(name, stamp, name, stamp) for name, stamp in carried],
+            )
+            conn.commit()
+        finally:
+            if conn.in_transaction:
+                conn.rollback()
+        logger.warning(
+            "the pacing file %s was deleted or replaced; reopened it, carrying %d recent sends",
+            path,
+            len(carried),
+        )
+
+    @staticmethod
+    def _bounded(waiting: object, rates: Sequence[Rate]) -> int:
+        """At least 1 ms, never longer than the longest window (a clock step cannot hang us)."""
+        longest = max(rate.interval for rate in rates)
+        return min(longest + 1, max(1, waiting)) if isinstance(waiting, int) else 1
+
     def _notify(self, wait_ms: int) -> None:
+        if wait_ms >= _defaults.PACING_LONG_WAIT * 1000:
+            logger.warning(
+                "pacing: waiting %.0f s for the rate-limit window%s",
+                wait_ms / 1000,
+                "" if self.state_file is None else f" (shared through {self.state_file})",
+            )
         if self._on_wait is not None:
             self._on_wait(wait_ms / 1000)

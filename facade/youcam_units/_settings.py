@@ -122,17 +122,9 @@ class ClientSettings:
         if self.rate_limits is not None:
             # pyrate-limiter takes 20-40 ms to import: only a client that paces pays for it
             # (not the in-process mock's, nor a command that makes no request).
-            import sqlite3  # noqa: PLC0415
-
             from ._pacing import Pacer  # noqa: PLC0415
 
-            try:
-                self.pacer = Pacer(self.rate_limits, state_file=self.pacing_file, on_wait=on_wait)
-            except (OSError, sqlite3.Error) as exc:
-                raise ValueError(
-                    f"pacing_file {self.pacing_file} cannot be used ({exc}); name a writable "
-                    "file, or pass pacing_file=None to pace this process alone"
-                ) from None
+            self.pacer = Pacer(self.rate_limits, state_file=self.pacing_file, on_wait=on_wait)
 
     @property
     def rate_limit(self) -> RateLimit | tuple[RateLimit, ...] | None:

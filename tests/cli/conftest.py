@@ -36,6 +36,7 @@ def environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPa
     monkeypatch.setenv("YOUCAM_ACCESS_TOKEN", DEFAULT_TOKEN)
     monkeypatch.delenv("YOUCAM_BASE_URL", raising=False)
     monkeypatch.delenv("YOUCAM_UNITS_DB", raising=False)
+    monkeypatch.delenv("YOUCAM_UNITS_PACING_FILE", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data")))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("COLUMNS", "200")

@@ -105,6 +105,7 @@ def test_pacing_state_is_shared_by_default(
     """Against a service the CLI paces through one file in the user cache dir, on by default."""
     del tmp_path_factory
     path = default_pacing_path()
+    assert path is not None
     assert not path.exists()
     runtime = Runtime(
         transport=service.transport(), client_options={"rate_limit": RateLimit(1000, 1.0)}

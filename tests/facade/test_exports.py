@@ -32,6 +32,7 @@ EXPECTED_ALL = [
     "HistoryEntry",
     "HistoryPager",
     "InvalidParametersError",
+    "PacingFileError",
     "Page",
     "PaginationError",
     "RateLimit",
@@ -71,7 +72,12 @@ def test_error_tree() -> None:
         yu.ServerError,
     ):
         assert issubclass(cls, yu.APIStatusError)
-    for other in (yu.APIStatusError, yu.ResponseValidationError, yu.PaginationError):
+    for other in (
+        yu.APIStatusError,
+        yu.ResponseValidationError,
+        yu.PaginationError,
+        yu.PacingFileError,
+    ):
         assert issubclass(other, yu.YouCamError)
 
 

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
+from contextlib import closing
 from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 import youcam_units as yu
 from facade_support import TOKEN, FakeService
-from youcam_units import _pacing
+from youcam_units import _defaults, _pacing
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -195,7 +200,7 @@ def test_unusable_pacing_file_says_what_to_do(tmp_path: Path) -> None:
     """A state file that cannot be opened (its folder is a file) fails up front, clearly."""
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x")
-    with pytest.raises(ValueError, match=r"cannot be used.*pacing_file=None"):
+    with pytest.raises(ValueError, match=r"cannot be read.*pacing_file=None"):
         yu.Client(TOKEN, pacing_file=blocker / "pacing.sqlite3")
 
 
@@ -256,3 +261,243 @@ def test_rate_limit_none_turns_pacing_off() -> None:
     default = yu.Client(TOKEN)._settings.rate_limit
     assert default == (yu.RateLimit(5, 1.0), yu.RateLimit(250, 300.0)) == yu.DEFAULT_RATE_LIMITS
     assert yu.RateLimit(250, 300.0) == yu.DEFAULT_RATE_LIMIT
+
+
+# -- the shared file stays trustworthy ------------------------------------------------------------
+
+NOW = 1_800_000_000_000
+
+
+def _sqlite_file(path: Path) -> bytes:
+    """A SQLite database that is not ours (a ledger, say), in WAL mode; its bytes."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("CREATE TABLE entries (id INTEGER PRIMARY KEY, amount TEXT)")
+    conn.execute("INSERT INTO entries (amount) VALUES ('1.5')")
+    conn.commit()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "text"])
+def test_a_file_that_is_not_ours_is_refused_and_left_unchanged(tmp_path: Path, kind: str) -> None:
+    """pacing_file= naming a ledger (any SQLite file) or a text file: refused, byte for byte."""
+    path = tmp_path / "ledger.sqlite3"
+    if kind == "sqlite":
+        before = _sqlite_file(path)
+    else:
+        before = b"notes\n" * 40
+        path.write_bytes(before)
+    with pytest.raises(yu.PacingFileError, match="is not a youcam-units pacing file") as caught:
+        yu.Client(TOKEN, pacing_file=path)
+    assert caught.value.path == path
+    assert str(path) in str(caught.value)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ledger.sqlite3"]  # no -wal, no -shm
+
+
+def test_a_pacing_file_is_recognised_after_a_checkpoint_and_a_reopen(tmp_path: Path) -> None:
+    """Our own file, created, used, closed and reopened, is accepted every time."""
+    state = tmp_path / "pacing.sqlite3"
+    clock = FakeClock(NOW)
+    for _ in range(3):
+        pacer = _pacing.Pacer([yu.RateLimit(10, 3600.0)], state_file=state, clock=clock)
+        assert pacer.try_acquire_now() == 0
+        pacer.close()
+    again = _pacing.Pacer([yu.RateLimit(10, 3600.0)], state_file=state, clock=clock)
+    assert [again.try_acquire_now() for _ in range(8)] == [0] * 7 + [again.try_acquire_now()]
+    again.close()
+
+
+def _remove(state: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        state.with_name(state.name + suffix).unlink(missing_ok=True)
+
+
+def test_a_deleted_file_is_noticed_and_the_budget_is_not_split(tmp_path: Path) -> None:
+    """A process that opens the path after a deletion and one that ran before share one budget."""
+    state = tmp_path / "pacing.sqlite3"
+    clock = FakeClock(NOW)
+    limit = [yu.RateLimit(3, 3600.0)]
+    before = _pacing.Pacer(limit, state_file=state, clock=clock)
+    assert before.try_acquire_now() == 0
+    _remove(state)
+    after = _pacing.Pacer(limit, state_file=state, clock=clock)  # creates a new file
+    assert [after.try_acquire_now(), after.try_acquire_now()] == [0, 0]
+    assert before.try_acquire_now() > 3_500_000  # it joined the new file, carrying its send
+    assert after.try_acquire_now() > 3_500_000
+    before.close()
+    after.close()
+
+
+def test_a_file_replaced_by_a_foreign_one_is_refused_mid_run(tmp_path: Path) -> None:
+    """A running process whose pacing file is swapped for a foreign database stops, clearly."""
+    state = tmp_path / "pacing.sqlite3"
+    pacer = _pacing.Pacer([yu.RateLimit(3, 3600.0)], state_file=state, clock=FakeClock(NOW))
+    assert pacer.try_acquire_now() == 0
+    _remove(state)
+    before = _sqlite_file(state)
+    with pytest.raises(yu.PacingFileError, match="not a youcam-units pacing file"):
+        pacer.try_acquire_now()
+    assert state.read_bytes() == before
+    pacer.close()
+
+
+def test_the_strictest_limits_on_one_file_hold_for_everyone(tmp_path: Path) -> None:
+    """A looser process on the file of a stricter one is held to the stricter limit."""
+    state = tmp_path / "pacing.sqlite3"
+    clock = FakeClock(NOW)
+    strict = _pacing.Pacer([yu.RateLimit(3, 3600.0)], state_file=state, clock=clock)
+    loose = _pacing.Pacer([yu.RateLimit(15, 3600.0)], state_file=state, clock=clock)
+    admitted = sum(1 for _ in range(15) if loose.try_acquire_now() == 0)
+    assert admitted == 3
+    strict.close()
+    clock.now += 2 * 3_636_000  # the strict limit has not been used for its whole window
+    assert sum(1 for _ in range(20) if loose.try_acquire_now() == 0) == 15
+    loose.close()
+
+
+@pytest.mark.parametrize("ahead_ms", [3_600_000, 86_400_000])
+def test_sends_stamped_in_the_future_never_make_anyone_wait_past_the_window(
+    tmp_path: Path, ahead_ms: int
+) -> None:
+    """Rows a clock stepped back left an hour or a day ahead: a wait of one window at most."""
+    state = tmp_path / "pacing.sqlite3"
+    clock = FakeClock(NOW)
+    limits = [yu.RateLimit(5, 1.0), yu.RateLimit(20, 10.0)]
+    pacer = _pacing.Pacer(limits, state_file=state, clock=clock)
+    with sqlite3.connect(state) as conn:
+        conn.executemany(
+            "INSERT INTO sends (name, item_timestamp) VALUES (?, ?)",
+            [(f"old.{n}", NOW + ahead_ms + n) for n in range(20)],
+        )
+    conn.close()
+    waited = 0
+    while wait := pacer.try_acquire_now():
+        waited += wait
+        clock.now += wait
+    assert 0 < waited <= _pacing.window_ms(10.0) + 1
+    pacer.close()
+
+
+def test_a_long_wait_is_logged_as_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    """A wait of a minute or more is announced, not only to on_wait."""
+
+    class HeardError(Exception):
+        """Stops the wait once on_wait has heard of it."""
+
+    def stop(seconds: float) -> None:
+        raise HeardError(seconds)
+
+    pacer = _pacing.Pacer([yu.RateLimit(1, 120.0)], on_wait=stop)
+    pacer.acquire()
+    with caplog.at_level(logging.WARNING, logger="youcam_units"), pytest.raises(HeardError):
+        pacer.acquire()
+    assert any("waiting 121 s" in record.getMessage() for record in caplog.records)
+    pacer.close()
+
+
+def test_a_locked_pacing_file_is_a_pacing_file_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Locked past the busy timeout, at start or mid-run: a typed error naming the file."""
+    monkeypatch.setattr(_defaults, "PACING_FILE_BUSY_TIMEOUT", 0.05)
+    state = tmp_path / "pacing.sqlite3"
+    pacer = _pacing.Pacer([yu.RateLimit(3, 3600.0)], state_file=state, clock=FakeClock(NOW))
+    holder = sqlite3.connect(state, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(yu.PacingFileError, match=r"pacing file .*pacing\.sqlite3 failed"):
+            pacer.try_acquire_now()
+        with pytest.raises(yu.PacingFileError, match="locked"):
+            yu.Client(TOKEN, pacing_file=state)
+    finally:
+        holder.rollback()
+        holder.close()
+        pacer.close()
+
+
+def test_a_corrupt_pacing_file_is_a_pacing_file_error(tmp_path: Path) -> None:
+    """Our header over garbage: a typed error (a ValueError too), never a raw sqlite3 one."""
+    state = tmp_path / "pacing.sqlite3"
+    _pacing.Pacer([yu.RateLimit(3, 3600.0)], state_file=state).close()
+    header = state.read_bytes()[:100]
+    state.write_bytes(header + b"\xff" * 8000)
+    with pytest.raises(ValueError, match="pacing file") as caught:
+        yu.Client(TOKEN, pacing_file=state)
+    assert isinstance(caught.value, yu.PacingFileError)
+
+
+def test_a_shared_send_counts_from_its_answer(tmp_path: Path) -> None:
+    """A request that left late still arrived before its answer: the window runs from there."""
+    clock = FakeClock(NOW)
+    pacer = _pacing.Pacer(
+        [yu.RateLimit(1, 1.0)], state_file=tmp_path / "pacing.sqlite3", clock=clock
+    )
+    send = pacer.acquire()
+    assert send is not None
+    clock.now += 500  # the request's flight, however long it took to leave
+    pacer.answered(send)
+    clock.now += 600
+    assert pacer.try_acquire_now() == 500 + 1_020 + 1 - 1_100
+    pacer.close()
+
+
+def test_a_pacing_file_of_an_earlier_version_is_adopted(tmp_path: Path) -> None:
+    """The file an earlier version left in the cache dir (no id, a sends log) is still ours."""
+    state = tmp_path / "pacing.sqlite3"
+    with closing(sqlite3.connect(state)) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("CREATE TABLE IF NOT EXISTS sends (name VARCHAR, item_timestamp INTEGER)")
+        conn.execute(
+            "CREATE INDEX IF NOT EXISTS idx_sends_item_timestamp ON sends (item_timestamp)"
+        )
+        conn.execute("INSERT INTO sends VALUES ('youcam-units', ?)", (NOW,))
+        conn.commit()
+    clock = FakeClock(NOW)
+    pacer = _pacing.Pacer([yu.RateLimit(2, 3600.0)], state_file=state, clock=clock)
+    assert [pacer.try_acquire_now(), pacer.try_acquire_now() > 3_500_000] == [0, True]
+    pacer.close()
+    again = _pacing.Pacer([yu.RateLimit(2, 3600.0)], state_file=state, clock=clock)
+    assert again.try_acquire_now() > 3_500_000
+    again.close()
+
+
+def _stamps(state: Path) -> list[int]:
+    with closing(sqlite3.connect(state)) as conn:
+        return [stamp for (stamp,) in conn.execute("SELECT item_timestamp FROM sends")]
+
+
+def test_both_clients_count_a_shared_send_from_its_answer(tmp_path: Path) -> None:
+    """Client and AsyncClient restamp each send once answered: after the server saw it."""
+    service = FakeService(4)
+    handled: list[int] = []
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        time.sleep(0.03)  # the request reaches the server late
+        handled.append(time.time_ns() // 1_000_000)
+        return service(request)
+
+    state = tmp_path / "pacing.sqlite3"
+    limit = yu.RateLimit(10, 3600.0)
+    with (
+        httpx.Client(transport=httpx.MockTransport(slow)) as http,
+        yu.Client(TOKEN, http_client=http, rate_limit=limit, pacing_file=state) as client,
+    ):
+        client.history_page(page_size=2)
+
+    async def read_async() -> None:
+        async def handler(request: httpx.Request) -> httpx.Response:
+            return slow(request)
+
+        async with (
+            httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http,
+            yu.AsyncClient(TOKEN, http_client=http, rate_limit=limit, pacing_file=state) as aclient,
+        ):
+            await aclient.history_page(page_size=2)
+
+    asyncio.run(read_async())
+    stamps = sorted(_stamps(state))
+    assert len(stamps) == len(handled) == 2
+    assert all(stamp >= seen for stamp, seen in zip(stamps, sorted(handled), strict=True))

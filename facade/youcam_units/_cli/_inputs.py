@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress, TaskID
 
-    from youcam_units import Client, RetryEvent
+    from youcam_units import Client, PacingFileError, RetryEvent
 
 
 _DAYS_AGO: Final = re.compile(r"(\d{1,6})([dw])")
@@ -199,13 +199,35 @@ def read_credential_file(path: Path, source: str, *, kind: str) -> str:
     return raw
 
 
-def default_pacing_path() -> Path:
-    """The pacing state every youcam-units process on this machine shares (user cache dir)."""
+ENV_PACING_FILE: Final = "YOUCAM_UNITS_PACING_FILE"
+"""The pacing file to share (default: in the user cache dir); ``none``: this process alone."""
+_NO_PACING_FILE: Final = "none"
+
+
+def default_pacing_path() -> Path | None:
+    """The pacing state every youcam-units process on this machine shares (user cache dir).
+
+    ``YOUCAM_UNITS_PACING_FILE`` names another file, or ``none`` to pace each process alone
+    (the way out when the cache dir is unwritable and no other file will do).
+    """
     from pathlib import Path  # noqa: PLC0415 - keeps `--help` fast
 
+    chosen = os.environ.get(ENV_PACING_FILE, "").strip()
+    if chosen.lower() == _NO_PACING_FILE:
+        return None
+    if chosen:
+        return Path(chosen).expanduser()
     import platformdirs  # noqa: PLC0415
 
     return Path(platformdirs.user_cache_dir("youcam-units", appauthor=False)) / "pacing.sqlite3"
+
+
+def _pacing_file_error(exc: PacingFileError) -> CliError:
+    """The library names ``pacing_file=``; the CLI user's way out is the variable."""
+    return CliError(
+        f"the pacing file {exc.path} {exc.reason}; set {ENV_PACING_FILE} to another file, or to "
+        f"{_NO_PACING_FILE} to pace this process alone"
+    )
 
 
 class WaitNotice:
@@ -319,7 +341,7 @@ def _client_session(
     """
     import httpx  # noqa: PLC0415 - keeps `--help` fast
 
-    from youcam_units import Client  # noqa: PLC0415
+    from youcam_units import Client, PacingFileError  # noqa: PLC0415
 
     options = dict(runtime.client_options)
     if source.demo:
@@ -340,16 +362,23 @@ def _client_session(
         if notice is not None:
             options.setdefault("on_wait", notice.pacing)
             options.setdefault("on_retry", notice.retry)
+        else:  # a command without a progress line (balance, costs): a long wait still shows
+            options.setdefault("on_wait", WaitNotice(_stderr_console()).pacing)
     http = None if transport is None else httpx.Client(transport=transport)
     try:
         try:
             client = Client(
                 access_token, api_key=api_key, base_url=base_url, http_client=http, **options
             )
+        except PacingFileError as exc:
+            raise _pacing_file_error(exc) from None
         except (TypeError, ValueError) as exc:  # a refused base URL or credential; never echoed
             raise CliError(str(exc)) from None
         with client:
-            yield client
+            try:
+                yield client
+            except PacingFileError as exc:  # the file broke mid-run (locked, corrupt, replaced)
+                raise _pacing_file_error(exc) from None
     finally:
         if http is not None:
             http.close()
