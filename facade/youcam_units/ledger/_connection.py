@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import sqlite3
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from youcam_units.ledger._schema import LEDGER_TABLES, MIGRATIONS, SCHEMA_VERSION, Meta
@@ -11,7 +14,6 @@ from youcam_units.ledger._storage import LedgerError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
 
 __all__ = [
     "Transaction",
@@ -39,39 +41,107 @@ def connect(path: Path, target: str, *, uri: bool) -> sqlite3.Connection:
         raise LedgerError(f"cannot open the ledger {path}: {exc}") from exc
 
 
-def read_only_connection(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
+def read_only_connection(path: Path) -> sqlite3.Connection:
     """A connection that cannot write; in a read-only directory, an immutable one.
 
-    SQLite reads a WAL file read-only only if it can create the ``-shm`` file beside it. In a
-    directory nobody can write to, no sync can be writing either, so reading the file as
-    immutable (no locks, no ``-shm``) is safe there.
+    SQLite reads a WAL file read-only only if it can create the ``-shm`` file beside it, or
+    map one that is there read-only (``readonly_shm``). In a directory nobody can write to, no
+    sync can be writing either, so reading the file as immutable (no locks, no ``-shm``) is
+    safe there.
     """
-    uri = path.resolve().as_uri()
     if not path.exists():
         raise LedgerError(f"no ledger at {path}")
-    conn = connect(path, f"{uri}?mode=ro{'&immutable=1' if immutable else ''}", uri=True)
+    fallbacks = ["mode=ro&readonly_shm=1"] if _beside(path, "-shm").is_file() else []
+    for query in ("mode=ro", *fallbacks):
+        try:
+            return _open(path, path, query)
+        except sqlite3.DatabaseError:
+            pass
+    return _open(path, path, "mode=ro&immutable=1")
+
+
+def _open(path: Path, file: Path, query: str) -> sqlite3.Connection:
+    """``file`` opened with the URI ``query`` and read once; a non-SQLite file is refused.
+
+    Messages name ``path`` (``file`` may be a private copy of it). Other database errors
+    propagate as ``sqlite3.DatabaseError`` for the caller to judge.
+    """
+    conn = connect(path, f"{file.resolve().as_uri()}?{query}", uri=True)
     try:
         conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
         conn.close()
         if "not a database" in str(exc):
             raise LedgerError(f"{path} is not a youcam-units ledger ({exc})") from exc
-        conn = connect(path, f"{uri}?mode=ro&immutable=1", uri=True)
+        raise
     return conn
+
+
+def _judge(path: Path, file: Path, query: str) -> None:
+    """Refuse ``file`` (opened with ``query``) if it is not a ledger; messages name ``path``."""
+    try:
+        conn = _open(path, file, query)
+    except sqlite3.DatabaseError as exc:
+        raise LedgerError(f"{path} is not a youcam-units ledger ({exc})") from exc
+    try:
+        version_of(path, conn)
+    finally:
+        conn.close()
 
 
 def check_is_ledger(path: Path) -> None:
     """Refuse, without writing a byte, a file that is not a ledger (or a newer one).
 
-    Immutable: a WAL file opened read-only otherwise keeps a ``-wal`` and ``-shm`` beside
-    it. What only a WAL holds is missed here, but the check is repeated, with locks, in the
-    transaction that would write; rolling back writes nothing either.
+    First the main file alone, immutable: a WAL file opened read-only otherwise keeps a
+    ``-wal`` and ``-shm`` beside it. A main file a checkpoint left half-written (a full disk,
+    a kill) is whole only with its WAL, so a refusal is judged again with the WAL before it
+    stands. The check is repeated, with locks, in the transaction that would write; rolling
+    back writes nothing either.
     """
-    conn = read_only_connection(path, immutable=True)
+    if not path.exists():
+        raise LedgerError(f"no ledger at {path}")
     try:
-        version_of(path, conn)
-    finally:
-        conn.close()
+        _judge(path, path, "mode=ro&immutable=1")
+    except LedgerError:
+        wal = _beside(path, "-wal")
+        if not (wal.is_file() and wal.stat().st_size > 0):
+            raise
+        _judge_with_wal(path, wal)
+
+
+def _beside(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _judge_with_wal(path: Path, wal: Path) -> None:
+    """Judge ``path`` as SQLite reads it, with its WAL, writing nothing beside it.
+
+    With its ``-shm`` there: a read-only open that maps the ``-shm`` read-only
+    (``readonly_shm``; SQLite then indexes the WAL in its own memory if no writer keeps the
+    ``-shm`` current). Without one (no process has the file open): a private copy of the two
+    files, since a plain read-only open would create a ``-shm`` beside what may be another
+    program's file.
+    """
+    if _beside(path, "-shm").is_file():
+        try:
+            _judge(path, path, "mode=ro&readonly_shm=1")
+        except LedgerError as exc:
+            if not isinstance(exc.__cause__, sqlite3.OperationalError):
+                raise
+            logger.info("reading %s with its WAL in place failed (%s): reading a copy", path, exc)
+        else:
+            return
+    try:
+        with tempfile.TemporaryDirectory(prefix="youcam-units-") as folder:
+            copy = Path(folder) / "judged.sqlite3"
+            shutil.copyfile(path, copy)
+            shutil.copyfile(wal, _beside(copy, "-wal"))
+            _judge(path, copy, "mode=ro")
+    except OSError as exc:
+        raise LedgerError(
+            f"cannot read {path} with its WAL {wal.name} to check that it is a ledger "
+            f"({exc}); both were left as they were: make room in the temporary directory"
+        ) from exc
 
 
 def version_of(path: Path, conn: sqlite3.Connection) -> int:
@@ -162,7 +232,11 @@ def bounds(since_ms: int | None, until_ms: int | None) -> tuple[int, int]:
 
 
 class Transaction:
-    """``BEGIN IMMEDIATE`` on enter; ``COMMIT`` on a clean exit, ``ROLLBACK`` on any exception."""
+    """``BEGIN IMMEDIATE`` on enter; ``COMMIT`` on a clean exit, ``ROLLBACK`` on any exception.
+
+    SQLite may have rolled back already (a full disk does): then there is nothing to undo, and
+    the error that caused it is the one to report, not "cannot rollback".
+    """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
@@ -173,5 +247,5 @@ class Transaction:
     def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
         if exc_type is None:
             self._conn.execute("COMMIT")
-        else:
+        elif self._conn.in_transaction:
             self._conn.execute("ROLLBACK")
