@@ -266,10 +266,19 @@ def _sync(source: _Source, path: Path, runtime: Runtime, *, verbose: bool) -> Sy
         task = progress.add_task("sync", total=None, detail="")
         notice.attach(progress, task)
 
-        def show(result: SyncResult) -> None:
-            progress.update(task, detail=f"{result.new_entries:,} new, {result.pages:,} requests")
+        return sync(
+            ledger,
+            client,
+            on_page=lambda result: progress.update(task, detail=_sync_detail(result)),
+        )
 
-        return sync(ledger, client, on_page=show)
+
+def _sync_detail(result: SyncResult) -> str:
+    """The progress line's count: a pass adds what it read only when it ends, all at once."""
+    requests = f"{result.pages:,} request{'s' if result.pages != 1 else ''}"
+    if result.staged_entries:
+        return f"{result.staged_entries:,} read (joining the ledger when the pass ends), {requests}"
+    return f"{result.new_entries:,} new, {requests}"
 
 
 def _source_label(source: _Source, runtime: Runtime, base_url: str) -> str:

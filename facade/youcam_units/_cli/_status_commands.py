@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
-from youcam_units._cli._commands import _runtime, _source_label, _sync, cli
+from youcam_units._cli._commands import _runtime, _source_label, _sync, _sync_detail, cli
 from youcam_units._cli._inputs import (
     WaitNotice,
     _check_range,
@@ -161,7 +161,9 @@ def status(
                 ledger.claim_source(_source_label(source, runtime, client.base_url))
                 task = progress.add_task("sync", total=None, detail="")
                 notice.attach(progress, task)
-                sync(ledger, client)
+                sync(
+                    ledger, client, on_page=lambda r: progress.update(task, detail=_sync_detail(r))
+                )
         current = client.balance()
         outlook = forecast(current, ledger, now=now)
         daily = _daily_spending(ledger, now)
