@@ -43,6 +43,7 @@ from youcam_units._cli._runtime import (
     _reported,
     _stop_quietly,
 )
+from youcam_units._cli._upgrade import open_ledger
 from youcam_units._defaults import HISTORY_PAGE_SIZE
 from youcam_units.mock._defaults import DEFAULT_ENTRIES, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SEED
 
@@ -252,13 +253,13 @@ def sync_command(
 
 
 def _sync(source: _Source, path: Path, runtime: Runtime, *, verbose: bool) -> SyncResult:
-    from youcam_units.ledger import Ledger, sync  # noqa: PLC0415 - keeps `--help` fast
+    from youcam_units.ledger import sync  # noqa: PLC0415 - keeps `--help` fast
 
     stderr = _stderr_console()
     notice = WaitNotice(stderr)
     with (
         _reported(verbose=verbose, action="run sync again to continue where it stopped"),
-        Ledger(path) as ledger,
+        open_ledger(path) as ledger,
         _open_client(source, runtime, notice) as client,
         _progress(stderr, "syncing") as progress,
     ):
@@ -348,7 +349,7 @@ def summary(
     chart draw --rows groups and say how many they left out; the total counts every group.
     """
     limit = None if all_rows else rows
-    from youcam_units.ledger import Ledger, summarize, summary_json  # noqa: PLC0415
+    from youcam_units.ledger import summarize, summary_json  # noqa: PLC0415
 
     since_ms, until_ms = _since_ms(since), _until_ms(until)
     _check_range(since_ms, until_ms)
@@ -361,7 +362,7 @@ def summary(
         raise CliError(f"no ledger at {path}: run `{PROG} sync` first (or pass --db)")
     with (
         _reported(verbose=verbose, action="check the --db path"),
-        Ledger(path, read_only=True) as ledger,
+        open_ledger(path, read_only=True) as ledger,
     ):
         groups = summarize(ledger, by=by, since_ms=since_ms, until_ms=until_ms)
     if fmt == "json":

@@ -34,6 +34,7 @@ from youcam_units._cli._runtime import (
     _configure_logging,
     _reported,
 )
+from youcam_units._cli._upgrade import open_ledger
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -138,7 +139,7 @@ def status(
     (one request). With --min-balance and/or --min-days it exits 3 when below, saying why on
     stderr: for cron and monitoring.
     """
-    from youcam_units.ledger import Ledger, forecast, sync  # noqa: PLC0415
+    from youcam_units.ledger import forecast, sync  # noqa: PLC0415
 
     floor = _threshold(min_balance, "'--min-balance'")
     days = _threshold(min_days, "'--min-days'")
@@ -154,7 +155,7 @@ def status(
     with (
         _reported(verbose=verbose, action="run status again"),
         _unit_client(source, runtime, api_key_file, needs_key=False, notice=notice) as client,
-        Ledger(path) as ledger,
+        open_ledger(path) as ledger,
     ):
         if not no_sync:
             with _progress(stderr, "syncing") as progress:
@@ -262,7 +263,6 @@ def export(
     Run `sync` first; with --demo the demo ledger is synced from the in-process mock first.
     """
     from youcam_units._cli._render import make_writer  # noqa: PLC0415
-    from youcam_units.ledger import Ledger  # noqa: PLC0415
 
     since_ms, until_ms = _since_ms(since), _until_ms(until)
     _check_range(since_ms, until_ms)
@@ -276,7 +276,7 @@ def export(
     batch: list[Any] = []
     with (
         _reported(verbose=verbose, action="check the --db path"),
-        Ledger(path, read_only=True) as ledger,
+        open_ledger(path, read_only=True) as ledger,
     ):
         try:
             for entry in ledger.entries(since_ms=since_ms, until_ms=until_ms):

@@ -73,7 +73,9 @@ Staging commits use ``NORMAL`` (no fsync each): a power cut may undo the last st
 **Migrations** are an ordered list of small functions (``_schema.MIGRATIONS``), each taking the
 file from version n to n+1, applied in one transaction on first open by newer code: a file is never
 left between two versions. An older file is then compacted once (``VACUUM``, which also switches
-it to incremental auto-vacuum). A ledger newer than the code is refused. ``Ledger(path,
+it to incremental auto-vacuum); on millions of entries this takes minutes, once, and
+``Ledger(path, on_upgrade=...)`` hears each step (``UpgradeProgress``) while nothing is printed.
+A ledger newer than the code is refused. ``Ledger(path,
 read_only=True)`` (what ``summary`` uses) never writes, never switches a file to WAL, and works
 in a read-only directory; any SQLite file that is not a ledger is refused, untouched.
 """
@@ -89,7 +91,7 @@ if TYPE_CHECKING:
         daily_spending,
         forecast,
     )
-    from youcam_units.ledger._schema import SCHEMA_VERSION
+    from youcam_units.ledger._schema import SCHEMA_VERSION, UpgradeProgress
     from youcam_units.ledger._sqlite import Ledger
     from youcam_units.ledger._storage import (
         GROUPINGS,
@@ -123,6 +125,7 @@ __all__ = [
     "SummaryStorage",
     "SyncResult",
     "Totals",
+    "UpgradeProgress",
     "daily_spending",
     "forecast",
     "summarize",
@@ -132,7 +135,7 @@ __all__ = [
 
 _WHERE: Final[dict[str, str]] = {
     **dict.fromkeys(("DAILY_DAYS", "HistoryStore", "daily_spending", "forecast"), "._forecast"),
-    "SCHEMA_VERSION": "._schema",
+    **dict.fromkeys(("SCHEMA_VERSION", "UpgradeProgress"), "._schema"),
     "Ledger": "._sqlite",
     **dict.fromkeys(
         (

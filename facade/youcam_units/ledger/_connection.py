@@ -9,11 +9,21 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from youcam_units.ledger._schema import LEDGER_TABLES, MIGRATIONS, SCHEMA_VERSION, Meta
+from youcam_units.ledger._schema import (
+    LEDGER_TABLES,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    Meta,
+    UpgradeProgress,
+)
 from youcam_units.ledger._storage import LedgerError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from youcam_units.ledger._schema import Report
+
+    OnUpgrade = Callable[[UpgradeProgress], None]
 
 __all__ = [
     "Transaction",
@@ -168,14 +178,21 @@ def version_of(path: Path, conn: sqlite3.Connection) -> int:
     return version
 
 
-def migrate(path: Path, conn: sqlite3.Connection) -> None:
-    """Apply the migrations this file lacks, all in one transaction."""
+def migrate(path: Path, conn: sqlite3.Connection, on_upgrade: OnUpgrade | None = None) -> Report:
+    """Apply the migrations this file lacks, all in one transaction.
+
+    ``on_upgrade`` hears of each step of upgrading a file an older version wrote (a new file
+    is created, not upgraded: it hears nothing). Returns what ``compact`` reports to.
+    """
     with Transaction(conn):
         version = version_of(path, conn)
+        if version == SCHEMA_VERSION:
+            return _silent
+        report = _reporter(path, conn, version, on_upgrade)
         for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
             logger.info("upgrading ledger %s to schema version %d", path, number)
             try:
-                migration(conn)
+                migration(conn, report)
             except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
                 # The transaction rolls back: the file stays at its version, untouched.
                 raise LedgerError(
@@ -183,19 +200,41 @@ def migrate(path: Path, conn: sqlite3.Connection) -> None:
                     f"{type(exc).__name__}: {exc}; it was left as it was"
                 ) from exc
         Meta(conn).set("schema_version", SCHEMA_VERSION)
+        return report
 
 
-def compact(path: Path, conn: sqlite3.Connection) -> None:
+def _silent(_step: str, _done: int | None) -> None:
+    """No upgrade, or nobody to tell."""
+
+
+def _reporter(
+    path: Path, conn: sqlite3.Connection, version: int, on_upgrade: OnUpgrade | None
+) -> Report:
+    """What the migrations report to: ``on_upgrade``, told "starting" first."""
+    if on_upgrade is None or version == 0:
+        return _silent
+    ((entries,),) = conn.execute("SELECT COUNT(*) FROM entries")
+    start = UpgradeProgress(str(path), version, SCHEMA_VERSION, entries, "starting")
+    on_upgrade(start)
+
+    def report(step: str, done: int | None) -> None:
+        on_upgrade(UpgradeProgress(start.location, version, SCHEMA_VERSION, entries, step, done))
+
+    return report
+
+
+def compact(path: Path, conn: sqlite3.Connection, report: Report = _silent) -> None:
     """Switch a file an older version wrote to incremental auto-vacuum: one VACUUM, once.
 
     Also returns what the upgrade freed (the old tables' pages). A file this version created
     is in that mode from the start, and a VACUUM cut short leaves the file as it was: the next
-    open tries again.
+    open tries again. On a large file it takes a while: ``report`` (the upgrade's) hears of it.
     """
     ((mode,),) = conn.execute("PRAGMA auto_vacuum")
     if mode == _INCREMENTAL:
         return
     logger.info("compacting ledger %s (once)", path)
+    report("compacting the file", None)
     conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
     conn.execute("VACUUM")
 
