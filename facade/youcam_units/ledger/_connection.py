@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import shutil
 import sqlite3
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -141,6 +139,9 @@ def _judge_with_wal(path: Path, wal: Path) -> None:
             logger.info("reading %s with its WAL in place failed (%s): reading a copy", path, exc)
         else:
             return
+    import shutil  # noqa: PLC0415 - only a file left mid-checkpoint needs them
+    import tempfile  # noqa: PLC0415
+
     try:
         with tempfile.TemporaryDirectory(prefix="youcam-units-") as folder:
             copy = Path(folder) / "judged.sqlite3"
