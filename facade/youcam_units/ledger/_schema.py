@@ -286,7 +286,7 @@ def _v2_row(e: HistoryEntry) -> tuple[object, ...]:
         exact_json.dumps([{"unit_id": c.unit_id, "amount": c.amount} for c in e.changes]),
         exact_json.dumps(list(e.dst_actions)),
         exact_json.dumps(e.extra, sort_keys=True),
-        exact_json.dumps(e.to_dict(), sort_keys=True, separators=(",", ":")),
+        exact_json.dumps(e.to_dict(), separators=(",", ":")),  # keys in the order v1 kept
     )
 
 
