@@ -266,6 +266,7 @@ def test_after_a_full_disk_every_command_works_and_a_resync_ends_exact(small_dis
     db = small_disk / "l.sqlite3"
     full = _cli("sync", "--demo", "--entries", "60000", "--db", str(db))
     assert full.returncode != 0, full.stdout
+    assert "database or disk is full" in full.stderr
     assert "Traceback" not in full.stderr
     filler.unlink()
     for command in (
