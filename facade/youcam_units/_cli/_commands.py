@@ -49,6 +49,7 @@ from youcam_units._cli._runtime import (
     exit_codes_epilog,
 )
 from youcam_units._cli._text import printable
+from youcam_units._cli._upgrade import open_ledger
 from youcam_units._defaults import HISTORY_PAGE_SIZE
 from youcam_units.mock._defaults import DEFAULT_ENTRIES, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SEED
 
@@ -286,13 +287,13 @@ def sync_command(
 
 
 def _sync(source: _Source, path: Path, runtime: Runtime, *, verbose: bool) -> SyncResult:
-    from youcam_units.ledger import Ledger, sync  # noqa: PLC0415 - keeps `--help` fast
+    from youcam_units.ledger import sync  # noqa: PLC0415 - keeps `--help` fast
 
     stderr = _stderr_console()
     notice = WaitNotice(stderr)
     with (
         _reported(verbose=verbose, action="run sync again to continue where it stopped"),
-        Ledger(path) as ledger,
+        open_ledger(path) as ledger,
         _open_client(source, runtime, notice) as client,
         _progress(stderr, "syncing") as progress,
     ):
@@ -300,10 +301,19 @@ def _sync(source: _Source, path: Path, runtime: Runtime, *, verbose: bool) -> Sy
         task = progress.add_task("sync", total=None, detail="")
         notice.attach(progress, task)
 
-        def show(result: SyncResult) -> None:
-            progress.update(task, detail=f"{result.new_entries:,} new, {result.pages:,} requests")
+        return sync(
+            ledger,
+            client,
+            on_page=lambda result: progress.update(task, detail=_sync_detail(result)),
+        )
 
-        return sync(ledger, client, on_page=show)
+
+def _sync_detail(result: SyncResult) -> str:
+    """The progress line's count: a pass adds what it read only when it ends, all at once."""
+    requests = f"{result.pages:,} request{'s' if result.pages != 1 else ''}"
+    if result.staged_entries:
+        return f"{result.staged_entries:,} read (joining the ledger when the pass ends), {requests}"
+    return f"{result.new_entries:,} new, {requests}"
 
 
 def _source_label(source: _Source, runtime: Runtime, base_url: str) -> str:
@@ -377,7 +387,7 @@ def summary(
     """
     limit = None if all_rows else rows
     price = parse_unit_price(unit_price, currency)
-    from youcam_units.ledger import Ledger, summarize, summary_json  # noqa: PLC0415
+    from youcam_units.ledger import summarize, summary_json  # noqa: PLC0415
 
     since_ms, until_ms = _since_ms(since), _until_ms(until)
     _check_range(since_ms, until_ms)
@@ -390,7 +400,7 @@ def summary(
         raise CliError(f"no ledger at {path}: run `{PROG} sync` first (or pass --db)")
     with (
         _reported(verbose=verbose, action="check the --db path"),
-        Ledger(path, read_only=True) as ledger,
+        open_ledger(path, read_only=True) as ledger,
     ):
         groups = summarize(ledger, by=by, since_ms=since_ms, until_ms=until_ms)
     if fmt == "json":

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 import click
 
 from youcam_units._cli._budgets import Budgets, BudgetUse, budget_options, month_bounds_ms
-from youcam_units._cli._commands import _runtime, _source_label, _sync, cli
+from youcam_units._cli._commands import _runtime, _source_label, _sync, _sync_detail, cli
 from youcam_units._cli._inputs import (
     WaitNotice,
     _check_range,
@@ -45,6 +45,7 @@ from youcam_units._cli._runtime import (
     _configure_logging,
     _reported,
 )
+from youcam_units._cli._upgrade import open_ledger
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -237,7 +238,7 @@ def ledger_session(
     Costs ceil(k/30)+1 history requests for k new entries. Every failure inside, the caller's
     own reading included, is one line saying to ``action``.
     """
-    from youcam_units.ledger import Ledger, sync  # noqa: PLC0415
+    from youcam_units.ledger import sync  # noqa: PLC0415
 
     stderr = _stderr_console()
     notice = notice or WaitNotice(stderr)
@@ -247,14 +248,16 @@ def ledger_session(
         _unit_client(
             query.source, runtime, query.api_key_file, needs_key=False, notice=notice
         ) as client,
-        Ledger(query.path) as ledger,
+        open_ledger(query.path) as ledger,
     ):
         if not query.no_sync:
             with _progress(stderr, "syncing") as progress:
                 ledger.claim_source(_source_label(query.source, runtime, client.base_url))
                 task = progress.add_task("sync", total=None, detail="")
                 notice.attach(progress, task)
-                sync(ledger, client)
+                sync(
+                    ledger, client, on_page=lambda r: progress.update(task, detail=_sync_detail(r))
+                )
             synced_at = datetime.now(UTC)
         yield LedgerSession(client, ledger, query.as_of or datetime.now(UTC), synced_at)
 
@@ -467,7 +470,6 @@ def export(
     Run `sync` first; with --demo the demo ledger is synced from the in-process mock first.
     """
     from youcam_units._cli._render import make_writer  # noqa: PLC0415
-    from youcam_units.ledger import Ledger  # noqa: PLC0415
 
     since_ms, until_ms = _since_ms(since), _until_ms(until)
     _check_range(since_ms, until_ms)
@@ -482,7 +484,7 @@ def export(
     batch: list[Any] = []
     with (
         _reported(verbose=verbose, action="check the --db path"),
-        Ledger(path, read_only=True) as ledger,
+        open_ledger(path, read_only=True) as ledger,
     ):
         try:
             for entry in ledger.entries(since_ms=since_ms, until_ms=until_ms):

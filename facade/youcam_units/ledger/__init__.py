@@ -16,7 +16,7 @@ if TYPE_CHECKING:
         daily_spending,
         forecast,
     )
-    from youcam_units.ledger._schema import SCHEMA_VERSION
+    from youcam_units.ledger._schema import SCHEMA_VERSION, UpgradeProgress
     from youcam_units.ledger._sqlite import Ledger
     from youcam_units.ledger._storage import (
         GROUPINGS,
@@ -50,6 +50,7 @@ __all__ = [
     "SummaryStorage",
     "SyncResult",
     "Totals",
+    "UpgradeProgress",
     "daily_spending",
     "forecast",
     "summarize",
@@ -59,7 +60,7 @@ __all__ = [
 
 _WHERE: Final[dict[str, str]] = {
     **dict.fromkeys(("DAILY_DAYS", "HistoryStore", "daily_spending", "forecast"), "._forecast"),
-    "SCHEMA_VERSION": "._schema",
+    **dict.fromkeys(("SCHEMA_VERSION", "UpgradeProgress"), "._schema"),
     "Ledger": "._sqlite",
     **dict.fromkeys(
         (

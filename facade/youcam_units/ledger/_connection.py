@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from youcam_units.ledger._schema import LEDGER_TABLES, MIGRATIONS, SCHEMA_VERSION, Meta
+from youcam_units.ledger._schema import (
+    LEDGER_TABLES,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    Meta,
+    UpgradeProgress,
+)
 from youcam_units.ledger._storage import LedgerError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
+
+    from youcam_units.ledger._schema import Report
+
+    OnUpgrade = Callable[[UpgradeProgress], None]
 
 __all__ = [
     "Transaction",
@@ -39,39 +49,110 @@ def connect(path: Path, target: str, *, uri: bool) -> sqlite3.Connection:
         raise LedgerError(f"cannot open the ledger {path}: {exc}") from exc
 
 
-def read_only_connection(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
+def read_only_connection(path: Path) -> sqlite3.Connection:
     """A connection that cannot write; in a read-only directory, an immutable one.
 
-    SQLite reads a WAL file read-only only if it can create the ``-shm`` file beside it. In a
-    directory nobody can write to, no sync can be writing either, so reading the file as
-    immutable (no locks, no ``-shm``) is safe there.
+    SQLite reads a WAL file read-only only if it can create the ``-shm`` file beside it, or
+    map one that is there read-only (``readonly_shm``). In a directory nobody can write to, no
+    sync can be writing either, so reading the file as immutable (no locks, no ``-shm``) is
+    safe there.
     """
-    uri = path.resolve().as_uri()
     if not path.exists():
         raise LedgerError(f"no ledger at {path}")
-    conn = connect(path, f"{uri}?mode=ro{'&immutable=1' if immutable else ''}", uri=True)
+    fallbacks = ["mode=ro&readonly_shm=1"] if _beside(path, "-shm").is_file() else []
+    for query in ("mode=ro", *fallbacks):
+        try:
+            return _open(path, path, query)
+        except sqlite3.DatabaseError:
+            pass
+    return _open(path, path, "mode=ro&immutable=1")
+
+
+def _open(path: Path, file: Path, query: str) -> sqlite3.Connection:
+    """``file`` opened with the URI ``query`` and read once; a non-SQLite file is refused.
+
+    Messages name ``path`` (``file`` may be a private copy of it). Other database errors
+    propagate as ``sqlite3.DatabaseError`` for the caller to judge.
+    """
+    conn = connect(path, f"{file.resolve().as_uri()}?{query}", uri=True)
     try:
         conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
         conn.close()
         if "not a database" in str(exc):
             raise LedgerError(f"{path} is not a youcam-units ledger ({exc})") from exc
-        conn = connect(path, f"{uri}?mode=ro&immutable=1", uri=True)
+        raise
     return conn
+
+
+def _judge(path: Path, file: Path, query: str) -> None:
+    """Refuse ``file`` (opened with ``query``) if it is not a ledger; messages name ``path``."""
+    try:
+        conn = _open(path, file, query)
+    except sqlite3.DatabaseError as exc:
+        raise LedgerError(f"{path} is not a youcam-units ledger ({exc})") from exc
+    try:
+        version_of(path, conn)
+    finally:
+        conn.close()
 
 
 def check_is_ledger(path: Path) -> None:
     """Refuse, without writing a byte, a file that is not a ledger (or a newer one).
 
-    Immutable: a WAL file opened read-only otherwise keeps a ``-wal`` and ``-shm`` beside
-    it. What only a WAL holds is missed here, but the check is repeated, with locks, in the
-    transaction that would write; rolling back writes nothing either.
+    First the main file alone, immutable: a WAL file opened read-only otherwise keeps a
+    ``-wal`` and ``-shm`` beside it. A main file a checkpoint left half-written (a full disk,
+    a kill) is whole only with its WAL, so a refusal is judged again with the WAL before it
+    stands. The check is repeated, with locks, in the transaction that would write; rolling
+    back writes nothing either.
     """
-    conn = read_only_connection(path, immutable=True)
+    if not path.exists():
+        raise LedgerError(f"no ledger at {path}")
     try:
-        version_of(path, conn)
-    finally:
-        conn.close()
+        _judge(path, path, "mode=ro&immutable=1")
+    except LedgerError:
+        wal = _beside(path, "-wal")
+        if not (wal.is_file() and wal.stat().st_size > 0):
+            raise
+        _judge_with_wal(path, wal)
+
+
+def _beside(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _judge_with_wal(path: Path, wal: Path) -> None:
+    """Judge ``path`` as SQLite reads it, with its WAL, writing nothing beside it.
+
+    With its ``-shm`` there: a read-only open that maps the ``-shm`` read-only
+    (``readonly_shm``; SQLite then indexes the WAL in its own memory if no writer keeps the
+    ``-shm`` current). Without one (no process has the file open): a private copy of the two
+    files, since a plain read-only open would create a ``-shm`` beside what may be another
+    program's file.
+    """
+    if _beside(path, "-shm").is_file():
+        try:
+            _judge(path, path, "mode=ro&readonly_shm=1")
+        except LedgerError as exc:
+            if not isinstance(exc.__cause__, sqlite3.OperationalError):
+                raise
+            logger.info("reading %s with its WAL in place failed (%s): reading a copy", path, exc)
+        else:
+            return
+    import shutil  # noqa: PLC0415 - only a file left mid-checkpoint needs them
+    import tempfile  # noqa: PLC0415
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="youcam-units-") as folder:
+            copy = Path(folder) / "judged.sqlite3"
+            shutil.copyfile(path, copy)
+            shutil.copyfile(wal, _beside(copy, "-wal"))
+            _judge(path, copy, "mode=ro")
+    except OSError as exc:
+        raise LedgerError(
+            f"cannot read {path} with its WAL {wal.name} to check that it is a ledger "
+            f"({exc}); both were left as they were: make room in the temporary directory"
+        ) from exc
 
 
 def version_of(path: Path, conn: sqlite3.Connection) -> int:
@@ -98,14 +179,21 @@ def version_of(path: Path, conn: sqlite3.Connection) -> int:
     return version
 
 
-def migrate(path: Path, conn: sqlite3.Connection) -> None:
-    """Apply the migrations this file lacks, all in one transaction."""
+def migrate(path: Path, conn: sqlite3.Connection, on_upgrade: OnUpgrade | None = None) -> Report:
+    """Apply the migrations this file lacks, all in one transaction.
+
+    ``on_upgrade`` hears of each step of upgrading a file an older version wrote (a new file
+    is created, not upgraded: it hears nothing). Returns what ``compact`` reports to.
+    """
     with Transaction(conn):
         version = version_of(path, conn)
+        if version == SCHEMA_VERSION:
+            return _silent
+        report = _reporter(path, conn, version, on_upgrade)
         for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
             logger.info("upgrading ledger %s to schema version %d", path, number)
             try:
-                migration(conn)
+                migration(conn, report)
             except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
                 # The transaction rolls back: the file stays at its version, untouched.
                 raise LedgerError(
@@ -113,19 +201,41 @@ def migrate(path: Path, conn: sqlite3.Connection) -> None:
                     f"{type(exc).__name__}: {exc}; it was left as it was"
                 ) from exc
         Meta(conn).set("schema_version", SCHEMA_VERSION)
+        return report
 
 
-def compact(path: Path, conn: sqlite3.Connection) -> None:
+def _silent(_step: str, _done: int | None) -> None:
+    """No upgrade, or nobody to tell."""
+
+
+def _reporter(
+    path: Path, conn: sqlite3.Connection, version: int, on_upgrade: OnUpgrade | None
+) -> Report:
+    """What the migrations report to: ``on_upgrade``, told "starting" first."""
+    if on_upgrade is None or version == 0:
+        return _silent
+    ((entries,),) = conn.execute("SELECT COUNT(*) FROM entries")
+    start = UpgradeProgress(str(path), version, SCHEMA_VERSION, entries, "starting")
+    on_upgrade(start)
+
+    def report(step: str, done: int | None) -> None:
+        on_upgrade(UpgradeProgress(start.location, version, SCHEMA_VERSION, entries, step, done))
+
+    return report
+
+
+def compact(path: Path, conn: sqlite3.Connection, report: Report = _silent) -> None:
     """Switch a file an older version wrote to incremental auto-vacuum: one VACUUM, once.
 
     Also returns what the upgrade freed (the old tables' pages). A file this version created
     is in that mode from the start, and a VACUUM cut short leaves the file as it was: the next
-    open tries again.
+    open tries again. On a large file it takes a while: ``report`` (the upgrade's) hears of it.
     """
     ((mode,),) = conn.execute("PRAGMA auto_vacuum")
     if mode == _INCREMENTAL:
         return
     logger.info("compacting ledger %s (once)", path)
+    report("compacting the file", None)
     conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
     conn.execute("VACUUM")
 
@@ -162,7 +272,11 @@ def bounds(since_ms: int | None, until_ms: int | None) -> tuple[int, int]:
 
 
 class Transaction:
-    """``BEGIN IMMEDIATE`` on enter; ``COMMIT`` on a clean exit, ``ROLLBACK`` on any exception."""
+    """``BEGIN IMMEDIATE`` on enter; ``COMMIT`` on a clean exit, ``ROLLBACK`` on any exception.
+
+    SQLite may have rolled back already (a full disk does): then there is nothing to undo, and
+    the error that caused it is the one to report, not "cannot rollback".
+    """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
@@ -173,5 +287,5 @@ class Transaction:
     def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
         if exc_type is None:
             self._conn.execute("COMMIT")
-        else:
+        elif self._conn.in_transaction:
             self._conn.execute("ROLLBACK")

@@ -28,5 +28,5 @@ def entry_values(e: HistoryEntry) -> tuple[int, int, str, Decimal, Decimal, str]
             spent -= amount
         elif amount > 0:
             granted += amount
-    raw = exact_json.dumps(e.to_dict(), sort_keys=True, separators=(",", ":"))
+    raw = exact_json.dumps(e.to_dict(), separators=(",", ":"))  # keys in the order sent
     return e.id, e.timestamp_ms, str(e.action), spent, granted, raw

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
@@ -10,16 +11,48 @@ from youcam_units.ledger import _rollup
 
 if TYPE_CHECKING:
     import sqlite3
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable, Iterator
+    from typing import TypeAlias
+
+    Report: TypeAlias = Callable[[str, int | None], None]
+    """What a migration calls with its step's name and, if it counts them, the entries done."""
 
 __all__ = [
     "LEDGER_TABLES",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "Meta",
+    "UpgradeProgress",
 ]
 
 LEDGER_TABLES: Final = frozenset({"meta", "entries", "staged", "rollup", "rollup_day"})
+
+
+@dataclass(frozen=True, slots=True)
+class UpgradeProgress:
+    """Where the one-time upgrade of a ledger file to ``SCHEMA_VERSION`` is (``on_upgrade``).
+
+    An upgrade rewrites every entry, once, in one transaction: minutes for millions of entries.
+    The first report comes before any work (``step`` "starting"); ``done`` counts the entries
+    a step has gone through, for the steps that can count them (``None`` for the others).
+    """
+
+    location: str
+    """The ledger file."""
+    from_version: int
+    """The schema version the file had."""
+    to_version: int
+    """The version it is being upgraded to."""
+    entries: int
+    """Entries the ledger holds."""
+    step: str
+    """What runs now, in words: "copying entries", "compacting the file", ..."""
+    done: int | None = None
+    """Entries this step has gone through so far, if it counts them."""
+
+
+_REPORT_EVERY: Final = 50_000
+"""Entries a migration copies between two reports: one statement each, a fraction of a second."""
 
 # -- schema and migrations ----------------------------------------------------------------------
 
@@ -67,13 +100,14 @@ _V2_COLUMN_NAMES: Final = (
 )
 
 
-def _migrate_to_v1(conn: sqlite3.Connection) -> None:
+def _migrate_to_v1(conn: sqlite3.Connection, report: Report) -> None:
     """A new file: the version 1 schema."""
+    del report  # instant
     for statement in _V1_SCHEMA:
         conn.execute(statement)
 
 
-def _migrate_to_v2(conn: sqlite3.Connection) -> None:
+def _migrate_to_v2(conn: sqlite3.Connection, report: Report) -> None:
     """Exact amounts as decimal text, dst_actions as sent, a staging table, the pass anchor.
 
     Every row is rebuilt from its ``raw`` JSON: version 1 read ``amount_dec`` as a float and
@@ -86,8 +120,12 @@ def _migrate_to_v2(conn: sqlite3.Connection) -> None:
     rows = conn.execute("SELECT raw FROM entries")
     conn.executemany(
         f"INSERT INTO entries_v2 ({_V2_COLUMN_NAMES}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608 - fixed names
-        (_v2_row(HistoryEntry.from_dict(_repaired(exact_json.loads(raw)))) for (raw,) in rows),
+        (
+            _v2_row(HistoryEntry.from_dict(_repaired(exact_json.loads(raw))))
+            for (raw,) in _counted(rows, "rewriting entries with exact amounts", report)
+        ),
     )
+    report("indexing entries by time", None)
     conn.execute("DROP TABLE entries")
     conn.execute("ALTER TABLE entries_v2 RENAME TO entries")
     conn.execute("CREATE INDEX entries_by_time ON entries (timestamp_ms)")
@@ -99,6 +137,18 @@ def _migrate_to_v2(conn: sqlite3.Connection) -> None:
     meta.set("anchor_id", meta.get("frontier_id"))
     meta.set("anchor_ts", meta.get("frontier_ts"))
     meta.set("state_version", 0)
+
+
+def _counted(rows: Iterable[tuple[str]], step: str, report: Report) -> Iterator[tuple[str]]:
+    """``rows``, reporting ``step`` with the count gone through every ``_REPORT_EVERY``."""
+    report(step, 0)
+    done = 0
+    for row in rows:
+        yield row
+        done += 1
+        if done % _REPORT_EVERY == 0:
+            report(step, done)
+    report(step, done)
 
 
 def _repaired(raw: Any) -> Any:  # noqa: ANN401 - parsed JSON
@@ -157,7 +207,7 @@ V3_COLUMNS: Final = "timestamp_ms, action, spent, granted, raw"
 """The columns ``entries`` and ``staged`` share, after their key."""
 
 
-def _migrate_to_v3(conn: sqlite3.Connection) -> None:
+def _migrate_to_v3(conn: sqlite3.Connection, report: Report) -> None:
     """A compact layout, totals per day and action, and the entry count.
 
     ``entries`` keeps only what summaries need beside ``raw`` (the other columns only repeated
@@ -166,12 +216,10 @@ def _migrate_to_v3(conn: sqlite3.Connection) -> None:
     ``rollup_day`` per UTC day; ``meta.entry_count`` counts them.
     """
     conn.execute(f"CREATE TABLE entries_v3 (id INTEGER PRIMARY KEY, {_V3_ROW}")
-    conn.execute(
-        f"INSERT INTO entries_v3 (id, {V3_COLUMNS}) SELECT id, {V3_COLUMNS} FROM entries "  # noqa: S608 - fixed names
-        "ORDER BY id"
-    )
+    _copy_in_id_order(conn, report)
     conn.execute("DROP TABLE entries")
     conn.execute("ALTER TABLE entries_v3 RENAME TO entries")
+    report("indexing entries by time", None)
     conn.execute("CREATE INDEX entries_by_time ON entries (timestamp_ms)")
     conn.execute(
         "CREATE TABLE staged_v3 (key INTEGER PRIMARY KEY,  -- ~id: newest first appends\n"
@@ -183,6 +231,7 @@ def _migrate_to_v3(conn: sqlite3.Connection) -> None:
     )
     conn.execute("DROP TABLE staged")
     conn.execute("ALTER TABLE staged_v3 RENAME TO staged")
+    report("adding up totals per day and action", None)
     conn.execute(f"CREATE TABLE rollup {_V3_ROLLUP}")
     conn.execute(f"CREATE TABLE rollup_day {_V3_ROLLUP_DAY}")
     delta = _rollup.grouped(conn, "FROM entries")
@@ -192,7 +241,26 @@ def _migrate_to_v3(conn: sqlite3.Connection) -> None:
     Meta(conn).set("entry_count", count)
 
 
-MIGRATIONS: Final[tuple[Callable[[sqlite3.Connection], None], ...]] = (
+def _copy_in_id_order(conn: sqlite3.Connection, report: Report) -> None:
+    """``entries`` into ``entries_v3`` in id order, ``_REPORT_EVERY`` rows a statement."""
+    step = "copying entries to the compact layout"
+    copy = (
+        f"INSERT INTO entries_v3 (id, {V3_COLUMNS}) SELECT id, {V3_COLUMNS} FROM entries "  # noqa: S608 - fixed names
+        "WHERE id >= ? ORDER BY id LIMIT ?"
+    )
+    done, low = 0, -(2**63)
+    report(step, done)
+    while True:
+        copied = conn.execute(copy, (low, _REPORT_EVERY)).rowcount
+        done += copied
+        report(step, done)
+        ((last,),) = conn.execute("SELECT MAX(id) FROM entries_v3")
+        if copied < _REPORT_EVERY or last == 2**63 - 1:
+            return
+        low = last + 1
+
+
+MIGRATIONS: Final[tuple[Callable[[sqlite3.Connection, Report], None], ...]] = (
     _migrate_to_v1,
     _migrate_to_v2,
     _migrate_to_v3,
@@ -218,7 +286,7 @@ def _v2_row(e: HistoryEntry) -> tuple[object, ...]:
         exact_json.dumps([{"unit_id": c.unit_id, "amount": c.amount} for c in e.changes]),
         exact_json.dumps(list(e.dst_actions)),
         exact_json.dumps(e.extra, sort_keys=True),
-        exact_json.dumps(e.to_dict(), sort_keys=True, separators=(",", ":")),
+        exact_json.dumps(e.to_dict(), separators=(",", ":")),  # keys in the order v1 kept
     )
 
 

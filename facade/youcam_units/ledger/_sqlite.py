@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from youcam_units.ledger._storage import Per
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+
+    from youcam_units.ledger._schema import UpgradeProgress
 
 __all__ = ["Ledger"]
 
@@ -43,14 +45,24 @@ class Ledger:
 
     ``read_only=True`` opens it for reading only (``summary``): nothing is written, not even the
     journal mode, and a read-only directory is fine. A ledger an older version wrote is upgraded
-    on open (read-only included: the upgrade alone opens it for writing, once).
+    on open (read-only included: the upgrade alone opens it for writing, once), which takes
+    minutes for millions of entries: ``on_upgrade`` hears where it is (``UpgradeProgress``),
+    before any work and then step by step; nothing is printed.
     """
 
-    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        read_only: bool = False,
+        on_upgrade: Callable[[UpgradeProgress], None] | None = None,
+    ) -> None:
         self.path = Path(path)
         self.read_only = read_only
         if read_only:
-            self._conn = open_read_only(self.path, lambda: Ledger(self.path).close())
+            self._conn = open_read_only(
+                self.path, lambda: Ledger(self.path, on_upgrade=on_upgrade).close()
+            )
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -69,8 +81,7 @@ class Ledger:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._durable = True
             self._conn.execute("PRAGMA synchronous=FULL")
-            migrate(self.path, self._conn)
-            compact(self.path, self._conn)
+            compact(self.path, self._conn, migrate(self.path, self._conn, on_upgrade))
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise LedgerError(f"cannot open the ledger {self.path}: {exc}") from exc

@@ -37,6 +37,8 @@ class SyncResult:
 
     new_entries: int = 0
     """Entries this run added to the ledger (they join when the pass is confirmed)."""
+    staged_entries: int = 0
+    """Entries this run read that are new and wait for the pass to end, when they join."""
     pages: int = 0
     """Pages this run read (one successful request each)."""
     total_entries: int = 0
@@ -256,6 +258,9 @@ class _Run:
         """
         version, added = self.ledger.write_pass(
             self.state.version, state, stage=stage, drop_staged=drop_staged, promote=promote
+        )
+        self.result.staged_entries = (
+            0 if promote or drop_staged else self.result.staged_entries + len(stage)
         )
         self.state = PassState(
             version=version,
