@@ -89,6 +89,8 @@ if TYPE_CHECKING:
         daily_spending,
         forecast,
     )
+    from youcam_units.ledger._open import ledger_location, open_ledger
+    from youcam_units.ledger._postgres import PostgresLedger
     from youcam_units.ledger._schema import SCHEMA_VERSION
     from youcam_units.ledger._sqlite import Ledger
     from youcam_units.ledger._storage import (
@@ -119,12 +121,15 @@ __all__ = [
     "LedgerStorage",
     "PassState",
     "Per",
+    "PostgresLedger",
     "SummaryRow",
     "SummaryStorage",
     "SyncResult",
     "Totals",
     "daily_spending",
     "forecast",
+    "ledger_location",
+    "open_ledger",
     "summarize",
     "summary_json",
     "sync",
@@ -132,6 +137,8 @@ __all__ = [
 
 _WHERE: Final[dict[str, str]] = {
     **dict.fromkeys(("DAILY_DAYS", "HistoryStore", "daily_spending", "forecast"), "._forecast"),
+    **dict.fromkeys(("ledger_location", "open_ledger"), "._open"),
+    "PostgresLedger": "._postgres",
     "SCHEMA_VERSION": "._schema",
     "Ledger": "._sqlite",
     **dict.fromkeys(
