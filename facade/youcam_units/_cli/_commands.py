@@ -28,6 +28,8 @@ from youcam_units._cli._inputs import (
     _verbose_option,
     default_db_path,
     default_pacing_path,
+    no_ledger_file,
+    where,
 )
 from youcam_units._cli._runtime import (
     DEMO_ENTRIES,
@@ -223,7 +225,7 @@ def _warn_unknown_actions(wanted: set[str], seen: set[str]) -> None:
 def sync_command(
     ctx: click.Context,
     *,
-    db: Path | None,
+    db: Path | str | None,
     demo: bool,
     token_file: Path | None,
     base_url: str | None,
@@ -241,24 +243,24 @@ def sync_command(
     result = _sync(source, path, _runtime(ctx), verbose=verbose)
     if result.superseded:
         click.echo(
-            f"another sync of {path} moved on meanwhile; this one left the work to it after "
+            f"another sync of {where(path)} moved on meanwhile; this one left the work to it after "
             f"{result.pages:,} request{'s' if result.pages != 1 else ''}"
         )
         return
     click.echo(
-        f"synced {path}: {result.new_entries:,} new entries from {result.pages:,} "
+        f"synced {where(path)}: {result.new_entries:,} new entries from {result.pages:,} "
         f"request{'s' if result.pages != 1 else ''}; {result.total_entries:,} in the ledger"
     )
 
 
-def _sync(source: _Source, path: Path, runtime: Runtime, *, verbose: bool) -> SyncResult:
-    from youcam_units.ledger import Ledger, sync  # noqa: PLC0415 - keeps `--help` fast
+def _sync(source: _Source, path: Path | str, runtime: Runtime, *, verbose: bool) -> SyncResult:
+    from youcam_units.ledger import open_ledger, sync  # noqa: PLC0415 - keeps `--help` fast
 
     stderr = _stderr_console()
     notice = WaitNotice(stderr)
     with (
         _reported(verbose=verbose, action="run sync again to continue where it stopped"),
-        Ledger(path) as ledger,
+        open_ledger(path) as ledger,
         _open_client(source, runtime, notice) as client,
         _progress(stderr, "syncing") as progress,
     ):
@@ -321,7 +323,7 @@ def _source_label(source: _Source, runtime: Runtime, base_url: str) -> str:
 def summary(
     ctx: click.Context,
     *,
-    db: Path | None,
+    db: Path | str | None,
     by: Grouping,
     since: str | None,
     until: str | None,
@@ -339,7 +341,7 @@ def summary(
     chart draw --rows groups and say how many they left out; the total counts every group.
     """
     limit = None if all_rows else rows
-    from youcam_units.ledger import Ledger, summarize, summary_json  # noqa: PLC0415
+    from youcam_units.ledger import open_ledger, summarize, summary_json  # noqa: PLC0415
 
     since_ms, until_ms = _since_ms(since), _until_ms(until)
     _check_range(since_ms, until_ms)
@@ -348,11 +350,11 @@ def summary(
     if demo:
         source = _Source(demo=True, token_file=None, base_url=None, seed=seed, entries=entries)
         _sync(source, path, _runtime(ctx), verbose=verbose)
-    elif not path.exists():
+    elif no_ledger_file(path):
         raise CliError(f"no ledger at {path}: run `{PROG} sync` first (or pass --db)")
     with (
         _reported(verbose=verbose, action="check the --db path"),
-        Ledger(path, read_only=True) as ledger,
+        open_ledger(path, read_only=True) as ledger,
     ):
         groups = summarize(ledger, by=by, since_ms=since_ms, until_ms=until_ms)
     if fmt == "json":

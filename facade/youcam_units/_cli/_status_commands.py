@@ -27,6 +27,7 @@ from youcam_units._cli._inputs import (
     _until_ms,
     _verbose_option,
     default_db_path,
+    no_ledger_file,
 )
 from youcam_units._cli._runtime import (
     PROG,
@@ -123,7 +124,7 @@ def status(
     no_sync: bool,
     as_of: str | None,
     fmt: str,
-    db: Path | None,
+    db: Path | str | None,
     demo: bool,
     token_file: Path | None,
     api_key_file: Path | None,
@@ -138,7 +139,7 @@ def status(
     (one request). With --min-balance and/or --min-days it exits 3 when below, saying why on
     stderr: for cron and monitoring.
     """
-    from youcam_units.ledger import Ledger, forecast, sync  # noqa: PLC0415
+    from youcam_units.ledger import forecast, open_ledger, sync  # noqa: PLC0415
 
     floor = _threshold(min_balance, "'--min-balance'")
     days = _threshold(min_days, "'--min-days'")
@@ -147,14 +148,14 @@ def status(
     path = db or default_db_path(demo=demo, seed=seed, entries=entries)
     source = _Source(demo, token_file, base_url, seed, entries)
     runtime = _runtime(ctx)
-    if no_sync and not path.exists():
+    if no_sync and no_ledger_file(path):
         raise CliError(f"no ledger at {path}: run `{PROG} sync` first, or drop --no-sync")
     stderr = _stderr_console()
     notice = WaitNotice(stderr)
     with (
         _reported(verbose=verbose, action="run status again"),
         _unit_client(source, runtime, api_key_file, needs_key=False, notice=notice) as client,
-        Ledger(path) as ledger,
+        open_ledger(path) as ledger,
     ):
         if not no_sync:
             with _progress(stderr, "syncing") as progress:
@@ -249,7 +250,7 @@ def export(
     fmt: str,
     since: str | None,
     until: str | None,
-    db: Path | None,
+    db: Path | str | None,
     demo: bool,
     seed: int,
     entries: int,
@@ -260,7 +261,7 @@ def export(
     Run `sync` first; with --demo the demo ledger is synced from the in-process mock first.
     """
     from youcam_units._cli._render import make_writer  # noqa: PLC0415
-    from youcam_units.ledger import Ledger  # noqa: PLC0415
+    from youcam_units.ledger import open_ledger  # noqa: PLC0415
 
     since_ms, until_ms = _since_ms(since), _until_ms(until)
     _check_range(since_ms, until_ms)
@@ -268,13 +269,13 @@ def export(
     path = db or default_db_path(demo=demo, seed=seed, entries=entries)
     if demo:
         _sync(_Source(demo, None, None, seed, entries), path, _runtime(ctx), verbose=verbose)
-    elif not path.exists():
+    elif no_ledger_file(path):
         raise CliError(f"no ledger at {path}: run `{PROG} sync` first (or pass --db)")
     writer = make_writer("csv" if fmt == "csv" else "jsonl", sys.stdout)
     batch: list[Any] = []
     with (
         _reported(verbose=verbose, action="check the --db path"),
-        Ledger(path, read_only=True) as ledger,
+        open_ledger(path, read_only=True) as ledger,
     ):
         try:
             for entry in ledger.entries(since_ms=since_ms, until_ms=until_ms):
