@@ -425,8 +425,12 @@ class PostgresLedger:
         return int(count)
 
     def _raw_rows(self, since_ms: int | None, until_ms: int | None) -> Iterator[str]:
-        low = _INT64[0] if since_ms is None else since_ms
-        high = _INT64[1] if until_ms is None else until_ms
+        """``raw`` of the entries in ``[since_ms, until_ms)``, newest first, streamed."""
+        where, params = "ledger = %s", list[str | int]([self.name])
+        if since_ms is not None:
+            where, params = f"{where} AND timestamp_ms >= %s", [*params, since_ms]
+        if until_ms is not None:
+            where, params = f"{where} AND timestamp_ms < %s", [*params, until_ms]
         with (
             self._errors("read"),
             self._conn.transaction(),
@@ -434,10 +438,9 @@ class PostgresLedger:
         ):
             cursor.itersize = 2000
             cursor.execute(
-                f"SELECT raw FROM {SCHEMA}.entries WHERE ledger = %s "  # noqa: S608 - fixed names
-                "AND timestamp_ms >= %s AND timestamp_ms < %s "
+                f"SELECT raw FROM {SCHEMA}.entries WHERE {where} "  # noqa: S608 - fixed names
                 "ORDER BY timestamp_ms DESC, id DESC",
-                (self.name, low, high),
+                params,
             )
             for (raw,) in cursor:
                 yield raw
