@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Final
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, unquote, urlencode, urlsplit
 
 from youcam_units.ledger._storage import LedgerError
 
@@ -75,6 +75,10 @@ def parse_postgres_url(url: str, ledger: str | None = None) -> PostgresTarget:
     named = [value for key, value in query if key == "ledger"]
     rest = [(key, value) for key, value in query if key != "ledger"]
     secrets = [value for key, value in rest if key in _SECRET_PARAMS and value]
+    for pair in parts.query.split("&"):  # the same, as written in the URL (percent-encoded)
+        key, _, value = pair.partition("=")
+        if unquote(key) in _SECRET_PARAMS and value:
+            secrets.append(value)
     userinfo, at, hosts = parts.netloc.rpartition("@")
     user, colon, password = userinfo.partition(":")
     shown_netloc = parts.netloc
@@ -90,11 +94,17 @@ def parse_postgres_url(url: str, ledger: str | None = None) -> PostgresTarget:
             "drop one of the two"
         )
     name = check_ledger_name(ledger if ledger is not None else (named or [DEFAULT_LEDGER])[0])
-    conninfo = urlunsplit(parts._replace(query=urlencode(rest))) if named else url
+    conninfo = _join(parts, parts.netloc, urlencode(rest)) if named else url
     shown_query = [(key, _HIDDEN if key in _SECRET_PARAMS else value) for key, value in rest] + [
         ("ledger", name)
     ]
-    location = urlunsplit(
-        parts._replace(netloc=shown_netloc, query=urlencode(shown_query, safe="*"))
-    )
+    location = _join(parts, shown_netloc, urlencode(shown_query, safe="*"))
     return PostgresTarget(conninfo, name, location, tuple(sorted(set(secrets), key=len)[::-1]))
+
+
+def _join(parts: SplitResult, netloc: str, query: str) -> str:
+    """The URL again, keeping an empty host (``postgresql:///db``, which ``urlunsplit`` drops)."""
+    url = f"{parts.scheme}://{netloc}{parts.path}"
+    if query:
+        url += f"?{query}"
+    return f"{url}#{parts.fragment}" if parts.fragment else url
