@@ -81,7 +81,7 @@ def build_big_ledger(url: str, entries: int) -> PostgresLedger:
                    CASE WHEN a LIKE 'subscription%%' THEN 100 ELSE 0 END,
                    '{{"id":' || n || ',"action":"' || a || '"}}'
             FROM (SELECT n, ({actions})[1 + n %% {len(_ACTIONS)}] AS a
-                  FROM generate_series(1, {entries}) AS n) AS s""",  # noqa: S608 - fixed names
+                  FROM generate_series(1::BIGINT, {entries}) AS n) AS s""",  # noqa: S608 - fixed names
         f"""INSERT INTO rollup (ledger, day, action, entries, spent, granted)
             SELECT ledger, ({DAY_SQL})::INTEGER, action, COUNT(*), SUM(spent), SUM(granted)
             FROM entries WHERE ledger = ? AND {DATED_SQL} GROUP BY 1, 2, 3""",  # noqa: S608

@@ -2,7 +2,10 @@
 
 ``Ledger`` (SQLite, ``_sqlite``) implements the storage protocols ``LedgerStorage`` and
 ``SummaryStorage`` (``_storage``); ``sync`` (``_sync``) and ``summarize`` (``_summary``) see
-only those protocols, so another database is one more module.
+only those protocols, so another database is one more module: ``PostgresLedger``
+(``_postgres``, the ``postgres`` extra) keeps many accounts' ledgers in one PostgreSQL database,
+with the same guarantees (its docstring says how). ``open_ledger(target, ledger=NAME)`` opens
+either: a file path, or a ``postgresql://`` URL and the name of a ledger in that database.
 
 Schema (version 3), in one SQLite file in WAL mode with incremental auto-vacuum:
 
