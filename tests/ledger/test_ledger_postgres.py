@@ -71,6 +71,20 @@ def test_the_ledger_name_comes_from_the_argument_or_the_url() -> None:
             parse_postgres_url("postgresql://h/db", bad)
 
 
+def test_without_postgresql_ci_fails_and_elsewhere_the_tests_skip(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The server fixture's answer when it cannot start one: under CI=true, never a skip."""
+    from postgres_server import _unavailable  # noqa: PLC0415 - the fixture's own helper
+
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="under CI=true the PostgreSQL tests must run"):
+        _unavailable("no initdb")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="no initdb"):
+        _unavailable("no initdb")
+
+
 # -- a real server -----------------------------------------------------------------------------
 
 
