@@ -270,3 +270,11 @@ def test_a_summary_reads_the_rollup_not_the_entries(
     for plan in plans:
         assert "rollup" in plan
         assert "entries" not in plan.replace("entries_by_time", "")
+
+
+def test_a_malformed_url_is_one_line_without_its_password() -> None:
+    """A URL libpq cannot read: a ``LedgerError`` naming it, the password hidden."""
+    with pytest.raises(LedgerError, match="cannot connect to the ledger") as raised:
+        open_ledger("postgresql://u:pa55word@127.0.0.1:notaport/db")
+    assert "pa55word" not in str(raised.value)
+    assert "\n" not in str(raised.value)

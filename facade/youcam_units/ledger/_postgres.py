@@ -44,6 +44,8 @@ MISSING_PSYCOPG: Final = (
 )
 CONNECT_TIMEOUT: Final = 10
 """Seconds to wait for the server when the URL sets no ``connect_timeout``."""
+_DEFAULTS: Final = {"connect_timeout": CONNECT_TIMEOUT, "application_name": "youcam-units"}
+"""Connection settings the URL may set otherwise."""
 _INT64: Final = (-(2**63), 2**63 - 1)
 _STATE_COLUMNS: Final = frozenset(
     {
@@ -116,11 +118,12 @@ class PostgresLedger:
 
     def _connect(self) -> psycopg.Connection[tuple[Any, ...]]:
         driver = self._psycopg
-        options: dict[str, Any] = {"autocommit": True, "application_name": "youcam-units"}
-        info = driver.conninfo.conninfo_to_dict(self.target.conninfo)
-        if "connect_timeout" not in info:
-            options["connect_timeout"] = CONNECT_TIMEOUT
         try:
+            info = driver.conninfo.conninfo_to_dict(self.target.conninfo)
+            options: dict[str, Any] = {
+                "autocommit": True,
+                **{key: value for key, value in _DEFAULTS.items() if key not in info},
+            }
             conn: psycopg.Connection[tuple[Any, ...]] = driver.connect(
                 self.target.conninfo, **options
             )
