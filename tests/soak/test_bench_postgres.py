@@ -38,3 +38,15 @@ def test_the_command_prints_both_figures(
     out = capsys.readouterr().out
     assert "PostgreSQL sync write rate (90 entries, 1 rounds)" in out
     assert "summary --by month over 5,000 PostgreSQL entries" in out
+
+
+def test_scripts_bench_postgres_prints_the_rows(
+    postgres_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``scripts/bench --postgres URL`` runs them, at the --ledger-size asked for."""
+    from benchmarks.cli import main as bench_main  # noqa: PLC0415
+
+    assert bench_main(["--postgres", postgres_url, "--quick", "--ledger-size", "2000"]) == 0
+    out = capsys.readouterr().out
+    assert "PostgreSQL sync write rate (300 entries, 1 rounds)" in out
+    assert "summary --by action over 2,000 PostgreSQL entries" in out
