@@ -110,7 +110,6 @@ def postgres_server() -> Iterator[PostgresServer]:
         os.chown(base, owner.pw_uid, owner.pw_gid)
         os.chown(password_file, owner.pw_uid, owner.pw_gid)
     user = "postgres"
-    port = free_port()
     pid = 0
     try:
         subprocess.run(  # noqa: S603 - the installed binaries
@@ -132,30 +131,7 @@ def postgres_server() -> Iterator[PostgresServer]:
             capture_output=True,
             timeout=_START_TIMEOUT,
         )
-        options = (
-            f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={base} "
-            "-c fsync=off -c max_connections=60"
-        )
-        subprocess.run(  # noqa: S603 - the installed binaries
-            _as_server_user(
-                [
-                    str(bindir / "pg_ctl"),
-                    "-D",
-                    str(data),
-                    "-o",
-                    options,
-                    "-l",
-                    str(base / "server.log"),
-                    "-w",
-                    "-t",
-                    str(_START_TIMEOUT),
-                    "start",
-                ]
-            ),
-            check=True,
-            capture_output=True,
-            timeout=_START_TIMEOUT + 10,
-        )
+        port = _start(bindir, data, base)
         pid = int((data / "postmaster.pid").read_text().split()[0])
         yield PostgresServer("127.0.0.1", port, user, PASSWORD, pid)
     except subprocess.CalledProcessError as exc:
@@ -168,6 +144,31 @@ def postgres_server() -> Iterator[PostgresServer]:
         if pid:
             _stop(pid)
         shutil.rmtree(base, ignore_errors=True)
+
+
+def _start(bindir: Path, data: Path, base: Path) -> int:
+    """``pg_ctl start`` on a free port (another, up to twice, if one is taken meanwhile)."""
+    for attempt in range(3):
+        port = free_port()
+        options = (
+            f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={base} "
+            "-c fsync=off -c max_connections=60"
+        )
+        command = [str(bindir / "pg_ctl"), "-D", str(data), "-o", options]
+        command += ["-l", str(base / "server.log"), "-w", "-t", str(_START_TIMEOUT), "start"]
+        try:
+            subprocess.run(  # noqa: S603 - the installed binaries
+                _as_server_user(command),
+                check=True,
+                capture_output=True,
+                timeout=_START_TIMEOUT + 10,
+            )
+        except subprocess.CalledProcessError:
+            if attempt == 2:
+                raise
+            continue
+        return port
+    raise AssertionError("unreachable")
 
 
 def _stop(pid: int) -> None:
