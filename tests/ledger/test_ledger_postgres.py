@@ -278,3 +278,20 @@ def test_a_malformed_url_is_one_line_without_its_password() -> None:
         open_ledger("postgresql://u:pa55word@127.0.0.1:notaport/db")
     assert "pa55word" not in str(raised.value)
     assert "\n" not in str(raised.value)
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_a_read_only_open_creates_and_writes_nothing(postgres_url: str, connect: Any) -> None:
+    """``read_only=True``: a ledger not there is not made; the session refuses every write."""
+    with open_ledger(postgres_url, ledger="there"):
+        pass
+    with pytest.raises(LedgerError, match="ledger=elsewhere: run sync first"):
+        open_ledger(postgres_url, ledger="elsewhere", read_only=True)
+    with open_ledger(postgres_url, ledger="there", read_only=True) as reader:
+        with pytest.raises(LedgerError, match="open read-only"):
+            reader.write_pass(0, {"resume_token": "t"})
+        with pytest.raises(LedgerError, match="read-only transaction"):
+            reader.query("INSERT INTO ledgers (ledger) VALUES ('sneaky')")
+    ledgers = connect.execute("SELECT ledger FROM youcam_units.ledgers").fetchall()
+    assert ledgers == [("there",)]
