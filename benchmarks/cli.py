@@ -199,7 +199,7 @@ def run_soak_trials(config: Config, *, write: bool) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``scripts/bench [--soak | --user-waits] [--quick] [--no-write] [--ledger-size N]``."""
+    """``scripts/bench [--soak | --user-waits | --postgres URL] [--quick] [--ledger-size N]``."""
     parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__)
     parser.add_argument("--soak", action="store_true", help="run the soak and crash trials instead")
     parser.add_argument(
@@ -220,6 +220,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{QUICK.ledger_size:,} with --quick); built in SQL, cached in .cache/bench/"
         ),
     )
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help=(
+            "only the PostgreSQL rows, printed: sync write rate, and summaries over a ledger of "
+            "--ledger-size entries, in the database at URL (which it may fill; postgres extra)"
+        ),
+    )
     args = parser.parse_args(argv)
     # The facade logs each retry and stamina logs its own; the report says what they did.
     for name in ("youcam_units", "stamina"):
@@ -233,6 +241,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_soak_trials(config, write=write)
     if args.user_waits:
         return run_user_waits(config)
+    if args.postgres:
+        from benchmarks.postgres_bench import main as postgres_main  # noqa: PLC0415 - psycopg
+
+        sizes = ["--write-entries", "300", "--rounds", "1"] if args.quick else []
+        return postgres_main([args.postgres, "--entries", str(config.ledger_size), *sizes])
     return run_main(config, write=write)
 
 

@@ -15,6 +15,9 @@ from typing import Any
 import pytest
 import youcam_units
 
+# A real PostgreSQL server for the tests marked `postgres` (started on first use, per session).
+from postgres_server import postgres_server, postgres_url  # noqa: F401 - fixtures
+
 
 def pytest_report_header() -> list[str]:
     """Name the youcam_units under test: an installed copy would test other code than this tree."""

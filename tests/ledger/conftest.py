@@ -1,4 +1,8 @@
-"""Fixtures for the ledger tests: a mock service and clients reading it in-process."""
+"""Fixtures for the ledger tests: a mock service, clients reading it in-process, and ledgers.
+
+``ledger`` and ``ledger_target`` run each test that takes them against both storages: a SQLite
+file and a ledger in a real PostgreSQL server (``postgres_server``; marked ``postgres``).
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,20 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 from youcam_units import Client
-from youcam_units.ledger import Ledger
+from youcam_units.ledger import Ledger, PostgresLedger, open_ledger
 from youcam_units.mock import DEFAULT_TOKEN, MockService
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 MakeClient = Callable[..., Client]
+AnyLedger = Ledger | PostgresLedger
+"""What ``open_ledger`` returns: the contract tests hold for both."""
+
+BACKENDS = (
+    "sqlite",
+    pytest.param("postgres", marks=(pytest.mark.postgres, pytest.mark.slow)),
+)
 
 
 @pytest.fixture
@@ -44,8 +55,17 @@ def make_client(service: MockService) -> Iterator[MakeClient]:
         http.close()
 
 
+@pytest.fixture(params=BACKENDS)
+def ledger_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a new, empty ledger is: a SQLite file's path, or a PostgreSQL URL naming one."""
+    if request.param == "sqlite":
+        return str(tmp_path / "ledger.sqlite3")
+    url: str = request.getfixturevalue("postgres_url")
+    return f"{url}?ledger=contract"
+
+
 @pytest.fixture
-def ledger(tmp_path: Path) -> Iterator[Ledger]:
-    """An empty ledger file."""
-    with Ledger(tmp_path / "ledger.sqlite3") as opened:
+def ledger(ledger_target: str) -> Iterator[AnyLedger]:
+    """An empty ledger, in each storage."""
+    with open_ledger(ledger_target) as opened:
         yield opened

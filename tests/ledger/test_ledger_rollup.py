@@ -25,10 +25,12 @@ from youcam_units._models import (
     describe_timestamp,
     timestamp_datetime,
 )
-from youcam_units.ledger import Grouping, Ledger, daily_spending, summarize
+from youcam_units.ledger import Grouping, Ledger, daily_spending, open_ledger, summarize
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from ledger.conftest import AnyLedger
 
 DAY = 86_400_000
 BASE = 1_767_225_600_000  # 2026-01-01T00:00:00Z
@@ -119,7 +121,7 @@ def random_window(rng: random.Random) -> tuple[int | None, int | None]:
     return bound(), bound()
 
 
-def check(ledger: Ledger, held: dict[int, HistoryEntry], rng: random.Random) -> None:
+def check(ledger: AnyLedger, held: dict[int, HistoryEntry], rng: random.Random) -> None:
     """The ledger holds ``held``; its summaries, count and daily spending agree with a recount."""
     assert len(ledger) == len(held) == ledger.query("SELECT COUNT(*) FROM entries")[0][0]
     assert {e["id"] for e in ledger.raw_entries()} == set(held)
@@ -133,7 +135,7 @@ def check(ledger: Ledger, held: dict[int, HistoryEntry], rng: random.Random) -> 
             assert got == recount(held, by, since, until), (by, since, until)
 
 
-def day_rollup(ledger: Ledger) -> dict[int, tuple[int, Decimal, Decimal, Decimal]]:
+def day_rollup(ledger: AnyLedger) -> dict[int, tuple[int, Decimal, Decimal, Decimal]]:
     """``rollup_day`` as stored: day -> entries, spent, expired, granted."""
     return {
         day: (entries, Decimal(spent), Decimal(expired), Decimal(granted))
@@ -143,7 +145,7 @@ def day_rollup(ledger: Ledger) -> dict[int, tuple[int, Decimal, Decimal, Decimal
     }
 
 
-def day_rollup_from_rollup(ledger: Ledger) -> dict[int, tuple[int, Decimal, Decimal, Decimal]]:
+def day_rollup_from_rollup(ledger: AnyLedger) -> dict[int, tuple[int, Decimal, Decimal, Decimal]]:
     """The per-day totals ``rollup`` (per day and action) adds up to, added here in Python."""
     days: dict[int, list[Any]] = defaultdict(lambda: [0, Decimal(0), Decimal(0), Decimal(0)])
     for day, action, entries, spent, granted in ledger.query(
@@ -159,23 +161,22 @@ def day_rollup_from_rollup(ledger: Ledger) -> dict[int, tuple[int, Decimal, Deci
 class Pass:
     """A model of sync's use of ``write_pass``: stage pages, then promote, abandon or crash."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self) -> None:
         self.held: dict[int, HistoryEntry] = {}
         self.staged: dict[int, HistoryEntry] = {}
 
-    def write(self, ledger: Ledger, **kwargs: Any) -> None:
+    def write(self, ledger: AnyLedger, **kwargs: Any) -> None:
         """One ``write_pass`` at the version stored now."""
         version = ledger.pass_state().version
         ledger.write_pass(version, {"resume_token": "t"}, **kwargs)
 
-    def stage(self, ledger: Ledger, page: list[HistoryEntry]) -> None:
+    def stage(self, ledger: AnyLedger, page: list[HistoryEntry]) -> None:
         """Stage a page (sync's step between the head and the anchor)."""
         self.write(ledger, stage=page)
         for e in page:
             self.staged.setdefault(e.id, e)
 
-    def promote(self, ledger: Ledger, page: list[HistoryEntry]) -> None:
+    def promote(self, ledger: AnyLedger, page: list[HistoryEntry]) -> None:
         """Stage a last page and promote everything staged (the pass met its anchor)."""
         self.write(ledger, stage=page, promote=True)
         for e in page:
@@ -184,7 +185,7 @@ class Pass:
             self.held.setdefault(key, e)
         self.staged.clear()
 
-    def abandon(self, ledger: Ledger) -> None:
+    def abandon(self, ledger: AnyLedger) -> None:
         """Drop what is staged (a refused token, another account's history)."""
         self.write(ledger, drop_staged=True)
         self.staged.clear()
@@ -192,14 +193,13 @@ class Pass:
 
 @pytest.mark.parametrize("seed", range(8))
 def test_summaries_from_the_rollup_equal_a_recount_of_the_entries(
-    tmp_path: Path, seed: int
+    ledger_target: str, seed: int
 ) -> None:
     """Random passes of random pages: after each step, every summary equals the recount."""
     rng = random.Random(seed)  # noqa: S311 - seeded test data, not secrets
-    path = tmp_path / "ledger.sqlite3"
-    model = Pass(path)
+    model = Pass()
     next_id = 1
-    ledger = Ledger(path)
+    ledger = open_ledger(ledger_target)
     try:
         for _ in range(25):
             page = []
@@ -220,7 +220,7 @@ def test_summaries_from_the_rollup_equal_a_recount_of_the_entries(
                 model.abandon(ledger)
             else:  # a restart: the next run continues the same pass
                 ledger.close()
-                ledger = Ledger(path)
+                ledger = open_ledger(ledger_target)
             assert ledger.staged_count == len(model.staged)
             check(ledger, model.held, rng)
         model.promote(ledger, [])
@@ -228,52 +228,50 @@ def test_summaries_from_the_rollup_equal_a_recount_of_the_entries(
         assert ledger.staged_count == 0
     finally:
         ledger.close()
-    with Ledger(path, read_only=True) as reader:
+    with open_ledger(ledger_target, read_only=True) as reader:
         check(reader, model.held, rng)
 
 
-def test_abandoning_a_pass_leaves_the_rollup_as_it_was(tmp_path: Path) -> None:
+def test_abandoning_a_pass_leaves_the_rollup_as_it_was(ledger: AnyLedger) -> None:
     """Entries staged then dropped never reach the totals; the same entries promoted later do."""
     rng = random.Random(5)  # noqa: S311 - seeded test data, not secrets
     entries = [random_entry(rng, i) for i in range(1, 40)]
-    with Ledger(tmp_path / "ledger.sqlite3") as ledger:
-        model = Pass(ledger.path)
-        model.promote(ledger, entries[:10])
-        before = ledger.query("SELECT * FROM rollup ORDER BY day, action")
-        days_before = ledger.query("SELECT * FROM rollup_day ORDER BY day")
-        assert days_before
-        model.stage(ledger, entries[10:])
-        assert ledger.query("SELECT * FROM rollup ORDER BY day, action") == before
-        assert ledger.query("SELECT * FROM rollup_day ORDER BY day") == days_before
-        model.abandon(ledger)
-        assert ledger.query("SELECT * FROM rollup ORDER BY day, action") == before
-        assert ledger.query("SELECT * FROM rollup_day ORDER BY day") == days_before
-        check(ledger, model.held, rng)
-        model.promote(ledger, entries[10:])
-        check(ledger, model.held, rng)
+    model = Pass()
+    model.promote(ledger, entries[:10])
+    before = ledger.query("SELECT * FROM rollup ORDER BY day, action")
+    days_before = ledger.query("SELECT * FROM rollup_day ORDER BY day")
+    assert days_before
+    model.stage(ledger, entries[10:])
+    assert ledger.query("SELECT * FROM rollup ORDER BY day, action") == before
+    assert ledger.query("SELECT * FROM rollup_day ORDER BY day") == days_before
+    model.abandon(ledger)
+    assert ledger.query("SELECT * FROM rollup ORDER BY day, action") == before
+    assert ledger.query("SELECT * FROM rollup_day ORDER BY day") == days_before
+    check(ledger, model.held, rng)
+    model.promote(ledger, entries[10:])
+    check(ledger, model.held, rng)
 
 
-def test_an_undated_entry_is_a_group_of_its_own_read_from_the_entries(tmp_path: Path) -> None:
+def test_an_undated_entry_is_a_group_of_its_own_read_from_the_entries(ledger: AnyLedger) -> None:
     """Times outside the years 1-9999 are in no rollup row, yet summaries show them as before."""
     rng = random.Random(1)  # noqa: S311 - seeded test data, not secrets
     entries = {}
     for index, timestamp in enumerate((MIN_DATETIME_MS - 1, MAX_DATETIME_MS + 1, BASE), start=1):
         entry = random_entry(rng, index)
         entries[index] = HistoryEntry.from_dict({**entry.to_dict(), "timestamp": timestamp})
-    with Ledger(tmp_path / "ledger.sqlite3") as ledger:
-        Pass(ledger.path).promote(ledger, list(entries.values()))
-        ((rolled,),) = ledger.query("SELECT SUM(entries) FROM rollup")
-        assert rolled == 1
-        groups = [r.group for r in summarize(ledger, by="day")]
-        assert groups == [
-            describe_timestamp(MIN_DATETIME_MS - 1),
-            "2026-01-01",
-            describe_timestamp(MAX_DATETIME_MS + 1),
-        ]
-        check(ledger, entries, rng)
+    Pass().promote(ledger, list(entries.values()))
+    ((rolled,),) = ledger.query("SELECT SUM(entries) FROM rollup")
+    assert rolled == 1
+    groups = [r.group for r in summarize(ledger, by="day")]
+    assert groups == [
+        describe_timestamp(MIN_DATETIME_MS - 1),
+        "2026-01-01",
+        describe_timestamp(MAX_DATETIME_MS + 1),
+    ]
+    check(ledger, entries, rng)
 
 
-def test_daily_spending_is_the_spending_per_utc_day_from_the_totals(tmp_path: Path) -> None:
+def test_daily_spending_is_the_spending_per_utc_day_from_the_totals(ledger: AnyLedger) -> None:
     """The status chart's days are UTC days, today up to now; expiries, grants: not spending."""
 
     def entry(entry_id: int, timestamp: int, amount: str, action: str = "photo_enhance") -> Any:
@@ -284,25 +282,24 @@ def test_daily_spending_is_the_spending_per_utc_day_from_the_totals(tmp_path: Pa
         )
 
     now = datetime(2026, 1, 3, 12, tzinfo=UTC)  # BASE + 2.5 days
-    with Ledger(tmp_path / "ledger.sqlite3") as ledger:
-        page = [
-            entry(1, BASE - 1, "-100"),  # the day before the chart's first
-            entry(2, BASE, "-1.25"),  # the first day's first millisecond
-            entry(3, BASE + DAY - 1, "-2"),
-            entry(4, BASE + DAY, "-7", "expire"),
-            entry(5, BASE + DAY + 5, "+9", "sign_up_gift"),
-            entry(6, BASE + 2 * DAY + 12 * 3_600_000 - 1, "-0.5"),  # just before now
-            entry(7, BASE + 2 * DAY + 12 * 3_600_000, "-50"),  # now: not yet
-        ]
-        Pass(ledger.path).promote(ledger, page)
-        assert daily_spending(ledger, now, days=3) == [Decimal("3.25"), 0, Decimal("0.5")]
+    page = [
+        entry(1, BASE - 1, "-100"),  # the day before the chart's first
+        entry(2, BASE, "-1.25"),  # the first day's first millisecond
+        entry(3, BASE + DAY - 1, "-2"),
+        entry(4, BASE + DAY, "-7", "expire"),
+        entry(5, BASE + DAY + 5, "+9", "sign_up_gift"),
+        entry(6, BASE + 2 * DAY + 12 * 3_600_000 - 1, "-0.5"),  # just before now
+        entry(7, BASE + 2 * DAY + 12 * 3_600_000, "-50"),  # now: not yet
+    ]
+    Pass().promote(ledger, page)
+    assert daily_spending(ledger, now, days=3) == [Decimal("3.25"), 0, Decimal("0.5")]
 
 
 def test_the_count_is_kept_not_counted(tmp_path: Path) -> None:
     """``len`` reads the count kept in meta (promote keeps it), not a scan of the entries."""
     rng = random.Random(2)  # noqa: S311 - seeded test data, not secrets
     with Ledger(tmp_path / "ledger.sqlite3") as ledger:
-        Pass(ledger.path).promote(ledger, [random_entry(rng, i) for i in range(1, 31)])
+        Pass().promote(ledger, [random_entry(rng, i) for i in range(1, 31)])
         assert len(ledger) == 30
         with ledger.transaction():
             ledger.query("DELETE FROM entries WHERE id <= 10")  # behind the ledger's back
@@ -318,7 +315,7 @@ def test_a_promote_gives_the_staged_pages_back(tmp_path: Path) -> None:
     rng = random.Random(3)  # noqa: S311 - seeded test data, not secrets
     path = tmp_path / "ledger.sqlite3"
     with Ledger(path) as ledger:
-        model = Pass(path)
+        model = Pass()
         for start in range(1, 3_000, 30):
             model.stage(ledger, [random_entry(rng, i) for i in range(start, start + 30)])
         assert ledger.query("PRAGMA freelist_count") == [(0,)]
@@ -347,7 +344,7 @@ def test_a_promote_gives_the_staged_pages_back(tmp_path: Path) -> None:
     ],
 )
 def test_sums_beyond_what_sqlite_adds_exactly_are_still_exact(
-    tmp_path: Path, amount: str, count: int, step: int
+    ledger: AnyLedger, amount: str, count: int, step: int
 ) -> None:
     """Amounts SQLite cannot add exactly as integers are added in Python, to the last digit."""
     credit = {"id": 1, "amount": 0, "amount_dec": Decimal(amount)}
@@ -362,12 +359,11 @@ def test_sums_beyond_what_sqlite_adds_exactly_are_still_exact(
         )
         for i in range(1, count + 1)
     }
-    with Ledger(tmp_path / "ledger.sqlite3") as ledger:
-        Pass(ledger.path).promote(ledger, list(entries.values()))
-        (row,) = summarize(ledger, by="action")
-        assert row.spent == -Decimal(amount) * count
-        assert str(row.spent) == str(-Decimal(amount) * count)  # written with the same places
-        check(ledger, entries, random.Random(count))  # noqa: S311 - seeded test data
+    Pass().promote(ledger, list(entries.values()))
+    (row,) = summarize(ledger, by="action")
+    assert row.spent == -Decimal(amount) * count
+    assert str(row.spent) == str(-Decimal(amount) * count)  # written with the same places
+    check(ledger, entries, random.Random(count))  # noqa: S311 - seeded test data
 
 
 def test_pages_are_given_back_later_when_another_sync_holds_the_file(tmp_path: Path) -> None:
@@ -375,7 +371,7 @@ def test_pages_are_given_back_later_when_another_sync_holds_the_file(tmp_path: P
     rng = random.Random(4)  # noqa: S311 - seeded test data
     path = tmp_path / "ledger.sqlite3"
     with Ledger(path) as ledger:
-        Pass(path).stage(ledger, [random_entry(rng, i) for i in range(1, 600)])
+        Pass().stage(ledger, [random_entry(rng, i) for i in range(1, 600)])
         with ledger.transaction():
             ledger.query("DELETE FROM staged")  # frees pages, as a promote does
         ledger.query("PRAGMA busy_timeout = 0")

@@ -12,10 +12,10 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from youcam_units import HistoryEntry
-    from youcam_units.ledger import LedgerStorage
+    from youcam_units.ledger import LedgerStorage, SummaryStorage
     from youcam_units.mock import MockService
 
-    from ledger.conftest import MakeClient
+    from ledger.conftest import AnyLedger, MakeClient
 
 
 class MemoryStorage:
@@ -81,3 +81,15 @@ def test_sync_into_a_storage_that_is_not_sqlite(
     assert storage.state.frontier_id == service.entry(0)["id"]
     assert storage.state.resume_token is None
     assert not storage.staged
+
+
+def test_both_storages_implement_both_protocols(
+    ledger: AnyLedger, service: MockService, make_client: MakeClient
+) -> None:
+    """Both ledgers are ``LedgerStorage`` and ``SummaryStorage``: mypy checks the assignments."""
+    storage: LedgerStorage = ledger
+    totals: SummaryStorage = ledger
+    assert sync(storage, make_client()).new_entries == 200
+    assert sum(t.entries for t in totals.totals(None, None, per="action")) == 200
+    oldest = min(entry["timestamp"] for entry in service.iter_entries())
+    assert totals.oldest_timestamp_ms() == oldest

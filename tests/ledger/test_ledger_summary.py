@@ -8,12 +8,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from youcam_units.ledger import Grouping, Ledger, summarize, sync
+from youcam_units.ledger import Grouping, summarize, sync
 
 if TYPE_CHECKING:
     from youcam_units.mock import MockService
 
-    from ledger.conftest import MakeClient
+    from ledger.conftest import AnyLedger, MakeClient
 
 
 def recount(
@@ -45,7 +45,7 @@ def recount(
 
 @pytest.mark.parametrize("by", ["action", "day", "month"])
 def test_summary_matches_a_recount(
-    ledger: Ledger, service: MockService, make_client: MakeClient, by: Grouping
+    ledger: AnyLedger, service: MockService, make_client: MakeClient, by: Grouping
 ) -> None:
     """Every group's entries, spent, granted and expired equal a recount of the source."""
     sync(ledger, make_client())
@@ -56,7 +56,7 @@ def test_summary_matches_a_recount(
 
 
 def test_summary_respects_the_time_window(
-    ledger: Ledger, service: MockService, make_client: MakeClient
+    ledger: AnyLedger, service: MockService, make_client: MakeClient
 ) -> None:
     """The since (inclusive) and until (exclusive) bounds limit the entries summarised."""
     sync(ledger, make_client())
@@ -68,7 +68,7 @@ def test_summary_respects_the_time_window(
     assert sum(r.entries for r in rows) == 80
 
 
-def test_day_and_month_groups_are_chronological(ledger: Ledger, make_client: MakeClient) -> None:
+def test_day_and_month_groups_are_chronological(ledger: AnyLedger, make_client: MakeClient) -> None:
     """Days and months read oldest first, like a time line."""
     sync(ledger, make_client())
     for by in ("day", "month"):
@@ -76,7 +76,9 @@ def test_day_and_month_groups_are_chronological(ledger: Ledger, make_client: Mak
         assert groups == sorted(groups)
 
 
-def test_net_is_granted_minus_spent_minus_expired(ledger: Ledger, make_client: MakeClient) -> None:
+def test_net_is_granted_minus_spent_minus_expired(
+    ledger: AnyLedger, make_client: MakeClient
+) -> None:
     """The net of all groups equals the sum of every change in the ledger."""
     sync(ledger, make_client())
     rows = summarize(ledger, by="month")
@@ -89,7 +91,7 @@ def test_net_is_granted_minus_spent_minus_expired(ledger: Ledger, make_client: M
     assert any(r.net % 1 for r in rows)  # fractional units are in the data, and summed exactly
 
 
-def test_unknown_grouping_is_refused(ledger: Ledger) -> None:
+def test_unknown_grouping_is_refused(ledger: AnyLedger) -> None:
     """A grouping other than action, day or month is a ValueError, not an SQL error."""
     with pytest.raises(ValueError, match="by must be one of"):
         summarize(ledger, by="week")  # type: ignore[arg-type] # the wrong value is the test

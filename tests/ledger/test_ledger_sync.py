@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import math
-import sqlite3
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -20,16 +19,16 @@ if TYPE_CHECKING:
 
     from youcam_units import HistoryEntry
 
-    from ledger.conftest import MakeClient
+    from ledger.conftest import AnyLedger, MakeClient
 
 
-def assert_equal(ledger: Ledger, service: MockService) -> None:
+def assert_equal(ledger: AnyLedger, service: MockService) -> None:
     """The ledger holds exactly the service's entries, each exactly as the service sends it."""
     assert list(ledger.raw_entries()) == list(service.iter_entries())
 
 
 def test_first_sync_reads_everything(
-    ledger: Ledger, service: MockService, make_client: MakeClient
+    ledger: AnyLedger, service: MockService, make_client: MakeClient
 ) -> None:
     """A first sync stores every entry in ceil(n/30) requests and completes its pass."""
     result = sync(ledger, make_client())
@@ -42,7 +41,7 @@ def test_first_sync_reads_everything(
 
 
 def test_sync_with_nothing_new_costs_one_request(
-    ledger: Ledger, service: MockService, make_client: MakeClient
+    ledger: AnyLedger, service: MockService, make_client: MakeClient
 ) -> None:
     """A second sync with no new entries makes one request and stores nothing."""
     sync(ledger, make_client())
@@ -54,7 +53,7 @@ def test_sync_with_nothing_new_costs_one_request(
 
 @pytest.mark.parametrize("k", [1, 29, 30, 31, 59, 60, 95])
 def test_incremental_sync_request_count(
-    ledger: Ledger, service: MockService, make_client: MakeClient, k: int
+    ledger: AnyLedger, service: MockService, make_client: MakeClient, k: int
 ) -> None:
     """Syncing k new entries costs at most ceil(k/30)+1 requests; the ledger equals the source."""
     sync(ledger, make_client())
@@ -68,7 +67,7 @@ def test_incremental_sync_request_count(
 
 
 def test_failure_mid_first_sync_resumes_without_rereading(
-    ledger: Ledger, service: MockService, make_client: MakeClient
+    ledger: AnyLedger, service: MockService, make_client: MakeClient
 ) -> None:
     """A failure mid-way keeps the pages already read; the rerun continues from the checkpoint."""
     service.faults = FaultPlan.script({4: FaultKind.SERVER_ERROR})
@@ -87,7 +86,7 @@ def test_failure_mid_first_sync_resumes_without_rereading(
 
 
 def test_interrupted_incremental_pass_leaves_no_gap(
-    ledger: Ledger, service: MockService, make_client: MakeClient
+    ledger: AnyLedger, service: MockService, make_client: MakeClient
 ) -> None:
     """New entries above an unfinished pass are fetched, and the gap below them is filled."""
     sync(ledger, make_client())
@@ -107,7 +106,7 @@ def test_interrupted_incremental_pass_leaves_no_gap(
 
 
 def test_keyboard_interrupt_between_pages_resumes(
-    ledger: Ledger, service: MockService, make_client: MakeClient
+    ledger: AnyLedger, service: MockService, make_client: MakeClient
 ) -> None:
     """Ctrl-C after a committed page keeps it; the next run completes the ledger."""
 
@@ -123,7 +122,7 @@ def test_keyboard_interrupt_between_pages_resumes(
 
 
 def test_refused_resume_token_restarts_from_the_head(
-    ledger: Ledger, service: MockService, make_client: MakeClient
+    ledger: AnyLedger, service: MockService, make_client: MakeClient
 ) -> None:
     """A stored token the service rejects (400) restarts the pass from the head, keeping data."""
     service.faults = FaultPlan.script({3: FaultKind.SERVER_ERROR})
@@ -138,22 +137,26 @@ def test_refused_resume_token_restarts_from_the_head(
 
 
 def test_a_page_and_its_checkpoint_commit_together(
-    ledger: Ledger, service: MockService, make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+    ledger: AnyLedger,
+    service: MockService,
+    make_client: MakeClient,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A failure after a page is stored, before its transaction commits, rolls back both."""
     calls = 0
-    original = Ledger._stage
+    storage = type(ledger)
+    original = storage._stage
 
-    def failing_stage(self: Ledger, entries: Sequence[HistoryEntry]) -> None:
+    def failing_stage(self: Any, entries: Sequence[HistoryEntry]) -> None:
         nonlocal calls
         original(self, entries)
         if entries:
             calls += 1
             if calls == 2:
-                raise sqlite3.OperationalError("disk I/O error")
+                raise OSError("disk I/O error")
 
-    monkeypatch.setattr(Ledger, "_stage", failing_stage)
-    with pytest.raises(sqlite3.OperationalError):
+    monkeypatch.setattr(storage, "_stage", failing_stage)
+    with pytest.raises(OSError, match="disk I/O error"):
         sync(ledger, make_client())
     assert ledger.staged_count == 30  # page 2's entries went with its checkpoint
     assert ledger.resume_token == service.make_next_token(service.total - 1 - 30)
@@ -162,7 +165,7 @@ def test_a_page_and_its_checkpoint_commit_together(
     assert_equal(ledger, service)
 
 
-def test_entries_are_never_stored_twice(ledger: Ledger, make_client: MakeClient) -> None:
+def test_entries_are_never_stored_twice(ledger: AnyLedger, make_client: MakeClient) -> None:
     """Staging and adding a page again adds nothing: both tables are keyed by id."""
     page = make_client().history_page(page_size=30)
     added = []
@@ -175,7 +178,7 @@ def test_entries_are_never_stored_twice(ledger: Ledger, make_client: MakeClient)
     assert (len(ledger), ledger.staged_count) == (30, 0)
 
 
-def test_big_ids_and_digit_tokens_round_trip_exactly(ledger: Ledger) -> None:
+def test_big_ids_and_digit_tokens_round_trip_exactly(ledger: AnyLedger) -> None:
     """Snowflake ids beyond 2**53 and digit-string tokens beyond 2**63 are stored exactly."""
     token = "123456789012345678901234567890"  # noqa: S105 - a page token, not a secret
     with ledger.transaction():
@@ -187,7 +190,7 @@ def test_big_ids_and_digit_tokens_round_trip_exactly(ledger: Ledger) -> None:
     assert ledger.resume_token == token
 
 
-def test_empty_history_syncs_to_an_empty_ledger(ledger: Ledger) -> None:
+def test_empty_history_syncs_to_an_empty_ledger(ledger: AnyLedger) -> None:
     """An account with no history syncs in one request to an empty ledger."""
     empty = MockService(entries=0)
     with httpx.Client(transport=empty.transport()) as http:
@@ -223,7 +226,7 @@ def test_a_file_that_is_not_a_ledger_is_refused(tmp_path: Path) -> None:
 
 
 def test_ledger_entries_filter_by_time(
-    ledger: Ledger, service: MockService, make_client: MakeClient
+    ledger: AnyLedger, service: MockService, make_client: MakeClient
 ) -> None:
     """Reading back with since/until bounds returns exactly the entries in the window."""
     sync(ledger, make_client())
@@ -233,7 +236,7 @@ def test_ledger_entries_filter_by_time(
     assert got == [e["id"] for e in everything if low <= e["timestamp"] < high]
 
 
-def test_a_ledger_keeps_to_one_source(ledger: Ledger) -> None:
+def test_a_ledger_keeps_to_one_source(ledger: AnyLedger) -> None:
     """A ledger records its source and refuses history from another one."""
     ledger.claim_source("https://yce-api-01.makeupar.com")
     ledger.claim_source("https://yce-api-01.makeupar.com")

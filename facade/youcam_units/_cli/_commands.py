@@ -29,6 +29,8 @@ from youcam_units._cli._inputs import (
     _verbose_option,
     default_db_path,
     default_pacing_path,
+    no_ledger_file,
+    where,
 )
 from youcam_units._cli._money_options import money_options
 from youcam_units._cli._money_options import unit_price as parse_unit_price
@@ -257,7 +259,7 @@ def _warn_unknown_actions(wanted: set[str], seen: set[str]) -> None:
 def sync_command(
     ctx: click.Context,
     *,
-    db: Path | None,
+    db: Path | str | None,
     demo: bool,
     token_file: Path | None,
     base_url: str | None,
@@ -273,7 +275,7 @@ def sync_command(
     path = db or default_db_path(demo=demo, seed=seed, entries=entries)
     source = _Source(demo, token_file, base_url, seed, entries)
     result = _sync(source, path, _runtime(ctx), verbose=verbose)
-    shown = printable(path)
+    shown = printable(where(path))
     if result.superseded:
         click.echo(
             f"another sync of {shown} moved on meanwhile; this one left the work to it after "
@@ -286,7 +288,7 @@ def sync_command(
     )
 
 
-def _sync(source: _Source, path: Path, runtime: Runtime, *, verbose: bool) -> SyncResult:
+def _sync(source: _Source, path: Path | str, runtime: Runtime, *, verbose: bool) -> SyncResult:
     from youcam_units.ledger import sync  # noqa: PLC0415 - keeps `--help` fast
 
     stderr = _stderr_console()
@@ -365,7 +367,7 @@ def _source_label(source: _Source, runtime: Runtime, base_url: str) -> str:
 def summary(
     ctx: click.Context,
     *,
-    db: Path | None,
+    db: Path | str | None,
     by: Grouping,
     since: str | None,
     until: str | None,
@@ -396,7 +398,7 @@ def summary(
     if demo:
         source = _Source(demo=True, token_file=None, base_url=None, seed=seed, entries=entries)
         _sync(source, path, _runtime(ctx), verbose=verbose)
-    elif not path.exists():
+    elif no_ledger_file(path):
         raise CliError(f"no ledger at {path}: run `{PROG} sync` first (or pass --db)")
     with (
         _reported(verbose=verbose, action="check the --db path"),

@@ -439,14 +439,48 @@ _verbose_option = click.option(
 )
 
 
+class LedgerTarget(click.Path):
+    """``--db``: a ledger file (a ``Path``, as ``FilePath`` makes it), or a URL (kept as text)."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False)
+
+    def convert(
+        self,
+        value: str | os.PathLike[str],
+        param: click.Parameter | None,
+        ctx: click.Context | None,
+    ) -> Path | str:
+        from youcam_units.ledger._target import is_postgres_url  # noqa: PLC0415 - not for --help
+
+        if isinstance(value, str) and is_postgres_url(value):
+            return value
+        return FilePath().convert(value, param, ctx)
+
+
 def _db_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--db",
-        type=FilePath(),
+        type=LedgerTarget(),
         envvar=ENV_DB,
         show_envvar=True,
-        help="Ledger file (default: ledger.sqlite3 in the user data dir; another with --demo).",
+        help=(
+            "Ledger file (default: ledger.sqlite3 in the user data dir; another with --demo), "
+            "or a postgresql://user@host/db?ledger=NAME URL (needs the postgres extra)."
+        ),
     )(func)
+
+
+def no_ledger_file(target: Path | str) -> bool:
+    """True when ``target`` is a path with no file (a URL's ledger is checked when opened)."""
+    return not isinstance(target, str) and not target.exists()
+
+
+def where(target: Path | str) -> str:
+    """``target`` for messages: a path, or the URL without its password."""
+    from youcam_units.ledger import ledger_location  # noqa: PLC0415 - keeps `--help` fast
+
+    return ledger_location(target)
 
 
 def default_db_path(*, demo: bool, seed: int, entries: int) -> Path:

@@ -34,6 +34,7 @@ from youcam_units._cli._inputs import (
     _until_ms,
     _verbose_option,
     default_db_path,
+    no_ledger_file,
 )
 from youcam_units._cli._money_options import money_options
 from youcam_units._cli._money_options import unit_price as parse_unit_price
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
     from youcam_units import Balance, Client, Forecast
     from youcam_units._cli._render import Format
     from youcam_units._money import UnitPrice
-    from youcam_units.ledger import Ledger, Totals
+    from youcam_units.ledger import Ledger, PostgresLedger, Totals
 
 from youcam_units._cli._unit_client import (
     EXIT_BELOW_THRESHOLD,
@@ -150,7 +151,8 @@ class StatusQuery:
     """The status options, checked: what to read, from where, and the budgets to hold it to."""
 
     source: _Source
-    path: Path
+    path: Path | str
+    """The ledger: a file, or a ``postgresql://`` URL."""
     api_key_file: Path | None
     no_sync: bool
     as_of: datetime | None
@@ -173,7 +175,7 @@ class StatusQuery:
             verbose=options["verbose"],
         )
         _configure_logging(ctx, verbose=query.verbose)
-        if query.no_sync and not query.path.exists():
+        if query.no_sync and no_ledger_file(query.path):
             raise CliError(f"no ledger at {query.path}: run `{PROG} sync` first, or drop --no-sync")
         return query
 
@@ -223,7 +225,7 @@ class LedgerSession:
     """A synced ledger and a client open on the same service, at the reading's ``now``."""
 
     client: Client
-    ledger: Ledger
+    ledger: Ledger | PostgresLedger
     now: datetime
     synced_at: datetime | None
     """When this session's sync finished (wall clock); ``None`` with ``--no-sync``."""
@@ -459,7 +461,7 @@ def export(
     fmt: Format,
     since: str | None,
     until: str | None,
-    db: Path | None,
+    db: Path | str | None,
     demo: bool,
     seed: int,
     entries: int,
@@ -477,7 +479,7 @@ def export(
     path = db or default_db_path(demo=demo, seed=seed, entries=entries)
     if demo:
         _sync(_Source(demo, None, None, seed, entries), path, _runtime(ctx), verbose=verbose)
-    elif not path.exists():
+    elif no_ledger_file(path):
         raise CliError(f"no ledger at {path}: run `{PROG} sync` first (or pass --db)")
     machine_readable()
     writer = make_writer(fmt, sys.stdout)

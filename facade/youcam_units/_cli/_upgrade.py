@@ -18,18 +18,18 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress, TaskID
 
-    from youcam_units.ledger import Ledger, UpgradeProgress
+    from youcam_units.ledger import Ledger, PostgresLedger, UpgradeProgress
 
 __all__ = ["UpgradeDisplay", "open_ledger"]
 
 
-def open_ledger(path: Path, *, read_only: bool = False) -> Ledger:
-    """``Ledger(path)``, showing the upgrade of a file an older version wrote while it runs."""
-    from youcam_units.ledger import Ledger  # noqa: PLC0415 - keeps `--help` fast
+def open_ledger(target: Path | str, *, read_only: bool = False) -> Ledger | PostgresLedger:
+    """The library's ``open_ledger``, showing the upgrade of a file an older version wrote."""
+    from youcam_units.ledger import open_ledger as open_any  # noqa: PLC0415 - fast `--help`
 
     display = UpgradeDisplay(_stderr_console())
     try:
-        return Ledger(path, read_only=read_only, on_upgrade=display)
+        return open_any(target, read_only=read_only, on_upgrade=display)
     finally:
         display.close()
 

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
         daily_spending,
         forecast,
     )
+    from youcam_units.ledger._open import ledger_location, open_ledger
+    from youcam_units.ledger._postgres import PostgresLedger
     from youcam_units.ledger._schema import SCHEMA_VERSION, UpgradeProgress
     from youcam_units.ledger._sqlite import Ledger
     from youcam_units.ledger._storage import (
@@ -46,6 +48,7 @@ __all__ = [
     "LedgerStorage",
     "PassState",
     "Per",
+    "PostgresLedger",
     "SummaryRow",
     "SummaryStorage",
     "SyncResult",
@@ -53,6 +56,8 @@ __all__ = [
     "UpgradeProgress",
     "daily_spending",
     "forecast",
+    "ledger_location",
+    "open_ledger",
     "summarize",
     "summary_json",
     "sync",
@@ -60,6 +65,8 @@ __all__ = [
 
 _WHERE: Final[dict[str, str]] = {
     **dict.fromkeys(("DAILY_DAYS", "HistoryStore", "daily_spending", "forecast"), "._forecast"),
+    **dict.fromkeys(("ledger_location", "open_ledger"), "._open"),
+    "PostgresLedger": "._postgres",
     **dict.fromkeys(("SCHEMA_VERSION", "UpgradeProgress"), "._schema"),
     "Ledger": "._sqlite",
     **dict.fromkeys(

@@ -1,8 +1,7 @@
 """What the sync and the summary need of a ledger's storage: a small protocol, two errors.
 
-The SQLite ledger (``_sqlite.Ledger``) is the one storage today; a server database would be one
-more module implementing ``LedgerStorage`` and ``SummaryStorage``, with ``sync`` and
-``summarize`` unchanged.
+Two storages implement them: the SQLite ledger (``_sqlite.Ledger``) and the PostgreSQL one
+(``_postgres.PostgresLedger``); ``sync`` and ``summarize`` are the same for both.
 """
 
 from __future__ import annotations
