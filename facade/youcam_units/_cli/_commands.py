@@ -216,6 +216,12 @@ def _warn_unknown_actions(wanted: set[str], seen: set[str]) -> None:
 
 
 @cli.command(name="sync")
+@click.option(
+    "--all",
+    "all_accounts",
+    is_flag=True,
+    help="Sync every account of the config file, each into its own ledger.",
+)
 @_db_option
 @_source_options
 @_verbose_option
@@ -223,6 +229,7 @@ def _warn_unknown_actions(wanted: set[str], seen: set[str]) -> None:
 def sync_command(
     ctx: click.Context,
     *,
+    all_accounts: bool,
     db: Path | None,
     demo: bool,
     token_file: Path | None,
@@ -233,9 +240,19 @@ def sync_command(
 ) -> None:
     """Bring the local SQLite ledger up to date, reading only what is new.
 
-    Safe to interrupt at any point: the next run continues where this one stopped.
+    Safe to interrupt at any point: the next run continues where this one stopped. With --all
+    (or --account all) every account is synced, one after another; one failing does not stop
+    the others, and the exit status is 1 if any failed.
     """
     _configure_logging(ctx, verbose=verbose)
+    from youcam_units._cli import _accounts  # noqa: PLC0415 - only the accounts file needs it
+
+    if all_accounts or _accounts.wants_all_accounts():
+        _accounts.refuse_with_all(
+            "--all", db=db, demo=demo, token_file=token_file, base_url=base_url
+        )
+        _accounts.sync_all(_runtime(ctx), seed=seed, entries=entries, verbose=verbose)
+        return
     path = db or default_db_path(demo=demo, seed=seed, entries=entries)
     source = _Source(demo, token_file, base_url, seed, entries)
     result = _sync(source, path, _runtime(ctx), verbose=verbose)
@@ -339,11 +356,18 @@ def summary(
     chart draw --rows groups and say how many they left out; the total counts every group.
     """
     limit = None if all_rows else rows
+    from youcam_units._cli import _accounts  # noqa: PLC0415
     from youcam_units.ledger import Ledger, summarize, summary_json  # noqa: PLC0415
 
     since_ms, until_ms = _since_ms(since), _until_ms(until)
     _check_range(since_ms, until_ms)
     _configure_logging(ctx, verbose=verbose)
+    if _accounts.wants_all_accounts():
+        from youcam_units._cli._account_commands import summary_all  # noqa: PLC0415
+
+        _accounts.refuse_with_all("--account all", db=db, demo=demo)
+        summary_all(by, since_ms, until_ms, fmt=fmt, limit=limit, verbose=verbose)
+        return
     path = db or default_db_path(demo=demo, seed=seed, entries=entries)
     if demo:
         source = _Source(demo=True, token_file=None, base_url=None, seed=seed, entries=entries)
@@ -401,7 +425,11 @@ def _runtime(ctx: click.Context) -> Runtime:
 
 
 # The unit-system commands (balance, costs, status, export) add themselves to ``cli``.
-from youcam_units._cli import _status_commands, _unit_commands  # noqa: E402, F401
+from youcam_units._cli import (  # noqa: E402, F401
+    _account_commands,
+    _status_commands,
+    _unit_commands,
+)
 
 
 def main() -> None:
