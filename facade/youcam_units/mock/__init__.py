@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from youcam_units.mock._asgi import MockASGIApp
     from youcam_units.mock._data import make_entry
     from youcam_units.mock._faults import FaultKind, FaultPlan
+    from youcam_units.mock._limits import Limits, Window
     from youcam_units.mock._server import ServerSettings, ServerUnavailableError, serve
     from youcam_units.mock._service import (
         DEFAULT_TOKEN,
@@ -49,6 +50,7 @@ __all__ = [
     "SKUS",
     "FaultKind",
     "FaultPlan",
+    "Limits",
     "MockASGIApp",
     "MockRequest",
     "MockResponse",
@@ -58,6 +60,7 @@ __all__ = [
     "RequestRecord",
     "ServerSettings",
     "ServerUnavailableError",
+    "Window",
     "make_entry",
     "serve",
 ]
@@ -84,6 +87,8 @@ _WHERE: Final[dict[str, str]] = {
     "make_entry": "._data",
     "FaultKind": "._faults",
     "FaultPlan": "._faults",
+    "Limits": "._limits",
+    "Window": "._limits",
     "ServerSettings": "._server",
     "ServerUnavailableError": "._server",
     "serve": "._server",
