@@ -319,3 +319,74 @@ def test_summary_of_all_accounts_table(run: Callable[..., Run], config: Path) ->
     assert result.exit_code == 0, result.output
     for heading in ("a:", "b:", "all accounts:"):
         assert heading in result.stdout
+
+
+AS_OF = "2026-11-25T00:00:00Z"
+
+
+def status_json(run: Callable[..., Run], *args: str) -> dict[str, object]:
+    """A ``status --format json`` run's output, exact numbers as Decimal."""
+    result = run("status", "--format", "json", "--as-of", AS_OF, *args)
+    assert result.exit_code == 0, result.output
+    parsed: dict[str, object] = json.loads(result.stdout, parse_float=Decimal)
+    return parsed
+
+
+def test_status_of_all_accounts_is_each_and_their_sum(
+    run: Callable[..., Run], config: Path
+) -> None:
+    """Status --account all: each account's status as alone, and balances and rates summed."""
+    use_sqlite_for_b(config)
+    combined = status_json(run, "--account", "all")
+    singles = {name: status_json(run, "--account", name, "--no-sync") for name in ("a", "b")}
+    assert combined["accounts"] == singles
+    assert combined["failed"] == []
+    total = combined["total"]
+    assert isinstance(total, dict)
+    for key in ("balance", "spend_per_day", "expiring_total"):
+        assert total[key] == sum(
+            (Decimal(str(single[key])) for single in singles.values()), Decimal(0)
+        )
+
+
+def test_status_of_all_accounts_reports_thresholds_per_account(
+    run: Callable[..., Run], config: Path
+) -> None:
+    """A threshold crossed by each account is named per account; the exit status is 3."""
+    use_sqlite_for_b(config)
+    result = run("status", "--account", "all", "--as-of", AS_OF, "--min-balance", "1e12")
+    assert result.exit_code == 3, result.output
+    for name in ("a", "b"):
+        assert f"below threshold: account {name}: the balance" in result.stderr
+    for heading in ("a:", "b:", "all accounts:"):
+        assert heading in result.stdout
+
+
+def test_status_of_all_accounts_goes_on_after_a_failure(
+    run: Callable[..., Run], config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One account failing: the other is still shown, and the command fails naming it."""
+    use_sqlite_for_b(config)
+    monkeypatch.delenv("TOKEN_B")
+    monkeypatch.delenv("KEY_B")
+    result = run("status", "--account", "all", "--format", "json", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["failed"] == ["b"]
+    assert "1 of 2 accounts failed: b" in result.stderr
+
+
+def test_sync_account_all_is_sync_all(run: Callable[..., Run], config: Path) -> None:
+    """Sync --account all does what sync --all does."""
+    use_sqlite_for_b(config)
+    result = run("sync", "--account", "all")
+    assert result.exit_code == 0, result.output
+    assert "a: synced" in result.stdout
+    assert "b: synced" in result.stdout
+
+
+def test_account_all_where_one_is_needed(run: Callable[..., Run], config: Path) -> None:
+    """History reads one account: --account all is one line saying where it works."""
+    del config
+    result = run("history", "--account", "all")
+    assert result.exit_code == 1
+    assert "--account all is for sync (as --all), summary and status" in result.stderr

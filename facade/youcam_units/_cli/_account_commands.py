@@ -11,17 +11,21 @@ from youcam_units._cli._accounts import (
     _ledger_path,
     every_account,
     render_accounts,
+    report_failure,
+    using,
 )
 from youcam_units._cli._commands import cli
 from youcam_units._cli._inputs import _stdout_console
 from youcam_units._cli._runtime import PROG, CliError, _reported
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
+    from pathlib import Path
 
+    from youcam_units import Forecast
     from youcam_units.ledger import Grouping, SummaryRow
 
-__all__ = ["accounts", "combine_summaries", "summary_all"]
+__all__ = ["accounts", "combine_summaries", "status_all", "summary_all"]
 
 
 @cli.command()
@@ -109,3 +113,81 @@ def summary_all(
             render_summary(rows, by, stdout, limit=limit)
         else:
             stdout.print("no entries in the ledger for this period", highlight=False)
+
+
+def status_all(
+    outlook_of: Callable[[Path], tuple[Forecast, list[Decimal]]],
+    *,
+    fmt: str,
+    check: Callable[[Forecast], list[str]],
+) -> bool:
+    """``status --account all``: each account's status, and their totals; True if any is below.
+
+    One account failing does not stop the others: it is reported, and the command fails (1)
+    after showing the rest, naming it.
+    """
+    from youcam_units._cli._status_commands import _status_json  # noqa: PLC0415
+    from youcam_units._cli._unit_client import _iso  # noqa: PLC0415
+
+    outlooks: dict[str, tuple[Forecast, list[Decimal]]] = {}
+    failed: list[str] = []
+    everyone = every_account("--account all")
+    for account in everyone:
+        with using(account):
+            try:
+                outlooks[account.name] = outlook_of(_ledger_path(account))
+            except click.ClickException as exc:
+                failed.append(account.name)
+                report_failure(account.name, exc)
+    forecasts = {name: outlook for name, (outlook, _) in outlooks.items()}
+    first = min(
+        (item for item in forecasts.items() if item[1].days_left is not None),
+        key=lambda item: item[1].days_left or Decimal(0),
+        default=None,
+    )
+    balance = sum((f.balance for f in forecasts.values()), Decimal(0))
+    spend = sum((f.spend_per_day for f in forecasts.values()), Decimal(0))
+    expiring = sum((f.expiring_total for f in forecasts.values()), Decimal(0))
+    total = {
+        "balance": balance,
+        "spend_per_day": spend,
+        "expiring_total": expiring,
+        "first_to_run_out": None
+        if first is None
+        else {
+            "account": first[0],
+            "days_left": first[1].days_left,
+            "runs_out_at": None if first[1].runs_out_at is None else _iso(first[1].runs_out_at),
+        },
+    }
+    if fmt == "json":
+        from youcam_units import _json as exact_json  # noqa: PLC0415
+
+        payload = {
+            "total": total,
+            "accounts": {name: _status_json(outlook) for name, outlook in forecasts.items()},
+            "failed": failed,
+        }
+        click.echo(exact_json.dumps(payload, indent=2))
+    else:
+        from youcam_units._cli._unit_render import _about, render_status  # noqa: PLC0415
+
+        stdout = _stdout_console()
+        for name, (outlook, daily) in outlooks.items():
+            stdout.print(f"{name}:", highlight=False, markup=False)
+            render_status(outlook, daily, stdout)
+        stdout.print(
+            f"all accounts: {balance:,} units; spending about {_about(spend)} units per day; "
+            f"{expiring:,} units "
+            "expiring unspent" + ("" if first is None else f"; {first[0]} runs out first"),
+            highlight=False,
+            markup=False,
+        )
+    below = False
+    for name, outlook in forecasts.items():
+        for reason in check(outlook):
+            below = True
+            click.echo(f"{PROG}: below threshold: account {name}: {reason}", err=True)
+    if failed:
+        raise CliError(f"{len(failed)} of {len(everyone)} accounts failed: {', '.join(failed)}")
+    return below

@@ -285,6 +285,11 @@ def refuse_with_all(option: str, **given: object) -> None:
             )
 
 
+def report_failure(name: str, error: click.ClickException) -> None:
+    """One account's failure, in the command's one-line form; the loop goes on."""
+    click.echo(f"{PROG}: error: account {name}: {error.format_message()}", err=True)
+
+
 def sync_all(runtime: Any, *, seed: int, entries: int, verbose: bool) -> None:  # noqa: ANN401
     """``sync --all``: each account into its own ledger, one after another, failures reported.
 
@@ -303,9 +308,7 @@ def sync_all(runtime: Any, *, seed: int, entries: int, verbose: bool) -> None:  
                 result = _sync(source, path, runtime, verbose=verbose)
             except click.ClickException as exc:
                 failed.append(account.name)
-                click.echo(
-                    f"{PROG}: error: account {account.name}: {exc.format_message()}", err=True
-                )
+                report_failure(account.name, exc)
                 continue
         requests = f"request{'s' if result.pages != 1 else ''}"
         if result.superseded:

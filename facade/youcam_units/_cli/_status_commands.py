@@ -138,15 +138,71 @@ def status(
     (one request). With --min-balance and/or --min-days it exits 3 when below, saying why on
     stderr: for cron and monitoring.
     """
-    from youcam_units.ledger import Ledger, forecast, sync  # noqa: PLC0415
-
     floor = _threshold(min_balance, "'--min-balance'")
     days = _threshold(min_days, "'--min-days'")
     now = _as_of(as_of, demo=demo)
     _configure_logging(ctx, verbose=verbose)
+    from youcam_units._cli import _accounts  # noqa: PLC0415
+
+    if _accounts.wants_all_accounts():
+        from youcam_units._cli._account_commands import status_all  # noqa: PLC0415
+
+        _accounts.refuse_with_all(
+            "--account all",
+            db=db,
+            demo=demo,
+            token_file=token_file,
+            api_key_file=api_key_file,
+            base_url=base_url,
+        )
+        below = status_all(
+            lambda path: _outlook(
+                _Source(False, None, None, seed, entries),  # noqa: FBT003
+                path,
+                api_key_file=None,
+                no_sync=no_sync,
+                now=now,
+                verbose=verbose,
+            ),
+            fmt=fmt,
+            check=lambda outlook: _below(outlook, floor, days),
+        )
+        if below:
+            ctx.exit(EXIT_BELOW_THRESHOLD)
+        return
     path = db or default_db_path(demo=demo, seed=seed, entries=entries)
     source = _Source(demo, token_file, base_url, seed, entries)
-    runtime = _runtime(ctx)
+    outlook, daily = _outlook(
+        source, path, api_key_file=api_key_file, no_sync=no_sync, now=now, verbose=verbose
+    )
+    if fmt == "json":
+        from youcam_units import _json as exact_json  # noqa: PLC0415 - keeps `--help` fast
+
+        click.echo(exact_json.dumps(_status_json(outlook), indent=2))
+    else:
+        from youcam_units._cli._unit_render import render_status  # noqa: PLC0415
+
+        render_status(outlook, daily, _stdout_console())
+    reasons = _below(outlook, floor, days)
+    for reason in reasons:
+        click.echo(f"{PROG}: below threshold: {reason}", err=True)
+    if reasons:
+        ctx.exit(EXIT_BELOW_THRESHOLD)
+
+
+def _outlook(
+    source: _Source,
+    path: Path,
+    *,
+    api_key_file: Path | None,
+    no_sync: bool,
+    now: datetime,
+    verbose: bool,
+) -> tuple[Forecast, list[Decimal]]:
+    """Sync the ledger (unless ``no_sync``), read the balance: the forecast and daily spending."""
+    from youcam_units.ledger import Ledger, forecast, sync  # noqa: PLC0415
+
+    runtime = _runtime(click.get_current_context())
     if no_sync and not path.exists():
         raise CliError(f"no ledger at {path}: run `{PROG} sync` first, or drop --no-sync")
     stderr = _stderr_console()
@@ -163,21 +219,7 @@ def status(
                 notice.attach(progress, task)
                 sync(ledger, client)
         current = client.balance()
-        outlook = forecast(current, ledger, now=now)
-        daily = _daily_spending(ledger, now)
-    if fmt == "json":
-        from youcam_units import _json as exact_json  # noqa: PLC0415 - keeps `--help` fast
-
-        click.echo(exact_json.dumps(_status_json(outlook), indent=2))
-    else:
-        from youcam_units._cli._unit_render import render_status  # noqa: PLC0415
-
-        render_status(outlook, daily, _stdout_console())
-    reasons = _below(outlook, floor, days)
-    for reason in reasons:
-        click.echo(f"{PROG}: below threshold: {reason}", err=True)
-    if reasons:
-        ctx.exit(EXIT_BELOW_THRESHOLD)
+        return forecast(current, ledger, now=now), _daily_spending(ledger, now)
 
 
 _CHART_DAYS: Final = 30
