@@ -56,6 +56,8 @@ ENV_ACCOUNT: Final = "YOUCAM_UNITS_ACCOUNT"
 ALL_ACCOUNTS: Final = "all"
 """Reserved: ``--account all`` means every account, so no account may be called that."""
 
+MAX_CREDENTIAL_BYTES: Final = 64 * 1024
+"""A credential file is a line; a bigger one is the wrong file, and is not read whole."""
 _APP: Final = "youcam-units"
 _NAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _ENV_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -123,9 +125,16 @@ class CredentialSource:
         if not path.is_file():
             raise ConfigError(f"{source} does not exist: create it, or change the account's config")
         try:
-            raw = path.read_text(encoding="utf-8-sig")
+            with path.open("rb") as file:
+                data = file.read(MAX_CREDENTIAL_BYTES + 1)
+            raw = data.decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"cannot read {source}: {exc.__class__.__name__}") from None
+        if len(data) > MAX_CREDENTIAL_BYTES:
+            raise ConfigError(
+                f"{source} is over {MAX_CREDENTIAL_BYTES // 1024} KiB: it should hold the {what} "
+                "alone; is it the right file?"
+            )
         kind = "API key" if what == "API key" else "access token"
         try:
             return normalize_token(raw, source=source, kind=kind)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -253,3 +254,33 @@ def test_open_ledger_for_an_account(tmp_path: Path) -> None:
     with account.open_ledger() as ledger:
         assert len(ledger) == 0
     assert (tmp_path / "a.sqlite3").exists()
+
+
+def test_oversized_credential_file_is_refused(tmp_path: Path) -> None:
+    """A credential file far bigger than a token is the wrong file: refused, not read whole."""
+    (tmp_path / "big.token").write_bytes(b"x" * (200 * 1024))
+    text = '[accounts.a]\naccess_token_file = "big.token"\n'
+    account = yu.load_config(write(tmp_path, text)).account("a")
+    assert account is not None
+    with pytest.raises(yu.ConfigError, match=r"big\.token .* is over 64 KiB"):
+        account.read_access_token()
+
+
+def test_credential_file_is_read_and_normalised(tmp_path: Path) -> None:
+    """A token file with 'Bearer ' and a newline gives the bare token."""
+    (tmp_path / "a.token").write_text("Bearer tok-123\n", encoding="utf-8")
+    text = '[accounts.a]\naccess_token_file = "a.token"\n'
+    account = yu.load_config(write(tmp_path, text)).account("a")
+    assert account is not None
+    assert account.read_access_token() == "tok-123"
+
+
+def test_without_platformdirs_a_path_still_works(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the cli extra, a named file is read; the default place names the extra to install."""
+    monkeypatch.setitem(sys.modules, "platformdirs", None)  # None blocks the import
+    path = write(tmp_path, '[accounts.a]\napi_key_env = "K"\ndb = "a.sqlite3"\n')
+    assert yu.load_config(path).accounts["a"].ledger_target == tmp_path / "a.sqlite3"
+    with pytest.raises(yu.ConfigError, match=r"pip install 'youcam-units\[cli\]'"):
+        yu.load_config()

@@ -11,9 +11,9 @@ import pytest
 from mock_support import FakeClock
 from support import free_port
 from youcam_units import Client, RateLimit, RateLimitError
-from youcam_units.mock import HISTORY_PATH, Limits, MockRequest, MockService, Window
+from youcam_units.mock import HISTORY_PATH, Limits, MockRequest, MockService, Window, token_id
 from youcam_units.mock import RateLimit as PerTokenLimit
-from youcam_units.mock._limits import peak, token_id
+from youcam_units.mock._limits import peak
 
 if TYPE_CHECKING:
     from youcam_units.mock import MockResponse

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from youcam_units.mock._asgi import MockASGIApp
     from youcam_units.mock._data import make_entry
     from youcam_units.mock._faults import FaultKind, FaultPlan
-    from youcam_units.mock._limits import Limits, Window
+    from youcam_units.mock._limits import Limits, Window, token_id
     from youcam_units.mock._server import ServerSettings, ServerUnavailableError, serve
     from youcam_units.mock._service import (
         DEFAULT_TOKEN,
@@ -63,6 +63,7 @@ __all__ = [
     "Window",
     "make_entry",
     "serve",
+    "token_id",
 ]
 
 _SERVICE: Final = (
@@ -89,6 +90,7 @@ _WHERE: Final[dict[str, str]] = {
     "FaultPlan": "._faults",
     "Limits": "._limits",
     "Window": "._limits",
+    "token_id": "._limits",
     "ServerSettings": "._server",
     "ServerUnavailableError": "._server",
     "serve": "._server",
