@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from youcam_units._cli import cli
 from youcam_units._cli._commands import Runtime
 from youcam_units.ledger import Ledger
-from youcam_units.mock import MockService
+from youcam_units.mock import BALANCE_PATH, MockService
 
 from cli.conftest import Run
 
@@ -390,3 +390,50 @@ def test_account_all_where_one_is_needed(run: Callable[..., Run], config: Path) 
     result = run("history", "--account", "all")
     assert result.exit_code == 1
     assert "--account all is for sync (as --all), summary and status" in result.stderr
+
+
+def test_every_command_that_reads_takes_account() -> None:
+    """--account is on every command that reads the service or a ledger, and nowhere twice."""
+    for name in ("history", "sync", "summary", "status", "balance", "costs", "export"):
+        command = cli.commands[name]
+        options = [opt for param in command.params for opt in getattr(param, "opts", [])]
+        assert options.count("--account") == 1, name
+
+
+def test_db_variable_and_base_url_option_beat_the_account(
+    run: Callable[..., Run],
+    config: Path,
+    tmp_path: Path,
+    services: dict[str, MockService],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """YOUCAM_UNITS_DB and --base-url win over the account's db and base_url."""
+    chosen = tmp_path / "from-env.sqlite3"
+    monkeypatch.setenv("YOUCAM_UNITS_DB", str(chosen))
+    assert run("sync").exit_code == 0
+    with Ledger(chosen) as ledger:
+        assert len(ledger) == services["a"].total
+    assert not (config.parent / "a.sqlite3").exists()
+    # Account a's token, sent to b's service by --base-url: refused there (401), so the URL won.
+    other = str(tmp_path / "other.sqlite3")
+    refused = run("sync", "--db", other, "--base-url", f"http://127.0.0.1:{PORTS['b']}")
+    assert refused.exit_code == 1
+    assert "$TOKEN_A (account 'a')" in refused.stderr
+
+
+def test_export_and_balance_use_the_account(
+    run: Callable[..., Run], config: Path, services: dict[str, MockService]
+) -> None:
+    """Export reads the account's ledger; balance asks the account's service."""
+    use_sqlite_for_b(config)
+    assert run("sync", "--account", "b").exit_code == 0
+    exported = run("export", "--account", "b")
+    assert exported.exit_code == 0, exported.output
+    ids = [json.loads(line)["id"] for line in exported.stdout.splitlines()]
+    assert ids == expected_ids(services["b"])
+    balance = run("balance", "--account", "b", "--format", "json")
+    assert balance.exit_code == 0, balance.output
+    assert "total" in json.loads(balance.stdout, parse_float=Decimal)
+    asked = {name: {r.path for r in service.log.records} for name, service in services.items()}
+    assert BALANCE_PATH in asked["b"]
+    assert BALANCE_PATH not in asked["a"]
