@@ -223,7 +223,7 @@ def account_rows(config: AccountsConfig) -> list[dict[str, Any]]:
 
 
 def render_accounts(config: AccountsConfig, fmt: str) -> None:
-    """Print the accounts as JSON or as a table (the table drops price and budgets)."""
+    """Print the accounts as JSON, or as a few lines each (without price and budgets)."""
     rows = account_rows(config)
     if fmt == "json":
         from youcam_units import _json as exact_json  # noqa: PLC0415
@@ -237,27 +237,24 @@ def render_accounts(config: AccountsConfig, fmt: str) -> None:
     if not rows:
         click.echo(f"no accounts in {config.path}")
         return
-    from rich.table import Table  # noqa: PLC0415
-
-    from youcam_units._cli._inputs import _stdout_console  # noqa: PLC0415
 
     def credential(source: str | None, *, present: bool) -> str:
         if source is None:
             return "-"
         return f"{source} ({'present' if present else 'MISSING'})"
 
-    table = Table(title=str(config.path), title_justify="left", show_edge=False)
-    for column in ("account", "access token", "API key", "base URL", "ledger"):
-        table.add_column(column, overflow="fold")
+    lines = [f"accounts in {config.path}:"]
     for row in rows:
-        table.add_row(
-            row["name"] + (" (default)" if row["default"] else ""),
-            credential(row["access_token"], present=row["access_token_present"]),
-            credential(row["api_key"], present=row["api_key_present"]),
-            row["base_url"],
-            row["db"],
+        fields = (
+            ("access token", credential(row["access_token"], present=row["access_token_present"])),
+            ("API key", credential(row["api_key"], present=row["api_key_present"])),
+            ("base URL", row["base_url"]),
+            ("ledger", row["db"]),
         )
-    _stdout_console().print(table)
+        lines.append(f"{row['name']}{' (default)' if row['default'] else ''}")
+        lines.extend(f"  {label:<13} {value}" for label, value in fields)
+    # Plain lines, not a table: a path or URL is never folded or cut at any width.
+    click.echo("\n".join(lines))
 
 
 # -- every account at once ------------------------------------------------------------------------
