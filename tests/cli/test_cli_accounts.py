@@ -269,6 +269,7 @@ def test_sync_all_goes_on_after_a_failure_and_names_it(
     assert result.exit_code == 1
     assert "account a: $TOKEN_A" in result.stderr
     assert "1 of 2 accounts failed to sync: a" in result.stderr
+    assert not (config.parent / "a.sqlite3").exists()  # refused before anything was written
     with Ledger(config.parent / "b.sqlite3") as ledger:
         assert len(ledger) == services["b"].total
 

@@ -275,8 +275,9 @@ def _sync(source: _Source, path: Path, runtime: Runtime, *, verbose: bool) -> Sy
     notice = WaitNotice(stderr)
     with (
         _reported(verbose=verbose, action="run sync again to continue where it stopped"),
-        Ledger(path) as ledger,
+        # The credentials first: a missing one is refused before the ledger file is created.
         _open_client(source, runtime, notice) as client,
+        Ledger(path) as ledger,
         _progress(stderr, "syncing") as progress,
     ):
         ledger.claim_source(_source_label(source, runtime, client.base_url))
