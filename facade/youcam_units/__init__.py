@@ -27,6 +27,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
+    from ._accounts import Account, AccountsConfig, ConfigError, CredentialSource, load_config
     from ._async_client import AsyncClient
     from ._client import Client
     from ._config import PacingFileError, RateLimit
@@ -66,6 +67,8 @@ __all__ = [
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
+    "Account",
+    "AccountsConfig",
     "Action",
     "AsyncClient",
     "AsyncFeatureCostPager",
@@ -73,6 +76,8 @@ __all__ = [
     "AuthenticationError",
     "Balance",
     "Client",
+    "ConfigError",
+    "CredentialSource",
     "ExpiringUnits",
     "FeatureCost",
     "FeatureCostPage",
@@ -98,6 +103,7 @@ __all__ = [
     "YouCamError",
     "__version__",
     "forecast",
+    "load_config",
     "set_testing",
     "spend_rate",
 ]
@@ -119,8 +125,10 @@ _ERRORS: Final = (
 _PAGERS: Final = ("AsyncFeatureCostPager", "AsyncHistoryPager", "FeatureCostPager", "HistoryPager")
 _UNIT_SYSTEM: Final = ("Balance", "FeatureCost", "FeatureCostPage", "UnitBucket", "UnitType")
 _FORECAST: Final = ("ExpiringUnits", "Forecast", "SpendRate", "forecast", "spend_rate")
+_ACCOUNTS: Final = ("Account", "AccountsConfig", "ConfigError", "CredentialSource", "load_config")
 
 _WHERE: Final[dict[str, tuple[str, str]]] = {
+    **{name: ("._accounts", name) for name in _ACCOUNTS},
     "AsyncClient": ("._async_client", "AsyncClient"),
     "Client": ("._client", "Client"),
     **{name: ("._config", name) for name in ("PacingFileError", "RateLimit")},

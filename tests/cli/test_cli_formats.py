@@ -28,6 +28,7 @@ FORMATS = {
     "costs": ROWS_AND_TABLE,
     "export": ("csv", "jsonl", "json"),  # a file to keep: no table
     "status": ("table", "json"),  # one record, not rows
+    "accounts": ROWS_AND_TABLE,
 }
 
 

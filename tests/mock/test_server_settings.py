@@ -47,6 +47,9 @@ def test_the_cli_mock_command_has_the_same_defaults() -> None:
 
     defaults = {param.name: param.default for param in mock.params}
     expected = ServerSettings()
+    del defaults["limits"]  # no default: the limits are off unless given, as in ServerSettings
+    assert expected.limits is None
+    assert defaults.pop("limits_per") == "both"
     assert defaults == {
         "host": expected.host,
         "port": expected.port,

@@ -252,6 +252,12 @@ def _warn_unknown_actions(wanted: set[str], seen: set[str]) -> None:
 
 
 @cli.command(name="sync")
+@click.option(
+    "--all",
+    "all_accounts",
+    is_flag=True,
+    help="Sync every account of the config file, each into its own ledger.",
+)
 @_db_option
 @_source_options
 @_verbose_option
@@ -259,6 +265,7 @@ def _warn_unknown_actions(wanted: set[str], seen: set[str]) -> None:
 def sync_command(
     ctx: click.Context,
     *,
+    all_accounts: bool,
     db: Path | str | None,
     demo: bool,
     token_file: Path | None,
@@ -269,9 +276,19 @@ def sync_command(
 ) -> None:
     """Bring the local SQLite ledger up to date, reading only what is new.
 
-    Safe to interrupt at any point: the next run continues where this one stopped.
+    Safe to interrupt at any point: the next run continues where this one stopped. With --all
+    (or --account all) every account is synced, one after another; one failing does not stop
+    the others, and the exit status is 1 if any failed.
     """
     _configure_logging(ctx, verbose=verbose)
+    from youcam_units._cli import _accounts  # noqa: PLC0415 - only the accounts file needs it
+
+    if all_accounts or _accounts.wants_all_accounts():
+        _accounts.refuse_with_all(
+            "--all", db=db, demo=demo, token_file=token_file, base_url=base_url
+        )
+        _accounts.sync_all(_runtime(ctx), seed=seed, entries=entries, verbose=verbose)
+        return
     path = db or default_db_path(demo=demo, seed=seed, entries=entries)
     source = _Source(demo, token_file, base_url, seed, entries)
     result = _sync(source, path, _runtime(ctx), verbose=verbose)
@@ -295,8 +312,9 @@ def _sync(source: _Source, path: Path | str, runtime: Runtime, *, verbose: bool)
     notice = WaitNotice(stderr)
     with (
         _reported(verbose=verbose, action="run sync again to continue where it stopped"),
-        open_ledger(path) as ledger,
+        # The credentials first: a missing one is refused before the ledger file is created.
         _open_client(source, runtime, notice) as client,
+        open_ledger(path) as ledger,
         _progress(stderr, "syncing") as progress,
     ):
         ledger.claim_source(_source_label(source, runtime, client.base_url))
@@ -389,11 +407,18 @@ def summary(
     """
     limit = None if all_rows else rows
     price = parse_unit_price(unit_price, currency)
+    from youcam_units._cli import _accounts  # noqa: PLC0415
     from youcam_units.ledger import summarize, summary_json  # noqa: PLC0415
 
     since_ms, until_ms = _since_ms(since), _until_ms(until)
     _check_range(since_ms, until_ms)
     _configure_logging(ctx, verbose=verbose)
+    if _accounts.wants_all_accounts():
+        from youcam_units._cli._account_commands import summary_all  # noqa: PLC0415
+
+        _accounts.refuse_with_all("--account all", db=db, demo=demo)
+        summary_all(by, since_ms, until_ms, fmt=fmt, limit=limit, verbose=verbose)
+        return
     path = db or default_db_path(demo=demo, seed=seed, entries=entries)
     if demo:
         source = _Source(demo=True, token_file=None, base_url=None, seed=seed, entries=entries)
@@ -451,18 +476,46 @@ def _priced_json(groups: list[SummaryRow], by: Grouping, price: UnitPrice) -> st
 @click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True)
 @click.option("--entries", type=click.IntRange(min=0), default=DEFAULT_ENTRIES, show_default=True)
 @click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True)
-def mock(host: str, port: int, entries: int, seed: int) -> None:
-    """Serve the mock service over HTTP (needs the mock extra: uvicorn)."""
+@click.option(
+    "--limits",
+    metavar="WINDOWS",
+    help="Enforce the service's rate limits: 'real' (250/300,5/1: 250 per 300 s and 5 per "
+    "second) or scaled windows like 25/3,5/1. Default: off.",
+)
+@click.option(
+    "--limits-per",
+    type=click.Choice(["both", "token", "ip"]),
+    default="both",
+    show_default=True,
+    help="Count --limits per access token, per client IP, or both (as the service does).",
+)
+def mock(
+    *, host: str, port: int, entries: int, seed: int, limits: str | None, limits_per: str
+) -> None:
+    """Serve the mock service over HTTP (needs the mock extra: uvicorn).
+
+    With --limits it answers 429 (the service's body, no Retry-After) to a token or an IP over
+    its windows, as the real service does.
+    """
     from youcam_units.mock import (  # noqa: PLC0415
         DEFAULT_TOKEN,
+        Limits,
         ServerSettings,
         ServerUnavailableError,
         serve,
     )
 
-    settings = ServerSettings(host=host, port=port, entries=entries, seed=seed)
+    try:
+        enforced = (
+            None if limits is None else Limits.parse(limits, per=limits_per)  # type: ignore[arg-type]
+        )
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--limits'") from None
+    settings = ServerSettings(host=host, port=port, entries=entries, seed=seed, limits=enforced)
     click.echo(
-        f"serving {entries:,} mock entries (seed {seed}) on http://{host}:{port}; try:\n"
+        f"serving {entries:,} mock entries (seed {seed}) on http://{host}:{port}"
+        + ("" if enforced is None else f", limits {enforced}")
+        + "; try:\n"
         f"  {ENV_TOKEN}={DEFAULT_TOKEN} {ENV_BASE_URL}=http://{host}:{port} {PROG} history",
         err=True,
     )
@@ -480,8 +533,9 @@ def _runtime(ctx: click.Context) -> Runtime:
 
 
 # The other commands add themselves to ``cli``: the unit-system ones (balance, costs, status,
-# export), report (the report extra) and metrics (the metrics extra).
+# export), accounts, report (the report extra) and metrics (the metrics extra).
 from youcam_units._cli import (  # noqa: E402, F401
+    _account_commands,
     _metrics_command,
     _report_command,
     _status_commands,

@@ -17,6 +17,12 @@ from typing import TYPE_CHECKING, Any, Final, Self, TextIO, cast
 
 import click
 
+from youcam_units._cli._accounts import (
+    account_base_url,
+    account_credentials,
+    account_ledger_path,
+    account_option,
+)
 from youcam_units._cli._runtime import (
     DEMO_BASE_URL,
     DEMO_ENTRIES,
@@ -122,6 +128,7 @@ def _read_token(token_file: Path | None) -> tuple[str, str]:
 
     The token is checked here, so a bad one is refused before any request with a message that
     names its real source; a token file others can read gets a warning, as ssh gives for keys.
+    An account in use (``--account``) supplies them instead of the variables.
     """
     from youcam_units._config import normalize_token  # noqa: PLC0415 - keeps `--help` fast
 
@@ -132,6 +139,12 @@ def _read_token(token_file: Path | None) -> tuple[str, str]:
             return normalize_token(raw, source=source), source
         except ValueError as exc:
             raise CliError(str(exc)) from None
+    from_account = account_credentials()
+    if from_account is not None:
+        token, key = from_account
+        found = token or key  # the API key stands in for the token, as below
+        assert found is not None  # noqa: S101 - account_credentials refuses an account with none
+        return found
     from youcam_units._config import ENV_API_KEY  # noqa: PLC0415
 
     source = ENV_TOKEN
@@ -356,7 +369,7 @@ def _client_session(
         options.setdefault("rate_limit", None)
     else:
         transport = runtime.transport
-        base_url = source.base_url
+        base_url = source.base_url or account_base_url()
         if options.get("rate_limit", True) is not None:
             options.setdefault("pacing_file", default_pacing_path())
         if notice is not None:
@@ -404,6 +417,7 @@ _DEMO_OPTIONS: Final = (
         show_default=True,
         help="With --demo: how many entries the mock holds.",
     ),
+    account_option,
 )
 _SERVICE_OPTIONS: Final = (
     click.option(
@@ -483,9 +497,14 @@ def where(target: Path | str) -> str:
     return ledger_location(target)
 
 
-def default_db_path(*, demo: bool, seed: int, entries: int) -> Path:
-    """The ledger's default path: the platform's user data dir (a separate file per demo)."""
+def default_db_path(*, demo: bool, seed: int, entries: int) -> Path | str:
+    """The ledger's default: the account's (a file or a URL), else the user data dir's file."""
     from pathlib import Path  # noqa: PLC0415 - keeps `--help` fast
+
+    if not demo:
+        path = account_ledger_path()
+        if path is not None:
+            return path
 
     import platformdirs  # noqa: PLC0415
 

@@ -175,8 +175,6 @@ class StatusQuery:
             verbose=options["verbose"],
         )
         _configure_logging(ctx, verbose=query.verbose)
-        if query.no_sync and no_ledger_file(query.path):
-            raise CliError(f"no ledger at {query.path}: run `{PROG} sync` first, or drop --no-sync")
         return query
 
 
@@ -242,6 +240,8 @@ def ledger_session(
     """
     from youcam_units.ledger import sync  # noqa: PLC0415
 
+    if query.no_sync and no_ledger_file(query.path):
+        raise CliError(f"no ledger at {query.path}: run `{PROG} sync` first, or drop --no-sync")
     stderr = _stderr_console()
     notice = notice or WaitNotice(stderr)
     synced_at = None
@@ -349,6 +349,11 @@ def status(
     floor = _threshold(min_balance, "'--min-balance'")
     days = _threshold(min_days, "'--min-days'")
     price = parse_unit_price(unit_price, currency)
+    from youcam_units._cli import _accounts  # noqa: PLC0415
+
+    if _accounts.wants_all_accounts():
+        _status_of_all_accounts(ctx, _pop_status_options(options), floor, days, fmt)
+        return
     query = StatusQuery.from_options(ctx, _pop_status_options(options))
     reading = read_status(query, _runtime(ctx))
     outlook = reading.outlook
@@ -373,6 +378,38 @@ def status(
         click.echo(f"{PROG}: over budget: {reason}", err=True)
     if reasons or over:
         ctx.exit(EXIT_BELOW_THRESHOLD)
+
+
+def _status_of_all_accounts(
+    ctx: click.Context,
+    options: dict[str, Any],
+    floor: Decimal | None,
+    days: Decimal | None,
+    fmt: str,
+) -> None:
+    """``status --account all``: each configured account's reading, then their totals.
+
+    Each account's query is read from the same options while that account is in use, so its
+    credentials, base URL and ledger are its own.
+    """
+    from youcam_units._cli import _accounts  # noqa: PLC0415
+    from youcam_units._cli._account_commands import status_all  # noqa: PLC0415
+
+    _accounts.refuse_with_all(
+        "--account all",
+        **{name: options[name] for name in _REFUSED_WITH_ALL},
+    )
+    runtime = _runtime(ctx)
+
+    def reading_of() -> StatusReading:
+        return read_status(StatusQuery.from_options(ctx, dict(options)), runtime)
+
+    if status_all(reading_of, fmt=fmt, check=lambda outlook: _below(outlook, floor, days)):
+        ctx.exit(EXIT_BELOW_THRESHOLD)
+
+
+_REFUSED_WITH_ALL: Final = ("db", "demo", "token_file", "api_key_file", "base_url")
+"""Each account has its own: with --account all these would name one for all."""
 
 
 _CHART_DAYS: Final = 30

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from youcam_units._cli._accounts import account_credentials
 from youcam_units._cli._inputs import (
     FilePath,
     WaitNotice,
@@ -51,6 +52,9 @@ def _read_api_key(api_key_file: Path | None) -> tuple[str, str] | None:
     """The API key and where it came from, or ``None`` when neither source gives one."""
     from youcam_units._config import normalize_token  # noqa: PLC0415 - keeps `--help` fast
 
+    from_account = None if api_key_file is not None else account_credentials()
+    if from_account is not None:
+        return from_account[1]
     if api_key_file is not None:
         source = f"--api-key-file {api_key_file}"
         raw = read_credential_file(api_key_file, source, kind="API key")
@@ -87,7 +91,13 @@ def _unit_client(
         token_source = ""
         found = _read_api_key(api_key_file)
         key, key_source = found if found is not None else (None, "")
-        if source.token_file is not None or os.environ.get(ENV_TOKEN, "").strip():
+        from_account = account_credentials()
+        has_token = (
+            os.environ.get(ENV_TOKEN, "").strip()
+            if from_account is None
+            else from_account[0] is not None
+        )
+        if source.token_file is not None or has_token:
             token, token_source = _read_token(source.token_file)
         if needs_key and key is None:
             raise CliError(

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from youcam_units.mock._asgi import MockASGIApp
     from youcam_units.mock._data import make_entry
     from youcam_units.mock._faults import FaultKind, FaultPlan
+    from youcam_units.mock._limits import Limits, Window, token_id
     from youcam_units.mock._server import ServerSettings, ServerUnavailableError, serve
     from youcam_units.mock._service import (
         DEFAULT_TOKEN,
@@ -49,6 +50,7 @@ __all__ = [
     "SKUS",
     "FaultKind",
     "FaultPlan",
+    "Limits",
     "MockASGIApp",
     "MockRequest",
     "MockResponse",
@@ -58,8 +60,10 @@ __all__ = [
     "RequestRecord",
     "ServerSettings",
     "ServerUnavailableError",
+    "Window",
     "make_entry",
     "serve",
+    "token_id",
 ]
 
 _SERVICE: Final = (
@@ -84,6 +88,9 @@ _WHERE: Final[dict[str, str]] = {
     "make_entry": "._data",
     "FaultKind": "._faults",
     "FaultPlan": "._faults",
+    "Limits": "._limits",
+    "Window": "._limits",
+    "token_id": "._limits",
     "ServerSettings": "._server",
     "ServerUnavailableError": "._server",
     "serve": "._server",

@@ -10,6 +10,7 @@ import argparse
 import sys
 
 from youcam_units.mock._faults import FaultKind
+from youcam_units.mock._limits import Limits
 from youcam_units.mock._server import ServerSettings, ServerUnavailableError, serve
 from youcam_units.mock._service import DEFAULT_TOKEN, RateLimit
 from youcam_units.mock._unit_system import DEFAULT_API_KEY
@@ -44,6 +45,17 @@ def parse_args(argv: list[str] | None = None) -> ServerSettings:
     parser.add_argument(
         "--rate-limit", type=_rate_limit, help="REQUESTS/SECONDS per token, e.g. 250/300"
     )
+    parser.add_argument(
+        "--limits",
+        help="the service's limits per token and per client IP: 'real' (250/300,5/1) or "
+        "windows like 25/3,5/1 (default: off)",
+    )
+    parser.add_argument(
+        "--limits-per",
+        choices=["both", "token", "ip"],
+        default="both",
+        help="what --limits counts by (default: both, as the service)",
+    )
     parser.add_argument("--arrival-interval", type=float, help="a new entry every N seconds")
     parser.add_argument("--fault-rate", type=float, default=_DEFAULTS.fault_rate)
     parser.add_argument("--fault-seed", type=int, default=_DEFAULTS.fault_seed)
@@ -55,6 +67,12 @@ def parse_args(argv: list[str] | None = None) -> ServerSettings:
     )
     parser.add_argument("--slow-seconds", type=float, default=_DEFAULTS.slow_seconds)
     args = parser.parse_args(argv)
+    limits = None
+    if args.limits is not None:
+        try:
+            limits = Limits.parse(args.limits, per=args.limits_per)
+        except ValueError as exc:
+            parser.error(f"--limits: {exc}")
     return ServerSettings(
         host=args.host,
         port=args.port,
@@ -64,6 +82,7 @@ def parse_args(argv: list[str] | None = None) -> ServerSettings:
         api_keys=tuple(args.api_key or _DEFAULTS.api_keys),
         token_ttl=args.token_ttl,
         rate_limit=args.rate_limit,
+        limits=limits,
         arrival_interval=args.arrival_interval,
         fault_rate=args.fault_rate,
         fault_seed=args.fault_seed,

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from youcam_units.mock._asgi import DroppedConnectionError
 from youcam_units.mock._defaults import DEFAULT_ENTRIES, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SEED
 from youcam_units.mock._faults import ALL_FAULTS, FaultKind, FaultPlan
 from youcam_units.mock._service import DEFAULT_TOKEN, SERVER_KEEP_RECORDS, MockService, RateLimit
 from youcam_units.mock._unit_system import DEFAULT_API_KEY
+
+if TYPE_CHECKING:
+    from youcam_units.mock._limits import Limits
 
 __all__ = ["DEFAULT_ENTRIES", "DEFAULT_SEED", "ServerSettings", "ServerUnavailableError", "serve"]
 
@@ -38,6 +41,8 @@ class ServerSettings:
     api_keys: tuple[str, ...] = (DEFAULT_API_KEY,)
     token_ttl: float | None = None
     rate_limit: RateLimit | None = None
+    limits: Limits | None = None
+    """The service's limits per token and per client IP (``Limits.real()``); None: off."""
     arrival_interval: float | None = None
     fault_rate: float = 0.0
     fault_seed: int = 0
@@ -52,6 +57,7 @@ class ServerSettings:
             tokens=self.tokens,
             api_keys=self.api_keys,
             rate_limit=self.rate_limit,
+            limits=self.limits,
             token_ttl=self.token_ttl,
             arrival_interval=self.arrival_interval,
             faults=FaultPlan.random(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qs
@@ -20,6 +19,7 @@ import httpx
 from youcam_units.mock._data import ANCHOR_MS, make_entry, snowflake
 from youcam_units.mock._faults import FaultKind, FaultPlan
 from youcam_units.mock._history import HISTORY_PATH, LastPage, PageTokens, history_page
+from youcam_units.mock._limits import Limiter, Limits, Scope, Window, token_id
 from youcam_units.mock._log import RequestLog, RequestRecord
 from youcam_units.mock._unit_system import (
     BALANCE_PATH,
@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_TOKEN",
     "HISTORY_PATH",
+    "IN_PROCESS_CLIENT",
+    "Limits",
     "MockRequest",
     "MockResponse",
     "MockService",
@@ -55,11 +57,19 @@ __all__ = [
 SERVER_KEEP_RECORDS: Final = 10_000
 DEFAULT_TOKEN: Final = "demo-token"  # noqa: S105 - the public demo token, not a secret
 _BEARER: Final = re.compile(r"Bearer ([A-Za-z0-9._~+/=-]+)")
+IN_PROCESS_CLIENT: Final = "127.0.0.1"
+"""The client IP of requests through ``transport()`` unless it names another."""
+_CLIENT_EXTENSION: Final = "youcam_units.mock.client"
+"""Where ``transport(client=...)`` puts its client IP on a request for ``handle_httpx``."""
 
 
 @dataclass(frozen=True, slots=True)
 class RateLimit:
-    """At most ``requests`` per sliding ``window`` seconds per token (real: 250 per 300 s)."""
+    """At most ``requests`` per sliding ``window`` seconds per token (real: 250 per 300 s).
+
+    The older, per-token-only form of ``Limits``: ``MockService(rate_limit=...)`` is
+    ``Limits((Window(requests, window),), per_ip=False)``.
+    """
 
     requests: int = 250
     window: float = 300.0
@@ -73,7 +83,9 @@ class MockService:
         entries: size of the data set at creation, up to millions: entries are made on demand.
         tokens: access tokens accepted as ``Authorization: Bearer <token>`` (v1.0 operations).
         api_keys: API keys accepted the same way, by every operation (feature cost: only these).
-        rate_limit: enforce a sliding-window limit per token (429, no Retry-After); None = off.
+        rate_limit: enforce one sliding-window limit per token (429, no Retry-After); None = off.
+        limits: the service's limits, per token AND per client IP (``Limits.real()``, or scaled
+            for tests: ``Limits.parse("25/3,5/1")``); None = off. Not with ``rate_limit``.
         token_ttl: seconds after which a token (from ``tokens`` or ``issue_token``) expires (401).
         faults: which requests fail, and how; None = none.
         clock: monotonic seconds; inject a fake one to test windows, expiry and arrivals.
@@ -97,14 +109,24 @@ class MockService:
         last_page: LastPage = "null",
         keep_records: int | None = None,
         api_keys: Iterable[str] = (DEFAULT_API_KEY,),
+        limits: Limits | None = None,
     ) -> None:
         if entries < 0:
             raise ValueError("entries must be >= 0")
+        if rate_limit is not None and limits is not None:
+            raise ValueError("give rate_limit (per token only) or limits, not both")
+        if rate_limit is not None:
+            limits = Limits((Window(rate_limit.requests, rate_limit.window),), per_ip=False)
         if arrival_interval is not None and arrival_interval <= 0:
             raise ValueError("arrival_interval must be > 0")
         self.seed = seed
         self.base_count = entries
         self.rate_limit = rate_limit
+        self.limits = limits
+        self._limiter = None if limits is None else Limiter(limits)
+        # The request being handled: its token's fingerprint, and the limit that refused it.
+        self._judged_token: str | None = None
+        self._judged_by: Scope | None = None
         self.token_ttl = token_ttl
         self.faults = faults or FaultPlan.none()
         self.clock = clock
@@ -115,7 +137,6 @@ class MockService:
         self._started = clock()
         self._page_tokens = PageTokens(seed)
         self._tokens: dict[str, float | None] = {}
-        self._windows: dict[str, deque[float]] = {}
         self._number = 0
         self._issued = 0
         self._lock = threading.Lock()
@@ -191,6 +212,7 @@ class MockService:
             request_id = str(snowflake(ANCHOR_MS + number, self.seed * 7919 + number))
             params = parse_qs(request.query, keep_blank_values=True)
             fault = self.faults.fault_for(number)
+            self._judged_token = self._judged_by = None
             if fault is not None:
                 response, entries, followed = self._fault(fault, request, params, request_id)
             else:
@@ -207,6 +229,10 @@ class MockService:
                     entries=entries if fault is None and request.path == HISTORY_PATH else 0,
                     followed_token=followed and fault is None,
                     items=entries if fault is None and request.path != HISTORY_PATH else 0,
+                    at=self.clock(),
+                    client=request.client,
+                    token_id=self._judged_token,
+                    limited_by=self._judged_by,
                 )
             )
             return response
@@ -232,9 +258,14 @@ class MockService:
         if token is None:
             code = "InvalidApiKey" if api_key_only else "InvalidAccessToken"
             return error_response(401, code, problem, request_id), 0, False
-        if self.rate_limit is not None and not self._admit(token, count=count):
-            limit, window = self.rate_limit.requests, self.rate_limit.window
-            error = f"Too many requests: at most {limit} per {window:g} seconds per access token"
+        refused = self._admit(token, request.client, count=count)
+        if refused is not None:
+            scope, window = refused
+            per = "access token" if scope == "token" else "client IP"
+            error = (
+                f"Too many requests: at most {window.requests} per {window.seconds:g} seconds "
+                f"per {per}"
+            )
             return error_response(429, "RateLimitExceeded", error, request_id), 0, False
         if request.path != HISTORY_PATH:
             served = self._units.serve(request.path, params, self.total)
@@ -268,17 +299,30 @@ class MockService:
             return None, "Access token has expired"
         return token, ""
 
-    def _admit(self, token: str, *, count: bool) -> bool:
-        assert self.rate_limit is not None  # noqa: S101 - checked by the caller
+    def _admit(self, token: str, client: str | None, *, count: bool) -> tuple[Scope, Window] | None:
+        """The full window that refuses this request, or None; an admitted one is counted.
+
+        ``count`` false (a faulted request answered as if served) spends no budget, and is not
+        logged as judged.
+        """
+        if self._limiter is None:
+            return None
         now = self.clock()
-        window = self._windows.setdefault(token, deque())
-        while window and window[0] <= now - self.rate_limit.window:
-            window.popleft()
-        if len(window) >= self.rate_limit.requests:
-            return False
-        if count:
-            window.append(now)
-        return True
+        refused = self._limiter.refusal(now, token=token, ip=client)
+        if not count:
+            return refused
+        fingerprint = token_id(token)
+        keys: list[tuple[Scope, str]] = []
+        if self._limiter.limits.per_ip and client is not None:
+            keys.append(("ip", client))
+        if self._limiter.limits.per_token:
+            keys.append(("token", fingerprint))
+        self.log.check(now, keys, admitted=refused is None)
+        self._judged_token = fingerprint
+        self._judged_by = None if refused is None else refused[0]
+        if refused is None:
+            self._limiter.admit(now, token=token, ip=client)
+        return refused
 
     def _fault(
         self,
@@ -319,8 +363,12 @@ class MockService:
     # -- adapters ---------------------------------------------------------------------------
 
     def handle_httpx(self, request: httpx.Request) -> httpx.Response:
-        """The handler behind :meth:`transport`: faults become the exceptions httpx raises."""
-        response = self.handle(MockRequest.from_httpx(request))
+        """The handler behind :meth:`transport`: faults become the exceptions httpx raises.
+
+        The client IP is the transport's (``_CLIENT_EXTENSION``), else ``IN_PROCESS_CLIENT``.
+        """
+        client = request.extensions.get(_CLIENT_EXTENSION, IN_PROCESS_CLIENT)
+        response = self.handle(MockRequest.from_httpx(request, client))
         if response.fault is FaultKind.DISCONNECT:
             raise httpx.RemoteProtocolError(
                 "Server disconnected without sending a response.", request=request
@@ -331,13 +379,19 @@ class MockService:
             response.status, headers=list(response.headers), content=response.body
         )
 
-    def transport(self) -> httpx.MockTransport:
+    def transport(self, client: str = IN_PROCESS_CLIENT) -> httpx.MockTransport:
         """An httpx transport serving this mock in-process, to sync and async clients alike.
 
         ``httpx.Client(transport=service.transport(), base_url="https://mock")``; the same for
-        ``httpx.AsyncClient``. No socket is opened.
+        ``httpx.AsyncClient``. No socket is opened. ``client`` is the IP its requests come
+        from, for the per-IP limit (one transport per simulated host).
         """
-        return httpx.MockTransport(self.handle_httpx)
+
+        def from_client(request: httpx.Request) -> httpx.Response:
+            request.extensions = {**request.extensions, _CLIENT_EXTENSION: client}
+            return self.handle_httpx(request)
+
+        return httpx.MockTransport(from_client)
 
     def asgi_app(self) -> MockASGIApp:
         """An ASGI app serving this mock (what ``python -m youcam_units.mock`` runs in uvicorn).

@@ -38,15 +38,18 @@ class MockRequest:
     """The raw query string, still percent-encoded."""
     headers: Mapping[str, str] = field(default_factory=dict)
     """Header names in lower case."""
+    client: str | None = None
+    """The client's IP address, which the per-IP rate limit counts by (None: unknown)."""
 
     @classmethod
-    def from_httpx(cls, request: httpx.Request) -> MockRequest:
-        """Read an ``httpx.Request`` (as a transport receives it)."""
+    def from_httpx(cls, request: httpx.Request, client: str | None = None) -> MockRequest:
+        """Read an ``httpx.Request`` (as a transport receives it), sent from ``client``."""
         return cls(
             method=request.method,
             path=request.url.path,
             query=request.url.query.decode("ascii"),
             headers={name.lower(): value for name, value in request.headers.items()},
+            client=client,
         )
 
 

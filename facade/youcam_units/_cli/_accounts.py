@@ -1,0 +1,338 @@
+"""The command line's use of the accounts file: ``--account``, and what an account supplies.
+
+Every command that reads the service or a ledger takes ``--account NAME`` (or
+``YOUCAM_UNITS_ACCOUNT``; else the file's ``default_account``). The chosen account is kept in
+click's context (``ctx.meta``) and read where the inputs are found (``_inputs``,
+``_unit_client``), so each command's own code does not change. Precedence, per setting:
+
+1. an option given for this run: ``--token-file``, ``--api-key-file``, ``--db``, ``--base-url``
+   (and the variables of the last two, ``YOUCAM_UNITS_DB`` and ``YOUCAM_BASE_URL``);
+2. the account's setting;
+3. with no account: ``YOUCAM_ACCESS_TOKEN`` / ``YOUCAM_API_KEY`` and the default ledger.
+
+The credentials of a chosen account beat ``YOUCAM_ACCESS_TOKEN``/``YOUCAM_API_KEY``: a token
+left in the shell for one account is never sent on behalf of another.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+import click
+
+from youcam_units._cli._runtime import PROG, CliError
+from youcam_units._cli._text import printable
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from pathlib import Path
+
+    from youcam_units._accounts import Account, AccountsConfig
+
+__all__ = [
+    "account_base_url",
+    "account_credentials",
+    "account_ledger_path",
+    "account_option",
+    "accounts_config",
+    "current_account",
+    "wants_all_accounts",
+]
+
+ENV_ACCOUNT: Final = "YOUCAM_UNITS_ACCOUNT"
+ALL: Final = "all"
+_NAME_KEY: Final = "youcam_units.account_name"
+_ACCOUNT_KEY: Final = "youcam_units.account"
+_CONFIG_KEY: Final = "youcam_units.accounts_config"
+
+
+def _remember(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    ctx.meta[_NAME_KEY] = value.strip() if value and value.strip() else None
+    return value
+
+
+account_option = click.option(
+    "--account",
+    metavar="NAME",
+    envvar=ENV_ACCOUNT,
+    show_envvar=True,
+    expose_value=False,
+    callback=_remember,
+    help="Use this account of the config file: its credentials, base URL and ledger.",
+)
+"""``--account NAME``: recorded in the context, read by ``current_account``."""
+
+
+def accounts_config() -> AccountsConfig:
+    """The accounts file, read once per command; a mistake in it is one line."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and _CONFIG_KEY in ctx.meta:
+        config: AccountsConfig = ctx.meta[_CONFIG_KEY]
+        return config
+    from youcam_units._accounts import ConfigError, load_config  # noqa: PLC0415
+
+    try:
+        config = load_config()
+    except ConfigError as exc:
+        raise CliError(str(exc)) from None
+    if ctx is not None:
+        ctx.meta[_CONFIG_KEY] = config
+    return config
+
+
+def wants_all_accounts() -> bool:
+    """``--account all``: the command is to run over every account."""
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and ctx.meta.get(_NAME_KEY) == ALL
+
+
+def current_account() -> Account | None:
+    """The account this command uses: ``--account``, else the default; None without one."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return None
+    if _ACCOUNT_KEY in ctx.meta:
+        chosen: Account | None = ctx.meta[_ACCOUNT_KEY]
+        return chosen
+    name = ctx.meta.get(_NAME_KEY)
+    if name == ALL:
+        raise CliError(
+            f"--account {ALL} is for sync (as --all), summary and status; name one account here"
+        )
+    from youcam_units._accounts import ConfigError  # noqa: PLC0415
+
+    config = accounts_config()
+    try:
+        account = config.account(name)
+    except ConfigError as exc:
+        raise CliError(str(exc)) from None
+    ctx.meta[_ACCOUNT_KEY] = account
+    return account
+
+
+@contextmanager
+def using(account: Account) -> Iterator[None]:
+    """Run the body as if ``--account NAME`` had named ``account`` (``sync --all``'s loop)."""
+    meta = click.get_current_context().meta
+    before = meta.get(_ACCOUNT_KEY, _ACCOUNT_KEY)
+    meta[_ACCOUNT_KEY] = account
+    try:
+        yield
+    finally:
+        if before == _ACCOUNT_KEY:
+            meta.pop(_ACCOUNT_KEY, None)
+        else:
+            meta[_ACCOUNT_KEY] = before
+
+
+def _read(reader: Callable[[], str | None]) -> str | None:
+    from youcam_units._accounts import ConfigError  # noqa: PLC0415
+
+    try:
+        return reader()
+    except ConfigError as exc:
+        raise CliError(str(exc)) from None
+
+
+def account_credentials() -> tuple[tuple[str, str] | None, tuple[str, str] | None] | None:
+    """The account's (token, source) and (API key, source), each None when it names none.
+
+    ``None`` altogether when no account is in use: the environment's credentials apply.
+    """
+    account = current_account()
+    if account is None:
+        return None
+    token = _read(account.read_access_token)
+    key = _read(account.read_api_key)
+    if token is None and key is None:
+        raise CliError(
+            f"account {account.name!r} in {account.config_path} names no credential: add "
+            "access_token_env (or _file) or api_key_env (or _file) to it"
+        )
+
+    def where(what: str) -> str:
+        source = account.access_token if what == "token" else account.api_key
+        assert source is not None  # noqa: S101 - only asked for a credential that was read
+        return f"{source.describe()} (account {account.name!r})"
+
+    return (
+        None if token is None else (token, where("token")),
+        None if key is None else (key, where("key")),
+    )
+
+
+def account_base_url() -> str | None:
+    """The account's ``base_url``, when an account is in use and names one."""
+    account = current_account()
+    return None if account is None else account.base_url
+
+
+def account_ledger_path() -> Path | str | None:
+    """The account's ledger (a file, or a ``postgresql://`` URL), when an account is in use."""
+    account = current_account()
+    if account is None:
+        return None
+    return _ledger_path(account)
+
+
+def _ledger_path(account: Account) -> Path | str:
+    return account.ledger_target
+
+
+# -- youcam-units accounts ---------------------------------------------------------------------
+
+
+def account_rows(config: AccountsConfig) -> list[dict[str, Any]]:
+    """What ``accounts`` shows of each account: sources by name, never a credential."""
+    from youcam_units._config import DEFAULT_BASE_URL  # noqa: PLC0415
+
+    rows = []
+    for name in sorted(config.accounts):
+        account = config.accounts[name]
+        rows.append(
+            {
+                "name": name,
+                "default": name == config.default_account,
+                "access_token": None
+                if account.access_token is None
+                else account.access_token.describe(),
+                "access_token_present": account.access_token is not None
+                and account.access_token.present(),
+                "api_key": None if account.api_key is None else account.api_key.describe(),
+                "api_key_present": account.api_key is not None and account.api_key.present(),
+                "base_url": account.base_url or DEFAULT_BASE_URL,
+                "db": account.display_db(),
+                "unit_price": account.unit_price,
+                "currency": account.currency,
+                "monthly_budget": account.monthly_budget,
+                "budgets": dict(account.budgets),
+            }
+        )
+    return rows
+
+
+ACCOUNT_COLUMNS: Final = (
+    "name",
+    "default",
+    "access_token",
+    "access_token_present",
+    "api_key",
+    "api_key_present",
+    "base_url",
+    "db",
+    "unit_price",
+    "currency",
+    "monthly_budget",
+    "budgets",
+)
+"""The csv columns of ``accounts``: every field of its json rows, in their order."""
+
+
+def render_accounts(config: AccountsConfig, fmt: Literal["table", "json", "jsonl", "csv"]) -> None:
+    """Print the accounts as JSON, or as a few lines each (without price and budgets)."""
+    rows = account_rows(config)
+    if fmt in {"jsonl", "csv"}:
+        from youcam_units._cli._rows import write_rows  # noqa: PLC0415
+
+        if fmt == "csv":  # a cell a value: budgets as ACTION=UNITS;...
+            rows = [
+                {**row, "budgets": ";".join(f"{k}={v}" for k, v in row["budgets"].items())}
+                for row in rows
+            ]
+        write_rows(fmt, rows, ACCOUNT_COLUMNS)
+        return
+    if fmt == "json":
+        from youcam_units import _json as exact_json  # noqa: PLC0415
+
+        payload = {"config": str(config.path), "exists": config.exists, "accounts": rows}
+        click.echo(exact_json.dumps(payload, indent=2))
+        return
+    if not config.exists:
+        click.echo(f"no config file at {config.path}: credentials come from the environment")
+        return
+    if not rows:
+        click.echo(f"no accounts in {config.path}")
+        return
+
+    def credential(source: str | None, *, present: bool) -> str:
+        if source is None:
+            return "-"
+        return f"{source} ({'present' if present else 'MISSING'})"
+
+    lines = [f"accounts in {config.path}:"]
+    for row in rows:
+        fields = (
+            ("access token", credential(row["access_token"], present=row["access_token_present"])),
+            ("API key", credential(row["api_key"], present=row["api_key_present"])),
+            ("base URL", row["base_url"]),
+            ("ledger", row["db"]),
+        )
+        lines.append(f"{row['name']}{' (default)' if row['default'] else ''}")
+        lines.extend(f"  {label:<13} {printable(str(value))}" for label, value in fields)
+    # Plain lines, not a table: a path or URL is never folded or cut at any width.
+    click.echo("\n".join(lines))
+
+
+# -- every account at once ------------------------------------------------------------------------
+
+
+def every_account(option: str) -> list[Account]:
+    """The accounts of the file, in name order; one line when there are none."""
+    config = accounts_config()
+    if not config.accounts:
+        where = f"in {config.path}" if config.exists else f"(no config file at {config.path})"
+        raise CliError(f"{option}: no accounts are configured {where}")
+    return [config.accounts[name] for name in sorted(config.accounts)]
+
+
+def refuse_with_all(option: str, **given: object) -> None:
+    """Options that name one account's settings make no sense for every account at once."""
+    ctx = click.get_current_context()
+    from click.core import ParameterSource  # noqa: PLC0415
+
+    for name, value in given.items():
+        if value and ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE:
+            flag = "--" + name.replace("_", "-")
+            raise click.UsageError(
+                f"{flag} names one account's setting; it cannot go with {option}"
+            )
+
+
+def report_failure(name: str, error: click.ClickException) -> None:
+    """One account's failure, in the command's one-line form; the loop goes on."""
+    click.echo(f"{PROG}: error: account {name}: {error.format_message()}", err=True)
+
+
+def sync_all(runtime: Any, *, seed: int, entries: int, verbose: bool) -> None:  # noqa: ANN401
+    """``sync --all``: each account into its own ledger, one after another, failures reported.
+
+    One account's failure does not stop the others; the command fails at the end, naming them.
+    """
+    from youcam_units._cli._commands import _sync  # noqa: PLC0415 - _commands imports this
+    from youcam_units._cli._inputs import _Source  # noqa: PLC0415
+
+    accounts = every_account("sync --all")
+    failed: list[str] = []
+    for account in accounts:
+        with using(account):
+            try:
+                path = _ledger_path(account)
+                source = _Source(False, None, None, seed, entries)  # noqa: FBT003
+                result = _sync(source, path, runtime, verbose=verbose)
+            except click.ClickException as exc:
+                failed.append(account.name)
+                report_failure(account.name, exc)
+                continue
+        requests = f"request{'s' if result.pages != 1 else ''}"
+        if result.superseded:
+            click.echo(f"{account.name}: another sync of {path} moved on meanwhile; left to it")
+            continue
+        click.echo(
+            f"{account.name}: synced {path}: {result.new_entries:,} new entries from "
+            f"{result.pages:,} {requests}; {result.total_entries:,} in the ledger"
+        )
+    if failed:
+        raise CliError(
+            f"{len(failed)} of {len(accounts)} accounts failed to sync: {', '.join(failed)}"
+        )
