@@ -53,6 +53,18 @@ def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
         )
 
 
+SLOW_BY_NATURE = ("fresh_clone", "postgres", "browser")
+"""Markers whose tests are slow whether or not they say so."""
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``SLOW_BY_NATURE`` tests slow before ``-m`` selects (hence ``tryfirst``)."""
+    for item in items:
+        if any(item.get_closest_marker(name) for name in SLOW_BY_NATURE):
+            item.add_marker(pytest.mark.slow)
+
+
 SLOW_TIER_HINT = (
     "plain pytest is the fast tier: mark this test (or its module) @pytest.mark.slow, "
     "as every test that starts a process or serves a socket is"

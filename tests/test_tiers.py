@@ -49,3 +49,17 @@ def test_plain_pytest_deselects_the_slow_tier(pytestconfig: pytest.Config) -> No
     """The default options hold ``-m "not slow"``: the fast tier is what plain pytest runs."""
     addopts = pytestconfig.getini("addopts")
     assert addopts[addopts.index("-m") + 1] == "not slow"
+
+
+def test_fresh_clone_postgres_and_browser_tests_are_slow_tests(
+    request: pytest.FixtureRequest,
+) -> None:
+    """Whatever ``-m`` selected, none of them is in the run without the slow marker."""
+    by_nature = ("fresh_clone", "postgres", "browser")
+    unmarked = [
+        item.nodeid
+        for item in request.session.items
+        if any(item.get_closest_marker(name) for name in by_nature)
+        and item.get_closest_marker("slow") is None
+    ]
+    assert unmarked == []

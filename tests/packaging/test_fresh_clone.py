@@ -37,7 +37,7 @@ TOOLS = (
 NETWORK_SETTINGS = ("SSL_CERT_FILE", "SSL_CERT_DIR", "PIP_CERT", "HTTPS_PROXY", "HTTP_PROXY")
 """The machine's own network set-up (a CA bundle, a proxy), kept so PyPI stays reachable."""
 
-pytestmark = [pytest.mark.slow, pytest.mark.fresh_clone]
+pytestmark = pytest.mark.fresh_clone
 
 
 def _tracked_files() -> list[str]:
