@@ -314,7 +314,7 @@ class KillPoint:
     delay: float
 
     def describe(self) -> str:
-        """For the report."""
+        """For assertion messages: where the kill was aimed."""
         if self.after_entries is None:
             return f"{self.delay:.2f} s after start"
         return f"{self.delay * 1000:.0f} ms after {self.after_entries:,} stored"
