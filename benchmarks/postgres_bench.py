@@ -23,7 +23,7 @@ from youcam_units.ledger import PostgresLedger, open_ledger, summarize, sync
 from youcam_units.ledger._postgres_schema import DATED_SQL, DAY_SQL, SCHEMA
 
 from benchmarks._common import progress
-from benchmarks.ledger_bench import MemoryHistory, read_pages
+from benchmarks.memory_history import MemoryHistory, read_pages
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -18,7 +18,10 @@ import pytest
 from youcam_units._cli import HTTPX_COMMAND_LINE
 
 ENTRY_POINT = shutil.which("youcam-units", path=str(Path(sys.executable).parent))
-pytestmark = pytest.mark.skipif(ENTRY_POINT is None, reason="youcam-units is not installed")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(ENTRY_POINT is None, reason="youcam-units is not installed"),
+]
 
 MARK = "loaded modules: "
 DRIVER = """

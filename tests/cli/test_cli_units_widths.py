@@ -14,7 +14,10 @@ import pytest
 from youcam_units import _json as exact_json
 
 ENTRY_POINT = shutil.which("youcam-units", path=str(Path(sys.executable).parent))
-pytestmark = pytest.mark.skipif(ENTRY_POINT is None, reason="youcam-units is not installed")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(ENTRY_POINT is None, reason="youcam-units is not installed"),
+]
 
 WIDTHS = (60, 80, 120)
 FIGURE = re.compile(r"^\d[\d,]*(\.\d+)?$")

@@ -23,7 +23,10 @@ from youcam_units.mock import DEFAULT_TOKEN
 
 ENTRY_POINT = shutil.which("youcam-units", path=str(Path(sys.executable).parent))
 FAULTY_CLI = Path(__file__).with_name("faulty_cli.py")
-pytestmark = pytest.mark.skipif(ENTRY_POINT is None, reason="youcam-units is not installed")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(ENTRY_POINT is None, reason="youcam-units is not installed"),
+]
 
 WIDTHS = (60, 80, 120)
 ROW = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) ")

@@ -86,6 +86,7 @@ def test_error_tree() -> None:
         assert issubclass(other, yu.YouCamError)
 
 
+@pytest.mark.slow
 def test_names_are_imported_on_first_use() -> None:
     """``import youcam_units`` loads no httpx; each name resolves on use, unknown ones fail."""
     code = (
@@ -110,6 +111,7 @@ def test_lazy_names_behave_as_attributes() -> None:
         _ = yu.Clinet  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow
 def test_the_mock_imports_its_service_on_first_use() -> None:
     """``import youcam_units.mock`` (the CLI's defaults) does not build the mock service."""
     code = (

@@ -154,6 +154,7 @@ _WORKER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_processes_sharing_a_file_never_exceed_the_limit_together(tmp_path: Path) -> None:
     """Three processes each try 10 sends under 12 per hour: exactly 12 go, none twice."""
     state = tmp_path / "pacing.sqlite3"
