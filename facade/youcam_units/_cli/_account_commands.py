@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from youcam_units import Forecast
     from youcam_units._cli._status_commands import StatusReading
+    from youcam_units._money import UnitPrice
     from youcam_units.ledger import Grouping, SummaryRow
 
 __all__ = ["accounts", "combine_summaries", "status_all", "summary_all"]
@@ -74,14 +75,23 @@ def summary_all(
     fmt: str,
     limit: int | None,
     verbose: bool,
+    money: tuple[str | None, str] = (None, "USD"),
 ) -> None:
-    """``summary --account all``: each account's summary, then all of them added together."""
+    """``summary --account all``: each account's summary, then all of them added together.
+
+    ``money`` is ``--unit-price``/``--currency`` as given: each account's rows are priced at
+    that, else at the account's own price. The total is in units only (prices may differ).
+    """
     from youcam_units._cli._inputs import no_ledger_file, where  # noqa: PLC0415
+    from youcam_units._cli._money_options import unit_price  # noqa: PLC0415
     from youcam_units._cli._upgrade import open_ledger  # noqa: PLC0415
     from youcam_units.ledger import summarize  # noqa: PLC0415
 
     per_account: dict[str, list[SummaryRow]] = {}
+    prices: dict[str, UnitPrice | None] = {}
     for account in every_account("--account all"):
+        with using(account):
+            prices[account.name] = unit_price(*money)
         path = _ledger_path(account)
         if no_ledger_file(path):
             raise CliError(
@@ -101,7 +111,8 @@ def summary_all(
         payload = {
             "total": [row.to_dict(by) for row in total],
             "accounts": {
-                name: [row.to_dict(by) for row in rows] for name, rows in per_account.items()
+                name: [_priced_row(row, by, prices[name]) for row in rows]
+                for name, rows in per_account.items()
             },
         }
         click.echo(exact_json.dumps(payload, indent=2))
@@ -112,9 +123,24 @@ def summary_all(
     for name, rows in [*per_account.items(), ("all accounts", total)]:
         stdout.print(f"{name}:", highlight=False, markup=False)
         if rows:
-            render_summary(rows, by, stdout, limit=limit)
+            render_summary(rows, by, stdout, limit=limit, price=prices.get(name))
         else:
             stdout.print("no entries in the ledger for this period", highlight=False)
+
+
+def _priced_row(row: SummaryRow, by: Grouping, price: UnitPrice | None) -> dict[str, Any]:
+    """A row as ``summary --format json`` gives it: with a price, its money too (exact)."""
+    body = row.to_dict(by)
+    if price is None:
+        return body
+    return {
+        **body,
+        "currency": price.currency,
+        "spent_money": price.value(row.spent),
+        "granted_money": price.value(row.granted),
+        "expired_money": price.value(row.expired),
+        "net_money": price.value(row.net),
+    }
 
 
 def status_all(

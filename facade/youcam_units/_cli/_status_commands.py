@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
+from youcam_units._cli._account_defaults import account_budgets
 from youcam_units._cli._budgets import Budgets, BudgetUse, budget_options, month_bounds_ms
 from youcam_units._cli._commands import _runtime, _source_label, _sync, _sync_detail, cli
 from youcam_units._cli._inputs import (
@@ -171,7 +172,7 @@ class StatusQuery:
             api_key_file=options["api_key_file"],
             no_sync=options["no_sync"],
             as_of=_as_of(as_of, demo=demo) if as_of is not None or demo else None,
-            budgets=Budgets(options["monthly_budget"], options["action_budgets"]),
+            budgets=Budgets(*account_budgets(options["monthly_budget"], options["action_budgets"])),
             verbose=options["verbose"],
         )
         _configure_logging(ctx, verbose=query.verbose)
