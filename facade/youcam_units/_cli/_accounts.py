@@ -104,7 +104,8 @@ def current_account() -> Account | None:
     name = ctx.meta.get(_NAME_KEY)
     if name == ALL:
         raise CliError(
-            f"--account {ALL} is for sync (as --all), summary and status; name one account here"
+            f"--account {ALL} is for sync (as --all), summary, status and metrics; "
+            "name one account here"
         )
     from youcam_units._accounts import ConfigError  # noqa: PLC0415
 
