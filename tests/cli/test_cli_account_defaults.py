@@ -199,3 +199,21 @@ def test_a_zero_budget_in_the_file_is_one_line(run: Callable[..., Run], config: 
     result = run("status", "--as-of", AS_OF)
     assert result.exit_code == 1
     assert "accounts.a.monthly_budget must be above 0" in result.stderr
+
+
+def test_status_of_all_accounts_prices_each_and_holds_each_to_its_budget(
+    run: Callable[..., Run], config: Path
+) -> None:
+    """--account all: a in money at a's price and over a's budget (exit 3, named); b neither."""
+    del config
+    result = run("status", "--account", "all", "--format", "json", "--as-of", AS_OF)
+    assert result.exit_code == 3, result.output
+    body = json.loads(result.stdout, parse_float=Decimal)
+    assert body["accounts"]["a"]["money"]["currency"] == "EUR"
+    assert body["accounts"]["a"] == _status(run, "--account", "a", "--no-sync")
+    assert "money" not in body["accounts"]["b"]
+    assert "over budget: account a: spent" in result.stderr
+    assert "account b" not in result.stderr
+    table = run("status", "--account", "all", "--as-of", AS_OF, "--no-sync")
+    assert table.exit_code == 3
+    assert "EUR" in table.stdout

@@ -128,6 +128,22 @@ def summary_all(
             stdout.print("no entries in the ledger for this period", highlight=False)
 
 
+def _say_crossed(
+    readings: dict[str, StatusReading], check: Callable[[Forecast], list[str]]
+) -> bool:
+    """Each account's crossed threshold and budget over, one line each; whether there was any."""
+    crossed = False
+    for name, reading in readings.items():
+        for reason in check(reading.outlook):
+            crossed = True
+            click.echo(f"{PROG}: below threshold: account {name}: {reason}", err=True)
+        for use in reading.budget_uses:
+            if use.over:
+                crossed = True
+                click.echo(f"{PROG}: over budget: account {name}: {use.reason()}", err=True)
+    return crossed
+
+
 def _priced_row(row: SummaryRow, by: Grouping, price: UnitPrice | None) -> dict[str, Any]:
     """A row as ``summary --format json`` gives it: with a price, its money too (exact)."""
     body = row.to_dict(by)
@@ -148,8 +164,12 @@ def status_all(
     *,
     fmt: str,
     check: Callable[[Forecast], list[str]],
+    price_of: Callable[[], UnitPrice | None] = lambda: None,
 ) -> bool:
     """``status --account all``: each account's status, and their totals; True if any is below.
+
+    ``price_of`` gives the price of the account in use (the option's, else the account's own):
+    each account's figures in money at it; the totals stay in units (prices may differ).
 
     One account failing does not stop the others: it is reported, and the command fails (1)
     after showing the rest, naming it.
@@ -158,11 +178,13 @@ def status_all(
     from youcam_units._cli._unit_client import _iso  # noqa: PLC0415
 
     readings: dict[str, StatusReading] = {}
+    prices: dict[str, UnitPrice | None] = {}
     failed: list[str] = []
     everyone = every_account("--account all")
     for account in everyone:
         with using(account):
             try:
+                prices[account.name] = price_of()
                 readings[account.name] = reading_of()
             except click.ClickException as exc:
                 failed.append(account.name)
@@ -194,7 +216,7 @@ def status_all(
         payload = {
             "total": total,
             "accounts": {
-                name: status_json(reading.outlook)
+                name: status_json(reading.outlook, prices[name])
                 | {"budgets": [use.to_dict() for use in reading.budget_uses]}
                 for name, reading in readings.items()
             },
@@ -202,12 +224,17 @@ def status_all(
         }
         click.echo(exact_json.dumps(payload, indent=2))
     else:
-        from youcam_units._cli._unit_render import _about, render_status  # noqa: PLC0415
+        from youcam_units._cli._unit_render import (  # noqa: PLC0415
+            _about,
+            render_budgets,
+            render_status,
+        )
 
         stdout = _stdout_console()
         for name, reading in readings.items():
             stdout.print(f"{name}:", highlight=False, markup=False)
-            render_status(reading.outlook, reading.daily, stdout)
+            render_status(reading.outlook, reading.daily, stdout, price=prices[name])
+            render_budgets(reading.budget_uses, stdout)
         stdout.print(
             f"all accounts: {balance:,} units; spending about {_about(spend)} units per day; "
             f"{expiring:,} units "
@@ -215,11 +242,7 @@ def status_all(
             highlight=False,
             markup=False,
         )
-    below = False
-    for name, outlook in forecasts.items():
-        for reason in check(outlook):
-            below = True
-            click.echo(f"{PROG}: below threshold: account {name}: {reason}", err=True)
+    below = _say_crossed(readings, check)
     if failed:
         raise CliError(f"{len(failed)} of {len(everyone)} accounts failed: {', '.join(failed)}")
     return below
