@@ -217,3 +217,25 @@ def test_status_of_all_accounts_prices_each_and_holds_each_to_its_budget(
     table = run("status", "--account", "all", "--as-of", AS_OF, "--no-sync")
     assert table.exit_code == 3
     assert "EUR" in table.stdout
+
+
+def test_the_readmes_team_setup_is_a_valid_config(tmp_path: Path) -> None:
+    """The README's team config reads as written: two accounts, PostgreSQL, prices, budgets."""
+    import re  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    from youcam_units._accounts import load_config  # noqa: PLC0415
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## A team's setup, in a few lines", 1)[1]
+    found = re.search(r"```toml\n(.*?)```", section, re.DOTALL)
+    assert found is not None
+    path = tmp_path / "config.toml"
+    path.write_text(found[1], encoding="utf-8")
+    config = load_config(path)
+    assert sorted(config.accounts) == ["prod", "staging"]
+    for account in config.accounts.values():
+        assert str(account.ledger_target).startswith("postgresql://")
+        assert (account.unit_price, account.currency) == (Decimal("0.05"), "USD")
+        assert account.monthly_budget is not None
+    assert dict(config.accounts["prod"].budgets) == {"api_hair_style": Decimal(800)}

@@ -106,8 +106,8 @@ def _check_output(output: Path) -> None:
     show_default=True,
     callback=_interval,
     metavar="SECONDS",
-    help=f"With --serve: read the status every SECONDS (at least {MIN_INTERVAL}); "
-    "a scrape never sends a request.",
+    help=f"With --serve: read the status every SECONDS (at least {MIN_INTERVAL}); with "
+    "--account all, each account in turn, once per interval. A scrape never sends a request.",
 )
 @_status_options
 @click.pass_context
@@ -126,7 +126,8 @@ def metrics(
 
     Prints the Prometheus text format once (or writes it to -o FILE), or with --serve serves
     /metrics, reading the status every --interval seconds in the background. Takes the same
-    options as status; needs the metrics extra.
+    options as status; the account label is the account's name, and --account all gives every
+    account's series at once. Needs the metrics extra.
     """
     if serve and output is not None:
         raise click.UsageError("-o writes the metrics once; --serve serves them: choose one")
