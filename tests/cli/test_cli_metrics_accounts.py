@@ -191,3 +191,18 @@ def test_one_loop_reads_each_account_in_turn_and_goes_on_after_a_failure() -> No
         if sample.name == "youcam_units_refresh_failures_total"
     }
     assert counted == {"a": 1, "b": 1}
+
+
+def test_account_all_goes_on_after_a_failure(
+    run: Callable[..., Run], config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """B's token unset: a's metrics are still printed, b named, exit 1."""
+    use_sqlite_for_b(config)
+    monkeypatch.delenv("TOKEN_B")
+    result = run("metrics", "--account", "all", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    samples = _samples(result.stdout)
+    assert {dict(labels)["account"] for _name, labels in samples} == {"a"}
+    _check_account(samples, "a", _status(run, "a"))
+    assert "error: account b: $TOKEN_B" in result.stderr
+    assert "1 of 2 accounts failed: b" in result.stderr

@@ -147,14 +147,40 @@ def metrics(
 
     from youcam_units._cli._metrics import Snapshot, accounts_text, write_atomically  # noqa: PLC0415
 
-    data = accounts_text({name: Snapshot(read(), time.time()) for name, read in readers.items()})
+    snapshots, failed = _read_each(readers)
+    data = accounts_text({name: Snapshot(reading, time.time()) for name, reading in snapshots})
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
-        return
-    try:
-        write_atomically(output, data)
-    except OSError as exc:
-        raise CliError(f"cannot write {output}: {exc.strerror or exc}") from None
+    else:
+        try:
+            write_atomically(output, data)
+        except OSError as exc:
+            raise CliError(f"cannot write {output}: {exc.strerror or exc}") from None
+    if failed:
+        raise CliError(f"{len(failed)} of {len(readers)} accounts failed: {', '.join(failed)}")
+
+
+def _read_each(
+    readers: dict[str, Callable[[], StatusReading]],
+) -> tuple[list[tuple[str, StatusReading]], list[str]]:
+    """Each account's reading; with several, one failing is reported and the others go on.
+
+    (Their metrics are still written, and the command fails after, naming it, as ``status
+    --account all`` does.) One account alone fails as ``status`` fails.
+    """
+    from youcam_units._cli._accounts import report_failure  # noqa: PLC0415
+
+    if len(readers) == 1:
+        ((name, read),) = readers.items()
+        return [(name, read())], []
+    readings, failed = [], []
+    for name, read in readers.items():
+        try:
+            readings.append((name, read()))
+        except click.ClickException as exc:
+            failed.append(name)
+            report_failure(name, exc)
+    return readings, failed
 
 
 def _readers(
