@@ -359,9 +359,11 @@ def _account(name: str, table: object, where: Path) -> Account:
         db=_string(table, "db", prefix, where),
         unit_price=unit_price,
         currency=currency,
-        monthly_budget=_amount(table, "monthly_budget", prefix, where),
+        monthly_budget=_optional_budget(
+            table.get("monthly_budget"), f"{prefix}.monthly_budget", where
+        ),
         budgets={
-            str(action): _number(units, f"{prefix}.budgets.{action}", where)
+            str(action): _budget(units, f"{prefix}.budgets.{action}", where)
             for action, units in budgets.items()
         },
     )
@@ -418,6 +420,18 @@ def _credential(
 def _amount(table: dict[str, Any], key: str, prefix: str, where: Path) -> Decimal | None:
     value = table.get(key)
     return None if value is None else _number(value, f"{prefix}.{key}", where)
+
+
+def _optional_budget(value: object, key: str, where: Path) -> Decimal | None:
+    return None if value is None else _budget(value, key, where)
+
+
+def _budget(value: object, key: str, where: Path) -> Decimal:
+    """Above 0, as ``--monthly-budget`` is: a budget's use is spent / budget."""
+    number = _number(value, key, where)
+    if number == 0:
+        raise ConfigError(f"{where}: {key} must be above 0 (units per month; drop it for none)")
+    return number
 
 
 def _number(value: object, key: str, where: Path) -> Decimal:

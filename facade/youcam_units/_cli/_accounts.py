@@ -87,6 +87,12 @@ def wants_all_accounts() -> bool:
     return ctx is not None and ctx.meta.get(_NAME_KEY) == ALL
 
 
+def picked() -> bool:
+    """Whether an account is in use by name already (``using`` sets one for ``--account all``)."""
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and _ACCOUNT_KEY in ctx.meta
+
+
 def current_account() -> Account | None:
     """The account this command uses: ``--account``, else the default; None without one."""
     ctx = click.get_current_context(silent=True)
@@ -98,7 +104,8 @@ def current_account() -> Account | None:
     name = ctx.meta.get(_NAME_KEY)
     if name == ALL:
         raise CliError(
-            f"--account {ALL} is for sync (as --all), summary and status; name one account here"
+            f"--account {ALL} is for sync (as --all), summary, status and metrics; "
+            "name one account here"
         )
     from youcam_units._accounts import ConfigError  # noqa: PLC0415
 

@@ -417,7 +417,15 @@ def summary(
         from youcam_units._cli._account_commands import summary_all  # noqa: PLC0415
 
         _accounts.refuse_with_all("--account all", db=db, demo=demo)
-        summary_all(by, since_ms, until_ms, fmt=fmt, limit=limit, verbose=verbose)
+        summary_all(
+            by,
+            since_ms,
+            until_ms,
+            fmt=fmt,
+            limit=limit,
+            verbose=verbose,
+            money=(unit_price, currency),
+        )
         return
     path = db or default_db_path(demo=demo, seed=seed, entries=entries)
     if demo:

@@ -163,6 +163,7 @@ def report(
             source=label,
             costs=costs,
             price=price,
+            budgets=reading.budget_uses,
         )
     page = render_html(data)
     try:

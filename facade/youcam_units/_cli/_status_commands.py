@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
+from youcam_units._cli._account_defaults import account_budgets
 from youcam_units._cli._budgets import Budgets, BudgetUse, budget_options, month_bounds_ms
 from youcam_units._cli._commands import _runtime, _source_label, _sync, _sync_detail, cli
 from youcam_units._cli._inputs import (
@@ -171,7 +172,7 @@ class StatusQuery:
             api_key_file=options["api_key_file"],
             no_sync=options["no_sync"],
             as_of=_as_of(as_of, demo=demo) if as_of is not None or demo else None,
-            budgets=Budgets(options["monthly_budget"], options["action_budgets"]),
+            budgets=Budgets(*account_budgets(options["monthly_budget"], options["action_budgets"])),
             verbose=options["verbose"],
         )
         _configure_logging(ctx, verbose=query.verbose)
@@ -352,7 +353,9 @@ def status(
     from youcam_units._cli import _accounts  # noqa: PLC0415
 
     if _accounts.wants_all_accounts():
-        _status_of_all_accounts(ctx, _pop_status_options(options), floor, days, fmt)
+        _status_of_all_accounts(
+            ctx, _pop_status_options(options), floor, days, fmt, money=(unit_price, currency)
+        )
         return
     query = StatusQuery.from_options(ctx, _pop_status_options(options))
     reading = read_status(query, _runtime(ctx))
@@ -386,6 +389,8 @@ def _status_of_all_accounts(
     floor: Decimal | None,
     days: Decimal | None,
     fmt: str,
+    *,
+    money: tuple[str | None, str],
 ) -> None:
     """``status --account all``: each configured account's reading, then their totals.
 
@@ -404,7 +409,12 @@ def _status_of_all_accounts(
     def reading_of() -> StatusReading:
         return read_status(StatusQuery.from_options(ctx, dict(options)), runtime)
 
-    if status_all(reading_of, fmt=fmt, check=lambda outlook: _below(outlook, floor, days)):
+    def price_of() -> UnitPrice | None:
+        return parse_unit_price(*money)
+
+    if status_all(
+        reading_of, fmt=fmt, check=lambda outlook: _below(outlook, floor, days), price_of=price_of
+    ):
         ctx.exit(EXIT_BELOW_THRESHOLD)
 
 

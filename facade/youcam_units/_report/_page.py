@@ -49,6 +49,8 @@ class Figure:
     money: Decimal | None = None
     money_shown: str = ""
     detail: str = ""
+    state: str = ""
+    """A class for the figure's look: ``over`` marks a budget spent past."""
 
 
 def _about(value: Decimal) -> str:
@@ -116,7 +118,49 @@ def _figures(data: ReportData) -> list[Figure]:
             *money(outlook.expiring_total),
             detail=f"within {outlook.horizon.days} days",
         ),
+        *_budget_figure(data),
     ]
+
+
+def _budget_figure(data: ReportData) -> list[Figure]:
+    """The headline's budget marker: over or within, and how many budgets are over."""
+    if not data.budgets:
+        return []
+    over = [use for use in data.budgets if use.over]
+    return [
+        Figure(
+            "budget",
+            f"budget {data.budgets[0].month}",
+            "over" if over else "within",
+            "OVER budget" if over else "within budget",
+            detail=f"{len(over)} of {len(data.budgets)} budgets over",
+            state="over" if over else "",
+        )
+    ]
+
+
+def _budgets(data: ReportData) -> list[dict[str, str]]:
+    """Each budget's row: exact figures in data attributes, shown ones rounded once."""
+    price = data.price
+    rows = []
+    for use in data.budgets:
+        used = (use.used * 100).quantize(_TENTH, rounding=ROUND_HALF_UP)
+        rows.append(
+            {
+                "action": "" if use.action is None else use.action,
+                "what": "every action" if use.action is None else use.action,
+                "budget_exact": str(use.budget),
+                "budget": f"{use.budget:,}",
+                "spent_exact": str(use.spent),
+                "spent": f"{use.spent:,}",
+                "used_exact": str(use.used),
+                "used": f"{used:,}%",
+                "money": "" if price is None else price.display(price.value(use.spent)),
+                "over": "true" if use.over else "false",
+                "state": "OVER" if use.over else "within",
+            }
+        )
+    return rows
 
 
 def _change(now: Decimal, before: Decimal) -> tuple[str, str]:
@@ -248,6 +292,8 @@ def render_html(data: ReportData, *, made_at: datetime | None = None) -> str:
         balance_money="" if price is None else price.display(price.value(data.balance.total)),
         expiring_total=_about(data.outlook.expiring_total),
         costs=_costs(data),
+        budgets=_budgets(data),
+        budget_month=data.budgets[0].month if data.budgets else "",
         made_at=f"{made_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
     )
 
