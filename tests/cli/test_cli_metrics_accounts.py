@@ -114,6 +114,7 @@ def test_account_all_refuses_one_accounts_options(run: Callable[..., Run], confi
     assert "--db names one account's setting" in result.stderr
 
 
+@pytest.mark.slow
 def test_one_server_serves_every_account(
     run: Callable[..., Run], config: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -145,7 +146,11 @@ def test_one_server_serves_every_account(
         finally:
             os.kill(os.getpid(), signal.SIGTERM)  # the command's own handler stops it
 
-    before = signal.getsignal(signal.SIGTERM)
+    def not_stopped_by_the_command(_signum: int, _frame: object) -> None:
+        # The command's own handler was not in place: fail this test, never the test process.
+        raise AssertionError("metrics --serve was not running to receive SIGTERM")
+
+    before = signal.signal(signal.SIGTERM, not_stopped_by_the_command)
     scraper = threading.Thread(target=scrape_then_stop)
     scraper.start()
     try:
