@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import httpx
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from support import free_port
 from youcam_units._cli._metrics import AccountsRefresher
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    import pytest
     from youcam_units._cli._status_commands import StatusReading
 
     from cli.conftest import Run
