@@ -89,25 +89,6 @@ def test_entries_do_not_share_nested_data_with_callers() -> None:
     assert parsed.to_dict() == expected
 
 
-@pytest.mark.parametrize(
-    ("name", "keeps_raw"),
-    [
-        ("plain", False),
-        ("no-info", False),
-        ("only-dst-actions", False),
-        ("credit-extra", True),
-        ("null-target", True),
-    ],
-)
-def test_the_entry_as_sent_is_kept_only_when_the_fields_cannot_rebuild_it(
-    name: str,
-    keeps_raw: bool,  # noqa: FBT001 - a pytest parameter
-) -> None:
-    """Entries the typed fields rebuild hold nothing more (no per-entry copy while iterating)."""
-    parsed = yu.HistoryEntry.from_dict(_shapes()[name])
-    assert (parsed._as_sent is not None) is keeps_raw
-
-
 def test_hand_built_entry_to_dict() -> None:
     """An entry built in code (no raw JSON) still exports the service's shape."""
     built = yu.HistoryEntry(

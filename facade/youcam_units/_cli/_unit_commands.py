@@ -136,7 +136,7 @@ def costs(
         found = [
             cost
             for cost in client.feature_costs()
-            if wanted is None or wanted in cost.description.casefold()
+            if wanted is None or wanted in (cost.description or "").casefold()
         ]
     if fmt in {"json", "csv"}:
         machine_readable()
