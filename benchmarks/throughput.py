@@ -140,9 +140,9 @@ _PROFILE_ROWS: tuple[tuple[str, str, str], ...] = (
     ),
     ("facade _result: generated models -> HistoryEntry", "youcam_units/_interpret.py", "_result"),
     (
-        "  entries_from_generated (HistoryEntry build)",
-        "youcam_units/_entries.py",
-        "entries_from_generated",
+        "  Page.from_dict (HistoryEntry build)",
+        "youcam_units/_models.py",
+        "from_dict",
     ),
 )
 
