@@ -136,10 +136,18 @@ def next_token(result: Mapping[str, Any]) -> str | None:
 def copy_json(value: Any) -> Any:  # noqa: ANN401 - JSON values
     """A deep copy of parsed JSON (dicts, lists, and immutable leaves such as Decimal).
 
-    What a model keeps as sent is copied in and out, so no caller's edit ever reaches it.
+    What a model keeps as sent is copied in and out, so no caller's edit ever reaches it. JSON
+    nested too deeply to copy is an ``UnreadableJsonError`` (a ``ValueError``), as in ``loads``.
     """
+    try:
+        return _copy(value)
+    except RecursionError:
+        raise UnreadableJsonError("JSON nested too deeply to read") from None
+
+
+def _copy(value: object) -> object:
     if isinstance(value, dict):
-        return {key: copy_json(item) for key, item in value.items()}
+        return {key: _copy(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [copy_json(item) for item in value]
+        return [_copy(item) for item in value]
     return value

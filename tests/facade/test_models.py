@@ -125,3 +125,11 @@ def test_malformed_entry_raises(bad: dict[str, object]) -> None:
     """from_dict raises on missing fields, float ids or wrong types, never guesses."""
     with pytest.raises((KeyError, TypeError, ValueError)):
         yu.HistoryEntry.from_dict(bad)
+
+
+@pytest.mark.parametrize("depth", [500, 900, 5_000])
+def test_an_entry_nested_too_deeply_is_a_value_error(depth: int) -> None:
+    """Past what can be copied or parsed: a ValueError (a ResponseValidationError on a page)."""
+    body = '{"result": {"history": [{"id": 1, "timestamp": 2, "x": ' + "[" * depth
+    with pytest.raises(ValueError, match="nested too deeply"):
+        yu.Page.from_json(body + "]" * depth + "}]}}")
