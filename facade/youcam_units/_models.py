@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 
 __all__ = [
+    "EPOCH",
     "Action",
     "HistoryEntry",
     "Page",
@@ -35,7 +36,8 @@ __all__ = [
     "timestamp_datetime",
 ]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: The Unix epoch, in UTC: every time the service sends is milliseconds since it.
+EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 #: The milliseconds a ``datetime`` can hold: 0001-01-01 to 9999-12-31 (UTC).
 MIN_DATETIME_MS: Final = -62_135_596_800_000
 MAX_DATETIME_MS: Final = 253_402_300_799_999
@@ -228,7 +230,7 @@ def timestamp_datetime(timestamp_ms: int) -> datetime | None:
     """The UTC datetime of a timestamp in ms, or ``None`` outside the years 1-9999."""
     if not MIN_DATETIME_MS <= timestamp_ms <= MAX_DATETIME_MS:
         return None
-    return _EPOCH + timedelta(milliseconds=timestamp_ms)
+    return EPOCH + timedelta(milliseconds=timestamp_ms)
 
 
 def describe_timestamp(timestamp_ms: int) -> str:

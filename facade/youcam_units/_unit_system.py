@@ -15,13 +15,14 @@ mapping as sent, so ``to_dict()`` gives back every field, those this version doe
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from youcam_units import _json as exact_json
 from youcam_units._amounts import exact_amount, exact_sum
 from youcam_units._json import copy_json, next_token, read_int, read_str, result_of
+from youcam_units._models import EPOCH
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -39,8 +40,6 @@ __all__ = [
     "exact_amount",
     "parse_exact",
 ]
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def parse_exact(content: bytes | str) -> Any:  # noqa: ANN401 - parsed JSON is Any by nature
@@ -80,7 +79,7 @@ class UnitBucket:
         """``expires_at`` as the service sends it: Unix time in milliseconds."""
         if self.expires_at is None:
             return None
-        return (self.expires_at - _EPOCH) // timedelta(milliseconds=1)
+        return (self.expires_at - EPOCH) // timedelta(milliseconds=1)
 
     def to_dict(self) -> dict[str, Any]:
         """The bucket as the service sent it, every field in its order, amounts ``Decimal``.
@@ -275,7 +274,7 @@ def _bucket(item: dict[str, Any]) -> UnitBucket:
 def _expiry(expiry_ms: int) -> datetime:
     """An expiry as a datetime; one a datetime cannot hold (past the year 9999) is refused."""
     try:
-        return _EPOCH + timedelta(milliseconds=expiry_ms)
+        return EPOCH + timedelta(milliseconds=expiry_ms)
     except OverflowError:
         raise ValueError(
             f"results[].expiry {expiry_ms} ms is not a time (outside the years 1-9999)"
