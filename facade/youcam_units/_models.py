@@ -103,11 +103,7 @@ class HistoryEntry:
 
     @property
     def timestamp(self) -> datetime | None:
-        """When it happened, as a timezone-aware UTC datetime (exact to the millisecond).
-
-        ``None`` when the service sent a time a ``datetime`` cannot hold (outside the years
-        1-9999): ``timestamp_ms`` still holds it exactly.
-        """
+        """When it happened, in UTC to the ms; ``None`` past the years 1-9999 (see timestamp_ms)."""
         return timestamp_datetime(self.timestamp_ms)
 
     @property
@@ -134,7 +130,12 @@ class HistoryEntry:
             data["target_id"] = self.target_id
         info: dict[str, Any] = {}
         if self.changes:
-            info["credits"] = [{"id": c.unit_id, "amount": int(c.amount)} for c in self.changes]
+            info["credits"] = [
+                {"id": c.unit_id, "amount_dec": c.amount}
+                if c.amount % 1
+                else {"id": c.unit_id, "amount": int(c.amount)}
+                for c in self.changes
+            ]
         if self.dst_actions:
             info["dst_actions"] = list(self.dst_actions)
         if info:
@@ -145,10 +146,8 @@ class HistoryEntry:
     def from_dict(cls, data: Mapping[str, Any]) -> HistoryEntry:
         """Parse one entry in the service's shape (or ``to_dict()``'s); ``data`` is copied.
 
-        Fractional amounts are best passed as ``Decimal`` (``json.loads(text,
-        parse_float=Decimal)``); a float is read through its shortest repr, which is the JSON text
-        it came from for any amount of up to 15 digits. Raises ``ValueError``, ``KeyError`` or
-        ``TypeError`` when the shape is wrong.
+        Amounts are best passed as ``Decimal`` (``parse_exact``); a float is read through its
+        shortest repr. A wrong shape raises ``ValueError``, ``KeyError`` or ``TypeError``.
         """
         if not isinstance(data, dict):
             raise TypeError(f"a history entry must be an object, got {type(data).__name__}")
@@ -204,12 +203,10 @@ class Page:
         request_id: str | None = None,
         starting_token: str | None = None,
     ) -> Page:
-        """Read a ``getCreditHistory`` 200 body parsed by ``parse_exact``.
+        """Read a ``getCreditHistory`` 200 body parsed by ``parse_exact`` (copied).
 
-        ``request_id`` (the response's ``x-request-id``) and ``starting_token`` (the token the
-        request was sent with) are the request's, kept on the page. A ``result`` without
-        ``history`` is an empty page; a ``next_token`` that is null, absent or empty ends the
-        listing. The body is copied: the page shares nothing with the caller.
+        ``request_id`` (``x-request-id``) and ``starting_token`` are the request's. A ``result``
+        without ``history`` is an empty page; codegen/README.md says what else may be absent.
         """
         result = result_of(body, "result")
         if not isinstance(result, dict):
@@ -292,9 +289,7 @@ def _dst_actions(sent: object) -> tuple[str, ...]:
         except ValueError:
             sent = None
         if not isinstance(sent, list) or not all(isinstance(a, str) for a in sent):
-            raise ValueError(
-                "info.dst_actions must be a list of strings or a string holding one as JSON"
-            )
+            raise ValueError("info.dst_actions must be a list of strings, or one as JSON text")
     if not sent:  # absent, null or empty
         return ()
     if not isinstance(sent, list):

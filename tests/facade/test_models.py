@@ -133,3 +133,12 @@ def test_an_entry_nested_too_deeply_is_a_value_error(depth: int) -> None:
     body = '{"result": {"history": [{"id": 1, "timestamp": 2, "x": ' + "[" * depth
     with pytest.raises(ValueError, match="nested too deeply"):
         yu.Page.from_json(body + "]" * depth + "}]}}")
+
+
+def test_a_hand_built_fractional_change_is_not_cut_to_an_integer() -> None:
+    """A change of -0.5 built in code exports as amount_dec -0.5, never as amount 0."""
+    built = yu.HistoryEntry(
+        id=1, timestamp_ms=5, action="wig", changes=(yu.UnitChange(7, Decimal("-0.5")),)
+    )
+    assert built.to_dict()["info"] == {"credits": [{"id": 7, "amount_dec": Decimal("-0.5")}]}
+    assert yu.HistoryEntry.from_dict(built.to_dict()).amount == Decimal("-0.5")
