@@ -17,9 +17,7 @@ from youcam_units_api.api.credit import get_credit_balance, get_credit_history, 
 from youcam_units_api.models.credit_balance_response import CreditBalanceResponse
 from youcam_units_api.models.credit_history_response import CreditHistoryResponse
 from youcam_units_api.models.feature_cost_response import FeatureCostResponse
-from youcam_units_api.types import Unset
 
-from ._entries import entries_from_generated
 from ._models import Page
 from ._unit_system import Balance, FeatureCostPage
 
@@ -84,43 +82,13 @@ class Call(Generic[ResultT]):
 
 
 def _history_page(
-    parsed: CreditHistoryResponse,
+    parsed: CreditHistoryResponse,  # noqa: ARG001 - the exact parse is what is read
     exact: Any,  # noqa: ANN401 - parsed JSON is Any by nature
     response: httpx.Response,
     page_token: str | None,
 ) -> Page:
-    result = parsed.result
-    return Page(
-        entries_from_generated(result.history, _array(exact, "result", "history")),
-        _next_page_token(result.next_token),
-        response.headers.get("x-request-id"),
-        page_token,
-    )
-
-
-def _array(exact: Any, *path: str) -> list[Any]:  # noqa: ANN401 - parsed JSON is Any
-    """The documented array at ``path`` of the exact parse, checked to be one.
-
-    The generated parser iterates whatever it finds there (an object's keys, a string's
-    letters), so ``results: {}`` would read as no buckets at all.
-    """
-    value = exact
-    for key in path:
-        value = value[key] if isinstance(value, dict) else None
-    if not isinstance(value, list):
-        raise TypeError(f"{'.'.join(path)} must be a list, got {type(value).__name__}")
-    return value
-
-
-def _next_page_token(value: object) -> str | None:
-    """Null, absent and empty all mark the last page; a numeric token is kept exact."""
-    if value is None or isinstance(value, Unset) or value == "":
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if isinstance(value, str):
-        return value
-    raise TypeError(f"result.next_token must be a string or null, got {type(value).__name__}")
+    request_id = response.headers.get("x-request-id")
+    return Page.from_dict(exact, request_id=request_id, starting_token=page_token)
 
 
 #: ``GET /s2s/v1.0/client/credit/history``: one page of the unit history, newest first.
@@ -135,29 +103,22 @@ HISTORY: Operation[Page] = Operation(
 
 
 def _balance(
-    parsed: CreditBalanceResponse,
-    exact: Any,  # noqa: ANN401 - the generated model already holds the exact parse
+    parsed: CreditBalanceResponse,  # noqa: ARG001 - the exact parse is what is read
+    exact: Any,  # noqa: ANN401 - parsed JSON is Any by nature
     response: httpx.Response,  # noqa: ARG001
     page_token: str | None,  # noqa: ARG001
 ) -> Balance:
-    _array(exact, "results")
-    return Balance.from_generated(parsed)
+    return Balance.from_dict(exact)
 
 
 def _feature_cost_page(
-    parsed: FeatureCostResponse,
-    exact: Any,  # noqa: ANN401 - the generated model already holds the exact parse
+    parsed: FeatureCostResponse,  # noqa: ARG001 - the exact parse is what is read
+    exact: Any,  # noqa: ANN401 - parsed JSON is Any by nature
     response: httpx.Response,
     page_token: str | None,
 ) -> FeatureCostPage:
-    _array(exact, "result", "skus")
-    page = FeatureCostPage.from_generated(parsed.result)
-    return FeatureCostPage(
-        page.costs,
-        page.next_token,
-        request_id=response.headers.get("x-request-id"),
-        starting_token=page_token,
-    )
+    request_id = response.headers.get("x-request-id")
+    return FeatureCostPage.from_dict(exact, request_id=request_id, starting_token=page_token)
 
 
 #: ``GET /s2s/v1.0/client/credit``: the balance, one item per unit bucket.

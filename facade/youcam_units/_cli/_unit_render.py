@@ -67,7 +67,7 @@ def render_balance(balance: Balance, console: Console) -> None:
     total = f"{balance.total:,}"
     amount_width = max(len("units"), len(total), *(len(a) for a in amounts))
     expiry_width = len("YYYY-MM-DD HH:MM")
-    types = [printable(bucket.type, console.encoding) for bucket in buckets]
+    types = [printable(bucket.type or "", console.encoding) for bucket in buckets]
     table = Table(
         box=box.SIMPLE_HEAD,
         title=f"balance: {total} units in {len(buckets)} bucket{'s' * (len(buckets) != 1)}",
@@ -89,12 +89,12 @@ def render_balance(balance: Balance, console: Console) -> None:
 
 
 def render_costs(found: Sequence[FeatureCost], console: Console) -> None:
-    """One row per SKU: the feature, its units, and per how much of what."""
-    amounts = [f"{cost.amount:,}" for cost in found]
-    pers = [printable(f"{cost.proc_unit:,} {cost.unit}", console.encoding) for cost in found]
+    """One row per SKU: the feature, its units, and per how much of what; blank where unsent."""
+    amounts = ["" if cost.amount is None else f"{cost.amount:,}" for cost in found]
+    pers = [printable(_per(cost), console.encoding) for cost in found]
     amount_width = max(len("units"), *(len(a) for a in amounts))
     per_width = max(len("per"), *(len(p) for p in pers))
-    descriptions = [printable(cost.description, console.encoding) for cost in found]
+    descriptions = [printable(cost.description or "", console.encoding) for cost in found]
     longest = max(len("feature"), *(len(text) for text in descriptions))
     table = Table(
         box=box.SIMPLE_HEAD,
@@ -111,6 +111,12 @@ def render_costs(found: Sequence[FeatureCost], console: Console) -> None:
     for text, amount, per in zip(descriptions, amounts, pers, strict=True):
         table.add_row(literal(text), amount, literal(per))
     print_whole(console, table)
+
+
+def _per(cost: FeatureCost) -> str:
+    """``1 result_image``; the part the service did not send left out."""
+    count = None if cost.proc_unit is None else f"{cost.proc_unit:,}"
+    return " ".join(part for part in (count, cost.unit) if part is not None)
 
 
 def sparkline(values: Sequence[Decimal], *, ascii_only: bool = False) -> str:

@@ -220,23 +220,20 @@ def _action_rows(data: ReportData) -> tuple[list[dict[str, Any]], dict[str, Any]
 
 
 def _buckets(data: ReportData) -> list[dict[str, str]]:
-    lost = {units.bucket.id: units.amount for units in data.outlook.expiring}
+    lost = {units.bucket: units.amount for units in data.outlook.expiring}
     price = data.price
-    buckets = sorted(
-        data.balance.buckets, key=lambda b: (b.expires_at is None, b.expiry_ms or 0, b.id)
-    )
     return [
         {
-            "id": str(bucket.id),
-            "type": str(bucket.type),
+            "id": "" if bucket.id is None else str(bucket.id),
+            "type": "" if bucket.type is None else str(bucket.type),
             "amount": f"{bucket.amount:,}",
             "money": "" if price is None else price.display(price.value(bucket.amount)),
             "expires": (
                 "never" if bucket.expires_at is None else f"{bucket.expires_at:%Y-%m-%d %H:%M}"
             ),
-            "lost": _about(lost[bucket.id]) if bucket.id in lost else "",
+            "lost": _about(lost[bucket]) if bucket in lost else "",
         }
-        for bucket in buckets
+        for bucket in data.balance.by_expiry
     ]
 
 
@@ -246,10 +243,21 @@ def _costs(data: ReportData) -> list[dict[str, str]] | None:
     price = data.price
     return [
         {
-            "description": cost.description,
-            "amount": f"{cost.amount:,}",
-            "money": "" if price is None else price.display(price.value(cost.amount)),
-            "per": f"{cost.proc_unit:,} {cost.unit}",
+            "description": cost.description or "",
+            "amount": "" if cost.amount is None else f"{cost.amount:,}",
+            "money": (
+                ""
+                if price is None or cost.amount is None
+                else price.display(price.value(cost.amount))
+            ),
+            "per": " ".join(
+                part
+                for part in (
+                    None if cost.proc_unit is None else f"{cost.proc_unit:,}",
+                    cost.unit,
+                )
+                if part is not None
+            ),
         }
         for cost in data.costs
     ]
