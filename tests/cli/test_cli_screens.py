@@ -18,7 +18,6 @@ import pytest
 from rich.cells import cell_len
 from youcam_units import HistoryEntry
 from youcam_units import _json as exact_json
-from youcam_units._cli._fit import amounts
 
 from .test_cli_units_widths import run
 
@@ -69,6 +68,12 @@ def shown(name: str, columns: int, ledger: str, **env: str) -> list[str]:
     done = run(*args, columns=columns, **env)
     assert done.returncode in {0, 3}, done.stderr  # 3: a budget is over
     return done.stdout.splitlines()
+
+
+def cents(value: Decimal, *, sign: bool = False) -> str:
+    """``value`` as a table shows it: to two decimals (the demo's amounts have at most two)."""
+    assert value == round(value, 2)
+    return f"{value:{'+' if sign else ''},.2f}"
 
 
 def too_wide(lines: list[str], columns: int) -> list[str]:
@@ -130,7 +135,7 @@ def test_summary_by_day_keeps_every_date_and_figure_whole(columns: int, ledger: 
         assert all(AMOUNT.match(cell) or cell.isdigit() for cell in cells), line
         for column in ("spent", "granted"):
             figure = cells[header.index(column) - 1]
-            assert figure == amounts([Decimal(days[day][column])])[0], line
+            assert figure == cents(Decimal(days[day][column])), line
     hidden = {"entries", "net", "expired"} - set(header)
     words = " ".join(" ".join(lines).split())
     assert not hidden or f"not shown at {columns} columns: " in words
@@ -149,7 +154,7 @@ def test_history_keeps_every_amount_whole_and_to_the_point(columns: int) -> None
     assert len(rows) == len(entries) == 60
     for line, entry in zip(rows, entries, strict=True):
         figure = next(cell for cell in line.split()[2:] if AMOUNT.match(cell))
-        assert figure == amounts([entry.amount], sign=True)[0], line
+        assert figure == cents(entry.amount, sign=True), line
         assert len(figure.split(".")[1]) == 2, line
 
 
