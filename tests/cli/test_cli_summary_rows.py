@@ -45,7 +45,7 @@ def days_as_json(invoke: Invoke, ledger: Path) -> list[dict[str, object]]:
 
 def table_days(text: str) -> list[str]:
     """The days the table lists (the chart's rows start with a day too, but no count)."""
-    table = text.split("spent (expired) and granted", maxsplit=1)[0]
+    table = re.split(r"units per \w+: ", text, maxsplit=1)[0]  # the chart's legend
     return [m.group(1) for line in table.splitlines() if (m := DAY_ROW.match(line))]
 
 
