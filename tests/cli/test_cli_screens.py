@@ -7,6 +7,7 @@ the point, the chart tells spent from expired without colour, and no line ends i
 from __future__ import annotations
 
 import os
+import pty
 import re
 import shutil
 import subprocess
@@ -29,6 +30,7 @@ pytestmark = [
 
 WIDTHS = (40, 60, 80, 120, 200)
 DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})\s")
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\s")
 AMOUNT = re.compile(r"^[+-]?\d{1,3}(,\d{3})*\.\d+$")
 TABLES = {
@@ -200,3 +202,42 @@ def test_the_chart_tells_expired_from_spent_without_colour(
     spending = [line for line in chart if not line.startswith("expire ")]
     bars = [re.findall(rf"\d [{full}▏▎▍▌▋▊▉]+", line) for line in spending]
     assert max(len(found[0]) - 2 for found in bars if found) >= 8
+
+
+def on_a_terminal(*args: str, columns: int) -> list[str]:
+    """The lines the entry point draws on a pseudo-terminal ``columns`` wide, colours removed."""
+    assert ENTRY_POINT is not None
+    leader, follower = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("YOUCAM_", "NO_COLOR"))}
+    with subprocess.Popen(  # noqa: S603 - our own entry point, fixed arguments
+        [ENTRY_POINT, *args],
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        env={**env, "COLUMNS": str(columns), "TERM": "xterm-256color"},
+    ) as process:
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed: the process is done writing
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert process.wait(timeout=120) == 0
+    os.close(leader)
+    text = b"".join(chunks).decode()
+    return [ANSI.sub("", line) for line in text.replace("\r\n", "\n").splitlines()]
+
+
+@pytest.mark.parametrize("columns", [40, 80])
+def test_on_a_terminal_history_fits_in_colour(columns: int) -> None:
+    """On a terminal (the table by default, in colour) every line fits and amounts are whole."""
+    lines = on_a_terminal("history", "--demo", "--limit", "5", columns=columns)
+    assert too_wide(lines, columns) == []
+    assert [line for line in lines if line != line.rstrip()] == []
+    rows = [line for line in lines if TIME.match(line)]
+    assert len(rows) == 5
+    assert rows[0].split()[-1 if columns == 40 else -2] == "+100.00"

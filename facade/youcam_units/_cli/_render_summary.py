@@ -247,7 +247,7 @@ def summary_chart(
     left_out = ""
     if "expired" in kinds and room_per_bar(narrowest) < MIN_CHART_WIDTH:
         kinds.remove("expired")
-        left_out = f"; not shown at {width} columns: expired (see the table or --format json)"
+        left_out = f"; not shown at {width} columns: expired (see --format json)"
     # Whole group names when the bars keep half their width; else names fold at 20 cells.
     roomy = room_per_bar(longest) >= CHART_WIDTH // 2
     most_room = width - sum(digits[k] + 1 + MIN_CHART_WIDTH + 2 for k in kinds)
