@@ -39,3 +39,18 @@ def test_summary_keeps_a_third_decimal_and_lines_every_point_up() -> None:
     for column in (2, 3, 4, 5):  # each figure's point sits in the same cell, row by row
         points = {row[column][0] + row[column][1].index(".") for row in cells}
         assert len(points) == 1, (column, lines)
+
+
+def test_a_group_that_is_no_date_folds_at_40_columns_while_dates_stay_whole() -> None:
+    """A time beyond the years 1-9999 names its group in raw ms: that name folds, not a date."""
+    rows = [
+        SummaryRow("2026-10-01", 3, Decimal("1.5"), Decimal(1020), Decimal(0)),
+        SummaryRow(
+            "253402300800000 ms (beyond the years 1-9999)", 1, Decimal(2), Decimal(0), Decimal(0)
+        ),
+    ]
+    out = io.StringIO()
+    render_summary(rows, "day", Console(file=out, width=40, color_system=None))
+    lines = out.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= 40
+    assert sum(line.startswith("2026-10-01 ") for line in lines) == 2  # the table and the chart

@@ -99,8 +99,7 @@ def render_summary(
         for i, (name, _) in enumerate(columns)
     ]
     longest = max(len(by), len("total"), *(len(group) for group in groups))
-    # A day or a month is never split; an action's name folds, down to MIN_GROUP_WIDTH.
-    narrowest = longest if by != "action" else min(longest, MIN_GROUP_WIDTH)
+    narrowest = _narrowest_group(by, longest)
     shown = list(range(len(columns)))
     dropped: list[str] = []
     # The least important figures go first, whole, before any figure would be cut or split:
@@ -201,6 +200,11 @@ def _figures(
     return list(zip(*columns, strict=True))
 
 
+def _narrowest_group(by: str, longest: int) -> int:
+    """A day or a month is never split; an action's name (or a raw-ms group) folds."""
+    return min(longest, MIN_GROUP_WIDTH if by == "action" else len("YYYY-MM-DD"))
+
+
 _GLYPHS: Final = {"spent": "█", "expired": "░", "granted": "█"}
 _ASCII_GLYPHS: Final = {"spent": "#", "expired": "-", "granted": "#"}
 _CHART_STYLES: Final = {"spent": "red", "expired": "yellow", "granted": "green"}
@@ -237,7 +241,7 @@ def summary_chart(
     digits = {kind: max(len(kind), *map(len, column)) for kind, column in figures.items()}
     names = [printable(row.group, encoding) for row in rows]
     longest = max(len(by), *(len(name) for name in names))
-    narrowest = longest if by != "action" else min(longest, MIN_GROUP_WIDTH)
+    narrowest = _narrowest_group(by, longest)
     kinds = [kind for kind in ("spent", "expired", "granted") if any(values[kind])] or ["spent"]
 
     def room_per_bar(group_width: int) -> int:
