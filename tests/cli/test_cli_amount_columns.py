@@ -21,6 +21,7 @@ def test_a_column_takes_two_decimals_or_as_many_as_a_value_needs() -> None:
     ]
     assert amounts([Decimal(9), Decimal("0.125")]) == ["9.000", "0.125"]
     assert amounts([Decimal("1.5E+3"), Decimal("-3.9")], sign=True) == ["+1,500.00", "-3.90"]
+    assert amounts([None, Decimal("1.5")]) == ["", "1.50"]  # a field the service did not send
 
 
 def test_summary_keeps_a_third_decimal_and_lines_every_point_up() -> None:

@@ -36,24 +36,26 @@ UNIT_DECIMALS: Final = 2
 """Unit amounts in tables: at least this many decimals (the service prices to the cent)."""
 
 
-def decimals_needed(values: Iterable[Decimal]) -> int:
+def decimals_needed(values: Iterable[Decimal | None]) -> int:
     """The decimals a column needs to show every value exactly: at least ``UNIT_DECIMALS``."""
     most = UNIT_DECIMALS
     for value in values:
-        most = max(most, -_exponent(value))
+        if value is not None:
+            most = max(most, -_exponent(value))
     return most
 
 
 def amounts(
-    values: Sequence[Decimal], *, sign: bool = False, decimals: int | None = None
+    values: Sequence[Decimal | None], *, sign: bool = False, decimals: int | None = None
 ) -> list[str]:
     """``values`` with thousands separators and one number of decimals, exact.
 
     ``decimals`` defaults to what the column needs (``decimals_needed``); right-justified, the
-    strings line up on the point. ``sign`` writes ``+`` before a positive value.
+    strings line up on the point. ``sign`` writes ``+`` before a positive value. A value the
+    service did not send (``None``) is a blank cell.
     """
     places = decimals_needed(values) if decimals is None else decimals
-    return [_amount(value, places, sign=sign) for value in values]
+    return ["" if value is None else _amount(value, places, sign=sign) for value in values]
 
 
 def _amount(value: Decimal, places: int, *, sign: bool) -> str:
