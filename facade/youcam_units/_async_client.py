@@ -1,41 +1,39 @@
-"""``youcam_units.AsyncClient``: Client for asyncio; the logic it shares lives in ``_core``."""
+"""``youcam_units.AsyncClient``: Client for asyncio; the logic it shares is in ``_base_client``."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, ClassVar, Self, TypeVar
 
 import httpx
 
 from . import _defaults
+from ._base_client import INIT_DOC, BaseClient
 from ._channel import AsyncChannel
 from ._config import validate_page_size, validate_starting_token
-from ._core import ClientCore
 from ._errors import YouCamError
 from ._generated import generated_client
 from ._interpret import failed_attempt, interpret, recorded_exchange
 from ._operations import BALANCE
-from ._pagination import AsyncFeatureCostPager, AsyncHistoryPager, PageCursor
+from ._pagination import AsyncPager
+from ._settings import DEFAULT_RATE_LIMITS
 
 if TYPE_CHECKING:
-    from ._models import Page
+    import os
+    from collections.abc import Awaitable, Callable, Sequence
+
+    from ._config import RateLimit
+    from ._models import HistoryEntry, Page
     from ._operations import Call
-    from ._unit_system import Balance, FeatureCostPage
+    from ._retry import RetryEvent
+    from ._unit_system import Balance, FeatureCost, FeatureCostPage
 
 __all__ = ["AsyncClient"]
 
 ResultT = TypeVar("ResultT")
 
 
-class AsyncClient(
-    ClientCore[
-        httpx.AsyncClient,
-        Callable[[], str] | Callable[[], Awaitable[str]],
-        AsyncHistoryPager,
-        AsyncFeatureCostPager,
-    ]
-):
+class AsyncClient(BaseClient):
     """Reads your unit history; ``async with AsyncClient() as c: async for e in c.history(): ...``.
 
     The arguments (the same as ``Client``'s) are described on ``__init__``; here the
@@ -46,6 +44,38 @@ class AsyncClient(
     _sibling: ClassVar[str] = "Client"
     _allow_async_access_token: ClassVar[bool] = True
     _loop: asyncio.AbstractEventLoop | None = None
+
+    def __init__(
+        self,
+        access_token: str | Callable[[], str] | Callable[[], Awaitable[str]] | None = None,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = _defaults.TIMEOUT,
+        max_retries: int = _defaults.MAX_RETRIES,
+        rate_limit: RateLimit | Sequence[RateLimit] | None = DEFAULT_RATE_LIMITS,
+        http_client: httpx.AsyncClient | None = None,
+        on_retry: Callable[[RetryEvent], None] | None = None,
+        max_response_bytes: int = _defaults.MAX_RESPONSE_BYTES,
+        pacing_file: str | os.PathLike[str] | None = None,
+        on_wait: Callable[[float], None] | None = None,
+    ) -> None:
+        self._setup(
+            access_token,
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            rate_limit=rate_limit,
+            http_client=http_client,
+            on_retry=on_retry,
+            max_response_bytes=max_response_bytes,
+            pacing_file=pacing_file,
+            on_wait=on_wait,
+        )
+        self._http = http_client if http_client is not None else httpx.AsyncClient()
+
+    __init__.__doc__ = INIT_DOC
 
     async def aclose(self) -> None:
         """Close what the client opened (never a caller's ``http_client``)."""
@@ -60,8 +90,38 @@ class AsyncClient(
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
+    def history(
+        self,
+        *,
+        page_size: int = _defaults.PAGE_SIZE,
+        starting_token: str | None = None,
+        max_items: int | None = None,
+    ) -> AsyncPager[HistoryEntry, Page]:
+        """History from ``starting_token`` on, newest first; no request until iterated."""
+        cursor = self._history_cursor(page_size, starting_token, max_items)
+        return AsyncPager(
+            cursor, lambda size, token: self._request(self._history_call(size, token))
+        )
+
+    def feature_costs(
+        self,
+        *,
+        page_size: int = _defaults.MAX_FEATURE_COST_PAGE_SIZE,
+        starting_token: str | None = None,
+        max_items: int | None = None,
+    ) -> AsyncPager[FeatureCost, FeatureCostPage]:
+        """What each feature costs; no request until iterated. Needs the API key.
+
+        ``starting_token`` continues a listing from an error's ``continuation_token``. Without
+        an API key this fails at once, before any request.
+        """
+        cursor = self._feature_cost_cursor(page_size, starting_token, max_items)
+        return AsyncPager(
+            cursor, lambda size, token: self._request(self._feature_cost_call(size, token))
+        )
+
     async def history_page(
-        self, *, page_size: int = _defaults.SINGLE_PAGE_SIZE, starting_token: str | None = None
+        self, *, page_size: int = _defaults.PAGE_SIZE, starting_token: str | None = None
     ) -> Page:
         """Exactly one request, one page (retried as any request is)."""
         size = validate_page_size(page_size)
@@ -72,37 +132,13 @@ class AsyncClient(
         """The units now, bucket by bucket, with their exact total (one request)."""
         return await self._request(BALANCE.call())
 
-    def _new_http(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient()
-
-    def _pager(
-        self, cursor: PageCursor[Page], call: Callable[[int, str | None], Call[Page]]
-    ) -> AsyncHistoryPager:
-        return AsyncHistoryPager(
-            cursor, lambda size, page_token: self._request(call(size, page_token))
-        )
-
-    def _cost_pager(
-        self,
-        cursor: PageCursor[FeatureCostPage],
-        call: Callable[[int, str | None], Call[FeatureCostPage]],
-    ) -> AsyncFeatureCostPager:
-        return AsyncFeatureCostPager(cursor, lambda size, token: self._request(call(size, token)))
-
     async def _request(self, call: Call[ResultT]) -> ResultT:
         """Run any operation: retries around attempts (pacing, one refresh, bounded reads)."""
         self._check_loop(call.page_token)
-        try:  # the first attempt outside stamina: see Client._request
-            return await self._attempt(call)
-        except Exception as exc:  # noqa: BLE001 - stamina's hook judges it, as for any attempt
-            first_failure: Exception | None = exc
         run = self._retry_run(call)
         async for attempt in run.async_attempts():
             with attempt:
                 run.attempt = attempt.num
-                if first_failure is not None:
-                    failure, first_failure = first_failure, None
-                    raise failure
                 return await self._attempt(call)
         raise AssertionError("stamina returns or raises")  # pragma: no cover
 

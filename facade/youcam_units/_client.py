@@ -1,33 +1,38 @@
-"""``youcam_units.Client``: the blocking client; the logic it shares lives in ``_core``."""
+"""``youcam_units.Client``: the blocking client; the logic it shares lives in ``_base_client``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, Self, TypeVar
 
 import httpx
 
 from . import _defaults
+from ._base_client import INIT_DOC, BaseClient
 from ._channel import Channel
 from ._config import validate_page_size, validate_starting_token
-from ._core import ClientCore
 from ._generated import generated_client
 from ._interpret import failed_attempt, interpret, recorded_exchange
 from ._operations import BALANCE
-from ._pagination import FeatureCostPager, HistoryPager, PageCursor
+from ._pagination import Pager
+from ._settings import DEFAULT_RATE_LIMITS
 
 if TYPE_CHECKING:
+    import os
+    from collections.abc import Callable, Sequence
+
+    from ._config import RateLimit
     from ._errors import YouCamError
-    from ._models import Page
+    from ._models import HistoryEntry, Page
     from ._operations import Call
-    from ._unit_system import Balance, FeatureCostPage
+    from ._retry import RetryEvent
+    from ._unit_system import Balance, FeatureCost, FeatureCostPage
 
 __all__ = ["Client"]
 
 ResultT = TypeVar("ResultT")
 
 
-class Client(ClientCore[httpx.Client, Callable[[], str], HistoryPager, FeatureCostPager]):
+class Client(BaseClient):
     """Reads your unit history; ``with Client() as client: for entry in client.history(): ...``.
 
     The arguments (the same as ``AsyncClient``'s) are described on ``__init__``; here the
@@ -37,6 +42,38 @@ class Client(ClientCore[httpx.Client, Callable[[], str], HistoryPager, FeatureCo
     _http_type: ClassVar[type[httpx.Client]] = httpx.Client
     _sibling: ClassVar[str] = "AsyncClient"
     _allow_async_access_token: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        access_token: str | Callable[[], str] | None = None,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = _defaults.TIMEOUT,
+        max_retries: int = _defaults.MAX_RETRIES,
+        rate_limit: RateLimit | Sequence[RateLimit] | None = DEFAULT_RATE_LIMITS,
+        http_client: httpx.Client | None = None,
+        on_retry: Callable[[RetryEvent], None] | None = None,
+        max_response_bytes: int = _defaults.MAX_RESPONSE_BYTES,
+        pacing_file: str | os.PathLike[str] | None = None,
+        on_wait: Callable[[float], None] | None = None,
+    ) -> None:
+        self._setup(
+            access_token,
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            rate_limit=rate_limit,
+            http_client=http_client,
+            on_retry=on_retry,
+            max_response_bytes=max_response_bytes,
+            pacing_file=pacing_file,
+            on_wait=on_wait,
+        )
+        self._http = http_client if http_client is not None else httpx.Client()
+
+    __init__.__doc__ = INIT_DOC
 
     def close(self) -> None:
         """Close what the client opened (never a caller's ``http_client``)."""
@@ -51,8 +88,36 @@ class Client(ClientCore[httpx.Client, Callable[[], str], HistoryPager, FeatureCo
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    def history(
+        self,
+        *,
+        page_size: int = _defaults.PAGE_SIZE,
+        starting_token: str | None = None,
+        max_items: int | None = None,
+    ) -> Pager[HistoryEntry, Page]:
+        """History from ``starting_token`` on, newest first; no request until iterated."""
+        cursor = self._history_cursor(page_size, starting_token, max_items)
+        return Pager(cursor, lambda size, token: self._request(self._history_call(size, token)))
+
+    def feature_costs(
+        self,
+        *,
+        page_size: int = _defaults.MAX_FEATURE_COST_PAGE_SIZE,
+        starting_token: str | None = None,
+        max_items: int | None = None,
+    ) -> Pager[FeatureCost, FeatureCostPage]:
+        """What each feature costs; no request until iterated. Needs the API key.
+
+        ``starting_token`` continues a listing from an error's ``continuation_token``. Without
+        an API key this fails at once, before any request.
+        """
+        cursor = self._feature_cost_cursor(page_size, starting_token, max_items)
+        return Pager(
+            cursor, lambda size, token: self._request(self._feature_cost_call(size, token))
+        )
+
     def history_page(
-        self, *, page_size: int = _defaults.SINGLE_PAGE_SIZE, starting_token: str | None = None
+        self, *, page_size: int = _defaults.PAGE_SIZE, starting_token: str | None = None
     ) -> Page:
         """Exactly one request, one page (retried as any request is)."""
         size = validate_page_size(page_size)
@@ -62,39 +127,12 @@ class Client(ClientCore[httpx.Client, Callable[[], str], HistoryPager, FeatureCo
         """The units now, bucket by bucket, with their exact total (one request)."""
         return self._request(BALANCE.call())
 
-    def _new_http(self) -> httpx.Client:
-        return httpx.Client()
-
-    def _pager(
-        self, cursor: PageCursor[Page], call: Callable[[int, str | None], Call[Page]]
-    ) -> HistoryPager:
-        return HistoryPager(cursor, lambda size, page_token: self._request(call(size, page_token)))
-
-    def _cost_pager(
-        self,
-        cursor: PageCursor[FeatureCostPage],
-        call: Callable[[int, str | None], Call[FeatureCostPage]],
-    ) -> FeatureCostPager:
-        return FeatureCostPager(cursor, lambda size, token: self._request(call(size, token)))
-
     def _request(self, call: Call[ResultT]) -> ResultT:
-        """Run any operation: retries around attempts (pacing, one refresh, bounded reads).
-
-        The first attempt runs outside stamina (most requests succeed at once, and a stamina
-        loop costs as much as a page's parsing); a failure enters the loop as its attempt 1,
-        so stamina decides, waits and counts exactly as if it had run that attempt itself.
-        """
-        try:
-            return self._attempt(call)
-        except Exception as exc:  # noqa: BLE001 - stamina's hook judges it, as for any attempt
-            first_failure: Exception | None = exc
+        """Run any operation: retries around attempts (pacing, one refresh, bounded reads)."""
         run = self._retry_run(call)
         for attempt in run.attempts():
             with attempt:
                 run.attempt = attempt.num
-                if first_failure is not None:
-                    failure, first_failure = first_failure, None
-                    raise failure
                 return self._attempt(call)
         raise AssertionError("stamina returns or raises")  # pragma: no cover
 

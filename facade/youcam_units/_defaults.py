@@ -24,9 +24,12 @@ MAX_RESPONSE_BYTES: Final = 4 * 1024 * 1024
 
 #: The service accepts 1..30 entries per page.
 MAX_PAGE_SIZE: Final = 30
-#: ``history()`` reads the largest pages (fewest requests); ``history_page()`` the API's default.
-HISTORY_PAGE_SIZE: Final = MAX_PAGE_SIZE
-SINGLE_PAGE_SIZE: Final = 20
+#: The page size of ``history()`` and ``history_page()`` alike: the largest the service takes.
+#: The API's own default is 20; 30 reads a history in a third fewer requests, which is what
+#: counts under a limit of 250 requests per 300 s.
+PAGE_SIZE: Final = MAX_PAGE_SIZE
+#: The name the CLI reads (kept; the same value).
+HISTORY_PAGE_SIZE: Final = PAGE_SIZE
 #: Feature costs come 1..20 per page; ``feature_costs()`` reads the largest pages.
 MAX_FEATURE_COST_PAGE_SIZE: Final = 20
 #: A page token is a snowflake integer (17 digits); anything past this is not one.

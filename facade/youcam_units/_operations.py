@@ -1,6 +1,6 @@
 """The operations the clients run, each described once; both clients run them the same way.
 
-An ``Operation`` is what a request needs beyond the pipeline (``_core``): the generated call
+An ``Operation`` is what a request needs beyond the pipeline (``_base_client``): the generated call
 (sync and async), the generated model of a documented 200 and how it becomes facade types,
 which credential is its bearer, and which generated parameter carries the page token when it
 is paged. A ``Call`` is one request of it (compare openai-python's ``FinalRequestOptions``).

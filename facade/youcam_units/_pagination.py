@@ -39,12 +39,14 @@ __all__ = [
     "SEEN_ITEMS",
     "AsyncFeatureCostPager",
     "AsyncHistoryPager",
+    "AsyncPager",
     "FeatureCostPager",
     "HistoryPager",
     "LoopGuard",
     "NewItems",
     "OlderEntries",
     "PageCursor",
+    "Pager",
     "Progress",
 ]
 
@@ -232,7 +234,9 @@ class PageCursor(Generic[PageT]):
         return page.head(count) if trimmed else page
 
 
-class _PagerBase(Generic[PageT, ItemT]):
+class _PagerState(Generic[ItemT, PageT]):
+    """What both pagers show: the resume checkpoint, whether the listing is complete, a repr."""
+
     def __init__(self, cursor: PageCursor[PageT]) -> None:
         self._cursor = cursor
 
@@ -246,6 +250,17 @@ class _PagerBase(Generic[PageT, ItemT]):
         """Whether the listing is complete (the last page was read, or ``max_items`` reached)."""
         return self._cursor.done
 
+    def _handed_out(self, page: PageT) -> Iterator[ItemT]:
+        """A page's items, moving the checkpoint with its last one (a stop mid-page re-reads it)."""
+        items: Sequence[ItemT] = page.items  # type: ignore[assignment]
+        if not items:
+            return
+        final = self._cursor.next_token
+        self._cursor.next_token = page.starting_token
+        yield from items[:-1]
+        self._cursor.next_token = final
+        yield items[-1]
+
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(page_size={self._cursor.page_size}, "
@@ -253,8 +268,12 @@ class _PagerBase(Generic[PageT, ItemT]):
         )
 
 
-class _Pager(_PagerBase[PageT, ItemT]):
-    """Lazy: nothing is requested until iterated. Iterate items, or ``pages()``."""
+class Pager(_PagerState[ItemT, PageT]):
+    """Every listing: ``Pager[HistoryEntry, Page]``, ``Pager[FeatureCost, FeatureCostPage]``.
+
+    Lazy: nothing is requested until iterated. Iterate items, or ``pages()``. ``fetch(size,
+    starting_token)`` sends one request (retried as any request is) and returns its page.
+    """
 
     def __init__(
         self, cursor: PageCursor[PageT], fetch: Callable[[int, str | None], PageT]
@@ -268,22 +287,12 @@ class _Pager(_PagerBase[PageT, ItemT]):
             yield self._cursor.accept(self._fetch(size, self._cursor.next_token))
 
     def __iter__(self) -> Iterator[ItemT]:
-        cursor = self._cursor
         for page in self.pages():
-            # The checkpoint moves with the page's last item (a stop mid-page re-reads it);
-            # written out here, not in a shared generator, which would cost a frame per item.
-            items: Sequence[ItemT] = page.items  # type: ignore[assignment]
-            if not items:
-                continue
-            final = cursor.next_token
-            cursor.next_token = page.starting_token
-            yield from items[:-1]
-            cursor.next_token = final
-            yield items[-1]
+            yield from self._handed_out(page)
 
 
-class _AsyncPager(_PagerBase[PageT, ItemT]):
-    """Lazy: nothing is requested until iterated. ``async for`` items, or ``pages()``."""
+class AsyncPager(_PagerState[ItemT, PageT]):
+    """``Pager`` for ``async for``: ``AsyncPager[HistoryEntry, Page]`` and the like."""
 
     def __init__(
         self, cursor: PageCursor[PageT], fetch: Callable[[int, str | None], Awaitable[PageT]]
@@ -297,31 +306,13 @@ class _AsyncPager(_PagerBase[PageT, ItemT]):
             yield self._cursor.accept(await self._fetch(size, self._cursor.next_token))
 
     async def __aiter__(self) -> AsyncIterator[ItemT]:
-        cursor = self._cursor
         async for page in self.pages():
-            # As in _Pager.__iter__: the checkpoint moves with the page's last item.
-            items: Sequence[ItemT] = page.items  # type: ignore[assignment]
-            if not items:
-                continue
-            final = cursor.next_token
-            cursor.next_token = page.starting_token
-            for item in items[:-1]:
+            for item in self._handed_out(page):
                 yield item
-            cursor.next_token = final
-            yield items[-1]
 
 
-class HistoryPager(_Pager[Page, HistoryEntry]):
-    """The history, newest first. Lazy: nothing is requested until iterated; or ``pages()``."""
-
-
-class AsyncHistoryPager(_AsyncPager[Page, HistoryEntry]):
-    """The history, newest first, for ``async for``; or ``pages()``."""
-
-
-class FeatureCostPager(_Pager[FeatureCostPage, FeatureCost]):
-    """What each feature costs. Lazy: nothing is requested until iterated; or ``pages()``."""
-
-
-class AsyncFeatureCostPager(_AsyncPager[FeatureCostPage, FeatureCost]):
-    """What each feature costs, for ``async for``; or ``pages()``."""
+# The names each listing had before the generic pager (kept so that imports keep working).
+HistoryPager = Pager[HistoryEntry, Page]
+AsyncHistoryPager = AsyncPager[HistoryEntry, Page]
+FeatureCostPager = Pager[FeatureCost, FeatureCostPage]
+AsyncFeatureCostPager = AsyncPager[FeatureCost, FeatureCostPage]

@@ -116,11 +116,9 @@ def test_a_request_never_imports_the_httpx_command_line() -> None:
     assert loaded(modules, "pyrate_limiter") == []
     # Nothing is drawn: neither stdout nor stderr is a terminal, so rich is not needed.
     assert loaded(modules, "rich") == []
-    # A request that succeeds at once never enters the retry loop; a sync client has no event
-    # loop; the exact-JSON marker needs no cryptography module.
+    # A sync client has no event loop; the exact-JSON marker needs no cryptography module.
     assert "youcam_units._retry" in modules  # the check below looks at a run that could retry
-    assert {name: loaded(modules, name) for name in ("stamina", "asyncio", "secrets")} == {
-        "stamina": [],
+    assert {name: loaded(modules, name) for name in ("asyncio", "secrets")} == {
         "asyncio": [],
         "secrets": [],
     }
