@@ -11,7 +11,7 @@ from . import _defaults
 from ._base_client import INIT_DOC, BaseClient
 from ._channel import AsyncChannel
 from ._config import validate_page_size, validate_starting_token
-from ._errors import YouCamError
+from ._errors import AuthenticationError, YouCamError
 from ._generated import generated_client
 from ._interpret import failed_attempt, interpret, recorded_exchange
 from ._operations import BALANCE
@@ -155,25 +155,38 @@ class AsyncClient(BaseClient):
             )
 
     async def _attempt(self, call: Call[ResultT]) -> ResultT:
+        """One attempt; a 401 for a stale access token asks for a new one and sends again, once."""
         source = self._source(call)
-        result = await self._send(call, await source.aget())
-        if self._needs_refresh(result, source):
-            result = await self._send(call, await source.arefresh())
-        return self._outcome(result)
+        try:
+            return await self._send(call, await source.aget())
+        except AuthenticationError as error:
+            if not self._may_refresh(error, source):
+                raise
+        return await self._send(call, await source.arefresh())
 
-    async def _send(self, call: Call[ResultT], secret: str) -> ResultT | YouCamError:
+    async def _send(self, call: Call[ResultT], secret: str) -> ResultT:
+        """Pace, send through a bounded channel, and read the answer (or raise its error)."""
         pacer = self._settings.pacer
         send = await pacer.acquire_async() if pacer is not None else None
         channel = AsyncChannel(
-            self._http, self.base_url, secret, self._settings.bounds, call.page_token
+            self._http,
+            self.base_url,
+            secret,
+            self._settings.bounds,
+            page_token=call.page_token,
+            headers=call.headers,
         )
-        api = generated_client(self.base_url, channel)
         self._announce(call)
+        detailed, error = None, None
         try:
-            detailed = await call.operation.async_call(client=api, **call.params)
+            detailed = await call.operation.async_call(
+                client=generated_client(self.base_url, channel), **call.params
+            )
         except Exception as exc:  # noqa: BLE001 - failed_attempt re-raises what is not ours
-            return failed_attempt(call, channel, exc, secret)
+            error = failed_attempt(call, channel, exc, secret)
         finally:
             if pacer is not None:
                 pacer.answered(send)
+        if error is not None:
+            raise error
         return interpret(call, recorded_exchange(channel, detailed), secret=secret)

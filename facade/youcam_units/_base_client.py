@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, ClassVar, TypeVar
 from . import _defaults
 from ._access_token import AccessTokenSource, resolve_api_key
 from ._config import ENV_API_KEY, env_token
-from ._errors import YouCamError
+from ._errors import AuthenticationError, YouCamError
 from ._interpret import should_refresh
-from ._operations import FEATURE_COST, HISTORY, Credential
+from ._operations import FEATURE_COST, HISTORY, IDEMPOTENCY_KEY_HEADER, Credential
 from ._pagination import NewItems, PageCursor
 from ._retry import RetryRun
 from ._settings import ClientSettings
@@ -175,11 +175,16 @@ class BaseClient:
     # The pipeline's shared steps; each client's _request runs them with its own I/O.
 
     def _retry_run(self, call: Call[ResultT]) -> RetryRun:
-        """Retries for one request; a failure carries where a paged listing stood."""
+        """Retries for one request; a failure carries where a paged listing stood.
+
+        A request that is not idempotent is sent again only under an idempotency key (the
+        service then tells a repeat from a new request); without one it gets one attempt.
+        """
         return RetryRun(
             self._settings.policy,
             continuation_token=call.page_token,
             on_retry=self._settings.on_retry,
+            repeatable=call.operation.idempotent or IDEMPOTENCY_KEY_HEADER in call.headers,
         )
 
     def _source(self, call: Call[ResultT]) -> AccessTokenSource:
@@ -191,12 +196,6 @@ class BaseClient:
             logger.debug("%s %s", call.operation.name, dict(call.params))
 
     @staticmethod
-    def _needs_refresh(result: object, source: AccessTokenSource) -> bool:
+    def _may_refresh(error: AuthenticationError, source: AccessTokenSource) -> bool:
         """A 401 for a stale credential that can be asked for again."""
-        return isinstance(result, YouCamError) and should_refresh(result) and source.refreshable
-
-    @staticmethod
-    def _outcome(result: ResultT | YouCamError) -> ResultT:
-        if isinstance(result, YouCamError):
-            raise result
-        return result
+        return should_refresh(error) and source.refreshable

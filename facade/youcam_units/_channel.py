@@ -28,7 +28,7 @@ from ._errors import APITimeoutError, RedirectError, ResponseTooLargeError
 from ._redact import redact
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping
 
 __all__ = ["AsyncChannel", "Channel", "RequestBounds", "Timeout"]
 
@@ -56,11 +56,14 @@ class _ChannelBase(Generic[_HttpT]):
         base_url: str,
         access_token: str,
         bounds: RequestBounds,
+        *,
         page_token: str | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         self._http: _HttpT = http
         self._base_url = base_url
         self._headers = {
+            **(headers or {}),
             "Authorization": f"Bearer {access_token}",
             "User-Agent": _defaults.USER_AGENT,
         }
@@ -72,7 +75,10 @@ class _ChannelBase(Generic[_HttpT]):
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._base_url}>"
 
-    def _build(self, method: str, url: str, params: dict[str, Any] | None) -> httpx.Request:
+    def _build(
+        self, method: str, url: str, params: dict[str, Any] | None, sent: dict[str, Any]
+    ) -> httpx.Request:
+        """The request to send; ``sent`` is what the generated call adds (a body, headers)."""
         target = self._base_url + url
         if params and not self._http.params and "?" not in target:
             # The same query httpx would add, encoded by httpx itself, but in the URL it parses
@@ -80,10 +86,12 @@ class _ChannelBase(Generic[_HttpT]):
             # cost). A client with default params of its own goes the usual way, merged by httpx.
             target = f"{target}?{httpx.QueryParams(params)}"
             params = None
+        headers = {**(sent.pop("headers", None) or {}), **self._headers}
         return self._http.build_request(
             method,
             target,
-            headers=self._headers,
+            **sent,
+            headers=headers,
             params=params,
             timeout=self._bounds.timeout,
         )
@@ -183,15 +191,20 @@ class Channel(_ChannelBase[httpx.Client]):
     """Stands in for ``httpx.Client`` inside the generated call; keeps the raw response."""
 
     def request(
-        self, *, method: str, url: str, params: dict[str, Any] | None = None
+        self,
+        *,
+        method: str,
+        url: str,
+        params: dict[str, Any] | None = None,
+        **sent: Any,  # noqa: ANN401 - httpx's own keywords (json, content, headers), passed on
     ) -> httpx.Response:
-        """What the generated function calls: ``request(method=, url=, params=)``.
+        """What the generated function calls: ``request(method=, url=, params=, json=...)``.
 
         With a deadline, the exchange runs on a worker (``_deadline``) so that a head dripped
         a byte at a time cannot hold the caller past it either.
         """
         started = time.monotonic()
-        request = self._build(method, url, params)
+        request = self._build(method, url, params, sent)
         deadline = self._bounds.deadline
         if deadline is None:
             return self._exchange(request, started)
@@ -264,12 +277,17 @@ class AsyncChannel(_ChannelBase[httpx.AsyncClient]):
     """Stands in for ``httpx.AsyncClient`` inside the generated call; keeps the raw response."""
 
     async def request(
-        self, *, method: str, url: str, params: dict[str, Any] | None = None
+        self,
+        *,
+        method: str,
+        url: str,
+        params: dict[str, Any] | None = None,
+        **sent: Any,  # noqa: ANN401 - httpx's own keywords (json, content, headers), passed on
     ) -> httpx.Response:
-        """What the generated function awaits: ``request(method=, url=, params=)``."""
+        """What the generated function awaits: ``request(method=, url=, params=, json=...)``."""
         import asyncio  # noqa: PLC0415 - only async clients pay for it (start-up of the command)
 
-        request = self._build(method, url, params)
+        request = self._build(method, url, params, sent)
         try:
             async with asyncio.timeout(self._bounds.deadline):
                 return await self._read(request)

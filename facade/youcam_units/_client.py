@@ -10,6 +10,7 @@ from . import _defaults
 from ._base_client import INIT_DOC, BaseClient
 from ._channel import Channel
 from ._config import validate_page_size, validate_starting_token
+from ._errors import AuthenticationError
 from ._generated import generated_client
 from ._interpret import failed_attempt, interpret, recorded_exchange
 from ._operations import BALANCE
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from ._config import RateLimit
-    from ._errors import YouCamError
     from ._models import HistoryEntry, Page
     from ._operations import Call
     from ._retry import RetryEvent
@@ -137,23 +137,38 @@ class Client(BaseClient):
         raise AssertionError("stamina returns or raises")  # pragma: no cover
 
     def _attempt(self, call: Call[ResultT]) -> ResultT:
+        """One attempt; a 401 for a stale access token asks for a new one and sends again, once."""
         source = self._source(call)
-        result = self._send(call, source.get())
-        if self._needs_refresh(result, source):
-            result = self._send(call, source.refresh())
-        return self._outcome(result)
+        try:
+            return self._send(call, source.get())
+        except AuthenticationError as error:
+            if not self._may_refresh(error, source):
+                raise
+        return self._send(call, source.refresh())
 
-    def _send(self, call: Call[ResultT], secret: str) -> ResultT | YouCamError:
+    def _send(self, call: Call[ResultT], secret: str) -> ResultT:
+        """Pace, send through a bounded channel, and read the answer (or raise its error)."""
         pacer = self._settings.pacer
         send = pacer.acquire() if pacer is not None else None
-        channel = Channel(self._http, self.base_url, secret, self._settings.bounds, call.page_token)
-        api = generated_client(self.base_url, channel)
+        channel = Channel(
+            self._http,
+            self.base_url,
+            secret,
+            self._settings.bounds,
+            page_token=call.page_token,
+            headers=call.headers,
+        )
         self._announce(call)
+        detailed, error = None, None
         try:
-            detailed = call.operation.sync_call(client=api, **call.params)
+            detailed = call.operation.sync_call(
+                client=generated_client(self.base_url, channel), **call.params
+            )
         except Exception as exc:  # noqa: BLE001 - failed_attempt re-raises what is not ours
-            return failed_attempt(call, channel, exc, secret)
+            error = failed_attempt(call, channel, exc, secret)
         finally:
             if pacer is not None:
                 pacer.answered(send)
+        if error is not None:
+            raise error
         return interpret(call, recorded_exchange(channel, detailed), secret=secret)

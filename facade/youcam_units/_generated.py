@@ -68,11 +68,9 @@ class _ExactRequests:
     def __init__(self, channel: Channel) -> None:
         self._channel = channel
 
-    def request(
-        self, *, method: str, url: str, params: dict[str, Any] | None = None
-    ) -> httpx.Response:
+    def request(self, **kwargs: Any) -> httpx.Response:  # noqa: ANN401 - httpx's keywords
         """The channel's ``request``."""
-        return _exact(self._channel.request(method=method, url=url, params=params))
+        return _exact(self._channel.request(**kwargs))
 
 
 class _AsyncExactRequests:
@@ -81,8 +79,6 @@ class _AsyncExactRequests:
     def __init__(self, channel: AsyncChannel) -> None:
         self._channel = channel
 
-    async def request(
-        self, *, method: str, url: str, params: dict[str, Any] | None = None
-    ) -> httpx.Response:
+    async def request(self, **kwargs: Any) -> httpx.Response:  # noqa: ANN401 - httpx's keywords
         """The channel's ``request``."""
-        return _exact(await self._channel.request(method=method, url=url, params=params))
+        return _exact(await self._channel.request(**kwargs))

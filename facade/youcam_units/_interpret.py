@@ -57,14 +57,14 @@ def recorded_exchange(
 
 def failed_attempt(
     call: Call[ResultT], channel: Channel | AsyncChannel, exc: Exception, secret: str
-) -> ResultT | YouCamError:
-    """What a generated call that raised comes to; an exception that is not ours propagates."""
+) -> YouCamError:
+    """The error a generated call that raised comes to; an exception that is not ours propagates."""
     if isinstance(exc, YouCamError):  # the channel's bounds: redirect, size, deadline
         return exc
     if isinstance(exc, httpx.RequestError):
         return transport_error(exc, call.page_token, secret)
     if isinstance(exc, PARSE_ERRORS):
-        return interpret(call, recorded_exchange(channel, None, exc), secret=secret)
+        return _status_error(call, recorded_exchange(channel, None, exc).response, secret, exc)
     raise exc
 
 
@@ -91,22 +91,26 @@ def _has_request(exc: httpx.RequestError) -> bool:
     return True
 
 
-def interpret(
-    call: Call[ResultT], exchange: Exchange, *, secret: str | None
-) -> ResultT | YouCamError:
-    """The operation's result for a documented 200, else the error to raise (never raises)."""
+def interpret(call: Call[ResultT], exchange: Exchange, *, secret: str | None) -> ResultT:
+    """The operation's result for a documented 2xx; else raises the error the answer means."""
     response = exchange.response
     parsed = exchange.detailed.parsed if exchange.detailed is not None else None
     cause = exchange.parse_error
     if (
         cause is None
-        and response.status_code == httpx.codes.OK
+        and response.status_code in call.operation.ok_statuses
         and isinstance(parsed, call.operation.ok_model)
     ):
         try:
             return _result(call, parsed, response)
         except PARSE_ERRORS as exc:
             cause = exc
+    raise _status_error(call, response, secret, cause)
+
+
+def _status_error(
+    call: Call[ResultT], response: httpx.Response, secret: str | None, cause: BaseException | None
+) -> YouCamError:
     return error_from_response(
         response,
         continuation_token=call.page_token,

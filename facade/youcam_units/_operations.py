@@ -3,13 +3,20 @@
 An ``Operation`` is what a request needs beyond the pipeline (``_base_client``): the generated call
 (sync and async), the generated model of a documented 200 and how it becomes facade types,
 which credential is its bearer, and which generated parameter carries the page token when it
-is paged. A ``Call`` is one request of it (compare openai-python's ``FinalRequestOptions``).
-Adding an operation is one ``Operation`` here and one public method per client.
+is paged. A ``Call`` is one request of it (compare openai-python's ``FinalRequestOptions``): the
+operation, its generated call's arguments (a body among them), the headers it adds, and where
+a listing stood. Adding an operation is: the spec, ``scripts/regenerate``, one ``Operation``
+here and one public method per client.
+
+Retrying a request that is not idempotent (a POST) is safe only when the service can tell a
+repeat from a new request: such a call carries an ``Idempotency-Key`` header made once, when
+the call is made, and sent unchanged by every retry of it (as stripe and openai do).
 """
 
 from __future__ import annotations
 
 import enum
+import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -29,9 +36,22 @@ if TYPE_CHECKING:
     import httpx
     from youcam_units_api.types import Response
 
-__all__ = ["BALANCE", "FEATURE_COST", "HISTORY", "Call", "Credential", "Operation"]
+__all__ = [
+    "BALANCE",
+    "FEATURE_COST",
+    "HISTORY",
+    "IDEMPOTENCY_KEY_HEADER",
+    "IDEMPOTENT_METHODS",
+    "Call",
+    "Credential",
+    "Operation",
+]
 
 ResultT = TypeVar("ResultT")
+
+#: The methods HTTP defines as idempotent (RFC 9110 9.2.2): repeating one changes nothing more.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
 
 
 class Credential(enum.Enum):
@@ -53,7 +73,8 @@ class Operation(Generic[ResultT]):
     ``Decimal``), the raw response and the page token the request started from into the
     facade's type; raising one of ``PARSE_ERRORS`` makes the answer a
     ``ResponseValidationError``. ``page_token_param`` names the generated parameter that
-    carries the page token, ``None`` for an operation that is not paged.
+    carries the page token, ``None`` for an operation that is not paged. ``method`` is the
+    generated call's; ``ok_statuses`` are the documented successes (``ok_model`` their body).
     """
 
     name: str
@@ -63,6 +84,13 @@ class Operation(Generic[ResultT]):
     result: Callable[[Any, Any, httpx.Response, str | None], ResultT]
     credential: Credential = Credential.ACCESS_TOKEN
     page_token_param: str | None = None
+    method: str = "GET"
+    ok_statuses: frozenset[int] = frozenset({200})
+
+    @property
+    def idempotent(self) -> bool:
+        """Whether sending it twice is the same as once (else it carries an idempotency key)."""
+        return self.method.upper() in IDEMPOTENT_METHODS
 
     def call(self, page_token: str | None = None, **params: Any) -> Call[ResultT]:  # noqa: ANN401
         """One request of this operation, with already checked parameters."""
@@ -70,7 +98,8 @@ class Operation(Generic[ResultT]):
             params[self.page_token_param] = page_token
         elif page_token is not None:  # pragma: no cover - a programming error
             raise TypeError(f"{self.name} is not paged; it takes no page token")
-        return Call(self, params, page_token)
+        headers = {} if self.idempotent else {IDEMPOTENCY_KEY_HEADER: str(uuid.uuid4())}
+        return Call(self, params, page_token, headers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +110,8 @@ class Call(Generic[ResultT]):
     params: Mapping[str, Any] = field(default_factory=dict)
     #: Where a paged listing stood: errors carry it as ``continuation_token``, nothing is lost.
     page_token: str | None = None
+    #: Headers of ours that every attempt sends (the idempotency key, made once per call).
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 def _history_page(

@@ -121,18 +121,19 @@ class RetryRun:
         *,
         continuation_token: str | None,
         on_retry: Callable[[RetryEvent], None] | None,
+        repeatable: bool = True,
     ) -> None:
+        """``repeatable``: whether sending the request again is safe (else one attempt only)."""
         self._policy = policy
         self._continuation_token = continuation_token
         self._on_retry = on_retry
-        self.max_attempts = policy.max_retries + 1
+        self.max_attempts = policy.max_retries + 1 if repeatable else 1
         self.attempt = 0
 
     def attempts(self) -> Iterable[stamina.Attempt]:
         """The stamina loop for a sync client; each ``Attempt`` is one try.
 
-        stamina is imported here, not with the module: the clients make a request's first
-        attempt outside the loop, so a run without a failure never loads it (start-up).
+        stamina is imported where it is used, so a command that sends nothing never loads it.
         """
         import stamina  # noqa: PLC0415 - see the docstring
 
