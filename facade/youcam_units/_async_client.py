@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, ClassVar, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 import httpx
 
 from . import _defaults
 from ._base_client import INIT_DOC, BaseClient
-from ._channel import AsyncChannel
 from ._config import validate_page_size, validate_starting_token
 from ._errors import AuthenticationError, YouCamError
-from ._generated import generated_client
 from ._interpret import failed_attempt, interpret, recorded_exchange
 from ._operations import BALANCE
 from ._pagination import AsyncPager
 from ._settings import DEFAULT_RATE_LIMITS
+from ._transport import Attempt, attempt_under_way, generated_api, timed_out
 
 if TYPE_CHECKING:
     import os
@@ -74,11 +73,13 @@ class AsyncClient(BaseClient):
             on_wait=on_wait,
         )
         self._http = http_client if http_client is not None else httpx.AsyncClient()
+        self._api = generated_api(self._http, self.base_url, self._settings.bounds)
 
     __init__.__doc__ = INIT_DOC
 
     async def aclose(self) -> None:
         """Close what the client opened (never a caller's ``http_client``)."""
+        await self._api.get_async_httpx_client().aclose()
         if self._owns_http:
             await self._http.aclose()
         if self._settings.pacer is not None:
@@ -165,28 +166,24 @@ class AsyncClient(BaseClient):
         return await self._send(call, await source.arefresh())
 
     async def _send(self, call: Call[ResultT], secret: str) -> ResultT:
-        """Pace, send through a bounded channel, and read the answer (or raise its error)."""
+        """Pace, send within the bounds, and read the answer (or raise its error)."""
         pacer = self._settings.pacer
         send = await pacer.acquire_async() if pacer is not None else None
-        channel = AsyncChannel(
-            self._http,
-            self.base_url,
-            secret,
-            self._settings.bounds,
-            page_token=call.page_token,
-            headers=call.headers,
-        )
+        attempt = Attempt(secret, call.headers, self._settings.bounds, call.page_token)
         self._announce(call)
-        detailed, error = None, None
+        detailed: Any = None
+        error: YouCamError | None = None
         try:
-            detailed = await call.operation.async_call(
-                client=generated_client(self.base_url, channel), **call.params
-            )
+            with attempt_under_way(attempt):
+                async with asyncio.timeout(attempt.bounds.deadline):
+                    detailed = await call.operation.async_call(client=self._api, **call.params)
+        except TimeoutError:
+            error = timed_out(attempt, httpx.URL(self.base_url).host)
         except Exception as exc:  # noqa: BLE001 - failed_attempt re-raises what is not ours
-            error = failed_attempt(call, channel, exc, secret)
+            error = failed_attempt(call, attempt, exc, secret)
         finally:
             if pacer is not None:
                 pacer.answered(send)
         if error is not None:
             raise error
-        return interpret(call, recorded_exchange(channel, detailed), secret=secret)
+        return interpret(call, recorded_exchange(attempt, detailed), secret=secret)

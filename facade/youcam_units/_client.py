@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 import httpx
 
 from . import _defaults
 from ._base_client import INIT_DOC, BaseClient
-from ._channel import Channel
 from ._config import validate_page_size, validate_starting_token
-from ._errors import AuthenticationError
-from ._generated import generated_client
+from ._errors import AuthenticationError, YouCamError
 from ._interpret import failed_attempt, interpret, recorded_exchange
 from ._operations import BALANCE
 from ._pagination import Pager
 from ._settings import DEFAULT_RATE_LIMITS
+from ._transport import Attempt, attempt_under_way, generated_api
 
 if TYPE_CHECKING:
     import os
@@ -72,11 +71,13 @@ class Client(BaseClient):
             on_wait=on_wait,
         )
         self._http = http_client if http_client is not None else httpx.Client()
+        self._api = generated_api(self._http, self.base_url, self._settings.bounds)
 
     __init__.__doc__ = INIT_DOC
 
     def close(self) -> None:
         """Close what the client opened (never a caller's ``http_client``)."""
+        self._api.get_httpx_client().close()
         if self._owns_http:
             self._http.close()
         if self._settings.pacer is not None:
@@ -147,28 +148,21 @@ class Client(BaseClient):
         return self._send(call, source.refresh())
 
     def _send(self, call: Call[ResultT], secret: str) -> ResultT:
-        """Pace, send through a bounded channel, and read the answer (or raise its error)."""
+        """Pace, send within the bounds, and read the answer (or raise its error)."""
         pacer = self._settings.pacer
         send = pacer.acquire() if pacer is not None else None
-        channel = Channel(
-            self._http,
-            self.base_url,
-            secret,
-            self._settings.bounds,
-            page_token=call.page_token,
-            headers=call.headers,
-        )
+        attempt = Attempt(secret, call.headers, self._settings.bounds, call.page_token)
         self._announce(call)
-        detailed, error = None, None
+        detailed: Any = None
+        error: YouCamError | None = None
         try:
-            detailed = call.operation.sync_call(
-                client=generated_client(self.base_url, channel), **call.params
-            )
+            with attempt_under_way(attempt):
+                detailed = call.operation.sync_call(client=self._api, **call.params)
         except Exception as exc:  # noqa: BLE001 - failed_attempt re-raises what is not ours
-            error = failed_attempt(call, channel, exc, secret)
+            error = failed_attempt(call, attempt, exc, secret)
         finally:
             if pacer is not None:
                 pacer.answered(send)
         if error is not None:
             raise error
-        return interpret(call, recorded_exchange(channel, detailed), secret=secret)
+        return interpret(call, recorded_exchange(attempt, detailed), secret=secret)

@@ -13,15 +13,15 @@ import httpx
 
 from . import _json as exact_json
 from ._errors import APIConnectionError, APITimeoutError, AuthenticationError, YouCamError
-from ._generated import ExactJsonResponse
 from ._redact import redact
 from ._translate import error_from_response
+from ._transport import ExactJsonResponse
 
 if TYPE_CHECKING:
     from youcam_units_api.types import Response
 
-    from ._channel import AsyncChannel, Channel
     from ._operations import Call
+    from ._transport import Attempt
 
 __all__ = ["PARSE_ERRORS", "Exchange", "failed_attempt", "interpret", "should_refresh"]
 
@@ -43,28 +43,26 @@ class Exchange:
 
 
 def recorded_exchange(
-    channel: Channel | AsyncChannel,
-    detailed: Response[Any] | None,
-    parse_error: Exception | None = None,
+    attempt: Attempt, detailed: Response[Any] | None, parse_error: Exception | None = None
 ) -> Exchange:
-    """The exchange the channel recorded; a parse error without a response is not ours."""
-    if channel.response is None:
+    """The exchange the attempt recorded; a parse error without a response is not ours."""
+    if attempt.response is None:
         if parse_error is not None:
             raise parse_error
         raise RuntimeError("the generated client returned without a response")  # pragma: no cover
-    return Exchange(channel.response, detailed, parse_error)
+    return Exchange(attempt.response, detailed, parse_error)
 
 
 def failed_attempt(
-    call: Call[ResultT], channel: Channel | AsyncChannel, exc: Exception, secret: str
+    call: Call[ResultT], attempt: Attempt, exc: Exception, secret: str
 ) -> YouCamError:
     """The error a generated call that raised comes to; an exception that is not ours propagates."""
-    if isinstance(exc, YouCamError):  # the channel's bounds: redirect, size, deadline
+    if isinstance(exc, YouCamError):  # the transport's bounds: redirect, size, deadline
         return exc
     if isinstance(exc, httpx.RequestError):
         return transport_error(exc, call.page_token, secret)
     if isinstance(exc, PARSE_ERRORS):
-        return _status_error(call, recorded_exchange(channel, None, exc).response, secret, exc)
+        return _status_error(call, recorded_exchange(attempt, None, exc).response, secret, exc)
     raise exc
 
 

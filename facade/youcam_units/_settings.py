@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import _defaults
-from ._channel import RequestBounds, Timeout
 from ._config import (
     RateLimit,
     attempt_deadline,
@@ -17,6 +16,7 @@ from ._config import (
     validate_timeout,
 )
 from ._retry import RetryPolicy
+from ._transport import RequestBounds, Timeout
 
 if TYPE_CHECKING:
     from collections.abc import Callable
