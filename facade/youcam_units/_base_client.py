@@ -16,9 +16,9 @@ from . import _defaults
 from ._access_token import AccessTokenSource, resolve_api_key
 from ._config import ENV_API_KEY, env_token
 from ._errors import AuthenticationError, YouCamError
-from ._interpret import should_refresh
 from ._operations import FEATURE_COST, HISTORY, IDEMPOTENCY_KEY_HEADER, Credential
 from ._pagination import NewItems, PageCursor
+from ._responses import should_refresh
 from ._retry import RetryRun
 from ._settings import ClientSettings
 

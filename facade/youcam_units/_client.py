@@ -10,9 +10,9 @@ from . import _defaults
 from ._base_client import INIT_DOC, BaseClient
 from ._config import validate_page_size, validate_starting_token
 from ._errors import AuthenticationError, YouCamError
-from ._interpret import failed_attempt, interpret, recorded_exchange
 from ._operations import BALANCE
 from ._pagination import Pager
+from ._responses import failed_attempt, interpret, recorded_exchange
 from ._settings import DEFAULT_RATE_LIMITS
 from ._transport import Attempt, attempt_under_way, generated_api
 

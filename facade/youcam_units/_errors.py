@@ -23,7 +23,7 @@ Every failure a caller can meet is a ``YouCamError``::
 Each error carries ``continuation_token``: the ``starting_token`` of the request that failed, so
 a caller resumes from exactly there and loses nothing (``None`` means "the first page").
 
-``_translate.error_from_response`` is the only function that turns an HTTP response into one.
+``_responses.error_from_response`` is the only function that turns an HTTP response into one.
 """
 
 from __future__ import annotations

@@ -23,7 +23,6 @@ __all__ = ["cli", "main"]
 CLI_DEPENDENCIES: Final = frozenset({"click", "rich", "platformdirs"})
 
 
-
 def main() -> None:
     """The ``youcam-units`` entry point: the commands, or one line naming the missing extra."""
     try:
