@@ -132,13 +132,17 @@ def measure_throughput(config: Config) -> Throughput:
 _PROFILE_ROWS: tuple[tuple[str, str, str], ...] = (
     ("whole read (Client.history iteration)", "", ""),
     ("generated sync_detailed (HTTP + generated parse)", "get_credit_history.py", "sync_detailed"),
-    ("  httpx request through the bounded channel", "youcam_units/_channel.py", "request"),
+    (
+        "  httpx request through the bounded transport",
+        "youcam_units/_transport.py",
+        "handle_request",
+    ),
     (
         "  generated models: CreditHistoryResponse.from_dict",
         "credit_history_response.py",
         "from_dict",
     ),
-    ("facade _result: generated models -> HistoryEntry", "youcam_units/_interpret.py", "_result"),
+    ("facade _result: generated models -> HistoryEntry", "youcam_units/_responses.py", "_result"),
     (
         "  entries_from_generated (HistoryEntry build)",
         "youcam_units/_entries.py",

@@ -30,14 +30,15 @@ if TYPE_CHECKING:
     from ._accounts import Account, AccountsConfig, ConfigError, CredentialSource, load_config
     from ._async_client import AsyncClient
     from ._client import Client
-    from ._config import PacingFileError, RateLimit
-    from ._defaults import MAX_RESPONSE_BYTES as DEFAULT_MAX_RESPONSE_BYTES
+    from ._config import DEFAULT_RATE_LIMIT, DEFAULT_RATE_LIMITS, RateLimit
+    from ._config import MAX_RESPONSE_BYTES as DEFAULT_MAX_RESPONSE_BYTES
     from ._errors import (
         APIConnectionError,
         APIStatusError,
         APITimeoutError,
         AuthenticationError,
         InvalidParametersError,
+        PacingFileError,
         PaginationError,
         RateLimitError,
         RedirectError,
@@ -55,7 +56,6 @@ if TYPE_CHECKING:
         HistoryPager,
     )
     from ._retry import RetryEvent, set_testing
-    from ._settings import DEFAULT_RATE_LIMIT, DEFAULT_RATE_LIMITS
     from ._unit_system import Balance, FeatureCost, FeatureCostPage, UnitBucket, UnitType
 
     __version__: str
@@ -114,6 +114,7 @@ _ERRORS: Final = (
     "APITimeoutError",
     "AuthenticationError",
     "InvalidParametersError",
+    "PacingFileError",
     "PaginationError",
     "RateLimitError",
     "RedirectError",
@@ -131,14 +132,16 @@ _WHERE: Final[dict[str, tuple[str, str]]] = {
     **{name: ("._accounts", name) for name in _ACCOUNTS},
     "AsyncClient": ("._async_client", "AsyncClient"),
     "Client": ("._client", "Client"),
-    **{name: ("._config", name) for name in ("PacingFileError", "RateLimit")},
-    "DEFAULT_MAX_RESPONSE_BYTES": ("._defaults", "MAX_RESPONSE_BYTES"),
+    **{
+        name: ("._config", name)
+        for name in ("DEFAULT_RATE_LIMIT", "DEFAULT_RATE_LIMITS", "RateLimit")
+    },
+    "DEFAULT_MAX_RESPONSE_BYTES": ("._config", "MAX_RESPONSE_BYTES"),
     **{name: ("._errors", name) for name in _ERRORS},
     **{name: ("._forecast", name) for name in _FORECAST},
     **{name: ("._models", name) for name in ("Action", "HistoryEntry", "Page", "UnitChange")},
     **{name: ("._pagination", name) for name in _PAGERS},
     **{name: ("._retry", name) for name in ("RetryEvent", "set_testing")},
-    **{name: ("._settings", name) for name in ("DEFAULT_RATE_LIMIT", "DEFAULT_RATE_LIMITS")},
     **{name: ("._unit_system", name) for name in _UNIT_SYSTEM},
 }
 """Where each public name lives: (module, name there)."""

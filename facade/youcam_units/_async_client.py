@@ -7,14 +7,21 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 import httpx
 
-from . import _defaults
 from ._base_client import INIT_DOC, BaseClient
-from ._config import validate_page_size, validate_starting_token
+from ._config import (
+    DEFAULT_RATE_LIMITS,
+    MAX_FEATURE_COST_PAGE_SIZE,
+    MAX_RESPONSE_BYTES,
+    MAX_RETRIES,
+    PAGE_SIZE,
+    TIMEOUT,
+    validate_page_size,
+    validate_starting_token,
+)
 from ._errors import AuthenticationError, YouCamError
 from ._operations import BALANCE
 from ._pagination import AsyncPager
 from ._responses import failed_attempt, interpret, recorded_exchange
-from ._settings import DEFAULT_RATE_LIMITS
 from ._transport import Attempt, attempt_under_way, generated_api, timed_out
 
 if TYPE_CHECKING:
@@ -50,12 +57,12 @@ class AsyncClient(BaseClient):
         *,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = _defaults.TIMEOUT,
-        max_retries: int = _defaults.MAX_RETRIES,
+        timeout: float | httpx.Timeout | None = TIMEOUT,
+        max_retries: int = MAX_RETRIES,
         rate_limit: RateLimit | Sequence[RateLimit] | None = DEFAULT_RATE_LIMITS,
         http_client: httpx.AsyncClient | None = None,
         on_retry: Callable[[RetryEvent], None] | None = None,
-        max_response_bytes: int = _defaults.MAX_RESPONSE_BYTES,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
         pacing_file: str | os.PathLike[str] | None = None,
         on_wait: Callable[[float], None] | None = None,
     ) -> None:
@@ -94,7 +101,7 @@ class AsyncClient(BaseClient):
     def history(
         self,
         *,
-        page_size: int = _defaults.PAGE_SIZE,
+        page_size: int = PAGE_SIZE,
         starting_token: str | None = None,
         max_items: int | None = None,
     ) -> AsyncPager[HistoryEntry, Page]:
@@ -107,7 +114,7 @@ class AsyncClient(BaseClient):
     def feature_costs(
         self,
         *,
-        page_size: int = _defaults.MAX_FEATURE_COST_PAGE_SIZE,
+        page_size: int = MAX_FEATURE_COST_PAGE_SIZE,
         starting_token: str | None = None,
         max_items: int | None = None,
     ) -> AsyncPager[FeatureCost, FeatureCostPage]:
@@ -122,7 +129,7 @@ class AsyncClient(BaseClient):
         )
 
     async def history_page(
-        self, *, page_size: int = _defaults.PAGE_SIZE, starting_token: str | None = None
+        self, *, page_size: int = PAGE_SIZE, starting_token: str | None = None
     ) -> Page:
         """Exactly one request, one page (retried as any request is)."""
         size = validate_page_size(page_size)

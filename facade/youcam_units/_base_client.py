@@ -12,15 +12,26 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
-from . import _defaults
-from ._access_token import AccessTokenSource, resolve_api_key
-from ._config import ENV_API_KEY, env_token
+from ._access_token import AccessTokenSource, env_token, resolve_api_key
+from ._config import (
+    ENV_API_KEY,
+    MAX_FEATURE_COST_PAGE_SIZE,
+    MAX_RESPONSE_BYTES,
+    RequestBounds,
+    RetryPolicy,
+    attempt_deadline,
+    resolve_base_url,
+    validate_max_response_bytes,
+    validate_max_retries,
+    validate_pacing_file,
+    validate_rate_limits,
+    validate_timeout,
+)
 from ._errors import AuthenticationError, YouCamError
 from ._operations import FEATURE_COST, HISTORY, IDEMPOTENCY_KEY_HEADER, Credential
 from ._pagination import NewItems, PageCursor
 from ._responses import should_refresh
 from ._retry import RetryRun
-from ._settings import ClientSettings
 
 if TYPE_CHECKING:
     import os
@@ -34,7 +45,7 @@ if TYPE_CHECKING:
     from ._retry import RetryEvent
     from ._unit_system import FeatureCostPage
 
-__all__ = ["INIT_DOC", "BaseClient"]
+__all__ = ["INIT_DOC", "BaseClient", "ClientSettings"]
 
 logger = logging.getLogger("youcam_units")
 
@@ -61,6 +72,64 @@ pacing off; ``on_wait`` is told the seconds of each pacing wait. Bounds: ``timeo
 ``max_response_bytes`` (default 4 MiB) is refused; a redirect is an error, never
 followed.
 """
+
+
+class ClientSettings:
+    """Checked settings shared by Client and AsyncClient; all checks happen here, up front."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None,
+        http_client: httpx.Client | httpx.AsyncClient | None,
+        timeout: object,
+        max_retries: object,
+        rate_limit: object,
+        on_retry: Callable[[RetryEvent], None] | None,
+        max_response_bytes: object = MAX_RESPONSE_BYTES,
+        pacing_file: object = None,
+        on_wait: Callable[[float], None] | None = None,
+    ) -> None:
+        self.base_url = resolve_base_url(base_url, http_client)
+        self.timeout = validate_timeout(timeout)
+        self.bounds = RequestBounds(
+            timeout=self.timeout,
+            deadline=attempt_deadline(self.timeout),
+            max_bytes=validate_max_response_bytes(max_response_bytes),
+        )
+        self.policy = RetryPolicy(max_retries=validate_max_retries(max_retries))
+        self.rate_limits = validate_rate_limits(rate_limit)
+        self.pacing_file = validate_pacing_file(pacing_file, self.rate_limits)
+        for name, hook in (("on_retry", on_retry), ("on_wait", on_wait)):
+            if hook is not None and not callable(hook):
+                raise TypeError(f"{name} must be a callable")
+        self.on_retry = on_retry
+        self.pacer = None
+        if self.rate_limits is not None:
+            # pyrate-limiter takes 20-40 ms to import: only a client that paces pays for it
+            # (not the in-process mock's, nor a command that makes no request).
+            from ._pacing import Pacer  # noqa: PLC0415
+
+            self.pacer = Pacer(self.rate_limits, state_file=self.pacing_file, on_wait=on_wait)
+
+    @property
+    def rate_limit(self) -> RateLimit | tuple[RateLimit, ...] | None:
+        """The limits paced to: one ``RateLimit``, several, or ``None``."""
+        limits = self.rate_limits
+        return limits[0] if limits is not None and len(limits) == 1 else limits
+
+    def describe(self, name: str) -> str:
+        """A repr without secrets."""
+        limits = (
+            "None"
+            if self.rate_limits is None
+            else " + ".join(f"RateLimit({r.requests}, {r.period})" for r in self.rate_limits)
+        )
+        shared = f", pacing_file={str(self.pacing_file)!r}" if self.pacing_file else ""
+        return (
+            f"{name}(base_url={self.base_url!r}, max_retries={self.policy.max_retries}, "
+            f"rate_limit={limits}{shared})"
+        )
 
 
 class BaseClient:
@@ -138,7 +207,7 @@ class BaseClient:
             page_size=page_size,
             starting_token=starting_token,
             max_items=max_items,
-            max_page_size=_defaults.MAX_FEATURE_COST_PAGE_SIZE,
+            max_page_size=MAX_FEATURE_COST_PAGE_SIZE,
             progress=NewItems(),
         )
 

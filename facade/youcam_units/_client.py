@@ -6,14 +6,21 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 import httpx
 
-from . import _defaults
 from ._base_client import INIT_DOC, BaseClient
-from ._config import validate_page_size, validate_starting_token
+from ._config import (
+    DEFAULT_RATE_LIMITS,
+    MAX_FEATURE_COST_PAGE_SIZE,
+    MAX_RESPONSE_BYTES,
+    MAX_RETRIES,
+    PAGE_SIZE,
+    TIMEOUT,
+    validate_page_size,
+    validate_starting_token,
+)
 from ._errors import AuthenticationError, YouCamError
 from ._operations import BALANCE
 from ._pagination import Pager
 from ._responses import failed_attempt, interpret, recorded_exchange
-from ._settings import DEFAULT_RATE_LIMITS
 from ._transport import Attempt, attempt_under_way, generated_api
 
 if TYPE_CHECKING:
@@ -48,12 +55,12 @@ class Client(BaseClient):
         *,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = _defaults.TIMEOUT,
-        max_retries: int = _defaults.MAX_RETRIES,
+        timeout: float | httpx.Timeout | None = TIMEOUT,
+        max_retries: int = MAX_RETRIES,
         rate_limit: RateLimit | Sequence[RateLimit] | None = DEFAULT_RATE_LIMITS,
         http_client: httpx.Client | None = None,
         on_retry: Callable[[RetryEvent], None] | None = None,
-        max_response_bytes: int = _defaults.MAX_RESPONSE_BYTES,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
         pacing_file: str | os.PathLike[str] | None = None,
         on_wait: Callable[[float], None] | None = None,
     ) -> None:
@@ -92,7 +99,7 @@ class Client(BaseClient):
     def history(
         self,
         *,
-        page_size: int = _defaults.PAGE_SIZE,
+        page_size: int = PAGE_SIZE,
         starting_token: str | None = None,
         max_items: int | None = None,
     ) -> Pager[HistoryEntry, Page]:
@@ -103,7 +110,7 @@ class Client(BaseClient):
     def feature_costs(
         self,
         *,
-        page_size: int = _defaults.MAX_FEATURE_COST_PAGE_SIZE,
+        page_size: int = MAX_FEATURE_COST_PAGE_SIZE,
         starting_token: str | None = None,
         max_items: int | None = None,
     ) -> Pager[FeatureCost, FeatureCostPage]:
@@ -118,7 +125,7 @@ class Client(BaseClient):
         )
 
     def history_page(
-        self, *, page_size: int = _defaults.PAGE_SIZE, starting_token: str | None = None
+        self, *, page_size: int = PAGE_SIZE, starting_token: str | None = None
     ) -> Page:
         """Exactly one request, one page (retried as any request is)."""
         size = validate_page_size(page_size)

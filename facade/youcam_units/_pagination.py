@@ -25,8 +25,7 @@ from collections import OrderedDict, deque
 from operator import attrgetter
 from typing import TYPE_CHECKING, Final, Generic, Protocol, Self, TypeVar
 
-from . import _defaults
-from ._config import validate_max_items, validate_page_size, validate_starting_token
+from ._config import MAX_PAGE_SIZE, validate_max_items, validate_page_size, validate_starting_token
 from ._errors import PaginationError
 from ._models import HistoryEntry, Page
 from ._unit_system import FeatureCost, FeatureCostPage
@@ -181,7 +180,7 @@ class PageCursor(Generic[PageT]):
         page_size: object,
         starting_token: object,
         max_items: object,
-        max_page_size: int = _defaults.MAX_PAGE_SIZE,
+        max_page_size: int = MAX_PAGE_SIZE,
         progress: Progress | None = None,
     ) -> None:
         self.page_size = validate_page_size(page_size, max_page_size)

@@ -20,7 +20,6 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import _defaults
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -36,11 +35,11 @@ if TYPE_CHECKING:
 
     import stamina
 
+    from ._config import RetryPolicy
+
 __all__ = [
-    "DEFAULT_MAX_RETRIES",
     "RETRYABLE_STATUSES",
     "RetryEvent",
-    "RetryPolicy",
     "RetryRun",
     "compute_wait",
     "is_retryable",
@@ -48,20 +47,7 @@ __all__ = [
 ]
 
 
-DEFAULT_MAX_RETRIES = _defaults.MAX_RETRIES
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """Backoff parameters, in seconds."""
-
-    max_retries: int = DEFAULT_MAX_RETRIES
-    initial_wait: float = _defaults.RETRY_INITIAL_WAIT
-    max_wait: float = _defaults.RETRY_MAX_WAIT
-    rate_limited_wait: float = _defaults.RATE_LIMITED_WAIT
-    rate_limited_max_wait: float = _defaults.RATE_LIMITED_MAX_WAIT
-    retry_after_cap: float = _defaults.RETRY_AFTER_CAP
 
 
 @dataclass(frozen=True, slots=True)

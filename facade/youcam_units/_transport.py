@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from youcam_units_api.client import Client as GeneratedClient
 
-from . import _defaults
 from . import _json as exact_json
+from ._config import USER_AGENT, RequestBounds
 from ._deadline import run_within
 from ._errors import APITimeoutError, RedirectError, ResponseTooLargeError
 from ._redact import redact
@@ -40,25 +40,12 @@ if TYPE_CHECKING:
 __all__ = [
     "Attempt",
     "ExactJsonResponse",
-    "RequestBounds",
-    "Timeout",
     "attempt_under_way",
     "generated_api",
     "timed_out",
 ]
 
-Timeout = float | httpx.Timeout | None
-
 _STRIPPED_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
-
-
-@dataclass(frozen=True, slots=True)
-class RequestBounds:
-    """What one attempt may take: httpx's per-phase timeout, an overall deadline, a body size."""
-
-    timeout: Timeout
-    deadline: float | None
-    max_bytes: int
 
 
 @dataclass(slots=True)
@@ -128,7 +115,7 @@ def generated_api(
     """
     options: dict[str, Any] = {
         "base_url": base_url,
-        "headers": {**http.headers, "User-Agent": _defaults.USER_AGENT},
+        "headers": {**http.headers, "User-Agent": USER_AGENT},
         "params": http.params,
         "cookies": http.cookies,
         "timeout": bounds.timeout,

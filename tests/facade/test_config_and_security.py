@@ -254,7 +254,8 @@ def test_token_not_in_client_or_pager_repr() -> None:
 
 def test_generated_client_repr_hides_the_token() -> None:
     """The generated client a client holds, its httpx client and an attempt never show the token."""
-    from youcam_units._transport import Attempt, RequestBounds  # noqa: PLC0415
+    from youcam_units._config import RequestBounds  # noqa: PLC0415
+    from youcam_units._transport import Attempt  # noqa: PLC0415
 
     client = yu.Client(TOKEN, rate_limit=None)
     api = client._api
