@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from ._access_token import AccessTokenSource, env_token, resolve_api_key
 from ._config import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     ENV_API_KEY,
     MAX_FEATURE_COST_PAGE_SIZE,
-    MAX_RESPONSE_BYTES,
     RequestBounds,
     RetryPolicy,
     attempt_deadline,
@@ -86,7 +86,7 @@ class ClientSettings:
         max_retries: object,
         rate_limit: object,
         on_retry: Callable[[RetryEvent], None] | None,
-        max_response_bytes: object = MAX_RESPONSE_BYTES,
+        max_response_bytes: object = DEFAULT_MAX_RESPONSE_BYTES,
         pacing_file: object = None,
         on_wait: Callable[[float], None] | None = None,
     ) -> None:

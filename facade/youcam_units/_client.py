@@ -8,9 +8,9 @@ import httpx
 
 from ._base_client import INIT_DOC, BaseClient
 from ._config import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_RATE_LIMITS,
     MAX_FEATURE_COST_PAGE_SIZE,
-    MAX_RESPONSE_BYTES,
     MAX_RETRIES,
     PAGE_SIZE,
     TIMEOUT,
@@ -60,7 +60,7 @@ class Client(BaseClient):
         rate_limit: RateLimit | Sequence[RateLimit] | None = DEFAULT_RATE_LIMITS,
         http_client: httpx.Client | None = None,
         on_retry: Callable[[RetryEvent], None] | None = None,
-        max_response_bytes: int = MAX_RESPONSE_BYTES,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         pacing_file: str | os.PathLike[str] | None = None,
         on_wait: Callable[[float], None] | None = None,
     ) -> None:

@@ -60,7 +60,7 @@ USER_AGENT: Final = "youcam-units/0.1.0"
 TIMEOUT: Final = 30.0
 #: What one response may hold. A page of 30 entries is a few kB; 4 MiB is a thousand pages'
 #: worth, so only a runaway body (an endless or enormous one) ever reaches it.
-MAX_RESPONSE_BYTES: Final = 4 * 1024 * 1024
+DEFAULT_MAX_RESPONSE_BYTES: Final = 4 * 1024 * 1024
 
 #: The service accepts 1..30 entries per page.
 MAX_PAGE_SIZE: Final = 30
