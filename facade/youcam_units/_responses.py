@@ -203,24 +203,7 @@ def error_from_response(
             continuation_token=continuation_token,
             unparsable=not _is_json(text),
         )
-    body: object = text
-    error_code: str | None = None
-    message = _one_line(redact(response.reason_phrase, secret)) or "error"
-    try:
-        data = exact_json.loads(text)
-    except ValueError:
-        data = None
-    if isinstance(data, dict):
-        body = data
-        # Read field by field: a body missing ``status`` (or with a wrong one) still says what
-        # went wrong, and the generated ErrorResponse would refuse it whole for that one field.
-        sent_code, sent_error = data.get("error_code"), data.get("error")
-        if isinstance(sent_code, str) and sent_code:
-            error_code = _one_line(sent_code, _CODE_CHARS)
-        if isinstance(sent_error, str) and sent_error.strip():
-            message = _one_line(sent_error)
-    elif text:
-        message = f"{message}; body starts: {text[:_BODY_EXCERPT]!r}"
+    body, error_code, message = _envelope(text, _one_line(redact(response.reason_phrase, secret)))
     cls = _STATUS_CLASSES.get(status, ServerError if status >= 500 else APIStatusError)  # noqa: PLR2004
     return cls(
         message,
@@ -231,6 +214,28 @@ def error_from_response(
         retry_after=parse_retry_after(response.headers.get("retry-after")),
         continuation_token=continuation_token,
     )
+
+
+def _envelope(text: str, reason: str) -> tuple[object, str | None, str]:
+    """The error body (parsed when JSON), its ``error_code`` and the message to show.
+
+    Read field by field: a body missing ``status`` (or with a wrong one) still says what went
+    wrong, and the generated ErrorResponse would refuse it whole for that one field.
+    """
+    message = reason or "error"
+    try:
+        data = exact_json.loads(text)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        return text, None, f"{message}; body starts: {text[:_BODY_EXCERPT]!r}" if text else message
+    sent_code, sent_error = data.get("error_code"), data.get("error")
+    error_code = (
+        _one_line(sent_code, _CODE_CHARS) if isinstance(sent_code, str) and sent_code else None
+    )
+    if isinstance(sent_error, str) and sent_error.strip():
+        message = _one_line(sent_error)
+    return data, error_code, message
 
 
 def _is_json(text: str) -> bool:
