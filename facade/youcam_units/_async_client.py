@@ -21,7 +21,7 @@ from ._config import (
 from ._errors import AuthenticationError, YouCamError
 from ._operations import BALANCE
 from ._pagination import AsyncPager
-from ._responses import failed_attempt, interpret, recorded_exchange
+from ._responses import failed_attempt, interpret
 from ._transport import Attempt, attempt_under_way, generated_api, timed_out
 
 if TYPE_CHECKING:
@@ -193,4 +193,4 @@ class AsyncClient(BaseClient):
                 pacer.answered(send)
         if error is not None:
             raise error
-        return interpret(call, recorded_exchange(attempt, detailed), secret=secret)
+        return interpret(call, attempt, detailed.parsed, secret)

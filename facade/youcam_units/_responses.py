@@ -11,7 +11,6 @@ that is echoed back (``_redact``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
@@ -33,14 +32,11 @@ from ._redact import redact
 from ._transport import ExactJsonResponse
 
 if TYPE_CHECKING:
-    from youcam_units_api.types import Response
-
     from ._operations import Call
     from ._transport import Attempt
 
 __all__ = [
     "PARSE_ERRORS",
-    "Exchange",
     "error_from_response",
     "failed_attempt",
     "interpret",
@@ -55,26 +51,6 @@ _REFRESH_CODES = frozenset({None, "InvalidAccessToken"})
 ResultT = TypeVar("ResultT")
 
 
-@dataclass(frozen=True, slots=True)
-class Exchange:
-    """One request's outcome: the raw response, and what the generated parser made of it."""
-
-    response: httpx.Response
-    detailed: Response[Any] | None
-    parse_error: BaseException | None = None
-
-
-def recorded_exchange(
-    attempt: Attempt, detailed: Response[Any] | None, parse_error: Exception | None = None
-) -> Exchange:
-    """The exchange the attempt recorded; a parse error without a response is not ours."""
-    if attempt.response is None:
-        if parse_error is not None:
-            raise parse_error
-        raise RuntimeError("the generated client returned without a response")  # pragma: no cover
-    return Exchange(attempt.response, detailed, parse_error)
-
-
 def failed_attempt(
     call: Call[ResultT], attempt: Attempt, exc: Exception, secret: str
 ) -> YouCamError:
@@ -83,8 +59,8 @@ def failed_attempt(
         return exc
     if isinstance(exc, httpx.RequestError):
         return transport_error(exc, call.page_token, secret)
-    if isinstance(exc, PARSE_ERRORS):
-        return _status_error(call, recorded_exchange(attempt, None, exc).response, secret, exc)
+    if isinstance(exc, PARSE_ERRORS) and attempt.response is not None:
+        return _status_error(call, attempt.response, secret, exc)
     raise exc
 
 
@@ -111,15 +87,17 @@ def _has_request(exc: httpx.RequestError) -> bool:
     return True
 
 
-def interpret(call: Call[ResultT], exchange: Exchange, *, secret: str | None) -> ResultT:
-    """The operation's result for a documented 2xx; else raises the error the answer means."""
-    response = exchange.response
-    parsed = exchange.detailed.parsed if exchange.detailed is not None else None
-    cause = exchange.parse_error
-    if (
-        cause is None
-        and response.status_code in call.operation.ok_statuses
-        and isinstance(parsed, call.operation.ok_model)
+def interpret(call: Call[ResultT], attempt: Attempt, parsed: object, secret: str) -> ResultT:
+    """The operation's result for a documented 2xx; else raises the error the answer means.
+
+    ``parsed`` is what the generated parser made of the response the attempt recorded.
+    """
+    response = attempt.response
+    if response is None:  # pragma: no cover - the generated call returns only with a response
+        raise RuntimeError("the generated client returned without a response")
+    cause: BaseException | None = None
+    if response.status_code in call.operation.ok_statuses and isinstance(
+        parsed, call.operation.ok_model
     ):
         try:
             return _result(call, parsed, response)
