@@ -5,6 +5,17 @@ the request pipeline exist once here. Each client adds only what awaits or block
 ``_request``: retries around one attempt of pacing, one access-token refresh and the generated
 call), its public methods with their real types, closing, and the context manager. Compare
 httpx's ``Client``/``AsyncClient`` over ``BaseClient``.
+
+One request, step by step (the names are in ``Client``; ``AsyncClient`` awaits the same):
+
+1. build: a public method makes a ``Call`` (``_operations``: method, parameters, headers,
+   an ``Idempotency-Key`` for a call that is not idempotent);
+2. retry: ``_request`` runs attempts under ``_retry_run`` (``_retry``: which failures, how long);
+3. refresh: ``_attempt`` sends once more with a new access token after a 401 that allows it;
+4. pace and send: ``_send`` waits for the pacer, then runs the generated call over the httpx
+   client of ``_transport`` (bearer, size cap, deadline, no redirect);
+5. parse or fail: ``_responses.interpret`` gives the operation's result for a documented 2xx,
+   and raises what ``error_from_response`` (the one status-to-error mapping) makes of the rest.
 """
 
 from __future__ import annotations
