@@ -146,7 +146,7 @@ class AsyncClient(BaseClient):
 
     async def _request(self, call: Call[ResultT]) -> ResultT:
         """Run any operation: retries around attempts (pacing, one refresh, bounded reads)."""
-        self._check_loop(call.page_token)
+        self._check_loop(call.starting_token)
         run = self._retry_run(call)
         async for attempt in run.async_attempts():
             with attempt:
@@ -154,7 +154,7 @@ class AsyncClient(BaseClient):
                 return await self._attempt(call)
         raise AssertionError("stamina returns or raises")  # pragma: no cover
 
-    def _check_loop(self, page_token: str | None) -> None:
+    def _check_loop(self, starting_token: str | None) -> None:
         """The connections httpx holds belong to the loop that opened them: refuse another."""
         loop = asyncio.get_running_loop()
         if self._loop is None:
@@ -163,7 +163,7 @@ class AsyncClient(BaseClient):
             raise YouCamError(
                 "this AsyncClient was first used on another event loop (a second asyncio.run?); "
                 "create the AsyncClient inside the loop that uses it, one per loop",
-                continuation_token=page_token,
+                continuation_token=starting_token,
             )
 
     async def _attempt(self, call: Call[ResultT]) -> ResultT:
@@ -180,7 +180,7 @@ class AsyncClient(BaseClient):
         """Pace, send within the bounds, and read the answer (or raise its error)."""
         pacer = self._settings.pacer
         send = await pacer.acquire_async() if pacer is not None else None
-        attempt = Attempt(secret, call.headers, self._settings.bounds, call.page_token)
+        attempt = Attempt(secret, call.headers, self._settings.bounds, call.starting_token)
         self._announce(call)
         detailed: Any = None
         error: YouCamError | None = None

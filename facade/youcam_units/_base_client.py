@@ -205,9 +205,9 @@ class BaseClient:
     ) -> PageCursor[Page]:
         return PageCursor(page_size=page_size, starting_token=starting_token, max_items=max_items)
 
-    def _history_call(self, page_size: int, page_token: str | None) -> Call[Page]:
+    def _history_call(self, page_size: int, starting_token: str | None) -> Call[Page]:
         """One history request; what ``history()`` and ``history_page()`` both send."""
-        return HISTORY.call(page_token, page_size=page_size)
+        return HISTORY.call(starting_token, page_size=page_size)
 
     def _feature_cost_cursor(
         self, page_size: object, starting_token: object, max_items: object
@@ -223,8 +223,8 @@ class BaseClient:
         )
 
     @staticmethod
-    def _feature_cost_call(page_size: int, page_token: str | None) -> Call[FeatureCostPage]:
-        return FEATURE_COST.call(page_token, page_size=page_size)
+    def _feature_cost_call(page_size: int, starting_token: str | None) -> Call[FeatureCostPage]:
+        return FEATURE_COST.call(starting_token, page_size=page_size)
 
     def _resolve_credentials(
         self, access_token: object, api_key: object
@@ -262,7 +262,7 @@ class BaseClient:
         """
         return RetryRun(
             self._settings.policy,
-            continuation_token=call.page_token,
+            continuation_token=call.starting_token,
             on_retry=self._settings.on_retry,
             repeatable=call.operation.idempotent or IDEMPOTENCY_KEY_HEADER in call.headers,
         )

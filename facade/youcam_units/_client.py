@@ -162,7 +162,7 @@ class Client(BaseClient):
         """Pace, send within the bounds, and read the answer (or raise its error)."""
         pacer = self._settings.pacer
         send = pacer.acquire() if pacer is not None else None
-        attempt = Attempt(secret, call.headers, self._settings.bounds, call.page_token)
+        attempt = Attempt(secret, call.headers, self._settings.bounds, call.starting_token)
         self._announce(call)
         detailed: Any = None
         error: YouCamError | None = None

@@ -97,14 +97,14 @@ class LoopGuard:
         self.progress: Progress = OlderEntries() if progress is None else progress
         self.stalled_pages = 0
 
-    def repeated(self, page_token: str) -> bool:
-        """Whether ``page_token`` was handed out before (a cycle); records it otherwise."""
-        if page_token == self._anchor or page_token in self._recent:
+    def repeated(self, starting_token: str) -> bool:
+        """Whether ``starting_token`` was handed out before (a cycle); records it otherwise."""
+        if starting_token == self._anchor or starting_token in self._recent:
             return True
-        self._recent.append(page_token)
+        self._recent.append(starting_token)
         self._steps += 1
         if self._steps == self._power:
-            self._anchor, self._power, self._steps = page_token, self._power * 2, 0
+            self._anchor, self._power, self._steps = starting_token, self._power * 2, 0
         return False
 
     def progressed(self, items: Sequence[object]) -> bool:

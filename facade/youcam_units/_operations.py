@@ -2,7 +2,7 @@
 
 An ``Operation`` is what a request needs beyond the pipeline (``_base_client``): the generated call
 (sync and async), the generated model of a documented 200 and how it becomes facade types,
-which credential is its bearer, and which generated parameter carries the page token when it
+which credential is its bearer, and which generated parameter carries the ``starting_token`` when it
 is paged. A ``Call`` is one request of it (compare openai-python's ``FinalRequestOptions``): the
 operation, its generated call's arguments (a body among them), the headers it adds, and where
 a listing stood. Adding an operation is: the spec, ``scripts/regenerate``, one ``Operation``
@@ -70,10 +70,10 @@ class Operation(Generic[ResultT]):
     """One endpoint, described once.
 
     ``result`` turns the generated 200 model, the same body read exactly (fractions as
-    ``Decimal``), the raw response and the page token the request started from into the
+    ``Decimal``), the raw response and the ``starting_token`` the request started from into the
     facade's type; raising one of ``PARSE_ERRORS`` makes the answer a
-    ``ResponseValidationError``. ``page_token_param`` names the generated parameter that
-    carries the page token, ``None`` for an operation that is not paged. ``method`` is the
+    ``ResponseValidationError``. ``starting_token_param`` names the generated parameter that
+    carries the ``starting_token``, ``None`` for an operation that is not paged. ``method`` is the
     generated call's; ``ok_statuses`` are the documented successes (``ok_model`` their body).
     """
 
@@ -83,7 +83,7 @@ class Operation(Generic[ResultT]):
     ok_model: type[Any]
     result: Callable[[Any, Any, httpx.Response, str | None], ResultT]
     credential: Credential = Credential.ACCESS_TOKEN
-    page_token_param: str | None = None
+    starting_token_param: str | None = None
     method: str = "GET"
     ok_statuses: frozenset[int] = frozenset({200})
 
@@ -92,24 +92,24 @@ class Operation(Generic[ResultT]):
         """Whether sending it twice is the same as once (else it carries an idempotency key)."""
         return self.method.upper() in IDEMPOTENT_METHODS
 
-    def call(self, page_token: str | None = None, **params: Any) -> Call[ResultT]:  # noqa: ANN401
+    def call(self, starting_token: str | None = None, **params: Any) -> Call[ResultT]:  # noqa: ANN401
         """One request of this operation, with already checked parameters."""
-        if self.page_token_param is not None:
-            params[self.page_token_param] = page_token
-        elif page_token is not None:  # pragma: no cover - a programming error
-            raise TypeError(f"{self.name} is not paged; it takes no page token")
+        if self.starting_token_param is not None:
+            params[self.starting_token_param] = starting_token
+        elif starting_token is not None:  # pragma: no cover - a programming error
+            raise TypeError(f"{self.name} is not paged; it takes no starting_token")
         headers = {} if self.idempotent else {IDEMPOTENCY_KEY_HEADER: str(uuid.uuid4())}
-        return Call(self, params, page_token, headers)
+        return Call(self, params, starting_token, headers)
 
 
 @dataclass(frozen=True, slots=True)
 class Call(Generic[ResultT]):
-    """One request: the operation, its generated call's keyword arguments, its page token."""
+    """One request: the operation, its generated call's arguments, its ``starting_token``."""
 
     operation: Operation[ResultT]
     params: Mapping[str, Any] = field(default_factory=dict)
     #: Where a paged listing stood: errors carry it as ``continuation_token``, nothing is lost.
-    page_token: str | None = None
+    starting_token: str | None = None
     #: Headers of ours that every attempt sends (the idempotency key, made once per call).
     headers: Mapping[str, str] = field(default_factory=dict)
 
@@ -118,14 +118,14 @@ def _history_page(
     parsed: CreditHistoryResponse,
     exact: Any,  # noqa: ANN401 - parsed JSON is Any by nature
     response: httpx.Response,
-    page_token: str | None,
+    starting_token: str | None,
 ) -> Page:
     result = parsed.result
     return Page(
         entries_from_generated(result.history, _array(exact, "result", "history")),
         _next_page_token(result.next_token),
         response.headers.get("x-request-id"),
-        page_token,
+        starting_token,
     )
 
 
@@ -161,7 +161,7 @@ HISTORY: Operation[Page] = Operation(
     async_call=get_credit_history.asyncio_detailed,
     ok_model=CreditHistoryResponse,
     result=_history_page,
-    page_token_param="starting_token",  # noqa: S106 - a parameter's name
+    starting_token_param="starting_token",  # noqa: S106 - a parameter's name
 )
 
 
@@ -169,7 +169,7 @@ def _balance(
     parsed: CreditBalanceResponse,
     exact: Any,  # noqa: ANN401 - the generated model already holds the exact parse
     response: httpx.Response,  # noqa: ARG001
-    page_token: str | None,  # noqa: ARG001
+    starting_token: str | None,  # noqa: ARG001
 ) -> Balance:
     _array(exact, "results")
     return Balance.from_generated(parsed)
@@ -179,7 +179,7 @@ def _feature_cost_page(
     parsed: FeatureCostResponse,
     exact: Any,  # noqa: ANN401 - the generated model already holds the exact parse
     response: httpx.Response,
-    page_token: str | None,
+    starting_token: str | None,
 ) -> FeatureCostPage:
     _array(exact, "result", "skus")
     page = FeatureCostPage.from_generated(parsed.result)
@@ -187,7 +187,7 @@ def _feature_cost_page(
         page.costs,
         page.next_token,
         request_id=response.headers.get("x-request-id"),
-        starting_token=page_token,
+        starting_token=starting_token,
     )
 
 
@@ -208,5 +208,5 @@ FEATURE_COST: Operation[FeatureCostPage] = Operation(
     ok_model=FeatureCostResponse,
     result=_feature_cost_page,
     credential=Credential.API_KEY,
-    page_token_param="starting_token",  # noqa: S106 - a parameter's name
+    starting_token_param="starting_token",  # noqa: S106 - a parameter's name
 )

@@ -99,19 +99,19 @@ class PageCursor(Generic[PageT]):
 
     def accept(self, page: PageT) -> PageT:
         """Record a fetched page; return it trimmed to ``max_items``."""
-        next_page_token = page.next_token
-        if next_page_token is not None and self._guard.repeated(next_page_token):
+        next_token_sent = page.next_token
+        if next_token_sent is not None and self._guard.repeated(next_token_sent):
             raise PaginationError(
-                f"the service returned next_token {next_page_token!r} a second time; following it "
+                f"the service returned next_token {next_token_sent!r} a second time; following it "
                 "would read the same pages forever",
-                repeated_token=next_page_token,
+                repeated_token=next_token_sent,
                 request_id=page.request_id,
                 continuation_token=page.starting_token,
             )
         moved = self._guard.progressed(page.items)
         if (
             not moved
-            and next_page_token is not None
+            and next_token_sent is not None
             and self._guard.stalled_pages >= NO_PROGRESS_PAGES
         ):
             raise PaginationError(
@@ -128,8 +128,8 @@ class PageCursor(Generic[PageT]):
             count = min(count, self.remaining)
             self.remaining -= count
         # A page cut short by max_items has entries not yet handed out: resume re-reads it.
-        self.next_token = page.starting_token if trimmed else next_page_token
-        self.done = next_page_token is None or self.remaining == 0
+        self.next_token = page.starting_token if trimmed else next_token_sent
+        self.done = next_token_sent is None or self.remaining == 0
         return page.head(count) if trimmed else page
 
 

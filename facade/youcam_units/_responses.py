@@ -58,7 +58,7 @@ def failed_attempt(
     if isinstance(exc, YouCamError):  # the transport's bounds: redirect, size, deadline
         return exc
     if isinstance(exc, httpx.RequestError):
-        return transport_error(exc, call.page_token, secret)
+        return transport_error(exc, call.starting_token, secret)
     if isinstance(exc, PARSE_ERRORS) and attempt.response is not None:
         return _status_error(call, attempt.response, secret, exc)
     raise exc
@@ -111,7 +111,7 @@ def _status_error(
 ) -> YouCamError:
     return error_from_response(
         response,
-        continuation_token=call.page_token,
+        continuation_token=call.starting_token,
         documented=call.operation.ok_model.__name__,
         secret=secret,
         cause=cause,
@@ -130,7 +130,7 @@ def _result(call: Call[ResultT], parsed: Any, response: httpx.Response) -> Resul
         if isinstance(response, ExactJsonResponse)
         else exact_json.loads(response.content)
     )
-    return call.operation.result(parsed, exact, response, call.page_token)
+    return call.operation.result(parsed, exact, response, call.starting_token)
 
 
 def should_refresh(error: YouCamError) -> bool:

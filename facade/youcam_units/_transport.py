@@ -55,7 +55,7 @@ class Attempt:
     secret: str = field(repr=False)
     headers: Mapping[str, str]
     bounds: RequestBounds
-    page_token: str | None = None
+    starting_token: str | None = None
     started: float = field(default_factory=time.monotonic)
     response: httpx.Response | None = None
 
@@ -230,7 +230,7 @@ def _redirect_error(attempt: Attempt, response: httpx.Response) -> RedirectError
         status_code=response.status_code,
         location_host=host,
         request_id=response.headers.get("x-request-id"),
-        continuation_token=attempt.page_token,
+        continuation_token=attempt.starting_token,
     )
 
 
@@ -242,7 +242,7 @@ def _too_large(attempt: Attempt, response: httpx.Response) -> ResponseTooLargeEr
         status_code=response.status_code,
         limit=limit,
         request_id=response.headers.get("x-request-id"),
-        continuation_token=attempt.page_token,
+        continuation_token=attempt.starting_token,
     )
 
 
@@ -253,7 +253,7 @@ def timed_out(attempt: Attempt, host: str) -> APITimeoutError:
         f"no complete answer from {host} within {attempt.bounds.deadline:g} s, "
         "the deadline for one attempt",
         request_id=None if response is None else response.headers.get("x-request-id"),
-        continuation_token=attempt.page_token,
+        continuation_token=attempt.starting_token,
     )
 
 
