@@ -109,7 +109,7 @@ class CredentialSource:
 
     def read(self, *, what: str, account: str) -> str:
         """The bare credential; ``ConfigError`` naming the variable or file when it has none."""
-        from youcam_units._config import normalize_token  # noqa: PLC0415 - small, but not needed
+        from youcam_units._access_token import normalize_token  # noqa: PLC0415 - small, but not needed
 
         source = f"{self.describe()} (the {what} of account {account!r})"
         if self.kind == "env":

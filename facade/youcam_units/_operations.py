@@ -1,15 +1,22 @@
 """The operations the clients run, each described once; both clients run them the same way.
 
-An ``Operation`` is what a request needs beyond the pipeline (``_core``): the generated call
+An ``Operation`` is what a request needs beyond the pipeline (``_base_client``): the generated call
 (sync and async), the generated model of a documented 200 and how it becomes facade types,
-which credential is its bearer, and which generated parameter carries the page token when it
-is paged. A ``Call`` is one request of it (compare openai-python's ``FinalRequestOptions``).
-Adding an operation is one ``Operation`` here and one public method per client.
+which credential is its bearer, and which generated parameter carries the ``starting_token`` when it
+is paged. A ``Call`` is one request of it (compare openai-python's ``FinalRequestOptions``): the
+operation, its generated call's arguments (a body among them), the headers it adds, and where
+a listing stood. Adding an operation is: the spec, ``scripts/regenerate``, one ``Operation``
+here and one public method per client.
+
+Retrying a request that is not idempotent (a POST) is safe only when the service can tell a
+repeat from a new request: such a call carries an ``Idempotency-Key`` header made once, when
+the call is made, and sent unchanged by every retry of it (as stripe and openai do).
 """
 
 from __future__ import annotations
 
 import enum
+import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -27,9 +34,22 @@ if TYPE_CHECKING:
     import httpx
     from youcam_units_api.types import Response
 
-__all__ = ["BALANCE", "FEATURE_COST", "HISTORY", "Call", "Credential", "Operation"]
+__all__ = [
+    "BALANCE",
+    "FEATURE_COST",
+    "HISTORY",
+    "IDEMPOTENCY_KEY_HEADER",
+    "IDEMPOTENT_METHODS",
+    "Call",
+    "Credential",
+    "Operation",
+]
 
 ResultT = TypeVar("ResultT")
+
+#: The methods HTTP defines as idempotent (RFC 9110 9.2.2): repeating one changes nothing more.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
 
 
 class Credential(enum.Enum):
@@ -48,10 +68,11 @@ class Operation(Generic[ResultT]):
     """One endpoint, described once.
 
     ``result`` turns the generated 200 model, the same body read exactly (fractions as
-    ``Decimal``), the raw response and the page token the request started from into the
+    ``Decimal``), the raw response and the ``starting_token`` the request started from into the
     facade's type; raising one of ``PARSE_ERRORS`` makes the answer a
-    ``ResponseValidationError``. ``page_token_param`` names the generated parameter that
-    carries the page token, ``None`` for an operation that is not paged.
+    ``ResponseValidationError``. ``starting_token_param`` names the generated parameter that
+    carries the ``starting_token``, ``None`` for an operation that is not paged. ``method`` is the
+    generated call's; ``ok_statuses`` are the documented successes (``ok_model`` their body).
     """
 
     name: str
@@ -60,35 +81,45 @@ class Operation(Generic[ResultT]):
     ok_model: type[Any]
     result: Callable[[Any, Any, httpx.Response, str | None], ResultT]
     credential: Credential = Credential.ACCESS_TOKEN
-    page_token_param: str | None = None
+    starting_token_param: str | None = None
+    method: str = "GET"
+    ok_statuses: frozenset[int] = frozenset({200})
 
-    def call(self, page_token: str | None = None, **params: Any) -> Call[ResultT]:  # noqa: ANN401
+    @property
+    def idempotent(self) -> bool:
+        """Whether sending it twice is the same as once (else it carries an idempotency key)."""
+        return self.method.upper() in IDEMPOTENT_METHODS
+
+    def call(self, starting_token: str | None = None, **params: Any) -> Call[ResultT]:  # noqa: ANN401
         """One request of this operation, with already checked parameters."""
-        if self.page_token_param is not None:
-            params[self.page_token_param] = page_token
-        elif page_token is not None:  # pragma: no cover - a programming error
-            raise TypeError(f"{self.name} is not paged; it takes no page token")
-        return Call(self, params, page_token)
+        if self.starting_token_param is not None:
+            params[self.starting_token_param] = starting_token
+        elif starting_token is not None:  # pragma: no cover - a programming error
+            raise TypeError(f"{self.name} is not paged; it takes no starting_token")
+        headers = {} if self.idempotent else {IDEMPOTENCY_KEY_HEADER: str(uuid.uuid4())}
+        return Call(self, params, starting_token, headers)
 
 
 @dataclass(frozen=True, slots=True)
 class Call(Generic[ResultT]):
-    """One request: the operation, its generated call's keyword arguments, its page token."""
+    """One request: the operation, its generated call's arguments, its ``starting_token``."""
 
     operation: Operation[ResultT]
     params: Mapping[str, Any] = field(default_factory=dict)
     #: Where a paged listing stood: errors carry it as ``continuation_token``, nothing is lost.
-    page_token: str | None = None
+    starting_token: str | None = None
+    #: Headers of ours that every attempt sends (the idempotency key, made once per call).
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 def _history_page(
     parsed: CreditHistoryResponse,  # noqa: ARG001 - the exact parse is what is read
     exact: Any,  # noqa: ANN401 - parsed JSON is Any by nature
     response: httpx.Response,
-    page_token: str | None,
+    starting_token: str | None,
 ) -> Page:
     request_id = response.headers.get("x-request-id")
-    return Page.from_dict(exact, request_id=request_id, starting_token=page_token)
+    return Page.from_dict(exact, request_id=request_id, starting_token=starting_token)
 
 
 #: ``GET /s2s/v1.0/client/credit/history``: one page of the unit history, newest first.
@@ -98,7 +129,7 @@ HISTORY: Operation[Page] = Operation(
     async_call=get_credit_history.asyncio_detailed,
     ok_model=CreditHistoryResponse,
     result=_history_page,
-    page_token_param="starting_token",  # noqa: S106 - a parameter's name
+    starting_token_param="starting_token",  # noqa: S106 - a parameter's name
 )
 
 
@@ -106,7 +137,7 @@ def _balance(
     parsed: CreditBalanceResponse,  # noqa: ARG001 - the exact parse is what is read
     exact: Any,  # noqa: ANN401 - parsed JSON is Any by nature
     response: httpx.Response,  # noqa: ARG001
-    page_token: str | None,  # noqa: ARG001
+    starting_token: str | None,  # noqa: ARG001
 ) -> Balance:
     return Balance.from_dict(exact)
 
@@ -115,10 +146,10 @@ def _feature_cost_page(
     parsed: FeatureCostResponse,  # noqa: ARG001 - the exact parse is what is read
     exact: Any,  # noqa: ANN401 - parsed JSON is Any by nature
     response: httpx.Response,
-    page_token: str | None,
+    starting_token: str | None,
 ) -> FeatureCostPage:
     request_id = response.headers.get("x-request-id")
-    return FeatureCostPage.from_dict(exact, request_id=request_id, starting_token=page_token)
+    return FeatureCostPage.from_dict(exact, request_id=request_id, starting_token=starting_token)
 
 
 #: ``GET /s2s/v1.0/client/credit``: the balance, one item per unit bucket.
@@ -138,5 +169,5 @@ FEATURE_COST: Operation[FeatureCostPage] = Operation(
     ok_model=FeatureCostResponse,
     result=_feature_cost_page,
     credential=Credential.API_KEY,
-    page_token_param="starting_token",  # noqa: S106 - a parameter's name
+    starting_token_param="starting_token",  # noqa: S106 - a parameter's name
 )

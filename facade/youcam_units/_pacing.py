@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import math
 import os
 import sqlite3
 import time
@@ -48,8 +47,9 @@ from typing import TYPE_CHECKING
 
 from pyrate_limiter import InMemoryBucket, Rate, RateItem, SQLiteBucket
 
-from . import _defaults
-from ._config import PacingFileError
+from . import _config
+from ._config import window_ms
+from ._errors import PacingFileError
 from ._logs import logger
 
 if TYPE_CHECKING:
@@ -61,8 +61,6 @@ if TYPE_CHECKING:
 __all__ = ["Pacer", "window_ms"]
 
 _TABLE = "sends"
-_MARGIN_RATIO = 0.01
-_MIN_MARGIN_MS = 20
 #: SQLite's ``application_id`` of a pacing file ("ycup"); a file without it is not ours.
 _APPLICATION_ID = 0x79637570
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -79,12 +77,6 @@ _SCHEMA = {
 #: What an earlier version's pacing file holds: adopted (its id set, ``limits`` added).
 _LEGACY_SCHEMA = frozenset({"sends", "idx_sends_item_timestamp"})
 _NOT_OURS = "is not a youcam-units pacing file ({what}); it was left unchanged"
-
-
-def window_ms(period: float) -> int:
-    """The window the client enforces for a ``period`` in seconds: the period plus a margin."""
-    period_ms = period * 1000
-    return math.ceil(period_ms + max(_MIN_MARGIN_MS, period_ms * _MARGIN_RATIO))
 
 
 def _monotonic_ms() -> int:
@@ -167,7 +159,7 @@ def _open_state(path: Path) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(
             path,
-            timeout=_defaults.PACING_FILE_BUSY_TIMEOUT,
+            timeout=_config.PACING_FILE_BUSY_TIMEOUT,
             isolation_level=None,
             check_same_thread=False,
         )
@@ -420,7 +412,7 @@ class Pacer:
         return min(longest + 1, max(1, waiting)) if isinstance(waiting, int) else 1
 
     def _notify(self, wait_ms: int) -> None:
-        if wait_ms >= _defaults.PACING_LONG_WAIT * 1000:
+        if wait_ms >= _config.PACING_LONG_WAIT * 1000:
             logger.warning(
                 "pacing: waiting %.0f s for the rate-limit window%s",
                 wait_ms / 1000,

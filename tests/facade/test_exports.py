@@ -105,7 +105,7 @@ def test_names_are_imported_on_first_use() -> None:
 def test_lazy_names_behave_as_attributes() -> None:
     """Each exported name is the object its module defines; ``dir`` lists them; typos fail."""
     assert yu.Client is yu._client.Client
-    assert yu.DEFAULT_MAX_RESPONSE_BYTES == yu._defaults.MAX_RESPONSE_BYTES
+    assert yu.DEFAULT_MAX_RESPONSE_BYTES == yu._config.DEFAULT_MAX_RESPONSE_BYTES
     assert set(EXPECTED_ALL) <= set(dir(yu))
     with pytest.raises(AttributeError, match="has no attribute 'Clinet'"):
         _ = yu.Clinet  # type: ignore[attr-defined]

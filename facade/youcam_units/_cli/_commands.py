@@ -52,7 +52,7 @@ from youcam_units._cli._runtime import (
 )
 from youcam_units._cli._text import printable
 from youcam_units._cli._upgrade import open_ledger
-from youcam_units._defaults import HISTORY_PAGE_SIZE
+from youcam_units._config import PAGE_SIZE as HISTORY_PAGE_SIZE
 from youcam_units.mock._defaults import DEFAULT_ENTRIES, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SEED
 
 if TYPE_CHECKING:
@@ -206,8 +206,10 @@ def history(
 
 def _page_token(value: str | None) -> str | None:
     """``--starting-token``: the library's own check, as a usage error before any request."""
-    from youcam_units._config import validate_starting_token  # noqa: PLC0415 - not for --help
-    from youcam_units._defaults import MAX_PAGE_TOKEN_LENGTH  # noqa: PLC0415
+    from youcam_units._config import (  # noqa: PLC0415 - not for --help
+        MAX_PAGE_TOKEN_LENGTH,
+        validate_starting_token,
+    )
 
     try:
         return validate_starting_token(value)

@@ -130,7 +130,7 @@ def _read_token(token_file: Path | None) -> tuple[str, str]:
     names its real source; a token file others can read gets a warning, as ssh gives for keys.
     An account in use (``--account``) supplies them instead of the variables.
     """
-    from youcam_units._config import normalize_token  # noqa: PLC0415 - keeps `--help` fast
+    from youcam_units._access_token import normalize_token  # noqa: PLC0415 - keeps `--help` fast
 
     if token_file is not None:
         source = f"--token-file {token_file}"

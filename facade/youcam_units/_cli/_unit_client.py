@@ -29,7 +29,7 @@ from youcam_units._cli._runtime import (
     CliError,
     Runtime,
 )
-from youcam_units._defaults import ENV_API_KEY
+from youcam_units._config import ENV_API_KEY
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -50,7 +50,7 @@ _api_key_file_option = click.option(
 
 def _read_api_key(api_key_file: Path | None) -> tuple[str, str] | None:
     """The API key and where it came from, or ``None`` when neither source gives one."""
-    from youcam_units._config import normalize_token  # noqa: PLC0415 - keeps `--help` fast
+    from youcam_units._access_token import normalize_token  # noqa: PLC0415 - keeps `--help` fast
 
     from_account = None if api_key_file is not None else account_credentials()
     if from_account is not None:
