@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     )
     from ._retry import RetryEvent, set_testing
     from ._settings import DEFAULT_RATE_LIMIT, DEFAULT_RATE_LIMITS
+    from ._token_pacing import TokenPacingError
     from ._unit_system import Balance, FeatureCost, FeatureCostPage, UnitBucket, UnitType
 
     __version__: str
@@ -97,6 +98,7 @@ __all__ = [
     "RetryEvent",
     "ServerError",
     "SpendRate",
+    "TokenPacingError",
     "UnitBucket",
     "UnitChange",
     "UnitType",
@@ -133,6 +135,7 @@ _WHERE: Final[dict[str, tuple[str, str]]] = {
     "Client": ("._client", "Client"),
     **{name: ("._config", name) for name in ("PacingFileError", "RateLimit")},
     "DEFAULT_MAX_RESPONSE_BYTES": ("._defaults", "MAX_RESPONSE_BYTES"),
+    "TokenPacingError": ("._token_pacing", "TokenPacingError"),
     **{name: ("._errors", name) for name in _ERRORS},
     **{name: ("._forecast", name) for name in _FORECAST},
     **{name: ("._models", name) for name in ("Action", "HistoryEntry", "Page", "UnitChange")},

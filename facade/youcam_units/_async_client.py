@@ -127,7 +127,7 @@ class AsyncClient(
 
     async def _send(self, call: Call[ResultT], secret: str) -> ResultT | YouCamError:
         pacer = self._settings.pacer
-        send = await pacer.acquire_async() if pacer is not None else None
+        send = await pacer.acquire_async(secret) if pacer is not None else None
         channel = AsyncChannel(
             self._http, self.base_url, secret, self._settings.bounds, call.page_token
         )

@@ -107,7 +107,7 @@ class Client(ClientCore[httpx.Client, Callable[[], str], HistoryPager, FeatureCo
 
     def _send(self, call: Call[ResultT], secret: str) -> ResultT | YouCamError:
         pacer = self._settings.pacer
-        send = pacer.acquire() if pacer is not None else None
+        send = pacer.acquire(secret) if pacer is not None else None
         channel = Channel(self._http, self.base_url, secret, self._settings.bounds, call.page_token)
         api = generated_client(self.base_url, channel)
         self._announce(call)

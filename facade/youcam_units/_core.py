@@ -74,6 +74,7 @@ class ClientCore(Generic[HttpT, AccessTokenT, PagerT, CostPagerT]):
         on_retry: Callable[[RetryEvent], None] | None = None,
         max_response_bytes: int = _defaults.MAX_RESPONSE_BYTES,
         pacing_file: str | os.PathLike[str] | None = None,
+        token_pacing: str | None = None,
         on_wait: Callable[[float], None] | None = None,
     ) -> None:
         """Check every argument now, so that a bad one fails before any request.
@@ -92,10 +93,12 @@ class ClientCore(Generic[HttpT, AccessTokenT, PagerT, CostPagerT]):
         Pacing: ``rate_limit`` (default ``DEFAULT_RATE_LIMITS``: 5 per second and 250 per
         300 s) is kept per process, or shared by every process pacing through the same
         ``pacing_file`` (the limits belong to the access token and the IP); ``None`` turns
-        pacing off; ``on_wait`` is told the seconds of each pacing wait. Bounds: ``timeout``
-        (seconds) caps each wait and each attempt as a whole; a body past
-        ``max_response_bytes`` (default 4 MiB) is refused; a redirect is an error, never
-        followed.
+        pacing off. ``token_pacing`` (a ``postgresql://`` URL; the ``postgres`` extra) shares
+        each token's budget with every host pacing through that database, while
+        ``pacing_file`` keeps this host's (its IP's); ``on_wait`` is told the seconds of each
+        pacing wait. Bounds: ``timeout`` (seconds) caps each wait and each attempt as a whole;
+        a body past ``max_response_bytes`` (default 4 MiB) is refused; a redirect is an error,
+        never followed.
         """
         if http_client is not None and not isinstance(http_client, self._http_type):
             raise TypeError(
@@ -111,6 +114,7 @@ class ClientCore(Generic[HttpT, AccessTokenT, PagerT, CostPagerT]):
             on_retry=on_retry,
             max_response_bytes=max_response_bytes,
             pacing_file=pacing_file,
+            token_pacing=token_pacing,
             on_wait=on_wait,
         )
         try:

@@ -34,6 +34,12 @@ stay trustworthy for that:
   waits longer than the longest window; a wait of a minute or more is logged as a warning.
 * SQLite failures (read-only, locked past the busy timeout, corrupt) are ``PacingFileError``,
   which names the file and the fix.
+
+Across hosts (``token_pacing``, a PostgreSQL URL): the file (or the process) keeps the host's
+budget, its IP's, and the token's budget is shared by every host in the database
+(``_token_pacing``). A request goes when both have room: the host's slot is taken first, then
+the token's; when the token has none, the host's slot is given back at once, so a host whose
+token must wait leaves its IP's budget to its other tokens.
 """
 
 from __future__ import annotations
@@ -57,6 +63,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from ._config import RateLimit
+    from ._token_pacing import TokenBudgets
 
 __all__ = ["Pacer", "window_ms"]
 
@@ -219,6 +226,8 @@ class Pacer:
     """Waits, when needed, before each request; one per client, shared by its requests.
 
     ``on_wait`` is told the seconds of each wait before it starts (a CLI shows it).
+    ``token_pacing`` (a ``postgresql://`` URL) shares each token's budget across hosts; the
+    token is then passed to ``acquire``.
     """
 
     def __init__(
@@ -226,6 +235,7 @@ class Pacer:
         limits: Sequence[RateLimit],
         *,
         state_file: Path | None = None,
+        token_pacing: str | None = None,
         clock: Callable[[], int] | None = None,
         on_wait: Callable[[float], None] | None = None,
     ) -> None:
@@ -248,34 +258,53 @@ class Pacer:
         else:
             self._clock = clock or _wall_ms
             self._connect(state_file)
+        self._tokens: TokenBudgets | None = None
+        self._token_sends: dict[str, str] = {}
+        if token_pacing is not None:
+            from ._token_pacing import TokenBudgets  # noqa: PLC0415 - psycopg only when asked
+
+            try:
+                self._tokens = TokenBudgets(token_pacing, rates)
+            except BaseException:
+                self.close()
+                raise
 
     def __repr__(self) -> str:
         limits = ", ".join(f"{rate.limit} per {rate.interval} ms" for rate in self._rates)
         shared = f", shared through {self.state_file}" if self.state_file is not None else ""
-        return f"Pacer({limits}{shared})"
+        tokens = f", tokens through {self._tokens.location}" if self._tokens is not None else ""
+        return f"Pacer({limits}{shared}{tokens})"
 
-    def try_acquire_now(self) -> int:
-        """Take a slot if one is free at this instant: 0 if taken, else the ms to wait for one."""
+    def try_acquire_now(self, token: str | None = None) -> int:
+        """Take a slot if one is free at this instant: 0 if taken, else the ms to wait for one.
+
+        With ``token_pacing``, the slot must be free in the host's budget and in ``token``'s.
+        """
         if self.state_file is None:
-            return self._try_in_memory()
-        try:
-            return self._try_shared(self.state_file)
-        except sqlite3.Error as exc:
-            raise PacingFileError(self.state_file, f"failed ({exc})") from None
+            wait_ms = self._try_in_memory()
+        else:
+            try:
+                wait_ms = self._try_shared(self.state_file)
+            except sqlite3.Error as exc:
+                raise PacingFileError(self.state_file, f"failed ({exc})") from None
+        if wait_ms or self._tokens is None or token is None:
+            return wait_ms
+        return self._try_token(self._tokens, token)
 
-    def acquire(self) -> str | None:
+    def acquire(self, token: str | None = None) -> str | None:
         """Block the calling thread until a request may be sent, then record it.
 
-        Returns what to hand to ``answered`` once the request has its answer.
+        ``token`` is the credential the request sends (its budget is shared with
+        ``token_pacing``). Returns what to hand to ``answered`` once the request has its answer.
         """
-        while wait_ms := self.try_acquire_now():
+        while wait_ms := self.try_acquire_now(token):
             self._notify(wait_ms)
             time.sleep(wait_ms / 1000)
         return self._last_send
 
-    async def acquire_async(self) -> str | None:
+    async def acquire_async(self, token: str | None = None) -> str | None:
         """Await until a request may be sent, then record it (see ``acquire``)."""
-        while wait_ms := self.try_acquire_now():
+        while wait_ms := self.try_acquire_now(token):
             self._notify(wait_ms)
             await asyncio.sleep(wait_ms / 1000)
         return self._last_send
@@ -288,6 +317,9 @@ class Pacer:
         however late the request left (a loaded machine, a slow connect), at the cost of one
         round trip per window. A process pacing alone has no lock to wait for: its stamp stands.
         """
+        token_key = self._token_sends.pop(send, None) if send is not None else None
+        if send is not None and token_key is not None and self._tokens is not None:
+            self._tokens.answered(token_key, send)
         conn = self._conn
         if send is None or conn is None or self.state_file is None:
             return
@@ -300,10 +332,45 @@ class Pacer:
             raise PacingFileError(self.state_file, f"failed ({exc})") from None
 
     def close(self) -> None:
-        """Release the shared state's connection, if any."""
+        """Release the shared state's connections, if any."""
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+        tokens = getattr(self, "_tokens", None)
+        if tokens is not None:
+            tokens.close()
+            self._tokens = None
+
+    # -- the token's budget, shared across hosts ----------------------------------------------
+
+    def _try_token(self, tokens: TokenBudgets, token: str) -> int:
+        """The host's slot is taken: take the token's too, or give the host's back and wait."""
+        name = self._last_send
+        assert name is not None  # noqa: S101 - a slot taken in the host's budget has a name
+        wait_ms = tokens.try_take(token, name)
+        if not wait_ms:
+            from ._token_pacing import bucket_key  # noqa: PLC0415
+
+            self._token_sends[name] = bucket_key(token)
+            return 0
+        self._give_back(name)
+        return wait_ms
+
+    def _give_back(self, name: str) -> None:
+        """Remove send ``name`` from the host's budget: it was not sent."""
+        self._last_send = None
+        if self.state_file is None:
+            bucket = self._bucket
+            assert isinstance(bucket, InMemoryBucket)  # noqa: S101 - no file: in memory
+            bucket.items[:] = [item for item in bucket.items if item.name != name]
+            return
+        conn = self._conn
+        if conn is None:
+            return
+        try:
+            conn.execute("DELETE FROM sends WHERE name = ?", (name,))
+        except sqlite3.Error as exc:
+            raise PacingFileError(self.state_file, f"failed ({exc})") from None
 
     # -- in one process ---------------------------------------------------------------------
 
@@ -312,6 +379,7 @@ class Pacer:
         item = RateItem(next(self._names), now)
         if self._bucket.put(item):
             self._bucket.leak(now)
+            self._last_send = item.name
             return 0
         return self._bounded(self._bucket.waiting(item), self._rates)
 

@@ -86,6 +86,17 @@ def _pacing_file(pacing_file: object, limits: tuple[RateLimit, ...] | None) -> P
     return path
 
 
+def _token_pacing(url: object, limits: tuple[RateLimit, ...] | None) -> str | None:
+    if url is None:
+        return None
+    from ._token_pacing import check_token_pacing_url  # noqa: PLC0415
+
+    checked = check_token_pacing_url(url)
+    if limits is None:
+        raise ValueError("token_pacing needs a rate_limit to pace to; rate_limit is None")
+    return checked
+
+
 class ClientSettings:
     """Checked settings shared by Client and AsyncClient; all checks happen here, up front."""
 
@@ -100,6 +111,7 @@ class ClientSettings:
         on_retry: Callable[[RetryEvent], None] | None,
         max_response_bytes: object = _defaults.MAX_RESPONSE_BYTES,
         pacing_file: object = None,
+        token_pacing: object = None,
         on_wait: Callable[[float], None] | None = None,
     ) -> None:
         self.base_url = resolve_base_url(base_url, http_client)
@@ -114,6 +126,7 @@ class ClientSettings:
         self.policy = RetryPolicy(max_retries=max_retries)
         self.rate_limits = _rate_limits(rate_limit)
         self.pacing_file = _pacing_file(pacing_file, self.rate_limits)
+        self.token_pacing = _token_pacing(token_pacing, self.rate_limits)
         for name, hook in (("on_retry", on_retry), ("on_wait", on_wait)):
             if hook is not None and not callable(hook):
                 raise TypeError(f"{name} must be a callable")
@@ -124,7 +137,12 @@ class ClientSettings:
             # (not the in-process mock's, nor a command that makes no request).
             from ._pacing import Pacer  # noqa: PLC0415
 
-            self.pacer = Pacer(self.rate_limits, state_file=self.pacing_file, on_wait=on_wait)
+            self.pacer = Pacer(
+                self.rate_limits,
+                state_file=self.pacing_file,
+                token_pacing=self.token_pacing,
+                on_wait=on_wait,
+            )
 
     @property
     def rate_limit(self) -> RateLimit | tuple[RateLimit, ...] | None:
@@ -140,6 +158,10 @@ class ClientSettings:
             else " + ".join(f"RateLimit({r.requests}, {r.period})" for r in self.rate_limits)
         )
         shared = f", pacing_file={str(self.pacing_file)!r}" if self.pacing_file else ""
+        if self.token_pacing is not None:
+            from ._accounts import redact_url  # noqa: PLC0415
+
+            shared += f", token_pacing={redact_url(self.token_pacing)!r}"
         return (
             f"{name}(base_url={self.base_url!r}, max_retries={self.policy.max_retries}, "
             f"rate_limit={limits}{shared})"
