@@ -57,6 +57,7 @@ from pyrate_limiter import InMemoryBucket, Rate, RateItem, SQLiteBucket
 from . import _defaults
 from ._config import PacingFileError
 from ._logs import logger
+from ._token_pacing import bucket_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -214,6 +215,17 @@ def _make_ours(conn: sqlite3.Connection, path: Path) -> None:
             conn.rollback()
 
 
+def _has_room(conn: sqlite3.Connection, rates: Sequence[Rate], now: int) -> bool:
+    """Whether a send at ``now`` fits every window, counted as ``SQLiteBucket.put`` counts."""
+    return all(
+        conn.execute(
+            "SELECT COUNT(*) FROM sends WHERE item_timestamp >= ?", (now - rate.interval,)
+        ).fetchone()[0]
+        < rate.limit
+        for rate in rates
+    )
+
+
 def _strictest(rates: Sequence[Rate]) -> list[Rate]:
     """One rate per window, the fewest requests, by window; what ``SQLiteBucket`` counts."""
     fewest: dict[int, int] = {}
@@ -280,16 +292,16 @@ class Pacer:
 
         With ``token_pacing``, the slot must be free in the host's budget and in ``token``'s.
         """
+        tokens = self._tokens if token is not None else None
         if self.state_file is None:
             wait_ms = self._try_in_memory()
-        else:
-            try:
-                wait_ms = self._try_shared(self.state_file)
-            except sqlite3.Error as exc:
-                raise PacingFileError(self.state_file, f"failed ({exc})") from None
-        if wait_ms or self._tokens is None or token is None:
-            return wait_ms
-        return self._try_token(self._tokens, token)
+            if wait_ms or tokens is None or token is None:
+                return wait_ms
+            return self._try_token(tokens, token)
+        try:
+            return self._try_shared(self.state_file, tokens, token)
+        except sqlite3.Error as exc:
+            raise PacingFileError(self.state_file, f"failed ({exc})") from None
 
     def acquire(self, token: str | None = None) -> str | None:
         """Block the calling thread until a request may be sent, then record it.
@@ -317,11 +329,25 @@ class Pacer:
         however late the request left (a loaded machine, a slow connect), at the cost of one
         round trip per window. A process pacing alone has no lock to wait for: its stamp stands.
         """
-        token_key = self._token_sends.pop(send, None) if send is not None else None
-        if send is not None and token_key is not None and self._tokens is not None:
+        if send is None:
+            return
+        if self.state_file is not None:
+            self._restamp_host(send)
+        token_key = self._token_sends.pop(send, None)
+        if token_key is not None and self._tokens is not None:
             self._tokens.answered(token_key, send)
+
+    def _restamp_host(self, send: str) -> None:
+        """Count ``send`` in the host's budget from now (never earlier than its stamp)."""
+        if self.state_file is None:
+            bucket = self._bucket
+            assert isinstance(bucket, InMemoryBucket)  # noqa: S101 - no file: in memory
+            kept = [item for item in bucket.items if item.name != send]
+            if len(kept) < len(bucket.items):  # one clock in one process: now is the newest
+                bucket.items[:] = [*kept, RateItem(send, self._clock())]
+            return
         conn = self._conn
-        if send is None or conn is None or self.state_file is None:
+        if conn is None:
             return
         try:
             conn.execute(
@@ -344,14 +370,19 @@ class Pacer:
     # -- the token's budget, shared across hosts ----------------------------------------------
 
     def _try_token(self, tokens: TokenBudgets, token: str) -> int:
-        """The host's slot is taken: take the token's too, or give the host's back and wait."""
+        """In one process: the host's slot is taken; take the token's too, or give it back.
+
+        With no other process on the host's budget, a slot taken and given back is seen by
+        no one.
+        """
         name = self._last_send
         assert name is not None  # noqa: S101 - a slot taken in the host's budget has a name
         wait_ms = tokens.try_take(token, name)
         if not wait_ms:
-            from ._token_pacing import bucket_key  # noqa: PLC0415
-
             self._token_sends[name] = bucket_key(token)
+            # The host's slot was stamped before the token's round trips: stamp it as sent now,
+            # so the request still leaves right after its stamp.
+            self._restamp_host(name)
             return 0
         self._give_back(name)
         return wait_ms
@@ -399,7 +430,9 @@ class Pacer:
         self._bucket = SQLiteBucket(list(self._rates), conn, _TABLE)
         return conn
 
-    def _try_shared(self, path: Path) -> int:
+    def _try_shared(
+        self, path: Path, tokens: TokenBudgets | None = None, token: str | None = None
+    ) -> int:
         if self._conn is None or _identity(path) != self._identity:
             self._reopen(path)
         conn = self._conn
@@ -412,10 +445,22 @@ class Pacer:
             conn.execute("UPDATE sends SET item_timestamp = ? WHERE item_timestamp > ?", (now, now))
             self._register(conn, now)
             bucket.rates = rates = self._in_force(conn, now)
-            item = RateItem(next(self._names), now)
-            taken = bool(bucket.put(item))
+            name, token_wait, token_key = next(self._names), 0, None
+            if tokens is not None and token is not None and _has_room(conn, rates, now):
+                # Asked while the host's lock is held, once the host has room: its other
+                # processes never see a slot taken here and given back.
+                token_wait = tokens.try_take(token, name)
+                token_key = None if token_wait else bucket_key(token)
+                now = self._clock()  # after the round trip: the host's stamp is the send's
+            item = RateItem(name, now)
+            taken = not token_wait and bool(bucket.put(item))
             self._last_send = item.name if taken else None  # SQLiteBucket.put commits what it adds
-            waiting = 0 if taken else bucket.waiting(item)
+            waiting = token_wait or (0 if taken else bucket.waiting(item))
+            if token_key is not None and tokens is not None:
+                if taken:
+                    self._token_sends[name] = token_key
+                else:  # pragma: no cover - the room was checked under the same lock
+                    tokens.give_back(token_key, name)
             if conn.in_transaction:
                 conn.commit()  # the clamp and this process's limits, even when it must wait
         finally:

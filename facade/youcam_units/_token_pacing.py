@@ -147,13 +147,23 @@ class TokenBudgets:
 
     def answered(self, token_key: str, name: str) -> None:
         """Count send ``name`` from now (its answer came), as the pacing file does."""
-        sql = self._psycopg.sql
-        statement = sql.SQL(
+        self._by_name(
             "UPDATE {} SET item_timestamp = GREATEST(item_timestamp, clock_timestamp()::timestamp) "
-            "WHERE name = %s"
-        ).format(sql.Identifier(_LIBRARY_TABLE.format(token_key)))
+            "WHERE name = %s",
+            token_key,
+            name,
+        )
+
+    def _by_name(self, template: str, token_key: str, name: str) -> None:
+        """Run ``template`` on the send ``name`` in the bucket's table."""
+        sql = self._psycopg.sql
+        statement = sql.SQL(template).format(sql.Identifier(_LIBRARY_TABLE.format(token_key)))
         with self._errors("failed"), self._pool.connection() as conn:
             conn.execute(statement, (name,))
+
+    def give_back(self, token_key: str, name: str) -> None:
+        """Remove send ``name`` from the token's budget: it was not sent."""
+        self._by_name("DELETE FROM {} WHERE name = %s", token_key, name)
 
     def close(self) -> None:
         """Close the connections."""
