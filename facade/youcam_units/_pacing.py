@@ -37,9 +37,12 @@ stay trustworthy for that:
 
 Across hosts (``token_pacing``, a PostgreSQL URL): the file (or the process) keeps the host's
 budget, its IP's, and the token's budget is shared by every host in the database
-(``_token_pacing``). A request goes when both have room: the host's slot is taken first, then
-the token's; when the token has none, the host's slot is given back at once, so a host whose
-token must wait leaves its IP's budget to its other tokens.
+(``_token_pacing``). A request goes when both have room. Through a file, the token's slot is
+asked for once the host has room, while the host's lock is held, and the host's slot is stamped
+after that round trip: no other process on the host sees a slot taken and given back, and the
+request leaves right after both stamps. In one process, the host's slot is taken first and given
+back when the token must wait. A token that must wait takes nothing from its host, whose other
+tokens keep the IP's whole budget.
 """
 
 from __future__ import annotations
@@ -388,20 +391,11 @@ class Pacer:
         return wait_ms
 
     def _give_back(self, name: str) -> None:
-        """Remove send ``name`` from the host's budget: it was not sent."""
+        """Remove send ``name`` from the process's budget: it was not sent."""
         self._last_send = None
-        if self.state_file is None:
-            bucket = self._bucket
-            assert isinstance(bucket, InMemoryBucket)  # noqa: S101 - no file: in memory
-            bucket.items[:] = [item for item in bucket.items if item.name != name]
-            return
-        conn = self._conn
-        if conn is None:
-            return
-        try:
-            conn.execute("DELETE FROM sends WHERE name = ?", (name,))
-        except sqlite3.Error as exc:
-            raise PacingFileError(self.state_file, f"failed ({exc})") from None
+        bucket = self._bucket
+        assert isinstance(bucket, InMemoryBucket)  # noqa: S101 - only a process alone gives back
+        bucket.items[:] = [item for item in bucket.items if item.name != name]
 
     # -- in one process ---------------------------------------------------------------------
 

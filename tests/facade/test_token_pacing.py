@@ -139,3 +139,20 @@ def test_the_database_holds_no_token(postgres_url: str) -> None:
     assert bucket_key(TOKEN) in names
     assert TOKEN not in names
     assert TOKEN not in str(rows)
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_in_memory_host_slot_is_stamped_after_the_tokens_round_trip(postgres_url: str) -> None:
+    """The host's stamp is taken before the token's round trip: it is moved to when it ends."""
+    from pyrate_limiter import InMemoryBucket  # noqa: PLC0415
+
+    ticks = iter(range(1_000, 1_000_000, 1_000))
+    pacer = Pacer(FIVE_PER_SECOND, token_pacing=postgres_url, clock=lambda: next(ticks))
+    try:
+        send = pacer.acquire(TOKEN)
+        bucket = pacer._bucket
+        assert isinstance(bucket, InMemoryBucket)
+        assert [(item.name, item.timestamp) for item in bucket.items] == [(send, 2_000)]
+    finally:
+        pacer.close()
