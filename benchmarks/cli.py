@@ -63,8 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--postgres",
         metavar="URL",
         help=(
-            "only the PostgreSQL rows, printed: sync write rate, and summaries over a ledger of "
-            "--ledger-size entries, in the database at URL (which it may fill; postgres extra)"
+            "only the PostgreSQL rows, printed: sync write rate, summaries over a ledger of "
+            "--ledger-size entries, and pacing across hosts (the simulation's throughput against "
+            "its limit), in the database at URL (which it may fill; postgres and mock extras)"
         ),
     )
     args = parser.parse_args(argv)

@@ -8,8 +8,10 @@ Summary: a ledger of N entries filled in SQL (``generate_series``: rows like the
 hundred a day over years, with the rollups computed by the same statements the migration uses),
 then ``summarize`` by action, day and month, timed, and the plan of the rollup reads.
 
+Pacing across hosts: ``benchmarks.hosts``' simulation, its throughput against its limit.
+
 ``python -m benchmarks.postgres_bench URL [--entries N]`` prints the rows; the URL names a
-database the benchmark may fill (ledgers ``bench-write-*`` and ``bench-big-N``).
+database the benchmark may fill (ledgers ``bench-write-*``, ``bench-big-N`` and ``hosts-*``).
 """
 
 from __future__ import annotations
@@ -163,6 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"summary --by {by} over {big.entries:,} PostgreSQL entries: {seconds:.3f} s")
     for plan in big.plans:
         print(plan)
+    from benchmarks.hosts import hosts_row  # noqa: PLC0415 - serves the mock over HTTP
+
+    print(hosts_row(args.url))
     return 0
 
 

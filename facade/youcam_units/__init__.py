@@ -61,6 +61,7 @@ if TYPE_CHECKING:
         HistoryPager,
     )
     from ._retry import RetryEvent, set_testing
+    from ._token_pacing import TokenPacingError
     from ._unit_system import Balance, FeatureCost, FeatureCostPage, UnitBucket, UnitType
     from ._version import __version__
 
@@ -101,6 +102,7 @@ __all__ = [
     "RetryEvent",
     "ServerError",
     "SpendRate",
+    "TokenPacingError",
     "UnitBucket",
     "UnitChange",
     "UnitType",
@@ -150,6 +152,7 @@ _WHERE: Final[dict[str, str]] = {
     **dict.fromkeys(("RetryEvent", "set_testing"), "._retry"),
     **dict.fromkeys(_UNIT_SYSTEM, "._unit_system"),
     "__version__": "._version",
+    "TokenPacingError": "._token_pacing",
 }
 """The module each public name lives in."""
 

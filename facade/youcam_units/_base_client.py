@@ -78,11 +78,23 @@ the client creates itself is closed with it. ``on_retry`` is called with a
 Pacing: ``rate_limit`` (default ``DEFAULT_RATE_LIMITS``: 5 per second and 250 per
 300 s) is kept per process, or shared by every process pacing through the same
 ``pacing_file`` (the limits belong to the access token and the IP); ``None`` turns
-pacing off; ``on_wait`` is told the seconds of each pacing wait. Bounds: ``timeout``
-(seconds) caps each wait and each attempt as a whole; a body past
-``max_response_bytes`` (default 4 MiB) is refused; a redirect is an error, never
-followed.
+pacing off. ``token_pacing`` (a ``postgresql://`` URL; the ``postgres`` extra) shares each
+token's budget with every host pacing through that database, while ``pacing_file`` keeps this
+host's (its IP's); ``on_wait`` is told the seconds of each pacing wait. Bounds: ``timeout``
+(seconds) caps each wait and each attempt as a whole; a body past ``max_response_bytes``
+(default 4 MiB) is refused; a redirect is an error, never followed.
 """
+
+
+def _token_pacing(url: object, limits: tuple[RateLimit, ...] | None) -> str | None:
+    if url is None:
+        return None
+    from ._token_pacing import check_token_pacing_url  # noqa: PLC0415
+
+    checked = check_token_pacing_url(url)
+    if limits is None:
+        raise ValueError("token_pacing needs a rate_limit to pace to; rate_limit is None")
+    return checked
 
 
 class ClientSettings:
@@ -99,6 +111,7 @@ class ClientSettings:
         on_retry: Callable[[RetryEvent], None] | None,
         max_response_bytes: object = DEFAULT_MAX_RESPONSE_BYTES,
         pacing_file: object = None,
+        token_pacing: object = None,
         on_wait: Callable[[float], None] | None = None,
     ) -> None:
         self.base_url = resolve_base_url(base_url, http_client)
@@ -111,6 +124,7 @@ class ClientSettings:
         self.policy = RetryPolicy(max_retries=validate_max_retries(max_retries))
         self.rate_limits = validate_rate_limits(rate_limit)
         self.pacing_file = validate_pacing_file(pacing_file, self.rate_limits)
+        self.token_pacing = _token_pacing(token_pacing, self.rate_limits)
         for name, hook in (("on_retry", on_retry), ("on_wait", on_wait)):
             if hook is not None and not callable(hook):
                 raise TypeError(f"{name} must be a callable")
@@ -121,7 +135,12 @@ class ClientSettings:
             # (not the in-process mock's, nor a command that makes no request).
             from ._pacing import Pacer  # noqa: PLC0415
 
-            self.pacer = Pacer(self.rate_limits, state_file=self.pacing_file, on_wait=on_wait)
+            self.pacer = Pacer(
+                self.rate_limits,
+                state_file=self.pacing_file,
+                token_pacing=self.token_pacing,
+                on_wait=on_wait,
+            )
 
     @property
     def rate_limit(self) -> RateLimit | tuple[RateLimit, ...] | None:
@@ -137,6 +156,10 @@ class ClientSettings:
             else " + ".join(f"RateLimit({r.requests}, {r.period})" for r in self.rate_limits)
         )
         shared = f", pacing_file={str(self.pacing_file)!r}" if self.pacing_file else ""
+        if self.token_pacing is not None:
+            from ._redact import redact_url  # noqa: PLC0415
+
+            shared += f", token_pacing={redact_url(self.token_pacing)!r}"
         return (
             f"{name}(base_url={self.base_url!r}, max_retries={self.policy.max_retries}, "
             f"rate_limit={limits}{shared})"
@@ -165,6 +188,7 @@ class BaseClient:
         max_response_bytes: int,
         pacing_file: str | os.PathLike[str] | None,
         on_wait: Callable[[float], None] | None,
+        token_pacing: str | None = None,
     ) -> None:
         """What each client's ``__init__`` does (see ``INIT_DOC``)."""
         if http_client is not None and not isinstance(http_client, self._http_type):
@@ -181,6 +205,7 @@ class BaseClient:
             on_retry=on_retry,
             max_response_bytes=max_response_bytes,
             pacing_file=pacing_file,
+            token_pacing=token_pacing,
             on_wait=on_wait,
         )
         try:

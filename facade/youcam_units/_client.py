@@ -62,6 +62,7 @@ class Client(BaseClient):
         on_retry: Callable[[RetryEvent], None] | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         pacing_file: str | os.PathLike[str] | None = None,
+        token_pacing: str | None = None,
         on_wait: Callable[[float], None] | None = None,
     ) -> None:
         self._setup(
@@ -75,6 +76,7 @@ class Client(BaseClient):
             on_retry=on_retry,
             max_response_bytes=max_response_bytes,
             pacing_file=pacing_file,
+            token_pacing=token_pacing,
             on_wait=on_wait,
         )
         self._http = http_client if http_client is not None else httpx.Client()
@@ -161,7 +163,7 @@ class Client(BaseClient):
     def _send(self, call: Call[ResultT], secret: str) -> ResultT:
         """Pace, send within the bounds, and read the answer (or raise its error)."""
         pacer = self._settings.pacer
-        send = pacer.acquire() if pacer is not None else None
+        send = pacer.acquire(secret) if pacer is not None else None
         attempt = Attempt(secret, call.headers, self._settings.bounds, call.starting_token)
         self._announce(call)
         detailed: Any = None

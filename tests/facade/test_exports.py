@@ -47,6 +47,7 @@ EXPECTED_ALL = [
     "RetryEvent",
     "ServerError",
     "SpendRate",
+    "TokenPacingError",
     "UnitBucket",
     "UnitChange",
     "UnitType",

@@ -36,6 +36,7 @@ __all__ = [
     "account_credentials",
     "account_ledger_path",
     "account_option",
+    "account_token_pacing",
     "accounts_config",
     "current_account",
     "wants_all_accounts",
@@ -174,6 +175,12 @@ def account_base_url() -> str | None:
     """The account's ``base_url``, when an account is in use and names one."""
     account = current_account()
     return None if account is None else account.base_url
+
+
+def account_token_pacing() -> str | None:
+    """The account's ``token_pacing`` URL, when an account is in use and names one."""
+    account = current_account()
+    return None if account is None else account.token_pacing
 
 
 def account_ledger_path() -> Path | str | None:

@@ -22,6 +22,7 @@ from youcam_units._cli._accounts import (
     account_credentials,
     account_ledger_path,
     account_option,
+    account_token_pacing,
 )
 from youcam_units._cli._runtime import (
     DEMO_BASE_URL,
@@ -235,6 +236,22 @@ def default_pacing_path() -> Path | None:
     return Path(platformdirs.user_cache_dir("youcam-units", appauthor=False)) / "pacing.sqlite3"
 
 
+ENV_TOKEN_PACING: Final = "YOUCAM_UNITS_TOKEN_PACING"  # noqa: S105 - a variable's name
+"""A ``postgresql://`` URL sharing each token's budget across hosts; ``none``: not shared."""
+
+
+def default_token_pacing() -> str | None:
+    """Where the token's budget is shared across hosts, if anywhere.
+
+    ``YOUCAM_UNITS_TOKEN_PACING``, else the account's ``token_pacing``, else nowhere: the
+    host's pacing file alone.
+    """
+    chosen = os.environ.get(ENV_TOKEN_PACING, "").strip()
+    if chosen.lower() == _NO_PACING_FILE:
+        return None
+    return chosen or account_token_pacing()
+
+
 def _pacing_file_error(exc: PacingFileError) -> CliError:
     """The library names ``pacing_file=``; the CLI user's way out is the variable."""
     return CliError(
@@ -372,6 +389,9 @@ def _client_session(
         base_url = source.base_url or account_base_url()
         if options.get("rate_limit", True) is not None:
             options.setdefault("pacing_file", default_pacing_path())
+            token_pacing = default_token_pacing()
+            if token_pacing is not None:
+                options.setdefault("token_pacing", token_pacing)
         if notice is not None:
             options.setdefault("on_wait", notice.pacing)
             options.setdefault("on_retry", notice.retry)
