@@ -34,7 +34,10 @@ def test_a_misspelt_name_is_an_attribute_error() -> None:
 
 @pytest.mark.slow
 def test_reading_a_summary_imports_neither_the_sync_nor_the_forecast() -> None:
-    """``Ledger`` and ``summarize`` alone: the sync, forecast and JSON writer stay unloaded."""
+    """``Ledger`` and ``summarize`` alone: the sync, the forecast and the errors stay unloaded.
+
+    (``youcam_units._json`` may load: since issue 19 it reads entries for ``_models`` too.)
+    """
     result = subprocess.run(  # noqa: S603 - our own interpreter
         [sys.executable, "-c", PROBE], capture_output=True, text=True, check=True, timeout=60
     )
@@ -46,7 +49,6 @@ def test_reading_a_summary_imports_neither_the_sync_nor_the_forecast() -> None:
         "youcam_units.ledger._forecast",
         "youcam_units.ledger._rows",
         "youcam_units._forecast",
-        "youcam_units._json",
         "youcam_units._errors",
     }
     assert loaded == set()
