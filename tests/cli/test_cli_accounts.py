@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+import click
 import httpx
 import pytest
 from click.testing import CliRunner
@@ -396,7 +397,8 @@ def test_account_all_where_one_is_needed(run: Callable[..., Run], config: Path) 
 def test_every_command_that_reads_takes_account() -> None:
     """--account is on every command that reads the service or a ledger, and nowhere twice."""
     for name in ("history", "sync", "summary", "status", "balance", "costs", "export"):
-        command = cli.commands[name]
+        command = cli.get_command(click.Context(cli), name)
+        assert command is not None
         options = [opt for param in command.params for opt in getattr(param, "opts", [])]
         assert options.count("--account") == 1, name
 

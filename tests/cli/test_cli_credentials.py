@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING
 import pytest
 from rich.console import Console
 from youcam_units import RateLimit, RetryEvent, ServerError
-from youcam_units._cli._commands import Runtime, WaitNotice, default_pacing_path
+from youcam_units._cli._commands import Runtime
+from youcam_units._cli._sources import default_pacing_path
+from youcam_units._cli._terminal import WaitNotice
 from youcam_units.mock import DEFAULT_TOKEN, MockService
 
 if TYPE_CHECKING:

@@ -43,7 +43,7 @@ def test_the_module_command_reads_every_setting() -> None:
 def test_the_cli_mock_command_has_the_same_defaults() -> None:
     """``youcam-units mock``'s options default to the same settings."""
     pytest.importorskip("click")
-    from youcam_units._cli._commands import mock  # noqa: PLC0415 - the cli extra
+    from youcam_units._cli._mock_command import mock  # noqa: PLC0415 - the cli extra
 
     defaults = {param.name: param.default for param in mock.params}
     expected = ServerSettings()

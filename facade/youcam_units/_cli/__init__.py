@@ -15,12 +15,12 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Final
 
+from youcam_units._cli._extra import CLI_DEPENDENCIES
+
 if TYPE_CHECKING:
     import click
 
 __all__ = ["cli", "main"]
-
-CLI_DEPENDENCIES: Final = frozenset({"click", "rich", "platformdirs"})
 
 
 HTTPX_COMMAND_LINE: Final = "httpx._main"

@@ -14,21 +14,20 @@ from youcam_units._cli._accounts import (
     report_failure,
     using,
 )
-from youcam_units._cli._commands import cli
-from youcam_units._cli._inputs import _stdout_console
 from youcam_units._cli._runtime import PROG, CliError, _reported
+from youcam_units._cli._terminal import _stdout_console
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
     from youcam_units import Forecast
-    from youcam_units._cli._status_commands import StatusReading
+    from youcam_units._cli._status_reading import StatusReading
     from youcam_units.ledger import Grouping, SummaryRow
 
 __all__ = ["accounts", "combine_summaries", "status_all", "summary_all"]
 
 
-@cli.command()
+@click.command()
 @click.option(
     "--format",
     "fmt",
@@ -76,7 +75,7 @@ def summary_all(
     verbose: bool,
 ) -> None:
     """``summary --account all``: each account's summary, then all of them added together."""
-    from youcam_units._cli._inputs import no_ledger_file, where  # noqa: PLC0415
+    from youcam_units._cli._options import no_ledger_file, where  # noqa: PLC0415
     from youcam_units._cli._upgrade import open_ledger  # noqa: PLC0415
     from youcam_units.ledger import summarize  # noqa: PLC0415
 
@@ -128,7 +127,7 @@ def status_all(
     One account failing does not stop the others: it is reported, and the command fails (1)
     after showing the rest, naming it.
     """
-    from youcam_units._cli._status_commands import status_json  # noqa: PLC0415
+    from youcam_units._cli._status_reading import status_json  # noqa: PLC0415
     from youcam_units._cli._unit_client import _iso  # noqa: PLC0415
 
     readings: dict[str, StatusReading] = {}

@@ -302,37 +302,3 @@ def refuse_with_all(option: str, **given: object) -> None:
 def report_failure(name: str, error: click.ClickException) -> None:
     """One account's failure, in the command's one-line form; the loop goes on."""
     click.echo(f"{PROG}: error: account {name}: {error.format_message()}", err=True)
-
-
-def sync_all(runtime: Any, *, seed: int, entries: int, verbose: bool) -> None:  # noqa: ANN401
-    """``sync --all``: each account into its own ledger, one after another, failures reported.
-
-    One account's failure does not stop the others; the command fails at the end, naming them.
-    """
-    from youcam_units._cli._commands import _sync  # noqa: PLC0415 - _commands imports this
-    from youcam_units._cli._inputs import _Source  # noqa: PLC0415
-
-    accounts = every_account("sync --all")
-    failed: list[str] = []
-    for account in accounts:
-        with using(account):
-            try:
-                path = _ledger_path(account)
-                source = _Source(False, None, None, seed, entries)  # noqa: FBT003
-                result = _sync(source, path, runtime, verbose=verbose)
-            except click.ClickException as exc:
-                failed.append(account.name)
-                report_failure(account.name, exc)
-                continue
-        requests = f"request{'s' if result.pages != 1 else ''}"
-        if result.superseded:
-            click.echo(f"{account.name}: another sync of {path} moved on meanwhile; left to it")
-            continue
-        click.echo(
-            f"{account.name}: synced {path}: {result.new_entries:,} new entries from "
-            f"{result.pages:,} {requests}; {result.total_entries:,} in the ledger"
-        )
-    if failed:
-        raise CliError(
-            f"{len(failed)} of {len(accounts)} accounts failed to sync: {', '.join(failed)}"
-        )

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from prometheus_client.metrics_core import Metric
 
-    from youcam_units._cli._status_commands import StatusReading
+    from youcam_units._cli._status_reading import StatusReading
 
 __all__ = [
     "EXPIRING_WITHIN_DAYS",

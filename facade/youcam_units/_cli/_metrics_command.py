@@ -10,15 +10,10 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
-from youcam_units._cli._commands import _runtime, cli
-from youcam_units._cli._inputs import FilePath
-from youcam_units._cli._runtime import PROG, CliError
-from youcam_units._cli._status_commands import (
-    StatusQuery,
-    _pop_status_options,
-    _status_options,
-    read_status,
-)
+from youcam_units._cli._options import FilePath
+from youcam_units._cli._runtime import PROG, CliError, current_runtime
+from youcam_units._cli._status_options import StatusQuery, _pop_status_options, _status_options
+from youcam_units._cli._status_reading import read_status
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -76,7 +71,7 @@ def _check_output(output: Path) -> None:
         )
 
 
-@cli.command()
+@click.command()
 @click.option(
     "-o",
     "--output",
@@ -134,7 +129,7 @@ def metrics(
         _check_output(output)
     _require_metrics_extra()
     query = StatusQuery.from_options(ctx, _pop_status_options(options))
-    runtime = _runtime(ctx)
+    runtime = current_runtime(ctx)
     if serve:
         _serve(query, runtime, host, port, interval)
         return

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
+from youcam_units._cli._extra import CLI_DEPENDENCIES
 from youcam_units._cli._output import EXIT_OUTPUT_FAILED, GuardedStdout
 from youcam_units._cli._text import printable
 from youcam_units.mock._defaults import DEFAULT_ENTRIES, DEFAULT_SEED
@@ -155,8 +156,6 @@ def _stop_quietly() -> int:
 
 def _missing_extra(exc: Exception) -> bool:
     """Whether a module of the cli extra, imported in a command's body, is missing."""
-    from youcam_units._cli import CLI_DEPENDENCIES  # noqa: PLC0415
-
     return isinstance(exc, ModuleNotFoundError) and (
         (exc.name or "").partition(".")[0] in CLI_DEPENDENCIES
     )
@@ -275,4 +274,10 @@ def _configure_logging(ctx: click.Context, *, verbose: bool) -> None:
     """Route the library's log for this command: to stderr with --verbose, else nowhere."""
     from youcam_units._cli._log import configure_logging  # noqa: PLC0415 - keeps `--help` fast
 
-    configure_logging(ctx, verbose=verbose)
+    configure_logging(ctx, verbose=verbose, prog=PROG)
+
+
+def current_runtime(ctx: click.Context) -> Runtime:
+    """The ``Runtime`` a test handed in through ``obj``, else the real one."""
+    obj = ctx.find_object(Runtime)
+    return obj if obj is not None else Runtime()

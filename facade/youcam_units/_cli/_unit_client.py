@@ -14,21 +14,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from youcam_units._cli._accounts import account_credentials
-from youcam_units._cli._inputs import (
-    FilePath,
-    WaitNotice,
-    _client_session,
-    _read_token,
-    _Source,
-    _source_options,
-    read_credential_file,
-)
+from youcam_units._cli._options import FilePath, _source_options
 from youcam_units._cli._runtime import (
     ENV_TOKEN,
     EXIT_BELOW_THRESHOLD,
     CliError,
     Runtime,
 )
+from youcam_units._cli._sources import _client_session, _read_token, _Source, read_credential_file
 from youcam_units._defaults import ENV_API_KEY
 
 if TYPE_CHECKING:
@@ -37,6 +30,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from youcam_units import AuthenticationError, Client
+    from youcam_units._cli._terminal import WaitNotice
 
 
 __all__ = ["EXIT_BELOW_THRESHOLD"]

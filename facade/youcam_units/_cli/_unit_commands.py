@@ -10,17 +10,14 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
-from youcam_units._cli._commands import _runtime, cli
-from youcam_units._cli._inputs import (
-    _Source,
-    _stdout_console,
-    _verbose_option,
-)
+from youcam_units._cli._options import _verbose_option
 from youcam_units._cli._output import machine_readable
 from youcam_units._cli._runtime import (
     _configure_logging,
     _reported,
 )
+from youcam_units._cli._sources import _Source
+from youcam_units._cli._terminal import _stdout_console
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -28,6 +25,7 @@ if TYPE_CHECKING:
     from youcam_units import Balance
     from youcam_units._cli._render import Format
 
+from youcam_units._cli._runtime import current_runtime
 from youcam_units._cli._unit_client import _iso, _service_options, _unit_client
 
 __all__ = ["balance", "costs"]
@@ -38,7 +36,7 @@ _BUCKET_COLUMNS: Final = ("id", "type", "amount", "expiry", "expires_at")
 # -- balance -------------------------------------------------------------------------------
 
 
-@cli.command()
+@click.command()
 @click.option(
     "--format",
     "fmt",
@@ -68,7 +66,7 @@ def balance(
     source = _Source(demo, token_file, base_url, seed, entries)
     with (
         _reported(verbose=verbose, action="run the command again"),
-        _unit_client(source, _runtime(ctx), api_key_file, needs_key=False) as client,
+        _unit_client(source, current_runtime(ctx), api_key_file, needs_key=False) as client,
     ):
         result = client.balance()
     if fmt == "json":
@@ -99,7 +97,7 @@ def _balance_json(result: Balance) -> dict[str, Any]:
 # -- costs ---------------------------------------------------------------------------------
 
 
-@cli.command()
+@click.command()
 @click.option("--search", metavar="TEXT", help="Only features whose description contains TEXT.")
 @click.option(
     "--format",
@@ -131,7 +129,7 @@ def costs(
     wanted = None if search is None else search.casefold()
     with (
         _reported(verbose=verbose, action="run the command again"),
-        _unit_client(source, _runtime(ctx), api_key_file, needs_key=True) as client,
+        _unit_client(source, current_runtime(ctx), api_key_file, needs_key=True) as client,
     ):
         found = [
             cost

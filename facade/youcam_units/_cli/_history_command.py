@@ -1,0 +1,189 @@
+"""``history``: the unit history read from the service, newest first, as pages arrive."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Final
+
+import click
+
+from youcam_units._cli._days import _check_range, _day_range_options, _since_ms, _until_ms
+from youcam_units._cli._options import (
+    _source_options,
+    _verbose_option,
+)
+from youcam_units._cli._output import machine_readable
+from youcam_units._cli._runtime import (
+    PROG,
+    _configure_logging,
+    _reported,
+    current_runtime,
+)
+from youcam_units._cli._sources import _open_client, _Source
+from youcam_units._cli._terminal import (
+    WaitNotice,
+    _progress,
+    _stderr_console,
+    _stdout_is_terminal,
+)
+from youcam_units._cli._text import printable
+from youcam_units._defaults import HISTORY_PAGE_SIZE
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from youcam_units._cli._render import Format
+
+
+FORMATS: Final = ("table", "json", "jsonl", "csv")
+"""``history --format``: the writers in ``_render`` (a test keeps the two the same)."""
+
+
+@click.command()
+@click.option("--limit", type=click.IntRange(min=0), help="Show at most this many entries.")
+@_day_range_options
+@click.option(
+    "--action",
+    "actions",
+    multiple=True,
+    metavar="ACTION",
+    help="Only entries with this action (repeatable).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="Output format (default: table on a terminal, jsonl otherwise).",
+)
+@click.option(
+    "--starting-token",
+    metavar="TOKEN",
+    callback=lambda _ctx, _param, value: _page_token(value),
+    help="Continue from where a failed read stopped (the token its error line names).",
+)
+@_source_options
+@_verbose_option
+@click.pass_context
+def history(
+    ctx: click.Context,
+    *,
+    limit: int | None,
+    since: str | None,
+    until: str | None,
+    actions: tuple[str, ...],
+    fmt: Format | None,
+    starting_token: str | None,
+    demo: bool,
+    token_file: Path | None,
+    base_url: str | None,
+    seed: int,
+    entries: int,
+    verbose: bool,
+) -> None:
+    """Show the unit history, newest first; json, jsonl and csv stream as pages arrive.
+
+    If reading fails part-way, what was written stays valid (a closed JSON array, whole lines)
+    and the error line names the token to continue from with --starting-token.
+    """
+    since_ms, until_ms = _since_ms(since), _until_ms(until)
+    _check_range(since_ms, until_ms)
+    _configure_logging(ctx, verbose=verbose)
+    import logging  # noqa: PLC0415 - keeps `--help` fast
+
+    from youcam_units._cli._render import make_writer  # noqa: PLC0415
+    from youcam_units._filtering import EntryFilter  # noqa: PLC0415
+
+    on_terminal = _stdout_is_terminal()
+    stderr = _stderr_console()
+    fmt = fmt or ("table" if on_terminal else "jsonl")
+    if fmt != "table":
+        machine_readable()
+    runtime = current_runtime(ctx)
+    source = _Source(demo, token_file, base_url, seed, entries)
+    wanted = EntryFilter(since_ms, until_ms, frozenset(actions))
+    seen: set[str] = set()
+    with _reported(verbose=verbose, action="run the command again", resume=_resume_hint):
+        writer = make_writer(fmt, sys.stdout)
+        # With no filter, --limit is exactly max_items: the last request asks for no more.
+        unfiltered = wanted.is_empty
+        shown = 0
+        notice = WaitNotice(stderr)
+        try:
+            with (
+                _open_client(source, runtime, notice) as client,
+                # On a terminal the output itself shows progress; the spinner is for piped output.
+                _progress(stderr, "reading history", enabled=not on_terminal) as progress,
+            ):
+                task = progress.add_task("read", total=None, detail="")
+                notice.attach(progress, task)
+                read = 0
+                pager = client.history(
+                    page_size=HISTORY_PAGE_SIZE,
+                    starting_token=starting_token,
+                    max_items=limit if unfiltered else None,
+                )
+                for page in pager.pages():
+                    read += len(page.entries)
+                    seen.update(str(entry.action) for entry in page.entries)
+                    logging.getLogger("youcam_units.cli").debug(
+                        "page of %d entries (request id %s)", len(page.entries), page.request_id
+                    )
+                    selected, older = wanted.select(page.entries)
+                    if limit is not None:
+                        selected = selected[: limit - shown]
+                    writer.write_page(selected)
+                    shown += len(selected)
+                    progress.update(task, detail=f"{read:,} read, {shown:,} shown")
+                    if older or (limit is not None and shown >= limit):
+                        break  # newest first: nothing further down can match
+        finally:
+            # Also after a failure: stdout stays valid JSON / JSONL / CSV up to the last entry.
+            writer.close()
+    _warn_unknown_actions(set(wanted.actions), seen)
+
+
+def _page_token(value: str | None) -> str | None:
+    """``--starting-token``: the library's own check, as a usage error before any request."""
+    from youcam_units._config import validate_starting_token  # noqa: PLC0415 - not for --help
+    from youcam_units._defaults import MAX_PAGE_TOKEN_LENGTH  # noqa: PLC0415
+
+    try:
+        return validate_starting_token(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"not a page token ({len(value or ''):,} characters; a token is printable ASCII, "
+            f"at most {MAX_PAGE_TOKEN_LENGTH:,}): pass the token that a failed read's error line "
+            "named, as shown",
+            param_hint="'--starting-token'",
+        ) from None
+
+
+def _resume_hint(token: str | None) -> str:
+    if token is None:
+        return "nothing was read past the first request"
+    return f"to continue from where it stopped: {PROG} history --starting-token {token}"
+
+
+def _warn_unknown_actions(wanted: set[str], seen: set[str]) -> None:
+    """A typo in --action matches nothing, silently: name it, with the close matches.
+
+    Actions are an open set (the service adds new ones), so an unknown value is a warning, not an
+    error, and only when neither the spec documents it nor the read met it.
+    """
+    if not wanted:
+        return
+    import difflib  # noqa: PLC0415 - only for a command that names actions
+
+    from youcam_units import Action  # noqa: PLC0415
+
+    known = {action.value for action in Action} | seen
+    for action in sorted(wanted - known):
+        close = difflib.get_close_matches(action, sorted(known), n=3, cutoff=0.6)
+        hint = f"did you mean {', '.join(close)}?" if close else "no documented action is close"
+        click.echo(
+            printable(
+                f"{PROG}: warning: --action {action} is neither a documented action nor one in "
+                f"the history read; {hint}"
+            ),
+            err=True,
+        )
