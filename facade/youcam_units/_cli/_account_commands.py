@@ -128,7 +128,7 @@ def status_all(
     after showing the rest, naming it.
     """
     from youcam_units._cli._status_reading import status_json  # noqa: PLC0415
-    from youcam_units._cli._unit_client import _iso  # noqa: PLC0415
+    from youcam_units._cli._text import iso_utc  # noqa: PLC0415
 
     readings: dict[str, StatusReading] = {}
     failed: list[str] = []
@@ -158,7 +158,7 @@ def status_all(
         else {
             "account": first[0],
             "days_left": first[1].days_left,
-            "runs_out_at": None if first[1].runs_out_at is None else _iso(first[1].runs_out_at),
+            "runs_out_at": None if first[1].runs_out_at is None else iso_utc(first[1].runs_out_at),
         },
     }
     if fmt == "json":

@@ -3,7 +3,7 @@
 Every command that reads the service or a ledger takes ``--account NAME`` (or
 ``YOUCAM_UNITS_ACCOUNT``; else the file's ``default_account``). The chosen account is kept in
 click's context (``ctx.meta``) and read where the inputs are found (``_inputs``,
-``_unit_client``), so each command's own code does not change. Precedence, per setting:
+``_sources``), so each command's own code does not change. Precedence, per setting:
 
 1. an option given for this run: ``--token-file``, ``--api-key-file``, ``--db``, ``--base-url``
    (and the variables of the last two, ``YOUCAM_UNITS_DB`` and ``YOUCAM_BASE_URL``);

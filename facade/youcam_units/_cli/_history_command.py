@@ -19,7 +19,7 @@ from youcam_units._cli._runtime import (
     _reported,
     current_runtime,
 )
-from youcam_units._cli._sources import _open_client, _Source
+from youcam_units._cli._sources import _Source, open_client
 from youcam_units._cli._terminal import (
     WaitNotice,
     _progress,
@@ -75,6 +75,7 @@ def history(
     starting_token: str | None,
     demo: bool,
     token_file: Path | None,
+    api_key_file: Path | None,
     base_url: str | None,
     seed: int,
     entries: int,
@@ -99,7 +100,7 @@ def history(
     if fmt != "table":
         machine_readable()
     runtime = current_runtime(ctx)
-    source = _Source(demo, token_file, base_url, seed, entries)
+    source = _Source(demo, token_file, base_url, seed, entries, api_key_file)
     wanted = EntryFilter(since_ms, until_ms, frozenset(actions))
     seen: set[str] = set()
     with _reported(verbose=verbose, action="run the command again", resume=_resume_hint):
@@ -110,7 +111,7 @@ def history(
         notice = WaitNotice(stderr)
         try:
             with (
-                _open_client(source, runtime, notice) as client,
+                open_client(source, runtime, notice=notice) as client,
                 # On a terminal the output itself shows progress; the spinner is for piped output.
                 _progress(stderr, "reading history", enabled=not on_terminal) as progress,
             ):

@@ -21,6 +21,7 @@ from youcam_units._cli._runtime import (
     ENV_DB,
     ENV_TOKEN,
 )
+from youcam_units._defaults import ENV_API_KEY
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -79,6 +80,11 @@ _DEMO_OPTIONS: Final = (
     ),
     account_option,
 )
+_API_KEY_FILE_OPTION: Final = click.option(
+    "--api-key-file",
+    type=FilePath(exists=True),
+    help=f"File holding the API key (default: the {ENV_API_KEY} variable).",
+)
 _SERVICE_OPTIONS: Final = (
     click.option(
         "--token-file",
@@ -95,8 +101,12 @@ _SERVICE_OPTIONS: Final = (
 
 
 def _source_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--demo`` (with its ``--seed``/``--entries``), ``--token-file`` and ``--base-url``."""
-    for option in reversed((*_DEMO_OPTIONS, *_SERVICE_OPTIONS)):
+    """``--api-key-file``, ``--demo`` (``--seed``, ``--entries``), ``--token-file``, ``--base-url``.
+
+    Every command that reads the service takes both credentials' files: the API key stands in
+    for a missing access token.
+    """
+    for option in reversed((_API_KEY_FILE_OPTION, *_DEMO_OPTIONS, *_SERVICE_OPTIONS)):
         func = option(func)
     return func
 

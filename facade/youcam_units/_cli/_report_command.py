@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
+from youcam_units._cli._credentials import _read_api_key
 from youcam_units._cli._days import _day_range_options, _parse_days
 from youcam_units._cli._money_options import money_options
 from youcam_units._cli._money_options import unit_price as parse_unit_price
@@ -23,7 +24,6 @@ from youcam_units._cli._runtime import PROG, CliError, current_runtime
 from youcam_units._cli._status_options import StatusQuery, _pop_status_options, _status_options
 from youcam_units._cli._status_reading import ledger_session, status_reading
 from youcam_units._cli._sync_command import _source_label
-from youcam_units._cli._unit_client import _read_api_key
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -211,10 +211,7 @@ def _explained() -> tuple[tuple[type[Exception], str], ...]:
     return (
         (
             AuthenticationError,
-            (
-                "the service refused the access token from {source} (HTTP 401): it is wrong or "
-                "expired; put a fresh one in {source}"
-            ),
+            "{refusal}",  # open_client words it: the credential refused and its source
         ),
         (
             RateLimitError,
@@ -255,8 +252,8 @@ def _reported(
 
         for cls, template in _explained():
             if isinstance(exc, cls):
-                source = getattr(exc, "token_source", f"{ENV_TOKEN} or --token-file")
-                message = template.format(exc=exc, action=action, source=source)
+                refusal = getattr(exc, "refusal", "the service refused the credential (HTTP 401)")
+                message = template.format(exc=exc, action=action, refusal=refusal)
                 request_id = getattr(exc, "request_id", None)
                 if request_id and "request id" not in message:
                     message += f" (request id {request_id})"

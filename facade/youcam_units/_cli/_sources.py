@@ -8,23 +8,21 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
-
-import click
+from typing import TYPE_CHECKING, Final, Literal
 
 from youcam_units._cli._accounts import (
     account_base_url,
     account_credentials,
 )
+from youcam_units._cli._credentials import _read_api_key, _read_token
 from youcam_units._cli._runtime import (
     DEMO_BASE_URL,
     ENV_TOKEN,
-    PROG,
     CliError,
     Runtime,
 )
 from youcam_units._cli._terminal import WaitNotice, _stderr_console
-from youcam_units._cli._text import printable
+from youcam_units._defaults import ENV_API_KEY
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -32,98 +30,7 @@ if TYPE_CHECKING:
 
     import httpx
 
-    from youcam_units import Client, PacingFileError
-
-
-def _read_token(token_file: Path | None) -> tuple[str, str]:
-    """The access token and where it came from: ``--token-file``, else the variable, else the key.
-
-    With neither, ``YOUCAM_API_KEY`` is used: the service takes the API key for every operation.
-
-    The token is checked here, so a bad one is refused before any request with a message that
-    names its real source; a token file others can read gets a warning, as ssh gives for keys.
-    An account in use (``--account``) supplies them instead of the variables.
-    """
-    from youcam_units._config import normalize_token  # noqa: PLC0415 - keeps `--help` fast
-
-    if token_file is not None:
-        source = f"--token-file {token_file}"
-        raw = read_credential_file(token_file, source, kind="access token")
-        try:
-            return normalize_token(raw, source=source), source
-        except ValueError as exc:
-            raise CliError(str(exc)) from None
-    from_account = account_credentials()
-    if from_account is not None:
-        token, key = from_account
-        found = token or key  # the API key stands in for the token, as below
-        assert found is not None  # noqa: S101 - account_credentials refuses an account with none
-        return found
-    from youcam_units._config import ENV_API_KEY  # noqa: PLC0415
-
-    source = ENV_TOKEN
-    raw = os.environ.get(ENV_TOKEN, "")
-    kind = "access token"
-    if not raw.strip() and os.environ.get(ENV_API_KEY, "").strip():
-        # The API key is accepted by every operation: it stands in for a missing access token.
-        source, raw, kind = ENV_API_KEY, os.environ[ENV_API_KEY], "API key"
-    if not raw.strip():
-        raise CliError(
-            f"no access token: set {ENV_TOKEN} (or {ENV_API_KEY}) or pass --token-file PATH (or "
-            "try --demo, which needs none)"
-        )
-    try:
-        return normalize_token(raw, source=source, kind=kind), source
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
-
-
-CREDENTIAL_FILE_LIMIT: Final = 64 * 1024
-"""The most a token or key file may hold: both are well under 1 KiB; a bigger file is a mistake
-(a 20 MB one once cost 3 GB of memory to be refused)."""
-
-
-def read_credential_file(path: Path, source: str, *, kind: str) -> str:
-    """The text of a token or key file: a regular file of at most 64 KiB, or one line why.
-
-    Opened without blocking and checked on the open descriptor, so a FIFO or a device never
-    hangs the command and a file swapped after the check is still the one checked. A file
-    other users can read gets a warning, as ssh gives for keys.
-    """
-    import stat  # noqa: PLC0415 - keeps `--help` fast
-
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        raise CliError(f"cannot read {source}: {exc.strerror or type(exc).__name__}") from None
-    with os.fdopen(fd, "rb") as file:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise CliError(f"{source} is not a regular file: put the {kind} in a plain file")
-        data = file.read(CREDENTIAL_FILE_LIMIT + 1)
-    if len(data) > CREDENTIAL_FILE_LIMIT:
-        raise CliError(
-            f"{source} holds more than {CREDENTIAL_FILE_LIMIT // 1024} KiB, far more than an "
-            f"{kind}: point it at the file with just the {kind}"
-        )
-    try:
-        raw = data.decode("utf-8-sig")  # -sig: drop a BOM
-    except UnicodeDecodeError:
-        raise CliError(f"cannot read {source}: it is not UTF-8 text") from None
-    if not raw.strip():
-        raise CliError(f"{source} is empty: put the {kind} in it")
-    mode = stat.S_IMODE(info.st_mode)
-    if os.name == "posix" and mode & 0o077:
-        option = source.partition(" ")[0]
-        click.echo(
-            printable(
-                f"{PROG}: warning: {option} {path} can be read by other users (mode "
-                f"{mode:04o}); restrict it with: chmod 600 {path}"
-            ),
-            err=True,
-        )
-    return raw
+    from youcam_units import AuthenticationError, Client, PacingFileError
 
 
 ENV_PACING_FILE: Final = "YOUCAM_UNITS_PACING_FILE"
@@ -166,22 +73,76 @@ class _Source:
     base_url: str | None
     seed: int
     entries: int
+    api_key_file: Path | None = None
+
+
+CredentialWanted = Literal["access token", "any", "API key"]
+"""What a command sends: ``access token`` (history, sync: the API key may stand in), ``any``
+(balance and the status: either), ``API key`` (feature costs take nothing else)."""
 
 
 @contextmanager
-def _open_client(
-    source: _Source, runtime: Runtime, notice: WaitNotice | None = None
+def open_client(
+    source: _Source,
+    runtime: Runtime,
+    *,
+    wants: CredentialWanted = "access token",
+    notice: WaitNotice | None = None,
 ) -> Iterator[Client]:
-    """The facade's ``Client`` for ``source`` with the access token, closed on exit."""
+    """The one way a command gets a ``Client``: its credentials checked before any request.
+
+    A 401 from the service, at any request while the client is open, is re-raised with the
+    line that names the credential refused and where it came from (``refused``).
+    """
     from youcam_units import AuthenticationError  # noqa: PLC0415 - keeps `--help` fast
 
-    token, token_source = (None, "") if source.demo else _read_token(source.token_file)
-    with _client_session(source, runtime, notice, access_token=token) as client:
+    token: str | None = None
+    key: str | None = None
+    key_source = token_source = "the demo"  # noqa: S105 - where a credential came from
+    if not source.demo:
+        token, token_source, key, key_source = _credentials(source, wants=wants)
+    with _client_session(
+        source,
+        runtime,
+        notice,
+        access_token=token,
+        api_key=key,
+        demo_api_key=wants != "access token",
+    ) as client:
         try:
             yield client
         except AuthenticationError as exc:
-            exc.token_source = token_source or "the demo"  # type: ignore[attr-defined]
+            exc.refusal = refused(exc, key_source=key_source, token_source=token_source)  # type: ignore[attr-defined]
             raise
+
+
+def _credentials(
+    source: _Source, *, wants: CredentialWanted
+) -> tuple[str | None, str, str | None, str]:
+    """The access token and the API key, each with where it came from ("" when not given)."""
+    found = _read_api_key(source.api_key_file)
+    key, key_source = found if found is not None else (None, "")
+    token: str | None = None
+    token_source = ""
+    from_account = account_credentials()
+    has_token = (
+        os.environ.get(ENV_TOKEN, "").strip()
+        if from_account is None
+        else from_account[0] is not None
+    )
+    if source.token_file is not None or has_token or (wants == "access token" and key is None):
+        token, token_source = _read_token(source.token_file)  # with none: one line saying so
+    if wants == "API key" and key is None:
+        raise CliError(
+            f"feature costs need the API key (the access token is not accepted): set "
+            f"{ENV_API_KEY} or pass --api-key-file PATH (or try --demo)"
+        )
+    if key is None and token is None:
+        raise CliError(
+            f"no credential: set {ENV_API_KEY} (or {ENV_TOKEN}), or pass --api-key-file "
+            "PATH (or --token-file PATH); or try --demo, which needs none"
+        )
+    return token, token_source, key, key_source
 
 
 @contextmanager
@@ -242,3 +203,31 @@ def _client_session(
     finally:
         if http is not None:
             http.close()
+
+
+def refused(exc: AuthenticationError, *, key_source: str, token_source: str) -> str:
+    """The 401 line: which credential was refused, where it came from, and what to do.
+
+    An error code ending in ``ApiKey`` names the API key; with only an access token sent, that
+    means the operation wants the API key (or the token stands for a key the service no longer
+    accepts).
+    """
+    code = f" {exc.error_code}" if exc.error_code else ""
+    request = f" (request id {exc.request_id})" if exc.request_id else ""
+    names_key = (exc.error_code or "").endswith("ApiKey")
+    if token_source and (not names_key or not key_source):
+        if names_key:
+            return (
+                f"the service refused the request (HTTP 401{code}): it asks for a valid API key, "
+                f"and only the access token from {token_source} was sent; set {ENV_API_KEY} or "
+                f"pass --api-key-file PATH (or check the access token in {token_source})" + request
+            )
+        where = token_source
+        what = "access token"
+    else:
+        where = key_source or ENV_API_KEY
+        what = "API key"
+    return (
+        f"the service refused the {what} from {where} (HTTP 401{code}): it is wrong, "
+        f"inactive or expired; put a fresh one in {where}" + request
+    )

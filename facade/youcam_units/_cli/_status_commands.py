@@ -17,6 +17,7 @@ from youcam_units._cli._money_options import money_options
 from youcam_units._cli._money_options import unit_price as parse_unit_price
 from youcam_units._cli._output import machine_readable
 from youcam_units._cli._runtime import (
+    EXIT_BELOW_THRESHOLD,
     PROG,
     current_runtime,
 )
@@ -28,9 +29,6 @@ from youcam_units._cli._status_options import (
 )
 from youcam_units._cli._status_reading import StatusReading, _below, read_status, status_json
 from youcam_units._cli._terminal import _stdout_console
-from youcam_units._cli._unit_client import (
-    EXIT_BELOW_THRESHOLD,
-)
 
 if TYPE_CHECKING:
     from decimal import Decimal

@@ -28,9 +28,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-from youcam_units._cli._unit_client import (
-    _service_options,
-)
+from youcam_units._cli._options import _source_options
 
 
 def _threshold(value: str | None, option: str) -> Decimal | None:
@@ -84,7 +82,7 @@ def _status_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """
     for option in (
         _verbose_option,
-        _service_options,
+        _source_options,
         _db_option,
         budget_options,
         click.option("--as-of", metavar="TIME", help=_AS_OF_HELP),
@@ -120,7 +118,14 @@ class StatusQuery:
         demo, seed, entries = options["demo"], options["seed"], options["entries"]
         as_of = options["as_of"]
         query = cls(
-            source=_Source(demo, options["token_file"], options["base_url"], seed, entries),
+            source=_Source(
+                demo,
+                options["token_file"],
+                options["base_url"],
+                seed,
+                entries,
+                options["api_key_file"],
+            ),
             path=options["db"] or default_db_path(demo=demo, seed=seed, entries=entries),
             api_key_file=options["api_key_file"],
             no_sync=options["no_sync"],

@@ -33,10 +33,8 @@ if TYPE_CHECKING:
     from youcam_units._money import UnitPrice
     from youcam_units.ledger import Ledger, PostgresLedger, Totals
 
-from youcam_units._cli._unit_client import (
-    _iso,
-    _unit_client,
-)
+from youcam_units._cli._sources import open_client
+from youcam_units._cli._text import iso_utc
 
 
 @dataclass(frozen=True)
@@ -87,9 +85,7 @@ def ledger_session(
     synced_at = None
     with (
         _reported(verbose=query.verbose, action=action),
-        _unit_client(
-            query.source, runtime, query.api_key_file, needs_key=False, notice=notice
-        ) as client,
+        open_client(query.source, runtime, wants="any", notice=notice) as client,
         open_ledger(query.path) as ledger,
     ):
         if not query.no_sync:
@@ -174,11 +170,11 @@ def status_json(outlook: Forecast, price: UnitPrice | None = None) -> dict[str, 
     """``status --format json``: exact figures; with a price, their exact value in money."""
     left = outlook.days_left
     body: dict[str, Any] = {
-        "as_of": _iso(outlook.now),
+        "as_of": iso_utc(outlook.now),
         "balance": outlook.balance,
         "spend_per_day": outlook.spend_per_day,
         "window_days": outlook.rate.days,
-        "runs_out_at": None if outlook.runs_out_at is None else _iso(outlook.runs_out_at),
+        "runs_out_at": None if outlook.runs_out_at is None else iso_utc(outlook.runs_out_at),
         "days_left": left,
         "expiring_within_days": Decimal(outlook.horizon / timedelta(days=1)),
         "expiring_total": outlook.expiring_total,
@@ -186,14 +182,14 @@ def status_json(outlook: Forecast, price: UnitPrice | None = None) -> dict[str, 
             {
                 "bucket": units.bucket.id,
                 "amount": units.amount,
-                "expires_at": _iso(units.expires_at),
+                "expires_at": iso_utc(units.expires_at),
             }
             for units in outlook.expiring
         ],
         "spendable": outlook.spendable,
         "expired_total": outlook.expired_total,
         "expired": [
-            {"bucket": bucket.id, "amount": bucket.amount, "expired_at": _iso(bucket.expires_at)}
+            {"bucket": bucket.id, "amount": bucket.amount, "expired_at": iso_utc(bucket.expires_at)}
             for bucket in outlook.expired
             if bucket.expires_at is not None
         ],

@@ -25,7 +25,7 @@ from youcam_units._cli._runtime import (
     _reported,
     current_runtime,
 )
-from youcam_units._cli._sources import _open_client, _Source
+from youcam_units._cli._sources import _Source, open_client
 from youcam_units._cli._terminal import (
     WaitNotice,
     _progress,
@@ -58,6 +58,7 @@ def sync_command(
     db: Path | str | None,
     demo: bool,
     token_file: Path | None,
+    api_key_file: Path | None,
     base_url: str | None,
     seed: int,
     entries: int,
@@ -72,12 +73,17 @@ def sync_command(
     _configure_logging(ctx, verbose=verbose)
     if all_accounts or _accounts.wants_all_accounts():
         _accounts.refuse_with_all(
-            "--all", db=db, demo=demo, token_file=token_file, base_url=base_url
+            "--all",
+            db=db,
+            demo=demo,
+            token_file=token_file,
+            api_key_file=api_key_file,
+            base_url=base_url,
         )
         sync_all(current_runtime(ctx), seed=seed, entries=entries, verbose=verbose)
         return
     path = db or default_db_path(demo=demo, seed=seed, entries=entries)
-    source = _Source(demo, token_file, base_url, seed, entries)
+    source = _Source(demo, token_file, base_url, seed, entries, api_key_file)
     result = _sync(source, path, current_runtime(ctx), verbose=verbose)
     shown = printable(where(path))
     if result.superseded:
@@ -100,7 +106,7 @@ def _sync(source: _Source, path: Path | str, runtime: Runtime, *, verbose: bool)
     with (
         _reported(verbose=verbose, action="run sync again to continue where it stopped"),
         # The credentials first: a missing one is refused before the ledger file is created.
-        _open_client(source, runtime, notice) as client,
+        open_client(source, runtime, notice=notice) as client,
         open_ledger(path) as ledger,
         _progress(stderr, "syncing") as progress,
     ):

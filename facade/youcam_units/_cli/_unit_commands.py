@@ -1,7 +1,7 @@
 """The unit-system commands ``balance`` and ``costs``: what you have, and what each feature costs.
 
 They share the history commands' options, error lines and exit codes, and add the API key
-(``_unit_client``).
+(``_sources.open_client``).
 """
 
 from __future__ import annotations
@@ -25,8 +25,10 @@ if TYPE_CHECKING:
     from youcam_units import Balance
     from youcam_units._cli._render import Format
 
+from youcam_units._cli._options import _source_options
 from youcam_units._cli._runtime import current_runtime
-from youcam_units._cli._unit_client import _iso, _service_options, _unit_client
+from youcam_units._cli._sources import open_client
+from youcam_units._cli._text import iso_utc
 
 __all__ = ["balance", "costs"]
 
@@ -46,7 +48,7 @@ _BUCKET_COLUMNS: Final = ("id", "type", "amount", "expiry", "expires_at")
     help="A table; JSON: an object with the exact total and the buckets; JSON lines or CSV: "
     "one bucket a row.",
 )
-@_service_options
+@_source_options
 @_verbose_option
 @click.pass_context
 def balance(
@@ -63,10 +65,10 @@ def balance(
 ) -> None:
     """Show the units you have now: each bucket's type, amount and expiry, and the total."""
     _configure_logging(ctx, verbose=verbose)
-    source = _Source(demo, token_file, base_url, seed, entries)
+    source = _Source(demo, token_file, base_url, seed, entries, api_key_file)
     with (
         _reported(verbose=verbose, action="run the command again"),
-        _unit_client(source, current_runtime(ctx), api_key_file, needs_key=False) as client,
+        open_client(source, current_runtime(ctx), wants="any") as client,
     ):
         result = client.balance()
     if fmt == "json":
@@ -90,7 +92,7 @@ def _balance_json(result: Balance) -> dict[str, Any]:
     body = result.to_dict()
     body["buckets"] = [bucket.to_dict() for bucket in result.by_expiry]
     for bucket, shown in zip(result.by_expiry, body["buckets"], strict=True):
-        shown["expires_at"] = None if bucket.expires_at is None else _iso(bucket.expires_at)
+        shown["expires_at"] = None if bucket.expires_at is None else iso_utc(bucket.expires_at)
     return body
 
 
@@ -107,7 +109,7 @@ def _balance_json(result: Balance) -> dict[str, Any]:
     show_default=True,
     help="A table, or the SKUs as JSON, JSON lines or CSV (amounts exact).",
 )
-@_service_options
+@_source_options
 @_verbose_option
 @click.pass_context
 def costs(
@@ -125,11 +127,11 @@ def costs(
 ) -> None:
     """Show what each feature costs, in units per result image or per second (needs the API key)."""
     _configure_logging(ctx, verbose=verbose)
-    source = _Source(demo, token_file, base_url, seed, entries)
+    source = _Source(demo, token_file, base_url, seed, entries, api_key_file)
     wanted = None if search is None else search.casefold()
     with (
         _reported(verbose=verbose, action="run the command again"),
-        _unit_client(source, current_runtime(ctx), api_key_file, needs_key=True) as client,
+        open_client(source, current_runtime(ctx), wants="API key") as client,
     ):
         found = [
             cost
