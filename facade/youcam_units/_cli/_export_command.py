@@ -12,19 +12,13 @@ from youcam_units._cli._options import (
     _db_option,
     _demo_options,
     _verbose_option,
-    default_db_path,
-    no_ledger_file,
 )
 from youcam_units._cli._output import machine_readable
 from youcam_units._cli._runtime import (
-    PROG,
-    CliError,
     _configure_logging,
     _reported,
-    current_runtime,
 )
-from youcam_units._cli._sources import _Source
-from youcam_units._cli._sync_command import _sync
+from youcam_units._cli._sync_command import synced_demo_or_existing
 from youcam_units._cli._upgrade import open_ledger
 
 if TYPE_CHECKING:
@@ -71,11 +65,7 @@ def export(
     since_ms, until_ms = _since_ms(since), _until_ms(until)
     _check_range(since_ms, until_ms)
     _configure_logging(ctx, verbose=verbose)
-    path = db or default_db_path(demo=demo, seed=seed, entries=entries)
-    if demo:
-        _sync(_Source(demo, None, None, seed, entries), path, current_runtime(ctx), verbose=verbose)
-    elif no_ledger_file(path):
-        raise CliError(f"no ledger at {path}: run `{PROG} sync` first (or pass --db)")
+    path = synced_demo_or_existing(ctx, db, demo=demo, seed=seed, entries=entries, verbose=verbose)
     machine_readable()
     writer = make_writer(fmt, sys.stdout)
     batch: list[Any] = []

@@ -30,9 +30,13 @@ from youcam_units._cli._text import printable
 from youcam_units._defaults import HISTORY_PAGE_SIZE
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
     from pathlib import Path
 
-    from youcam_units._cli._render import Format
+    from youcam_units import Page
+    from youcam_units._cli._render import Format, HistoryWriter
+    from youcam_units._cli._runtime import Runtime
+    from youcam_units._filtering import EntryFilter
 
 
 FORMATS: Final = ("table", "json", "jsonl", "csv")
@@ -89,58 +93,92 @@ def history(
     since_ms, until_ms = _since_ms(since), _until_ms(until)
     _check_range(since_ms, until_ms)
     _configure_logging(ctx, verbose=verbose)
-    import logging  # noqa: PLC0415 - keeps `--help` fast
-
     from youcam_units._cli._render import make_writer  # noqa: PLC0415
     from youcam_units._filtering import EntryFilter  # noqa: PLC0415
 
-    on_terminal = _stdout_is_terminal()
-    stderr = _stderr_console()
-    fmt = fmt or ("table" if on_terminal else "jsonl")
+    fmt = fmt or ("table" if _stdout_is_terminal() else "jsonl")
     if fmt != "table":
         machine_readable()
-    runtime = current_runtime(ctx)
     source = _Source(demo, token_file, base_url, seed, entries, api_key_file)
     wanted = EntryFilter(since_ms, until_ms, frozenset(actions))
-    seen: set[str] = set()
     with _reported(verbose=verbose, action="run the command again", resume=_resume_hint):
         writer = make_writer(fmt, sys.stdout)
-        # With no filter, --limit is exactly max_items: the last request asks for no more.
-        unfiltered = wanted.is_empty
-        shown = 0
-        notice = WaitNotice(stderr)
         try:
-            with (
-                open_client(source, runtime, notice=notice) as client,
-                # On a terminal the output itself shows progress; the spinner is for piped output.
-                _progress(stderr, "reading history", enabled=not on_terminal) as progress,
-            ):
-                task = progress.add_task("read", total=None, detail="")
-                notice.attach(progress, task)
-                read = 0
-                pager = client.history(
-                    page_size=HISTORY_PAGE_SIZE,
-                    starting_token=starting_token,
-                    max_items=limit if unfiltered else None,
-                )
-                for page in pager.pages():
-                    read += len(page.entries)
-                    seen.update(str(entry.action) for entry in page.entries)
-                    logging.getLogger("youcam_units.cli").debug(
-                        "page of %d entries (request id %s)", len(page.entries), page.request_id
-                    )
-                    selected, older = wanted.select(page.entries)
-                    if limit is not None:
-                        selected = selected[: limit - shown]
-                    writer.write_page(selected)
-                    shown += len(selected)
-                    progress.update(task, detail=f"{read:,} read, {shown:,} shown")
-                    if older or (limit is not None and shown >= limit):
-                        break  # newest first: nothing further down can match
+            seen = _read(
+                source,
+                current_runtime(ctx),
+                wanted,
+                writer,
+                limit=limit,
+                starting_token=starting_token,
+            )
         finally:
             # Also after a failure: stdout stays valid JSON / JSONL / CSV up to the last entry.
             writer.close()
     _warn_unknown_actions(set(wanted.actions), seen)
+
+
+def _read(
+    source: _Source,
+    runtime: Runtime,
+    wanted: EntryFilter,
+    writer: HistoryWriter,
+    *,
+    limit: int | None,
+    starting_token: str | None,
+) -> set[str]:
+    """Read the history into ``writer`` with a progress line when piped; the actions met."""
+    stderr = _stderr_console()
+    notice = WaitNotice(stderr)
+    with (
+        open_client(source, runtime, notice=notice) as client,
+        # On a terminal the output itself shows progress; the spinner is for piped output.
+        _progress(stderr, "reading history", enabled=not _stdout_is_terminal()) as progress,
+    ):
+        task = progress.add_task("read", total=None, detail="")
+        notice.attach(progress, task)
+        pager = client.history(
+            page_size=HISTORY_PAGE_SIZE,
+            starting_token=starting_token,
+            # With no filter, --limit is exactly max_items: the last request asks for no more.
+            max_items=limit if wanted.is_empty else None,
+        )
+        return _write_pages(
+            pager.pages(),
+            wanted,
+            limit,
+            writer,
+            lambda detail: progress.update(task, detail=detail),
+        )
+
+
+def _write_pages(
+    pages: Iterable[Page],
+    wanted: EntryFilter,
+    limit: int | None,
+    writer: HistoryWriter,
+    show: Callable[[str], None],
+) -> set[str]:
+    """Write each page's wanted entries as it arrives, up to ``limit``; the actions met."""
+    import logging  # noqa: PLC0415 - keeps `--help` fast
+
+    seen: set[str] = set()
+    read = shown = 0
+    for page in pages:
+        read += len(page.entries)
+        seen.update(str(entry.action) for entry in page.entries)
+        logging.getLogger("youcam_units.cli").debug(
+            "page of %d entries (request id %s)", len(page.entries), page.request_id
+        )
+        selected, older = wanted.select(page.entries)
+        if limit is not None:
+            selected = selected[: limit - shown]
+        writer.write_page(selected)
+        shown += len(selected)
+        show(f"{read:,} read, {shown:,} shown")
+        if older or (limit is not None and shown >= limit):
+            break  # newest first: nothing further down can match
+    return seen
 
 
 def _page_token(value: str | None) -> str | None:

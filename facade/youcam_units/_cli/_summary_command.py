@@ -13,19 +13,13 @@ from youcam_units._cli._options import (
     _db_option,
     _demo_options,
     _verbose_option,
-    default_db_path,
-    no_ledger_file,
 )
 from youcam_units._cli._output import machine_readable
 from youcam_units._cli._runtime import (
-    PROG,
-    CliError,
     _configure_logging,
     _reported,
-    current_runtime,
 )
-from youcam_units._cli._sources import _Source
-from youcam_units._cli._sync_command import _sync
+from youcam_units._cli._sync_command import synced_demo_or_existing
 from youcam_units._cli._terminal import (
     _stdout_console,
 )
@@ -104,7 +98,7 @@ def summary(
     limit = None if all_rows else rows
     price = parse_unit_price(unit_price, currency)
     from youcam_units._cli import _accounts  # noqa: PLC0415
-    from youcam_units.ledger import summarize, summary_json  # noqa: PLC0415
+    from youcam_units.ledger import summarize  # noqa: PLC0415
 
     since_ms, until_ms = _since_ms(since), _until_ms(until)
     _check_range(since_ms, until_ms)
@@ -115,18 +109,27 @@ def summary(
         _accounts.refuse_with_all("--account all", db=db, demo=demo)
         summary_all(by, since_ms, until_ms, fmt=fmt, limit=limit, verbose=verbose)
         return
-    path = db or default_db_path(demo=demo, seed=seed, entries=entries)
-    if demo:
-        source = _Source(demo=True, token_file=None, base_url=None, seed=seed, entries=entries)
-        _sync(source, path, current_runtime(ctx), verbose=verbose)
-    elif no_ledger_file(path):
-        raise CliError(f"no ledger at {path}: run `{PROG} sync` first (or pass --db)")
+    path = synced_demo_or_existing(ctx, db, demo=demo, seed=seed, entries=entries, verbose=verbose)
     with (
         _reported(verbose=verbose, action="check the --db path"),
         open_ledger(path, read_only=True) as ledger,
     ):
         groups = summarize(ledger, by=by, since_ms=since_ms, until_ms=until_ms)
+    _show(groups, by, fmt, limit=limit, price=price)
+
+
+def _show(
+    groups: list[SummaryRow],
+    by: Grouping,
+    fmt: Format,
+    *,
+    limit: int | None,
+    price: UnitPrice | None,
+) -> None:
+    """The summary's rows as ``fmt``: a table and chart, JSON, JSON lines or CSV."""
     if fmt == "json":
+        from youcam_units.ledger import summary_json  # noqa: PLC0415
+
         machine_readable()
         click.echo(
             summary_json(groups, by=by) if price is None else _priced_json(groups, by, price)

@@ -16,9 +16,11 @@ from youcam_units._cli._options import (
     _source_options,
     _verbose_option,
     default_db_path,
+    no_ledger_file,
     where,
 )
 from youcam_units._cli._runtime import (
+    PROG,
     CliError,
     Runtime,
     _configure_logging,
@@ -119,6 +121,25 @@ def _sync(source: _Source, path: Path | str, runtime: Runtime, *, verbose: bool)
             client,
             on_page=lambda result: progress.update(task, detail=_sync_detail(result)),
         )
+
+
+def synced_demo_or_existing(
+    ctx: click.Context,
+    db: Path | str | None,
+    *,
+    demo: bool,
+    seed: int,
+    entries: int,
+    verbose: bool,
+) -> Path | str:
+    """The ledger a reading command opens: the demo's, synced first, or one that exists."""
+    path = db or default_db_path(demo=demo, seed=seed, entries=entries)
+    if demo:
+        source = _Source(demo=True, token_file=None, base_url=None, seed=seed, entries=entries)
+        _sync(source, path, current_runtime(ctx), verbose=verbose)
+    elif no_ledger_file(path):
+        raise CliError(f"no ledger at {path}: run `{PROG} sync` first (or pass --db)")
+    return path
 
 
 def _sync_detail(result: SyncResult) -> str:
