@@ -1,30 +1,17 @@
-"""``accounts`` (what the config file defines) and the combined views of ``--account all``."""
+"""``accounts``: what the config file defines, with where each credential is read from."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import click
 
-from youcam_units._cli._accounts import (
-    _ledger_path,
-    every_account,
-    render_accounts,
-    report_failure,
-    using,
-)
-from youcam_units._cli._runtime import PROG, CliError, _reported
-from youcam_units._cli._terminal import _stdout_console
+from youcam_units._cli._text import printable
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from youcam_units._accounts import AccountsConfig
 
-    from youcam_units import Forecast
-    from youcam_units._cli._status_reading import StatusReading
-    from youcam_units.ledger import Grouping, SummaryRow
-
-__all__ = ["accounts", "combine_summaries", "status_all", "summary_all"]
+__all__ = ["ACCOUNT_COLUMNS", "account_rows", "accounts", "render_accounts"]
 
 
 @click.command()
@@ -46,153 +33,95 @@ def accounts(fmt: Literal["table", "json", "jsonl", "csv"]) -> None:
     render_accounts(accounts_config(), fmt)
 
 
-def combine_summaries(parts: Iterable[Sequence[SummaryRow]], *, by: Grouping) -> list[SummaryRow]:
-    """The groups of several ledgers added together, ordered as ``summarize`` orders them."""
-    from youcam_units.ledger import SummaryRow  # noqa: PLC0415
-
-    totals: dict[str, list[Any]] = {}
-    for rows in parts:
-        for row in rows:
-            total = totals.setdefault(row.group, [0, Decimal(0), Decimal(0), Decimal(0)])
-            total[0] += row.entries
-            total[1] += row.spent
-            total[2] += row.granted
-            total[3] += row.expired
-    if by == "action":
-        order = sorted(totals, key=lambda n: (-totals[n][1], -totals[n][2], n))
-    else:
-        order = sorted(totals)  # YYYY-MM-DD and YYYY-MM sort as time does
-    return [SummaryRow(name, *totals[name]) for name in order]
+# -- youcam-units accounts ---------------------------------------------------------------------
 
 
-def summary_all(
-    by: Grouping,
-    since_ms: int | None,
-    until_ms: int | None,
-    *,
-    fmt: str,
-    limit: int | None,
-    verbose: bool,
-) -> None:
-    """``summary --account all``: each account's summary, then all of them added together."""
-    from youcam_units._cli._options import no_ledger_file, where  # noqa: PLC0415
-    from youcam_units._cli._upgrade import open_ledger  # noqa: PLC0415
-    from youcam_units.ledger import summarize  # noqa: PLC0415
+def account_rows(config: AccountsConfig) -> list[dict[str, Any]]:
+    """What ``accounts`` shows of each account: sources by name, never a credential."""
+    from youcam_units._config import DEFAULT_BASE_URL  # noqa: PLC0415
 
-    per_account: dict[str, list[SummaryRow]] = {}
-    for account in every_account("--account all"):
-        path = _ledger_path(account)
-        if no_ledger_file(path):
-            raise CliError(
-                f"account {account.name}: no ledger at {where(path)}: run `{PROG} sync --all` first"
-            )
-        with (
-            _reported(verbose=verbose, action="check the account's db"),
-            open_ledger(path, read_only=True) as ledger,
-        ):
-            per_account[account.name] = summarize(
-                ledger, by=by, since_ms=since_ms, until_ms=until_ms
-            )
-    total = combine_summaries(per_account.values(), by=by)
+    rows = []
+    for name in sorted(config.accounts):
+        account = config.accounts[name]
+        rows.append(
+            {
+                "name": name,
+                "default": name == config.default_account,
+                "access_token": None
+                if account.access_token is None
+                else account.access_token.describe(),
+                "access_token_present": account.access_token is not None
+                and account.access_token.present(),
+                "api_key": None if account.api_key is None else account.api_key.describe(),
+                "api_key_present": account.api_key is not None and account.api_key.present(),
+                "base_url": account.base_url or DEFAULT_BASE_URL,
+                "db": account.display_db(),
+                "unit_price": account.unit_price,
+                "currency": account.currency,
+                "monthly_budget": account.monthly_budget,
+                "budgets": dict(account.budgets),
+            }
+        )
+    return rows
+
+
+ACCOUNT_COLUMNS: Final = (
+    "name",
+    "default",
+    "access_token",
+    "access_token_present",
+    "api_key",
+    "api_key_present",
+    "base_url",
+    "db",
+    "unit_price",
+    "currency",
+    "monthly_budget",
+    "budgets",
+)
+"""The csv columns of ``accounts``: every field of its json rows, in their order."""
+
+
+def render_accounts(config: AccountsConfig, fmt: Literal["table", "json", "jsonl", "csv"]) -> None:
+    """Print the accounts as JSON, or as a few lines each (without price and budgets)."""
+    rows = account_rows(config)
+    if fmt in {"jsonl", "csv"}:
+        from youcam_units._cli._rows import write_rows  # noqa: PLC0415
+
+        if fmt == "csv":  # a cell a value: budgets as ACTION=UNITS;...
+            rows = [
+                {**row, "budgets": ";".join(f"{k}={v}" for k, v in row["budgets"].items())}
+                for row in rows
+            ]
+        write_rows(fmt, rows, ACCOUNT_COLUMNS)
+        return
     if fmt == "json":
         from youcam_units import _json as exact_json  # noqa: PLC0415
 
-        payload = {
-            "total": [row.to_dict(by) for row in total],
-            "accounts": {
-                name: [row.to_dict(by) for row in rows] for name, rows in per_account.items()
-            },
-        }
+        payload = {"config": str(config.path), "exists": config.exists, "accounts": rows}
         click.echo(exact_json.dumps(payload, indent=2))
         return
-    from youcam_units._cli._render_summary import render_summary  # noqa: PLC0415
+    if not config.exists:
+        click.echo(f"no config file at {config.path}: credentials come from the environment")
+        return
+    if not rows:
+        click.echo(f"no accounts in {config.path}")
+        return
 
-    stdout = _stdout_console()
-    for name, rows in [*per_account.items(), ("all accounts", total)]:
-        stdout.print(f"{name}:", highlight=False, markup=False)
-        if rows:
-            render_summary(rows, by, stdout, limit=limit)
-        else:
-            stdout.print("no entries in the ledger for this period", highlight=False)
+    def credential(source: str | None, *, present: bool) -> str:
+        if source is None:
+            return "-"
+        return f"{source} ({'present' if present else 'MISSING'})"
 
-
-def status_all(
-    reading_of: Callable[[], StatusReading],
-    *,
-    fmt: str,
-    check: Callable[[Forecast], list[str]],
-) -> bool:
-    """``status --account all``: each account's status, and their totals; True if any is below.
-
-    One account failing does not stop the others: it is reported, and the command fails (1)
-    after showing the rest, naming it.
-    """
-    from youcam_units._cli._status_reading import status_json  # noqa: PLC0415
-    from youcam_units._cli._text import iso_utc  # noqa: PLC0415
-
-    readings: dict[str, StatusReading] = {}
-    failed: list[str] = []
-    everyone = every_account("--account all")
-    for account in everyone:
-        with using(account):
-            try:
-                readings[account.name] = reading_of()
-            except click.ClickException as exc:
-                failed.append(account.name)
-                report_failure(account.name, exc)
-    forecasts = {name: reading.outlook for name, reading in readings.items()}
-    first = min(
-        (item for item in forecasts.items() if item[1].days_left is not None),
-        key=lambda item: item[1].days_left or Decimal(0),
-        default=None,
-    )
-    balance = sum((f.balance for f in forecasts.values()), Decimal(0))
-    spend = sum((f.spend_per_day for f in forecasts.values()), Decimal(0))
-    expiring = sum((f.expiring_total for f in forecasts.values()), Decimal(0))
-    total = {
-        "balance": balance,
-        "spend_per_day": spend,
-        "expiring_total": expiring,
-        "first_to_run_out": None
-        if first is None
-        else {
-            "account": first[0],
-            "days_left": first[1].days_left,
-            "runs_out_at": None if first[1].runs_out_at is None else iso_utc(first[1].runs_out_at),
-        },
-    }
-    if fmt == "json":
-        from youcam_units import _json as exact_json  # noqa: PLC0415
-
-        payload = {
-            "total": total,
-            "accounts": {
-                name: status_json(reading.outlook)
-                | {"budgets": [use.to_dict() for use in reading.budget_uses]}
-                for name, reading in readings.items()
-            },
-            "failed": failed,
-        }
-        click.echo(exact_json.dumps(payload, indent=2))
-    else:
-        from youcam_units._cli._unit_render import _about, render_status  # noqa: PLC0415
-
-        stdout = _stdout_console()
-        for name, reading in readings.items():
-            stdout.print(f"{name}:", highlight=False, markup=False)
-            render_status(reading.outlook, reading.daily, stdout)
-        stdout.print(
-            f"all accounts: {balance:,} units; spending about {_about(spend)} units per day; "
-            f"{expiring:,} units "
-            "expiring unspent" + ("" if first is None else f"; {first[0]} runs out first"),
-            highlight=False,
-            markup=False,
+    lines = [f"accounts in {config.path}:"]
+    for row in rows:
+        fields = (
+            ("access token", credential(row["access_token"], present=row["access_token_present"])),
+            ("API key", credential(row["api_key"], present=row["api_key_present"])),
+            ("base URL", row["base_url"]),
+            ("ledger", row["db"]),
         )
-    below = False
-    for name, outlook in forecasts.items():
-        for reason in check(outlook):
-            below = True
-            click.echo(f"{PROG}: below threshold: account {name}: {reason}", err=True)
-    if failed:
-        raise CliError(f"{len(failed)} of {len(everyone)} accounts failed: {', '.join(failed)}")
-    return below
+        lines.append(f"{row['name']}{' (default)' if row['default'] else ''}")
+        lines.extend(f"  {label:<13} {printable(str(value))}" for label, value in fields)
+    # Plain lines, not a table: a path or URL is never folded or cut at any width.
+    click.echo("\n".join(lines))

@@ -17,12 +17,11 @@ left in the shell for one account is never sent on behalf of another.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Final
 
 import click
 
 from youcam_units._cli._runtime import PROG, CliError
-from youcam_units._cli._text import printable
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -178,100 +177,6 @@ def account_ledger_path() -> Path | str | None:
 
 def _ledger_path(account: Account) -> Path | str:
     return account.ledger_target
-
-
-# -- youcam-units accounts ---------------------------------------------------------------------
-
-
-def account_rows(config: AccountsConfig) -> list[dict[str, Any]]:
-    """What ``accounts`` shows of each account: sources by name, never a credential."""
-    from youcam_units._config import DEFAULT_BASE_URL  # noqa: PLC0415
-
-    rows = []
-    for name in sorted(config.accounts):
-        account = config.accounts[name]
-        rows.append(
-            {
-                "name": name,
-                "default": name == config.default_account,
-                "access_token": None
-                if account.access_token is None
-                else account.access_token.describe(),
-                "access_token_present": account.access_token is not None
-                and account.access_token.present(),
-                "api_key": None if account.api_key is None else account.api_key.describe(),
-                "api_key_present": account.api_key is not None and account.api_key.present(),
-                "base_url": account.base_url or DEFAULT_BASE_URL,
-                "db": account.display_db(),
-                "unit_price": account.unit_price,
-                "currency": account.currency,
-                "monthly_budget": account.monthly_budget,
-                "budgets": dict(account.budgets),
-            }
-        )
-    return rows
-
-
-ACCOUNT_COLUMNS: Final = (
-    "name",
-    "default",
-    "access_token",
-    "access_token_present",
-    "api_key",
-    "api_key_present",
-    "base_url",
-    "db",
-    "unit_price",
-    "currency",
-    "monthly_budget",
-    "budgets",
-)
-"""The csv columns of ``accounts``: every field of its json rows, in their order."""
-
-
-def render_accounts(config: AccountsConfig, fmt: Literal["table", "json", "jsonl", "csv"]) -> None:
-    """Print the accounts as JSON, or as a few lines each (without price and budgets)."""
-    rows = account_rows(config)
-    if fmt in {"jsonl", "csv"}:
-        from youcam_units._cli._rows import write_rows  # noqa: PLC0415
-
-        if fmt == "csv":  # a cell a value: budgets as ACTION=UNITS;...
-            rows = [
-                {**row, "budgets": ";".join(f"{k}={v}" for k, v in row["budgets"].items())}
-                for row in rows
-            ]
-        write_rows(fmt, rows, ACCOUNT_COLUMNS)
-        return
-    if fmt == "json":
-        from youcam_units import _json as exact_json  # noqa: PLC0415
-
-        payload = {"config": str(config.path), "exists": config.exists, "accounts": rows}
-        click.echo(exact_json.dumps(payload, indent=2))
-        return
-    if not config.exists:
-        click.echo(f"no config file at {config.path}: credentials come from the environment")
-        return
-    if not rows:
-        click.echo(f"no accounts in {config.path}")
-        return
-
-    def credential(source: str | None, *, present: bool) -> str:
-        if source is None:
-            return "-"
-        return f"{source} ({'present' if present else 'MISSING'})"
-
-    lines = [f"accounts in {config.path}:"]
-    for row in rows:
-        fields = (
-            ("access token", credential(row["access_token"], present=row["access_token_present"])),
-            ("API key", credential(row["api_key"], present=row["api_key_present"])),
-            ("base URL", row["base_url"]),
-            ("ledger", row["db"]),
-        )
-        lines.append(f"{row['name']}{' (default)' if row['default'] else ''}")
-        lines.extend(f"  {label:<13} {printable(str(value))}" for label, value in fields)
-    # Plain lines, not a table: a path or URL is never folded or cut at any width.
-    click.echo("\n".join(lines))
 
 
 # -- every account at once ------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from youcam_units._cli._sync_command import _source_label
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from youcam_units import Client, FeatureCost
     from youcam_units._report import Period
 
 __all__ = ["REPORT_DEPENDENCIES", "report"]
@@ -148,16 +149,13 @@ def report(
     runtime = current_runtime(ctx)
     with ledger_session(query, runtime, action="run report again") as session:
         reading = status_reading(session, query.budgets)
-        has_key = query.source.demo or _read_api_key(query.api_key_file) is not None
-        costs = list(session.client.feature_costs()) if has_key else None
-        label = _source_label(query.source, runtime, session.client.base_url)
         data = gather(
             session.ledger,
             period=period,
             balance=reading.balance,
             outlook=reading.outlook,
-            source=label,
-            costs=costs,
+            source=_source_label(query.source, runtime, session.client.base_url),
+            costs=_feature_costs(query, session.client),
             price=price,
         )
     page = render_html(data)
@@ -169,3 +167,9 @@ def report(
         f"wrote {output} ({len(page.encode()):,} bytes): {PROG} report of "
         f"{period.first.isoformat()} to {period.last.isoformat()}"
     )
+
+
+def _feature_costs(query: StatusQuery, client: Client) -> list[FeatureCost] | None:
+    """The price list, when the API key is there to read it (the report shows it then)."""
+    has_key = query.source.demo or _read_api_key(query.api_key_file) is not None
+    return list(client.feature_costs()) if has_key else None

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from youcam_units._cli._accounts import (
     account_base_url,
@@ -155,42 +155,23 @@ def _client_session(
     api_key: str | None = None,
     demo_api_key: bool = False,
 ) -> Iterator[Client]:
-    """A ``Client`` with these credentials (the demo's own with ``--demo``), closed on exit.
-
-    Against the service, pacing is shared by every youcam-units process on the machine (the
-    limit belongs to the token and the IP), and waits are shown through ``notice``.
-    """
+    """A ``Client`` with these credentials (the demo's own with ``--demo``), closed on exit."""
     import httpx  # noqa: PLC0415 - keeps `--help` fast
 
     from youcam_units import Client, PacingFileError  # noqa: PLC0415
 
-    options = dict(runtime.client_options)
-    if source.demo:
-        from youcam_units.mock import DEFAULT_API_KEY, DEFAULT_TOKEN, MockService  # noqa: PLC0415
-
-        service = runtime.demo_service or MockService(seed=source.seed, entries=source.entries)
-        access_token = DEFAULT_TOKEN
-        api_key = DEFAULT_API_KEY if demo_api_key else None
-        transport: httpx.BaseTransport | None = service.transport()
-        base_url: str | None = DEMO_BASE_URL
-        # The in-process mock has no rate limit to respect: no pacing.
-        options.setdefault("rate_limit", None)
-    else:
-        transport = runtime.transport
-        base_url = source.base_url or account_base_url()
-        if options.get("rate_limit", True) is not None:
-            options.setdefault("pacing_file", default_pacing_path())
-        if notice is not None:
-            options.setdefault("on_wait", notice.pacing)
-            options.setdefault("on_retry", notice.retry)
-        else:  # a command without a progress line (balance, costs): a long wait still shows
-            options.setdefault("on_wait", WaitNotice(_stderr_console()).pacing)
+    transport, arguments = _client_arguments(
+        source,
+        runtime,
+        notice,
+        access_token=access_token,
+        api_key=api_key,
+        demo_api_key=demo_api_key,
+    )
     http = None if transport is None else httpx.Client(transport=transport)
     try:
         try:
-            client = Client(
-                access_token, api_key=api_key, base_url=base_url, http_client=http, **options
-            )
+            client = Client(http_client=http, **arguments)
         except PacingFileError as exc:
             raise _pacing_file_error(exc) from None
         except (TypeError, ValueError) as exc:  # a refused base URL or credential; never echoed
@@ -203,6 +184,41 @@ def _client_session(
     finally:
         if http is not None:
             http.close()
+
+
+def _client_arguments(
+    source: _Source,
+    runtime: Runtime,
+    notice: WaitNotice | None,
+    *,
+    access_token: str | None,
+    api_key: str | None,
+    demo_api_key: bool,
+) -> tuple[httpx.BaseTransport | None, dict[str, Any]]:
+    """The transport and ``Client`` arguments: the demo's mock, or the service paced and shown.
+
+    Against the service, pacing is shared by every youcam-units process on the machine (the
+    limit belongs to the token and the IP), and waits are shown through ``notice``.
+    """
+    options = dict(runtime.client_options)
+    if source.demo:
+        from youcam_units.mock import DEFAULT_API_KEY, DEFAULT_TOKEN, MockService  # noqa: PLC0415
+
+        service = runtime.demo_service or MockService(seed=source.seed, entries=source.entries)
+        options.setdefault("rate_limit", None)  # the in-process mock has no limit to respect
+        demo_key = DEFAULT_API_KEY if demo_api_key else None
+        credentials = {"access_token": DEFAULT_TOKEN, "api_key": demo_key}
+        return service.transport(), {**credentials, "base_url": DEMO_BASE_URL, **options}
+    if options.get("rate_limit", True) is not None:
+        options.setdefault("pacing_file", default_pacing_path())
+    if notice is not None:
+        options.setdefault("on_wait", notice.pacing)
+        options.setdefault("on_retry", notice.retry)
+    else:  # a command without a progress line (balance, costs): a long wait still shows
+        options.setdefault("on_wait", WaitNotice(_stderr_console()).pacing)
+    base_url = source.base_url or account_base_url()
+    credentials = {"access_token": access_token, "api_key": api_key}
+    return runtime.transport, {**credentials, "base_url": base_url, **options}
 
 
 def refused(exc: AuthenticationError, *, key_source: str, token_source: str) -> str:

@@ -121,7 +121,7 @@ def _status_of_all_accounts(
     credentials, base URL and ledger are its own.
     """
     from youcam_units._cli import _accounts  # noqa: PLC0415
-    from youcam_units._cli._account_commands import status_all  # noqa: PLC0415
+    from youcam_units._cli._all_accounts import status_all  # noqa: PLC0415
 
     _accounts.refuse_with_all(
         "--account all",

@@ -104,7 +104,7 @@ def summary(
     _check_range(since_ms, until_ms)
     _configure_logging(ctx, verbose=verbose)
     if _accounts.wants_all_accounts():
-        from youcam_units._cli._account_commands import summary_all  # noqa: PLC0415
+        from youcam_units._cli._all_accounts import summary_all  # noqa: PLC0415
 
         _accounts.refuse_with_all("--account all", db=db, demo=demo)
         summary_all(by, since_ms, until_ms, fmt=fmt, limit=limit, verbose=verbose)
