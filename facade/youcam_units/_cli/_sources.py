@@ -1,6 +1,7 @@
-"""Where a command's history comes from: the service with a token (file or variable) or the demo.
+"""The one client factory (``open_client``) and the one 401 line (``refused``).
 
-One credential-file reader (``read_credential_file``), one client factory (``open_client``).
+A command reads the service with the credentials ``_credentials`` finds, or the in-process mock
+with ``--demo``; pacing is shared by every youcam-units process on the machine.
 """
 
 from __future__ import annotations

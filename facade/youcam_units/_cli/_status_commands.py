@@ -1,10 +1,9 @@
-"""``status`` (balance, spend rate, run-out date, units expiring) and ``export`` (from the ledger).
+"""``status``: balance, spend rate, run-out date, units expiring, budgets.
 
-``status`` syncs the ledger first and exits 3 when a ``--min-balance`` or ``--min-days``
-threshold is crossed or a budget is over, for cron and monitoring; ``export`` reads only the
-ledger. ``_status_options``, ``StatusQuery`` and ``read_status`` are the status's inputs and its
-reading, shared with every command that shows it (``metrics``, ``report``); ``ledger_session`` is
-the synced ledger and the client those readings are made from.
+It syncs the ledger first and exits 3 when a ``--min-balance`` or ``--min-days`` threshold is
+crossed or a budget is over, for cron and monitoring. Its inputs (``_status_options``,
+``StatusQuery``) and its reading (``read_status``, ``ledger_session``) are shared with every
+command that shows it (``metrics``, ``report``, ``status --account all``).
 """
 
 from __future__ import annotations
