@@ -24,14 +24,13 @@ import click
 from youcam_units._cli._runtime import PROG, CliError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Iterator
     from pathlib import Path
 
     from youcam_units._accounts import Account, AccountsConfig
 
 __all__ = [
     "account_base_url",
-    "account_credentials",
     "account_ledger_path",
     "account_option",
     "accounts_config",
@@ -123,42 +122,6 @@ def using(account: Account) -> Iterator[None]:
             meta.pop(_ACCOUNT_KEY, None)
         else:
             meta[_ACCOUNT_KEY] = before
-
-
-def _read(reader: Callable[[], str | None]) -> str | None:
-    from youcam_units._accounts import ConfigError  # noqa: PLC0415
-
-    try:
-        return reader()
-    except ConfigError as exc:
-        raise CliError(str(exc)) from None
-
-
-def account_credentials() -> tuple[tuple[str, str] | None, tuple[str, str] | None] | None:
-    """The account's (token, source) and (API key, source), each None when it names none.
-
-    ``None`` altogether when no account is in use: the environment's credentials apply.
-    """
-    account = current_account()
-    if account is None:
-        return None
-    token = _read(account.read_access_token)
-    key = _read(account.read_api_key)
-    if token is None and key is None:
-        raise CliError(
-            f"account {account.name!r} in {account.config_path} names no credential: add "
-            "access_token_env (or _file) or api_key_env (or _file) to it"
-        )
-
-    def where(what: str) -> str:
-        source = account.access_token if what == "token" else account.api_key
-        assert source is not None  # noqa: S101 - only asked for a credential that was read
-        return f"{source.describe()} (account {account.name!r})"
-
-    return (
-        None if token is None else (token, where("token")),
-        None if key is None else (key, where("key")),
-    )
 
 
 def account_base_url() -> str | None:

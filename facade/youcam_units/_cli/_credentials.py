@@ -12,9 +12,7 @@ from typing import TYPE_CHECKING, Final
 
 import click
 
-from youcam_units._cli._accounts import (
-    account_credentials,
-)
+from youcam_units._cli._accounts import current_account
 from youcam_units._cli._runtime import (
     ENV_TOKEN,
     PROG,
@@ -25,6 +23,8 @@ from youcam_units._defaults import ENV_API_KEY
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from youcam_units._accounts import Account, CredentialSource
 
 
 def _read_token(token_file: Path | None) -> tuple[str, str]:
@@ -135,5 +135,52 @@ def _read_api_key(api_key_file: Path | None) -> tuple[str, str] | None:
             return None
     try:
         return normalize_token(raw, source=source, kind="API key"), source
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+
+
+def account_credentials() -> tuple[tuple[str, str] | None, tuple[str, str] | None] | None:
+    """The account's (token, source) and (API key, source), each None when it names none.
+
+    ``None`` altogether when no account is in use: the environment's credentials apply. An
+    account's credential file is read as ``--token-file`` is (``read_credential_file``).
+    """
+    account = current_account()
+    if account is None:
+        return None
+    token = _account_credential(account, account.access_token, "access token")
+    key = _account_credential(account, account.api_key, "API key")
+    if token is None and key is None:
+        raise CliError(
+            f"account {account.name!r} in {account.config_path} names no credential: add "
+            "access_token_env (or _file) or api_key_env (or _file) to it"
+        )
+    return token, key
+
+
+def _account_credential(
+    account: Account, source: CredentialSource | None, kind: str
+) -> tuple[str, str] | None:
+    """One credential of the account and where it came from, or None when it names none."""
+    from pathlib import Path  # noqa: PLC0415 - keeps `--help` fast
+
+    from youcam_units._accounts import ConfigError  # noqa: PLC0415
+    from youcam_units._config import normalize_token  # noqa: PLC0415
+
+    if source is None:
+        return None
+    where = f"{source.describe()} (account {account.name!r})"
+    try:
+        if source.kind == "env":
+            return source.read(what=kind, account=account.name), where
+    except ConfigError as exc:
+        raise CliError(str(exc)) from None
+    path = Path(source.name)
+    label = f"{source.describe()} (the {kind} of account {account.name!r})"
+    if not path.exists():
+        raise CliError(f"{label} does not exist: create it, or change the account's config")
+    raw = read_credential_file(path, label, kind=kind)
+    try:
+        return normalize_token(raw, source=label, kind=kind), where
     except ValueError as exc:
         raise CliError(str(exc)) from None

@@ -11,11 +11,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from youcam_units._cli._accounts import (
-    account_base_url,
-    account_credentials,
-)
-from youcam_units._cli._credentials import _read_api_key, _read_token
+from youcam_units._cli._accounts import account_base_url
+from youcam_units._cli._credentials import _read_api_key, _read_token, account_credentials
 from youcam_units._cli._runtime import (
     DEMO_BASE_URL,
     ENV_TOKEN,
