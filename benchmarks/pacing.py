@@ -1,4 +1,4 @@
-"""Memory (a subprocess probe) and pacing: the facade against the service's limits."""
+"""Pacing: the facade against the service's limits, as fast as they allow and never faster."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import asyncio
 import json
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -17,34 +18,7 @@ from youcam_units import AsyncClient, Client, RateLimit
 from youcam_units.mock import DEFAULT_TOKEN, MockService
 from youcam_units.mock import RateLimit as MockRateLimit
 
-from benchmarks._common import BASE_URL, MAX_PAGE, SEED, Config
-
-# -- memory ---------------------------------------------------------------------------------------
-
-
-def start_rss_probe(config: Config) -> subprocess.Popen[str]:
-    """Start the 1,000,000-entry RSS measurement in a fresh process (it runs for minutes)."""
-    command = [
-        sys.executable,
-        str(Path(__file__).with_name("rss_probe.py")),
-        "--entries",
-        str(config.rss_entries),
-        "--seed",
-        str(SEED),
-    ]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)  # noqa: S603 - our script
-
-
-def finish_rss_probe(process: subprocess.Popen[str]) -> dict[str, object]:
-    """Wait for the probe and read its JSON line."""
-    stdout, _ = process.communicate()
-    if process.returncode != 0:
-        raise RuntimeError(f"the RSS probe exited {process.returncode}")
-    result: dict[str, object] = json.loads(stdout)
-    return result
-
-
-# -- pacing ---------------------------------------------------------------------------------------
+from benchmarks._common import BASE_URL, MAX_PAGE, SEED, Config, Row
 
 
 @dataclass
@@ -217,6 +191,42 @@ def measure_shared_pacing(config: Config, workdir: Path) -> Pacing:
     return _pacing_result(
         "two processes sharing one pacing file", config, arrivals, read, service.log.by_status[429]
     )
+
+
+TARGET = 0.97
+"""The share of the long limit a paced read reaches."""
+
+
+def pacing_row(result: Pacing) -> Row:
+    """At least 97% of the long limit, never above either limit, no 429."""
+    return Row(
+        f"pacing: {result.label}, {result.requests} requests",
+        f"{result.share:.1%} of {result.limit} per {result.period:g} s; "
+        f"most in any window {result.max_in_window}/{result.limit}, "
+        f"{result.max_in_short_window}/{result.short_limit} per {result.short_period:g} s; "
+        f"{result.too_many} x 429",
+        f"≥ {TARGET:.0%}, never above a limit",
+        result.share >= TARGET
+        and result.max_in_window <= result.limit
+        and result.max_in_short_window <= result.short_limit
+        and result.too_many == 0,
+    )
+
+
+def client_pacing(config: Config) -> Row:
+    """Row: one process, ``Client``."""
+    return pacing_row(measure_pacing(config, "sync"))
+
+
+def async_client_pacing(config: Config) -> Row:
+    """Row: one process, ``AsyncClient``."""
+    return pacing_row(measure_pacing(config, "async"))
+
+
+def shared_pacing(config: Config) -> Row:
+    """Row: two processes sharing one pacing file."""
+    with tempfile.TemporaryDirectory() as workdir:
+        return pacing_row(measure_shared_pacing(config, Path(workdir)))
 
 
 def _max_in_window(arrivals: list[float], period: float) -> int:

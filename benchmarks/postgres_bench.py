@@ -8,8 +8,10 @@ Summary: a ledger of N entries filled in SQL (``generate_series``: rows like the
 hundred a day over years, with the rollups computed by the same statements the migration uses),
 then ``summarize`` by action, day and month, timed, and the plan of the rollup reads.
 
+Pacing across hosts: ``benchmarks.hosts``' simulation, its throughput against its limit.
+
 ``python -m benchmarks.postgres_bench URL [--entries N]`` prints the rows; the URL names a
-database the benchmark may fill (ledgers ``bench-write-*`` and ``bench-big-N``).
+database the benchmark may fill (ledgers ``bench-write-*``, ``bench-big-N`` and ``hosts-*``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from youcam_units.ledger import PostgresLedger, open_ledger, summarize, sync
 from youcam_units.ledger._postgres_schema import DATED_SQL, DAY_SQL, SCHEMA
 
 from benchmarks._common import progress
-from benchmarks.ledger_bench import MemoryHistory, read_pages
+from benchmarks.memory_history import MemoryHistory, read_pages
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -163,6 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"summary --by {by} over {big.entries:,} PostgreSQL entries: {seconds:.3f} s")
     for plan in big.plans:
         print(plan)
+    from benchmarks.hosts import hosts_row  # noqa: PLC0415 - serves the mock over HTTP
+
+    print(hosts_row(args.url))
     return 0
 
 

@@ -9,16 +9,16 @@ those ratios, so a burst of other work on a shared machine skews one round, not 
 from __future__ import annotations
 
 import os
-import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from benchmarks._common import progress
+from benchmarks._common import Config, Row
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -86,10 +86,6 @@ class Spread:
         """``0.123 s [0.120-0.130]``."""
         return f"{self.median:.3f} s [{self.low:.3f}-{self.high:.3f}]"
 
-    def ratio(self) -> str:
-        """``1.23x [1.10-1.40]``."""
-        return f"{self.median:.2f}x [{self.low:.2f}-{self.high:.2f}]"
-
 
 @dataclass(frozen=True)
 class Paired:
@@ -150,59 +146,47 @@ def cold(command: Sequence[str], path: Path, *, rounds: int, env: dict[str, str]
     return Spread(tuple(times))
 
 
-# -- the first run after install ------------------------------------------------------------------
+HELP_TARGET: Final = 1.5
+"""``youcam-units --help`` / ``python -c "import click"``."""
+HISTORY_TARGET: Final = 1.3
+"""``youcam-units history --demo --limit 1`` / ``python -c "import httpx"``."""
 
 
-@dataclass(frozen=True)
-class FirstRun:
-    """``youcam-units --help`` in a new venv, first run: bytecode compiled at install or not."""
-
-    compiled: Spread
-    uncompiled: Spread
-    reference: Spread
-    """``python -c "import click"``, warm, in the same venv."""
-
-
-def first_run(workdir: Path, *, rounds: int, env: dict[str, str]) -> FirstRun | None:
-    """Install the project into a fresh venv with ``uv pip`` and time its first ``--help``.
-
-    With bytecode compiled at install (``--compile-bytecode``, what pip does by default) and
-    without (uv's default): each round removes every ``__pycache__`` of the venv, recompiles
-    it for the compiled case, and times one run. None when uv is not at hand.
-    """
-    uv = shutil.which("uv")
-    if uv is None:
-        return None
-    root = Path(__file__).resolve().parent.parent
-    venv = workdir / "fresh-venv"
-    shutil.rmtree(venv, ignore_errors=True)
-    progress("first run: a fresh venv with `uv pip install .[cli]`")
-    _quiet([uv, "venv", "--python", PYTHON, str(venv)], env)
-    python = venv / "bin" / "python"
-    _quiet([uv, "pip", "install", "--python", str(python), f"{root}[cli]"], env)
-    purelib = "import sysconfig; print(sysconfig.get_path('purelib'))"
-    site = Path(_quiet([str(python), "-c", purelib], env).strip())
-    script = [str(venv / "bin" / "youcam-units"), "--help"]
-    compiled: list[float] = []
-    uncompiled: list[float] = []
-    for _ in range(rounds):
-        _drop_bytecode(site)
-        uncompiled.append(run_once(script, env))
-        _drop_bytecode(site)
-        _quiet([str(python), "-m", "compileall", "-q", str(site)], env)
-        compiled.append(run_once(script, env))
-    reference = repeated([str(python), "-c", "import click"], rounds=rounds, env=env)
-    shutil.rmtree(venv, ignore_errors=True)
-    return FirstRun(Spread(tuple(compiled)), Spread(tuple(uncompiled)), reference)
+def ratio_row(what: str, result: Paired, target: float) -> Row:
+    """The median of the ratios within a round, at most ``target``."""
+    ratio = result.ratio
+    return Row(
+        what,
+        f"{ratio.median:.2f}x [{ratio.low:.2f}-{ratio.high:.2f}] "
+        f"({result.command.median:.3f} s / {result.reference.median:.3f} s)",
+        f"≤ {target}x",
+        ratio.median <= target,
+    )
 
 
-def _quiet(command: list[str], env: dict[str, str]) -> str:
-    """Run a set-up command; its stdout. Raises ``CalledProcessError`` when it fails."""
-    return subprocess.run(  # noqa: S603 - uv and the venv's interpreter, fixed arguments
-        command, capture_output=True, check=True, timeout=_TIMEOUT, env=env, text=True
-    ).stdout
+def help_vs_click(config: Config) -> Row:
+    """Row: ``--help`` against importing click, warm."""
+    with tempfile.TemporaryDirectory() as home:
+        result = paired(
+            [CLI, "--help"],
+            [PYTHON, "-c", "import click"],
+            rounds=config.startup_rounds,
+            env=environment(Path(home)),
+        )
+    return ratio_row('`youcam-units --help` / `python -c "import click"`', result, HELP_TARGET)
 
 
-def _drop_bytecode(site: Path) -> None:
-    for cache in site.rglob("__pycache__"):
-        shutil.rmtree(cache, ignore_errors=True)
+def history_vs_httpx(config: Config) -> Row:
+    """Row: a one-entry demo history against importing httpx, warm."""
+    with tempfile.TemporaryDirectory() as home:
+        result = paired(
+            [CLI, "history", "--demo", "--limit", "1"],
+            [PYTHON, "-c", "import httpx"],
+            rounds=config.startup_rounds,
+            env=environment(Path(home)),
+        )
+    return ratio_row(
+        '`youcam-units history --demo --limit 1` / `python -c "import httpx"`',
+        result,
+        HISTORY_TARGET,
+    )

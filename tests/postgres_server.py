@@ -21,7 +21,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 from support import free_port
@@ -74,7 +74,7 @@ class PostgresServer:
             conn.execute(sql)  # test-only statements (CREATE/DROP DATABASE), fixed names
 
 
-def _unavailable(reason: str) -> None:
+def _unavailable(reason: str) -> NoReturn:
     if os.environ.get("CI") == "true":
         pytest.fail(f"under CI=true the PostgreSQL tests must run: {reason}")
     pytest.skip(reason)
@@ -84,7 +84,11 @@ def _as_server_user(command: list[str]) -> list[str]:
     """As root, run ``command`` as ``postgres`` (which the server requires); else as we are."""
     if os.geteuid() != 0:
         return command
-    return ["runuser", "-u", "postgres", "--", *command]
+    # util-linux puts runuser in /usr/sbin, which a plain user's PATH (and `env -i`) lacks.
+    runuser = shutil.which("runuser") or shutil.which("runuser", path="/usr/sbin:/sbin")
+    if runuser is None:
+        _unavailable("runuser (util-linux) not found: it starts the server as the postgres user")
+    return [runuser, "-u", "postgres", "--", *command]
 
 
 @pytest.fixture(scope="session")

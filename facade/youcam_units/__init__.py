@@ -18,26 +18,32 @@ Like any library it logs (retries, on the ``youcam_units`` logger) but prints no
 application configures logging (``_logs``, imported by the modules that log). In tests,
 ``set_testing()`` makes retries instant.
 
-Each name is imported on first use (PEP 562): ``import youcam_units`` costs almost nothing, so a
-program that needs one small piece (the CLI's ``--help``, an exception class) does not pay for
-httpx, asyncio and the generated client.
+Each name is imported on first use (PEP 562, ``_lazy``): ``import youcam_units`` costs almost
+nothing, so a program that needs one small piece (the CLI's ``--help``, an exception class) does
+not pay for httpx, asyncio and the generated client.
 """
 
-from importlib import import_module
 from typing import TYPE_CHECKING, Final
+
+from ._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from ._accounts import Account, AccountsConfig, ConfigError, CredentialSource, load_config
     from ._async_client import AsyncClient
     from ._client import Client
-    from ._config import PacingFileError, RateLimit
-    from ._defaults import MAX_RESPONSE_BYTES as DEFAULT_MAX_RESPONSE_BYTES
+    from ._config import (
+        DEFAULT_MAX_RESPONSE_BYTES,
+        DEFAULT_RATE_LIMIT,
+        DEFAULT_RATE_LIMITS,
+        RateLimit,
+    )
     from ._errors import (
         APIConnectionError,
         APIStatusError,
         APITimeoutError,
         AuthenticationError,
         InvalidParametersError,
+        PacingFileError,
         PaginationError,
         RateLimitError,
         RedirectError,
@@ -55,10 +61,9 @@ if TYPE_CHECKING:
         HistoryPager,
     )
     from ._retry import RetryEvent, set_testing
-    from ._settings import DEFAULT_RATE_LIMIT, DEFAULT_RATE_LIMITS
+    from ._token_pacing import TokenPacingError
     from ._unit_system import Balance, FeatureCost, FeatureCostPage, UnitBucket, UnitType
-
-    __version__: str
+    from ._version import __version__
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
@@ -97,6 +102,7 @@ __all__ = [
     "RetryEvent",
     "ServerError",
     "SpendRate",
+    "TokenPacingError",
     "UnitBucket",
     "UnitChange",
     "UnitType",
@@ -114,6 +120,7 @@ _ERRORS: Final = (
     "APITimeoutError",
     "AuthenticationError",
     "InvalidParametersError",
+    "PacingFileError",
     "PaginationError",
     "RateLimitError",
     "RedirectError",
@@ -125,48 +132,30 @@ _ERRORS: Final = (
 _PAGERS: Final = ("AsyncFeatureCostPager", "AsyncHistoryPager", "FeatureCostPager", "HistoryPager")
 _UNIT_SYSTEM: Final = ("Balance", "FeatureCost", "FeatureCostPage", "UnitBucket", "UnitType")
 _FORECAST: Final = ("ExpiringUnits", "Forecast", "SpendRate", "forecast", "spend_rate")
+_CONFIG: Final = (
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "DEFAULT_RATE_LIMIT",
+    "DEFAULT_RATE_LIMITS",
+    "RateLimit",
+)
 _ACCOUNTS: Final = ("Account", "AccountsConfig", "ConfigError", "CredentialSource", "load_config")
 
-_WHERE: Final[dict[str, tuple[str, str]]] = {
-    **{name: ("._accounts", name) for name in _ACCOUNTS},
-    "AsyncClient": ("._async_client", "AsyncClient"),
-    "Client": ("._client", "Client"),
-    **{name: ("._config", name) for name in ("PacingFileError", "RateLimit")},
-    "DEFAULT_MAX_RESPONSE_BYTES": ("._defaults", "MAX_RESPONSE_BYTES"),
-    **{name: ("._errors", name) for name in _ERRORS},
-    **{name: ("._forecast", name) for name in _FORECAST},
-    **{name: ("._models", name) for name in ("Action", "HistoryEntry", "Page", "UnitChange")},
-    **{name: ("._pagination", name) for name in _PAGERS},
-    **{name: ("._retry", name) for name in ("RetryEvent", "set_testing")},
-    **{name: ("._settings", name) for name in ("DEFAULT_RATE_LIMIT", "DEFAULT_RATE_LIMITS")},
-    **{name: ("._unit_system", name) for name in _UNIT_SYSTEM},
+_WHERE: Final[dict[str, str]] = {
+    **dict.fromkeys(_ACCOUNTS, "._accounts"),
+    "AsyncClient": "._async_client",
+    "Client": "._client",
+    **dict.fromkeys(_CONFIG, "._config"),
+    **dict.fromkeys(_ERRORS, "._errors"),
+    **dict.fromkeys(_FORECAST, "._forecast"),
+    **dict.fromkeys(("Action", "HistoryEntry", "Page", "UnitChange"), "._models"),
+    **dict.fromkeys(_PAGERS, "._pagination"),
+    **dict.fromkeys(("RetryEvent", "set_testing"), "._retry"),
+    **dict.fromkeys(_UNIT_SYSTEM, "._unit_system"),
+    "__version__": "._version",
+    "TokenPacingError": "._token_pacing",
 }
-"""Where each public name lives: (module, name there)."""
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415 - 10+ ms
-
-    try:
-        return version("youcam-units")  # one source of the version: pyproject.toml
-    except PackageNotFoundError:  # pragma: no cover - imported from a source tree, not installed
-        return "0+unknown"
-
+"""The module each public name lives in."""
 
 # Hidden from type checkers, which see the imports above: a misspelt name stays an error there.
 if not TYPE_CHECKING:
-
-    def __getattr__(name: str) -> object:
-        """Import a public name on first use, then keep it as an ordinary module attribute."""
-        if name == "__version__":
-            value: object = _version()
-        elif name in _WHERE:
-            module, attribute = _WHERE[name]
-            value = getattr(import_module(module, __name__), attribute)
-        else:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        globals()[name] = value
-        return value
-
-    def __dir__() -> list[str]:
-        return sorted({*globals(), *__all__})
+    __getattr__, __dir__ = lazy_exports(__name__, _WHERE, globals(), __all__)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import inspect
+import os
 from typing import TYPE_CHECKING, cast
 
-from ._config import ENV_ACCESS_TOKEN, ENV_API_KEY, env_token, normalize_token
+from ._config import ENV_ACCESS_TOKEN, ENV_API_KEY
 from ._logs import logger
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
-__all__ = ["AccessTokenSource", "resolve_api_key"]
+__all__ = ["AccessTokenSource", "env_token", "normalize_token", "resolve_api_key"]
 
 
 class AccessTokenSource:
@@ -107,3 +108,46 @@ def resolve_api_key(api_key: object) -> str | None:
     if not isinstance(api_key, str):
         raise TypeError(f"api_key must be a str or None, got {type(api_key).__name__}")
     return normalize_token(api_key, source="the api_key argument", kind="API key")
+
+
+def normalize_token(raw: object, *, source: str, kind: str = "access token") -> str:
+    """Return the bare token, forgiving the documented mistakes; never echo the token.
+
+    ``kind`` names the credential in messages: ``"access token"`` or ``"API key"``.
+    """
+    if not isinstance(raw, str):
+        raise TypeError(f"the {kind} from {source} must be a str, got {type(raw).__name__}")
+    token = raw.strip().removeprefix("\ufeff").strip()  # a BOM from a Windows editor
+    for _ in range(3):  # "<Bearer x>", "Bearer <x>", '"x"' are all seen
+        if len(token) > 1 and token[0] == token[-1] and token[0] in "\"'":
+            token = token[1:-1].strip()
+        if token.startswith("<") and token.endswith(">"):
+            token = token[1:-1].strip()
+        if token[:7].lower() == "bearer ":
+            token = token[7:].strip()
+    if token.lower() == "bearer":  # "Bearer " alone, stripped
+        token = ""
+    if not token:
+        where = (
+            f"the API key from the YouCam API console, or set {ENV_API_KEY}"
+            if kind == "API key"
+            else f"the token from POST /s2s/v1.0/client/auth, or set {ENV_ACCESS_TOKEN}"
+        )
+        raise ValueError(f"the {kind} from {source} is empty; pass {where}")
+    if not token.isascii():
+        raise ValueError(
+            f"the {kind} from {source} contains non-ASCII characters (curly quotes or "
+            f"dashes pasted from a document?); copy the {kind} again as plain text"
+        )
+    if any(ch.isspace() or not ch.isprintable() for ch in token):
+        raise ValueError(
+            f"the {kind} from {source} contains spaces or control characters; pass the "
+            f"{kind} alone, without 'Bearer ', quotes or angle brackets"
+        )
+    return token
+
+
+def env_token(name: str = ENV_ACCESS_TOKEN) -> str | None:
+    """``YOUCAM_ACCESS_TOKEN`` (or the variable ``name``), when set and not blank."""
+    value = os.environ.get(name)
+    return value if value and value.strip() else None

@@ -10,6 +10,8 @@ One TOML file (``config.toml`` in the user config dir of ``youcam-units``, or th
     api_key_env = "YOUCAM_PROD_KEY"          # or api_key_file = "..."
     base_url = "https://yce-api-01.makeupar.com"   # optional
     db = "~/ledgers/prod.sqlite3"            # optional; default: accounts/prod.sqlite3 (data dir)
+    token_pacing = "postgresql://ledger@db.internal/youcam"   # optional: the token's budget,
+                                             # shared by every host syncing this account
     unit_price = 0.05                        # optional, with currency
     currency = "USD"
     monthly_budget = 5000                    # optional, units per calendar month
@@ -30,6 +32,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
+
+from ._redact import redact_url
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -70,6 +74,7 @@ _ACCOUNT_KEYS: Final = (
     "api_key_file",
     "base_url",
     "db",
+    "token_pacing",
     "unit_price",
     "currency",
     "monthly_budget",
@@ -109,7 +114,7 @@ class CredentialSource:
 
     def read(self, *, what: str, account: str) -> str:
         """The bare credential; ``ConfigError`` naming the variable or file when it has none."""
-        from youcam_units._config import normalize_token  # noqa: PLC0415 - small, but not needed
+        from youcam_units._access_token import normalize_token  # noqa: PLC0415 - small, but not needed
 
         source = f"{self.describe()} (the {what} of account {account!r})"
         if self.kind == "env":
@@ -158,6 +163,9 @@ class Account:
     db: str | None = field(default=None, repr=False)
     """As written: a path (``~`` expanded, relative to the config file) or a database URL; kept
     out of ``repr`` (a URL may hold a password): ``display_db()`` shows it redacted."""
+    token_pacing: str | None = field(default=None, repr=False)
+    """A ``postgresql://`` URL where the token's pacing budget is shared across hosts (see
+    ``Client(token_pacing=...)``); out of ``repr``, as ``db`` is."""
     unit_price: Decimal | None = None
     currency: str | None = None
     monthly_budget: Decimal | None = None
@@ -202,7 +210,7 @@ class Account:
         return Client(
             self.read_access_token(),
             api_key=self.read_api_key(),
-            **{"base_url": self.base_url, **options},
+            **{**self._client_defaults(), **options},
         )
 
     def async_client(self, **options: Any) -> AsyncClient:  # noqa: ANN401 - as for client()
@@ -212,8 +220,15 @@ class Account:
         return AsyncClient(
             self.read_access_token(),
             api_key=self.read_api_key(),
-            **{"base_url": self.base_url, **options},
+            **{**self._client_defaults(), **options},
         )
+
+    def _client_defaults(self) -> dict[str, Any]:
+        """What the account sets for its clients: its service, and where its token paces."""
+        defaults: dict[str, Any] = {"base_url": self.base_url}
+        if self.token_pacing is not None:
+            defaults["token_pacing"] = self.token_pacing
+        return defaults
 
     def open_ledger(self, *, read_only: bool = False) -> Ledger | PostgresLedger:
         """The account's ledger, opened (a context manager, as ``Ledger`` is)."""
@@ -357,14 +372,26 @@ def _account(name: str, table: object, where: Path) -> Account:
         api_key=_credential(table, "api_key", prefix, where),
         base_url=base_url,
         db=_string(table, "db", prefix, where),
+        token_pacing=_token_pacing(table, prefix, where),
         unit_price=unit_price,
         currency=currency,
-        monthly_budget=_amount(table, "monthly_budget", prefix, where),
+        monthly_budget=_optional_budget(
+            table.get("monthly_budget"), f"{prefix}.monthly_budget", where
+        ),
         budgets={
-            str(action): _number(units, f"{prefix}.budgets.{action}", where)
+            str(action): _budget(units, f"{prefix}.budgets.{action}", where)
             for action, units in budgets.items()
         },
     )
+
+
+def _token_pacing(table: dict[str, Any], prefix: str, where: Path) -> str | None:
+    url = _string(table, "token_pacing", prefix, where)
+    if url is not None and not url.strip().lower().startswith(("postgresql://", "postgres://")):
+        raise ConfigError(
+            f"{where}: {prefix}.token_pacing must be a postgresql://user@host/database URL"
+        )
+    return url
 
 
 def _refuse_unknown(
@@ -420,6 +447,18 @@ def _amount(table: dict[str, Any], key: str, prefix: str, where: Path) -> Decima
     return None if value is None else _number(value, f"{prefix}.{key}", where)
 
 
+def _optional_budget(value: object, key: str, where: Path) -> Decimal | None:
+    return None if value is None else _budget(value, key, where)
+
+
+def _budget(value: object, key: str, where: Path) -> Decimal:
+    """Above 0, as ``--monthly-budget`` is: a budget's use is spent / budget."""
+    number = _number(value, key, where)
+    if number == 0:
+        raise ConfigError(f"{where}: {key} must be above 0 (units per month; drop it for none)")
+    return number
+
+
 def _number(value: object, key: str, where: Path) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise ConfigError(f"{where}: {key} must be a number of 0 or more (like 0.05 or 5000)")
@@ -448,18 +487,6 @@ def _relative_to(value: str, config_path: Path) -> Path:
 def is_database_url(target: str) -> bool:
     """Whether a ledger location is a database URL (``postgresql://...``) rather than a path."""
     return re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", target) is not None
-
-
-def redact_url(url: str) -> str:
-    """``url`` with its password (if any) replaced by ``***``; safe to print."""
-    from urllib.parse import urlsplit, urlunsplit  # noqa: PLC0415
-
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    user = parts.username or ""
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
 
 
 def open_ledger(target: Path | str, *, read_only: bool = False) -> Ledger | PostgresLedger:

@@ -25,6 +25,7 @@ __all__ = [
     "exact_amount",
     "exact_sum",
     "out_of_bounds",
+    "read_amount",
 ]
 
 #: An amount is below 10**40 in magnitude ...
@@ -96,3 +97,22 @@ def exact_sum(amounts: Iterable[Decimal]) -> Decimal:
     for amount in amounts:
         total = add(total, amount)
     return total
+
+
+def read_amount(value: object, name: str) -> Decimal:
+    """A history amount, leniently read: a numeric string exactly, a float via its repr.
+
+    A ``Decimal`` or int is taken as is; a float through its shortest repr, the JSON text it came
+    from for up to 15 digits. Past the bounds, a ``ValueError``.
+    """
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | float | str):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    try:
+        result = Decimal(repr(value) if isinstance(value, float) else value)
+    except InvalidOperation:
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    if not result.is_finite():
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    if not amount_in_bounds(result):
+        raise out_of_bounds(name, result)
+    return result

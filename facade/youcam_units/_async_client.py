@@ -1,41 +1,45 @@
-"""``youcam_units.AsyncClient``: Client for asyncio; the logic it shares lives in ``_core``."""
+"""``youcam_units.AsyncClient``: Client for asyncio; the logic it shares is in ``_base_client``."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, ClassVar, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 import httpx
 
-from . import _defaults
-from ._channel import AsyncChannel
-from ._config import validate_page_size, validate_starting_token
-from ._core import ClientCore
-from ._errors import YouCamError
-from ._generated import generated_client
-from ._interpret import failed_attempt, interpret, recorded_exchange
+from ._base_client import INIT_DOC, BaseClient
+from ._config import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_RATE_LIMITS,
+    MAX_FEATURE_COST_PAGE_SIZE,
+    MAX_RETRIES,
+    PAGE_SIZE,
+    TIMEOUT,
+    validate_page_size,
+    validate_starting_token,
+)
+from ._errors import AuthenticationError, YouCamError
 from ._operations import BALANCE
-from ._pagination import AsyncFeatureCostPager, AsyncHistoryPager, PageCursor
+from ._pagination import AsyncPager
+from ._responses import failed_attempt, interpret
+from ._transport import Attempt, attempt_under_way, generated_api, timed_out
 
 if TYPE_CHECKING:
-    from ._models import Page
+    import os
+    from collections.abc import Awaitable, Callable, Sequence
+
+    from ._config import RateLimit
+    from ._models import HistoryEntry, Page
     from ._operations import Call
-    from ._unit_system import Balance, FeatureCostPage
+    from ._retry import RetryEvent
+    from ._unit_system import Balance, FeatureCost, FeatureCostPage
 
 __all__ = ["AsyncClient"]
 
 ResultT = TypeVar("ResultT")
 
 
-class AsyncClient(
-    ClientCore[
-        httpx.AsyncClient,
-        Callable[[], str] | Callable[[], Awaitable[str]],
-        AsyncHistoryPager,
-        AsyncFeatureCostPager,
-    ]
-):
+class AsyncClient(BaseClient):
     """Reads your unit history; ``async with AsyncClient() as c: async for e in c.history(): ...``.
 
     The arguments (the same as ``Client``'s) are described on ``__init__``; here the
@@ -47,8 +51,44 @@ class AsyncClient(
     _allow_async_access_token: ClassVar[bool] = True
     _loop: asyncio.AbstractEventLoop | None = None
 
+    def __init__(
+        self,
+        access_token: str | Callable[[], str] | Callable[[], Awaitable[str]] | None = None,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = TIMEOUT,
+        max_retries: int = MAX_RETRIES,
+        rate_limit: RateLimit | Sequence[RateLimit] | None = DEFAULT_RATE_LIMITS,
+        http_client: httpx.AsyncClient | None = None,
+        on_retry: Callable[[RetryEvent], None] | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        pacing_file: str | os.PathLike[str] | None = None,
+        token_pacing: str | None = None,
+        on_wait: Callable[[float], None] | None = None,
+    ) -> None:
+        self._setup(
+            access_token,
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            rate_limit=rate_limit,
+            http_client=http_client,
+            on_retry=on_retry,
+            max_response_bytes=max_response_bytes,
+            pacing_file=pacing_file,
+            token_pacing=token_pacing,
+            on_wait=on_wait,
+        )
+        self._http = http_client if http_client is not None else httpx.AsyncClient()
+        self._api = generated_api(self._http, self.base_url, self._settings.bounds)
+
+    __init__.__doc__ = INIT_DOC
+
     async def aclose(self) -> None:
         """Close what the client opened (never a caller's ``http_client``)."""
+        await self._api.get_async_httpx_client().aclose()
         if self._owns_http:
             await self._http.aclose()
         if self._settings.pacer is not None:
@@ -60,10 +100,44 @@ class AsyncClient(
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
+    def history(
+        self,
+        *,
+        page_size: int = PAGE_SIZE,
+        starting_token: str | None = None,
+        max_items: int | None = None,
+    ) -> AsyncPager[HistoryEntry, Page]:
+        """History from ``starting_token`` on, newest first; no request until iterated."""
+        cursor = self._history_cursor(page_size, starting_token, max_items)
+        return AsyncPager(
+            cursor, lambda size, token: self._request(self._history_call(size, token))
+        )
+
+    def feature_costs(
+        self,
+        *,
+        page_size: int = MAX_FEATURE_COST_PAGE_SIZE,
+        starting_token: str | None = None,
+        max_items: int | None = None,
+    ) -> AsyncPager[FeatureCost, FeatureCostPage]:
+        """What each feature costs; no request until iterated. Needs the API key.
+
+        ``starting_token`` continues a listing from an error's ``continuation_token``. Without
+        an API key this fails at once, before any request.
+        """
+        cursor = self._feature_cost_cursor(page_size, starting_token, max_items)
+        return AsyncPager(
+            cursor, lambda size, token: self._request(self._feature_cost_call(size, token))
+        )
+
     async def history_page(
-        self, *, page_size: int = _defaults.SINGLE_PAGE_SIZE, starting_token: str | None = None
+        self, *, page_size: int = PAGE_SIZE, starting_token: str | None = None
     ) -> Page:
-        """Exactly one request, one page (retried as any request is)."""
+        """Exactly one request, one page (retried as any request is).
+
+        ``page_size`` defaults to ``history()``'s, the largest the service takes (its own
+        default is 20; 30 reads the same history in fewer requests under the rate limit).
+        """
         size = validate_page_size(page_size)
         call = self._history_call(size, validate_starting_token(starting_token))
         return await self._request(call)
@@ -72,41 +146,17 @@ class AsyncClient(
         """The units now, bucket by bucket, with their exact total (one request)."""
         return await self._request(BALANCE.call())
 
-    def _new_http(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient()
-
-    def _pager(
-        self, cursor: PageCursor[Page], call: Callable[[int, str | None], Call[Page]]
-    ) -> AsyncHistoryPager:
-        return AsyncHistoryPager(
-            cursor, lambda size, page_token: self._request(call(size, page_token))
-        )
-
-    def _cost_pager(
-        self,
-        cursor: PageCursor[FeatureCostPage],
-        call: Callable[[int, str | None], Call[FeatureCostPage]],
-    ) -> AsyncFeatureCostPager:
-        return AsyncFeatureCostPager(cursor, lambda size, token: self._request(call(size, token)))
-
     async def _request(self, call: Call[ResultT]) -> ResultT:
         """Run any operation: retries around attempts (pacing, one refresh, bounded reads)."""
-        self._check_loop(call.page_token)
-        try:  # the first attempt outside stamina: see Client._request
-            return await self._attempt(call)
-        except Exception as exc:  # noqa: BLE001 - stamina's hook judges it, as for any attempt
-            first_failure: Exception | None = exc
+        self._check_loop(call.starting_token)
         run = self._retry_run(call)
         async for attempt in run.async_attempts():
             with attempt:
                 run.attempt = attempt.num
-                if first_failure is not None:
-                    failure, first_failure = first_failure, None
-                    raise failure
                 return await self._attempt(call)
         raise AssertionError("stamina returns or raises")  # pragma: no cover
 
-    def _check_loop(self, page_token: str | None) -> None:
+    def _check_loop(self, starting_token: str | None) -> None:
         """The connections httpx holds belong to the loop that opened them: refuse another."""
         loop = asyncio.get_running_loop()
         if self._loop is None:
@@ -115,29 +165,38 @@ class AsyncClient(
             raise YouCamError(
                 "this AsyncClient was first used on another event loop (a second asyncio.run?); "
                 "create the AsyncClient inside the loop that uses it, one per loop",
-                continuation_token=page_token,
+                continuation_token=starting_token,
             )
 
     async def _attempt(self, call: Call[ResultT]) -> ResultT:
+        """One attempt; a 401 for a stale access token asks for a new one and sends again, once."""
         source = self._source(call)
-        result = await self._send(call, await source.aget())
-        if self._needs_refresh(result, source):
-            result = await self._send(call, await source.arefresh())
-        return self._outcome(result)
-
-    async def _send(self, call: Call[ResultT], secret: str) -> ResultT | YouCamError:
-        pacer = self._settings.pacer
-        send = await pacer.acquire_async() if pacer is not None else None
-        channel = AsyncChannel(
-            self._http, self.base_url, secret, self._settings.bounds, call.page_token
-        )
-        api = generated_client(self.base_url, channel)
-        self._announce(call)
         try:
-            detailed = await call.operation.async_call(client=api, **call.params)
+            return await self._send(call, await source.aget())
+        except AuthenticationError as error:
+            if not self._may_refresh(error, source):
+                raise
+        return await self._send(call, await source.arefresh())
+
+    async def _send(self, call: Call[ResultT], secret: str) -> ResultT:
+        """Pace, send within the bounds, and read the answer (or raise its error)."""
+        pacer = self._settings.pacer
+        send = await pacer.acquire_async(secret) if pacer is not None else None
+        attempt = Attempt(secret, call.headers, self._settings.bounds, call.starting_token)
+        self._announce(call)
+        detailed: Any = None
+        error: YouCamError | None = None
+        try:
+            with attempt_under_way(attempt):
+                async with asyncio.timeout(attempt.bounds.deadline):
+                    detailed = await call.operation.async_call(client=self._api, **call.params)
+        except TimeoutError:
+            error = timed_out(attempt, httpx.URL(self.base_url).host)
         except Exception as exc:  # noqa: BLE001 - failed_attempt re-raises what is not ours
-            return failed_attempt(call, channel, exc, secret)
+            error = failed_attempt(call, attempt, exc, secret)
         finally:
             if pacer is not None:
                 pacer.answered(send)
-        return interpret(call, recorded_exchange(channel, detailed), secret=secret)
+        if error is not None:
+            raise error
+        return interpret(call, attempt, detailed.parsed, secret)

@@ -1,33 +1,44 @@
-"""``youcam_units.Client``: the blocking client; the logic it shares lives in ``_core``."""
+"""``youcam_units.Client``: the blocking client; the logic it shares lives in ``_base_client``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 import httpx
 
-from . import _defaults
-from ._channel import Channel
-from ._config import validate_page_size, validate_starting_token
-from ._core import ClientCore
-from ._generated import generated_client
-from ._interpret import failed_attempt, interpret, recorded_exchange
+from ._base_client import INIT_DOC, BaseClient
+from ._config import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_RATE_LIMITS,
+    MAX_FEATURE_COST_PAGE_SIZE,
+    MAX_RETRIES,
+    PAGE_SIZE,
+    TIMEOUT,
+    validate_page_size,
+    validate_starting_token,
+)
+from ._errors import AuthenticationError, YouCamError
 from ._operations import BALANCE
-from ._pagination import FeatureCostPager, HistoryPager, PageCursor
+from ._pagination import Pager
+from ._responses import failed_attempt, interpret
+from ._transport import Attempt, attempt_under_way, generated_api
 
 if TYPE_CHECKING:
-    from ._errors import YouCamError
-    from ._models import Page
+    import os
+    from collections.abc import Callable, Sequence
+
+    from ._config import RateLimit
+    from ._models import HistoryEntry, Page
     from ._operations import Call
-    from ._unit_system import Balance, FeatureCostPage
+    from ._retry import RetryEvent
+    from ._unit_system import Balance, FeatureCost, FeatureCostPage
 
 __all__ = ["Client"]
 
 ResultT = TypeVar("ResultT")
 
 
-class Client(ClientCore[httpx.Client, Callable[[], str], HistoryPager, FeatureCostPager]):
+class Client(BaseClient):
     """Reads your unit history; ``with Client() as client: for entry in client.history(): ...``.
 
     The arguments (the same as ``AsyncClient``'s) are described on ``__init__``; here the
@@ -38,8 +49,44 @@ class Client(ClientCore[httpx.Client, Callable[[], str], HistoryPager, FeatureCo
     _sibling: ClassVar[str] = "AsyncClient"
     _allow_async_access_token: ClassVar[bool] = False
 
+    def __init__(
+        self,
+        access_token: str | Callable[[], str] | None = None,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = TIMEOUT,
+        max_retries: int = MAX_RETRIES,
+        rate_limit: RateLimit | Sequence[RateLimit] | None = DEFAULT_RATE_LIMITS,
+        http_client: httpx.Client | None = None,
+        on_retry: Callable[[RetryEvent], None] | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        pacing_file: str | os.PathLike[str] | None = None,
+        token_pacing: str | None = None,
+        on_wait: Callable[[float], None] | None = None,
+    ) -> None:
+        self._setup(
+            access_token,
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            rate_limit=rate_limit,
+            http_client=http_client,
+            on_retry=on_retry,
+            max_response_bytes=max_response_bytes,
+            pacing_file=pacing_file,
+            token_pacing=token_pacing,
+            on_wait=on_wait,
+        )
+        self._http = http_client if http_client is not None else httpx.Client()
+        self._api = generated_api(self._http, self.base_url, self._settings.bounds)
+
+    __init__.__doc__ = INIT_DOC
+
     def close(self) -> None:
         """Close what the client opened (never a caller's ``http_client``)."""
+        self._api.get_httpx_client().close()
         if self._owns_http:
             self._http.close()
         if self._settings.pacer is not None:
@@ -51,10 +98,42 @@ class Client(ClientCore[httpx.Client, Callable[[], str], HistoryPager, FeatureCo
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    def history(
+        self,
+        *,
+        page_size: int = PAGE_SIZE,
+        starting_token: str | None = None,
+        max_items: int | None = None,
+    ) -> Pager[HistoryEntry, Page]:
+        """History from ``starting_token`` on, newest first; no request until iterated."""
+        cursor = self._history_cursor(page_size, starting_token, max_items)
+        return Pager(cursor, lambda size, token: self._request(self._history_call(size, token)))
+
+    def feature_costs(
+        self,
+        *,
+        page_size: int = MAX_FEATURE_COST_PAGE_SIZE,
+        starting_token: str | None = None,
+        max_items: int | None = None,
+    ) -> Pager[FeatureCost, FeatureCostPage]:
+        """What each feature costs; no request until iterated. Needs the API key.
+
+        ``starting_token`` continues a listing from an error's ``continuation_token``. Without
+        an API key this fails at once, before any request.
+        """
+        cursor = self._feature_cost_cursor(page_size, starting_token, max_items)
+        return Pager(
+            cursor, lambda size, token: self._request(self._feature_cost_call(size, token))
+        )
+
     def history_page(
-        self, *, page_size: int = _defaults.SINGLE_PAGE_SIZE, starting_token: str | None = None
+        self, *, page_size: int = PAGE_SIZE, starting_token: str | None = None
     ) -> Page:
-        """Exactly one request, one page (retried as any request is)."""
+        """Exactly one request, one page (retried as any request is).
+
+        ``page_size`` defaults to ``history()``'s, the largest the service takes (its own
+        default is 20; 30 reads the same history in fewer requests under the rate limit).
+        """
         size = validate_page_size(page_size)
         return self._request(self._history_call(size, validate_starting_token(starting_token)))
 
@@ -62,60 +141,41 @@ class Client(ClientCore[httpx.Client, Callable[[], str], HistoryPager, FeatureCo
         """The units now, bucket by bucket, with their exact total (one request)."""
         return self._request(BALANCE.call())
 
-    def _new_http(self) -> httpx.Client:
-        return httpx.Client()
-
-    def _pager(
-        self, cursor: PageCursor[Page], call: Callable[[int, str | None], Call[Page]]
-    ) -> HistoryPager:
-        return HistoryPager(cursor, lambda size, page_token: self._request(call(size, page_token)))
-
-    def _cost_pager(
-        self,
-        cursor: PageCursor[FeatureCostPage],
-        call: Callable[[int, str | None], Call[FeatureCostPage]],
-    ) -> FeatureCostPager:
-        return FeatureCostPager(cursor, lambda size, token: self._request(call(size, token)))
-
     def _request(self, call: Call[ResultT]) -> ResultT:
-        """Run any operation: retries around attempts (pacing, one refresh, bounded reads).
-
-        The first attempt runs outside stamina (most requests succeed at once, and a stamina
-        loop costs as much as a page's parsing); a failure enters the loop as its attempt 1,
-        so stamina decides, waits and counts exactly as if it had run that attempt itself.
-        """
-        try:
-            return self._attempt(call)
-        except Exception as exc:  # noqa: BLE001 - stamina's hook judges it, as for any attempt
-            first_failure: Exception | None = exc
+        """Run any operation: retries around attempts (pacing, one refresh, bounded reads)."""
         run = self._retry_run(call)
         for attempt in run.attempts():
             with attempt:
                 run.attempt = attempt.num
-                if first_failure is not None:
-                    failure, first_failure = first_failure, None
-                    raise failure
                 return self._attempt(call)
         raise AssertionError("stamina returns or raises")  # pragma: no cover
 
     def _attempt(self, call: Call[ResultT]) -> ResultT:
+        """One attempt; a 401 for a stale access token asks for a new one and sends again, once."""
         source = self._source(call)
-        result = self._send(call, source.get())
-        if self._needs_refresh(result, source):
-            result = self._send(call, source.refresh())
-        return self._outcome(result)
-
-    def _send(self, call: Call[ResultT], secret: str) -> ResultT | YouCamError:
-        pacer = self._settings.pacer
-        send = pacer.acquire() if pacer is not None else None
-        channel = Channel(self._http, self.base_url, secret, self._settings.bounds, call.page_token)
-        api = generated_client(self.base_url, channel)
-        self._announce(call)
         try:
-            detailed = call.operation.sync_call(client=api, **call.params)
+            return self._send(call, source.get())
+        except AuthenticationError as error:
+            if not self._may_refresh(error, source):
+                raise
+        return self._send(call, source.refresh())
+
+    def _send(self, call: Call[ResultT], secret: str) -> ResultT:
+        """Pace, send within the bounds, and read the answer (or raise its error)."""
+        pacer = self._settings.pacer
+        send = pacer.acquire(secret) if pacer is not None else None
+        attempt = Attempt(secret, call.headers, self._settings.bounds, call.starting_token)
+        self._announce(call)
+        detailed: Any = None
+        error: YouCamError | None = None
+        try:
+            with attempt_under_way(attempt):
+                detailed = call.operation.sync_call(client=self._api, **call.params)
         except Exception as exc:  # noqa: BLE001 - failed_attempt re-raises what is not ours
-            return failed_attempt(call, channel, exc, secret)
+            error = failed_attempt(call, attempt, exc, secret)
         finally:
             if pacer is not None:
                 pacer.answered(send)
-        return interpret(call, recorded_exchange(channel, detailed), secret=secret)
+        if error is not None:
+            raise error
+        return interpret(call, attempt, detailed.parsed, secret)

@@ -23,7 +23,7 @@ Every failure a caller can meet is a ``YouCamError``::
 Each error carries ``continuation_token``: the ``starting_token`` of the request that failed, so
 a caller resumes from exactly there and loses nothing (``None`` means "the first page").
 
-``_translate.error_from_response`` is the only function that turns an HTTP response into one.
+``_responses.error_from_response`` is the only function that turns an HTTP response into one.
 """
 
 from __future__ import annotations
@@ -31,7 +31,10 @@ from __future__ import annotations
 import email.utils
 import math
 import time
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = [
     "APIConnectionError",
@@ -39,6 +42,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "InvalidParametersError",
+    "PacingFileError",
     "PaginationError",
     "RateLimitError",
     "RedirectError",
@@ -237,3 +241,20 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         return None
     current = time.time() if now is None else now
     return max(0.0, when.timestamp() - current)
+
+
+class PacingFileError(YouCamError, ValueError):
+    """The shared pacing file cannot be used: foreign, unreadable, read-only, locked or corrupt.
+
+    A ``ValueError`` too, because it is a setting to fix: ``path`` names the file, ``reason``
+    says what is wrong with it. Raised when a client is built and, should the file break
+    later, by the request that finds it so; a foreign file is left byte-for-byte unchanged.
+    """
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(
+            f"the pacing file {path} {reason}; name another with pacing_file=, or pass "
+            "pacing_file=None to pace this process alone"
+        )
+        self.path = path
+        self.reason = reason

@@ -9,6 +9,9 @@ The standard encoder cannot write a number it does not know, so ``dumps`` lets i
 ``Decimal`` as a string tagged with a random per-process marker, then strips marker and quotes.
 The marker is 32 random hex digits that no input can know in advance, so text sent by the
 service is never mistaken for one.
+
+``read_int``, ``read_str`` and ``result_of`` are the checks every reader of a parsed 200 body
+(``_models``, ``_unit_system``) shares: a wrong type is a ``TypeError`` naming the field.
 """
 
 from __future__ import annotations
@@ -17,9 +20,21 @@ import json
 import os
 import re
 from decimal import Decimal
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-__all__ = ["UnreadableJsonError", "dumps", "loads"]
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = [
+    "UnreadableJsonError",
+    "copy_json",
+    "dumps",
+    "loads",
+    "next_token",
+    "read_int",
+    "read_str",
+    "result_of",
+]
 
 _MARK: Final = f"youcam-units-decimal-{os.urandom(16).hex()}:"
 _MARKED: Final = re.compile(r'"' + re.escape(_MARK) + r'([^"]*)"')
@@ -68,3 +83,71 @@ def dumps(value: object, **options: Any) -> str:  # noqa: ANN401 - json.dumps's 
     if _MARK not in text:
         return text
     return _MARKED.sub(r"\1", text)
+
+
+def read_int(value: object, name: str, *, digits: bool = False) -> int:
+    """An integer as sent: ids are snowflakes beyond 2**53, so never a float (nor a bool).
+
+    ``digits``: a string of digits is read too (the history accepts ids sent as strings).
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if digits and isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+
+
+def read_str(value: object, name: str) -> str:
+    """A string as sent."""
+    if isinstance(value, str):
+        return value
+    raise TypeError(f"{name} must be a string, got {type(value).__name__}")
+
+
+def result_of(body: Mapping[str, Any], key: str) -> Any:  # noqa: ANN401 - parsed JSON
+    """The payload (``result`` or ``results``) of a 200 body, which must hold one.
+
+    ``status`` is optional (the HTTP status is what counts) but, when sent, must not contradict
+    the 200: ``{"status": 500}`` under HTTP 200 is an error in disguise, not data. A 200 without
+    its payload (absent or null) has nothing to read; reading it as empty would end a listing or
+    show a zero balance on a broken answer, so it is refused.
+    """
+    if not isinstance(body, dict):
+        raise TypeError(f"the body must be an object, got {type(body).__name__}")
+    status = body.get("status")
+    if status is not None and (type(status) is not int or status != 200):  # noqa: PLR2004
+        raise ValueError(f"the body's status {status!r} contradicts HTTP 200")
+    payload = body.get(key)
+    if payload is None:
+        raise ValueError(f"the 200 body has no {key}: nothing to read")
+    return payload
+
+
+def next_token(result: Mapping[str, Any]) -> str | None:
+    """A page's ``next_token``: null, absent and empty all mark the last page; digits kept exact."""
+    value = result.get("next_token")
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return read_str(value, "result.next_token")
+
+
+def copy_json(value: Any) -> Any:  # noqa: ANN401 - JSON values
+    """A deep copy of parsed JSON (dicts, lists, and immutable leaves such as Decimal).
+
+    What a model keeps as sent is copied in and out, so no caller's edit ever reaches it. JSON
+    nested too deeply to copy is an ``UnreadableJsonError`` (a ``ValueError``), as in ``loads``.
+    """
+    try:
+        return _copy(value)
+    except RecursionError:
+        raise UnreadableJsonError("JSON nested too deeply to read") from None
+
+
+def _copy(value: object) -> object:
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    return value

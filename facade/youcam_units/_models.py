@@ -1,44 +1,43 @@
-"""The facade's own data types: frozen, hashable, and free of the generator's vocabulary.
+"""The history's types and their one reader: frozen, hashable, exact, and nothing lost.
 
-The generated attrs models (with their ``UNSET`` sentinel and mutable lists) stop here: each
-200 body is parsed by the generated ``CreditHistoryResponse.from_dict`` and converted to these
-(by ``_entries``).
-The generator reads ``amount_dec`` (a JSON ``number``) through ``response.json()``, as a float, so
-amounts are taken from the same body parsed again with ``parse_float=Decimal`` (``_json.loads``):
-every amount is an exact ``Decimal``, never a float on the way. When its typed fields cannot
-reproduce an entry exactly (``amount_dec``, ``dst_actions`` sent as a string, fields this version
-does not know; explicit nulls or empty lists), a ``HistoryEntry`` also holds the entry as sent, so
-that ``to_dict()`` returns what the service sent, for export and storage, and
-``HistoryEntry.from_dict`` rebuilds an equal entry from it.
+``Page.from_dict`` reads a ``getCreditHistory`` 200 body parsed with ``parse_float=Decimal``
+(``_json.loads``), and ``HistoryEntry.from_dict`` one entry of it, in one plain pass each: every
+amount is an exact ``Decimal``, ids beyond 2**53 stay exact ints, ``dst_actions`` is read in both
+of its forms, an action this version does not know stays a ``str``. Each entry keeps the mapping
+as sent, so ``to_dict()`` gives back exactly what the service sent (key order, nulls, fields this
+version does not know), for export and storage. A wrong shape raises ``KeyError``,
+``TypeError`` or ``ValueError`` naming the field; the client makes it a
+``ResponseValidationError``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+import json
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
 
-from ._amounts import exact_sum
+from ._amounts import exact_sum, read_amount
+from ._json import copy_json, loads, next_token, read_int, read_str, result_of
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from decimal import Decimal
 
 
 __all__ = [
+    "EPOCH",
     "Action",
     "HistoryEntry",
     "Page",
     "UnitChange",
-    "copy_json",
     "describe_timestamp",
-    "new_change",
-    "new_entry",
     "timestamp_datetime",
 ]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: The Unix epoch, in UTC: every time the service sends is milliseconds since it.
+EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 #: The milliseconds a ``datetime`` can hold: 0001-01-01 to 9999-12-31 (UTC).
 MIN_DATETIME_MS: Final = -62_135_596_800_000
 MAX_DATETIME_MS: Final = 253_402_300_799_999
@@ -89,8 +88,9 @@ class UnitChange:
 class HistoryEntry:
     """One line of unit history; equal entries hash equal, so sets and dict keys work.
 
-    Equality and hashing use the typed fields below; fields beyond them (kept for ``to_dict()``
-    and ``extra``) take no part, as the service's ``id`` already identifies an entry.
+    Equality and hashing use the typed fields below; the entry as sent (kept for ``to_dict()``
+    and ``extra``) takes no part, as the service's ``id`` already identifies an entry. An entry
+    sent without ``action`` has the action ``""``, an unknown action like any other string.
     """
 
     id: int
@@ -103,11 +103,7 @@ class HistoryEntry:
 
     @property
     def timestamp(self) -> datetime | None:
-        """When it happened, as a timezone-aware UTC datetime (exact to the millisecond).
-
-        ``None`` when the service sent a time a ``datetime`` cannot hold (outside the years
-        1-9999): ``timestamp_ms`` still holds it exactly.
-        """
+        """When it happened, in UTC to the ms; ``None`` past the years 1-9999 (see timestamp_ms)."""
         return timestamp_datetime(self.timestamp_ms)
 
     @property
@@ -121,9 +117,8 @@ class HistoryEntry:
         return {k: v for k, v in self.to_dict().items() if k not in KNOWN_KEYS}
 
     def to_dict(self) -> dict[str, Any]:
-        """The entry as the service sent it: JSON-ready, ids as ints, timestamp in ms."""
+        """The entry as the service sent it (a deep copy); an entry built in code, in its shape."""
         if self._as_sent is not None:
-            # A deep copy, so a caller's edits never reach this frozen entry.
             copied: dict[str, Any] = copy_json(self._as_sent)
             return copied
         data: dict[str, Any] = {
@@ -135,8 +130,12 @@ class HistoryEntry:
             data["target_id"] = self.target_id
         info: dict[str, Any] = {}
         if self.changes:
-            # Only entries sent as plain integer amounts are rebuilt here (others keep _as_sent).
-            info["credits"] = [{"id": c.unit_id, "amount": int(c.amount)} for c in self.changes]
+            info["credits"] = [
+                {"id": c.unit_id, "amount_dec": c.amount}
+                if c.amount % 1
+                else {"id": c.unit_id, "amount": int(c.amount)}
+                for c in self.changes
+            ]
         if self.dst_actions:
             info["dst_actions"] = list(self.dst_actions)
         if info:
@@ -145,16 +144,14 @@ class HistoryEntry:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> HistoryEntry:
-        """Parse one entry in the service's shape (or ``to_dict()``'s) via the generated model.
+        """Parse one entry in the service's shape (or ``to_dict()``'s); ``data`` is copied.
 
-        Fractional amounts are best passed as ``Decimal`` (``json.loads(text,
-        parse_float=Decimal)``); a float is read through its shortest repr, which is the JSON text
-        it came from for any amount of up to 15 digits. Raises ``ValueError``, ``KeyError`` or
-        ``TypeError`` when the shape is wrong.
+        Amounts are best passed as ``Decimal`` (``parse_exact``); a float is read through its
+        shortest repr. A wrong shape raises ``ValueError``, ``KeyError`` or ``TypeError``.
         """
-        from ._entries import entry_from_dict  # noqa: PLC0415 - it builds this class
-
-        return entry_from_dict(data)
+        if not isinstance(data, dict):
+            raise TypeError(f"a history entry must be an object, got {type(data).__name__}")
+        return _entry(copy_json(data))
 
     def __repr__(self) -> str:
         parts = [
@@ -198,56 +195,39 @@ class Page:
         """The page with only its first ``count`` entries (``max_items`` reached)."""
         return Page(self.entries[:count], self.next_token, self.request_id, self.starting_token)
 
+    @classmethod
+    def from_dict(
+        cls,
+        body: Mapping[str, Any],
+        *,
+        request_id: str | None = None,
+        starting_token: str | None = None,
+    ) -> Page:
+        """Read a ``getCreditHistory`` 200 body parsed by ``parse_exact`` (copied).
 
-_NEW: Final = object.__new__
-# The slots' own setters: a frozen dataclass's __init__ sets each field through
-# object.__setattr__, which looks the slot up again every time and costs four times as much.
-(
-    _SET_ID,
-    _SET_TIMESTAMP_MS,
-    _SET_ACTION,
-    _SET_TARGET_ID,
-    _SET_CHANGES,
-    _SET_DST_ACTIONS,
-    _SET_AS_SENT,
-) = (HistoryEntry.__dict__[f.name].__set__ for f in fields(HistoryEntry))
-_SET_UNIT_ID, _SET_AMOUNT = (UnitChange.__dict__[f.name].__set__ for f in fields(UnitChange))
+        ``request_id`` (``x-request-id``) and ``starting_token`` are the request's. A ``result``
+        without ``history`` is an empty page; codegen/README.md says what else may be absent.
+        """
+        result = result_of(body, "result")
+        if not isinstance(result, dict):
+            raise TypeError(f"result must be an object, got {type(result).__name__}")
+        history = result.get("history", [])
+        if not isinstance(history, list):
+            raise TypeError(f"result.history must be a list, got {type(history).__name__}")
+        entries = tuple(HistoryEntry.from_dict(raw) for raw in history)
+        return cls(entries, next_token(result), request_id, starting_token)
 
-
-def new_entry(  # noqa: PLR0917 - one per field, in the fields' order
-    entry_id: int,
-    timestamp_ms: int,
-    action: Action | str,
-    target_id: str | None,
-    changes: tuple[UnitChange, ...],
-    dst_actions: tuple[str, ...],
-    as_sent: dict[str, Any] | None,
-) -> HistoryEntry:
-    """``HistoryEntry(...)`` with every field given, at a quarter of the cost (per entry read)."""
-    entry: HistoryEntry = _NEW(HistoryEntry)
-    _SET_ID(entry, entry_id)
-    _SET_TIMESTAMP_MS(entry, timestamp_ms)
-    _SET_ACTION(entry, action)
-    _SET_TARGET_ID(entry, target_id)
-    _SET_CHANGES(entry, changes)
-    _SET_DST_ACTIONS(entry, dst_actions)
-    _SET_AS_SENT(entry, as_sent)
-    return entry
-
-
-def new_change(unit_id: int, amount: Decimal) -> UnitChange:
-    """``UnitChange(unit_id, amount)`` at a quarter of its cost."""
-    change: UnitChange = _NEW(UnitChange)
-    _SET_UNIT_ID(change, unit_id)
-    _SET_AMOUNT(change, amount)
-    return change
+    @classmethod
+    def from_json(cls, content: bytes | str) -> Page:
+        """Read a ``getCreditHistory`` 200 body from its bytes."""
+        return cls.from_dict(loads(content))
 
 
 def timestamp_datetime(timestamp_ms: int) -> datetime | None:
     """The UTC datetime of a timestamp in ms, or ``None`` outside the years 1-9999."""
     if not MIN_DATETIME_MS <= timestamp_ms <= MAX_DATETIME_MS:
         return None
-    return _EPOCH + timedelta(milliseconds=timestamp_ms)
+    return EPOCH + timedelta(milliseconds=timestamp_ms)
 
 
 def describe_timestamp(timestamp_ms: int) -> str:
@@ -258,15 +238,60 @@ def describe_timestamp(timestamp_ms: int) -> str:
     return when.isoformat(timespec="milliseconds")
 
 
-def copy_json(value: Any) -> Any:  # noqa: ANN401 - JSON values
-    """A deep copy of parsed JSON (dicts, lists, and immutable leaves such as Decimal)."""
-    # Leaves are taken as they are without a call each: to_dict() runs this for every entry
-    # kept as sent, and the ledger writes every entry it syncs through to_dict().
-    if isinstance(value, dict):
-        return {k: copy_json(v) if isinstance(v, _CONTAINERS) else v for k, v in value.items()}
-    if isinstance(value, list):
-        return [copy_json(v) if isinstance(v, _CONTAINERS) else v for v in value]
-    return value
+_ACTIONS: Final = {action.value: action for action in Action}
 
 
-_CONTAINERS: Final = (dict, list)
+def _entry(raw: dict[str, Any]) -> HistoryEntry:
+    """One entry, from a mapping it keeps as sent (``raw`` must belong to nothing else)."""
+    for required in ("id", "timestamp"):
+        if required not in raw:
+            # The ledger keys entries by id and orders them by time: refused, not half-read.
+            raise KeyError(f"a history entry has no {required!r}: it cannot be stored exactly once")
+    action = read_str(raw.get("action", ""), "action")
+    target = raw.get("target_id")
+    info = raw.get("info", {})
+    if not isinstance(info, dict):
+        raise TypeError(f"info must be an object, got {type(info).__name__}")
+    return HistoryEntry(
+        id=read_int(raw["id"], "id", digits=True),
+        timestamp_ms=read_int(raw["timestamp"], "timestamp", digits=True),
+        action=_ACTIONS.get(action) or action,
+        target_id=None if target is None else read_str(target, "target_id"),
+        changes=_changes(info.get("credits", [])),
+        dst_actions=_dst_actions(info.get("dst_actions")),
+        _as_sent=raw,
+    )
+
+
+def _changes(credits_: object) -> tuple[UnitChange, ...]:
+    """``info.credits``: each bucket's change, its amount ``amount_dec`` when sent."""
+    if not isinstance(credits_, list):
+        raise TypeError(f"info.credits must be a list, got {type(credits_).__name__}")
+    changes = []
+    for change in credits_:
+        if not isinstance(change, dict):
+            raise TypeError("info.credits[] must be an object")
+        if "amount_dec" in change:
+            amount = read_amount(change["amount_dec"], "info.credits[].amount_dec")
+        elif "amount" in change:
+            amount = Decimal(read_int(change["amount"], "info.credits[].amount", digits=True))
+        else:
+            raise KeyError("info.credits[] has neither amount_dec nor amount")
+        changes.append(UnitChange(read_int(change["id"], "info.credits[].id", digits=True), amount))
+    return tuple(changes)
+
+
+def _dst_actions(sent: object) -> tuple[str, ...]:
+    """``info.dst_actions``: a list of strings, or (the vendor's example) one as JSON text."""
+    if isinstance(sent, str):
+        try:
+            sent = json.loads(sent)
+        except ValueError:
+            sent = None
+        if not isinstance(sent, list) or not all(isinstance(a, str) for a in sent):
+            raise ValueError("info.dst_actions must be a list of strings, or one as JSON text")
+    if not sent:  # absent, null or empty
+        return ()
+    if not isinstance(sent, list):
+        raise TypeError("info.dst_actions must be a list of strings or a string")
+    return tuple(read_str(a, "info.dst_actions[]") for a in sent)

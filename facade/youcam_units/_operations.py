@@ -1,15 +1,22 @@
 """The operations the clients run, each described once; both clients run them the same way.
 
-An ``Operation`` is what a request needs beyond the pipeline (``_core``): the generated call
+An ``Operation`` is what a request needs beyond the pipeline (``_base_client``): the generated call
 (sync and async), the generated model of a documented 200 and how it becomes facade types,
-which credential is its bearer, and which generated parameter carries the page token when it
-is paged. A ``Call`` is one request of it (compare openai-python's ``FinalRequestOptions``).
-Adding an operation is one ``Operation`` here and one public method per client.
+which credential is its bearer, and which generated parameter carries the ``starting_token`` when it
+is paged. A ``Call`` is one request of it (compare openai-python's ``FinalRequestOptions``): the
+operation, its generated call's arguments (a body among them), the headers it adds, and where
+a listing stood. Adding an operation is: the spec, ``scripts/regenerate``, one ``Operation``
+here and one public method per client.
+
+Retrying a request that is not idempotent (a POST) is safe only when the service can tell a
+repeat from a new request: such a call carries an ``Idempotency-Key`` header made once, when
+the call is made, and sent unchanged by every retry of it (as stripe and openai do).
 """
 
 from __future__ import annotations
 
 import enum
+import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -17,9 +24,7 @@ from youcam_units_api.api.credit import get_credit_balance, get_credit_history, 
 from youcam_units_api.models.credit_balance_response import CreditBalanceResponse
 from youcam_units_api.models.credit_history_response import CreditHistoryResponse
 from youcam_units_api.models.feature_cost_response import FeatureCostResponse
-from youcam_units_api.types import Unset
 
-from ._entries import entries_from_generated
 from ._models import Page
 from ._unit_system import Balance, FeatureCostPage
 
@@ -29,9 +34,22 @@ if TYPE_CHECKING:
     import httpx
     from youcam_units_api.types import Response
 
-__all__ = ["BALANCE", "FEATURE_COST", "HISTORY", "Call", "Credential", "Operation"]
+__all__ = [
+    "BALANCE",
+    "FEATURE_COST",
+    "HISTORY",
+    "IDEMPOTENCY_KEY_HEADER",
+    "IDEMPOTENT_METHODS",
+    "Call",
+    "Credential",
+    "Operation",
+]
 
 ResultT = TypeVar("ResultT")
+
+#: The methods HTTP defines as idempotent (RFC 9110 9.2.2): repeating one changes nothing more.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
 
 
 class Credential(enum.Enum):
@@ -50,10 +68,11 @@ class Operation(Generic[ResultT]):
     """One endpoint, described once.
 
     ``result`` turns the generated 200 model, the same body read exactly (fractions as
-    ``Decimal``), the raw response and the page token the request started from into the
+    ``Decimal``), the raw response and the ``starting_token`` the request started from into the
     facade's type; raising one of ``PARSE_ERRORS`` makes the answer a
-    ``ResponseValidationError``. ``page_token_param`` names the generated parameter that
-    carries the page token, ``None`` for an operation that is not paged.
+    ``ResponseValidationError``. ``starting_token_param`` names the generated parameter that
+    carries the ``starting_token``, ``None`` for an operation that is not paged. ``method`` is the
+    generated call's; ``ok_statuses`` are the documented successes (``ok_model`` their body).
     """
 
     name: str
@@ -62,65 +81,45 @@ class Operation(Generic[ResultT]):
     ok_model: type[Any]
     result: Callable[[Any, Any, httpx.Response, str | None], ResultT]
     credential: Credential = Credential.ACCESS_TOKEN
-    page_token_param: str | None = None
+    starting_token_param: str | None = None
+    method: str = "GET"
+    ok_statuses: frozenset[int] = frozenset({200})
 
-    def call(self, page_token: str | None = None, **params: Any) -> Call[ResultT]:  # noqa: ANN401
+    @property
+    def idempotent(self) -> bool:
+        """Whether sending it twice is the same as once (else it carries an idempotency key)."""
+        return self.method.upper() in IDEMPOTENT_METHODS
+
+    def call(self, starting_token: str | None = None, **params: Any) -> Call[ResultT]:  # noqa: ANN401
         """One request of this operation, with already checked parameters."""
-        if self.page_token_param is not None:
-            params[self.page_token_param] = page_token
-        elif page_token is not None:  # pragma: no cover - a programming error
-            raise TypeError(f"{self.name} is not paged; it takes no page token")
-        return Call(self, params, page_token)
+        if self.starting_token_param is not None:
+            params[self.starting_token_param] = starting_token
+        elif starting_token is not None:  # pragma: no cover - a programming error
+            raise TypeError(f"{self.name} is not paged; it takes no starting_token")
+        headers = {} if self.idempotent else {IDEMPOTENCY_KEY_HEADER: str(uuid.uuid4())}
+        return Call(self, params, starting_token, headers)
 
 
 @dataclass(frozen=True, slots=True)
 class Call(Generic[ResultT]):
-    """One request: the operation, its generated call's keyword arguments, its page token."""
+    """One request: the operation, its generated call's arguments, its ``starting_token``."""
 
     operation: Operation[ResultT]
     params: Mapping[str, Any] = field(default_factory=dict)
     #: Where a paged listing stood: errors carry it as ``continuation_token``, nothing is lost.
-    page_token: str | None = None
+    starting_token: str | None = None
+    #: Headers of ours that every attempt sends (the idempotency key, made once per call).
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 def _history_page(
-    parsed: CreditHistoryResponse,
+    parsed: CreditHistoryResponse,  # noqa: ARG001 - the exact parse is what is read
     exact: Any,  # noqa: ANN401 - parsed JSON is Any by nature
     response: httpx.Response,
-    page_token: str | None,
+    starting_token: str | None,
 ) -> Page:
-    result = parsed.result
-    return Page(
-        entries_from_generated(result.history, _array(exact, "result", "history")),
-        _next_page_token(result.next_token),
-        response.headers.get("x-request-id"),
-        page_token,
-    )
-
-
-def _array(exact: Any, *path: str) -> list[Any]:  # noqa: ANN401 - parsed JSON is Any
-    """The documented array at ``path`` of the exact parse, checked to be one.
-
-    The generated parser iterates whatever it finds there (an object's keys, a string's
-    letters), so ``results: {}`` would read as no buckets at all.
-    """
-    value = exact
-    for key in path:
-        value = value[key] if isinstance(value, dict) else None
-    if not isinstance(value, list):
-        raise TypeError(f"{'.'.join(path)} must be a list, got {type(value).__name__}")
-    return value
-
-
-def _next_page_token(value: object) -> str | None:
-    """Null, absent and empty all mark the last page; a numeric token is kept exact."""
-    if value is None or isinstance(value, Unset) or value == "":
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if isinstance(value, str):
-        return value
-    raise TypeError(f"result.next_token must be a string or null, got {type(value).__name__}")
+    request_id = response.headers.get("x-request-id")
+    return Page.from_dict(exact, request_id=request_id, starting_token=starting_token)
 
 
 #: ``GET /s2s/v1.0/client/credit/history``: one page of the unit history, newest first.
@@ -130,34 +129,27 @@ HISTORY: Operation[Page] = Operation(
     async_call=get_credit_history.asyncio_detailed,
     ok_model=CreditHistoryResponse,
     result=_history_page,
-    page_token_param="starting_token",  # noqa: S106 - a parameter's name
+    starting_token_param="starting_token",  # noqa: S106 - a parameter's name
 )
 
 
 def _balance(
-    parsed: CreditBalanceResponse,
-    exact: Any,  # noqa: ANN401 - the generated model already holds the exact parse
+    parsed: CreditBalanceResponse,  # noqa: ARG001 - the exact parse is what is read
+    exact: Any,  # noqa: ANN401 - parsed JSON is Any by nature
     response: httpx.Response,  # noqa: ARG001
-    page_token: str | None,  # noqa: ARG001
+    starting_token: str | None,  # noqa: ARG001
 ) -> Balance:
-    _array(exact, "results")
-    return Balance.from_generated(parsed)
+    return Balance.from_dict(exact)
 
 
 def _feature_cost_page(
-    parsed: FeatureCostResponse,
-    exact: Any,  # noqa: ANN401 - the generated model already holds the exact parse
+    parsed: FeatureCostResponse,  # noqa: ARG001 - the exact parse is what is read
+    exact: Any,  # noqa: ANN401 - parsed JSON is Any by nature
     response: httpx.Response,
-    page_token: str | None,
+    starting_token: str | None,
 ) -> FeatureCostPage:
-    _array(exact, "result", "skus")
-    page = FeatureCostPage.from_generated(parsed.result)
-    return FeatureCostPage(
-        page.costs,
-        page.next_token,
-        request_id=response.headers.get("x-request-id"),
-        starting_token=page_token,
-    )
+    request_id = response.headers.get("x-request-id")
+    return FeatureCostPage.from_dict(exact, request_id=request_id, starting_token=starting_token)
 
 
 #: ``GET /s2s/v1.0/client/credit``: the balance, one item per unit bucket.
@@ -177,5 +169,5 @@ FEATURE_COST: Operation[FeatureCostPage] = Operation(
     ok_model=FeatureCostResponse,
     result=_feature_cost_page,
     credential=Credential.API_KEY,
-    page_token_param="starting_token",  # noqa: S106 - a parameter's name
+    starting_token_param="starting_token",  # noqa: S106 - a parameter's name
 )

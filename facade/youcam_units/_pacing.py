@@ -34,13 +34,21 @@ stay trustworthy for that:
   waits longer than the longest window; a wait of a minute or more is logged as a warning.
 * SQLite failures (read-only, locked past the busy timeout, corrupt) are ``PacingFileError``,
   which names the file and the fix.
+
+Across hosts (``token_pacing``, a PostgreSQL URL): the file (or the process) keeps the host's
+budget, its IP's, and the token's budget is shared by every host in the database
+(``_token_pacing``). A request goes when both have room. Through a file, the token's slot is
+asked for once the host has room, while the host's lock is held, and the host's slot is stamped
+after that round trip: no other process on the host sees a slot taken and given back, and the
+request leaves right after both stamps. In one process, the host's slot is taken first and given
+back when the token must wait. A token that must wait takes nothing from its host, whose other
+tokens keep the IP's whole budget.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
-import math
 import os
 import sqlite3
 import time
@@ -48,21 +56,22 @@ from typing import TYPE_CHECKING
 
 from pyrate_limiter import InMemoryBucket, Rate, RateItem, SQLiteBucket
 
-from . import _defaults
-from ._config import PacingFileError
+from . import _config
+from ._config import window_ms
+from ._errors import PacingFileError
 from ._logs import logger
+from ._token_pacing import bucket_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from pathlib import Path
 
     from ._config import RateLimit
+    from ._token_pacing import TokenBudgets
 
 __all__ = ["Pacer", "window_ms"]
 
 _TABLE = "sends"
-_MARGIN_RATIO = 0.01
-_MIN_MARGIN_MS = 20
 #: SQLite's ``application_id`` of a pacing file ("ycup"); a file without it is not ours.
 _APPLICATION_ID = 0x79637570
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -79,12 +88,6 @@ _SCHEMA = {
 #: What an earlier version's pacing file holds: adopted (its id set, ``limits`` added).
 _LEGACY_SCHEMA = frozenset({"sends", "idx_sends_item_timestamp"})
 _NOT_OURS = "is not a youcam-units pacing file ({what}); it was left unchanged"
-
-
-def window_ms(period: float) -> int:
-    """The window the client enforces for a ``period`` in seconds: the period plus a margin."""
-    period_ms = period * 1000
-    return math.ceil(period_ms + max(_MIN_MARGIN_MS, period_ms * _MARGIN_RATIO))
 
 
 def _monotonic_ms() -> int:
@@ -167,7 +170,7 @@ def _open_state(path: Path) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(
             path,
-            timeout=_defaults.PACING_FILE_BUSY_TIMEOUT,
+            timeout=_config.PACING_FILE_BUSY_TIMEOUT,
             isolation_level=None,
             check_same_thread=False,
         )
@@ -207,6 +210,17 @@ def _make_ours(conn: sqlite3.Connection, path: Path) -> None:
             conn.rollback()
 
 
+def _has_room(conn: sqlite3.Connection, rates: Sequence[Rate], now: int) -> bool:
+    """Whether a send at ``now`` fits every window, counted as ``SQLiteBucket.put`` counts."""
+    return all(
+        conn.execute(
+            "SELECT COUNT(*) FROM sends WHERE item_timestamp >= ?", (now - rate.interval,)
+        ).fetchone()[0]
+        < rate.limit
+        for rate in rates
+    )
+
+
 def _strictest(rates: Sequence[Rate]) -> list[Rate]:
     """One rate per window, the fewest requests, by window; what ``SQLiteBucket`` counts."""
     fewest: dict[int, int] = {}
@@ -219,6 +233,8 @@ class Pacer:
     """Waits, when needed, before each request; one per client, shared by its requests.
 
     ``on_wait`` is told the seconds of each wait before it starts (a CLI shows it).
+    ``token_pacing`` (a ``postgresql://`` URL) shares each token's budget across hosts; the
+    token is then passed to ``acquire``.
     """
 
     def __init__(
@@ -226,6 +242,7 @@ class Pacer:
         limits: Sequence[RateLimit],
         *,
         state_file: Path | None = None,
+        token_pacing: str | None = None,
         clock: Callable[[], int] | None = None,
         on_wait: Callable[[float], None] | None = None,
     ) -> None:
@@ -248,34 +265,53 @@ class Pacer:
         else:
             self._clock = clock or _wall_ms
             self._connect(state_file)
+        self._tokens: TokenBudgets | None = None
+        self._token_sends: dict[str, str] = {}
+        if token_pacing is not None:
+            from ._token_pacing import TokenBudgets  # noqa: PLC0415 - psycopg only when asked
+
+            try:
+                self._tokens = TokenBudgets(token_pacing, rates)
+            except BaseException:
+                self.close()
+                raise
 
     def __repr__(self) -> str:
         limits = ", ".join(f"{rate.limit} per {rate.interval} ms" for rate in self._rates)
         shared = f", shared through {self.state_file}" if self.state_file is not None else ""
-        return f"Pacer({limits}{shared})"
+        tokens = f", tokens through {self._tokens.location}" if self._tokens is not None else ""
+        return f"Pacer({limits}{shared}{tokens})"
 
-    def try_acquire_now(self) -> int:
-        """Take a slot if one is free at this instant: 0 if taken, else the ms to wait for one."""
+    def try_acquire_now(self, token: str | None = None) -> int:
+        """Take a slot if one is free at this instant: 0 if taken, else the ms to wait for one.
+
+        With ``token_pacing``, the slot must be free in the host's budget and in ``token``'s.
+        """
+        tokens = self._tokens if token is not None else None
         if self.state_file is None:
-            return self._try_in_memory()
+            wait_ms = self._try_in_memory()
+            if wait_ms or tokens is None or token is None:
+                return wait_ms
+            return self._try_token(tokens, token)
         try:
-            return self._try_shared(self.state_file)
+            return self._try_shared(self.state_file, tokens, token)
         except sqlite3.Error as exc:
             raise PacingFileError(self.state_file, f"failed ({exc})") from None
 
-    def acquire(self) -> str | None:
+    def acquire(self, token: str | None = None) -> str | None:
         """Block the calling thread until a request may be sent, then record it.
 
-        Returns what to hand to ``answered`` once the request has its answer.
+        ``token`` is the credential the request sends (its budget is shared with
+        ``token_pacing``). Returns what to hand to ``answered`` once the request has its answer.
         """
-        while wait_ms := self.try_acquire_now():
+        while wait_ms := self.try_acquire_now(token):
             self._notify(wait_ms)
             time.sleep(wait_ms / 1000)
         return self._last_send
 
-    async def acquire_async(self) -> str | None:
+    async def acquire_async(self, token: str | None = None) -> str | None:
         """Await until a request may be sent, then record it (see ``acquire``)."""
-        while wait_ms := self.try_acquire_now():
+        while wait_ms := self.try_acquire_now(token):
             self._notify(wait_ms)
             await asyncio.sleep(wait_ms / 1000)
         return self._last_send
@@ -288,8 +324,25 @@ class Pacer:
         however late the request left (a loaded machine, a slow connect), at the cost of one
         round trip per window. A process pacing alone has no lock to wait for: its stamp stands.
         """
+        if send is None:
+            return
+        if self.state_file is not None:
+            self._restamp_host(send)
+        token_key = self._token_sends.pop(send, None)
+        if token_key is not None and self._tokens is not None:
+            self._tokens.answered(token_key, send)
+
+    def _restamp_host(self, send: str) -> None:
+        """Count ``send`` in the host's budget from now (never earlier than its stamp)."""
+        if self.state_file is None:
+            bucket = self._bucket
+            assert isinstance(bucket, InMemoryBucket)  # noqa: S101 - no file: in memory
+            kept = [item for item in bucket.items if item.name != send]
+            if len(kept) < len(bucket.items):  # one clock in one process: now is the newest
+                bucket.items[:] = [*kept, RateItem(send, self._clock())]
+            return
         conn = self._conn
-        if send is None or conn is None or self.state_file is None:
+        if conn is None:
             return
         try:
             conn.execute(
@@ -300,10 +353,41 @@ class Pacer:
             raise PacingFileError(self.state_file, f"failed ({exc})") from None
 
     def close(self) -> None:
-        """Release the shared state's connection, if any."""
+        """Release the shared state's connections, if any."""
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+        tokens = getattr(self, "_tokens", None)
+        if tokens is not None:
+            tokens.close()
+            self._tokens = None
+
+    # -- the token's budget, shared across hosts ----------------------------------------------
+
+    def _try_token(self, tokens: TokenBudgets, token: str) -> int:
+        """In one process: the host's slot is taken; take the token's too, or give it back.
+
+        With no other process on the host's budget, a slot taken and given back is seen by
+        no one.
+        """
+        name = self._last_send
+        assert name is not None  # noqa: S101 - a slot taken in the host's budget has a name
+        wait_ms = tokens.try_take(token, name)
+        if not wait_ms:
+            self._token_sends[name] = bucket_key(token)
+            # The host's slot was stamped before the token's round trips: stamp it as sent now,
+            # so the request still leaves right after its stamp.
+            self._restamp_host(name)
+            return 0
+        self._give_back(name)
+        return wait_ms
+
+    def _give_back(self, name: str) -> None:
+        """Remove send ``name`` from the process's budget: it was not sent."""
+        self._last_send = None
+        bucket = self._bucket
+        assert isinstance(bucket, InMemoryBucket)  # noqa: S101 - only a process alone gives back
+        bucket.items[:] = [item for item in bucket.items if item.name != name]
 
     # -- in one process ---------------------------------------------------------------------
 
@@ -312,6 +396,7 @@ class Pacer:
         item = RateItem(next(self._names), now)
         if self._bucket.put(item):
             self._bucket.leak(now)
+            self._last_send = item.name
             return 0
         return self._bounded(self._bucket.waiting(item), self._rates)
 
@@ -331,7 +416,9 @@ class Pacer:
         self._bucket = SQLiteBucket(list(self._rates), conn, _TABLE)
         return conn
 
-    def _try_shared(self, path: Path) -> int:
+    def _try_shared(
+        self, path: Path, tokens: TokenBudgets | None = None, token: str | None = None
+    ) -> int:
         if self._conn is None or _identity(path) != self._identity:
             self._reopen(path)
         conn = self._conn
@@ -344,10 +431,22 @@ class Pacer:
             conn.execute("UPDATE sends SET item_timestamp = ? WHERE item_timestamp > ?", (now, now))
             self._register(conn, now)
             bucket.rates = rates = self._in_force(conn, now)
-            item = RateItem(next(self._names), now)
-            taken = bool(bucket.put(item))
+            name, token_wait, token_key = next(self._names), 0, None
+            if tokens is not None and token is not None and _has_room(conn, rates, now):
+                # Asked while the host's lock is held, once the host has room: its other
+                # processes never see a slot taken here and given back.
+                token_wait = tokens.try_take(token, name)
+                token_key = None if token_wait else bucket_key(token)
+                now = self._clock()  # after the round trip: the host's stamp is the send's
+            item = RateItem(name, now)
+            taken = not token_wait and bool(bucket.put(item))
             self._last_send = item.name if taken else None  # SQLiteBucket.put commits what it adds
-            waiting = 0 if taken else bucket.waiting(item)
+            waiting = token_wait or (0 if taken else bucket.waiting(item))
+            if token_key is not None and tokens is not None:
+                if taken:
+                    self._token_sends[name] = token_key
+                else:  # pragma: no cover - the room was checked under the same lock
+                    tokens.give_back(token_key, name)
             if conn.in_transaction:
                 conn.commit()  # the clamp and this process's limits, even when it must wait
         finally:
@@ -420,7 +519,7 @@ class Pacer:
         return min(longest + 1, max(1, waiting)) if isinstance(waiting, int) else 1
 
     def _notify(self, wait_ms: int) -> None:
-        if wait_ms >= _defaults.PACING_LONG_WAIT * 1000:
+        if wait_ms >= _config.PACING_LONG_WAIT * 1000:
             logger.warning(
                 "pacing: waiting %.0f s for the rate-limit window%s",
                 wait_ms / 1000,

@@ -63,3 +63,15 @@ def _base64_cores(raw: bytes) -> set[str]:
             end = (offset + len(raw)) * 8 // 6
             cores.add(re.escape(text[start:end]))
     return cores
+
+
+def redact_url(url: str) -> str:
+    """``url`` with its password (if any) replaced by ``***``; safe to print."""
+    from urllib.parse import urlsplit, urlunsplit  # noqa: PLC0415
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))

@@ -20,7 +20,6 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import _defaults
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -36,11 +35,11 @@ if TYPE_CHECKING:
 
     import stamina
 
+    from ._config import RetryPolicy
+
 __all__ = [
-    "DEFAULT_MAX_RETRIES",
     "RETRYABLE_STATUSES",
     "RetryEvent",
-    "RetryPolicy",
     "RetryRun",
     "compute_wait",
     "is_retryable",
@@ -48,20 +47,7 @@ __all__ = [
 ]
 
 
-DEFAULT_MAX_RETRIES = _defaults.MAX_RETRIES
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """Backoff parameters, in seconds."""
-
-    max_retries: int = DEFAULT_MAX_RETRIES
-    initial_wait: float = _defaults.RETRY_INITIAL_WAIT
-    max_wait: float = _defaults.RETRY_MAX_WAIT
-    rate_limited_wait: float = _defaults.RATE_LIMITED_WAIT
-    rate_limited_max_wait: float = _defaults.RATE_LIMITED_MAX_WAIT
-    retry_after_cap: float = _defaults.RETRY_AFTER_CAP
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,18 +107,19 @@ class RetryRun:
         *,
         continuation_token: str | None,
         on_retry: Callable[[RetryEvent], None] | None,
+        repeatable: bool = True,
     ) -> None:
+        """``repeatable``: whether sending the request again is safe (else one attempt only)."""
         self._policy = policy
         self._continuation_token = continuation_token
         self._on_retry = on_retry
-        self.max_attempts = policy.max_retries + 1
+        self.max_attempts = policy.max_retries + 1 if repeatable else 1
         self.attempt = 0
 
     def attempts(self) -> Iterable[stamina.Attempt]:
         """The stamina loop for a sync client; each ``Attempt`` is one try.
 
-        stamina is imported here, not with the module: the clients make a request's first
-        attempt outside the loop, so a run without a failure never loads it (start-up).
+        stamina is imported where it is used, so a command that sends nothing never loads it.
         """
         import stamina  # noqa: PLC0415 - see the docstring
 

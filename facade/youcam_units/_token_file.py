@@ -10,7 +10,7 @@ import os
 import stat
 from typing import TYPE_CHECKING
 
-from youcam_units._config import normalize_token
+from youcam_units._access_token import normalize_token
 
 if TYPE_CHECKING:
     from collections.abc import Callable

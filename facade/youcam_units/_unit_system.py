@@ -1,35 +1,35 @@
 """The balance and the feature costs: frozen, exact types for the rest of the unit system.
 
-Amounts are money, so they are ``Decimal`` from the bytes on: the generated models type the spec's
-``number`` as ``float`` but pass values through unconverted, so a body parsed with
-:func:`parse_exact` (``json.loads`` with ``parse_float=Decimal``) reaches these types without ever
-being a float. A float that arrives anyway (a body parsed with plain ``json.loads``) is refused
-rather than guessed at.
+Amounts are money, so they are ``Decimal`` from the bytes on: a body parsed with
+:func:`parse_exact` (``json.loads`` with ``parse_float=Decimal``) is read here directly, and a
+float that arrives anyway (a body parsed with plain ``json.loads``) is refused rather than
+guessed at. The vendor requires none of the fields: one this version cannot do without (a
+bucket's amount) is refused, every other one absent reads as ``None``. Buckets and SKUs keep the
+mapping as sent, so ``to_dict()`` gives back every field, those this version does not know too.
 
-``Balance.from_dict`` / ``FeatureCost.from_dict`` take one parsed body or SKU; ``from_json`` takes
-the response bytes. The client's ``balance()`` and ``feature_costs()`` are built on them.
+``Balance.from_dict`` / ``FeatureCostPage.from_dict`` take one parsed body,
+``FeatureCost.from_dict`` one SKU; ``from_json`` takes the response bytes. The client's
+``balance()`` and ``feature_costs()`` are built on them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from youcam_units_api.models.credit_balance_response import CreditBalanceResponse
-from youcam_units_api.models.feature_cost_result import FeatureCostResult
-from youcam_units_api.models.feature_cost_sku import FeatureCostSku
-from youcam_units_api.types import Unset
-
 from youcam_units import _json as exact_json
 from youcam_units._amounts import exact_amount, exact_sum
+from youcam_units._json import copy_json, next_token, read_int, read_str, result_of
+from youcam_units._models import EPOCH
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from decimal import Decimal
 
-    from youcam_units_api.models.credit_bucket import CreditBucket
+    from youcam_units_api.models.credit_balance_response import CreditBalanceResponse
+    from youcam_units_api.models.feature_cost_result import FeatureCostResult
 
 __all__ = [
     "Balance",
@@ -40,8 +40,6 @@ __all__ = [
     "exact_amount",
     "parse_exact",
 ]
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def parse_exact(content: bytes | str) -> Any:  # noqa: ANN401 - parsed JSON is Any by nature
@@ -64,28 +62,47 @@ _UNIT_TYPES = {member.value: member for member in UnitType}
 
 @dataclass(frozen=True, slots=True)
 class UnitBucket:
-    """One bucket of units: what is left of it and when it expires (``None``: never)."""
+    """One bucket of units: what is left of it and when it expires (``None``: never).
 
-    id: int
-    type: UnitType | str
+    ``id`` and ``type`` are ``None`` when the service did not send them. Equality and hashing use
+    the typed fields; the bucket as sent (for ``to_dict()``) takes no part.
+    """
+
+    id: int | None
+    type: UnitType | str | None
     amount: Decimal
     expires_at: datetime | None = None
+    _as_sent: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def expiry_ms(self) -> int | None:
         """``expires_at`` as the service sends it: Unix time in milliseconds."""
         if self.expires_at is None:
             return None
-        return (self.expires_at - _EPOCH) // timedelta(milliseconds=1)
+        return (self.expires_at - EPOCH) // timedelta(milliseconds=1)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready but for the amount, which stays a ``Decimal`` (the caller picks its form)."""
+        """The bucket as the service sent it, every field in its order, amounts ``Decimal``.
+
+        A bucket built in code gives the service's shape: ``id``, ``type``, ``amount_dec``,
+        ``expiry``.
+        """
+        if self._as_sent is not None:
+            copied: dict[str, Any] = copy_json(self._as_sent)
+            return copied
         return {
             "id": self.id,
-            "type": str(self.type),
-            "amount": self.amount,
+            "type": None if self.type is None else str(self.type),
+            "amount_dec": self.amount,
             "expiry": self.expiry_ms,
         }
+
+    @classmethod
+    def from_dict(cls, item: Mapping[str, Any]) -> UnitBucket:
+        """Read one item of ``results`` parsed by :func:`parse_exact` (copied)."""
+        if not isinstance(item, dict):
+            raise TypeError(f"results[] must be an object, got {type(item).__name__}")
+        return _bucket(copy_json(item))
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,11 +120,14 @@ class Balance:
     def by_expiry(self) -> tuple[UnitBucket, ...]:
         """The buckets soonest-expiring first, never-expiring last: the order every view uses."""
         return tuple(
-            sorted(self.buckets, key=lambda b: (b.expires_at is None, b.expiry_ms or 0, b.id))
+            sorted(
+                self.buckets,
+                key=lambda b: (b.expires_at is None, b.expiry_ms or 0, b.id is None, b.id or 0),
+            )
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"total": ..., "buckets": [...]}`` with ``Decimal`` amounts."""
+        """``{"total": ..., "buckets": [...]}``, each bucket as sent, ``Decimal`` amounts."""
         return {"total": self.total, "buckets": [b.to_dict() for b in self.buckets]}
 
     @classmethod
@@ -116,16 +136,15 @@ class Balance:
 
         Raises ``ValueError``, ``KeyError`` or ``TypeError`` when the shape is wrong.
         """
-        if not isinstance(body.get("results"), list):
-            raise TypeError(f"results must be a list, got {type(body.get('results')).__name__}")
-        return cls.from_generated(CreditBalanceResponse.from_dict(body))
+        results = result_of(body, "results")
+        if not isinstance(results, list):
+            raise TypeError(f"results must be a list, got {type(results).__name__}")
+        return cls(tuple(UnitBucket.from_dict(item) for item in results))
 
     @classmethod
     def from_generated(cls, parsed: CreditBalanceResponse) -> Balance:
-        """Convert the generated model, as parsed from a :func:`parse_exact` body."""
-        if not isinstance(parsed.results, list):
-            raise TypeError(f"results must be a list, got {type(parsed.results).__name__}")
-        return cls(tuple(_bucket(item) for item in parsed.results))
+        """Read the generated model, as parsed from a :func:`parse_exact` body."""
+        return cls.from_dict(parsed.to_dict())
 
     @classmethod
     def from_json(cls, content: bytes | str) -> Balance:
@@ -138,28 +157,37 @@ class FeatureCost:
     """What one feature (SKU) costs: ``amount`` units per ``proc_unit`` ``unit``s.
 
     ``unit`` is ``"result_image"`` or ``"second"`` as documented, or a unit added later, as sent.
+    A field the service did not send is ``None``. Equality and hashing use the typed fields; the
+    SKU as sent (for ``to_dict()``) takes no part.
     """
 
-    description: str
-    amount: Decimal
-    unit: str
-    proc_unit: int
-    run_task_url: str
+    description: str | None
+    amount: Decimal | None
+    unit: str | None
+    proc_unit: int | None
+    run_task_url: str | None
+    _as_sent: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """The SKU in the service's shape, with a ``Decimal`` amount."""
-        return {
+        """The SKU as the service sent it, every field in its order, with a ``Decimal`` amount."""
+        if self._as_sent is not None:
+            copied: dict[str, Any] = copy_json(self._as_sent)
+            return copied
+        shape = {
             "description": self.description,
             "amount": self.amount,
             "unit": self.unit,
             "proc_unit": self.proc_unit,
             "run_task_url": self.run_task_url,
         }
+        return {key: value for key, value in shape.items() if value is not None}
 
     @classmethod
     def from_dict(cls, sku: Mapping[str, Any]) -> FeatureCost:
-        """Read one item of ``result.skus`` parsed by :func:`parse_exact`."""
-        return _feature_cost(FeatureCostSku.from_dict(sku))
+        """Read one item of ``result.skus`` parsed by :func:`parse_exact` (copied)."""
+        if not isinstance(sku, dict):
+            raise TypeError(f"skus[] must be an object, got {type(sku).__name__}")
+        return _feature_cost(copy_json(sku))
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,29 +218,31 @@ class FeatureCostPage:
         return replace(self, costs=self.costs[:count])
 
     @classmethod
-    def from_dict(cls, body: Mapping[str, Any]) -> FeatureCostPage:
+    def from_dict(
+        cls,
+        body: Mapping[str, Any],
+        *,
+        request_id: str | None = None,
+        starting_token: str | None = None,
+    ) -> FeatureCostPage:
         """Read a ``getFeatureCost`` 200 body parsed by :func:`parse_exact`.
 
-        A ``next_token`` that is null, absent or empty all mean "no more pages".
+        A ``result`` without ``skus`` is an empty page; a ``next_token`` that is null, absent or
+        empty all mean "no more pages". ``request_id`` and ``starting_token`` are the request's.
         """
-        result = body["result"]
+        result = result_of(body, "result")
         if not isinstance(result, dict):
             raise TypeError(f"result must be an object, got {type(result).__name__}")
-        if not isinstance(result.get("skus"), list):
-            raise TypeError(f"result.skus must be a list, got {type(result.get('skus')).__name__}")
-        return cls.from_generated(FeatureCostResult.from_dict(result))
+        skus = result.get("skus", [])
+        if not isinstance(skus, list):
+            raise TypeError(f"result.skus must be a list, got {type(skus).__name__}")
+        costs = tuple(FeatureCost.from_dict(sku) for sku in skus)
+        return cls(costs, next_token(result), request_id, starting_token)
 
     @classmethod
     def from_generated(cls, parsed: FeatureCostResult) -> FeatureCostPage:
-        """Convert the generated ``result``, as parsed from a :func:`parse_exact` body."""
-        if not isinstance(parsed.skus, list):
-            raise TypeError(f"result.skus must be a list, got {type(parsed.skus).__name__}")
-        token = parsed.next_token
-        if isinstance(token, Unset) or token is None or token == "":
-            next_token = None
-        else:
-            next_token = _str(token, "result.next_token")
-        return cls(tuple(_feature_cost(sku) for sku in parsed.skus), next_token)
+        """Read the generated ``result``, as parsed from a :func:`parse_exact` body."""
+        return cls.from_dict({"result": parsed.to_dict()})
 
     @classmethod
     def from_json(cls, content: bytes | str) -> FeatureCostPage:
@@ -220,60 +250,46 @@ class FeatureCostPage:
         return cls.from_dict(parse_exact(content))
 
 
-def _bucket(item: CreditBucket) -> UnitBucket:
+def _bucket(item: dict[str, Any]) -> UnitBucket:
     """One bucket: the amount from ``amount_dec`` when sent, else the deprecated ``amount``."""
-    sent_type: object = item.type_
-    if not isinstance(sent_type, str):
-        raise TypeError(f"results[].type must be a string, got {type(sent_type).__name__}")
-    if not isinstance(item.amount_dec, Unset) and item.amount_dec is not None:
-        amount = exact_amount(item.amount_dec, "results[].amount_dec")
-    elif not isinstance(item.amount, Unset) and item.amount is not None:
-        amount = exact_amount(item.amount, "results[].amount")
+    sent_id, sent_type, expiry = item.get("id"), item.get("type"), item.get("expiry")
+    if item.get("amount_dec") is not None:
+        amount = exact_amount(item["amount_dec"], "results[].amount_dec")
+    elif item.get("amount") is not None:
+        amount = exact_amount(item["amount"], "results[].amount")
     else:
+        # A bucket without an amount would silently count as zero in the total: refused.
         raise ValueError("results[] has neither amount_dec nor amount")
-    expiry: object = item.expiry
-    expires_at = None
-    if not isinstance(expiry, Unset) and expiry is not None:
-        expires_at = _expiry(_int(expiry, "results[].expiry"))
+    if sent_type is not None:
+        sent_type = read_str(sent_type, "results[].type")
     return UnitBucket(
-        id=_int(item.id, "results[].id"),
-        type=_UNIT_TYPES.get(sent_type) or str(sent_type),
+        id=None if sent_id is None else read_int(sent_id, "results[].id"),
+        type=None if sent_type is None else _UNIT_TYPES.get(sent_type) or sent_type,
         amount=amount,
-        expires_at=expires_at,
+        expires_at=None if expiry is None else _expiry(read_int(expiry, "results[].expiry")),
+        _as_sent=item,
     )
 
 
 def _expiry(expiry_ms: int) -> datetime:
     """An expiry as a datetime; one a datetime cannot hold (past the year 9999) is refused."""
     try:
-        return _EPOCH + timedelta(milliseconds=expiry_ms)
+        return EPOCH + timedelta(milliseconds=expiry_ms)
     except OverflowError:
         raise ValueError(
             f"results[].expiry {expiry_ms} ms is not a time (outside the years 1-9999)"
         ) from None
 
 
-def _feature_cost(sku: FeatureCostSku) -> FeatureCost:
-    unit: object = sku.unit
-    if not isinstance(unit, str):
-        raise TypeError(f"skus[].unit must be a string, got {type(unit).__name__}")
+def _feature_cost(sku: dict[str, Any]) -> FeatureCost:
+    """One SKU; each field the service did not send (or sent as null) is ``None``."""
+    description, amount, unit = sku.get("description"), sku.get("amount"), sku.get("unit")
+    proc_unit, url = sku.get("proc_unit"), sku.get("run_task_url")
     return FeatureCost(
-        description=_str(sku.description, "skus[].description"),
-        amount=exact_amount(sku.amount, "skus[].amount"),
-        unit=str(unit),  # the generated enum's member becomes its plain value
-        proc_unit=_int(sku.proc_unit, "skus[].proc_unit"),
-        run_task_url=_str(sku.run_task_url, "skus[].run_task_url"),
+        description=None if description is None else read_str(description, "skus[].description"),
+        amount=None if amount is None else exact_amount(amount, "skus[].amount"),
+        unit=None if unit is None else read_str(unit, "skus[].unit"),
+        proc_unit=None if proc_unit is None else read_int(proc_unit, "skus[].proc_unit"),
+        run_task_url=None if url is None else read_str(url, "skus[].run_task_url"),
+        _as_sent=sku,
     )
-
-
-def _int(value: object, name: str) -> int:
-    """Ids are snowflakes beyond 2**53: accept ints, never floats or bools."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-
-
-def _str(value: object, name: str) -> str:
-    if isinstance(value, str):
-        return value
-    raise TypeError(f"{name} must be a string, got {type(value).__name__}")

@@ -392,7 +392,7 @@ def test_account_all_where_one_is_needed(run: Callable[..., Run], config: Path) 
     del config
     result = run("history", "--account", "all")
     assert result.exit_code == 1
-    assert "--account all is for sync (as --all), summary and status" in result.stderr
+    assert "--account all is for sync (as --all), summary, status and metrics" in result.stderr
 
 
 def test_every_command_that_reads_takes_account() -> None:

@@ -148,6 +148,7 @@ def test_ledger_path_that_cannot_be_created(invoke: Invoke, tmp_path: Path) -> N
     assert_one_line_failure(run, 1, "cannot create the ledger")
 
 
+@pytest.mark.slow  # it listens on a port: a socket server is the slow tier's
 def test_mock_on_a_busy_port_says_why_in_one_line(invoke: Invoke) -> None:
     """A port in use: one line with the reason (not uvicorn's exit status), no banner, exit 1."""
     pytest.importorskip("uvicorn", reason="serving the mock needs the mock extra (uvicorn)")

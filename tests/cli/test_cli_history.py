@@ -14,6 +14,7 @@ import pytest
 from youcam_units import HistoryEntry
 from youcam_units import _json as exact_json
 from youcam_units._cli._commands import DEMO_ENTRIES, DEMO_SEED, Runtime
+from youcam_units._cli._fit import amounts
 from youcam_units._cli._output import GuardedStdout
 from youcam_units.mock import MockService
 
@@ -88,7 +89,7 @@ def test_table_shows_the_entries(invoke: Invoke, service: MockService) -> None:
         when = datetime.fromtimestamp(entry["timestamp"] / 1000, tz=UTC)
         assert f"{when:%Y-%m-%d %H:%M:%S}" in line
         assert entry["action"][:20] in line
-        assert f"{exact_amount(entry):+}" in line.split()
+        assert amounts([exact_amount(entry)], sign=True)[0] in line.split()
 
 
 def test_default_format_off_a_terminal_is_jsonl(invoke: Invoke, service: MockService) -> None:

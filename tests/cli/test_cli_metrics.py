@@ -205,6 +205,7 @@ def test_bad_input_is_one_line_before_any_request(
     assert service.log.count == 0
 
 
+@pytest.mark.slow
 def test_a_port_in_use_is_one_line_and_exit_1(
     invoke: Invoke, service: MockService, tmp_path: Path
 ) -> None:

@@ -88,9 +88,9 @@ def test_a_pacing_file_locked_mid_run_is_named(
     invoke: Invoke, service: MockService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Locked by another program past the busy timeout: the pacing file is named, not the ledger."""
-    from youcam_units import _defaults  # noqa: PLC0415
+    from youcam_units import _config  # noqa: PLC0415
 
-    monkeypatch.setattr(_defaults, "PACING_FILE_BUSY_TIMEOUT", 0.05)
+    monkeypatch.setattr(_config, "PACING_FILE_BUSY_TIMEOUT", 0.05)
     state = tmp_path / "pacing.sqlite3"
     monkeypatch.setenv("YOUCAM_UNITS_PACING_FILE", str(state))
     assert invoke("balance", runtime=_paced(service)).exit_code == 0

@@ -262,3 +262,75 @@ def test_an_output_that_cannot_be_written_is_one_line_before_any_request(
     assert ("is a directory" if case == "directory" else "permission denied") in run.stderr
     assert service.log.count == 0
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+BUDGET_ROW = re.compile(
+    r'data-budget-action="([^"]*)" data-budget="([^"]*)" data-spent="([^"]*)" '
+    r'data-used="([^"]*)" data-over="(true|false)"'
+)
+IN_OCTOBER = "2026-10-31T23:00Z"
+"""An as-of with spending in its month, so the budgets have something to hold."""
+
+
+def test_budgets_are_status_jsons_and_the_headline_marks_over(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    """Each budget's figures on the page are status json's; one over marks the headline."""
+    budgets = ("--monthly-budget", "3000", "--budget", "api_colorize=40", "--budget", "none=9")
+    db = ("--db", str(tmp_path / "l.sqlite3"))
+    out = tmp_path / "report.html"
+    run = invoke("report", *db, "--as-of", IN_OCTOBER, "-o", str(out), *budgets)
+    assert run.exit_code == 0, run.stderr
+    page = out.read_text(encoding="utf-8")
+    status_run = invoke(
+        "status", *db, "--no-sync", "--as-of", IN_OCTOBER, "--format", "json", *budgets
+    )
+    assert status_run.exit_code == 3  # api_colorize is over its 40 units this month
+    uses = exact_json.loads(status_run.stdout)["budgets"]
+    shown = [
+        (action or None, Decimal(budget), Decimal(spent), Decimal(used), over == "true")
+        for action, budget, spent, used, over in BUDGET_ROW.findall(page)
+    ]
+    assert shown == [
+        (use["action"], use["budget"], use["spent"], use["used"], use["over"]) for use in uses
+    ]
+    assert [use["over"] for use in uses] == [False, True, False]
+    assert figures(page)["budget"] == ("over", None)
+    assert 'class="figure budget over"' in page
+    assert "OVER budget" in page
+    assert "1 of 3 budgets over" in page
+
+
+def test_budgets_within_are_marked_within(invoke: Invoke, tmp_path: Path) -> None:
+    """No budget over: the headline says within, and no row is marked over."""
+    _, page = _report(invoke, tmp_path, "--monthly-budget", "1e9")
+    assert figures(page)["budget"] == ("within", None)
+    assert [row[4] for row in BUDGET_ROW.findall(page)] == ["false"]
+    assert "OVER" not in page
+
+
+def test_without_budgets_the_page_has_no_budget_section(invoke: Invoke, tmp_path: Path) -> None:
+    """No budget given: neither the section nor the headline marker."""
+    _, page = _report(invoke, tmp_path)
+    assert "budget" not in figures(page)
+    assert 'id="budgets"' not in page
+
+
+def test_the_accounts_price_and_budgets_reach_the_report(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An account with a price and a budget: the report shows both without any option."""
+    config = tmp_path / "config.toml"
+    config.write_text(
+        'default_account = "p"\n[accounts.p]\naccess_token_env = "YOUCAM_ACCESS_TOKEN"\n'
+        'db = "p.sqlite3"\nunit_price = 0.5\ncurrency = "EUR"\nmonthly_budget = 40\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("YOUCAM_UNITS_CONFIG", str(config))
+    out = tmp_path / "report.html"
+    run = invoke("report", "--as-of", IN_OCTOBER, "-o", str(out))
+    assert run.exit_code == 0, run.stderr
+    page = out.read_text(encoding="utf-8")
+    assert 'data-currency="EUR" data-unit-price="0.5"' in page
+    (row,) = BUDGET_ROW.findall(page)
+    assert (row[0], row[1]) == ("", "40")

@@ -24,7 +24,10 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 ENTRY_POINT = shutil.which("youcam-units", path=str(Path(sys.executable).parent))
-pytestmark = pytest.mark.skipif(ENTRY_POINT is None, reason="youcam-units is not installed")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(ENTRY_POINT is None, reason="youcam-units is not installed"),
+]
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 from rich.console import Console
 from youcam_units import _json as exact_json
+from youcam_units._cli._fit import amounts
 from youcam_units._cli._render_summary import pick_rows, render_summary
 from youcam_units._cli._summary_command import SUMMARY_ROWS
 from youcam_units.ledger import SummaryRow
@@ -44,7 +45,7 @@ def days_as_json(invoke: Invoke, ledger: Path) -> list[dict[str, object]]:
 
 def table_days(text: str) -> list[str]:
     """The days the table lists (the chart's rows start with a day too, but no count)."""
-    table = text.split("spent (expired) and granted", maxsplit=1)[0]
+    table = re.split(r"units per \w+: ", text, maxsplit=1)[0]  # the chart's legend
     return [m.group(1) for line in table.splitlines() if (m := DAY_ROW.match(line))]
 
 
@@ -61,7 +62,7 @@ def test_by_day_draws_the_newest_rows_and_says_how_many_it_left_out(
     assert all(len(line.rstrip()) <= 80 for line in lines)
     assert table_days(run.stdout) == [str(day["day"]) for day in days[-SUMMARY_ROWS:]]
     assert f"the newest {SUMMARY_ROWS} of {len(days)}" in run.stdout
-    chart = run.stdout.split("spent (expired) and granted")[1]
+    chart = run.stdout.split("on its own scale")[1]  # after the legend
     assert sum("█" in line for line in chart.splitlines()) == SUMMARY_ROWS
     note = " ".join(lines[lines.index(next(x for x in lines if LEFT_OUT.match(x))) :])
     left_out = LEFT_OUT.match(note)
@@ -72,7 +73,7 @@ def test_by_day_draws_the_newest_rows_and_says_how_many_it_left_out(
     total = next(line for line in lines if line.startswith("total")).split()
     entries = sum(int(str(day["entries"])) for day in days)
     spent = sum((Decimal(str(day["spent"])) for day in days), Decimal(0))
-    assert total[1:3] == [f"{entries:,}", f"{spent:,}"]  # every day, not just those shown
+    assert total[1:3] == [f"{entries:,}", amounts([spent])[0]]  # every day, not just those shown
 
 
 @pytest.mark.parametrize(("option", "shown"), [(("--all",), 42), (("--rows", "5"), 5)])
@@ -134,9 +135,9 @@ def test_the_chart_keeps_the_longest_figure_whole() -> None:
     rows = [row("2026-10-28", granted="1164.50"), row("2026-10-31", granted="1275")]
     text = render(rows, "day", limit=None)
     assert "…" not in text
-    chart = text.split("spent (expired) and granted")[1]
+    chart = text.split("units per day: ")[1]
     assert "1,164.50" in chart
-    assert "1,275" in chart
+    assert "1,275.00" in chart
 
 
 def test_actions_left_out_are_named_as_such_on_an_ascii_stream() -> None:

@@ -19,11 +19,15 @@ from pathlib import Path
 import pytest
 from youcam_units import HistoryEntry
 from youcam_units._cli._commands import EXIT_BROKEN_PIPE
+from youcam_units._cli._fit import amounts
 from youcam_units.mock import DEFAULT_TOKEN
 
 ENTRY_POINT = shutil.which("youcam-units", path=str(Path(sys.executable).parent))
 FAULTY_CLI = Path(__file__).with_name("faulty_cli.py")
-pytestmark = pytest.mark.skipif(ENTRY_POINT is None, reason="youcam-units is not installed")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(ENTRY_POINT is None, reason="youcam-units is not installed"),
+]
 
 WIDTHS = (60, 80, 120)
 ROW = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) ")
@@ -90,7 +94,8 @@ def test_history_table_shows_each_figure_as_json_has_it(columns: int) -> None:
     for cells, entry in zip(rows, entries, strict=True):
         assert entry.timestamp is not None  # the mock's times are all within years 1-9999
         assert f"{cells[0]} {cells[1]}" == entry.timestamp.strftime("%Y-%m-%d %H:%M:%S")
-        assert cells[3] == f"{entry.amount:+}"
+        assert Decimal(cells[3].replace(",", "")) == entry.amount
+        assert len(cells[3].partition(".")[2]) >= 2  # to the cent at least, lined up
         if " id " in header:
             assert cells[4] == str(entry.id)
     if " id " not in header or "target" not in header:
@@ -102,7 +107,9 @@ def test_history_table_shows_each_figure_as_json_has_it(columns: int) -> None:
 
 def _summary_rows(text: str, figures: int) -> list[list[str]]:
     """The table's rows (the line holding the figures) up to the chart, total included."""
-    table = text.split("spent (expired) and granted", maxsplit=1)[0]
+    table = text.split(
+        "units per action:" if "units per action:" in text else "units per month:", maxsplit=1
+    )[0]
     rows = []
     for line in table.splitlines():
         cells = line.split()
@@ -111,24 +118,31 @@ def _summary_rows(text: str, figures: int) -> list[list[str]]:
     return rows
 
 
-def _chart_figures(text: str) -> list[tuple[Decimal, Decimal]]:
-    """(spent and expired, granted) per chart row, told apart by the column they sit in."""
-    chart = text.split("spent (expired) and granted")[1].splitlines()
+def _chart_figures(text: str) -> tuple[list[str], list[tuple[Decimal, ...]]]:
+    """The chart's columns, and each row's figures in them, told apart by where they sit."""
+    chart = text.split("on its own scale", maxsplit=1)[1].splitlines()
     header = next(line for line in chart if "granted" in line)
-    spent_at, granted_at = header.index("spent"), header.index("granted")
+    names = header.split()[1:]
+    starts = [header.index(name) for name in names]
     figures = []
     for line in chart[chart.index(header) + 1 :]:
         found = [
             (m.start(), Decimal(m.group().replace(",", "")))
             for m in re.finditer(r"\d[\d,]*(?:\.\d+)?", line)
-            if m.start() >= spent_at  # not the group's own digits (a month, a day)
+            if m.start() >= starts[0]  # not the group's own digits (a month, a day)
         ]
-        if not found and not line.strip().startswith(tuple("#█▏▎▍▌▋▊▉")):
+        if not found:
             continue  # a folded group name's second line
-        spent = sum((value for at, value in found if at < granted_at), Decimal(0))
-        granted = sum((value for at, value in found if at >= granted_at), Decimal(0))
-        figures.append((spent, granted))
-    return figures
+        figures.append(
+            tuple(
+                sum(
+                    (value for at, value in found if start <= at < end),
+                    Decimal(0),
+                )
+                for start, end in zip(starts, [*starts[1:], len(line) + 1], strict=True)
+            )
+        )
+    return names, figures
 
 
 @pytest.mark.parametrize("columns", WIDTHS)
@@ -142,19 +156,24 @@ def test_summary_table_and_chart_show_each_figure_as_json_has_it(
     assert table.returncode == 0, table.stderr
     groups = json.loads(exported.stdout, parse_float=Decimal)
     assert all(len(line.rstrip()) <= columns for line in table.stdout.splitlines())
-    expected = [
-        [*(f"{g[key]:,}" for key in ("entries", "spent", "granted", "expired")), f"{g['net']:+,}"]
-        for g in groups
-    ]
-    totals = [sum(g[key] for g in groups) for key in ("entries", "spent", "granted", "expired")]
-    expected.append([f"{t:,}" for t in totals] + [f"{totals[2] - totals[1] - totals[3]:+,}"])
-    if "not shown at" in table.stdout:  # the entry counts go first, and the table says so
+    keys = ("entries", "spent", "granted", "expired", "net")
+    values = {key: [Decimal(g[key]) for g in groups] for key in keys}
+    for key in keys:  # the total, over every group
+        values[key].append(sum(values[key], Decimal(0)))
+    shown = next(line.split() for line in table.stdout.splitlines() if line.startswith(f"{by} "))
+    # A column's amounts share one number of decimals; the entry counts are whole numbers.
+    formatted = {
+        key: [f"{v:,}" for v in column] if key == "entries" else amounts(column, sign=key == "net")
+        for key, column in values.items()
+    }
+    expected = [[formatted[key][i] for key in keys if key in shown] for i in range(len(groups) + 1)]
+    if len(shown) < len(keys) + 1:  # the entry counts go first, and the table says so
         assert columns < 80
-        assert "entries" in table.stdout.split("spent", 1)[0]
-        expected = [figures[1:] for figures in expected]
+        assert "not shown at" in table.stdout
+        assert "entries" not in shown
     assert _summary_rows(table.stdout, len(expected[0])) == expected
-    chart = [(g["spent"] + g["expired"], g["granted"]) for g in groups]
-    assert _chart_figures(table.stdout) == chart
+    names, figures = _chart_figures(table.stdout)
+    assert figures == [tuple(g[name] for name in names) for g in groups]
 
 
 # -- any stream ----------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ from youcam_units.mock import BALANCE_PATH, FEATURE_COST_PATH, HISTORY_PATH, Moc
 if TYPE_CHECKING:
     from youcam_units.mock._service import RequestRecord
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "contract-token"  # noqa: S105 - the mock's token for this run, not a secret
 API_KEY = "contract-api-key"

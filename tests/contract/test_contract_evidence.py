@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "contract_evidence.py"
 _spec = importlib.util.spec_from_file_location("contract_evidence", SCRIPT)
 assert _spec is not None
@@ -85,6 +87,7 @@ def test_counts_data_and_followed_tokens_per_operation() -> None:
     }
 
 
+@pytest.mark.slow
 def test_a_run_of_errors_only_fails(tmp_path: Path) -> None:
     """A run whose every answer was an error exits 1, whatever schemathesis said of it."""
     result = _run({"log": {"entries": [_item(401, {"status": 401})] * 30}}, tmp_path)
@@ -93,6 +96,7 @@ def test_a_run_of_errors_only_fails(tmp_path: Path) -> None:
     assert "too thin" in result.stderr
 
 
+@pytest.mark.slow
 def test_one_operation_with_only_errors_fails_the_run(tmp_path: Path) -> None:
     """Pages of history and costs do not make up for a balance that only ever failed."""
     entries = [_item(200, _page("111")), _item(200, _page(None), page="111")]
@@ -104,12 +108,14 @@ def test_one_operation_with_only_errors_fails_the_run(tmp_path: Path) -> None:
     assert "getCreditHistory" not in result.stderr
 
 
+@pytest.mark.slow
 def test_a_run_with_data_and_follows_for_every_operation_passes(tmp_path: Path) -> None:
     """Enough data for every operation and followed links for the paged ones exit 0."""
     result = _run(HAR, tmp_path, "--min-pages", "1", "--min-follows", "1")
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow
 def test_a_skipped_operation_is_not_required(tmp_path: Path) -> None:
     """--skip leaves an operation out (scripts/fuzz --live without an API key)."""
     entries = [_item(200, _page("111")), _item(200, _page(None), page="111")]

@@ -71,6 +71,7 @@ def endless_chunked(conn: socket.socket, stop: threading.Event) -> None:
         conn.sendall(frame)
 
 
+@pytest.mark.slow
 @modes
 def test_endless_body_stops_at_the_cap_and_is_not_retried(mode: Mode) -> None:
     """An endless chunked 200 ends in ResponseTooLargeError naming the request id; one request."""
@@ -140,6 +141,7 @@ def slow_drip(conn: socket.socket, stop: threading.Event) -> None:
         conn.sendall(b" ")
 
 
+@pytest.mark.slow
 @modes
 def test_slow_drip_hits_the_attempt_deadline_and_is_retried(mode: Mode) -> None:
     """Each attempt ends at its deadline with APITimeoutError; the timeout is retried."""
@@ -251,6 +253,7 @@ def redirect(conn: socket.socket, stop: threading.Event) -> None:
     conn.sendall(head("302 Found", "location: https://evil.example/s2s/x", "content-length: 0"))
 
 
+@pytest.mark.slow
 @modes
 def test_redirect_is_a_clear_error_never_followed_nor_retried(mode: Mode) -> None:
     """A 3xx raises RedirectError naming the status and the target host, after one request."""

@@ -190,13 +190,13 @@ def test_pages_carry_entries_token_and_request_id(mode: Mode) -> None:
 
 @modes
 def test_history_page_makes_exactly_one_request(mode: Mode) -> None:
-    """history_page defaults to page_size 20 and makes one request."""
+    """history_page defaults to history()'s page size, 30 (issue 20 item 17), in one request."""
     service = FakeService(100)
     page = run_page(mode, service)
     assert isinstance(page, yu.Page)
-    assert len(page.entries) == 20
-    assert page.next_token == str(TOKEN_BASE + 20)
-    assert service.page_sizes() == [20]
+    assert len(page.entries) == 30
+    assert page.next_token == str(TOKEN_BASE + 30)
+    assert service.page_sizes() == [30]
     assert service.tokens() == [None]
 
 

@@ -253,14 +253,18 @@ def test_token_not_in_client_or_pager_repr() -> None:
 
 
 def test_generated_client_repr_hides_the_token() -> None:
-    """The generated client built per request cannot show the token either."""
-    from youcam_units._channel import Channel, RequestBounds  # noqa: PLC0415
-    from youcam_units._generated import generated_client  # noqa: PLC0415
+    """The generated client a client holds, its httpx client and an attempt never show the token."""
+    from youcam_units._config import RequestBounds  # noqa: PLC0415
+    from youcam_units._transport import Attempt  # noqa: PLC0415
 
-    channel = Channel(httpx.Client(), "https://x.test", TOKEN, RequestBounds(5.0, 5.0, 4096))
-    api = generated_client("https://x.test", channel)
+    client = yu.Client(TOKEN, rate_limit=None)
+    api = client._api
+    http = api.get_httpx_client()
     assert TOKEN not in repr(api)
-    assert TOKEN not in repr(channel)
+    assert TOKEN not in repr(http)
+    assert TOKEN not in repr(http.auth)
+    assert TOKEN not in repr(Attempt(TOKEN, {}, RequestBounds(5.0, 5.0, 4096)))
+    client.close()
 
 
 @modes

@@ -47,6 +47,7 @@ EXPECTED_ALL = [
     "RetryEvent",
     "ServerError",
     "SpendRate",
+    "TokenPacingError",
     "UnitBucket",
     "UnitChange",
     "UnitType",
@@ -86,6 +87,7 @@ def test_error_tree() -> None:
         assert issubclass(other, yu.YouCamError)
 
 
+@pytest.mark.slow
 def test_names_are_imported_on_first_use() -> None:
     """``import youcam_units`` loads no httpx; each name resolves on use, unknown ones fail."""
     code = (
@@ -104,12 +106,13 @@ def test_names_are_imported_on_first_use() -> None:
 def test_lazy_names_behave_as_attributes() -> None:
     """Each exported name is the object its module defines; ``dir`` lists them; typos fail."""
     assert yu.Client is yu._client.Client
-    assert yu.DEFAULT_MAX_RESPONSE_BYTES == yu._defaults.MAX_RESPONSE_BYTES
+    assert yu.DEFAULT_MAX_RESPONSE_BYTES == yu._config.DEFAULT_MAX_RESPONSE_BYTES
     assert set(EXPECTED_ALL) <= set(dir(yu))
     with pytest.raises(AttributeError, match="has no attribute 'Clinet'"):
         _ = yu.Clinet  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow
 def test_the_mock_imports_its_service_on_first_use() -> None:
     """``import youcam_units.mock`` (the CLI's defaults) does not build the mock service."""
     code = (

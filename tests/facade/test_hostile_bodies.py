@@ -18,6 +18,8 @@ from facade_support import MODES, TOKEN, Mode
 from hostile_server import HostileServer, head
 from youcam_units._amounts import MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS
 
+pytestmark = pytest.mark.slow  # every test here talks to a real HTTP server
+
 if TYPE_CHECKING:
     import socket
     import threading

@@ -89,25 +89,6 @@ def test_entries_do_not_share_nested_data_with_callers() -> None:
     assert parsed.to_dict() == expected
 
 
-@pytest.mark.parametrize(
-    ("name", "keeps_raw"),
-    [
-        ("plain", False),
-        ("no-info", False),
-        ("only-dst-actions", False),
-        ("credit-extra", True),
-        ("null-target", True),
-    ],
-)
-def test_the_entry_as_sent_is_kept_only_when_the_fields_cannot_rebuild_it(
-    name: str,
-    keeps_raw: bool,  # noqa: FBT001 - a pytest parameter
-) -> None:
-    """Entries the typed fields rebuild hold nothing more (no per-entry copy while iterating)."""
-    parsed = yu.HistoryEntry.from_dict(_shapes()[name])
-    assert (parsed._as_sent is not None) is keeps_raw
-
-
 def test_hand_built_entry_to_dict() -> None:
     """An entry built in code (no raw JSON) still exports the service's shape."""
     built = yu.HistoryEntry(
@@ -144,3 +125,20 @@ def test_malformed_entry_raises(bad: dict[str, object]) -> None:
     """from_dict raises on missing fields, float ids or wrong types, never guesses."""
     with pytest.raises((KeyError, TypeError, ValueError)):
         yu.HistoryEntry.from_dict(bad)
+
+
+@pytest.mark.parametrize("depth", [500, 900, 5_000])
+def test_an_entry_nested_too_deeply_is_a_value_error(depth: int) -> None:
+    """Past what can be copied or parsed: a ValueError (a ResponseValidationError on a page)."""
+    body = '{"result": {"history": [{"id": 1, "timestamp": 2, "x": ' + "[" * depth
+    with pytest.raises(ValueError, match="nested too deeply"):
+        yu.Page.from_json(body + "]" * depth + "}]}}")
+
+
+def test_a_hand_built_fractional_change_is_not_cut_to_an_integer() -> None:
+    """A change of -0.5 built in code exports as amount_dec -0.5, never as amount 0."""
+    built = yu.HistoryEntry(
+        id=1, timestamp_ms=5, action="wig", changes=(yu.UnitChange(7, Decimal("-0.5")),)
+    )
+    assert built.to_dict()["info"] == {"credits": [{"id": 7, "amount_dec": Decimal("-0.5")}]}
+    assert yu.HistoryEntry.from_dict(built.to_dict()).amount == Decimal("-0.5")

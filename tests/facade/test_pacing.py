@@ -16,7 +16,7 @@ import httpx
 import pytest
 import youcam_units as yu
 from facade_support import TOKEN, FakeService
-from youcam_units import _defaults, _pacing
+from youcam_units import _config, _pacing
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -154,6 +154,7 @@ _WORKER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_processes_sharing_a_file_never_exceed_the_limit_together(tmp_path: Path) -> None:
     """Three processes each try 10 sends under 12 per hour: exactly 12 go, none twice."""
     state = tmp_path / "pacing.sqlite3"
@@ -402,7 +403,7 @@ def test_a_locked_pacing_file_is_a_pacing_file_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Locked past the busy timeout, at start or mid-run: a typed error naming the file."""
-    monkeypatch.setattr(_defaults, "PACING_FILE_BUSY_TIMEOUT", 0.05)
+    monkeypatch.setattr(_config, "PACING_FILE_BUSY_TIMEOUT", 0.05)
     state = tmp_path / "pacing.sqlite3"
     pacer = _pacing.Pacer([yu.RateLimit(3, 3600.0)], state_file=state, clock=FakeClock(NOW))
     holder = sqlite3.connect(state, isolation_level=None)

@@ -1,6 +1,6 @@
 """Client and AsyncClient offer the same methods, parameters and defaults.
 
-Most of it holds by construction (both are ``ClientCore``), but a method either client defines
+Most of it holds by construction (both are ``BaseClient``), but a method either client defines
 itself could drift; this compares the two public surfaces, awaiting aside.
 """
 
@@ -71,6 +71,7 @@ def test_the_surfaces_compared_are_the_real_ones() -> None:
     assert parameters[:4] == ["self", "access_token", "api_key", "base_url"]
     assert ("page_size", "KEYWORD_ONLY", 20) in surface["feature_costs"]
     assert ("page_size", "KEYWORD_ONLY", 30) in surface["history"]
+    assert ("page_size", "KEYWORD_ONLY", 30) in surface["history_page"]
 
 
 def test_a_method_on_one_client_only_is_found() -> None:
@@ -96,7 +97,7 @@ def test_a_changed_default_is_found() -> None:
 
     class Drifted(yu.AsyncClient):
         async def history_page(
-            self, *, page_size: int = 30, starting_token: str | None = None
+            self, *, page_size: int = 20, starting_token: str | None = None
         ) -> yu.Page:
             """history_page with another default page size."""
             return await super().history_page(page_size=page_size, starting_token=starting_token)
@@ -104,3 +105,15 @@ def test_a_changed_default_is_found() -> None:
     gaps = parity_gaps(yu.Client, Drifted)
     assert len(gaps) == 1
     assert gaps[0].startswith("history_page:")
+
+
+def test_help_shows_real_types() -> None:
+    """help(Client) names the real pager and credential types, no type variables (issue 20.17)."""
+    import pydoc  # noqa: PLC0415 - only this test renders help
+
+    for cls in (yu.Client, yu.AsyncClient):
+        text = pydoc.render_doc(cls, renderer=pydoc.plaintext)  # type: ignore[attr-defined] # documented, untyped
+        for leftover in ("PagerT", "AccessTokenT", "HttpT", "__orig_bases__"):
+            assert leftover not in text, (cls.__name__, leftover)
+        assert "Pager[HistoryEntry, Page]" in text
+        assert "Pager[FeatureCost, FeatureCostPage]" in text

@@ -64,6 +64,6 @@ def test_a_clients_default_params_are_merged_as_httpx_merges_them(mode: Mode) ->
     (request,) = seen
     assert list(request.url.params.multi_items()) == [
         ("tenant", "t1"),
-        ("page_size", "20"),
+        ("page_size", "30"),
         ("starting_token", "42"),
     ]

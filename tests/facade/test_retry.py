@@ -6,9 +6,9 @@ import email.utils
 import logging
 
 import pytest
-from youcam_units import _errors, _retry
+from youcam_units import _config, _errors, _retry
 
-POLICY = _retry.RetryPolicy()
+POLICY = _config.RetryPolicy()
 
 
 def _status(

@@ -32,6 +32,7 @@ def test_a_misspelt_name_is_an_attribute_error() -> None:
         _ = ledger_package.Ledgr  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow
 def test_reading_a_summary_imports_neither_the_sync_nor_the_forecast() -> None:
     """``Ledger`` and ``summarize`` alone: the sync, forecast and JSON writer stay unloaded."""
     result = subprocess.run(  # noqa: S603 - our own interpreter

@@ -19,6 +19,8 @@ from youcam_units.mock import HISTORY_PATH, FaultPlan, MockService
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+pytestmark = pytest.mark.slow
+
 
 @contextmanager
 def serving(service: MockService) -> Iterator[str]:

@@ -13,7 +13,7 @@ click underneath, with one more dependency and annotation magic between.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 from youcam_units._cli._extra import CLI_DEPENDENCIES
 
@@ -23,12 +23,8 @@ if TYPE_CHECKING:
 __all__ = ["cli", "main"]
 
 
-HTTPX_COMMAND_LINE: Final = "httpx._main"
-
-
 def main() -> None:
     """The ``youcam-units`` entry point: the commands, or one line naming the missing extra."""
-    skip_httpx_command_line()
     try:
         from youcam_units._cli._commands import main as run  # noqa: PLC0415
 
@@ -43,21 +39,6 @@ def main() -> None:
             "pip install 'youcam-units[cli]'\n"
         )
         sys.exit(1)
-
-
-def skip_httpx_command_line() -> None:
-    """Keep httpx from importing its own command line into this process.
-
-    ``import httpx`` runs ``from ._main import main`` inside ``try/except ImportError``, and
-    ``httpx._main`` imports click, rich, pygments and most of rich's renderers whenever they are
-    installed, as our cli extra installs them: 50 to 140 ms of every command that makes a
-    request, for a ``main`` this process never calls (httpx 0.28; encode/httpx has no lazy
-    import of it). ``None`` in ``sys.modules`` makes that one import raise ``ImportError``, the
-    documented way to block an import, so httpx falls back to its stub ``main`` and everything
-    else in httpx is untouched. Only the command's own process does this, from its entry
-    point: the library never touches httpx's imports for its users.
-    """
-    sys.modules.setdefault(HTTPX_COMMAND_LINE, None)  # type: ignore[arg-type] # None: blocked
 
 
 def __getattr__(name: str) -> click.Group:

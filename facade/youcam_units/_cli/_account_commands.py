@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import click
@@ -113,6 +114,10 @@ def render_accounts(config: AccountsConfig, fmt: Literal["table", "json", "jsonl
             return "-"
         return f"{source} ({'present' if present else 'MISSING'})"
 
+    import shutil  # noqa: PLC0415
+
+    # COLUMNS, else the terminal's; piped with neither, lines are as long as they are.
+    width = shutil.get_terminal_size(fallback=(sys.maxsize, 0)).columns
     lines = [f"accounts in {config.path}:"]
     for row in rows:
         fields = (
@@ -122,6 +127,12 @@ def render_accounts(config: AccountsConfig, fmt: Literal["table", "json", "jsonl
             ("ledger", row["db"]),
         )
         lines.append(f"{row['name']}{' (default)' if row['default'] else ''}")
-        lines.extend(f"  {label:<13} {printable(str(value))}" for label, value in fields)
-    # Plain lines, not a table: a path or URL is never folded or cut at any width.
+        for label, value in fields:
+            text = printable(str(value))
+            line = f"  {label:<13} {text}"
+            # A value too long for its line goes under its label, whole (a path or URL is never
+            # folded or cut), indented as far as it fits: longer than the terminal, the terminal
+            # wraps it, as it would a path typed at the prompt.
+            indent = " " * max(0, min(4, width - len(text)))
+            lines.extend([line] if len(line) <= width else [f"  {label}:", f"{indent}{text}"])
     click.echo("\n".join(lines))

@@ -33,6 +33,7 @@ __all__ = [
     "account_base_url",
     "account_ledger_path",
     "account_option",
+    "account_token_pacing",
     "accounts_config",
     "current_account",
     "wants_all_accounts",
@@ -85,6 +86,12 @@ def wants_all_accounts() -> bool:
     return ctx is not None and ctx.meta.get(_NAME_KEY) == ALL
 
 
+def picked() -> bool:
+    """Whether an account is in use by name already (``using`` sets one for ``--account all``)."""
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and _ACCOUNT_KEY in ctx.meta
+
+
 def current_account() -> Account | None:
     """The account this command uses: ``--account``, else the default; None without one."""
     ctx = click.get_current_context(silent=True)
@@ -96,7 +103,8 @@ def current_account() -> Account | None:
     name = ctx.meta.get(_NAME_KEY)
     if name == ALL:
         raise CliError(
-            f"--account {ALL} is for sync (as --all), summary and status; name one account here"
+            f"--account {ALL} is for sync (as --all), summary, status and metrics; "
+            "name one account here"
         )
     from youcam_units._accounts import ConfigError  # noqa: PLC0415
 
@@ -128,6 +136,12 @@ def account_base_url() -> str | None:
     """The account's ``base_url``, when an account is in use and names one."""
     account = current_account()
     return None if account is None else account.base_url
+
+
+def account_token_pacing() -> str | None:
+    """The account's ``token_pacing`` URL, when an account is in use and names one."""
+    account = current_account()
+    return None if account is None else account.token_pacing
 
 
 def account_ledger_path() -> Path | str | None:

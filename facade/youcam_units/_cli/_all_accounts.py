@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from youcam_units import Forecast
     from youcam_units._cli._status_reading import StatusReading
+    from youcam_units._money import UnitPrice
     from youcam_units.ledger import Grouping, SummaryRow
 
 __all__ = ["combine_summaries", "status_all", "summary_all"]
@@ -53,14 +54,23 @@ def summary_all(
     fmt: str,
     limit: int | None,
     verbose: bool,
+    money: tuple[str | None, str] = (None, "USD"),
 ) -> None:
-    """``summary --account all``: each account's summary, then all of them added together."""
+    """``summary --account all``: each account's summary, then all of them added together.
+
+    ``money`` is ``--unit-price``/``--currency`` as given: each account's rows are priced at
+    that, else at the account's own price. The total is in units only (prices may differ).
+    """
+    from youcam_units._cli._money_options import unit_price  # noqa: PLC0415
     from youcam_units._cli._options import no_ledger_file, where  # noqa: PLC0415
     from youcam_units._cli._upgrade import open_ledger  # noqa: PLC0415
     from youcam_units.ledger import summarize  # noqa: PLC0415
 
     per_account: dict[str, list[SummaryRow]] = {}
+    prices: dict[str, UnitPrice | None] = {}
     for account in every_account("--account all"):
+        with using(account):
+            prices[account.name] = unit_price(*money)
         path = _ledger_path(account)
         if no_ledger_file(path):
             raise CliError(
@@ -80,7 +90,8 @@ def summary_all(
         payload = {
             "total": [row.to_dict(by) for row in total],
             "accounts": {
-                name: [row.to_dict(by) for row in rows] for name, rows in per_account.items()
+                name: [_priced_row(row, by, prices[name]) for row in rows]
+                for name, rows in per_account.items()
             },
         }
         click.echo(exact_json.dumps(payload, indent=2))
@@ -91,9 +102,40 @@ def summary_all(
     for name, rows in [*per_account.items(), ("all accounts", total)]:
         stdout.print(f"{name}:", highlight=False, markup=False)
         if rows:
-            render_summary(rows, by, stdout, limit=limit)
+            render_summary(rows, by, stdout, limit=limit, price=prices.get(name))
         else:
             stdout.print("no entries in the ledger for this period", highlight=False)
+
+
+def _say_crossed(
+    readings: dict[str, StatusReading], check: Callable[[Forecast], list[str]]
+) -> bool:
+    """Each account's crossed threshold and budget over, one line each; whether there was any."""
+    crossed = False
+    for name, reading in readings.items():
+        for reason in check(reading.outlook):
+            crossed = True
+            click.echo(f"{PROG}: below threshold: account {name}: {reason}", err=True)
+        for use in reading.budget_uses:
+            if use.over:
+                crossed = True
+                click.echo(f"{PROG}: over budget: account {name}: {use.reason()}", err=True)
+    return crossed
+
+
+def _priced_row(row: SummaryRow, by: Grouping, price: UnitPrice | None) -> dict[str, Any]:
+    """A row as ``summary --format json`` gives it: with a price, its money too (exact)."""
+    body = row.to_dict(by)
+    if price is None:
+        return body
+    return {
+        **body,
+        "currency": price.currency,
+        "spent_money": price.value(row.spent),
+        "granted_money": price.value(row.granted),
+        "expired_money": price.value(row.expired),
+        "net_money": price.value(row.net),
+    }
 
 
 def status_all(
@@ -101,8 +143,12 @@ def status_all(
     *,
     fmt: str,
     check: Callable[[Forecast], list[str]],
+    price_of: Callable[[], UnitPrice | None] = lambda: None,
 ) -> bool:
     """``status --account all``: each account's status, and their totals; True if any is below.
+
+    ``price_of`` gives the price of the account in use (the option's, else the account's own):
+    each account's figures in money at it; the totals stay in units (prices may differ).
 
     One account failing does not stop the others: it is reported, and the command fails (1)
     after showing the rest, naming it.
@@ -110,11 +156,13 @@ def status_all(
     from youcam_units._cli._status_reading import status_json  # noqa: PLC0415
 
     readings: dict[str, StatusReading] = {}
+    prices: dict[str, UnitPrice | None] = {}
     failed: list[str] = []
     everyone = every_account("--account all")
     for account in everyone:
         with using(account):
             try:
+                prices[account.name] = price_of()
                 readings[account.name] = reading_of()
             except click.ClickException as exc:
                 failed.append(account.name)
@@ -126,7 +174,7 @@ def status_all(
         payload = {
             "total": _combined_status(forecasts),
             "accounts": {
-                name: status_json(reading.outlook)
+                name: status_json(reading.outlook, prices[name])
                 | {"budgets": [use.to_dict() for use in reading.budget_uses]}
                 for name, reading in readings.items()
             },
@@ -134,12 +182,8 @@ def status_all(
         }
         click.echo(exact_json.dumps(payload, indent=2))
     else:
-        _render_all(readings, _combined_status(forecasts))
-    below = False
-    for name, outlook in forecasts.items():
-        for reason in check(outlook):
-            below = True
-            click.echo(f"{PROG}: below threshold: account {name}: {reason}", err=True)
+        _render_all(readings, prices, _combined_status(forecasts))
+    below = _say_crossed(readings, check)
     if failed:
         raise CliError(f"{len(failed)} of {len(everyone)} accounts failed: {', '.join(failed)}")
     return below
@@ -168,14 +212,23 @@ def _combined_status(forecasts: dict[str, Forecast]) -> dict[str, Any]:
     }
 
 
-def _render_all(readings: dict[str, StatusReading], total: dict[str, Any]) -> None:
-    """Each account's status drawn in turn, then one line for all of them."""
-    from youcam_units._cli._unit_render import _about, render_status  # noqa: PLC0415
+def _render_all(
+    readings: dict[str, StatusReading],
+    prices: dict[str, UnitPrice | None],
+    total: dict[str, Any],
+) -> None:
+    """Each account's status (in money at its price) and budgets in turn, then one total line."""
+    from youcam_units._cli._unit_render import (  # noqa: PLC0415
+        _about,
+        render_budgets,
+        render_status,
+    )
 
     stdout = _stdout_console()
     for name, reading in readings.items():
         stdout.print(f"{name}:", highlight=False, markup=False)
-        render_status(reading.outlook, reading.daily, stdout)
+        render_status(reading.outlook, reading.daily, stdout, price=prices[name])
+        render_budgets(reading.budget_uses, stdout)
     first = total["first_to_run_out"]
     stdout.print(
         f"all accounts: {total['balance']:,} units; spending about "

@@ -19,7 +19,7 @@ from youcam_units._cli._runtime import (
     CliError,
 )
 from youcam_units._cli._text import printable
-from youcam_units._defaults import ENV_API_KEY
+from youcam_units._config import ENV_API_KEY
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -36,7 +36,7 @@ def _read_token(token_file: Path | None) -> tuple[str, str]:
     names its real source; a token file others can read gets a warning, as ssh gives for keys.
     An account in use (``--account``) supplies them instead of the variables.
     """
-    from youcam_units._config import normalize_token  # noqa: PLC0415 - keeps `--help` fast
+    from youcam_units._access_token import normalize_token  # noqa: PLC0415 - keeps `--help` fast
 
     if token_file is not None:
         source = f"--token-file {token_file}"
@@ -120,7 +120,7 @@ def read_credential_file(path: Path, source: str, *, kind: str) -> str:
 
 def _read_api_key(api_key_file: Path | None) -> tuple[str, str] | None:
     """The API key and where it came from, or ``None`` when neither source gives one."""
-    from youcam_units._config import normalize_token  # noqa: PLC0415 - keeps `--help` fast
+    from youcam_units._access_token import normalize_token  # noqa: PLC0415 - keeps `--help` fast
 
     from_account = None if api_key_file is not None else account_credentials()
     if from_account is not None:
@@ -164,8 +164,8 @@ def _account_credential(
     """One credential of the account and where it came from, or None when it names none."""
     from pathlib import Path  # noqa: PLC0415 - keeps `--help` fast
 
+    from youcam_units._access_token import normalize_token  # noqa: PLC0415
     from youcam_units._accounts import ConfigError  # noqa: PLC0415
-    from youcam_units._config import normalize_token  # noqa: PLC0415
 
     if source is None:
         return None

@@ -27,7 +27,7 @@ from youcam_units._cli._terminal import (
     _stdout_is_terminal,
 )
 from youcam_units._cli._text import printable
-from youcam_units._defaults import HISTORY_PAGE_SIZE
+from youcam_units._config import HISTORY_PAGE_SIZE
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -183,8 +183,10 @@ def _write_pages(
 
 def _page_token(value: str | None) -> str | None:
     """``--starting-token``: the library's own check, as a usage error before any request."""
-    from youcam_units._config import validate_starting_token  # noqa: PLC0415 - not for --help
-    from youcam_units._defaults import MAX_PAGE_TOKEN_LENGTH  # noqa: PLC0415
+    from youcam_units._config import (  # noqa: PLC0415 - not for --help
+        MAX_PAGE_TOKEN_LENGTH,
+        validate_starting_token,
+    )
 
     try:
         return validate_starting_token(value)

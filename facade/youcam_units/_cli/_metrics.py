@@ -13,6 +13,7 @@ significant digits: an amount in cents below 10**13 units reads back as itself).
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 import threading
@@ -25,10 +26,10 @@ from typing import TYPE_CHECKING, Final
 
 from prometheus_client import generate_latest, start_http_server
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
-from prometheus_client.registry import CollectorRegistry
+from prometheus_client.registry import Collector, CollectorRegistry
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterable, Iterator, Mapping
     from wsgiref.simple_server import WSGIServer
 
     from prometheus_client.metrics_core import Metric
@@ -38,8 +39,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EXPIRING_WITHIN_DAYS",
+    "AccountsCollector",
+    "AccountsRefresher",
     "Refresher",
     "StatusCollector",
+    "accounts_text",
+    "merged",
     "metric_families",
     "registry_for",
     "serve",
@@ -196,19 +201,52 @@ class StatusCollector:
         yield failures
 
 
-def registry_for(collector: StatusCollector) -> CollectorRegistry:
+def registry_for(collector: Collector) -> CollectorRegistry:
     """A registry of its own: only these metrics, none of the process's defaults."""
     registry = CollectorRegistry(auto_describe=False)
     registry.register(collector)
     return registry
 
 
+def merged(parts: Iterable[Iterable[Metric]]) -> Iterator[Metric]:
+    """Several accounts' families as one family per name, their samples together.
+
+    The text format allows one block per metric name: each account's series joins it.
+    """
+    families: dict[str, Metric] = {}
+    for part in parts:
+        for family in part:
+            if family.name in families:
+                families[family.name].samples.extend(family.samples)
+            else:
+                families[family.name] = family
+    yield from families.values()
+
+
+class AccountsCollector:
+    """Every account's collector as one: a family per metric name, a series per account."""
+
+    def __init__(self, collectors: Iterable[StatusCollector]) -> None:
+        self._collectors = list(collectors)
+
+    def collect(self) -> Iterator[Metric]:
+        """Each account's families, merged by name."""
+        return merged(collector.collect() for collector in self._collectors)
+
+
 def text(snapshot: Snapshot, account: str) -> bytes:
     """The Prometheus text format (what node_exporter's textfile collector reads)."""
+    return accounts_text({account: snapshot})
+
+
+def accounts_text(snapshots: Mapping[str, Snapshot]) -> bytes:
+    """The text format of several accounts' snapshots: one family per name, ``account`` apart."""
 
     class _Once:
         def collect(self) -> Iterator[Metric]:
-            return metric_families(snapshot, account)
+            return merged(
+                metric_families(snapshot, account) for account, snapshot in snapshots.items()
+            )
 
     registry = CollectorRegistry(auto_describe=False)
     registry.register(_Once())
@@ -234,29 +272,34 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-class Refresher:
-    """Reads the status every ``interval`` seconds in a daemon thread; keeps the last success.
+class AccountsRefresher:
+    """Reads each account's status in turn every ``interval`` seconds, in one daemon thread.
 
-    A failed reading keeps the last values (their ``last_refresh`` time shows their age), counts
-    the failure and tells ``on_failure``; the next try is an interval later.
+    One loop for every account: each account's token spends one reading (two requests or more)
+    per interval, and the accounts' readings never overlap (one host's IP budget is shared). A
+    failed reading keeps that account's last values (their ``last_refresh`` time shows their
+    age), counts the failure and tells ``on_failure``; the others go on.
     """
 
     def __init__(
         self,
-        read: Callable[[], StatusReading],
+        reads: Mapping[str, Callable[[], StatusReading]],
         interval: float,
-        collector_account: str,
         *,
-        on_failure: Callable[[BaseException], None],
+        on_failure: Callable[[str, BaseException], None],
     ) -> None:
-        self._read = read
+        self._reads = dict(reads)
         self._interval = interval
         self._on_failure = on_failure
         self._stop = threading.Event()
-        self._latest: Snapshot | None = None
-        self.collector = StatusCollector(collector_account, lambda: self._latest)
+        self._latest: dict[str, Snapshot] = {}
+        self._collectors = {
+            account: StatusCollector(account, functools.partial(self._latest.get, account))
+            for account in self._reads
+        }
+        self.collector = AccountsCollector(self._collectors.values())
         self.refreshed = threading.Event()
-        """Set after each reading that succeeded (tests and the first log line wait on it)."""
+        """Set after each round in which a reading succeeded (tests and logs wait on it)."""
         self._thread = threading.Thread(target=self._run, name="youcam-units-refresh", daemon=True)
 
     def start(self) -> None:
@@ -270,17 +313,40 @@ class Refresher:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            try:
-                reading = self._read()
-            except Exception as exc:  # noqa: BLE001 - any failure: keep serving the last values
-                self.collector.failures += 1
-                self._on_failure(exc)
-            else:
-                if reading.synced_at is not None:
-                    self.collector.last_sync = reading.synced_at.timestamp()
-                self._latest = Snapshot(reading, time.time())
+            succeeded = False
+            for account, read in self._reads.items():
+                if self._stop.is_set():
+                    return
+                collector = self._collectors[account]
+                try:
+                    reading = read()
+                except Exception as exc:  # noqa: BLE001 - any failure: keep serving the last values
+                    collector.failures += 1
+                    self._on_failure(account, exc)
+                else:
+                    if reading.synced_at is not None:
+                        collector.last_sync = reading.synced_at.timestamp()
+                    self._latest[account] = Snapshot(reading, time.time())
+                    succeeded = True
+            if succeeded:
                 self.refreshed.set()
             self._stop.wait(self._interval)
+
+
+class Refresher(AccountsRefresher):
+    """One account's ``AccountsRefresher``; ``on_failure`` is told the failure alone."""
+
+    def __init__(
+        self,
+        read: Callable[[], StatusReading],
+        interval: float,
+        collector_account: str,
+        *,
+        on_failure: Callable[[BaseException], None],
+    ) -> None:
+        super().__init__(
+            {collector_account: read}, interval, on_failure=lambda _account, exc: on_failure(exc)
+        )
 
 
 def serve(registry: CollectorRegistry, host: str, port: int) -> WSGIServer:

@@ -6,6 +6,7 @@ are ``status``'s own (``_status_options``), read through the same ``read_status`
 
 from __future__ import annotations
 
+from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any, Final
 
 import click
@@ -16,14 +17,17 @@ from youcam_units._cli._status_options import StatusQuery, _pop_status_options, 
 from youcam_units._cli._status_reading import read_status
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
+    from youcam_units._accounts import Account
     from youcam_units._cli._runtime import Runtime
+    from youcam_units._cli._status_reading import StatusReading
 
 __all__ = ["DEFAULT_ACCOUNT", "MIN_INTERVAL", "metrics"]
 
 DEFAULT_ACCOUNT: Final = "default"
-"""The ``account`` label until the ledger is named by an account of the config file."""
+"""The ``account`` label with no account of the config file in use (or with ``--demo``)."""
 DEFAULT_PORT: Final = 9464
 """The port the Prometheus exporter registry lists for unassigned exporters' examples."""
 DEFAULT_INTERVAL: Final = 300
@@ -97,8 +101,8 @@ def _check_output(output: Path) -> None:
     show_default=True,
     callback=_interval,
     metavar="SECONDS",
-    help=f"With --serve: read the status every SECONDS (at least {MIN_INTERVAL}); "
-    "a scrape never sends a request.",
+    help=f"With --serve: read the status every SECONDS (at least {MIN_INTERVAL}); with "
+    "--account all, each account in turn, once per interval. A scrape never sends a request.",
 )
 @_status_options
 @click.pass_context
@@ -117,7 +121,8 @@ def metrics(
 
     Prints the Prometheus text format once (or writes it to -o FILE), or with --serve serves
     /metrics, reading the status every --interval seconds in the background. Takes the same
-    options as status; needs the metrics extra.
+    options as status; the account label is the account's name, and --account all gives every
+    account's series at once. Needs the metrics extra.
     """
     if serve and output is not None:
         raise click.UsageError("-o writes the metrics once; --serve serves them: choose one")
@@ -128,44 +133,118 @@ def metrics(
     if output is not None:
         _check_output(output)
     _require_metrics_extra()
-    query = StatusQuery.from_options(ctx, _pop_status_options(options))
     runtime = current_runtime(ctx)
+    readers = _readers(ctx, _pop_status_options(options), runtime)
     if serve:
-        _serve(query, runtime, host, port, interval)
+        _serve(readers, host, port, interval)
         return
     import time  # noqa: PLC0415
 
-    from youcam_units._cli._metrics import Snapshot, text, write_atomically  # noqa: PLC0415
+    from youcam_units._cli._metrics import Snapshot, accounts_text, write_atomically  # noqa: PLC0415
 
-    data = text(Snapshot(read_status(query, runtime), time.time()), DEFAULT_ACCOUNT)
+    snapshots, failed = _read_each(readers)
+    data = accounts_text({name: Snapshot(reading, time.time()) for name, reading in snapshots})
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
-        return
-    try:
-        write_atomically(output, data)
-    except OSError as exc:
-        raise CliError(f"cannot write {output}: {exc.strerror or exc}") from None
+    else:
+        try:
+            write_atomically(output, data)
+        except OSError as exc:
+            raise CliError(f"cannot write {output}: {exc.strerror or exc}") from None
+    if failed:
+        raise CliError(f"{len(failed)} of {len(readers)} accounts failed: {', '.join(failed)}")
 
 
-def _serve(query: StatusQuery, runtime: Runtime, host: str, port: int, interval: int) -> None:
-    """Serve until Ctrl-C or SIGTERM; the status is read in the background every interval."""
+def _read_each(
+    readers: dict[str, Callable[[], StatusReading]],
+) -> tuple[list[tuple[str, StatusReading]], list[str]]:
+    """Each account's reading; with several, one failing is reported and the others go on.
+
+    (Their metrics are still written, and the command fails after, naming it, as ``status
+    --account all`` does.) One account alone fails as ``status`` fails.
+    """
+    from youcam_units._cli._accounts import report_failure  # noqa: PLC0415
+
+    if len(readers) == 1:
+        ((name, read),) = readers.items()
+        return [(name, read())], []
+    readings, failed = [], []
+    for name, read in readers.items():
+        try:
+            readings.append((name, read()))
+        except click.ClickException as exc:
+            failed.append(name)
+            report_failure(name, exc)
+    return readings, failed
+
+
+def _readers(
+    ctx: click.Context, options: dict[str, Any], runtime: Runtime
+) -> dict[str, Callable[[], StatusReading]]:
+    """Each account's reading, by its ``account`` label: one, or every one with --account all.
+
+    The label is the account's name; ``default`` with no account (no config file, or
+    ``--demo``). Each query is checked now, before any request; each reading runs with the
+    command's context and its account in use, also in the refresher's thread.
+    """
+    from youcam_units._cli import _accounts  # noqa: PLC0415
+    from youcam_units._cli._account_defaults import account_in_use  # noqa: PLC0415
+
+    if _accounts.wants_all_accounts():
+        _accounts.refuse_with_all("--account all", **{name: options[name] for name in _ONE_ONLY})
+        accounts: list[Account | None] = list(_accounts.every_account("metrics --account all"))
+    else:
+        accounts = [account_in_use()]
+
+    def reader(account: Account | None) -> Callable[[], StatusReading]:
+        with _in_use(ctx, account):
+            query = StatusQuery.from_options(ctx, dict(options))
+
+        def read() -> StatusReading:
+            with _in_use(ctx, account):
+                return read_status(query, runtime)
+
+        return read
+
+    return {
+        DEFAULT_ACCOUNT if account is None else account.name: reader(account)
+        for account in accounts
+    }
+
+
+_ONE_ONLY: Final = ("db", "demo", "token_file", "api_key_file", "base_url")
+"""Each account has its own: with --account all these would name one for all."""
+
+
+@contextmanager
+def _in_use(ctx: click.Context, account: Account | None) -> Iterator[None]:
+    """``ctx`` current in this thread, with ``account`` in use (as ``--account`` names it)."""
+    from youcam_units._cli._accounts import using  # noqa: PLC0415
+
+    with ctx.scope(cleanup=False), using(account) if account is not None else nullcontext():
+        yield
+
+
+def _serve(
+    readers: dict[str, Callable[[], StatusReading]], host: str, port: int, interval: int
+) -> None:
+    """Serve until Ctrl-C or SIGTERM; every account is read in turn in the background."""
     import errno  # noqa: PLC0415
     import signal  # noqa: PLC0415
     import threading  # noqa: PLC0415
 
-    from youcam_units._cli._metrics import Refresher, registry_for, serve  # noqa: PLC0415
+    from youcam_units._cli._metrics import AccountsRefresher, registry_for, serve  # noqa: PLC0415
 
-    def failed(exc: BaseException) -> None:
+    def failed(account: str, exc: BaseException) -> None:
         why = exc.format_message() if isinstance(exc, click.ClickException) else repr(exc)
+        whose = "" if len(readers) == 1 else f"account {account}: "
         click.echo(
-            f"{PROG}: warning: refresh failed: {why}; serving the last values, next try in "
-            f"{interval} s",
+            f"{PROG}: warning: {whose}refresh failed: {why}; serving the last values, next try "
+            f"in {interval} s",
             err=True,
         )
 
-    refresher = Refresher(
-        lambda: read_status(query, runtime), interval, DEFAULT_ACCOUNT, on_failure=failed
-    )
+    refresher = AccountsRefresher(readers, interval, on_failure=failed)
     try:
         server = serve(registry_for(refresher.collector), host, port)
     except OSError as exc:

@@ -1,6 +1,6 @@
 """``--unit-price`` and ``--currency``: the options that add money to summary, status and report.
 
-Ordinary click options (a config file can feed their defaults through click's ``default_map``);
+Ordinary click options; the account in use supplies their defaults (``_account_defaults``);
 ``unit_price`` turns them into a ``UnitPrice``, refusing bad input in one line (exit 2).
 """
 
@@ -43,14 +43,18 @@ def money_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def unit_price(price: str | None, currency: str) -> UnitPrice | None:
-    """The options as a ``UnitPrice`` (``None`` without ``--unit-price``); bad input: exit 2.
+    """The options as a ``UnitPrice`` (``None`` without a price); bad input: exit 2.
+
+    Without ``--unit-price``, the price of the account in use, if it has one.
 
     The currency is checked even without a price, so a typo is never silently ignored.
     """
     from decimal import Decimal  # noqa: PLC0415 - keeps `--help` fast
 
+    from youcam_units._cli._account_defaults import account_price  # noqa: PLC0415
     from youcam_units._money import UnitPrice  # noqa: PLC0415
 
+    price, currency = account_price(price, currency)
     code = currency.strip().upper()
     try:
         UnitPrice(Decimal(0), code)

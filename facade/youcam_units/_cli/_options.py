@@ -21,7 +21,7 @@ from youcam_units._cli._runtime import (
     ENV_DB,
     ENV_TOKEN,
 )
-from youcam_units._defaults import ENV_API_KEY
+from youcam_units._config import ENV_API_KEY
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -15,7 +15,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from youcam_units._cli._fit import GAP, MIN_GROUP_WIDTH, ascii_only, print_whole
+from youcam_units._cli._fit import GAP, MIN_GROUP_WIDTH, amounts, ascii_only, print_whole
 from youcam_units._cli._text import literal, printable
 
 if TYPE_CHECKING:
@@ -90,29 +90,26 @@ def render_summary(
     rows = pick_rows(everything, by, limit)
     left_out = len(everything) - len(rows)
     columns = (*_SUMMARY_COLUMNS, (f"spent {price.currency}", "red")) if price else _SUMMARY_COLUMNS
-    body = [
-        (
-            printable(row.group, console.encoding),
-            _numbers(row.entries, row.spent, row.granted, row.expired, price),
-        )
-        for row in rows
-    ]
-    total = _numbers(
-        sum(r.entries for r in everything),
-        sum((r.spent for r in everything), Decimal(0)),
-        sum((r.granted for r in everything), Decimal(0)),
-        sum((r.expired for r in everything), Decimal(0)),
-        price,
-    )
     with_total = len(everything) > 1
-    figures = [numbers for _, numbers in body] + ([total] if with_total else [])
+    figures = _figures(rows, everything if with_total else None, price)
+    body, total = figures[: len(rows)], (figures[-1] if with_total else None)
+    groups = [printable(row.group, console.encoding) for row in rows]
     widths = [
         max(len(name), *(len(numbers[i]) for numbers in figures))
         for i, (name, _) in enumerate(columns)
     ]
-    longest = max(len(by), len("total"), *(len(group) for group, _ in body))
+    longest = max(len(by), len("total"), *(len(group) for group in groups))
+    narrowest = _narrowest_group(by, longest)
     shown = list(range(len(columns)))
-    room = console.width - sum(widths) - GAP * len(widths)
+    dropped: list[str] = []
+    # The least important figures go first, whole, before any figure would be cut or split:
+    # entries, net (granted less spent and expired), the money, expired, granted.
+    for i in _DROP_ORDER[: len(columns)] if price else _DROP_ORDER_NO_PRICE:
+        if console.width - sum(widths[j] for j in shown) - GAP * len(shown) >= narrowest:
+            break
+        shown.remove(i)
+        dropped.append(columns[i][0])
+    room = console.width - sum(widths[j] for j in shown) - GAP * len(shown)
     title = f"units per {by} (UTC)"
     if left_out:
         title += (
@@ -120,21 +117,18 @@ def render_summary(
             if by != "action"
             else f", the {len(rows):,} of {len(everything):,} that moved the most units"
         )
-    if room < min(longest, MIN_GROUP_WIDTH):
-        # The entry counts matter least: they go before any unit figure is squeezed.
-        shown.remove(0)
-        room += widths[0] + GAP
-        title += f"; not shown at {console.width} columns: entries (see --format json)"
+    if dropped:
+        title += f"; not shown at {console.width} columns: {', '.join(dropped)} (see --format json)"
     table = Table(
         box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False, show_edge=False
     )
-    table.add_column(by, width=max(MIN_GROUP_WIDTH, min(longest, room)), overflow="fold")
+    table.add_column(by, width=max(narrowest, min(longest, room)), overflow="fold")
     for i in shown:
         name, style = columns[i]
         table.add_column(name, justify="right", style=style, no_wrap=True, width=widths[i])
-    for group, numbers in body:
+    for group, numbers in zip(groups, body, strict=True):
         table.add_row(literal(group), *(numbers[i] for i in shown))
-    if with_total:
+    if total is not None:
         table.add_section()
         table.add_row("total", *(total[i] for i in shown), style="bold")
     print_whole(console, table)
@@ -149,7 +143,7 @@ def render_summary(
         ),
     )
     if left_out:
-        console.print(left_out_note(left_out, by), highlight=False, markup=False)
+        print_whole(console, Text(left_out_note(left_out, by)))
 
 
 def left_out_note(left_out: int, by: str) -> str:
@@ -171,24 +165,49 @@ _SUMMARY_COLUMNS: Final = (
 )
 
 
-def _numbers(
-    entries: int,
-    spent: Decimal,
-    granted: Decimal,
-    expired: Decimal,
-    price: UnitPrice | None = None,
-) -> tuple[str, ...]:
-    """A row's figures; with a price, what was spent in money, rounded once (the total too)."""
-    numbers = (
-        f"{entries:,}",
-        f"{spent:,}",
-        f"{granted:,}",
-        f"{expired:,}",
-        f"{granted - spent - expired:+,}",
-    )
-    if price is None:
-        return numbers
-    return (*numbers, f"{price.rounded(price.value(spent)):,}")
+_DROP_ORDER: Final = (0, 4, 5, 3, 2)
+_DROP_ORDER_NO_PRICE: Final = (0, 4, 3, 2)
+
+
+def _figures(
+    rows: Sequence[SummaryRow],
+    everything: Sequence[SummaryRow] | None,
+    price: UnitPrice | None,
+) -> list[tuple[str, ...]]:
+    """Each row's figures, then (given ``everything``) the total's.
+
+    A column's amounts share one number of decimals (``amounts``); money is rounded once.
+    """
+    spent = [r.spent for r in rows]
+    granted = [r.granted for r in rows]
+    expired = [r.expired for r in rows]
+    entries = [r.entries for r in rows]
+    if everything is not None:
+        spent.append(sum((r.spent for r in everything), Decimal(0)))
+        granted.append(sum((r.granted for r in everything), Decimal(0)))
+        expired.append(sum((r.expired for r in everything), Decimal(0)))
+        entries.append(sum(r.entries for r in everything))
+    net = [g - s - e for s, g, e in zip(spent, granted, expired, strict=True)]
+    columns = [
+        [f"{count:,}" for count in entries],
+        amounts(spent),
+        amounts(granted),
+        amounts(expired),
+        amounts(net, sign=True),
+    ]
+    if price is not None:
+        columns.append([f"{price.rounded(price.value(value)):,}" for value in spent])
+    return list(zip(*columns, strict=True))
+
+
+def _narrowest_group(by: str, longest: int) -> int:
+    """A day or a month is never split; an action's name (or a raw-ms group) folds."""
+    return min(longest, MIN_GROUP_WIDTH if by == "action" else len("YYYY-MM-DD"))
+
+
+_GLYPHS: Final = {"spent": "█", "expired": "░", "granted": "█"}
+_ASCII_GLYPHS: Final = {"spent": "#", "expired": "-", "granted": "#"}
+_CHART_STYLES: Final = {"spent": "red", "expired": "yellow", "granted": "green"}
 
 
 def summary_chart(
@@ -199,44 +218,67 @@ def summary_chart(
     ascii_only: bool = False,
     encoding: str | None = None,
 ) -> Table:
-    """Bars per group: units spent (red, expired in yellow) and granted (green).
+    """Bars per group: units spent, expired and granted, each in a column of its own.
 
     Each column has its own scale (its largest value fills it): grants are rare and large,
-    spending frequent and small, and one shared scale would flatten every spending bar. The bars
-    shrink to fit ``width``; the figure after each bar never does. Group names are shown
-    literally, escaped where ``encoding`` cannot hold them.
+    spending frequent and small, and one expiry can outweigh a month of spending; one shared
+    scale would flatten every spending bar. Expired units are drawn in another glyph (``░``, or
+    ``-`` where blocks cannot be encoded) so they differ without colour, and the title is the
+    legend. Each figure comes first, aligned on the point, then its bar; the bars shrink to fit
+    ``width``, the figures never do: where even the narrowest bars do not fit, the expired
+    column goes (the title says so). Group names are shown literally, escaped where
+    ``encoding`` cannot hold them.
     """
-    most_out = max((r.spent + r.expired for r in rows), default=Decimal(0))
-    most_in = max((r.granted for r in rows), default=Decimal(0))
-    # The longest figure, not the largest one's: 1,164.50 is wider than 1,275.
-    out_digits = max((len(f"{r.spent + r.expired:,}") for r in rows), default=0) + 1
-    in_digits = max((len(f"{r.granted:,}") for r in rows), default=0) + 1
+    values = {
+        "spent": [r.spent for r in rows],
+        "expired": [r.expired for r in rows],
+        "granted": [r.granted for r in rows],
+    }
+    figures = {
+        kind: [text if value else "" for value, text in zip(column, amounts(column), strict=True)]
+        for kind, column in values.items()
+    }
+    digits = {kind: max(len(kind), *map(len, column)) for kind, column in figures.items()}
     names = [printable(row.group, encoding) for row in rows]
     longest = max(len(by), *(len(name) for name in names))
+    narrowest = _narrowest_group(by, longest)
+    kinds = [kind for kind in ("spent", "expired", "granted") if any(values[kind])] or ["spent"]
+
+    def room_per_bar(group_width: int) -> int:
+        used = group_width + sum(digits[k] + 1 for k in kinds) + 2 * len(kinds)
+        return (width - used) // len(kinds)
+
+    left_out = ""
+    if "expired" in kinds and room_per_bar(narrowest) < MIN_CHART_WIDTH:
+        kinds.remove("expired")
+        left_out = f"; not shown at {width} columns: expired (see --format json)"
     # Whole group names when the bars keep half their width; else names fold at 20 cells.
-    roomy = (width - longest - out_digits - in_digits - 2 * GAP) // 2 >= CHART_WIDTH // 2
-    group_width = longest if roomy else max(MIN_GROUP_WIDTH, min(20, longest))
-    room = width - group_width - out_digits - in_digits - 2 * GAP
-    bar_width = max(MIN_CHART_WIDTH, min(CHART_WIDTH, room // 2))
+    roomy = room_per_bar(longest) >= CHART_WIDTH // 2
+    most_room = width - sum(digits[k] + 1 + MIN_CHART_WIDTH + 2 for k in kinds)
+    group_width = longest if roomy else max(narrowest, min(20, longest, most_room))
+    bar_width = max(MIN_CHART_WIDTH, min(CHART_WIDTH, room_per_bar(group_width)))
+    glyphs = _ASCII_GLYPHS if ascii_only else _GLYPHS
+    legend = ", ".join(f"{glyphs[kind]} {kind}" for kind in kinds)
     chart = Table(
-        box=None, title="spent (expired) and granted", title_justify="left", pad_edge=False
+        box=None,
+        title=f"units per {by}: {legend}; each column on its own scale{left_out}",
+        title_justify="left",
+        pad_edge=False,
     )
     chart.add_column(by, width=group_width, overflow="fold")
-    chart.add_column("spent", width=bar_width + out_digits, no_wrap=True)
-    chart.add_column("granted", width=bar_width + in_digits, no_wrap=True)
-    for row, name in zip(rows, names, strict=True):
-        out = row.spent + row.expired
-        spent_cells = bar(out, most_out, bar_width, ascii_only=ascii_only)
-        expired_cells = bar(row.expired, most_out, bar_width, ascii_only=ascii_only)
-        expired_len = len(expired_cells) if row.expired else 0
-        spent_text = Text.assemble(
-            (spent_cells[: len(spent_cells) - expired_len], "red"),
-            (spent_cells[len(spent_cells) - expired_len :], "yellow"),
-            f" {out:,}" if out else "",
-        )
-        granted_text = Text.assemble(
-            (bar(row.granted, most_in, bar_width, ascii_only=ascii_only), "green"),
-            f" {row.granted:,}" if row.granted else "",
-        )
-        chart.add_row(literal(name), spent_text, granted_text)
+    for kind in kinds:
+        chart.add_column(kind, width=digits[kind] + 1 + bar_width, no_wrap=True)
+    for i, name in enumerate(names):
+        cells = [literal(name)]
+        for kind in kinds:
+            most = max(values[kind])
+            drawn = bar(values[kind][i], most, bar_width, ascii_only=ascii_only)
+            if kind == "expired":  # whole cells of its own glyph: no eighths to mistake for spent
+                drawn = glyphs["expired"] * len(drawn)
+            cells.append(
+                Text.assemble(
+                    figures[kind][i].rjust(digits[kind]), " ", (drawn, _CHART_STYLES[kind])
+                )
+            )
+        chart.add_row(*cells)
     return chart

@@ -157,6 +157,7 @@ def report(
             source=_source_label(query.source, runtime, session.client.base_url),
             costs=_feature_costs(query, session.client),
             price=price,
+            budgets=reading.budget_uses,
         )
     page = render_html(data)
     try:

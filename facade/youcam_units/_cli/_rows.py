@@ -37,7 +37,10 @@ def write_rows(
     columns: Sequence[str],
     out: TextIO | None = None,
 ) -> None:
-    """Write ``rows`` as JSON lines (each row whole) or csv (``columns``, in that order)."""
+    """Write ``rows`` as JSON lines (each row whole) or csv (``columns``, in that order).
+
+    A field a row does not have is an empty csv cell.
+    """
     if out is None:
         from youcam_units._cli._output import machine_readable  # noqa: PLC0415
 
@@ -54,4 +57,4 @@ def write_rows(
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row[column]) for column in columns])
+        writer.writerow([_cell(row.get(column)) for column in columns])

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from youcam_units._cli._accounts import account_base_url
+from youcam_units._cli._accounts import account_base_url, account_token_pacing
 from youcam_units._cli._credentials import _read_api_key, _read_token, account_credentials
 from youcam_units._cli._runtime import (
     DEMO_BASE_URL,
@@ -20,7 +20,7 @@ from youcam_units._cli._runtime import (
     Runtime,
 )
 from youcam_units._cli._terminal import WaitNotice, _stderr_console
-from youcam_units._defaults import ENV_API_KEY
+from youcam_units._config import ENV_API_KEY
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -52,6 +52,22 @@ def default_pacing_path() -> Path | None:
     import platformdirs  # noqa: PLC0415
 
     return Path(platformdirs.user_cache_dir("youcam-units", appauthor=False)) / "pacing.sqlite3"
+
+
+ENV_TOKEN_PACING: Final = "YOUCAM_UNITS_TOKEN_PACING"  # noqa: S105 - a variable's name
+"""A ``postgresql://`` URL sharing each token's budget across hosts; ``none``: not shared."""
+
+
+def default_token_pacing() -> str | None:
+    """Where the token's budget is shared across hosts, if anywhere.
+
+    ``YOUCAM_UNITS_TOKEN_PACING``, else the account's ``token_pacing``, else nowhere: the
+    host's pacing file alone.
+    """
+    chosen = os.environ.get(ENV_TOKEN_PACING, "").strip()
+    if chosen.lower() == _NO_PACING_FILE:
+        return None
+    return chosen or account_token_pacing()
 
 
 def _pacing_file_error(exc: PacingFileError) -> CliError:
@@ -209,6 +225,9 @@ def _client_arguments(
         return service.transport(), {**credentials, "base_url": DEMO_BASE_URL, **options}
     if options.get("rate_limit", True) is not None:
         options.setdefault("pacing_file", default_pacing_path())
+        token_pacing = default_token_pacing()
+        if token_pacing is not None:
+            options.setdefault("token_pacing", token_pacing)
     if notice is not None:
         options.setdefault("on_wait", notice.pacing)
         options.setdefault("on_retry", notice.retry)

@@ -32,6 +32,8 @@ from youcam_units._cli._terminal import _stdout_console
 if TYPE_CHECKING:
     from decimal import Decimal
 
+    from youcam_units._money import UnitPrice
+
 
 @click.command()
 @click.option(
@@ -79,7 +81,9 @@ def status(
     from youcam_units._cli import _accounts  # noqa: PLC0415
 
     if _accounts.wants_all_accounts():
-        _status_of_all_accounts(ctx, _pop_status_options(options), floor, days, fmt)
+        _status_of_all_accounts(
+            ctx, _pop_status_options(options), floor, days, fmt, money=(unit_price, currency)
+        )
         return
     query = StatusQuery.from_options(ctx, _pop_status_options(options))
     reading = read_status(query, current_runtime(ctx))
@@ -113,6 +117,8 @@ def _status_of_all_accounts(
     floor: Decimal | None,
     days: Decimal | None,
     fmt: str,
+    *,
+    money: tuple[str | None, str],
 ) -> None:
     """``status --account all``: each configured account's reading, then their totals.
 
@@ -131,7 +137,12 @@ def _status_of_all_accounts(
     def reading_of() -> StatusReading:
         return read_status(StatusQuery.from_options(ctx, dict(options)), runtime)
 
-    if status_all(reading_of, fmt=fmt, check=lambda outlook: _below(outlook, floor, days)):
+    def price_of() -> UnitPrice | None:
+        return parse_unit_price(*money)
+
+    if status_all(
+        reading_of, fmt=fmt, check=lambda outlook: _below(outlook, floor, days), price_of=price_of
+    ):
         ctx.exit(EXIT_BELOW_THRESHOLD)
 
 

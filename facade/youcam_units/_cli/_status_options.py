@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
+from youcam_units._cli._account_defaults import account_budgets
 from youcam_units._cli._budgets import Budgets, budget_options
 from youcam_units._cli._options import (
     _db_option,
@@ -130,7 +131,7 @@ class StatusQuery:
             api_key_file=options["api_key_file"],
             no_sync=options["no_sync"],
             as_of=_as_of(as_of, demo=demo) if as_of is not None or demo else None,
-            budgets=Budgets(options["monthly_budget"], options["action_budgets"]),
+            budgets=Budgets(*account_budgets(options["monthly_budget"], options["action_budgets"])),
             verbose=options["verbose"],
         )
         _configure_logging(ctx, verbose=query.verbose)

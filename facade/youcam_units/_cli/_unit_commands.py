@@ -20,6 +20,7 @@ from youcam_units._cli._sources import _Source
 from youcam_units._cli._terminal import _stdout_console
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
     from youcam_units import Balance
@@ -35,6 +36,19 @@ __all__ = ["balance", "costs"]
 _COST_COLUMNS: Final = ("description", "amount", "unit", "proc_unit", "run_task_url")
 _BUCKET_COLUMNS: Final = ("id", "type", "amount", "expiry", "expires_at")
 
+
+def _columns(known: Sequence[str], rows: Sequence[dict[str, Any]]) -> list[str]:
+    """The CSV columns: every field sent, in the order sent (as the JSON has it).
+
+    Then the documented columns no row has, so the header always holds them.
+    """
+    columns: dict[str, None] = {}
+    for row in rows:
+        columns.update(dict.fromkeys(row))
+    columns.update(dict.fromkeys(known))
+    return list(columns)
+
+
 # -- balance -------------------------------------------------------------------------------
 
 
@@ -45,8 +59,8 @@ _BUCKET_COLUMNS: Final = ("id", "type", "amount", "expiry", "expires_at")
     type=click.Choice(["table", "json", "jsonl", "csv"]),
     default="table",
     show_default=True,
-    help="A table; JSON: an object with the exact total and the buckets; JSON lines or CSV: "
-    "one bucket a row.",
+    help="A table; JSON: an object with the exact total and the buckets (each as sent, amount "
+    "exact); JSON lines or CSV: one bucket a row, with every field the service sent.",
 )
 @_source_options
 @_verbose_option
@@ -80,7 +94,8 @@ def balance(
     if fmt in {"jsonl", "csv"}:
         from youcam_units._cli._rows import write_rows  # noqa: PLC0415
 
-        write_rows(fmt, _balance_json(result)["buckets"], _BUCKET_COLUMNS)
+        buckets = _balance_json(result)["buckets"]
+        write_rows(fmt, buckets, _columns(_BUCKET_COLUMNS, buckets))
         return
     from youcam_units._cli._unit_render import render_balance  # noqa: PLC0415
 
@@ -88,11 +103,20 @@ def balance(
 
 
 def _balance_json(result: Balance) -> dict[str, Any]:
-    """The table's order (soonest-expiring first), so the two views never disagree."""
+    """The table's order (soonest-expiring first), so the two views never disagree.
+
+    Each bucket as sent (every field, in its order), with ``amount`` the exact amount
+    (``amount_dec`` when sent, in place of the deprecated integer) and ``expires_at`` added.
+    """
     body = result.to_dict()
-    body["buckets"] = [bucket.to_dict() for bucket in result.by_expiry]
-    for bucket, shown in zip(result.by_expiry, body["buckets"], strict=True):
-        shown["expires_at"] = None if bucket.expires_at is None else iso_utc(bucket.expires_at)
+    body["buckets"] = [
+        {
+            **bucket.to_dict(),
+            "amount": bucket.amount,
+            "expires_at": None if bucket.expires_at is None else iso_utc(bucket.expires_at),
+        }
+        for bucket in result.by_expiry
+    ]
     return body
 
 
@@ -107,7 +131,7 @@ def _balance_json(result: Balance) -> dict[str, Any]:
     type=click.Choice(["table", "json", "jsonl", "csv"]),
     default="table",
     show_default=True,
-    help="A table, or the SKUs as JSON, JSON lines or CSV (amounts exact).",
+    help="A table, or the SKUs as sent (every field) as JSON, JSON lines or CSV (amounts exact).",
 )
 @_source_options
 @_verbose_option
@@ -136,7 +160,7 @@ def costs(
         found = [
             cost
             for cost in client.feature_costs()
-            if wanted is None or wanted in cost.description.casefold()
+            if wanted is None or wanted in (cost.description or "").casefold()
         ]
     if fmt in {"json", "csv"}:
         machine_readable()
@@ -147,7 +171,8 @@ def costs(
     elif fmt in {"jsonl", "csv"}:
         from youcam_units._cli._rows import write_rows  # noqa: PLC0415
 
-        write_rows(fmt, (cost.to_dict() for cost in found), _COST_COLUMNS)
+        skus = [cost.to_dict() for cost in found]
+        write_rows(fmt, skus, _columns(_COST_COLUMNS, skus))
     elif not found:
         from youcam_units._cli._text import literal  # noqa: PLC0415
 

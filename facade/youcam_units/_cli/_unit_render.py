@@ -2,7 +2,8 @@
 
 As everywhere in the CLI, a figure is never cut to fit: number columns keep their full width
 (``no_wrap``) and only text (a bucket type, a feature's description) folds. Figures that come
-from the service are shown exactly; projections (a rate, units expected to expire) are
+from the service are shown exactly, a column's amounts with one number of decimals (two, or
+more when a value has more: ``_fit.amounts``); projections (a rate, units expected to expire) are
 estimates and are shown to two decimals, exactly in ``--format json``.
 """
 
@@ -15,7 +16,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from youcam_units._cli._fit import GAP, MIN_GROUP_WIDTH, ascii_only, print_whole
+from youcam_units._cli._fit import GAP, MIN_GROUP_WIDTH, amounts, ascii_only, print_whole
 from youcam_units._cli._text import literal, printable
 
 if TYPE_CHECKING:
@@ -63,11 +64,10 @@ def _text_width(console: Console, longest: int, fixed: Sequence[int]) -> int:
 def render_balance(balance: Balance, console: Console) -> None:
     """Buckets soonest-expiring first (never-expiring last), then the exact total."""
     buckets = balance.by_expiry
-    amounts = [f"{bucket.amount:,}" for bucket in buckets]
-    total = f"{balance.total:,}"
-    amount_width = max(len("units"), len(total), *(len(a) for a in amounts))
+    *figures, total = amounts([*(bucket.amount for bucket in buckets), balance.total])
+    amount_width = max(len("units"), len(total), *(len(a) for a in figures))
     expiry_width = len("YYYY-MM-DD HH:MM")
-    types = [printable(bucket.type, console.encoding) for bucket in buckets]
+    types = [printable(bucket.type or "", console.encoding) for bucket in buckets]
     table = Table(
         box=box.SIMPLE_HEAD,
         title=f"balance: {total} units in {len(buckets)} bucket{'s' * (len(buckets) != 1)}",
@@ -81,7 +81,7 @@ def render_balance(balance: Balance, console: Console) -> None:
     )
     table.add_column("units", justify="right", no_wrap=True, width=amount_width)
     table.add_column("expires (UTC)", no_wrap=True, width=expiry_width)
-    for kind, amount, bucket in zip(types, amounts, buckets, strict=True):
+    for kind, amount, bucket in zip(types, figures, buckets, strict=True):
         table.add_row(literal(kind), amount, _when(bucket.expires_at))
     table.add_section()
     table.add_row("total", total, "", style="bold")
@@ -89,12 +89,12 @@ def render_balance(balance: Balance, console: Console) -> None:
 
 
 def render_costs(found: Sequence[FeatureCost], console: Console) -> None:
-    """One row per SKU: the feature, its units, and per how much of what."""
-    amounts = [f"{cost.amount:,}" for cost in found]
-    pers = [printable(f"{cost.proc_unit:,} {cost.unit}", console.encoding) for cost in found]
-    amount_width = max(len("units"), *(len(a) for a in amounts))
+    """One row per SKU: the feature, its units, and per how much of what; blank where unsent."""
+    figures = amounts([cost.amount for cost in found])
+    pers = [printable(_per(cost), console.encoding) for cost in found]
+    amount_width = max(len("units"), *(len(a) for a in figures))
     per_width = max(len("per"), *(len(p) for p in pers))
-    descriptions = [printable(cost.description, console.encoding) for cost in found]
+    descriptions = [printable(cost.description or "", console.encoding) for cost in found]
     longest = max(len("feature"), *(len(text) for text in descriptions))
     table = Table(
         box=box.SIMPLE_HEAD,
@@ -108,9 +108,15 @@ def render_costs(found: Sequence[FeatureCost], console: Console) -> None:
     )
     table.add_column("units", justify="right", no_wrap=True, width=amount_width)
     table.add_column("per", no_wrap=True, width=per_width)
-    for text, amount, per in zip(descriptions, amounts, pers, strict=True):
+    for text, amount, per in zip(descriptions, figures, pers, strict=True):
         table.add_row(literal(text), amount, literal(per))
     print_whole(console, table)
+
+
+def _per(cost: FeatureCost) -> str:
+    """``1 result_image``; the part the service did not send left out."""
+    count = None if cost.proc_unit is None else f"{cost.proc_unit:,}"
+    return " ".join(part for part in (count, cost.unit) if part is not None)
 
 
 def sparkline(values: Sequence[Decimal], *, ascii_only: bool = False) -> str:
@@ -195,29 +201,44 @@ def render_status(
     if price is not None:
         rows.append(("price", price.per_unit()))
     label_width = max(len(label) for label, _ in rows)
-    for label, text in rows:
-        console.print(Text.assemble((label.ljust(label_width), "bold"), "  ", text))
     most = max(daily, default=Decimal(0))
-    console.print(
-        Text.assemble(
-            ("spent".ljust(label_width), "bold"),
-            "  ",
-            (sparkline(daily, ascii_only=ascii_only(console)), "red"),
-            f"  per UTC day, last {len(daily)} days (most {_about(most)})",
+    lines = [(label, Text(text)) for label, text in rows]
+    lines.append(
+        (
+            "spent",
+            Text.assemble(
+                (sparkline(daily, ascii_only=ascii_only(console)), "red"),
+                f"  per UTC day, last {len(daily)} days (most {_about(most)})",
+            ),
         )
     )
+    print_whole(console, _labelled(lines, label_width, console.width))
+
+
+def _labelled(lines: Sequence[tuple[str, Text]], label_width: int, width: int) -> Table:
+    """Label and text side by side in ``width`` cells.
+
+    A long text wraps under itself at spaces (a figure is one word, never split); only a word
+    longer than the line (an action's name) folds.
+    """
+    grid = Table.grid(padding=(0, 2, 0, 0))
+    grid.add_column(width=label_width, no_wrap=True, style="bold")
+    grid.add_column(overflow="fold", width=max(MIN_GROUP_WIDTH, width - label_width - 2))
+    for label, text in lines:
+        grid.add_row(label, text)
+    return grid
 
 
 def render_budgets(uses: Sequence[BudgetUse], console: Console) -> None:
     """One line per budget: units spent this month of the budget (exact), and the share used."""
+    lines = []
     for use in uses:
         on = "" if use.action is None else f" on {use.action}"
         share = (use.used * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-        console.print(
-            Text.assemble(
-                ("budget".ljust(_STATUS_LABEL_WIDTH), "bold"),
-                "  ",
-                f"{use.spent:,} of {use.budget:,} units spent{on} in {use.month} ({share}%)",
-                ("  over budget" if use.over else "", "bold red"),
-            )
+        text = Text.assemble(
+            f"{use.spent:,} of {use.budget:,} units spent{on} in {use.month} ({share}%)",
+            ("  over budget" if use.over else "", "bold red"),
         )
+        lines.append(("budget", text))
+    if lines:
+        print_whole(console, _labelled(lines, _STATUS_LABEL_WIDTH, console.width))

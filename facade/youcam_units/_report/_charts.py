@@ -116,10 +116,12 @@ def balance_chart(data: ReportData) -> str:
     the run-out is later, the line stops at that point, on its way there.
     """
     outlook = data.outlook
-    chart = pygal.DateTimeLine(
+    # An XY chart over days since the epoch, labelled as dates: pygal's DateTimeLine formats
+    # through datetime.utcfromtimestamp, deprecated since Python 3.12.
+    chart = pygal.XY(
         **{**_COMMON, "show_minor_x_labels": True},
         x_label_rotation=-30,
-        x_value_formatter=lambda when: f"{when:%Y-%m-%d}",
+        x_value_formatter=_day_label,
         y_title="units",
         show_dots=False,
         stroke_style={"width": 2.5},
@@ -127,7 +129,7 @@ def balance_chart(data: ReportData) -> str:
     )
     chart.add(
         "balance (end of day)",
-        [(_day_end(day), float(balance)) for day, balance in data.balance_by_day],
+        [(_days(_day_end(day)), float(balance)) for day, balance in data.balance_by_day],
     )
     reach = timedelta(days=max(30, data.period.days))
     start = outlook.now
@@ -150,7 +152,7 @@ def balance_chart(data: ReportData) -> str:
         )
     chart.add(
         label,
-        [(start, float(outlook.balance)), (end, float(left))],
+        [(_days(start), float(outlook.balance)), (_days(end), float(left))],
         stroke_style={"width": 2.5, "dasharray": "8, 6"},
     )
     return _draw(chart)
@@ -164,6 +166,19 @@ def _balance_range(data: ReportData) -> tuple[float, float]:
     balances = [balance for _, balance in data.balance_by_day] + [data.outlook.balance]
     low, high = min(Decimal(0), *balances), max(balances)
     return float(low), float(high if high > low else low + 1)
+
+
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _days(moment: datetime) -> float:
+    """A moment as days since the epoch: the balance chart's x axis."""
+    return (moment - _EPOCH) / timedelta(days=1)
+
+
+def _day_label(days: float) -> str:
+    """An x axis position as its UTC day."""
+    return f"{_EPOCH + timedelta(days=days):%Y-%m-%d}"
 
 
 def _day_end(day: Any) -> datetime:  # noqa: ANN401 - a date

@@ -17,6 +17,7 @@ from youcam_units.ledger._summary import SummaryRow, summarize
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from youcam_units._cli._budgets import BudgetUse
     from youcam_units._forecast import Forecast
     from youcam_units._money import UnitPrice
     from youcam_units._unit_system import Balance, FeatureCost
@@ -120,6 +121,9 @@ class ReportData:
     costs: Sequence[FeatureCost] | None
     """The feature costs, when an API key could read them."""
     price: UnitPrice | None
+    budgets: Sequence[BudgetUse] = ()
+    """Each budget and this month's spending against it (the month of ``outlook.now``), as
+    ``status --format json`` gives them."""
 
     @property
     def spend_per_day_in_period(self) -> Decimal:
@@ -146,6 +150,7 @@ def gather(
     source: str,
     costs: Sequence[FeatureCost] | None = None,
     price: UnitPrice | None = None,
+    budgets: Sequence[BudgetUse] = (),
 ) -> ReportData:
     """Read the period's totals, the previous period's, and the balance day by day.
 
@@ -191,6 +196,7 @@ def gather(
         balance_by_day=_balance_by_day(ledger, days, outlook),
         costs=costs,
         price=price,
+        budgets=budgets,
     )
 
 

@@ -49,6 +49,8 @@ class Figure:
     money: Decimal | None = None
     money_shown: str = ""
     detail: str = ""
+    state: str = ""
+    """A class for the figure's look: ``over`` marks a budget spent past."""
 
 
 def _about(value: Decimal) -> str:
@@ -116,7 +118,49 @@ def _figures(data: ReportData) -> list[Figure]:
             *money(outlook.expiring_total),
             detail=f"within {outlook.horizon.days} days",
         ),
+        *_budget_figure(data),
     ]
+
+
+def _budget_figure(data: ReportData) -> list[Figure]:
+    """The headline's budget marker: over or within, and how many budgets are over."""
+    if not data.budgets:
+        return []
+    over = [use for use in data.budgets if use.over]
+    return [
+        Figure(
+            "budget",
+            f"budget {data.budgets[0].month}",
+            "over" if over else "within",
+            "OVER budget" if over else "within budget",
+            detail=f"{len(over)} of {len(data.budgets)} budgets over",
+            state="over" if over else "",
+        )
+    ]
+
+
+def _budgets(data: ReportData) -> list[dict[str, str]]:
+    """Each budget's row: exact figures in data attributes, shown ones rounded once."""
+    price = data.price
+    rows = []
+    for use in data.budgets:
+        used = (use.used * 100).quantize(_TENTH, rounding=ROUND_HALF_UP)
+        rows.append(
+            {
+                "action": "" if use.action is None else use.action,
+                "what": "every action" if use.action is None else use.action,
+                "budget_exact": str(use.budget),
+                "budget": f"{use.budget:,}",
+                "spent_exact": str(use.spent),
+                "spent": f"{use.spent:,}",
+                "used_exact": str(use.used),
+                "used": f"{used:,}%",
+                "money": "" if price is None else price.display(price.value(use.spent)),
+                "over": "true" if use.over else "false",
+                "state": "OVER" if use.over else "within",
+            }
+        )
+    return rows
 
 
 def _change(now: Decimal, before: Decimal) -> tuple[str, str]:
@@ -176,23 +220,20 @@ def _action_rows(data: ReportData) -> tuple[list[dict[str, Any]], dict[str, Any]
 
 
 def _buckets(data: ReportData) -> list[dict[str, str]]:
-    lost = {units.bucket.id: units.amount for units in data.outlook.expiring}
+    lost = {units.bucket: units.amount for units in data.outlook.expiring}
     price = data.price
-    buckets = sorted(
-        data.balance.buckets, key=lambda b: (b.expires_at is None, b.expiry_ms or 0, b.id)
-    )
     return [
         {
-            "id": str(bucket.id),
-            "type": str(bucket.type),
+            "id": "" if bucket.id is None else str(bucket.id),
+            "type": "" if bucket.type is None else str(bucket.type),
             "amount": f"{bucket.amount:,}",
             "money": "" if price is None else price.display(price.value(bucket.amount)),
             "expires": (
                 "never" if bucket.expires_at is None else f"{bucket.expires_at:%Y-%m-%d %H:%M}"
             ),
-            "lost": _about(lost[bucket.id]) if bucket.id in lost else "",
+            "lost": _about(lost[bucket]) if bucket in lost else "",
         }
-        for bucket in buckets
+        for bucket in data.balance.by_expiry
     ]
 
 
@@ -202,10 +243,21 @@ def _costs(data: ReportData) -> list[dict[str, str]] | None:
     price = data.price
     return [
         {
-            "description": cost.description,
-            "amount": f"{cost.amount:,}",
-            "money": "" if price is None else price.display(price.value(cost.amount)),
-            "per": f"{cost.proc_unit:,} {cost.unit}",
+            "description": cost.description or "",
+            "amount": "" if cost.amount is None else f"{cost.amount:,}",
+            "money": (
+                ""
+                if price is None or cost.amount is None
+                else price.display(price.value(cost.amount))
+            ),
+            "per": " ".join(
+                part
+                for part in (
+                    None if cost.proc_unit is None else f"{cost.proc_unit:,}",
+                    cost.unit,
+                )
+                if part is not None
+            ),
         }
         for cost in data.costs
     ]
@@ -248,6 +300,8 @@ def render_html(data: ReportData, *, made_at: datetime | None = None) -> str:
         balance_money="" if price is None else price.display(price.value(data.balance.total)),
         expiring_total=_about(data.outlook.expiring_total),
         costs=_costs(data),
+        budgets=_budgets(data),
+        budget_month=data.budgets[0].month if data.budgets else "",
         made_at=f"{made_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
     )
 

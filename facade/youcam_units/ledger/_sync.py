@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Protocol
 
 from youcam_units import _logs  # noqa: F401 - the library's log is silent unless configured
-from youcam_units._defaults import MAX_PAGE_SIZE
+from youcam_units._config import MAX_PAGE_SIZE
 from youcam_units._errors import InvalidParametersError
 from youcam_units._models import describe_timestamp
 from youcam_units.ledger._storage import AccountMismatchError, PassState, Superseded

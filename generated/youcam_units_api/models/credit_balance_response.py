@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.credit_bucket import CreditBucket
 
@@ -17,30 +19,31 @@ T = TypeVar("T", bound="CreditBalanceResponse")
 class CreditBalanceResponse:
     """
     Attributes:
-        status (int): Response status Example: 200.
-        results (list[CreditBucket]): One item per unit bucket. The key is `results`, an array, not `result`.
+        status (int | Unset): Response status Example: 200.
+        results (list[CreditBucket] | Unset): One item per unit bucket. The key is `results`, an array, not `result`.
     """
 
-    status: int
-    results: list[CreditBucket]
+    status: int | Unset = UNSET
+    results: list[CreditBucket] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         status = self.status
 
-        results = []
-        for results_item_data in self.results:
-            results_item = results_item_data.to_dict()
-            results.append(results_item)
+        results: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.results, Unset):
+            results = []
+            for results_item_data in self.results:
+                results_item = results_item_data.to_dict()
+                results.append(results_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "status": status,
-                "results": results,
-            }
-        )
+        field_dict.update({})
+        if status is not UNSET:
+            field_dict["status"] = status
+        if results is not UNSET:
+            field_dict["results"] = results
 
         return field_dict
 
@@ -49,14 +52,16 @@ class CreditBalanceResponse:
         from ..models.credit_bucket import CreditBucket  # noqa: PLC0415
 
         d = dict(src_dict)
-        status = d.pop("status")
+        status = d.pop("status", UNSET)
 
-        results = []
-        _results = d.pop("results")
-        for results_item_data in _results:
-            results_item = CreditBucket.from_dict(results_item_data)
+        _results = d.pop("results", UNSET)
+        results: list[CreditBucket] | Unset = UNSET
+        if _results is not UNSET:
+            results = []
+            for results_item_data in _results:
+                results_item = CreditBucket.from_dict(results_item_data)
 
-            results.append(results_item)
+                results.append(results_item)
 
         credit_balance_response = cls(
             status=status,

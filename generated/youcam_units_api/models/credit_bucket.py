@@ -16,10 +16,10 @@ T = TypeVar("T", bound="CreditBucket")
 class CreditBucket:
     """
     Attributes:
-        id (int): Unique identifier of this unit bucket (the id history entries name in info.credits) Example:
+        id (int | Unset): Unique identifier of this unit bucket (the id history entries name in info.credits) Example:
             13105541279084536.
-        type_ (KnownCreditBucketType | str): Type of this unit bucket. An open enum: one of the documented values below,
-            or another
+        type_ (KnownCreditBucketType | str | Unset): Type of this unit bucket. An open enum: one of the documented
+            values below, or another
             string, so that a bucket type the vendor adds later does not break the client.
         amount (int | Unset): Deprecated, use amount_dec. Current unit balance, as an integer. Example: 10.
         amount_dec (float | Unset): Remaining units, to two decimal places. Example: 10.04.
@@ -27,8 +27,8 @@ class CreditBucket:
             expire. Example: 1704789135000.
     """
 
-    id: int
-    type_: KnownCreditBucketType | str
+    id: int | Unset = UNSET
+    type_: KnownCreditBucketType | str | Unset = UNSET
     amount: int | Unset = UNSET
     amount_dec: float | Unset = UNSET
     expiry: int | None | Unset = UNSET
@@ -37,8 +37,10 @@ class CreditBucket:
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
-        type_: str
-        if isinstance(self.type_, KnownCreditBucketType):
+        type_: str | Unset
+        if isinstance(self.type_, Unset):
+            type_ = UNSET
+        elif isinstance(self.type_, KnownCreditBucketType):
             type_ = self.type_.value
         else:
             type_ = self.type_
@@ -55,12 +57,11 @@ class CreditBucket:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "type": type_,
-            }
-        )
+        field_dict.update({})
+        if id is not UNSET:
+            field_dict["id"] = id
+        if type_ is not UNSET:
+            field_dict["type"] = type_
         if amount is not UNSET:
             field_dict["amount"] = amount
         if amount_dec is not UNSET:
@@ -73,9 +74,11 @@ class CreditBucket:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = d.pop("id")
+        id = d.pop("id", UNSET)
 
-        def _parse_type_(data: object) -> KnownCreditBucketType | str:
+        def _parse_type_(data: object) -> KnownCreditBucketType | str | Unset:
+            if isinstance(data, Unset):
+                return data
             try:
                 if not isinstance(data, str):
                     raise TypeError()
@@ -86,9 +89,9 @@ class CreditBucket:
                 return componentsschemas_credit_bucket_type_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(KnownCreditBucketType | str, data)
+            return cast(KnownCreditBucketType | str | Unset, data)
 
-        type_ = _parse_type_(d.pop("type"))
+        type_ = _parse_type_(d.pop("type", UNSET))
 
         amount = d.pop("amount", UNSET)
 

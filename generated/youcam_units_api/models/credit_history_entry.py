@@ -20,10 +20,10 @@ T = TypeVar("T", bound="CreditHistoryEntry")
 class CreditHistoryEntry:
     """
     Attributes:
-        id (int): Unique identifier of the history Example: 38173479337460984.
-        timestamp (int): Unix timestamp of the history (ms) Example: 1703146067000.
-        action (KnownCreditAction | str): Action of this history. An open enum: any of the v1.9 values below, or another
-            string.
+        id (int | Unset): Unique identifier of the history Example: 38173479337460984.
+        timestamp (int | Unset): Unix timestamp of the history (ms) Example: 1703146067000.
+        action (KnownCreditAction | str | Unset): Action of this history. An open enum: any of the v1.9 values below, or
+            another string.
             The service keeps adding features (skin analysis, whose entries carry dst_actions, is
             not in the v1.9 list), and a client that rejected an unknown value would break on the
             day the vendor ships one.
@@ -34,9 +34,9 @@ class CreditHistoryEntry:
         info (CreditHistoryInfo | Unset):
     """
 
-    id: int
-    timestamp: int
-    action: KnownCreditAction | str
+    id: int | Unset = UNSET
+    timestamp: int | Unset = UNSET
+    action: KnownCreditAction | str | Unset = UNSET
     target_id: str | Unset = UNSET
     info: CreditHistoryInfo | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -46,8 +46,10 @@ class CreditHistoryEntry:
 
         timestamp = self.timestamp
 
-        action: str
-        if isinstance(self.action, KnownCreditAction):
+        action: str | Unset
+        if isinstance(self.action, Unset):
+            action = UNSET
+        elif isinstance(self.action, KnownCreditAction):
             action = self.action.value
         else:
             action = self.action
@@ -60,13 +62,13 @@ class CreditHistoryEntry:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "timestamp": timestamp,
-                "action": action,
-            }
-        )
+        field_dict.update({})
+        if id is not UNSET:
+            field_dict["id"] = id
+        if timestamp is not UNSET:
+            field_dict["timestamp"] = timestamp
+        if action is not UNSET:
+            field_dict["action"] = action
         if target_id is not UNSET:
             field_dict["target_id"] = target_id
         if info is not UNSET:
@@ -79,11 +81,13 @@ class CreditHistoryEntry:
         from ..models.credit_history_info import CreditHistoryInfo  # noqa: PLC0415
 
         d = dict(src_dict)
-        id = d.pop("id")
+        id = d.pop("id", UNSET)
 
-        timestamp = d.pop("timestamp")
+        timestamp = d.pop("timestamp", UNSET)
 
-        def _parse_action(data: object) -> KnownCreditAction | str:
+        def _parse_action(data: object) -> KnownCreditAction | str | Unset:
+            if isinstance(data, Unset):
+                return data
             try:
                 if not isinstance(data, str):
                     raise TypeError()
@@ -92,9 +96,9 @@ class CreditHistoryEntry:
                 return componentsschemas_credit_action_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(KnownCreditAction | str, data)
+            return cast(KnownCreditAction | str | Unset, data)
 
-        action = _parse_action(d.pop("action"))
+        action = _parse_action(d.pop("action", UNSET))
 
         target_id = d.pop("target_id", UNSET)
 

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.credit_history_result import CreditHistoryResult
 
@@ -15,29 +17,32 @@ T = TypeVar("T", bound="CreditHistoryResponse")
 
 @_attrs_define
 class CreditHistoryResponse:
-    """
-    Attributes:
-        status (int): Response status Example: 200.
-        result (CreditHistoryResult):
+    """The vendor requires no field of this response, nor of anything in it; see
+    codegen/README.md for what a client does without each one.
+
+        Attributes:
+            status (int | Unset): Response status Example: 200.
+            result (CreditHistoryResult | Unset):
     """
 
-    status: int
-    result: CreditHistoryResult
+    status: int | Unset = UNSET
+    result: CreditHistoryResult | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         status = self.status
 
-        result = self.result.to_dict()
+        result: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.result, Unset):
+            result = self.result.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "status": status,
-                "result": result,
-            }
-        )
+        field_dict.update({})
+        if status is not UNSET:
+            field_dict["status"] = status
+        if result is not UNSET:
+            field_dict["result"] = result
 
         return field_dict
 
@@ -46,9 +51,14 @@ class CreditHistoryResponse:
         from ..models.credit_history_result import CreditHistoryResult  # noqa: PLC0415
 
         d = dict(src_dict)
-        status = d.pop("status")
+        status = d.pop("status", UNSET)
 
-        result = CreditHistoryResult.from_dict(d.pop("result"))
+        _result = d.pop("result", UNSET)
+        result: CreditHistoryResult | Unset
+        if isinstance(_result, Unset):
+            result = UNSET
+        else:
+            result = CreditHistoryResult.from_dict(_result)
 
         credit_history_response = cls(
             status=status,

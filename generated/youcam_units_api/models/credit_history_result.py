@@ -19,38 +19,38 @@ T = TypeVar("T", bound="CreditHistoryResult")
 class CreditHistoryResult:
     """
     Attributes:
-        history (list[CreditHistoryEntry]):
         next_token (None | str | Unset): Token to query next page. Null, absent or empty on the last page: the
             endpoint's page
             does not say how the last page is marked, a sibling endpoint documents null.
              Example: 13045969587275114.
+        history (list[CreditHistoryEntry] | Unset):
     """
 
-    history: list[CreditHistoryEntry]
     next_token: None | str | Unset = UNSET
+    history: list[CreditHistoryEntry] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        history = []
-        for history_item_data in self.history:
-            history_item = history_item_data.to_dict()
-            history.append(history_item)
-
         next_token: None | str | Unset
         if isinstance(self.next_token, Unset):
             next_token = UNSET
         else:
             next_token = self.next_token
 
+        history: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.history, Unset):
+            history = []
+            for history_item_data in self.history:
+                history_item = history_item_data.to_dict()
+                history.append(history_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "history": history,
-            }
-        )
+        field_dict.update({})
         if next_token is not UNSET:
             field_dict["next_token"] = next_token
+        if history is not UNSET:
+            field_dict["history"] = history
 
         return field_dict
 
@@ -59,12 +59,6 @@ class CreditHistoryResult:
         from ..models.credit_history_entry import CreditHistoryEntry  # noqa: PLC0415
 
         d = dict(src_dict)
-        history = []
-        _history = d.pop("history")
-        for history_item_data in _history:
-            history_item = CreditHistoryEntry.from_dict(history_item_data)
-
-            history.append(history_item)
 
         def _parse_next_token(data: object) -> None | str | Unset:
             if data is None:
@@ -75,9 +69,18 @@ class CreditHistoryResult:
 
         next_token = _parse_next_token(d.pop("next_token", UNSET))
 
+        _history = d.pop("history", UNSET)
+        history: list[CreditHistoryEntry] | Unset = UNSET
+        if _history is not UNSET:
+            history = []
+            for history_item_data in _history:
+                history_item = CreditHistoryEntry.from_dict(history_item_data)
+
+                history.append(history_item)
+
         credit_history_result = cls(
-            history=history,
             next_token=next_token,
+            history=history,
         )
 
         credit_history_result.additional_properties = d

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.feature_cost_result import FeatureCostResult
 
@@ -17,27 +19,28 @@ T = TypeVar("T", bound="FeatureCostResponse")
 class FeatureCostResponse:
     """
     Attributes:
-        status (int): Response status Example: 200.
-        result (FeatureCostResult):
+        status (int | Unset): Response status Example: 200.
+        result (FeatureCostResult | Unset):
     """
 
-    status: int
-    result: FeatureCostResult
+    status: int | Unset = UNSET
+    result: FeatureCostResult | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         status = self.status
 
-        result = self.result.to_dict()
+        result: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.result, Unset):
+            result = self.result.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "status": status,
-                "result": result,
-            }
-        )
+        field_dict.update({})
+        if status is not UNSET:
+            field_dict["status"] = status
+        if result is not UNSET:
+            field_dict["result"] = result
 
         return field_dict
 
@@ -46,9 +49,14 @@ class FeatureCostResponse:
         from ..models.feature_cost_result import FeatureCostResult  # noqa: PLC0415
 
         d = dict(src_dict)
-        status = d.pop("status")
+        status = d.pop("status", UNSET)
 
-        result = FeatureCostResult.from_dict(d.pop("result"))
+        _result = d.pop("result", UNSET)
+        result: FeatureCostResult | Unset
+        if isinstance(_result, Unset):
+            result = UNSET
+        else:
+            result = FeatureCostResult.from_dict(_result)
 
         feature_cost_response = cls(
             status=status,

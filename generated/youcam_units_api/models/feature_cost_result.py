@@ -19,35 +19,35 @@ T = TypeVar("T", bound="FeatureCostResult")
 class FeatureCostResult:
     """
     Attributes:
-        skus (list[FeatureCostSku]): List of the SKUs
         next_token (None | str | Unset): Token to query next page; null when there are no more pages. Example: MjA.
+        skus (list[FeatureCostSku] | Unset): List of the SKUs
     """
 
-    skus: list[FeatureCostSku]
     next_token: None | str | Unset = UNSET
+    skus: list[FeatureCostSku] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        skus = []
-        for skus_item_data in self.skus:
-            skus_item = skus_item_data.to_dict()
-            skus.append(skus_item)
-
         next_token: None | str | Unset
         if isinstance(self.next_token, Unset):
             next_token = UNSET
         else:
             next_token = self.next_token
 
+        skus: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.skus, Unset):
+            skus = []
+            for skus_item_data in self.skus:
+                skus_item = skus_item_data.to_dict()
+                skus.append(skus_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "skus": skus,
-            }
-        )
+        field_dict.update({})
         if next_token is not UNSET:
             field_dict["next_token"] = next_token
+        if skus is not UNSET:
+            field_dict["skus"] = skus
 
         return field_dict
 
@@ -56,12 +56,6 @@ class FeatureCostResult:
         from ..models.feature_cost_sku import FeatureCostSku  # noqa: PLC0415
 
         d = dict(src_dict)
-        skus = []
-        _skus = d.pop("skus")
-        for skus_item_data in _skus:
-            skus_item = FeatureCostSku.from_dict(skus_item_data)
-
-            skus.append(skus_item)
 
         def _parse_next_token(data: object) -> None | str | Unset:
             if data is None:
@@ -72,9 +66,18 @@ class FeatureCostResult:
 
         next_token = _parse_next_token(d.pop("next_token", UNSET))
 
+        _skus = d.pop("skus", UNSET)
+        skus: list[FeatureCostSku] | Unset = UNSET
+        if _skus is not UNSET:
+            skus = []
+            for skus_item_data in _skus:
+                skus_item = FeatureCostSku.from_dict(skus_item_data)
+
+                skus.append(skus_item)
+
         feature_cost_result = cls(
-            skus=skus,
             next_token=next_token,
+            skus=skus,
         )
 
         feature_cost_result.additional_properties = d

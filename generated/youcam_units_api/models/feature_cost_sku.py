@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.known_feature_cost_unit import KnownFeatureCostUnit
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="FeatureCostSku")
 
@@ -15,21 +16,21 @@ T = TypeVar("T", bound="FeatureCostSku")
 class FeatureCostSku:
     """
     Attributes:
-        description (str): Description of the SKU Example: AI Skin Analysis for SD 1~4 concerns.
-        amount (float): Units consumed per `proc_unit` Example: 9.
-        unit (KnownFeatureCostUnit | str): Measurement unit of the cost. An open enum: one of the documented values
-            below, or
+        description (str | Unset): Description of the SKU Example: AI Skin Analysis for SD 1~4 concerns.
+        amount (float | Unset): Units consumed per `proc_unit` Example: 9.
+        unit (KnownFeatureCostUnit | str | Unset): Measurement unit of the cost. An open enum: one of the documented
+            values below, or
             another string, so that a unit the vendor adds later does not break the client.
-        proc_unit (int): Number of `unit`s included in one charge of `amount` Example: 1.
-        run_task_url (str): Full URL of the task endpoint that consumes this SKU Example: https://yce-
+        proc_unit (int | Unset): Number of `unit`s included in one charge of `amount` Example: 1.
+        run_task_url (str | Unset): Full URL of the task endpoint that consumes this SKU Example: https://yce-
             api-01.makeupar.com/s2s/v2.0/task/skin-analysis.
     """
 
-    description: str
-    amount: float
-    unit: KnownFeatureCostUnit | str
-    proc_unit: int
-    run_task_url: str
+    description: str | Unset = UNSET
+    amount: float | Unset = UNSET
+    unit: KnownFeatureCostUnit | str | Unset = UNSET
+    proc_unit: int | Unset = UNSET
+    run_task_url: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -37,8 +38,10 @@ class FeatureCostSku:
 
         amount = self.amount
 
-        unit: str
-        if isinstance(self.unit, KnownFeatureCostUnit):
+        unit: str | Unset
+        if isinstance(self.unit, Unset):
+            unit = UNSET
+        elif isinstance(self.unit, KnownFeatureCostUnit):
             unit = self.unit.value
         else:
             unit = self.unit
@@ -49,26 +52,30 @@ class FeatureCostSku:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "description": description,
-                "amount": amount,
-                "unit": unit,
-                "proc_unit": proc_unit,
-                "run_task_url": run_task_url,
-            }
-        )
+        field_dict.update({})
+        if description is not UNSET:
+            field_dict["description"] = description
+        if amount is not UNSET:
+            field_dict["amount"] = amount
+        if unit is not UNSET:
+            field_dict["unit"] = unit
+        if proc_unit is not UNSET:
+            field_dict["proc_unit"] = proc_unit
+        if run_task_url is not UNSET:
+            field_dict["run_task_url"] = run_task_url
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        description = d.pop("description")
+        description = d.pop("description", UNSET)
 
-        amount = d.pop("amount")
+        amount = d.pop("amount", UNSET)
 
-        def _parse_unit(data: object) -> KnownFeatureCostUnit | str:
+        def _parse_unit(data: object) -> KnownFeatureCostUnit | str | Unset:
+            if isinstance(data, Unset):
+                return data
             try:
                 if not isinstance(data, str):
                     raise TypeError()
@@ -77,13 +84,13 @@ class FeatureCostSku:
                 return componentsschemas_feature_cost_unit_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(KnownFeatureCostUnit | str, data)
+            return cast(KnownFeatureCostUnit | str | Unset, data)
 
-        unit = _parse_unit(d.pop("unit"))
+        unit = _parse_unit(d.pop("unit", UNSET))
 
-        proc_unit = d.pop("proc_unit")
+        proc_unit = d.pop("proc_unit", UNSET)
 
-        run_task_url = d.pop("run_task_url")
+        run_task_url = d.pop("run_task_url", UNSET)
 
         feature_cost_sku = cls(
             description=description,

@@ -1,12 +1,10 @@
-"""Soak and crash trials: checks of data, never of time.
+"""Soak and crash trials for ``tests/soak``: checks of data, never of time.
 
 ``run_soak`` reads a mock's history through the facade while the mock fails a seeded share of
 requests with every fault kind it has, and compares what came out with the mock's own data:
 every entry exactly once, in order. ``run_crash_trials`` runs ``youcam-units sync --demo`` as a
 subprocess, kills it with SIGKILL at seeded random moments, reruns it until it completes, and
 compares the ledger with the same mock, entry by entry.
-
-``scripts/bench --soak`` runs the full configuration; ``tests/soak`` a quick one.
 """
 
 from __future__ import annotations
@@ -316,7 +314,7 @@ class KillPoint:
     delay: float
 
     def describe(self) -> str:
-        """For the report."""
+        """For assertion messages: where the kill was aimed."""
         if self.after_entries is None:
             return f"{self.delay:.2f} s after start"
         return f"{self.delay * 1000:.0f} ms after {self.after_entries:,} stored"
@@ -332,7 +330,7 @@ def draw_kill(
     still going), then a random few milliseconds more, so the kill falls anywhere in a page's
     request-store-commit cycle. The rest land at a random time from the start.
     """
-    if first or rng.random() < 0.75:  # noqa: PLR2004 - the share of mid-sync kills
+    if first or rng.random() < 0.75:
         ceiling = max(stored, entries - _LAST_PAGES * 30)
         return KillPoint(rng.randint(stored, ceiling), rng.uniform(0.0, _JITTER))
     return KillPoint(None, rng.uniform(0.0, full_run))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.ledger_bench import read_pages
+from benchmarks.memory_history import read_pages
 from benchmarks.postgres_bench import main, measure_pg_writes, summary_on_big_ledger
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
