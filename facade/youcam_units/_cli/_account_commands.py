@@ -10,6 +10,8 @@ import click
 from youcam_units._cli._text import printable
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from youcam_units._accounts import AccountsConfig
 
 __all__ = ["ACCOUNT_COLUMNS", "account_rows", "accounts", "render_accounts"]
@@ -109,20 +111,26 @@ def render_accounts(config: AccountsConfig, fmt: Literal["table", "json", "jsonl
         click.echo(f"no accounts in {config.path}")
         return
 
-    def credential(source: str | None, *, present: bool) -> str:
-        if source is None:
-            return "-"
-        return f"{source} ({'present' if present else 'MISSING'})"
+    click.echo("\n".join(_account_lines(config.path, rows)))
 
+
+def _credential(source: str | None, *, present: bool) -> str:
+    if source is None:
+        return "-"
+    return f"{source} ({'present' if present else 'MISSING'})"
+
+
+def _account_lines(path: Path, rows: list[dict[str, Any]]) -> list[str]:
+    """A few lines per account; a value too long for its line goes under its label, whole."""
     import shutil  # noqa: PLC0415
 
     # COLUMNS, else the terminal's; piped with neither, lines are as long as they are.
     width = shutil.get_terminal_size(fallback=(sys.maxsize, 0)).columns
-    lines = [f"accounts in {config.path}:"]
+    lines = [f"accounts in {path}:"]
     for row in rows:
         fields = (
-            ("access token", credential(row["access_token"], present=row["access_token_present"])),
-            ("API key", credential(row["api_key"], present=row["api_key_present"])),
+            ("access token", _credential(row["access_token"], present=row["access_token_present"])),
+            ("API key", _credential(row["api_key"], present=row["api_key_present"])),
             ("base URL", row["base_url"]),
             ("ledger", row["db"]),
         )
@@ -130,9 +138,8 @@ def render_accounts(config: AccountsConfig, fmt: Literal["table", "json", "jsonl
         for label, value in fields:
             text = printable(str(value))
             line = f"  {label:<13} {text}"
-            # A value too long for its line goes under its label, whole (a path or URL is never
-            # folded or cut), indented as far as it fits: longer than the terminal, the terminal
-            # wraps it, as it would a path typed at the prompt.
+            # A path or URL is never folded or cut: indented as far as it fits; longer than the
+            # terminal, the terminal wraps it, as it would a path typed at the prompt.
             indent = " " * max(0, min(4, width - len(text)))
             lines.extend([line] if len(line) <= width else [f"  {label}:", f"{indent}{text}"])
-    click.echo("\n".join(lines))
+    return lines
