@@ -92,7 +92,6 @@ PENDING: Final = {
     "_render_summary.py:summary_chart": "renderer reshaped for the screen widths (issue 20)",
     "_unit_render.py:render_status": "renderer reshaped for the screen widths (issue 20)",
     "_metrics.py": "grew AccountsRefresher (metrics --account all) in main; split pending",
-    "_all_accounts.py:summary_all": "main's pricing per account; split pending",
     "_status_commands.py:status": "main's money for --account all; split pending",
     "_summary_command.py:summary": "main's money for --account all; split pending",
     "_unit_commands.py:costs": "main's SKU fields as sent; split pending",

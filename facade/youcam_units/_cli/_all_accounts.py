@@ -87,19 +87,28 @@ def summary_all(
     if fmt == "json":
         from youcam_units import _json as exact_json  # noqa: PLC0415
 
-        payload = {
-            "total": [row.to_dict(by) for row in total],
-            "accounts": {
-                name: [_priced_row(row, by, prices[name]) for row in rows]
-                for name, rows in per_account.items()
-            },
+        accounts = {
+            name: [_priced_row(row, by, prices[name]) for row in rows]
+            for name, rows in per_account.items()
         }
+        payload = {"total": [row.to_dict(by) for row in total], "accounts": accounts}
         click.echo(exact_json.dumps(payload, indent=2))
         return
+    _draw_summaries([*per_account.items(), ("all accounts", total)], prices, by, limit=limit)
+
+
+def _draw_summaries(
+    summaries: list[tuple[str, list[SummaryRow]]],
+    prices: dict[str, UnitPrice | None],
+    by: Grouping,
+    *,
+    limit: int | None,
+) -> None:
+    """Each summary under its name, in money at its price (the total has none: prices differ)."""
     from youcam_units._cli._render_summary import render_summary  # noqa: PLC0415
 
     stdout = _stdout_console()
-    for name, rows in [*per_account.items(), ("all accounts", total)]:
+    for name, rows in summaries:
         stdout.print(f"{name}:", highlight=False, markup=False)
         if rows:
             render_summary(rows, by, stdout, limit=limit, price=prices.get(name))
