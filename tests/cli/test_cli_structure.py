@@ -94,7 +94,6 @@ PENDING: Final = {
     "_metrics.py": "grew AccountsRefresher (metrics --account all) in main; split pending",
     "_status_commands.py:status": "main's money for --account all; split pending",
     "_summary_command.py:summary": "main's money for --account all; split pending",
-    "_unit_commands.py:costs": "main's SKU fields as sent; split pending",
 }
 """Over a limit after merging main's features into the split: each with why, to be split."""
 

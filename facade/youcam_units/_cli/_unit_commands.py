@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
-    from youcam_units import Balance
+    from youcam_units import Balance, FeatureCost
     from youcam_units._cli._render import Format
 
 from youcam_units._cli._options import _source_options
@@ -162,6 +162,11 @@ def costs(
             for cost in client.feature_costs()
             if wanted is None or wanted in (cost.description or "").casefold()
         ]
+    _show_costs(found, fmt, search)
+
+
+def _show_costs(found: list[FeatureCost], fmt: Format, search: str | None) -> None:
+    """The SKUs found, as sent (every field) in JSON, JSON lines and CSV, or as a table."""
     if fmt in {"json", "csv"}:
         machine_readable()
     if fmt == "json":
