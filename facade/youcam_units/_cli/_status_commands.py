@@ -101,14 +101,19 @@ def status(
         console = _stdout_console()
         render_status(outlook, reading.daily, console, price=price)
         render_budgets(reading.budget_uses, console)
-    reasons = _below(outlook, floor, days)
+    if _say_crossed(reading, floor, days):
+        ctx.exit(EXIT_BELOW_THRESHOLD)
+
+
+def _say_crossed(reading: StatusReading, floor: Decimal | None, days: Decimal | None) -> bool:
+    """Each threshold crossed and budget over, one stderr line each; whether there was any."""
+    reasons = _below(reading.outlook, floor, days)
     for reason in reasons:
         click.echo(f"{PROG}: below threshold: {reason}", err=True)
     over = [use.reason() for use in reading.budget_uses if use.over]
     for reason in over:
         click.echo(f"{PROG}: over budget: {reason}", err=True)
-    if reasons or over:
-        ctx.exit(EXIT_BELOW_THRESHOLD)
+    return bool(reasons or over)
 
 
 def _status_of_all_accounts(
