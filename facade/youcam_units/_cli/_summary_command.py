@@ -107,15 +107,8 @@ def summary(
         from youcam_units._cli._all_accounts import summary_all  # noqa: PLC0415
 
         _accounts.refuse_with_all("--account all", db=db, demo=demo)
-        summary_all(
-            by,
-            since_ms,
-            until_ms,
-            fmt=fmt,
-            limit=limit,
-            verbose=verbose,
-            money=(unit_price, currency),
-        )
+        money = (unit_price, currency)  # as given: each account's own price fills it in
+        summary_all(by, since_ms, until_ms, fmt=fmt, limit=limit, verbose=verbose, money=money)
         return
     path = synced_demo_or_existing(ctx, db, demo=demo, seed=seed, entries=entries, verbose=verbose)
     with (
