@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+import click
 import httpx
 import pytest
 from click.testing import CliRunner
@@ -396,7 +398,8 @@ def test_account_all_where_one_is_needed(run: Callable[..., Run], config: Path) 
 def test_every_command_that_reads_takes_account() -> None:
     """--account is on every command that reads the service or a ledger, and nowhere twice."""
     for name in ("history", "sync", "summary", "status", "balance", "costs", "export"):
-        command = cli.commands[name]
+        command = cli.get_command(click.Context(cli), name)
+        assert command is not None
         options = [opt for param in command.params for opt in getattr(param, "opts", [])]
         assert options.count("--account") == 1, name
 
@@ -438,3 +441,27 @@ def test_export_and_balance_use_the_account(
     asked = {name: {r.path for r in service.log.records} for name, service in services.items()}
     assert BALANCE_PATH in asked["b"]
     assert BALANCE_PATH not in asked["a"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes and FIFOs are POSIX")
+def test_an_account_token_file_is_read_as_token_file_is(
+    run: Callable[..., Run], config: Path, tmp_path: Path
+) -> None:
+    """One reader for every credential file: an account's gets ssh's warning, a FIFO is refused."""
+    token = tmp_path / "a.token"
+    token.write_text(SECRETS["TOKEN_A"], encoding="utf-8")
+    token.chmod(0o644)
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace('access_token_env = "TOKEN_A"', f'access_token_file = "{token}"'),
+        encoding="utf-8",
+    )
+    result = run("history", "--limit", "1", "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    assert "can be read by other users (mode 0644)" in result.stderr
+    token.unlink()
+    os.mkfifo(token)
+    result = run("history")
+    assert result.exit_code == 1
+    assert "is not a regular file" in result.stderr
+    assert SECRETS["TOKEN_A"] not in result.output

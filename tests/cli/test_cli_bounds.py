@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from youcam_units import _json as exact_json
 from youcam_units._cli import cli
 from youcam_units._cli._commands import Runtime
-from youcam_units._cli._inputs import CREDENTIAL_FILE_LIMIT
+from youcam_units._cli._credentials import CREDENTIAL_FILE_LIMIT
 from youcam_units._cli._runtime import ENV_TRACEBACK, EXIT_CODES
 from youcam_units.mock import BALANCE_PATH, DEFAULT_API_KEY, MockService
 

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 import pytest
 from rich.console import Console
 from youcam_units import RateLimit, RetryEvent, ServerError
-from youcam_units._cli._commands import Runtime, WaitNotice, default_pacing_path
-from youcam_units.mock import DEFAULT_TOKEN, MockService
+from youcam_units._cli._commands import Runtime
+from youcam_units._cli._sources import default_pacing_path
+from youcam_units._cli._terminal import WaitNotice
+from youcam_units.mock import DEFAULT_API_KEY, DEFAULT_TOKEN, MockService
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -135,3 +137,30 @@ def test_wait_notice_says_what_it_waits_for() -> None:
         "waiting 41 s for the rate-limit window",
         "waiting 3 s before retrying (HTTP 503)",
     ]
+
+
+@pytest.mark.parametrize("command", [("history", "--limit", "1"), ("sync",)])
+def test_history_and_sync_take_the_api_key_from_a_file(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """--api-key-file works wherever the API key does: it stands in for a missing token."""
+    monkeypatch.delenv("YOUCAM_ACCESS_TOKEN")
+    monkeypatch.delenv("YOUCAM_API_KEY", raising=False)
+    path = token_file(tmp_path, DEFAULT_API_KEY.encode())
+    db = () if command[0] == "history" else ("--db", str(tmp_path / "ledger.sqlite3"))
+    run = invoke(*command, *db, "--api-key-file", str(path))
+    assert run.exit_code == 0, run.output
+
+
+def test_a_refused_api_key_file_is_named_with_the_way_to_continue(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, service: MockService
+) -> None:
+    """History's 401 is the same line as balance's (the key and its file), plus the resume hint."""
+    monkeypatch.delenv("YOUCAM_ACCESS_TOKEN")
+    monkeypatch.delenv("YOUCAM_API_KEY", raising=False)
+    path = token_file(tmp_path, SECRET.encode())
+    line = one_line_error(invoke("history", "--api-key-file", str(path)))
+    assert f"refused the API key from --api-key-file {path} (HTTP 401" in line
+    assert line.endswith("; nothing was read past the first request")
+    assert SECRET not in line
+    assert service.log.by_status[401] == 1

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 import pytest
-from youcam_units._cli._inputs import _since_ms, _until_ms
+from youcam_units._cli._days import _since_ms, _until_ms
 
 if TYPE_CHECKING:
     from cli.conftest import Invoke

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from typing import TYPE_CHECKING
 
 import pytest
@@ -145,3 +146,14 @@ def test_ledger_path_that_cannot_be_created(invoke: Invoke, tmp_path: Path) -> N
     blocker.write_text("")
     run = invoke("sync", "--db", str(blocker / "ledger.sqlite3"))
     assert_one_line_failure(run, 1, "cannot create the ledger")
+
+
+@pytest.mark.slow  # it listens on a port: a socket server is the slow tier's
+def test_mock_on_a_busy_port_says_why_in_one_line(invoke: Invoke) -> None:
+    """A port in use: one line with the reason (not uvicorn's exit status), no banner, exit 1."""
+    pytest.importorskip("uvicorn", reason="serving the mock needs the mock extra (uvicorn)")
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        run = invoke("mock", "--port", str(port))
+    assert_one_line_failure(run, 1, f"cannot serve on 127.0.0.1:{port}: address already in use")
+    assert "serving" not in run.stderr

@@ -11,7 +11,7 @@ import click
 import pytest
 from youcam_units import _json as exact_json
 from youcam_units._cli import cli
-from youcam_units._cli._commands import SUMMARY_COLUMNS
+from youcam_units._cli._summary_command import SUMMARY_COLUMNS
 from youcam_units.ledger import SummaryRow
 from youcam_units.mock import DEFAULT_API_KEY
 
@@ -42,7 +42,10 @@ def test_every_commands_formats_follow_the_rule() -> None:
     """The --format choices of each command, pinned: rows get json, jsonl and csv."""
     assert isinstance(cli, click.Group)
     found = {}
-    for name, command in cli.commands.items():
+    context = click.Context(cli)
+    for name in cli.list_commands(context):
+        command = cli.get_command(context, name)
+        assert command is not None
         for param in command.params:
             if param.name == "fmt":
                 assert isinstance(param.type, click.Choice)

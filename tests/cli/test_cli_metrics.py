@@ -23,7 +23,6 @@ from youcam_units import Balance, RateLimit, UnitBucket, forecast
 from youcam_units import _json as exact_json
 from youcam_units._cli._budgets import Budgets
 from youcam_units._cli._commands import Runtime
-from youcam_units._cli._inputs import _Source
 from youcam_units._cli._metrics import (
     Refresher,
     Snapshot,
@@ -33,7 +32,9 @@ from youcam_units._cli._metrics import (
     write_atomically,
 )
 from youcam_units._cli._metrics_command import MIN_INTERVAL
-from youcam_units._cli._status_commands import StatusQuery, StatusReading, read_status
+from youcam_units._cli._sources import _Source
+from youcam_units._cli._status_options import StatusQuery
+from youcam_units._cli._status_reading import StatusReading, read_status
 from youcam_units.mock import DEFAULT_API_KEY, MockService
 
 if TYPE_CHECKING:

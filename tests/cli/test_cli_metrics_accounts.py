@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from youcam_units._cli._status_commands import StatusReading
+    from youcam_units._cli._status_reading import StatusReading
 
     from cli.conftest import Run
 

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Self
 import pytest
 from ledger.test_ledger_integrity import LOCAL, write_v2_ledger
 from rich.console import Console
-from youcam_units._cli import _commands, _status_commands
-from youcam_units._cli._inputs import Offscreen
+from youcam_units._cli import _status_reading, _sync_command
+from youcam_units._cli._terminal import Offscreen
 from youcam_units._cli._upgrade import UpgradeDisplay
 from youcam_units.ledger import SCHEMA_VERSION, UpgradeProgress
 from youcam_units.mock import MockService
@@ -55,8 +55,8 @@ class ProgressLine:
 def line(monkeypatch: pytest.MonkeyPatch) -> ProgressLine:
     """The progress line sync and status draw, recorded."""
     recorder = ProgressLine()
-    monkeypatch.setattr(_commands, "_progress", recorder)
-    monkeypatch.setattr(_status_commands, "_progress", recorder)
+    monkeypatch.setattr(_sync_command, "_progress", recorder)
+    monkeypatch.setattr(_status_reading, "_progress", recorder)
     return recorder
 
 

@@ -155,11 +155,11 @@ def test_a_missing_cli_dependency_in_a_command_names_the_extra() -> None:
 
 def test_the_choices_spelt_out_for_help_are_the_real_ones() -> None:
     """``--by`` and ``--format`` are declared without importing the ledger or the renderer."""
-    from youcam_units._cli import _commands, _render  # noqa: PLC0415
+    from youcam_units._cli import _history_command, _render, _summary_command  # noqa: PLC0415
     from youcam_units.ledger import GROUPINGS  # noqa: PLC0415
 
-    assert _commands.GROUPINGS == GROUPINGS
-    assert _commands.FORMATS == _render.FORMATS
+    assert _summary_command.GROUPINGS == GROUPINGS
+    assert _history_command.FORMATS == _render.FORMATS
 
 
 def test_a_summary_reads_the_ledger_without_the_network_stack(tmp_path: Path) -> None:

@@ -148,3 +148,34 @@ def test_bad_token_over_http_never_prints_it(served_mock: tuple[str, MockService
     assert "refused the access token" in done.stderr.splitlines()[-1]
     assert secret not in done.stdout + done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_mock_on_port_0_shows_the_port_it_listens_on() -> None:
+    """``mock --port 0``: the banner names the free port picked, and that port answers."""
+    assert ENTRY_POINT is not None
+    process = subprocess.Popen(  # noqa: S603 - our own entry point, fixed arguments
+        [ENTRY_POINT, "mock", "--port", "0", "--entries", "3"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stderr is not None
+        banner = process.stderr.readline()  # printed once the port is bound
+        url = banner.partition(" on ")[2].partition(";")[0]
+        assert url.startswith("http://127.0.0.1:"), banner
+        assert not url.endswith(":0"), banner
+        done = run(
+            "history",
+            "--format",
+            "jsonl",
+            env={"YOUCAM_ACCESS_TOKEN": DEFAULT_TOKEN, "YOUCAM_BASE_URL": url},
+        )
+        assert done.returncode == 0, done.stderr
+        assert len(done.stdout.splitlines()) == 3
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stderr is not None:
+            process.stderr.close()

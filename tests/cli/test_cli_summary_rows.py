@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 import pytest
 from rich.console import Console
 from youcam_units import _json as exact_json
-from youcam_units._cli._commands import SUMMARY_ROWS
 from youcam_units._cli._fit import amounts
 from youcam_units._cli._render_summary import pick_rows, render_summary
+from youcam_units._cli._summary_command import SUMMARY_ROWS
 from youcam_units.ledger import SummaryRow
 
 if TYPE_CHECKING:

@@ -6,8 +6,6 @@ import importlib.util
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pytest
-
 if TYPE_CHECKING:
     from types import ModuleType
 
@@ -73,10 +71,6 @@ def test_the_request_path_has_no_import_cycle() -> None:
     assert [c for c in script.cycles(script.graph(PACKAGE)) if request_path & set(c)] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_cli's commands and _entries/_models still import each other (being reshaped)",
-)
 def test_facade_has_no_import_cycle() -> None:
     """The whole of facade/youcam_units is free of import cycles."""
     script = _script()

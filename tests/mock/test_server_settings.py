@@ -1,27 +1,35 @@
-"""One mock server, one set of defaults: `python -m youcam_units.mock`, `youcam-units mock`."""
+"""One mock server, one set of options: `youcam-units mock`, and `python -m youcam_units.mock`."""
 
 from __future__ import annotations
 
 import pytest
 from youcam_units.mock import FaultKind, RateLimit, ServerSettings
-from youcam_units.mock.__main__ import parse_args
+from youcam_units.mock._defaults import FAULT_KINDS
+
+click = pytest.importorskip("click", reason="the mock's options are the cli extra's (click)")
 
 
-def test_the_module_command_defaults_are_the_settings_defaults() -> None:
+def settings_for(*args: str) -> ServerSettings:
+    """The ``ServerSettings`` ``youcam-units mock ARGS`` would serve."""
+    from youcam_units._cli._mock_command import mock, mock_settings  # noqa: PLC0415
+
+    with mock.make_context("mock", list(args)) as ctx:
+        return mock_settings(**ctx.params)
+
+
+def test_the_mock_command_defaults_are_the_settings_defaults() -> None:
     """No arguments: exactly ``ServerSettings()``."""
-    assert parse_args([]) == ServerSettings()
+    assert settings_for() == ServerSettings()
 
 
-def test_the_module_command_reads_every_setting() -> None:
+def test_the_mock_command_reads_every_setting() -> None:
     """Each option lands in its field."""
-    settings = parse_args(
-        [
-            *("--host", "0.0.0.0", "--port", "9", "--seed", "4", "--entries", "7"),  # noqa: S104
-            *("--token", "a", "--token", "b", "--token-ttl", "60", "--rate-limit", "5/10"),
-            *("--api-key", "k1", "--api-key", "k2"),
-            *("--arrival-interval", "2", "--fault-rate", "0.5", "--fault-seed", "3"),
-            *("--fault-kind", "500", "--slow-seconds", "1"),
-        ]
+    settings = settings_for(
+        *("--host", "0.0.0.0", "--port", "9", "--seed", "4", "--entries", "7"),  # noqa: S104
+        *("--token", "a", "--token", "b", "--token-ttl", "60", "--rate-limit", "5/10"),
+        *("--api-key", "k1", "--api-key", "k2"),
+        *("--arrival-interval", "2", "--fault-rate", "0.5", "--fault-seed", "3"),
+        *("--fault-kind", "500", "--slow-seconds", "1"),
     )
     assert settings == ServerSettings(
         host="0.0.0.0",  # noqa: S104
@@ -40,19 +48,15 @@ def test_the_module_command_reads_every_setting() -> None:
     )
 
 
-def test_the_cli_mock_command_has_the_same_defaults() -> None:
-    """``youcam-units mock``'s options default to the same settings."""
-    pytest.importorskip("click")
-    from youcam_units._cli._commands import mock  # noqa: PLC0415 - the cli extra
+def test_every_mock_option_has_help() -> None:
+    """``youcam-units mock --help`` explains each option, not just its default."""
+    from youcam_units._cli._mock_command import mock  # noqa: PLC0415
 
-    defaults = {param.name: param.default for param in mock.params}
-    expected = ServerSettings()
-    del defaults["limits"]  # no default: the limits are off unless given, as in ServerSettings
-    assert expected.limits is None
-    assert defaults.pop("limits_per") == "both"
-    assert defaults == {
-        "host": expected.host,
-        "port": expected.port,
-        "entries": expected.entries,
-        "seed": expected.seed,
-    }
+    options = [param for param in mock.params if isinstance(param, click.Option)]
+    assert len(options) == 15
+    assert [param.name for param in options if not param.help] == []
+
+
+def test_the_fault_kinds_spelt_out_for_help_are_the_real_ones() -> None:
+    """``--fault-kind`` is declared without importing the mock (a test keeps the two the same)."""
+    assert tuple(kind.value for kind in FaultKind) == FAULT_KINDS

@@ -13,14 +13,14 @@ click underneath, with one more dependency and annotation magic between.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
+
+from youcam_units._cli._extra import CLI_DEPENDENCIES
 
 if TYPE_CHECKING:
     import click
 
 __all__ = ["cli", "main"]
-
-CLI_DEPENDENCIES: Final = frozenset({"click", "rich", "platformdirs"})
 
 
 def main() -> None:

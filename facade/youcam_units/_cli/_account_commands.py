@@ -1,35 +1,23 @@
-"""``accounts`` (what the config file defines) and the combined views of ``--account all``."""
+"""``accounts``: what the config file defines, with where each credential is read from."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+import sys
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import click
 
-from youcam_units._cli._accounts import (
-    _ledger_path,
-    every_account,
-    render_accounts,
-    report_failure,
-    using,
-)
-from youcam_units._cli._commands import cli
-from youcam_units._cli._inputs import _stdout_console
-from youcam_units._cli._runtime import PROG, CliError, _reported
+from youcam_units._cli._text import printable
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from pathlib import Path
 
-    from youcam_units import Forecast
-    from youcam_units._cli._status_commands import StatusReading
-    from youcam_units._money import UnitPrice
-    from youcam_units.ledger import Grouping, SummaryRow
+    from youcam_units._accounts import AccountsConfig
 
-__all__ = ["accounts", "combine_summaries", "status_all", "summary_all"]
+__all__ = ["ACCOUNT_COLUMNS", "account_rows", "accounts", "render_accounts"]
 
 
-@cli.command()
+@click.command()
 @click.option(
     "--format",
     "fmt",
@@ -48,201 +36,110 @@ def accounts(fmt: Literal["table", "json", "jsonl", "csv"]) -> None:
     render_accounts(accounts_config(), fmt)
 
 
-def combine_summaries(parts: Iterable[Sequence[SummaryRow]], *, by: Grouping) -> list[SummaryRow]:
-    """The groups of several ledgers added together, ordered as ``summarize`` orders them."""
-    from youcam_units.ledger import SummaryRow  # noqa: PLC0415
-
-    totals: dict[str, list[Any]] = {}
-    for rows in parts:
-        for row in rows:
-            total = totals.setdefault(row.group, [0, Decimal(0), Decimal(0), Decimal(0)])
-            total[0] += row.entries
-            total[1] += row.spent
-            total[2] += row.granted
-            total[3] += row.expired
-    if by == "action":
-        order = sorted(totals, key=lambda n: (-totals[n][1], -totals[n][2], n))
-    else:
-        order = sorted(totals)  # YYYY-MM-DD and YYYY-MM sort as time does
-    return [SummaryRow(name, *totals[name]) for name in order]
+# -- youcam-units accounts ---------------------------------------------------------------------
 
 
-def summary_all(
-    by: Grouping,
-    since_ms: int | None,
-    until_ms: int | None,
-    *,
-    fmt: str,
-    limit: int | None,
-    verbose: bool,
-    money: tuple[str | None, str] = (None, "USD"),
-) -> None:
-    """``summary --account all``: each account's summary, then all of them added together.
+def account_rows(config: AccountsConfig) -> list[dict[str, Any]]:
+    """What ``accounts`` shows of each account: sources by name, never a credential."""
+    from youcam_units._config import DEFAULT_BASE_URL  # noqa: PLC0415
 
-    ``money`` is ``--unit-price``/``--currency`` as given: each account's rows are priced at
-    that, else at the account's own price. The total is in units only (prices may differ).
-    """
-    from youcam_units._cli._inputs import no_ledger_file, where  # noqa: PLC0415
-    from youcam_units._cli._money_options import unit_price  # noqa: PLC0415
-    from youcam_units._cli._upgrade import open_ledger  # noqa: PLC0415
-    from youcam_units.ledger import summarize  # noqa: PLC0415
+    rows = []
+    for name in sorted(config.accounts):
+        account = config.accounts[name]
+        rows.append(
+            {
+                "name": name,
+                "default": name == config.default_account,
+                "access_token": None
+                if account.access_token is None
+                else account.access_token.describe(),
+                "access_token_present": account.access_token is not None
+                and account.access_token.present(),
+                "api_key": None if account.api_key is None else account.api_key.describe(),
+                "api_key_present": account.api_key is not None and account.api_key.present(),
+                "base_url": account.base_url or DEFAULT_BASE_URL,
+                "db": account.display_db(),
+                "unit_price": account.unit_price,
+                "currency": account.currency,
+                "monthly_budget": account.monthly_budget,
+                "budgets": dict(account.budgets),
+            }
+        )
+    return rows
 
-    per_account: dict[str, list[SummaryRow]] = {}
-    prices: dict[str, UnitPrice | None] = {}
-    for account in every_account("--account all"):
-        with using(account):
-            prices[account.name] = unit_price(*money)
-        path = _ledger_path(account)
-        if no_ledger_file(path):
-            raise CliError(
-                f"account {account.name}: no ledger at {where(path)}: run `{PROG} sync --all` first"
-            )
-        with (
-            _reported(verbose=verbose, action="check the account's db"),
-            open_ledger(path, read_only=True) as ledger,
-        ):
-            per_account[account.name] = summarize(
-                ledger, by=by, since_ms=since_ms, until_ms=until_ms
-            )
-    total = combine_summaries(per_account.values(), by=by)
+
+ACCOUNT_COLUMNS: Final = (
+    "name",
+    "default",
+    "access_token",
+    "access_token_present",
+    "api_key",
+    "api_key_present",
+    "base_url",
+    "db",
+    "unit_price",
+    "currency",
+    "monthly_budget",
+    "budgets",
+)
+"""The csv columns of ``accounts``: every field of its json rows, in their order."""
+
+
+def render_accounts(config: AccountsConfig, fmt: Literal["table", "json", "jsonl", "csv"]) -> None:
+    """Print the accounts as JSON, or as a few lines each (without price and budgets)."""
+    rows = account_rows(config)
+    if fmt in {"jsonl", "csv"}:
+        from youcam_units._cli._rows import write_rows  # noqa: PLC0415
+
+        if fmt == "csv":  # a cell a value: budgets as ACTION=UNITS;...
+            rows = [
+                {**row, "budgets": ";".join(f"{k}={v}" for k, v in row["budgets"].items())}
+                for row in rows
+            ]
+        write_rows(fmt, rows, ACCOUNT_COLUMNS)
+        return
     if fmt == "json":
         from youcam_units import _json as exact_json  # noqa: PLC0415
 
-        payload = {
-            "total": [row.to_dict(by) for row in total],
-            "accounts": {
-                name: [_priced_row(row, by, prices[name]) for row in rows]
-                for name, rows in per_account.items()
-            },
-        }
+        payload = {"config": str(config.path), "exists": config.exists, "accounts": rows}
         click.echo(exact_json.dumps(payload, indent=2))
         return
-    from youcam_units._cli._render_summary import render_summary  # noqa: PLC0415
+    if not config.exists:
+        click.echo(f"no config file at {config.path}: credentials come from the environment")
+        return
+    if not rows:
+        click.echo(f"no accounts in {config.path}")
+        return
 
-    stdout = _stdout_console()
-    for name, rows in [*per_account.items(), ("all accounts", total)]:
-        stdout.print(f"{name}:", highlight=False, markup=False)
-        if rows:
-            render_summary(rows, by, stdout, limit=limit, price=prices.get(name))
-        else:
-            stdout.print("no entries in the ledger for this period", highlight=False)
-
-
-def _say_crossed(
-    readings: dict[str, StatusReading], check: Callable[[Forecast], list[str]]
-) -> bool:
-    """Each account's crossed threshold and budget over, one line each; whether there was any."""
-    crossed = False
-    for name, reading in readings.items():
-        for reason in check(reading.outlook):
-            crossed = True
-            click.echo(f"{PROG}: below threshold: account {name}: {reason}", err=True)
-        for use in reading.budget_uses:
-            if use.over:
-                crossed = True
-                click.echo(f"{PROG}: over budget: account {name}: {use.reason()}", err=True)
-    return crossed
+    click.echo("\n".join(_account_lines(config.path, rows)))
 
 
-def _priced_row(row: SummaryRow, by: Grouping, price: UnitPrice | None) -> dict[str, Any]:
-    """A row as ``summary --format json`` gives it: with a price, its money too (exact)."""
-    body = row.to_dict(by)
-    if price is None:
-        return body
-    return {
-        **body,
-        "currency": price.currency,
-        "spent_money": price.value(row.spent),
-        "granted_money": price.value(row.granted),
-        "expired_money": price.value(row.expired),
-        "net_money": price.value(row.net),
-    }
+def _credential(source: str | None, *, present: bool) -> str:
+    if source is None:
+        return "-"
+    return f"{source} ({'present' if present else 'MISSING'})"
 
 
-def status_all(
-    reading_of: Callable[[], StatusReading],
-    *,
-    fmt: str,
-    check: Callable[[Forecast], list[str]],
-    price_of: Callable[[], UnitPrice | None] = lambda: None,
-) -> bool:
-    """``status --account all``: each account's status, and their totals; True if any is below.
+def _account_lines(path: Path, rows: list[dict[str, Any]]) -> list[str]:
+    """A few lines per account; a value too long for its line goes under its label, whole."""
+    import shutil  # noqa: PLC0415
 
-    ``price_of`` gives the price of the account in use (the option's, else the account's own):
-    each account's figures in money at it; the totals stay in units (prices may differ).
-
-    One account failing does not stop the others: it is reported, and the command fails (1)
-    after showing the rest, naming it.
-    """
-    from youcam_units._cli._status_commands import status_json  # noqa: PLC0415
-    from youcam_units._cli._unit_client import _iso  # noqa: PLC0415
-
-    readings: dict[str, StatusReading] = {}
-    prices: dict[str, UnitPrice | None] = {}
-    failed: list[str] = []
-    everyone = every_account("--account all")
-    for account in everyone:
-        with using(account):
-            try:
-                prices[account.name] = price_of()
-                readings[account.name] = reading_of()
-            except click.ClickException as exc:
-                failed.append(account.name)
-                report_failure(account.name, exc)
-    forecasts = {name: reading.outlook for name, reading in readings.items()}
-    first = min(
-        (item for item in forecasts.items() if item[1].days_left is not None),
-        key=lambda item: item[1].days_left or Decimal(0),
-        default=None,
-    )
-    balance = sum((f.balance for f in forecasts.values()), Decimal(0))
-    spend = sum((f.spend_per_day for f in forecasts.values()), Decimal(0))
-    expiring = sum((f.expiring_total for f in forecasts.values()), Decimal(0))
-    total = {
-        "balance": balance,
-        "spend_per_day": spend,
-        "expiring_total": expiring,
-        "first_to_run_out": None
-        if first is None
-        else {
-            "account": first[0],
-            "days_left": first[1].days_left,
-            "runs_out_at": None if first[1].runs_out_at is None else _iso(first[1].runs_out_at),
-        },
-    }
-    if fmt == "json":
-        from youcam_units import _json as exact_json  # noqa: PLC0415
-
-        payload = {
-            "total": total,
-            "accounts": {
-                name: status_json(reading.outlook, prices[name])
-                | {"budgets": [use.to_dict() for use in reading.budget_uses]}
-                for name, reading in readings.items()
-            },
-            "failed": failed,
-        }
-        click.echo(exact_json.dumps(payload, indent=2))
-    else:
-        from youcam_units._cli._unit_render import (  # noqa: PLC0415
-            _about,
-            render_budgets,
-            render_status,
+    # COLUMNS, else the terminal's; piped with neither, lines are as long as they are.
+    width = shutil.get_terminal_size(fallback=(sys.maxsize, 0)).columns
+    lines = [f"accounts in {path}:"]
+    for row in rows:
+        fields = (
+            ("access token", _credential(row["access_token"], present=row["access_token_present"])),
+            ("API key", _credential(row["api_key"], present=row["api_key_present"])),
+            ("base URL", row["base_url"]),
+            ("ledger", row["db"]),
         )
-
-        stdout = _stdout_console()
-        for name, reading in readings.items():
-            stdout.print(f"{name}:", highlight=False, markup=False)
-            render_status(reading.outlook, reading.daily, stdout, price=prices[name])
-            render_budgets(reading.budget_uses, stdout)
-        stdout.print(
-            f"all accounts: {balance:,} units; spending about {_about(spend)} units per day; "
-            f"{expiring:,} units "
-            "expiring unspent" + ("" if first is None else f"; {first[0]} runs out first"),
-            highlight=False,
-            markup=False,
-        )
-    below = _say_crossed(readings, check)
-    if failed:
-        raise CliError(f"{len(failed)} of {len(everyone)} accounts failed: {', '.join(failed)}")
-    return below
+        lines.append(f"{row['name']}{' (default)' if row['default'] else ''}")
+        for label, value in fields:
+            text = printable(str(value))
+            line = f"  {label:<13} {text}"
+            # A path or URL is never folded or cut: indented as far as it fits; longer than the
+            # terminal, the terminal wraps it, as it would a path typed at the prompt.
+            indent = " " * max(0, min(4, width - len(text)))
+            lines.extend([line] if len(line) <= width else [f"  {label}:", f"{indent}{text}"])
+    return lines

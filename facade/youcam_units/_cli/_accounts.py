@@ -3,7 +3,7 @@
 Every command that reads the service or a ledger takes ``--account NAME`` (or
 ``YOUCAM_UNITS_ACCOUNT``; else the file's ``default_account``). The chosen account is kept in
 click's context (``ctx.meta``) and read where the inputs are found (``_inputs``,
-``_unit_client``), so each command's own code does not change. Precedence, per setting:
+``_sources``), so each command's own code does not change. Precedence, per setting:
 
 1. an option given for this run: ``--token-file``, ``--api-key-file``, ``--db``, ``--base-url``
    (and the variables of the last two, ``YOUCAM_UNITS_DB`` and ``YOUCAM_BASE_URL``);
@@ -16,24 +16,21 @@ left in the shell for one account is never sent on behalf of another.
 
 from __future__ import annotations
 
-import sys
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Final
 
 import click
 
 from youcam_units._cli._runtime import PROG, CliError
-from youcam_units._cli._text import printable
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Iterator
     from pathlib import Path
 
     from youcam_units._accounts import Account, AccountsConfig
 
 __all__ = [
     "account_base_url",
-    "account_credentials",
     "account_ledger_path",
     "account_option",
     "account_token_pacing",
@@ -135,42 +132,6 @@ def using(account: Account) -> Iterator[None]:
             meta[_ACCOUNT_KEY] = before
 
 
-def _read(reader: Callable[[], str | None]) -> str | None:
-    from youcam_units._accounts import ConfigError  # noqa: PLC0415
-
-    try:
-        return reader()
-    except ConfigError as exc:
-        raise CliError(str(exc)) from None
-
-
-def account_credentials() -> tuple[tuple[str, str] | None, tuple[str, str] | None] | None:
-    """The account's (token, source) and (API key, source), each None when it names none.
-
-    ``None`` altogether when no account is in use: the environment's credentials apply.
-    """
-    account = current_account()
-    if account is None:
-        return None
-    token = _read(account.read_access_token)
-    key = _read(account.read_api_key)
-    if token is None and key is None:
-        raise CliError(
-            f"account {account.name!r} in {account.config_path} names no credential: add "
-            "access_token_env (or _file) or api_key_env (or _file) to it"
-        )
-
-    def where(what: str) -> str:
-        source = account.access_token if what == "token" else account.api_key
-        assert source is not None  # noqa: S101 - only asked for a credential that was read
-        return f"{source.describe()} (account {account.name!r})"
-
-    return (
-        None if token is None else (token, where("token")),
-        None if key is None else (key, where("key")),
-    )
-
-
 def account_base_url() -> str | None:
     """The account's ``base_url``, when an account is in use and names one."""
     account = current_account()
@@ -193,110 +154,6 @@ def account_ledger_path() -> Path | str | None:
 
 def _ledger_path(account: Account) -> Path | str:
     return account.ledger_target
-
-
-# -- youcam-units accounts ---------------------------------------------------------------------
-
-
-def account_rows(config: AccountsConfig) -> list[dict[str, Any]]:
-    """What ``accounts`` shows of each account: sources by name, never a credential."""
-    from youcam_units._config import DEFAULT_BASE_URL  # noqa: PLC0415
-
-    rows = []
-    for name in sorted(config.accounts):
-        account = config.accounts[name]
-        rows.append(
-            {
-                "name": name,
-                "default": name == config.default_account,
-                "access_token": None
-                if account.access_token is None
-                else account.access_token.describe(),
-                "access_token_present": account.access_token is not None
-                and account.access_token.present(),
-                "api_key": None if account.api_key is None else account.api_key.describe(),
-                "api_key_present": account.api_key is not None and account.api_key.present(),
-                "base_url": account.base_url or DEFAULT_BASE_URL,
-                "db": account.display_db(),
-                "unit_price": account.unit_price,
-                "currency": account.currency,
-                "monthly_budget": account.monthly_budget,
-                "budgets": dict(account.budgets),
-            }
-        )
-    return rows
-
-
-ACCOUNT_COLUMNS: Final = (
-    "name",
-    "default",
-    "access_token",
-    "access_token_present",
-    "api_key",
-    "api_key_present",
-    "base_url",
-    "db",
-    "unit_price",
-    "currency",
-    "monthly_budget",
-    "budgets",
-)
-"""The csv columns of ``accounts``: every field of its json rows, in their order."""
-
-
-def render_accounts(config: AccountsConfig, fmt: Literal["table", "json", "jsonl", "csv"]) -> None:
-    """Print the accounts as JSON, or as a few lines each (without price and budgets)."""
-    rows = account_rows(config)
-    if fmt in {"jsonl", "csv"}:
-        from youcam_units._cli._rows import write_rows  # noqa: PLC0415
-
-        if fmt == "csv":  # a cell a value: budgets as ACTION=UNITS;...
-            rows = [
-                {**row, "budgets": ";".join(f"{k}={v}" for k, v in row["budgets"].items())}
-                for row in rows
-            ]
-        write_rows(fmt, rows, ACCOUNT_COLUMNS)
-        return
-    if fmt == "json":
-        from youcam_units import _json as exact_json  # noqa: PLC0415
-
-        payload = {"config": str(config.path), "exists": config.exists, "accounts": rows}
-        click.echo(exact_json.dumps(payload, indent=2))
-        return
-    if not config.exists:
-        click.echo(f"no config file at {config.path}: credentials come from the environment")
-        return
-    if not rows:
-        click.echo(f"no accounts in {config.path}")
-        return
-
-    def credential(source: str | None, *, present: bool) -> str:
-        if source is None:
-            return "-"
-        return f"{source} ({'present' if present else 'MISSING'})"
-
-    import shutil  # noqa: PLC0415
-
-    # COLUMNS, else the terminal's; piped with neither, lines are as long as they are.
-    width = shutil.get_terminal_size(fallback=(sys.maxsize, 0)).columns
-    lines = [f"accounts in {config.path}:"]
-    for row in rows:
-        fields = (
-            ("access token", credential(row["access_token"], present=row["access_token_present"])),
-            ("API key", credential(row["api_key"], present=row["api_key_present"])),
-            ("base URL", row["base_url"]),
-            ("ledger", row["db"]),
-        )
-        lines.append(f"{row['name']}{' (default)' if row['default'] else ''}")
-        for label, value in fields:
-            text = printable(str(value))
-            line = f"  {label:<13} {text}"
-            # A value too long for its line goes under its label, whole (a path or URL is never
-            # folded or cut), indented as far as it fits: longer than the terminal, the terminal
-            # wraps it, as it would a path typed at the prompt.
-            indent = " " * max(0, min(4, width - len(text)))
-            lines.extend([line] if len(line) <= width else [f"  {label}:", f"{indent}{text}"])
-    click.echo("\n".join(lines))
 
 
 # -- every account at once ------------------------------------------------------------------------
@@ -327,37 +184,3 @@ def refuse_with_all(option: str, **given: object) -> None:
 def report_failure(name: str, error: click.ClickException) -> None:
     """One account's failure, in the command's one-line form; the loop goes on."""
     click.echo(f"{PROG}: error: account {name}: {error.format_message()}", err=True)
-
-
-def sync_all(runtime: Any, *, seed: int, entries: int, verbose: bool) -> None:  # noqa: ANN401
-    """``sync --all``: each account into its own ledger, one after another, failures reported.
-
-    One account's failure does not stop the others; the command fails at the end, naming them.
-    """
-    from youcam_units._cli._commands import _sync  # noqa: PLC0415 - _commands imports this
-    from youcam_units._cli._inputs import _Source  # noqa: PLC0415
-
-    accounts = every_account("sync --all")
-    failed: list[str] = []
-    for account in accounts:
-        with using(account):
-            try:
-                path = _ledger_path(account)
-                source = _Source(False, None, None, seed, entries)  # noqa: FBT003
-                result = _sync(source, path, runtime, verbose=verbose)
-            except click.ClickException as exc:
-                failed.append(account.name)
-                report_failure(account.name, exc)
-                continue
-        requests = f"request{'s' if result.pages != 1 else ''}"
-        if result.superseded:
-            click.echo(f"{account.name}: another sync of {path} moved on meanwhile; left to it")
-            continue
-        click.echo(
-            f"{account.name}: synced {path}: {result.new_entries:,} new entries from "
-            f"{result.pages:,} {requests}; {result.total_entries:,} in the ledger"
-        )
-    if failed:
-        raise CliError(
-            f"{len(failed)} of {len(accounts)} accounts failed to sync: {', '.join(failed)}"
-        )

@@ -6,7 +6,6 @@ import logging
 
 import click
 
-from youcam_units._cli._runtime import PROG
 from youcam_units._cli._text import printable
 
 __all__ = ["configure_logging"]
@@ -15,15 +14,19 @@ __all__ = ["configure_logging"]
 class _LogToStderr(logging.Handler):
     """Writes the library's log records to whatever ``sys.stderr`` is at the time."""
 
+    def __init__(self, prog: str, level: int) -> None:
+        super().__init__(level)
+        self.prog = prog
+
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            line = f"{PROG}: {record.levelname.lower()}: {record.getMessage()}"
+            line = f"{self.prog}: {record.levelname.lower()}: {record.getMessage()}"
             click.echo(printable(line), err=True)  # the service's text, shown as written
         except Exception:  # noqa: BLE001 - a log handler must never raise
             self.handleError(record)
 
 
-def configure_logging(ctx: click.Context, *, verbose: bool) -> None:
+def configure_logging(ctx: click.Context, *, verbose: bool, prog: str) -> None:
     """Route the library's log for this command: to stderr with --verbose, else nowhere.
 
     Without a handler, Python's last-resort handler would print the retry warnings, and a
@@ -32,7 +35,7 @@ def configure_logging(ctx: click.Context, *, verbose: bool) -> None:
     """
     logger = logging.getLogger("youcam_units")
     handler: logging.Handler = (
-        _LogToStderr(level=logging.DEBUG) if verbose else logging.NullHandler()
+        _LogToStderr(prog, logging.DEBUG) if verbose else logging.NullHandler()
     )
     quiet = logging.NullHandler()
     previous = logger.level

@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 
     from prometheus_client.metrics_core import Metric
 
-    from youcam_units._cli._status_commands import StatusReading
+    from youcam_units import Forecast
+    from youcam_units._cli._status_reading import StatusReading
 
 __all__ = [
     "EXPIRING_WITHIN_DAYS",
@@ -83,16 +84,7 @@ def metric_families(
         return family
 
     yield gauge("balance_units", "Units held now, every bucket together.", outlook.balance)
-    expiring = GaugeMetricFamily(
-        "youcam_units_expiring_units",
-        "Units projected to expire unspent within the next N days at the current spend rate.",
-        labels=["account", "within_days"],
-    )
-    for days in EXPIRING_WITHIN_DAYS:
-        limit = outlook.now + timedelta(days=days)
-        units = sum((u.amount for u in outlook.expiring if u.expires_at <= limit), Decimal(0))
-        expiring.add_metric([account, str(days)], float(units))
-    yield expiring
+    yield _expiring_family(outlook, account)
     yield gauge(
         "spend_rate_units_per_day",
         "Units spent per day over the last 30 days, or since the ledger's first entry when "
@@ -118,6 +110,25 @@ def metric_families(
         snapshot.refreshed_at,
     )
     yield from _budget_families(reading, account)
+    yield from _lifetime_families(reading, account)
+
+
+def _expiring_family(outlook: Forecast, account: str) -> GaugeMetricFamily:
+    """What expires unspent within each of ``EXPIRING_WITHIN_DAYS``, at the current spend rate."""
+    expiring = GaugeMetricFamily(
+        "youcam_units_expiring_units",
+        "Units projected to expire unspent within the next N days at the current spend rate.",
+        labels=["account", "within_days"],
+    )
+    for days in EXPIRING_WITHIN_DAYS:
+        limit = outlook.now + timedelta(days=days)
+        units = sum((u.amount for u in outlook.expiring if u.expires_at <= limit), Decimal(0))
+        expiring.add_metric([account, str(days)], float(units))
+    return expiring
+
+
+def _lifetime_families(reading: StatusReading, account: str) -> Iterator[Metric]:
+    """What was spent per action and what expired, since the ledger's first entry."""
     spent = CounterMetricFamily(
         "youcam_units_spent_units",
         "Units spent per action since the ledger's first entry (expiries aside).",
@@ -133,7 +144,7 @@ def metric_families(
         lost += gone
         if units or not gone:
             spent.add_metric([account, action], float(units))
-    expired.add_metric(labels, float(lost))
+    expired.add_metric([account], float(lost))
     yield spent
     yield expired
 

@@ -11,15 +11,10 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
-from youcam_units._cli._commands import _runtime, cli
-from youcam_units._cli._inputs import FilePath
-from youcam_units._cli._runtime import PROG, CliError
-from youcam_units._cli._status_commands import (
-    StatusQuery,
-    _pop_status_options,
-    _status_options,
-    read_status,
-)
+from youcam_units._cli._options import FilePath
+from youcam_units._cli._runtime import PROG, CliError, current_runtime
+from youcam_units._cli._status_options import StatusQuery, _pop_status_options, _status_options
+from youcam_units._cli._status_reading import read_status
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -27,7 +22,7 @@ if TYPE_CHECKING:
 
     from youcam_units._accounts import Account
     from youcam_units._cli._runtime import Runtime
-    from youcam_units._cli._status_commands import StatusReading
+    from youcam_units._cli._status_reading import StatusReading
 
 __all__ = ["DEFAULT_ACCOUNT", "MIN_INTERVAL", "metrics"]
 
@@ -80,7 +75,7 @@ def _check_output(output: Path) -> None:
         )
 
 
-@cli.command()
+@click.command()
 @click.option(
     "-o",
     "--output",
@@ -138,7 +133,7 @@ def metrics(
     if output is not None:
         _check_output(output)
     _require_metrics_extra()
-    runtime = _runtime(ctx)
+    runtime = current_runtime(ctx)
     readers = _readers(ctx, _pop_status_options(options), runtime)
     if serve:
         _serve(readers, host, port, interval)

@@ -15,23 +15,20 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
-from youcam_units._cli._commands import _runtime, _source_label, cli
-from youcam_units._cli._inputs import FilePath, _day_range_options, _parse_days
+from youcam_units._cli._credentials import _read_api_key
+from youcam_units._cli._days import _day_range_options, _parse_days
 from youcam_units._cli._money_options import money_options
 from youcam_units._cli._money_options import unit_price as parse_unit_price
-from youcam_units._cli._runtime import PROG, CliError
-from youcam_units._cli._status_commands import (
-    StatusQuery,
-    _pop_status_options,
-    _status_options,
-    ledger_session,
-    status_reading,
-)
-from youcam_units._cli._unit_client import _read_api_key
+from youcam_units._cli._options import FilePath
+from youcam_units._cli._runtime import PROG, CliError, current_runtime
+from youcam_units._cli._status_options import StatusQuery, _pop_status_options, _status_options
+from youcam_units._cli._status_reading import ledger_session, status_reading
+from youcam_units._cli._sync_command import _source_label
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from youcam_units import Client, FeatureCost
     from youcam_units._report import Period
 
 __all__ = ["REPORT_DEPENDENCIES", "report"]
@@ -108,7 +105,7 @@ def _check_extra() -> None:
         ) from None
 
 
-@cli.command()
+@click.command()
 @click.option(
     "--output",
     "-o",
@@ -149,19 +146,16 @@ def report(
     _check_extra()
     from youcam_units._report import gather, render_html, write_atomically  # noqa: PLC0415
 
-    runtime = _runtime(ctx)
+    runtime = current_runtime(ctx)
     with ledger_session(query, runtime, action="run report again") as session:
         reading = status_reading(session, query.budgets)
-        has_key = query.source.demo or _read_api_key(query.api_key_file) is not None
-        costs = list(session.client.feature_costs()) if has_key else None
-        label = _source_label(query.source, runtime, session.client.base_url)
         data = gather(
             session.ledger,
             period=period,
             balance=reading.balance,
             outlook=reading.outlook,
-            source=label,
-            costs=costs,
+            source=_source_label(query.source, runtime, session.client.base_url),
+            costs=_feature_costs(query, session.client),
             price=price,
             budgets=reading.budget_uses,
         )
@@ -174,3 +168,9 @@ def report(
         f"wrote {output} ({len(page.encode()):,} bytes): {PROG} report of "
         f"{period.first.isoformat()} to {period.last.isoformat()}"
     )
+
+
+def _feature_costs(query: StatusQuery, client: Client) -> list[FeatureCost] | None:
+    """The price list, when the API key is there to read it (the report shows it then)."""
+    has_key = query.source.demo or _read_api_key(query.api_key_file) is not None
+    return list(client.feature_costs()) if has_key else None

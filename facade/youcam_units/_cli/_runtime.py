@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
+from youcam_units._cli._extra import CLI_DEPENDENCIES
 from youcam_units._cli._output import EXIT_OUTPUT_FAILED, GuardedStdout
 from youcam_units._cli._text import printable
 from youcam_units.mock._defaults import DEFAULT_ENTRIES, DEFAULT_SEED
@@ -155,8 +156,6 @@ def _stop_quietly() -> int:
 
 def _missing_extra(exc: Exception) -> bool:
     """Whether a module of the cli extra, imported in a command's body, is missing."""
-    from youcam_units._cli import CLI_DEPENDENCIES  # noqa: PLC0415
-
     return isinstance(exc, ModuleNotFoundError) and (
         (exc.name or "").partition(".")[0] in CLI_DEPENDENCIES
     )
@@ -212,10 +211,7 @@ def _explained() -> tuple[tuple[type[Exception], str], ...]:
     return (
         (
             AuthenticationError,
-            (
-                "the service refused the access token from {source} (HTTP 401): it is wrong or "
-                "expired; put a fresh one in {source}"
-            ),
+            "{refusal}",  # open_client words it: the credential refused and its source
         ),
         (
             RateLimitError,
@@ -256,8 +252,8 @@ def _reported(
 
         for cls, template in _explained():
             if isinstance(exc, cls):
-                source = getattr(exc, "token_source", f"{ENV_TOKEN} or --token-file")
-                message = template.format(exc=exc, action=action, source=source)
+                refusal = getattr(exc, "refusal", "the service refused the credential (HTTP 401)")
+                message = template.format(exc=exc, action=action, refusal=refusal)
                 request_id = getattr(exc, "request_id", None)
                 if request_id and "request id" not in message:
                     message += f" (request id {request_id})"
@@ -275,4 +271,10 @@ def _configure_logging(ctx: click.Context, *, verbose: bool) -> None:
     """Route the library's log for this command: to stderr with --verbose, else nowhere."""
     from youcam_units._cli._log import configure_logging  # noqa: PLC0415 - keeps `--help` fast
 
-    configure_logging(ctx, verbose=verbose)
+    configure_logging(ctx, verbose=verbose, prog=PROG)
+
+
+def current_runtime(ctx: click.Context) -> Runtime:
+    """The ``Runtime`` a test handed in through ``obj``, else the real one."""
+    obj = ctx.find_object(Runtime)
+    return obj if obj is not None else Runtime()

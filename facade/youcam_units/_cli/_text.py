@@ -14,9 +14,11 @@ import unicodedata
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from rich.text import Text
 
-__all__ = ["literal", "printable"]
+__all__ = ["iso_utc", "literal", "printable"]
 
 _HIDDEN_CATEGORIES: Final = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 """Controls, format characters (bidi overrides, zero-width joiners), surrogates, private-use and
@@ -46,3 +48,8 @@ def literal(value: object, style: str = "", *, encoding: str | None = None) -> T
     from rich.text import Text  # noqa: PLC0415 - rich only for a command that draws
 
     return Text(printable(value, encoding), style=style)
+
+
+def iso_utc(when: datetime) -> str:
+    """ISO 8601 in UTC with milliseconds and a Z, as every export writes times."""
+    return when.isoformat(timespec="milliseconds").replace("+00:00", "Z")

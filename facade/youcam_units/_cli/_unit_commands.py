@@ -1,7 +1,7 @@
 """The unit-system commands ``balance`` and ``costs``: what you have, and what each feature costs.
 
 They share the history commands' options, error lines and exit codes, and add the API key
-(``_unit_client``).
+(``_sources.open_client``).
 """
 
 from __future__ import annotations
@@ -10,26 +10,26 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
-from youcam_units._cli._commands import _runtime, cli
-from youcam_units._cli._inputs import (
-    _Source,
-    _stdout_console,
-    _verbose_option,
-)
+from youcam_units._cli._options import _verbose_option
 from youcam_units._cli._output import machine_readable
 from youcam_units._cli._runtime import (
     _configure_logging,
     _reported,
 )
+from youcam_units._cli._sources import _Source
+from youcam_units._cli._terminal import _stdout_console
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
-    from youcam_units import Balance
+    from youcam_units import Balance, FeatureCost
     from youcam_units._cli._render import Format
 
-from youcam_units._cli._unit_client import _iso, _service_options, _unit_client
+from youcam_units._cli._options import _source_options
+from youcam_units._cli._runtime import current_runtime
+from youcam_units._cli._sources import open_client
+from youcam_units._cli._text import iso_utc
 
 __all__ = ["balance", "costs"]
 
@@ -52,7 +52,7 @@ def _columns(known: Sequence[str], rows: Sequence[dict[str, Any]]) -> list[str]:
 # -- balance -------------------------------------------------------------------------------
 
 
-@cli.command()
+@click.command()
 @click.option(
     "--format",
     "fmt",
@@ -62,7 +62,7 @@ def _columns(known: Sequence[str], rows: Sequence[dict[str, Any]]) -> list[str]:
     help="A table; JSON: an object with the exact total and the buckets (each as sent, amount "
     "exact); JSON lines or CSV: one bucket a row, with every field the service sent.",
 )
-@_service_options
+@_source_options
 @_verbose_option
 @click.pass_context
 def balance(
@@ -79,10 +79,10 @@ def balance(
 ) -> None:
     """Show the units you have now: each bucket's type, amount and expiry, and the total."""
     _configure_logging(ctx, verbose=verbose)
-    source = _Source(demo, token_file, base_url, seed, entries)
+    source = _Source(demo, token_file, base_url, seed, entries, api_key_file)
     with (
         _reported(verbose=verbose, action="run the command again"),
-        _unit_client(source, _runtime(ctx), api_key_file, needs_key=False) as client,
+        open_client(source, current_runtime(ctx), wants="any") as client,
     ):
         result = client.balance()
     if fmt == "json":
@@ -113,7 +113,7 @@ def _balance_json(result: Balance) -> dict[str, Any]:
         {
             **bucket.to_dict(),
             "amount": bucket.amount,
-            "expires_at": None if bucket.expires_at is None else _iso(bucket.expires_at),
+            "expires_at": None if bucket.expires_at is None else iso_utc(bucket.expires_at),
         }
         for bucket in result.by_expiry
     ]
@@ -123,7 +123,7 @@ def _balance_json(result: Balance) -> dict[str, Any]:
 # -- costs ---------------------------------------------------------------------------------
 
 
-@cli.command()
+@click.command()
 @click.option("--search", metavar="TEXT", help="Only features whose description contains TEXT.")
 @click.option(
     "--format",
@@ -133,7 +133,7 @@ def _balance_json(result: Balance) -> dict[str, Any]:
     show_default=True,
     help="A table, or the SKUs as sent (every field) as JSON, JSON lines or CSV (amounts exact).",
 )
-@_service_options
+@_source_options
 @_verbose_option
 @click.pass_context
 def costs(
@@ -151,17 +151,22 @@ def costs(
 ) -> None:
     """Show what each feature costs, in units per result image or per second (needs the API key)."""
     _configure_logging(ctx, verbose=verbose)
-    source = _Source(demo, token_file, base_url, seed, entries)
+    source = _Source(demo, token_file, base_url, seed, entries, api_key_file)
     wanted = None if search is None else search.casefold()
     with (
         _reported(verbose=verbose, action="run the command again"),
-        _unit_client(source, _runtime(ctx), api_key_file, needs_key=True) as client,
+        open_client(source, current_runtime(ctx), wants="API key") as client,
     ):
         found = [
             cost
             for cost in client.feature_costs()
             if wanted is None or wanted in (cost.description or "").casefold()
         ]
+    _show_costs(found, fmt, search)
+
+
+def _show_costs(found: list[FeatureCost], fmt: Format, search: str | None) -> None:
+    """The SKUs found, as sent (every field) in JSON, JSON lines and CSV, or as a table."""
     if fmt in {"json", "csv"}:
         machine_readable()
     if fmt == "json":

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from youcam_units._cli._inputs import Offscreen, _stderr_console
 from youcam_units._cli._runtime import PROG
+from youcam_units._cli._terminal import Offscreen, _stderr_console
 
 if TYPE_CHECKING:
     from pathlib import Path

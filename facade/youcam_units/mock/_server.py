@@ -1,13 +1,14 @@
 """Serving the mock over HTTP: one implementation and one set of defaults for every front end.
 
-``python -m youcam_units.mock`` (``scripts/mock``) and ``youcam-units mock`` both build a
-``ServerSettings`` and call ``serve``. uvicorn (the ``mock`` extra) is imported only here, and
-only when serving.
+``youcam-units mock`` (also run by ``python -m youcam_units.mock`` and ``scripts/mock``) builds
+a ``ServerSettings`` and calls ``serve``. uvicorn (the ``mock`` extra) is imported only here,
+and only when serving.
 """
 
 from __future__ import annotations
 
 import logging
+import socket
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
@@ -18,6 +19,8 @@ from youcam_units.mock._service import DEFAULT_TOKEN, SERVER_KEEP_RECORDS, MockS
 from youcam_units.mock._unit_system import DEFAULT_API_KEY
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from youcam_units.mock._limits import Limits
 
 __all__ = ["DEFAULT_ENTRIES", "DEFAULT_SEED", "ServerSettings", "ServerUnavailableError", "serve"]
@@ -77,15 +80,26 @@ class _QuietDroppedConnections(logging.Filter):
         return not (record.exc_info and isinstance(record.exc_info[1], DroppedConnectionError))
 
 
-def serve(settings: ServerSettings) -> None:
+def serve(
+    settings: ServerSettings, *, on_listening: Callable[[str, int], None] | None = None
+) -> None:
     """Serve the mock ``settings`` describe until interrupted.
 
-    Raises ``ServerUnavailableError`` without uvicorn; uvicorn's own errors (a port in use) pass.
+    The socket is bound first: ``on_listening(host, port)`` is told the real port (``port=0``
+    picks a free one) before any request can arrive, and a port in use raises ``OSError``
+    (``EADDRINUSE``) here, with its reason. Raises ``ServerUnavailableError`` without uvicorn.
     """
     try:
         import uvicorn  # noqa: PLC0415 - only the server needs it; the in-process mock must not
     except ModuleNotFoundError:
         raise ServerUnavailableError(MISSING_UVICORN) from None
     app = settings.service().asgi_app()
-    logging.getLogger("uvicorn.error").addFilter(_QuietDroppedConnections())
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    with socket.create_server((settings.host, settings.port), family=family) as listening:
+        if on_listening is not None:
+            on_listening(settings.host, listening.getsockname()[1])
+        logging.getLogger("uvicorn.error").addFilter(_QuietDroppedConnections())
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+        server.run(sockets=[listening])  # uvicorn's documented way to serve a bound socket
+    if not server.started:
+        raise ServerUnavailableError("uvicorn could not start the server (its log says why)")

@@ -1,0 +1,248 @@
+"""The combined views of ``--account all``: every account's summary or status, and their totals."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from youcam_units._cli._accounts import (
+    _ledger_path,
+    every_account,
+    report_failure,
+    using,
+)
+from youcam_units._cli._runtime import PROG, CliError, _reported
+from youcam_units._cli._terminal import _stdout_console
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+
+    from youcam_units import Forecast
+    from youcam_units._cli._status_reading import StatusReading
+    from youcam_units._money import UnitPrice
+    from youcam_units.ledger import Grouping, SummaryRow
+
+__all__ = ["combine_summaries", "status_all", "summary_all"]
+
+
+def combine_summaries(parts: Iterable[Sequence[SummaryRow]], *, by: Grouping) -> list[SummaryRow]:
+    """The groups of several ledgers added together, ordered as ``summarize`` orders them."""
+    from youcam_units.ledger import SummaryRow  # noqa: PLC0415
+
+    totals: dict[str, list[Any]] = {}
+    for rows in parts:
+        for row in rows:
+            total = totals.setdefault(row.group, [0, Decimal(0), Decimal(0), Decimal(0)])
+            total[0] += row.entries
+            total[1] += row.spent
+            total[2] += row.granted
+            total[3] += row.expired
+    if by == "action":
+        order = sorted(totals, key=lambda n: (-totals[n][1], -totals[n][2], n))
+    else:
+        order = sorted(totals)  # YYYY-MM-DD and YYYY-MM sort as time does
+    return [SummaryRow(name, *totals[name]) for name in order]
+
+
+def summary_all(
+    by: Grouping,
+    since_ms: int | None,
+    until_ms: int | None,
+    *,
+    fmt: str,
+    limit: int | None,
+    verbose: bool,
+    money: tuple[str | None, str] = (None, "USD"),
+) -> None:
+    """``summary --account all``: each account's summary, then all of them added together.
+
+    ``money`` is ``--unit-price``/``--currency`` as given: each account's rows are priced at
+    that, else at the account's own price. The total is in units only (prices may differ).
+    """
+    from youcam_units._cli._money_options import unit_price  # noqa: PLC0415
+    from youcam_units._cli._options import no_ledger_file, where  # noqa: PLC0415
+    from youcam_units._cli._upgrade import open_ledger  # noqa: PLC0415
+    from youcam_units.ledger import summarize  # noqa: PLC0415
+
+    per_account: dict[str, list[SummaryRow]] = {}
+    prices: dict[str, UnitPrice | None] = {}
+    for account in every_account("--account all"):
+        with using(account):
+            prices[account.name] = unit_price(*money)
+        path = _ledger_path(account)
+        if no_ledger_file(path):
+            raise CliError(
+                f"account {account.name}: no ledger at {where(path)}: run `{PROG} sync --all` first"
+            )
+        with (
+            _reported(verbose=verbose, action="check the account's db"),
+            open_ledger(path, read_only=True) as ledger,
+        ):
+            per_account[account.name] = summarize(
+                ledger, by=by, since_ms=since_ms, until_ms=until_ms
+            )
+    total = combine_summaries(per_account.values(), by=by)
+    if fmt == "json":
+        from youcam_units import _json as exact_json  # noqa: PLC0415
+
+        accounts = {
+            name: [_priced_row(row, by, prices[name]) for row in rows]
+            for name, rows in per_account.items()
+        }
+        payload = {"total": [row.to_dict(by) for row in total], "accounts": accounts}
+        click.echo(exact_json.dumps(payload, indent=2))
+        return
+    _draw_summaries([*per_account.items(), ("all accounts", total)], prices, by, limit=limit)
+
+
+def _draw_summaries(
+    summaries: list[tuple[str, list[SummaryRow]]],
+    prices: dict[str, UnitPrice | None],
+    by: Grouping,
+    *,
+    limit: int | None,
+) -> None:
+    """Each summary under its name, in money at its price (the total has none: prices differ)."""
+    from youcam_units._cli._render_summary import render_summary  # noqa: PLC0415
+
+    stdout = _stdout_console()
+    for name, rows in summaries:
+        stdout.print(f"{name}:", highlight=False, markup=False)
+        if rows:
+            render_summary(rows, by, stdout, limit=limit, price=prices.get(name))
+        else:
+            stdout.print("no entries in the ledger for this period", highlight=False)
+
+
+def _say_crossed(
+    readings: dict[str, StatusReading], check: Callable[[Forecast], list[str]]
+) -> bool:
+    """Each account's crossed threshold and budget over, one line each; whether there was any."""
+    crossed = False
+    for name, reading in readings.items():
+        for reason in check(reading.outlook):
+            crossed = True
+            click.echo(f"{PROG}: below threshold: account {name}: {reason}", err=True)
+        for use in reading.budget_uses:
+            if use.over:
+                crossed = True
+                click.echo(f"{PROG}: over budget: account {name}: {use.reason()}", err=True)
+    return crossed
+
+
+def _priced_row(row: SummaryRow, by: Grouping, price: UnitPrice | None) -> dict[str, Any]:
+    """A row as ``summary --format json`` gives it: with a price, its money too (exact)."""
+    body = row.to_dict(by)
+    if price is None:
+        return body
+    return {
+        **body,
+        "currency": price.currency,
+        "spent_money": price.value(row.spent),
+        "granted_money": price.value(row.granted),
+        "expired_money": price.value(row.expired),
+        "net_money": price.value(row.net),
+    }
+
+
+def status_all(
+    reading_of: Callable[[], StatusReading],
+    *,
+    fmt: str,
+    check: Callable[[Forecast], list[str]],
+    price_of: Callable[[], UnitPrice | None] = lambda: None,
+) -> bool:
+    """``status --account all``: each account's status, and their totals; True if any is below.
+
+    ``price_of`` gives the price of the account in use (the option's, else the account's own):
+    each account's figures in money at it; the totals stay in units (prices may differ).
+
+    One account failing does not stop the others: it is reported, and the command fails (1)
+    after showing the rest, naming it.
+    """
+    from youcam_units._cli._status_reading import status_json  # noqa: PLC0415
+
+    readings: dict[str, StatusReading] = {}
+    prices: dict[str, UnitPrice | None] = {}
+    failed: list[str] = []
+    everyone = every_account("--account all")
+    for account in everyone:
+        with using(account):
+            try:
+                prices[account.name] = price_of()
+                readings[account.name] = reading_of()
+            except click.ClickException as exc:
+                failed.append(account.name)
+                report_failure(account.name, exc)
+    forecasts = {name: reading.outlook for name, reading in readings.items()}
+    if fmt == "json":
+        from youcam_units import _json as exact_json  # noqa: PLC0415
+
+        payload = {
+            "total": _combined_status(forecasts),
+            "accounts": {
+                name: status_json(reading.outlook, prices[name])
+                | {"budgets": [use.to_dict() for use in reading.budget_uses]}
+                for name, reading in readings.items()
+            },
+            "failed": failed,
+        }
+        click.echo(exact_json.dumps(payload, indent=2))
+    else:
+        _render_all(readings, prices, _combined_status(forecasts))
+    below = _say_crossed(readings, check)
+    if failed:
+        raise CliError(f"{len(failed)} of {len(everyone)} accounts failed: {', '.join(failed)}")
+    return below
+
+
+def _combined_status(forecasts: dict[str, Forecast]) -> dict[str, Any]:
+    """The accounts' status added up, and which runs out first (``status --account all``)."""
+    from youcam_units._cli._text import iso_utc  # noqa: PLC0415
+
+    first = min(
+        (item for item in forecasts.items() if item[1].days_left is not None),
+        key=lambda item: item[1].days_left or Decimal(0),
+        default=None,
+    )
+    return {
+        "balance": sum((f.balance for f in forecasts.values()), Decimal(0)),
+        "spend_per_day": sum((f.spend_per_day for f in forecasts.values()), Decimal(0)),
+        "expiring_total": sum((f.expiring_total for f in forecasts.values()), Decimal(0)),
+        "first_to_run_out": None
+        if first is None
+        else {
+            "account": first[0],
+            "days_left": first[1].days_left,
+            "runs_out_at": None if first[1].runs_out_at is None else iso_utc(first[1].runs_out_at),
+        },
+    }
+
+
+def _render_all(
+    readings: dict[str, StatusReading],
+    prices: dict[str, UnitPrice | None],
+    total: dict[str, Any],
+) -> None:
+    """Each account's status (in money at its price) and budgets in turn, then one total line."""
+    from youcam_units._cli._unit_render import (  # noqa: PLC0415
+        _about,
+        render_budgets,
+        render_status,
+    )
+
+    stdout = _stdout_console()
+    for name, reading in readings.items():
+        stdout.print(f"{name}:", highlight=False, markup=False)
+        render_status(reading.outlook, reading.daily, stdout, price=prices[name])
+        render_budgets(reading.budget_uses, stdout)
+    first = total["first_to_run_out"]
+    stdout.print(
+        f"all accounts: {total['balance']:,} units; spending about "
+        f"{_about(total['spend_per_day'])} units per day; {total['expiring_total']:,} units "
+        "expiring unspent" + ("" if first is None else f"; {first['account']} runs out first"),
+        highlight=False,
+        markup=False,
+    )

@@ -1,0 +1,182 @@
+"""The options several commands share.
+
+The source (``--demo``, ``--token-file``, ``--base-url``), ``--db``, ``--verbose``, file paths.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any, Final
+
+import click
+
+from youcam_units._cli._accounts import (
+    account_ledger_path,
+    account_option,
+)
+from youcam_units._cli._runtime import (
+    DEMO_ENTRIES,
+    DEMO_SEED,
+    ENV_BASE_URL,
+    ENV_DB,
+    ENV_TOKEN,
+)
+from youcam_units._config import ENV_API_KEY
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+
+class FilePath(click.Path):
+    """A file option, handed to the command as a ``pathlib.Path``.
+
+    click's ``path_type=Path`` needs pathlib when the options are declared; this imports it only
+    when such an option is given: pathlib and what it imports are a sixth of ``--help``'s time.
+    """
+
+    def __init__(self, *, exists: bool = False) -> None:
+        super().__init__(exists=exists, dir_okay=False)
+
+    def convert(
+        self,
+        value: str | os.PathLike[str],
+        param: click.Parameter | None,
+        ctx: click.Context | None,
+    ) -> Path:
+        import stat  # noqa: PLC0415
+        from pathlib import Path  # noqa: PLC0415
+
+        path = Path(os.fsdecode(super().convert(value, param, ctx)))
+        try:
+            mode = path.stat().st_mode
+        except OSError:  # absent (a ledger to create) or unreadable: the command says so
+            return path
+        if not stat.S_ISREG(mode):
+            # A FIFO or a device would block the command (or feed it without end).
+            self.fail(f"{os.fsdecode(value)!r} is not a regular file", param, ctx)
+        return path
+
+
+_DEMO_OPTIONS: Final = (
+    click.option(
+        "--demo",
+        is_flag=True,
+        help="Use the built-in mock's history, in-process: no network, no credentials.",
+    ),
+    click.option(
+        "--seed",
+        type=int,
+        default=DEMO_SEED,
+        show_default=True,
+        help="With --demo: the mock's data set.",
+    ),
+    click.option(
+        "--entries",
+        type=click.IntRange(min=0),
+        default=DEMO_ENTRIES,
+        show_default=True,
+        help="With --demo: how many entries the mock holds.",
+    ),
+    account_option,
+)
+_API_KEY_FILE_OPTION: Final = click.option(
+    "--api-key-file",
+    type=FilePath(exists=True),
+    help=f"File holding the API key (default: the {ENV_API_KEY} variable).",
+)
+_SERVICE_OPTIONS: Final = (
+    click.option(
+        "--token-file",
+        type=FilePath(exists=True),
+        help=f"File holding the access token (default: the {ENV_TOKEN} variable).",
+    ),
+    click.option(
+        "--base-url",
+        envvar=ENV_BASE_URL,
+        show_envvar=True,
+        help="Service URL (default: the production server).",
+    ),
+)
+
+
+def _source_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--api-key-file``, ``--demo`` (``--seed``, ``--entries``), ``--token-file``, ``--base-url``.
+
+    Every command that reads the service takes both credentials' files: the API key stands in
+    for a missing access token.
+    """
+    for option in reversed((_API_KEY_FILE_OPTION, *_DEMO_OPTIONS, *_SERVICE_OPTIONS)):
+        func = option(func)
+    return func
+
+
+def _demo_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--demo`` with its ``--seed``/``--entries`` (summary reads the ledger, not the service)."""
+    for option in reversed(_DEMO_OPTIONS):
+        func = option(func)
+    return func
+
+
+_verbose_option = click.option(
+    "--verbose", "-v", is_flag=True, help="Log request ids and retries to stderr."
+)
+
+
+class LedgerTarget(click.Path):
+    """``--db``: a ledger file (a ``Path``, as ``FilePath`` makes it), or a URL (kept as text)."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False)
+
+    def convert(
+        self,
+        value: str | os.PathLike[str],
+        param: click.Parameter | None,
+        ctx: click.Context | None,
+    ) -> Path | str:
+        from youcam_units.ledger._target import is_postgres_url  # noqa: PLC0415 - not for --help
+
+        if isinstance(value, str) and is_postgres_url(value):
+            return value
+        return FilePath().convert(value, param, ctx)
+
+
+def _db_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--db",
+        type=LedgerTarget(),
+        envvar=ENV_DB,
+        show_envvar=True,
+        help=(
+            "Ledger file (default: ledger.sqlite3 in the user data dir; another with --demo), "
+            "or a postgresql://user@host/db?ledger=NAME URL (needs the postgres extra)."
+        ),
+    )(func)
+
+
+def no_ledger_file(target: Path | str) -> bool:
+    """True when ``target`` is a path with no file (a URL's ledger is checked when opened)."""
+    return not isinstance(target, str) and not target.exists()
+
+
+def where(target: Path | str) -> str:
+    """``target`` for messages: a path, or the URL without its password."""
+    from youcam_units.ledger import ledger_location  # noqa: PLC0415 - keeps `--help` fast
+
+    return ledger_location(target)
+
+
+def default_db_path(*, demo: bool, seed: int, entries: int) -> Path | str:
+    """The ledger's default: the account's (a file or a URL), else the user data dir's file."""
+    from pathlib import Path  # noqa: PLC0415 - keeps `--help` fast
+
+    if not demo:
+        path = account_ledger_path()
+        if path is not None:
+            return path
+
+    import platformdirs  # noqa: PLC0415
+
+    base = Path(platformdirs.user_data_dir("youcam-units", appauthor=False))
+    return base / (f"demo-{seed}-{entries}.sqlite3" if demo else "ledger.sqlite3")

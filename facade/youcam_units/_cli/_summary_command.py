@@ -1,0 +1,171 @@
+"""``summary``: units spent, granted and expired per action, day or month, from the ledger."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+import click
+
+from youcam_units._cli._days import _check_range, _day_range_options, _since_ms, _until_ms
+from youcam_units._cli._money_options import money_options
+from youcam_units._cli._money_options import unit_price as parse_unit_price
+from youcam_units._cli._options import (
+    _db_option,
+    _demo_options,
+    _verbose_option,
+)
+from youcam_units._cli._output import machine_readable
+from youcam_units._cli._runtime import (
+    _configure_logging,
+    _reported,
+)
+from youcam_units._cli._sync_command import synced_demo_or_existing
+from youcam_units._cli._terminal import (
+    _stdout_console,
+)
+from youcam_units._cli._upgrade import open_ledger
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from youcam_units._cli._render import Format
+    from youcam_units._money import UnitPrice
+    from youcam_units.ledger import Grouping, SummaryRow
+
+
+SUMMARY_ROWS: Final = 30
+"""``summary --rows``: a month of days, 2.5 years of months (``--all`` for every group)."""
+SUMMARY_COLUMNS: Final = ("entries", "spent", "granted", "expired", "net")
+"""``summary --format csv``: after the group, the fields of ``SummaryRow.to_dict``."""
+GROUPINGS: Final = ("action", "day", "month")
+"""``summary --by``: the ledger's ``GROUPINGS``, spelt out so ``--help`` need not open the ledger
+(a test keeps the two the same)."""
+
+
+@click.command()
+@_db_option
+@click.option(
+    "--by",
+    type=click.Choice(GROUPINGS),
+    default="action",
+    show_default=True,
+    help="Group the totals by action, UTC day or UTC month.",
+)
+@_day_range_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "jsonl", "csv"]),
+    default="table",
+    show_default=True,
+    help="A table and bar chart, or every group as JSON, JSON lines or CSV.",
+)
+@click.option(
+    "--rows",
+    type=click.IntRange(min=1),
+    default=SUMMARY_ROWS,
+    show_default=True,
+    help="Draw at most N groups: the newest days or months, the actions that moved the most units.",
+)
+@click.option("--all", "all_rows", is_flag=True, help="Draw every group (overrides --rows).")
+@money_options
+@_demo_options
+@_verbose_option
+@click.pass_context
+def summary(
+    ctx: click.Context,
+    *,
+    db: Path | str | None,
+    by: Grouping,
+    since: str | None,
+    until: str | None,
+    fmt: Format,
+    rows: int,
+    all_rows: bool,
+    unit_price: str | None,
+    currency: str,
+    demo: bool,
+    seed: int,
+    entries: int,
+    verbose: bool,
+) -> None:
+    """Units spent, granted and expired per action, day or month, from the ledger.
+
+    Run `sync` first; with --demo the demo ledger is synced from the mock first. The table and
+    chart draw --rows groups and say how many they left out; the total counts every group.
+    With --unit-price, what was spent in money too (exact in JSON, to the cent in the table).
+    """
+    limit = None if all_rows else rows
+    price = parse_unit_price(unit_price, currency)
+    from youcam_units._cli import _accounts  # noqa: PLC0415
+    from youcam_units.ledger import summarize  # noqa: PLC0415
+
+    since_ms, until_ms = _since_ms(since), _until_ms(until)
+    _check_range(since_ms, until_ms)
+    _configure_logging(ctx, verbose=verbose)
+    if _accounts.wants_all_accounts():
+        from youcam_units._cli._all_accounts import summary_all  # noqa: PLC0415
+
+        _accounts.refuse_with_all("--account all", db=db, demo=demo)
+        money = (unit_price, currency)  # as given: each account's own price fills it in
+        summary_all(by, since_ms, until_ms, fmt=fmt, limit=limit, verbose=verbose, money=money)
+        return
+    path = synced_demo_or_existing(ctx, db, demo=demo, seed=seed, entries=entries, verbose=verbose)
+    with (
+        _reported(verbose=verbose, action="check the --db path"),
+        open_ledger(path, read_only=True) as ledger,
+    ):
+        groups = summarize(ledger, by=by, since_ms=since_ms, until_ms=until_ms)
+    _show(groups, by, fmt, limit=limit, price=price)
+
+
+def _show(
+    groups: list[SummaryRow],
+    by: Grouping,
+    fmt: Format,
+    *,
+    limit: int | None,
+    price: UnitPrice | None,
+) -> None:
+    """The summary's rows as ``fmt``: a table and chart, JSON, JSON lines or CSV."""
+    if fmt == "json":
+        from youcam_units.ledger import summary_json  # noqa: PLC0415
+
+        machine_readable()
+        click.echo(
+            summary_json(groups, by=by) if price is None else _priced_json(groups, by, price)
+        )
+        return
+    if fmt in {"jsonl", "csv"}:
+        from youcam_units._cli._rows import write_rows  # noqa: PLC0415
+
+        machine_readable()
+        write_rows(fmt, (row.to_dict(by) for row in groups), (by, *SUMMARY_COLUMNS))
+        return
+    stdout = _stdout_console()
+    if not groups:
+        stdout.print("no entries in the ledger for this period")
+        return
+    from youcam_units._cli._render_summary import render_summary  # noqa: PLC0415
+
+    render_summary(groups, by, stdout, limit=limit, price=price)
+
+
+def _priced_json(groups: list[SummaryRow], by: Grouping, price: UnitPrice) -> str:
+    """``summary --format json`` with each row's figures in money too, exact."""
+    from youcam_units import _json as exact_json  # noqa: PLC0415
+
+    return exact_json.dumps(
+        [
+            {
+                **row.to_dict(by),
+                "currency": price.currency,
+                "spent_money": price.value(row.spent),
+                "granted_money": price.value(row.granted),
+                "expired_money": price.value(row.expired),
+                "net_money": price.value(row.net),
+            }
+            for row in groups
+        ],
+        indent=2,
+    )
