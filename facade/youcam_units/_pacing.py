@@ -10,10 +10,11 @@ short reads (unlike a smooth GCRA), so a long read runs at the limit.
 
 Each window is lengthened by 1 % (at least 20 ms) because the service counts arrivals, not
 our send times. Through a shared file a send is stamped once the lock is held (not before the
-wait for it), and restamped when its answer comes (``answered``): by then it has surely
-arrived, so a request that left late (a loaded machine, a slow connect) cannot break a window
-at the server. The wait is computed from the bucket and slept exactly, with no extra buffer per
-wait, so a long read reaches 99 % of the limit.
+wait for it), counts as sent *now* for as long as it is in flight (a request stuck for longer
+than a window, on a loaded machine or a slow connect, may reach the service late), and is
+restamped when its answer comes (``answered``): by then it has surely arrived, so a request
+that left late cannot break a window at the server. The wait is computed from the bucket and
+slept exactly, with no extra buffer per wait, so a long read reaches 99 % of the limit.
 
 The limits belong to the token and the IP, not to a process: with ``state_file`` the log of
 sends lives in SQLite (pyrate-limiter's ``SQLiteBucket``), and every process on the machine
@@ -87,6 +88,12 @@ _SCHEMA = {
 }
 #: What an earlier version's pacing file holds: adopted (its id set, ``limits`` added).
 _LEGACY_SCHEMA = frozenset({"sends", "idx_sends_item_timestamp"})
+#: Sends not answered yet, each counted as sent now until it is, or until ``until_ms``: a
+#: process killed mid-request frees its slot once the attempt's deadline has surely passed.
+_IN_FLIGHT = (
+    "CREATE TABLE IF NOT EXISTS in_flight (name VARCHAR PRIMARY KEY, until_ms INTEGER NOT NULL)"
+)
+_IN_FLIGHT_MS = 2 * int(_config.TIMEOUT * 1000)
 _NOT_OURS = "is not a youcam-units pacing file ({what}); it was left unchanged"
 
 
@@ -349,6 +356,7 @@ class Pacer:
                 "UPDATE sends SET item_timestamp = max(item_timestamp, ?) WHERE name = ?",
                 (self._clock(), send),
             )
+            conn.execute("DELETE FROM in_flight WHERE name = ?", (send,))
         except sqlite3.Error as exc:
             raise PacingFileError(self.state_file, f"failed ({exc})") from None
 
@@ -406,6 +414,7 @@ class Pacer:
         conn = _open_state(path)
         try:
             conn.execute("BEGIN IMMEDIATE")
+            conn.execute(_IN_FLIGHT)
             self._register(conn, self._clock())
             conn.commit()
         except sqlite3.Error as exc:
@@ -429,6 +438,11 @@ class Pacer:
         try:
             now = self._clock()  # stamped once the lock is held: no lock wait before the send
             conn.execute("UPDATE sends SET item_timestamp = ? WHERE item_timestamp > ?", (now, now))
+            conn.execute("DELETE FROM in_flight WHERE until_ms <= ?", (now,))
+            conn.execute(
+                "UPDATE sends SET item_timestamp = ? WHERE name IN (SELECT name FROM in_flight)",
+                (now,),
+            )
             self._register(conn, now)
             bucket.rates = rates = self._in_force(conn, now)
             name, token_wait, token_key = next(self._names), 0, None
@@ -441,6 +455,11 @@ class Pacer:
             item = RateItem(name, now)
             taken = not token_wait and bool(bucket.put(item))
             self._last_send = item.name if taken else None  # SQLiteBucket.put commits what it adds
+            if taken:
+                conn.execute(
+                    "INSERT OR REPLACE INTO in_flight (name, until_ms) VALUES (?, ?)",
+                    (name, now + _IN_FLIGHT_MS),
+                )
             waiting = token_wait or (0 if taken else bucket.waiting(item))
             if token_key is not None and tokens is not None:
                 if taken:

@@ -502,3 +502,26 @@ def test_both_clients_count_a_shared_send_from_its_answer(tmp_path: Path) -> Non
     stamps = sorted(_stamps(state))
     assert len(stamps) == len(handled) == 2
     assert all(stamp >= seen for stamp, seen in zip(stamps, sorted(handled), strict=True))
+
+
+def test_a_shared_send_counts_as_now_until_its_answer_comes(tmp_path: Path) -> None:
+    """A request still in flight past its window keeps its slot: the service may count it late.
+
+    Five sends in a 5-per-second window, one never answered: two seconds later the answered four
+    have left the window, but the one in flight still counts as sent now, so only four more fit.
+    Once it is answered, it counts from its answer.
+    """
+    state = tmp_path / "pacing.sqlite3"
+    clock = FakeClock(NOW)
+    pacer = _pacing.Pacer([yu.RateLimit(5, 1.0)], state_file=state, clock=clock)
+    sends = [pacer.acquire() for _ in range(5)]
+    for send in sends[1:]:
+        pacer.answered(send)
+    clock.now += 2000
+    later = [pacer.try_acquire_now() for _ in range(5)]
+    assert later[:4] == [0, 0, 0, 0]
+    assert later[4] > 0  # the unanswered send still holds its slot
+    pacer.answered(sends[0])
+    clock.now += 1100
+    assert pacer.try_acquire_now() == 0
+    pacer.close()
