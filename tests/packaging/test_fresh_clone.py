@@ -178,7 +178,7 @@ def test_scripts_demo_on_a_fresh_clone_with_an_externally_managed_python_and_no_
 
 
 SCRIPT_RUNS: dict[str, tuple[list[str], str]] = {
-    "mock": (["--help"], "usage:"),
+    "mock": (["--help"], "Usage: youcam-units mock"),
     "regenerate": (["--check"], "generated/ is up to date with openapi.yaml"),
     "fuzz": ([], "contract evidence: getFeatureCost"),
     "bench": (["--help"], "usage: scripts/bench"),
