@@ -90,8 +90,8 @@ class HostsRun:
 
     @property
     def ratio(self) -> float:
-        """Requests against what the limits allowed in the same span."""
-        return self.requests / self.limit
+        """Requests against what the limits allowed in the same span (0 when none was sent)."""
+        return self.requests / self.limit if self.limit else 0.0
 
     def row(self) -> str:
         """The bench row."""
@@ -145,10 +145,11 @@ def simulate(
                     ) as client,
                     open_ledger(url, ledger=ledgers[account]) as ledger,
                 ):
-                    together.wait()
+                    together.wait(timeout=120)
                     sync(ledger, client)
             except BaseException as exc:  # noqa: BLE001 - reported with the account's name
                 failures[account] = exc
+                together.abort()  # the others stop waiting for an account that cannot start
 
         threads = [threading.Thread(target=run, args=(name,)) for name in plan]
         for thread in threads:
