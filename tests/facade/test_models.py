@@ -127,7 +127,7 @@ def test_malformed_entry_raises(bad: dict[str, object]) -> None:
         yu.HistoryEntry.from_dict(bad)
 
 
-@pytest.mark.parametrize("depth", [500, 900, 5_000])
+@pytest.mark.parametrize("depth", [5_000, 50_000])
 def test_an_entry_nested_too_deeply_is_a_value_error(depth: int) -> None:
     """Past what can be copied or parsed: a ValueError (a ResponseValidationError on a page)."""
     body = '{"result": {"history": [{"id": 1, "timestamp": 2, "x": ' + "[" * depth
