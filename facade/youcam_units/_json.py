@@ -123,6 +123,17 @@ def result_of(body: Mapping[str, Any], key: str) -> Any:  # noqa: ANN401 - parse
     return payload
 
 
+def page_of(body: Mapping[str, Any], items: str) -> tuple[list[Any], str | None]:
+    """A listing's page: its ``result.<items>`` (absent: none) and its ``next_token``."""
+    result = result_of(body, "result")
+    if not isinstance(result, dict):
+        raise TypeError(f"result must be an object, got {type(result).__name__}")
+    found = result.get(items, [])
+    if not isinstance(found, list):
+        raise TypeError(f"result.{items} must be a list, got {type(found).__name__}")
+    return found, next_token(result)
+
+
 def next_token(result: Mapping[str, Any]) -> str | None:
     """A page's ``next_token``: null, absent and empty all mark the last page; digits kept exact."""
     value = result.get("next_token")

@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
 
 from ._amounts import exact_sum, read_amount
-from ._json import copy_json, loads, next_token, read_int, read_str, result_of
+from ._json import copy_json, loads, page_of, read_int, read_str
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -208,14 +208,9 @@ class Page:
         ``request_id`` (``x-request-id``) and ``starting_token`` are the request's. A ``result``
         without ``history`` is an empty page; codegen/README.md says what else may be absent.
         """
-        result = result_of(body, "result")
-        if not isinstance(result, dict):
-            raise TypeError(f"result must be an object, got {type(result).__name__}")
-        history = result.get("history", [])
-        if not isinstance(history, list):
-            raise TypeError(f"result.history must be a list, got {type(history).__name__}")
+        history, token = page_of(body, "history")
         entries = tuple(HistoryEntry.from_dict(raw) for raw in history)
-        return cls(entries, next_token(result), request_id, starting_token)
+        return cls(entries, token, request_id, starting_token)
 
     @classmethod
     def from_json(cls, content: bytes | str) -> Page:

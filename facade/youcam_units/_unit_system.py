@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from youcam_units import _json as exact_json
 from youcam_units._amounts import exact_amount, exact_sum
-from youcam_units._json import copy_json, next_token, read_int, read_str, result_of
+from youcam_units._json import copy_json, page_of, read_int, read_str, result_of
 from youcam_units._models import EPOCH
 
 if TYPE_CHECKING:
@@ -230,14 +230,9 @@ class FeatureCostPage:
         A ``result`` without ``skus`` is an empty page; a ``next_token`` that is null, absent or
         empty all mean "no more pages". ``request_id`` and ``starting_token`` are the request's.
         """
-        result = result_of(body, "result")
-        if not isinstance(result, dict):
-            raise TypeError(f"result must be an object, got {type(result).__name__}")
-        skus = result.get("skus", [])
-        if not isinstance(skus, list):
-            raise TypeError(f"result.skus must be a list, got {type(skus).__name__}")
+        skus, token = page_of(body, "skus")
         costs = tuple(FeatureCost.from_dict(sku) for sku in skus)
-        return cls(costs, next_token(result), request_id, starting_token)
+        return cls(costs, token, request_id, starting_token)
 
     @classmethod
     def from_generated(cls, parsed: FeatureCostResult) -> FeatureCostPage:
