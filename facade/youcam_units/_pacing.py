@@ -30,7 +30,8 @@ stay trustworthy for that:
   own window hold for every process on it, so a looser process cannot outrun a stricter one.
 * A file deleted or replaced under running processes is noticed before the next admission
   (device and inode differ from the open one): the process reopens the path, recreating a
-  deleted file, and carries the sends it knew into it, so the budget is not silently split.
+  deleted file once its old ``-wal`` and ``-shm`` are gone (``_pacing_file``), and carries the
+  sends it knew into it, so the budget is not silently split.
 * A send stamped in the future (the wall clock stepped back) is clamped to now, so no process
   waits longer than the longest window; a wait of a minute or more is logged as a warning.
 * SQLite failures (read-only, locked past the busy timeout, corrupt) are ``PacingFileError``,
@@ -61,6 +62,7 @@ from . import _config
 from ._config import window_ms
 from ._errors import PacingFileError
 from ._logs import logger
+from ._pacing_file import identity, open_state
 from ._token_pacing import bucket_key
 
 if TYPE_CHECKING:
@@ -73,21 +75,6 @@ if TYPE_CHECKING:
 __all__ = ["Pacer", "window_ms"]
 
 _TABLE = "sends"
-#: SQLite's ``application_id`` of a pacing file ("ycup"); a file without it is not ours.
-_APPLICATION_ID = 0x79637570
-_SQLITE_MAGIC = b"SQLite format 3\x00"
-_HEADER_BYTES = 100
-_APPLICATION_ID_OFFSET = 68
-_SCHEMA = {
-    "sends": "CREATE TABLE sends (name VARCHAR, item_timestamp INTEGER)",
-    "idx_sends_item_timestamp": ("CREATE INDEX idx_sends_item_timestamp ON sends (item_timestamp)"),
-    "limits": (
-        "CREATE TABLE limits (requests INTEGER NOT NULL, window_ms INTEGER NOT NULL, "
-        "last_used INTEGER NOT NULL, PRIMARY KEY (requests, window_ms))"
-    ),
-}
-#: What an earlier version's pacing file holds: adopted (its id set, ``limits`` added).
-_LEGACY_SCHEMA = frozenset({"sends", "idx_sends_item_timestamp"})
 #: Sends not answered yet, each counted as sent now until it is, or until ``until_ms``: a
 #: process killed mid-request frees its slot once the attempt's deadline has surely passed.
 _IN_FLIGHT = (
@@ -114,107 +101,6 @@ class _ClockedBucket(InMemoryBucket):
 
     def now(self) -> int:
         return self._now()
-
-
-def _check_header(path: Path) -> None:
-    """Refuse a file that is not ours before SQLite touches it (it would add WAL files)."""
-    try:
-        with path.open("rb") as file:
-            header = file.read(_HEADER_BYTES)
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        raise PacingFileError(path, f"cannot be read ({exc.strerror or exc})") from None
-    if not header:
-        return  # just created by another process, or by us before a failure: initialised below
-    if len(header) < _HEADER_BYTES or not header.startswith(_SQLITE_MAGIC):
-        raise PacingFileError(path, _NOT_OURS.format(what="not a SQLite database"))
-    found = int.from_bytes(header[_APPLICATION_ID_OFFSET : _APPLICATION_ID_OFFSET + 4], "big")
-    if found == _APPLICATION_ID:
-        return
-    if found or not _legacy(_schema_as_stored(path)):
-        raise PacingFileError(path, _NOT_OURS.format(what="another SQLite database"))
-
-
-def _schema_as_stored(path: Path) -> set[str] | None:
-    """The names in the main file's schema, read without a lock or a new file (``immutable``)."""
-    uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
-    try:
-        conn = sqlite3.connect(uri, uri=True)
-    except sqlite3.Error:
-        return None
-    try:
-        return {name for (name,) in conn.execute("SELECT name FROM sqlite_schema")}
-    except sqlite3.Error:
-        return None
-    finally:
-        conn.close()
-
-
-def _legacy(names: set[str] | None) -> bool:
-    """An empty database, or a pacing file of an earlier version (no id, the sends log only)."""
-    return names is not None and names <= _LEGACY_SCHEMA
-
-
-def _identity(path: Path) -> tuple[int, int] | None:
-    """The file now at ``path`` (device, inode), or ``None`` when there is none."""
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise PacingFileError(path, f"cannot be read ({exc.strerror or exc})") from None
-    return stat.st_dev, stat.st_ino
-
-
-def _open_state(path: Path) -> sqlite3.Connection:
-    """The shared log of sends: ours, or created as ours; safe to open from many processes."""
-    _check_header(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise PacingFileError(path, f"cannot be created ({exc.strerror or exc})") from None
-    try:
-        conn = sqlite3.connect(
-            path,
-            timeout=_config.PACING_FILE_BUSY_TIMEOUT,
-            isolation_level=None,
-            check_same_thread=False,
-        )
-    except sqlite3.Error as exc:
-        raise PacingFileError(path, f"cannot be opened ({exc})") from None
-    try:
-        _make_ours(conn, path)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-    except PacingFileError:
-        conn.close()
-        raise
-    except sqlite3.Error as exc:
-        conn.close()
-        raise PacingFileError(path, f"cannot be used ({exc})") from None
-    return conn
-
-
-def _make_ours(conn: sqlite3.Connection, path: Path) -> None:
-    """Check the file is ours inside SQLite too, or make an empty one ours (one creator wins)."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        (application_id,) = conn.execute("PRAGMA application_id").fetchone()
-        if application_id != _APPLICATION_ID:
-            names = {name for (name,) in conn.execute("SELECT name FROM sqlite_schema")}
-            if application_id or not _legacy(names):
-                raise PacingFileError(path, _NOT_OURS.format(what="another SQLite database"))
-            # A new file is still in rollback-journal mode: the id reaches the main file's
-            # header at once, where _check_header reads it, before WAL mode is switched on.
-            conn.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
-            for name, statement in _SCHEMA.items():
-                if name not in names:
-                    conn.execute(statement)
-        conn.commit()
-    finally:
-        if conn.in_transaction:
-            conn.rollback()
 
 
 def _has_room(conn: sqlite3.Connection, rates: Sequence[Rate], now: int) -> bool:
@@ -411,7 +297,7 @@ class Pacer:
     # -- shared through a file --------------------------------------------------------------
 
     def _connect(self, path: Path) -> sqlite3.Connection:
-        conn = _open_state(path)
+        conn = open_state(path)
         try:
             conn.execute("BEGIN IMMEDIATE")
             conn.execute(_IN_FLIGHT)
@@ -421,14 +307,14 @@ class Pacer:
             conn.close()
             raise PacingFileError(path, f"cannot be used ({exc})") from None
         self._conn = conn
-        self._identity = _identity(path)
+        self._identity = identity(path)
         self._bucket = SQLiteBucket(list(self._rates), conn, _TABLE)
         return conn
 
     def _try_shared(
         self, path: Path, tokens: TokenBudgets | None = None, token: str | None = None
     ) -> int:
-        if self._conn is None or _identity(path) != self._identity:
+        if self._conn is None or identity(path) != self._identity:
             self._reopen(path)
         conn = self._conn
         assert conn is not None  # noqa: S101 - _reopen connects or raises

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from contextlib import closing
 from typing import TYPE_CHECKING
@@ -16,7 +17,7 @@ import httpx
 import pytest
 import youcam_units as yu
 from facade_support import TOKEN, FakeService
-from youcam_units import _config, _pacing
+from youcam_units import _config, _pacing, _pacing_file
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -328,6 +329,52 @@ def test_a_deleted_file_is_noticed_and_the_budget_is_not_split(tmp_path: Path) -
     assert [after.try_acquire_now(), after.try_acquire_now()] == [0, 0]
     assert before.try_acquire_now() > 3_500_000  # it joined the new file, carrying its send
     assert after.try_acquire_now() > 3_500_000
+    before.close()
+    after.close()
+
+
+def test_a_main_file_deleted_alone_gets_new_wal_and_shm(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The old ``-shm`` is still mapped by the old process: a new file must not share it."""
+    monkeypatch.setattr(_pacing_file, "ORPHAN_WAIT", 0.05)
+    state = tmp_path / "pacing.sqlite3"
+    shm = state.with_name(state.name + "-shm")
+    clock = FakeClock(NOW)
+    limit = [yu.RateLimit(3, 3600.0)]
+    before = _pacing.Pacer(limit, state_file=state, clock=clock)
+    assert before.try_acquire_now() == 0
+    old_shm = shm.stat().st_ino
+    state.unlink()  # -wal and -shm stay
+    with caplog.at_level(logging.WARNING, logger="youcam_units"):
+        after = _pacing.Pacer(limit, state_file=state, clock=clock)
+    assert shm.stat().st_ino != old_shm
+    assert "left behind by a deleted pacing file" in caplog.text
+    assert [after.try_acquire_now(), after.try_acquire_now()] == [0, 0]
+    assert before.try_acquire_now() > 3_500_000  # one budget: it joined, carrying its send
+    before.close()
+    after.close()
+
+
+def test_a_deletion_in_progress_is_let_finish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The main file is gone and ``-wal``/``-shm`` go 0.2 s later: the new file waits for them."""
+    monkeypatch.setattr(_pacing_file, "ORPHAN_WAIT", 10.0)
+    state = tmp_path / "pacing.sqlite3"
+    before = _pacing.Pacer([yu.RateLimit(3, 3600.0)], state_file=state, clock=FakeClock(NOW))
+    assert before.try_acquire_now() == 0
+    state.unlink()
+    rest = threading.Timer(0.2, _remove, args=(state,))
+    started = time.monotonic()
+    rest.start()
+    with caplog.at_level(logging.WARNING, logger="youcam_units"):
+        after = _pacing.Pacer([yu.RateLimit(3, 3600.0)], state_file=state)
+    waited = time.monotonic() - started
+    rest.join()
+    assert 0.2 <= waited < 5.0
+    assert "left behind" not in caplog.text  # nothing was left: the deletion finished
+    assert after.try_acquire_now() == 0
     before.close()
     after.close()
 

@@ -130,15 +130,16 @@ def _spawn(base_url: str, state: Path, start_at: float, count: int) -> subproces
 
 def _rejected(procs: list[subprocess.Popen[str]]) -> int:
     """The 429s the workers saw, once all have finished (killed if they hang)."""
+    outputs: list[str] = []
     try:
-        outputs = [json.loads(proc.communicate(timeout=90)[0]) for proc in procs]
+        outputs.extend(proc.communicate(timeout=90)[0] for proc in procs)
     finally:
         for proc in procs:
             if proc.poll() is None:
                 proc.kill()
-                proc.wait()
-    assert all(proc.returncode == 0 for proc in procs)
-    return sum(int(out["rejected"]) for out in outputs)
+            proc.communicate()  # closes its pipe, even after a failure
+    assert [proc.returncode for proc in procs] == [0] * len(procs)
+    return sum(int(json.loads(out)["rejected"]) for out in outputs)
 
 
 def _assert_within_windows(app: WindowedServer, requests: int, rejected: int) -> None:
@@ -164,13 +165,18 @@ def test_processes_on_one_pacing_file_never_break_a_window_at_the_server(
 def test_a_pacing_file_deleted_mid_run_is_not_split(
     served: tuple[WindowedServer, str], tmp_path: Path
 ) -> None:
-    """3 processes pace; their file is deleted; 3 more start: still one budget at the server."""
+    """3 processes pace; their file is deleted; 3 more start: still one budget at the server.
+
+    The files go one by one, as ``rm pacing.sqlite3*`` removes them, with a pause between (a
+    preempted ``rm``): a process that reopens in between must not share the old ``-shm``.
+    """
     app, base_url = served
     state = tmp_path / "pacing.sqlite3"
     start_at = time.time() + 4.0
     first = [_spawn(base_url, state, start_at, 6) for _ in range(3)]
     time.sleep(max(0.0, start_at + 1.0 - time.time()))
-    for suffix in ("", "-wal", "-shm"):
-        state.with_name(state.name + suffix).unlink(missing_ok=True)
+    for suffix in ("", "-shm", "-wal"):
+        state.with_name(state.name + suffix).unlink()
+        time.sleep(0.3)
     second = [_spawn(base_url, state, start_at + 3.0, 6) for _ in range(3)]
     _assert_within_windows(app, 36, _rejected(first + second))
