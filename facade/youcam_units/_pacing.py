@@ -331,6 +331,11 @@ class Pacer:
             )
             self._register(conn, now)
             bucket.rates = rates = self._in_force(conn, now)
+            # Sends out of every window go here, inside the lock; never by ``bucket.leak``,
+            # which counts them, then deletes as many of the oldest in a second statement: a
+            # pacer that cleaned up in between made it delete live sends (6 within a window).
+            longest = max(rate.interval for rate in rates)
+            conn.execute("DELETE FROM sends WHERE item_timestamp < ?", (now - longest,))
             name, token_wait, token_key = next(self._names), 0, None
             if tokens is not None and token is not None and _has_room(conn, rates, now):
                 # Asked while the host's lock is held, once the host has room: its other
@@ -357,10 +362,7 @@ class Pacer:
         finally:
             if conn.in_transaction:
                 conn.rollback()
-        if taken:
-            bucket.leak(now)
-            return 0
-        return self._bounded(waiting, rates)
+        return 0 if taken else self._bounded(waiting, rates)
 
     def _register(self, conn: sqlite3.Connection, now: int) -> None:
         """Record this process's limits as in use now (a future stamp is clamped, as sends are)."""

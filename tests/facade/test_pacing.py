@@ -379,6 +379,60 @@ def test_a_deletion_in_progress_is_let_finish(
     after.close()
 
 
+def _admitted_with_another_pacer_before(state: Path, at: int) -> tuple[list[str], int]:
+    """Admissions in one window, a second pacer's coming before the first's ``at``-th statement.
+
+    Only statements outside the first pacer's transaction count; returns how many it ran.
+    """
+    clock = FakeClock(NOW)
+    limit = [yu.RateLimit(5, 1.0)]
+    first = _pacing.Pacer(limit, state_file=state, clock=clock)
+    second = _pacing.Pacer(limit, state_file=state, clock=clock)
+    for _ in range(5):
+        first.answered(first.acquire())
+    clock.now += 1_100  # the 5 sends are out of the window: 5 slots free again
+    conn = first._conn  # the statements of one pacer's connection
+    assert conn is not None
+    admitted: list[str] = []
+    outside = 0
+
+    def between(statement: str) -> None:
+        nonlocal outside
+        if conn.in_transaction or statement.startswith("BEGIN"):
+            return
+        if outside == at and second.try_acquire_now() == 0:
+            admitted.append("second")
+        outside += 1
+
+    conn.set_trace_callback(between)
+    if first.try_acquire_now() == 0:
+        admitted.append("first")
+    conn.set_trace_callback(None)
+    while first.try_acquire_now() == 0:
+        admitted.append("first")
+    first.close()
+    second.close()
+    return admitted, outside
+
+
+def test_two_pacers_admitted_together_never_free_each_others_sends(tmp_path: Path) -> None:
+    """Two pacers on one file clean up as they admit: the window admits 5, never 6.
+
+    Another pacer's whole admission may come between any two statements one runs outside its
+    transaction (two threads, or two processes).
+
+    A cleanup that counted the expired sends, then deleted as many of the oldest, deleted live
+    ones when another pacer had cleaned up in between: 6 requests reached the service within a
+    second in the six-account simulation.
+    """
+    at, outside = 0, 1
+    while at < outside:
+        admitted, outside = _admitted_with_another_pacer_before(tmp_path / f"{at}.sqlite3", at)
+        assert len(admitted) == 5, (at, admitted)
+        assert "second" in admitted  # it did come in between
+        at += 1
+
+
 def test_a_file_replaced_by_a_foreign_one_is_refused_mid_run(tmp_path: Path) -> None:
     """A running process whose pacing file is swapped for a foreign database stops, clearly."""
     state = tmp_path / "pacing.sqlite3"

@@ -22,13 +22,6 @@ kept as the bar, to leave room for a loaded CI machine, while a budget lost (2 o
 """
 
 
-@pytest.mark.xfail(
-    reason=(
-        "known defect, issue 21 left open: in some runs (seen on Python 3.11 and 3.12) one "
-        "simulated host gets 6 requests within 1 s to the mock at the start of the run"
-    ),
-    strict=False,
-)
 def test_six_accounts_on_three_hosts_read_at_the_limits(postgres_url: str) -> None:
     """Six syncs into one database: nothing lost or doubled, no limit exceeded, ~15/s.
 
