@@ -69,7 +69,8 @@ def accounts_config() -> AccountsConfig:
     if ctx is not None and _CONFIG_KEY in ctx.meta:
         config: AccountsConfig = ctx.meta[_CONFIG_KEY]
         return config
-    from youcam_units._accounts import ConfigError, load_config  # noqa: PLC0415
+    from youcam_units._accounts import ConfigError  # noqa: PLC0415
+    from youcam_units._accounts_file import load_config  # noqa: PLC0415
 
     try:
         config = load_config()
