@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from ._config import ENV_ACCOUNT, ENV_CONFIG
 from ._redact import redact_url
 
 if TYPE_CHECKING:
@@ -25,9 +26,6 @@ if TYPE_CHECKING:
     from youcam_units.ledger import Ledger, PostgresLedger
 
 __all__ = [
-    "ALL_ACCOUNTS",
-    "ENV_ACCOUNT",
-    "ENV_CONFIG",
     "Account",
     "AccountsConfig",
     "ConfigError",
@@ -39,12 +37,6 @@ __all__ = [
     "relative_to",
 ]
 
-ENV_CONFIG: Final = "YOUCAM_UNITS_CONFIG"
-"""Names the config file, instead of ``config.toml`` in the user config dir."""
-ENV_ACCOUNT: Final = "YOUCAM_UNITS_ACCOUNT"
-"""Names the account to use when none is asked for (before the file's ``default_account``)."""
-ALL_ACCOUNTS: Final = "all"
-"""Reserved: ``--account all`` means every account, so no account may be called that."""
 
 MAX_CREDENTIAL_BYTES: Final = 64 * 1024
 """A credential file is a line; a bigger one is the wrong file, and is not read whole."""

@@ -34,8 +34,6 @@ from pathlib import Path
 from typing import Any, Final
 
 from ._accounts import (
-    ALL_ACCOUNTS,
-    ENV_CONFIG,
     Account,
     AccountsConfig,
     ConfigError,
@@ -43,6 +41,7 @@ from ._accounts import (
     default_config_path,
     relative_to,
 )
+from ._config import ALL_ACCOUNTS, ENV_CONFIG
 
 __all__ = ["load_config"]
 
@@ -250,7 +249,7 @@ def _number(value: object, key: str, where: Path) -> Decimal:
 
 def _check_base_url(url: str, where: str) -> None:
     """The same check every client applies, made when the file is read."""
-    from youcam_units._config import resolve_base_url  # noqa: PLC0415 - imports httpx
+    from youcam_units._checks import resolve_base_url  # noqa: PLC0415 - imports httpx
 
     try:
         resolve_base_url(url, None)
