@@ -18,7 +18,7 @@ from ._config import ENV_ACCOUNT, ENV_CONFIG
 from ._redact import redact_url
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from decimal import Decimal
 
     from youcam_units._async_client import AsyncClient
@@ -38,8 +38,6 @@ __all__ = [
 ]
 
 
-MAX_CREDENTIAL_BYTES: Final = 64 * 1024
-"""A credential file is a line; a bigger one is the wrong file, and is not read whole."""
 _APP: Final = "youcam-units"
 
 
@@ -65,37 +63,35 @@ class CredentialSource:
             return bool(os.environ.get(self.name, "").strip())
         return Path(self.name).is_file()
 
-    def read(self, *, what: str, account: str) -> str:
-        """The bare credential; ``ConfigError`` naming the variable or file when it has none."""
-        from youcam_units._access_token import normalize_token  # noqa: PLC0415 - small, but not needed
+    def read(
+        self,
+        *,
+        what: str,
+        account: str,
+        on_readable_by_others: Callable[[int], None] | None = None,
+    ) -> str:
+        """The bare credential; ``ConfigError`` naming the variable or file when it has none.
+
+        A file is read as the CLI reads ``--token-file`` (``_credential_file``);
+        ``on_readable_by_others`` gets its mode when other users can read it, to warn.
+        """
+        # Imported here: the accounts file is read without them when no credential is needed.
+        from youcam_units._access_token import normalize_token  # noqa: PLC0415
+        from youcam_units._credential_file import read_credential_file  # noqa: PLC0415
 
         source = f"{self.describe()} (the {what} of account {account!r})"
-        if self.kind == "env":
-            raw = os.environ.get(self.name, "")
-            if not raw.strip():
-                raise ConfigError(f"{source} is not set: set it, or change the account's config")
-            kind = "API key" if what == "API key" else "access token"
-            try:
-                return normalize_token(raw, source=source, kind=kind)
-            except ValueError as exc:
-                raise ConfigError(str(exc)) from None
+        kind = "API key" if what == "API key" else "access token"
         path = Path(self.name)
-        if not path.is_file():
+        if self.kind == "env" and not os.environ.get(self.name, "").strip():
+            raise ConfigError(f"{source} is not set: set it, or change the account's config")
+        if self.kind == "file" and not path.exists():
             raise ConfigError(f"{source} does not exist: create it, or change the account's config")
         try:
-            with path.open("rb") as file:
-                data = file.read(MAX_CREDENTIAL_BYTES + 1)
-            raw = data.decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"cannot read {source}: {exc.__class__.__name__}") from None
-        if len(data) > MAX_CREDENTIAL_BYTES:
-            raise ConfigError(
-                f"{source} is over {MAX_CREDENTIAL_BYTES // 1024} KiB: it should hold the {what} "
-                "alone; is it the right file?"
+            if self.kind == "env":
+                return normalize_token(os.environ[self.name], source=source, kind=kind)
+            return read_credential_file(
+                path, source=source, kind=kind, on_readable_by_others=on_readable_by_others
             )
-        kind = "API key" if what == "API key" else "access token"
-        try:
-            return normalize_token(raw, source=source, kind=kind)
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
 

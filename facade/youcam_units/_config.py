@@ -26,6 +26,7 @@ __all__ = [
     "ENV_API_KEY",
     "ENV_BASE_URL",
     "ENV_CONFIG",
+    "MAX_CREDENTIAL_FILE_BYTES",
     "RateLimit",
     "RequestBounds",
     "RetryPolicy",
@@ -52,6 +53,9 @@ TIMEOUT: Final = 30.0
 #: What one response may hold. A page of 30 entries is a few kB; 4 MiB is a thousand pages'
 #: worth, so only a runaway body (an endless or enormous one) ever reaches it.
 DEFAULT_MAX_RESPONSE_BYTES: Final = 4 * 1024 * 1024
+#: The most a token or key file may hold: both are well under 1 KiB, so a bigger file is the
+#: wrong one, refused unread (a 20 MB one once cost 3 GB of memory to be refused).
+MAX_CREDENTIAL_FILE_BYTES: Final = 64 * 1024
 
 #: The service accepts 1..30 entries per page.
 MAX_PAGE_SIZE: Final = 30
