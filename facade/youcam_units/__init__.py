@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING, Final
 from ._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from ._accounts import Account, AccountsConfig, ConfigError, CredentialSource, load_config
+    from ._accounts import Account, AccountsConfig, ConfigError, CredentialSource
+    from ._accounts_file import load_config
     from ._async_client import AsyncClient
     from ._client import Client
     from ._config import (
@@ -138,10 +139,11 @@ _CONFIG: Final = (
     "DEFAULT_RATE_LIMITS",
     "RateLimit",
 )
-_ACCOUNTS: Final = ("Account", "AccountsConfig", "ConfigError", "CredentialSource", "load_config")
+_ACCOUNTS: Final = ("Account", "AccountsConfig", "ConfigError", "CredentialSource")
 
 _WHERE: Final[dict[str, str]] = {
     **dict.fromkeys(_ACCOUNTS, "._accounts"),
+    "load_config": "._accounts_file",
     "AsyncClient": "._async_client",
     "Client": "._client",
     **dict.fromkeys(_CONFIG, "._config"),

@@ -24,12 +24,7 @@ import logging
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from ._access_token import AccessTokenSource, env_token, resolve_api_key
-from ._config import (
-    DEFAULT_MAX_RESPONSE_BYTES,
-    ENV_API_KEY,
-    MAX_FEATURE_COST_PAGE_SIZE,
-    RequestBounds,
-    RetryPolicy,
+from ._checks import (
     attempt_deadline,
     resolve_base_url,
     validate_max_response_bytes,
@@ -37,6 +32,13 @@ from ._config import (
     validate_pacing_file,
     validate_rate_limits,
     validate_timeout,
+)
+from ._config import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    ENV_API_KEY,
+    MAX_FEATURE_COST_PAGE_SIZE,
+    RequestBounds,
+    RetryPolicy,
 )
 from ._errors import AuthenticationError, YouCamError
 from ._operations import FEATURE_COST, HISTORY, IDEMPOTENCY_KEY_HEADER, Credential

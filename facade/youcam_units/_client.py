@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 import httpx
 
 from ._base_client import INIT_DOC, BaseClient
+from ._checks import validate_page_size, validate_starting_token
 from ._config import (
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_RATE_LIMITS,
@@ -14,8 +15,6 @@ from ._config import (
     MAX_RETRIES,
     PAGE_SIZE,
     TIMEOUT,
-    validate_page_size,
-    validate_starting_token,
 )
 from ._errors import AuthenticationError, YouCamError
 from ._operations import BALANCE

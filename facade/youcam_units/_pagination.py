@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Generic, Protocol, Self, TypeVar
 
-from ._config import MAX_PAGE_SIZE, validate_max_items, validate_page_size, validate_starting_token
+from ._checks import validate_max_items, validate_page_size, validate_starting_token
+from ._config import MAX_PAGE_SIZE
 from ._errors import PaginationError
 from ._loop_guard import NO_PROGRESS_PAGES, SEEN_ITEMS, LoopGuard, NewItems, OlderEntries, Progress
 from ._models import HistoryEntry, Page

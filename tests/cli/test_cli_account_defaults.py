@@ -224,7 +224,7 @@ def test_the_readmes_team_setup_is_a_valid_config(tmp_path: Path) -> None:
     import re  # noqa: PLC0415
     from pathlib import Path  # noqa: PLC0415
 
-    from youcam_units._accounts import load_config  # noqa: PLC0415
+    from youcam_units._accounts_file import load_config  # noqa: PLC0415
 
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme.split("## A team's setup, in a few lines", 1)[1]

@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from youcam_units import _json as exact_json
 from youcam_units._cli import cli
 from youcam_units._cli._commands import Runtime
-from youcam_units._cli._credentials import CREDENTIAL_FILE_LIMIT
 from youcam_units._cli._runtime import ENV_TRACEBACK, EXIT_CODES
+from youcam_units._config import MAX_CREDENTIAL_FILE_BYTES
 from youcam_units.mock import BALANCE_PATH, DEFAULT_API_KEY, MockService
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def test_a_token_file_at_the_size_limit_is_still_read(
     """The cap refuses only what no token could be: the mock's key, padded to 64 KiB, works."""
     monkeypatch.delenv("YOUCAM_ACCESS_TOKEN")
     key = tmp_path / "key"
-    key.write_text(DEFAULT_API_KEY.ljust(CREDENTIAL_FILE_LIMIT - 1) + "\n")
+    key.write_text(DEFAULT_API_KEY.ljust(MAX_CREDENTIAL_FILE_BYTES - 1) + "\n")
     key.chmod(0o600)
     run = invoke("balance", "--api-key-file", str(key), "--format", "json")
     assert run.exit_code == 0, run.stderr

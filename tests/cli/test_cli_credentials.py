@@ -6,12 +6,14 @@ import io
 import os
 from typing import TYPE_CHECKING
 
+import click
 import pytest
 from rich.console import Console
 from youcam_units import RateLimit, RetryEvent, ServerError
-from youcam_units._cli._commands import Runtime
+from youcam_units._cli._commands import Runtime, cli
 from youcam_units._cli._sources import default_pacing_path
 from youcam_units._cli._terminal import WaitNotice
+from youcam_units._credential_file import read_credential_file
 from youcam_units.mock import DEFAULT_API_KEY, DEFAULT_TOKEN, MockService
 
 if TYPE_CHECKING:
@@ -164,3 +166,72 @@ def test_a_refused_api_key_file_is_named_with_the_way_to_continue(
     assert line.endswith("; nothing was read past the first request")
     assert SECRET not in line
     assert service.log.by_status[401] == 1
+
+
+API_KEY_COMMANDS: dict[str, tuple[str, ...]] = {
+    "balance": (),
+    "costs": (),
+    "history": ("--limit", "1"),
+    "metrics": ("--db", "{db}"),
+    "report": ("--db", "{db}", "-o", "{out}"),
+    "status": ("--db", "{db}"),
+    "sync": ("--db", "{db}"),
+}
+"""Every command that reads the service, with what it needs besides a credential."""
+
+
+def test_every_command_that_takes_token_file_takes_api_key_file() -> None:
+    """--api-key-file is offered wherever --token-file is: the API key works for every read."""
+    context = click.Context(cli)
+    offers = {
+        name: {opt for param in command.params for opt in param.opts}
+        for name in cli.list_commands(context)
+        if (command := cli.get_command(context, name)) is not None
+    }
+    with_token_file = {name for name, opts in offers.items() if "--token-file" in opts}
+    with_key_file = {name for name, opts in offers.items() if "--api-key-file" in opts}
+    assert with_token_file == with_key_file == set(API_KEY_COMMANDS)
+
+
+@pytest.mark.parametrize("command", sorted(API_KEY_COMMANDS))
+def test_each_command_reads_with_the_api_key_from_a_file_alone(
+    invoke: Invoke,
+    service: MockService,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    command: str,
+) -> None:
+    """No variable set: the key in --api-key-file is what the service accepts."""
+    monkeypatch.delenv("YOUCAM_ACCESS_TOKEN")
+    monkeypatch.delenv("YOUCAM_API_KEY", raising=False)
+    path = token_file(tmp_path, DEFAULT_API_KEY.encode())
+    extra = [
+        arg.format(db=tmp_path / "ledger.sqlite3", out=tmp_path / "report.html")
+        for arg in API_KEY_COMMANDS[command]
+    ]
+    run = invoke(command, *extra, "--api-key-file", str(path))
+    assert run.exit_code == 0, run.output
+    assert service.log.count > 0
+    assert 401 not in service.log.by_status
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (b"", "access token"),
+        (b"x" * (65 * 1024), "API key"),
+        (b"\xff\xfe not text", "access token"),
+        (b"abc def\n", "API key"),
+    ],
+)
+def test_the_cli_and_the_library_refuse_a_credential_file_in_the_same_words(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, content: bytes, kind: str
+) -> None:
+    """One reader: --token-file and --api-key-file fail with the library's own message."""
+    monkeypatch.delenv("YOUCAM_ACCESS_TOKEN")
+    path = token_file(tmp_path, content)
+    option = "--token-file" if kind == "access token" else "--api-key-file"
+    with pytest.raises(ValueError, match=r".") as refused:
+        read_credential_file(path, source=f"{option} {path}", kind=kind)
+    line = one_line_error(invoke("balance", option, str(path)))
+    assert line == f"youcam-units: error: {refused.value}"

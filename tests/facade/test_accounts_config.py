@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -280,6 +281,27 @@ def test_credential_file_is_read_and_normalised(tmp_path: Path) -> None:
     account = yu.load_config(write(tmp_path, text)).account("a")
     assert account is not None
     assert account.read_access_token() == "tok-123"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes and FIFOs are POSIX")
+def test_an_account_credential_file_is_read_as_the_cli_reads_one(tmp_path: Path) -> None:
+    """The one reader: a FIFO is refused at once (not waited on), a readable file is reported."""
+    token = tmp_path / "a.token"
+    text = '[accounts.a]\naccess_token_file = "a.token"\n'
+    account = yu.load_config(write(tmp_path, text)).account("a")
+    assert account is not None
+    assert account.access_token is not None
+    os.mkfifo(token)
+    with pytest.raises(yu.ConfigError, match=r"a\.token .* is not a regular file"):
+        account.read_access_token()
+    token.unlink()
+    token.write_text("tok-123\n", encoding="utf-8")
+    token.chmod(0o644)
+    modes: list[int] = []
+    read = account.access_token.read(
+        what="access token", account="a", on_readable_by_others=modes.append
+    )
+    assert (read, modes) == ("tok-123", [0o644])
 
 
 def test_without_platformdirs_a_path_still_works(

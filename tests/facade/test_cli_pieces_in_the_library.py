@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import pytest
 from youcam_units import HistoryEntry
 from youcam_units import _json as exact_json
+from youcam_units._credential_file import read_credential_file
 from youcam_units._filtering import EntryFilter
-from youcam_units._token_file import read_token_file
 from youcam_units.ledger import SummaryRow, summary_json
 from youcam_units.mock import MockService
 
@@ -47,11 +47,11 @@ def test_a_token_file_is_read_and_forgiven_like_a_token(tmp_path: Path) -> None:
     path.write_text("\ufeffBearer abc.def\n", encoding="utf-8")
     modes: list[int] = []
     path.chmod(0o600)
-    assert read_token_file(path, on_readable_by_others=modes.append) == "abc.def"
+    assert read_credential_file(path, on_readable_by_others=modes.append) == "abc.def"
     assert modes == []
     if os.name == "posix":
         path.chmod(0o644)
-        assert read_token_file(path, on_readable_by_others=modes.append) == "abc.def"
+        assert read_credential_file(path, on_readable_by_others=modes.append) == "abc.def"
         assert modes == [0o644]
 
 
@@ -60,9 +60,9 @@ def test_a_token_file_that_holds_no_token_is_refused_by_name(tmp_path: Path) -> 
     empty = tmp_path / "empty"
     empty.write_text("  \n", encoding="utf-8")
     with pytest.raises(ValueError, match="--token-file x is empty"):
-        read_token_file(empty, source="--token-file x")
+        read_credential_file(empty, source="--token-file x")
     with pytest.raises(ValueError, match=r"cannot read .*missing: FileNotFoundError"):
-        read_token_file(tmp_path / "missing")
+        read_credential_file(tmp_path / "missing")
 
 
 def test_summary_json_is_exact_and_names_the_grouping() -> None:

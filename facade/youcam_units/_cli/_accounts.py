@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Final
 import click
 
 from youcam_units._cli._runtime import PROG, CliError
+from youcam_units._config import ALL_ACCOUNTS, ENV_ACCOUNT
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -39,8 +40,6 @@ __all__ = [
     "wants_all_accounts",
 ]
 
-ENV_ACCOUNT: Final = "YOUCAM_UNITS_ACCOUNT"
-ALL: Final = "all"
 _NAME_KEY: Final = "youcam_units.account_name"
 _ACCOUNT_KEY: Final = "youcam_units.account"
 _CONFIG_KEY: Final = "youcam_units.accounts_config"
@@ -69,7 +68,8 @@ def accounts_config() -> AccountsConfig:
     if ctx is not None and _CONFIG_KEY in ctx.meta:
         config: AccountsConfig = ctx.meta[_CONFIG_KEY]
         return config
-    from youcam_units._accounts import ConfigError, load_config  # noqa: PLC0415
+    from youcam_units._accounts import ConfigError  # noqa: PLC0415
+    from youcam_units._accounts_file import load_config  # noqa: PLC0415
 
     try:
         config = load_config()
@@ -83,7 +83,7 @@ def accounts_config() -> AccountsConfig:
 def wants_all_accounts() -> bool:
     """``--account all``: the command is to run over every account."""
     ctx = click.get_current_context(silent=True)
-    return ctx is not None and ctx.meta.get(_NAME_KEY) == ALL
+    return ctx is not None and ctx.meta.get(_NAME_KEY) == ALL_ACCOUNTS
 
 
 def picked() -> bool:
@@ -101,9 +101,9 @@ def current_account() -> Account | None:
         chosen: Account | None = ctx.meta[_ACCOUNT_KEY]
         return chosen
     name = ctx.meta.get(_NAME_KEY)
-    if name == ALL:
+    if name == ALL_ACCOUNTS:
         raise CliError(
-            f"--account {ALL} is for sync (as --all), summary, status and metrics; "
+            f"--account {ALL_ACCOUNTS} is for sync (as --all), summary, status and metrics; "
             "name one account here"
         )
     from youcam_units._accounts import ConfigError  # noqa: PLC0415

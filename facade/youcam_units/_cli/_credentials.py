@@ -1,14 +1,15 @@
 """The credentials: the access token and the API key, each from its file or its variable.
 
-One reader for every credential file (``read_credential_file``): a plain file of at most 64 KiB,
-never a FIFO or a device, with ssh's warning when others can read it. An account in use
-(``--account``) supplies the credentials instead of the variables.
+Every credential file (``--token-file``, ``--api-key-file``, an account's ``_file``) is read by
+the library's one reader (``_credential_file``): a plain file of at most 64 KiB, never a FIFO or
+a device; here it gets ssh's warning when others can read it. An account in use (``--account``)
+supplies the credentials instead of the variables.
 """
 
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 import click
 
@@ -22,6 +23,7 @@ from youcam_units._cli._text import printable
 from youcam_units._config import ENV_API_KEY
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from youcam_units._accounts import Account, CredentialSource
@@ -40,19 +42,13 @@ def _read_token(token_file: Path | None) -> tuple[str, str]:
 
     if token_file is not None:
         source = f"--token-file {token_file}"
-        raw = read_credential_file(token_file, source, kind="access token")
-        try:
-            return normalize_token(raw, source=source), source
-        except ValueError as exc:
-            raise CliError(str(exc)) from None
+        return _read_file(token_file, source, kind="access token"), source
     from_account = account_credentials()
     if from_account is not None:
         token, key = from_account
         found = token or key  # the API key stands in for the token, as below
         assert found is not None  # noqa: S101 - account_credentials refuses an account with none
         return found
-    from youcam_units._config import ENV_API_KEY  # noqa: PLC0415
-
     source = ENV_TOKEN
     raw = os.environ.get(ENV_TOKEN, "")
     kind = "access token"
@@ -70,52 +66,34 @@ def _read_token(token_file: Path | None) -> tuple[str, str]:
         raise CliError(str(exc)) from None
 
 
-CREDENTIAL_FILE_LIMIT: Final = 64 * 1024
-"""The most a token or key file may hold: both are well under 1 KiB; a bigger file is a mistake
-(a 20 MB one once cost 3 GB of memory to be refused)."""
+def _read_file(path: Path, source: str, *, kind: str) -> str:
+    """The credential in a file, checked (``_credential_file``): a ``CliError`` line if none.
 
-
-def read_credential_file(path: Path, source: str, *, kind: str) -> str:
-    """The text of a token or key file: a regular file of at most 64 KiB, or one line why.
-
-    Opened without blocking and checked on the open descriptor, so a FIFO or a device never
-    hangs the command and a file swapped after the check is still the one checked. A file
-    other users can read gets a warning, as ssh gives for keys.
+    A file other users can read is used, with ssh's warning and the fix.
     """
-    import stat  # noqa: PLC0415 - keeps `--help` fast
+    from youcam_units._credential_file import read_credential_file  # noqa: PLC0415
 
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        raise CliError(f"cannot read {source}: {exc.strerror or type(exc).__name__}") from None
-    with os.fdopen(fd, "rb") as file:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise CliError(f"{source} is not a regular file: put the {kind} in a plain file")
-        data = file.read(CREDENTIAL_FILE_LIMIT + 1)
-    if len(data) > CREDENTIAL_FILE_LIMIT:
-        raise CliError(
-            f"{source} holds more than {CREDENTIAL_FILE_LIMIT // 1024} KiB, far more than an "
-            f"{kind}: point it at the file with just the {kind}"
+        return read_credential_file(
+            path, source=source, kind=kind, on_readable_by_others=_warning(source, path)
         )
-    try:
-        raw = data.decode("utf-8-sig")  # -sig: drop a BOM
-    except UnicodeDecodeError:
-        raise CliError(f"cannot read {source}: it is not UTF-8 text") from None
-    if not raw.strip():
-        raise CliError(f"{source} is empty: put the {kind} in it")
-    mode = stat.S_IMODE(info.st_mode)
-    if os.name == "posix" and mode & 0o077:
-        option = source.partition(" ")[0]
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _warning(source: str, path: Path | str) -> Callable[[int], None]:
+    """What warns that others can read the credential file ``source`` names."""
+
+    def warn(mode: int) -> None:
         click.echo(
             printable(
-                f"{PROG}: warning: {option} {path} can be read by other users (mode "
-                f"{mode:04o}); restrict it with: chmod 600 {path}"
+                f"{PROG}: warning: {source} can be read by other users (mode {mode:04o}); "
+                f"restrict it with: chmod 600 {path}"
             ),
             err=True,
         )
-    return raw
+
+    return warn
 
 
 def _read_api_key(api_key_file: Path | None) -> tuple[str, str] | None:
@@ -127,12 +105,11 @@ def _read_api_key(api_key_file: Path | None) -> tuple[str, str] | None:
         return from_account[1]
     if api_key_file is not None:
         source = f"--api-key-file {api_key_file}"
-        raw = read_credential_file(api_key_file, source, kind="API key")
-    else:
-        source = ENV_API_KEY
-        raw = os.environ.get(ENV_API_KEY, "")
-        if not raw.strip():
-            return None
+        return _read_file(api_key_file, source, kind="API key"), source
+    source = ENV_API_KEY
+    raw = os.environ.get(ENV_API_KEY, "")
+    if not raw.strip():
+        return None
     try:
         return normalize_token(raw, source=source, kind="API key"), source
     except ValueError as exc:
@@ -143,7 +120,7 @@ def account_credentials() -> tuple[tuple[str, str] | None, tuple[str, str] | Non
     """The account's (token, source) and (API key, source), each None when it names none.
 
     ``None`` altogether when no account is in use: the environment's credentials apply. An
-    account's credential file is read as ``--token-file`` is (``read_credential_file``).
+    account's credential file is read as ``--token-file`` is, with the same warning.
     """
     account = current_account()
     if account is None:
@@ -162,25 +139,16 @@ def _account_credential(
     account: Account, source: CredentialSource | None, kind: str
 ) -> tuple[str, str] | None:
     """One credential of the account and where it came from, or None when it names none."""
-    from pathlib import Path  # noqa: PLC0415 - keeps `--help` fast
-
-    from youcam_units._access_token import normalize_token  # noqa: PLC0415
-    from youcam_units._accounts import ConfigError  # noqa: PLC0415
+    from youcam_units._accounts import ConfigError  # noqa: PLC0415 - keeps `--help` fast
 
     if source is None:
         return None
     where = f"{source.describe()} (account {account.name!r})"
+    label = f"{source.describe()} (the {kind} of account {account.name!r})"
     try:
-        if source.kind == "env":
-            return source.read(what=kind, account=account.name), where
+        token = source.read(
+            what=kind, account=account.name, on_readable_by_others=_warning(label, source.name)
+        )
     except ConfigError as exc:
         raise CliError(str(exc)) from None
-    path = Path(source.name)
-    label = f"{source.describe()} (the {kind} of account {account.name!r})"
-    if not path.exists():
-        raise CliError(f"{label} does not exist: create it, or change the account's config")
-    raw = read_credential_file(path, label, kind=kind)
-    try:
-        return normalize_token(raw, source=label, kind=kind), where
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
+    return token, where

@@ -183,10 +183,8 @@ def _write_pages(
 
 def _page_token(value: str | None) -> str | None:
     """``--starting-token``: the library's own check, as a usage error before any request."""
-    from youcam_units._config import (  # noqa: PLC0415 - not for --help
-        MAX_PAGE_TOKEN_LENGTH,
-        validate_starting_token,
-    )
+    from youcam_units._checks import validate_starting_token  # noqa: PLC0415 - not for --help
+    from youcam_units._config import MAX_PAGE_TOKEN_LENGTH  # noqa: PLC0415
 
     try:
         return validate_starting_token(value)
