@@ -1,4 +1,7 @@
-"""The SQLite ledger: one file per account, WAL mode, every write in ``BEGIN IMMEDIATE``."""
+"""The SQLite ledger: one file per account, WAL mode, every write in ``BEGIN IMMEDIATE``.
+
+This module opens the file and writes it; the read side ``Ledger`` extends is ``_sqlite_reads``.
+"""
 
 from __future__ import annotations
 
