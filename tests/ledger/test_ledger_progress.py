@@ -5,7 +5,14 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from youcam_units.ledger import SCHEMA_VERSION, Ledger, SyncResult, UpgradeProgress, _schema, sync
+from youcam_units.ledger import (
+    SCHEMA_VERSION,
+    Ledger,
+    SyncResult,
+    UpgradeProgress,
+    _migrations,
+    sync,
+)
 from youcam_units.mock import MockService
 
 from ledger.test_ledger_integrity import LOCAL, write_v2_ledger
@@ -55,7 +62,7 @@ def test_an_upgrade_reports_each_step_and_prints_nothing(
     tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """First "starting" (versions, entries), then counted copying in chunks, then the VACUUM."""
-    monkeypatch.setattr(_schema, "_REPORT_EVERY", 40)
+    monkeypatch.setattr(_migrations, "_REPORT_EVERY", 40)
     sent = list(MockService(seed=3, entries=90).iter_entries())
     heard: list[UpgradeProgress] = []
     with Ledger(_v2_file(tmp_path / "v2.sqlite3", sent), on_upgrade=heard.append) as ledger:
@@ -97,7 +104,7 @@ def test_the_copy_in_chunks_keeps_the_extreme_ids(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     """Ids at both ends of int64 are copied exactly once, chunk after chunk, without a callback."""
-    monkeypatch.setattr(_schema, "_REPORT_EVERY", 2)
+    monkeypatch.setattr(_migrations, "_REPORT_EVERY", 2)
     ids = [2**63 - 1, 2**63 - 2, 5, 0, -1, -(2**63) + 1, -(2**63)]
     sent = [
         {

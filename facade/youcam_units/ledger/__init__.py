@@ -16,9 +16,10 @@ if TYPE_CHECKING:
         daily_spending,
         forecast,
     )
+    from youcam_units.ledger._migrations import SCHEMA_VERSION
     from youcam_units.ledger._open import ledger_location, open_ledger
     from youcam_units.ledger._postgres import PostgresLedger
-    from youcam_units.ledger._schema import SCHEMA_VERSION, UpgradeProgress
+    from youcam_units.ledger._schema import UpgradeProgress
     from youcam_units.ledger._sqlite import Ledger
     from youcam_units.ledger._storage import (
         GROUPINGS,
@@ -67,7 +68,8 @@ _WHERE: Final[dict[str, str]] = {
     **dict.fromkeys(("DAILY_DAYS", "HistoryStore", "daily_spending", "forecast"), "._forecast"),
     **dict.fromkeys(("ledger_location", "open_ledger"), "._open"),
     "PostgresLedger": "._postgres",
-    **dict.fromkeys(("SCHEMA_VERSION", "UpgradeProgress"), "._schema"),
+    "SCHEMA_VERSION": "._migrations",
+    "UpgradeProgress": "._schema",
     "Ledger": "._sqlite",
     **dict.fromkeys(
         (

@@ -7,13 +7,8 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from youcam_units.ledger._schema import (
-    LEDGER_TABLES,
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    Meta,
-    UpgradeProgress,
-)
+from youcam_units.ledger._migrations import MIGRATIONS, SCHEMA_VERSION
+from youcam_units.ledger._schema import LEDGER_TABLES, Meta, UpgradeProgress
 from youcam_units.ledger._storage import LedgerError
 
 if TYPE_CHECKING:

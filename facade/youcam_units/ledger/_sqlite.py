@@ -1,18 +1,18 @@
-"""The SQLite ledger: one file per account, WAL mode, every write in ``BEGIN IMMEDIATE``."""
+"""The SQLite ledger: one file per account, WAL mode, every write in ``BEGIN IMMEDIATE``.
+
+This module opens the file and writes it; the read side ``Ledger`` extends is ``_sqlite_reads``.
+"""
 
 from __future__ import annotations
 
 import logging
 import sqlite3
-from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Self
+from typing import TYPE_CHECKING
 
-from youcam_units._models import HistoryEntry
 from youcam_units.ledger import _rollup
 from youcam_units.ledger._connection import (
     Transaction,
-    bounds,
     check_is_ledger,
     compact,
     connect,
@@ -20,27 +20,21 @@ from youcam_units.ledger._connection import (
     open_read_only,
 )
 from youcam_units.ledger._schema import V3_COLUMNS, Meta
-from youcam_units.ledger._storage import LedgerError, PassState, Superseded, Totals
+from youcam_units.ledger._sqlite_reads import LedgerReading
+from youcam_units.ledger._storage import LedgerError, PassState, Superseded
 
 if TYPE_CHECKING:
-    from youcam_units.ledger._storage import Per
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
-if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-
+    from youcam_units._models import HistoryEntry
     from youcam_units.ledger._schema import UpgradeProgress
 
 __all__ = ["Ledger"]
 
 logger = logging.getLogger("youcam_units.ledger")
 
-_INT64: Final = (-(2**63), 2**63 - 1)
-_ZERO: Final = Decimal(0)
-_IN_CHUNK: Final = 500
-"""Ids per ``IN (...)`` query: well under any SQLite's limit of bound parameters."""
 
-
-class Ledger:
+class Ledger(LedgerReading):
     """A SQLite ledger file: open it, sync into it, read it. Use it as a context manager.
 
     ``read_only=True`` opens it for reading only (``summary``): nothing is written, not even the
@@ -89,31 +83,13 @@ class Ledger:
             self._conn.close()
             raise
 
-    @property
-    def location(self) -> str:
-        """The file's path, for messages."""
-        return str(self.path)
-
     # -- plumbing ---------------------------------------------------------------------------
-
-    def close(self) -> None:
-        """Close the database connection."""
-        self._conn.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def transaction(self) -> Transaction:
         """A write transaction: ``BEGIN IMMEDIATE`` ... ``COMMIT``, or ``ROLLBACK`` on error."""
         if self.read_only:
             raise LedgerError(f"{self.path} is open read-only")
         return Transaction(self._conn)
-
-    def _get(self, key: str) -> Any:  # noqa: ANN401 - meta values are int or str by key
-        return Meta(self._conn).get(key)
 
     def _set(self, key: str, value: int | str | None) -> None:
         Meta(self._conn).set(key, value)
@@ -288,129 +264,3 @@ class Ledger:
         """The source recorded by :meth:`claim_source`, if any."""
         value = self._get("source")
         return value if isinstance(value, str) else None
-
-    # -- reading ----------------------------------------------------------------------------
-
-    def __len__(self) -> int:
-        """Entries held, from the count kept with them: no scan, at any size."""
-        return int(self._get("entry_count"))
-
-    def entries(
-        self, *, since_ms: int | None = None, until_ms: int | None = None
-    ) -> Iterator[HistoryEntry]:
-        """Stored entries, newest first; ``since_ms`` inclusive, ``until_ms`` exclusive."""
-        from youcam_units import _json as exact_json  # noqa: PLC0415 - summaries never parse
-
-        for (raw,) in self._conn.execute(
-            "SELECT raw FROM entries WHERE timestamp_ms >= ? AND timestamp_ms < ? "
-            "ORDER BY timestamp_ms DESC, id DESC",
-            bounds(since_ms, until_ms),
-        ):
-            yield HistoryEntry.from_dict(exact_json.loads(raw))
-
-    def raw_entries(self) -> Iterator[dict[str, Any]]:
-        """Every stored entry exactly as sent (fractions as Decimal), newest first."""
-        from youcam_units import _json as exact_json  # noqa: PLC0415 - summaries never parse
-
-        for (raw,) in self._conn.execute(
-            "SELECT raw FROM entries ORDER BY timestamp_ms DESC, id DESC"
-        ):
-            yield exact_json.loads(raw)
-
-    def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
-        """Run a read-only SQL query against the ledger (summaries use it)."""
-        return self._conn.execute(sql, params).fetchall()
-
-    def iter_query(self, sql: str, params: Sequence[object] = ()) -> Iterator[tuple[Any, ...]]:
-        """Like :meth:`query`, row by row, for results too big to hold."""
-        yield from self._conn.execute(sql, params)
-
-    def oldest_timestamp_ms(self) -> int | None:
-        """The time of the oldest entry held (the time index's first key)."""
-        ((oldest,),) = self._conn.execute("SELECT MIN(timestamp_ms) FROM entries")
-        return oldest if isinstance(oldest, int) else None
-
-    def totals(self, since_ms: int | None, until_ms: int | None, *, per: Per) -> Iterator[Totals]:
-        """Totals per UTC day or action in ``[since_ms, until_ms)`` (see ``SummaryStorage``).
-
-        Whole days come from ``rollup_day`` (one row a day) or, per action, from ``rollup``,
-        summed by SQLite (exactly: see ``_rollup.sums_sql``); a window that starts or ends
-        inside a day reads that day's part, and times that have no day, from ``entries``
-        through the time index.
-        """
-        low = _INT64[0] if since_ms is None else max(since_ms, _INT64[0])
-        high = _INT64[1] if until_ms is None else min(until_ms - 1, _INT64[1])  # inclusive
-        if low > high:
-            return
-        first_day = max(-(-low // _rollup.DAY_MS), _rollup.MIN_DAY)
-        end_day = min((high + 1) // _rollup.DAY_MS, _rollup.MAX_DAY + 1)
-        if first_day < end_day:
-            yield from self._rolled_up(first_day, end_day, per)
-            edges = [(low, first_day * _rollup.DAY_MS - 1), (end_day * _rollup.DAY_MS, high)]
-        else:
-            edges = [(low, high)]
-        for start, stop in edges:
-            if start <= stop:
-                yield from self._scanned(start, stop, per)
-
-    def _rolled_up(self, first_day: int, end_day: int, per: Per) -> Iterator[Totals]:
-        """The rollups' totals of the whole days ``[first_day, end_day)``."""
-        if per == "day":
-            for day, entries, spent, expired, granted in self._conn.execute(
-                "SELECT day, entries, spent, expired, granted FROM rollup_day "
-                "WHERE day >= ? AND day < ?",
-                (first_day, end_day),
-            ):
-                yield Totals(
-                    day,
-                    day * _rollup.DAY_MS,
-                    None,
-                    entries,
-                    Decimal(spent),
-                    Decimal(granted),
-                    Decimal(expired),
-                )
-            return
-        try:
-            rows = self._conn.execute(_rollup.sums_sql(per), (first_day, end_day)).fetchall()
-        except sqlite3.OperationalError as exc:  # sums beyond 64 bits: Python adds every row
-            if "overflow" not in str(exc):
-                raise
-            rolled = self._conn.execute(
-                "SELECT day, action, entries, spent, granted FROM rollup "
-                "WHERE day >= ? AND day < ?",
-                (first_day, end_day),
-            )
-            yield from self._summed(((day * _rollup.DAY_MS, *rest) for day, *rest in rolled), per)
-            return
-        for action, entries, *parts in rows:
-            spent, expired, granted = (_rollup.from_nano(*parts[i : i + 3]) for i in range(0, 9, 3))
-            yield Totals(None, None, action, entries, spent, granted, expired)
-
-    def _scanned(self, start: int, stop: int, per: Per) -> Iterator[Totals]:
-        """Totals of the entries in ``[start, stop]`` (inclusive), added up from their rows."""
-        rows = self._conn.execute(
-            "SELECT timestamp_ms, action, 1, spent, granted FROM entries "
-            "WHERE timestamp_ms >= ? AND timestamp_ms <= ?",
-            (start, stop),
-        )
-        yield from self._summed(rows, per)
-
-    @staticmethod
-    def _summed(rows: Iterable[tuple[int, str, int, str, str]], per: Per) -> Iterator[Totals]:
-        """Totals of ``(time_ms, action, entries, spent, granted)`` rows, added in Python."""
-        groups: dict[tuple[int | None, int | None, str | None], list[Any]] = {}
-        for time_ms, action, entries, spent, granted in rows:
-            if per == "action":
-                key: tuple[int | None, int | None, str | None] = (None, None, action)
-            else:
-                day = _rollup.day_of(time_ms)
-                key = (None, time_ms, None) if day is None else (day, day * _rollup.DAY_MS, None)
-            sums = groups.get(key)
-            if sums is None:
-                sums = groups[key] = [0, _ZERO, _ZERO, _ZERO]
-            sums[0] += entries
-            sums[3 if action == _rollup.EXPIRE_ACTION else 1] += Decimal(spent)
-            sums[2] += Decimal(granted)
-        for (day_key, time_key, action_key), sums in groups.items():
-            yield Totals(day_key, time_key, action_key, *sums)

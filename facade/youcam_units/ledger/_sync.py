@@ -8,20 +8,33 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Protocol
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Final, Protocol, cast
 
 from youcam_units import _logs  # noqa: F401 - the library's log is silent unless configured
 from youcam_units._config import MAX_PAGE_SIZE
 from youcam_units._errors import InvalidParametersError
 from youcam_units._models import describe_timestamp
-from youcam_units.ledger._storage import AccountMismatchError, PassState, Superseded
+from youcam_units.ledger._storage import AccountMismatchError, Superseded
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
+    from typing import TypedDict, Unpack
 
     from youcam_units._models import HistoryEntry
     from youcam_units.ledger._storage import LedgerStorage
+
+    class _StateChange(TypedDict, total=False):
+        """The pass-state values one write sets: each a ``PassState`` field of that name."""
+
+        frontier_id: int | None
+        frontier_ts: int | None
+        pass_head_id: int | None
+        pass_head_ts: int | None
+        anchor_id: int | None
+        anchor_ts: int | None
+        resume_token: str | None
+
 
 __all__ = ["PAGE_SIZE", "HistorySource", "SyncResult", "sync"]
 
@@ -249,48 +262,28 @@ class _Run:
         stage: Sequence[HistoryEntry] = (),
         drop_staged: bool = False,
         promote: bool = False,
-        **state: int | str | None,
+        **state: Unpack[_StateChange],
     ) -> int:
         """One transaction: stage, promote or drop entries and write the pass state, atomically.
 
         Raises ``Superseded`` (writing nothing) when another run wrote the state since this one
         last did. Returns how many entries joined the ledger.
         """
+        values = cast(
+            "Mapping[str, int | str | None]", state
+        )  # mypy: a TypedDict is only Mapping[str, object]
         version, added = self.ledger.write_pass(
-            self.state.version, state, stage=stage, drop_staged=drop_staged, promote=promote
+            self.state.version, values, stage=stage, drop_staged=drop_staged, promote=promote
         )
         self.result.staged_entries = (
             0 if promote or drop_staged else self.result.staged_entries + len(stage)
         )
-        self.state = PassState(
-            version=version,
-            frontier_id=_pick(state, "frontier_id", self.state.frontier_id),
-            frontier_ts=_pick(state, "frontier_ts", self.state.frontier_ts),
-            pass_head_id=_pick(state, "pass_head_id", self.state.pass_head_id),
-            pass_head_ts=_pick(state, "pass_head_ts", self.state.pass_head_ts),
-            anchor_id=_pick(state, "anchor_id", self.state.anchor_id),
-            anchor_ts=_pick(state, "anchor_ts", self.state.anchor_ts),
-            resume_token=_pick_str(state, "resume_token", self.state.resume_token),
-        )
+        self.state = replace(self.state, version=version, **state)
         return added
 
     def _progress(self) -> None:
         if self.on_page is not None:
             self.on_page(self.result)
-
-
-def _pick(state: dict[str, int | str | None], key: str, default: int | None) -> int | None:
-    if key not in state:
-        return default
-    value = state[key]
-    return value if isinstance(value, int) else None
-
-
-def _pick_str(state: dict[str, int | str | None], key: str, default: str | None) -> str | None:
-    if key not in state:
-        return default
-    value = state[key]
-    return value if isinstance(value, str) else None
 
 
 def _above(

@@ -1,0 +1,169 @@
+"""The SQLite ledger's read side: entries, totals and queries, all that ``summary`` needs.
+
+Kept apart from ``_sqlite`` so that its write path (staging, promoting, the pass state) reads in
+one file; ``Ledger`` is this class with writing added.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Final, Self
+
+from youcam_units._models import HistoryEntry
+from youcam_units.ledger import _rollup
+from youcam_units.ledger._connection import bounds
+from youcam_units.ledger._schema import Meta
+from youcam_units.ledger._storage import Totals
+from youcam_units.ledger._window import day_window
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Sequence
+    from pathlib import Path
+
+    from youcam_units.ledger._storage import Per
+
+__all__ = ["LedgerReading"]
+
+_ZERO: Final = Decimal(0)
+
+
+class LedgerReading:
+    """An open SQLite ledger file, and what reads it; ``Ledger`` opens the file and adds writing."""
+
+    path: Path
+    read_only: bool
+    _conn: sqlite3.Connection
+
+    @property
+    def location(self) -> str:
+        """The file's path, for messages."""
+        return str(self.path)
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _get(self, key: str) -> Any:  # noqa: ANN401 - meta values are int or str by key
+        return Meta(self._conn).get(key)
+
+    def __len__(self) -> int:
+        """Entries held, from the count kept with them: no scan, at any size."""
+        return int(self._get("entry_count"))
+
+    def entries(
+        self, *, since_ms: int | None = None, until_ms: int | None = None
+    ) -> Iterator[HistoryEntry]:
+        """Stored entries, newest first; ``since_ms`` inclusive, ``until_ms`` exclusive."""
+        from youcam_units import _json as exact_json  # noqa: PLC0415 - summaries never parse
+
+        for (raw,) in self._conn.execute(
+            "SELECT raw FROM entries WHERE timestamp_ms >= ? AND timestamp_ms < ? "
+            "ORDER BY timestamp_ms DESC, id DESC",
+            bounds(since_ms, until_ms),
+        ):
+            yield HistoryEntry.from_dict(exact_json.loads(raw))
+
+    def raw_entries(self) -> Iterator[dict[str, Any]]:
+        """Every stored entry exactly as sent (fractions as Decimal), newest first."""
+        from youcam_units import _json as exact_json  # noqa: PLC0415 - summaries never parse
+
+        for (raw,) in self._conn.execute(
+            "SELECT raw FROM entries ORDER BY timestamp_ms DESC, id DESC"
+        ):
+            yield exact_json.loads(raw)
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        """Run a read-only SQL query against the ledger (summaries use it)."""
+        return self._conn.execute(sql, params).fetchall()
+
+    def iter_query(self, sql: str, params: Sequence[object] = ()) -> Iterator[tuple[Any, ...]]:
+        """Like :meth:`query`, row by row, for results too big to hold."""
+        yield from self._conn.execute(sql, params)
+
+    def oldest_timestamp_ms(self) -> int | None:
+        """The time of the oldest entry held (the time index's first key)."""
+        ((oldest,),) = self._conn.execute("SELECT MIN(timestamp_ms) FROM entries")
+        return oldest if isinstance(oldest, int) else None
+
+    def totals(self, since_ms: int | None, until_ms: int | None, *, per: Per) -> Iterator[Totals]:
+        """Totals per UTC day or action in ``[since_ms, until_ms)`` (see ``SummaryStorage``).
+
+        Whole days come from ``rollup_day`` (one row a day) or, per action, from ``rollup``,
+        summed by SQLite (exactly: see ``_rollup.sums_sql``); a window that starts or ends
+        inside a day reads that day's part, and times that have no day, from ``entries``
+        through the time index.
+        """
+        days, edges = day_window(since_ms, until_ms)
+        if days is not None:
+            yield from self._rolled_up(*days, per)
+        for start, stop in edges:
+            yield from self._scanned(start, stop, per)
+
+    def _rolled_up(self, first_day: int, end_day: int, per: Per) -> Iterator[Totals]:
+        """The rollups' totals of the whole days ``[first_day, end_day)``."""
+        if per == "day":
+            for day, entries, spent, expired, granted in self._conn.execute(
+                "SELECT day, entries, spent, expired, granted FROM rollup_day "
+                "WHERE day >= ? AND day < ?",
+                (first_day, end_day),
+            ):
+                yield Totals(
+                    day,
+                    day * _rollup.DAY_MS,
+                    None,
+                    entries,
+                    Decimal(spent),
+                    Decimal(granted),
+                    Decimal(expired),
+                )
+            return
+        try:
+            rows = self._conn.execute(_rollup.sums_sql(per), (first_day, end_day)).fetchall()
+        except sqlite3.OperationalError as exc:  # sums beyond 64 bits: Python adds every row
+            if "overflow" not in str(exc):
+                raise
+            rolled = self._conn.execute(
+                "SELECT day, action, entries, spent, granted FROM rollup "
+                "WHERE day >= ? AND day < ?",
+                (first_day, end_day),
+            )
+            yield from self._summed(((day * _rollup.DAY_MS, *rest) for day, *rest in rolled), per)
+            return
+        for action, entries, *parts in rows:
+            spent, expired, granted = (_rollup.from_nano(*parts[i : i + 3]) for i in range(0, 9, 3))
+            yield Totals(None, None, action, entries, spent, granted, expired)
+
+    def _scanned(self, start: int, stop: int, per: Per) -> Iterator[Totals]:
+        """Totals of the entries in ``[start, stop]`` (inclusive), added up from their rows."""
+        rows = self._conn.execute(
+            "SELECT timestamp_ms, action, 1, spent, granted FROM entries "
+            "WHERE timestamp_ms >= ? AND timestamp_ms <= ?",
+            (start, stop),
+        )
+        yield from self._summed(rows, per)
+
+    @staticmethod
+    def _summed(rows: Iterable[tuple[int, str, int, str, str]], per: Per) -> Iterator[Totals]:
+        """Totals of ``(time_ms, action, entries, spent, granted)`` rows, added in Python."""
+        groups: dict[tuple[int | None, int | None, str | None], list[Any]] = {}
+        for time_ms, action, entries, spent, granted in rows:
+            if per == "action":
+                key: tuple[int | None, int | None, str | None] = (None, None, action)
+            else:
+                day = _rollup.day_of(time_ms)
+                key = (None, time_ms, None) if day is None else (day, day * _rollup.DAY_MS, None)
+            sums = groups.get(key)
+            if sums is None:
+                sums = groups[key] = [0, _ZERO, _ZERO, _ZERO]
+            sums[0] += entries
+            sums[3 if action == _rollup.EXPIRE_ACTION else 1] += Decimal(spent)
+            sums[2] += Decimal(granted)
+        for (day_key, time_key, action_key), sums in groups.items():
+            yield Totals(day_key, time_key, action_key, *sums)
