@@ -169,7 +169,7 @@ class AsyncClient(BaseClient):
 
     async def _attempt(self, call: Call[ResultT]) -> ResultT:
         """One attempt; a 401 for a stale access token asks for a new one and sends again, once."""
-        source = self._source(call)
+        source = self._require(call.operation.credential)
         try:
             return await self._send(call, await source.aget())
         except AuthenticationError as error:

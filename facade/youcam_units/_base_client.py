@@ -41,7 +41,8 @@ from ._config import (
     RetryPolicy,
 )
 from ._errors import AuthenticationError, YouCamError
-from ._operations import FEATURE_COST, HISTORY, IDEMPOTENCY_KEY_HEADER, Credential
+from ._logs import logger
+from ._operations import FEATURE_COST, HISTORY, IDEMPOTENCY_KEY_HEADER, Call, Credential
 from ._pagination import NewItems, PageCursor
 from ._responses import should_refresh
 from ._retry import RetryRun
@@ -54,13 +55,10 @@ if TYPE_CHECKING:
 
     from ._config import RateLimit
     from ._models import Page
-    from ._operations import Call
     from ._retry import RetryEvent
     from ._unit_system import FeatureCostPage
 
 __all__ = ["INIT_DOC", "BaseClient", "ClientSettings"]
-
-logger = logging.getLogger("youcam_units")
 
 ResultT = TypeVar("ResultT")
 
@@ -152,11 +150,8 @@ class ClientSettings:
 
     def describe(self, name: str) -> str:
         """A repr without secrets."""
-        limits = (
-            "None"
-            if self.rate_limits is None
-            else " + ".join(f"RateLimit({r.requests}, {r.period})" for r in self.rate_limits)
-        )
+        rates = self.rate_limits or ()
+        limits = " + ".join(f"RateLimit({r.requests}, {r.period})" for r in rates) or "None"
         shared = f", pacing_file={str(self.pacing_file)!r}" if self.pacing_file else ""
         if self.token_pacing is not None:
             from ._redact import redact_url  # noqa: PLC0415
@@ -293,10 +288,6 @@ class BaseClient:
             on_retry=self._settings.on_retry,
             repeatable=call.operation.idempotent or IDEMPOTENCY_KEY_HEADER in call.headers,
         )
-
-    def _source(self, call: Call[ResultT]) -> AccessTokenSource:
-        """The credential the operation sends as its bearer."""
-        return self._require(call.operation.credential)
 
     def _announce(self, call: Call[ResultT]) -> None:
         if logger.isEnabledFor(logging.DEBUG):  # no copy of the parameters for a silent logger

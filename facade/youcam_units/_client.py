@@ -151,7 +151,7 @@ class Client(BaseClient):
 
     def _attempt(self, call: Call[ResultT]) -> ResultT:
         """One attempt; a 401 for a stale access token asks for a new one and sends again, once."""
-        source = self._source(call)
+        source = self._require(call.operation.credential)
         try:
             return self._send(call, source.get())
         except AuthenticationError as error:

@@ -16,26 +16,10 @@ restamped when its answer comes (``answered``): by then it has surely arrived, s
 that left late cannot break a window at the server. The wait is computed from the bucket and
 slept exactly, with no extra buffer per wait, so a long read reaches 99 % of the limit.
 
-The limits belong to the token and the IP, not to a process: with ``state_file`` the log of
-sends lives in SQLite (pyrate-limiter's ``SQLiteBucket``), and every process on the machine
-pacing through that file draws on one budget. Each admission runs in a ``BEGIN IMMEDIATE``
-transaction, which SQLite serialises across processes, so two processes cannot both take the
-last slot. Its times are wall-clock milliseconds, the one clock processes share. The file must
-stay trustworthy for that:
-
-* It is ours or refused: its SQLite header carries our ``application_id``, checked before
-  SQLite opens it, so a ledger or any other file named by mistake is left byte-for-byte
-  unchanged (``PacingFileError``).
-* Each process registers its limits in the file; the strictest limits registered within their
-  own window hold for every process on it, so a looser process cannot outrun a stricter one.
-* A file deleted or replaced under running processes is noticed before the next admission
-  (device and inode differ from the open one): the process reopens the path, recreating a
-  deleted file once its old ``-wal`` and ``-shm`` are gone (``_pacing_file``), and carries the
-  sends it knew into it, so the budget is not silently split.
-* A send stamped in the future (the wall clock stepped back) is clamped to now, so no process
-  waits longer than the longest window; a wait of a minute or more is logged as a warning.
-* SQLite failures (read-only, locked past the busy timeout, corrupt) are ``PacingFileError``,
-  which names the file and the fix.
+The limits belong to the token and the IP, not to a process: with ``state_file`` every process
+on the machine pacing through that file draws on one budget, admitted one at a time under
+SQLite's lock (``_file_budget``, which says how the file stays trustworthy). A wait of a minute
+or more is logged as a warning.
 
 Across hosts (``token_pacing``, a PostgreSQL URL): the file (or the process) keeps the host's
 budget, its IP's, and the token's budget is shared by every host in the database
@@ -52,17 +36,15 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
-import sqlite3
 import time
 from typing import TYPE_CHECKING
 
-from pyrate_limiter import InMemoryBucket, Rate, RateItem, SQLiteBucket
+from pyrate_limiter import InMemoryBucket, Rate, RateItem
 
 from . import _config
 from ._config import window_ms
-from ._errors import PacingFileError
+from ._file_budget import FileBudget, bounded, strictest
 from ._logs import logger
-from ._pacing_file import identity, open_state
 from ._token_pacing import bucket_key
 
 if TYPE_CHECKING:
@@ -73,15 +55,6 @@ if TYPE_CHECKING:
     from ._token_pacing import TokenBudgets
 
 __all__ = ["Pacer", "window_ms"]
-
-_TABLE = "sends"
-#: Sends not answered yet, each counted as sent now until it is, or until ``until_ms``: a
-#: process killed mid-request frees its slot once the attempt's deadline has surely passed.
-_IN_FLIGHT = (
-    "CREATE TABLE IF NOT EXISTS in_flight (name VARCHAR PRIMARY KEY, until_ms INTEGER NOT NULL)"
-)
-_IN_FLIGHT_MS = 2 * int(_config.TIMEOUT * 1000)
-_NOT_OURS = "is not a youcam-units pacing file ({what}); it was left unchanged"
 
 
 def _monotonic_ms() -> int:
@@ -103,25 +76,6 @@ class _ClockedBucket(InMemoryBucket):
         return self._now()
 
 
-def _has_room(conn: sqlite3.Connection, rates: Sequence[Rate], now: int) -> bool:
-    """Whether a send at ``now`` fits every window, counted as ``SQLiteBucket.put`` counts."""
-    return all(
-        conn.execute(
-            "SELECT COUNT(*) FROM sends WHERE item_timestamp >= ?", (now - rate.interval,)
-        ).fetchone()[0]
-        < rate.limit
-        for rate in rates
-    )
-
-
-def _strictest(rates: Sequence[Rate]) -> list[Rate]:
-    """One rate per window, the fewest requests, by window; what ``SQLiteBucket`` counts."""
-    fewest: dict[int, int] = {}
-    for rate in rates:
-        fewest[rate.interval] = min(rate.limit, fewest.get(rate.interval, rate.limit))
-    return [Rate(limit, interval) for interval, limit in sorted(fewest.items())]
-
-
 class Pacer:
     """Waits, when needed, before each request; one per client, shared by its requests.
 
@@ -141,23 +95,22 @@ class Pacer:
     ) -> None:
         self.limits = tuple(limits)
         self.state_file = state_file
-        rates = _strictest([Rate(limit.requests, window_ms(limit.period)) for limit in limits])
+        rates = strictest([Rate(limit.requests, window_ms(limit.period)) for limit in limits])
         self.windows_ms = tuple(rate.interval for rate in rates)
         self._rates = rates
         self._on_wait = on_wait
-        self._conn: sqlite3.Connection | None = None
-        self._identity: tuple[int, int] | None = None
         self._last_send: str | None = None
         # Each send gets a name of its own, so sends carried into a replaced file are not
         # counted twice when several processes carry the same ones.
         self._names = (f"{os.getpid()}.{os.urandom(4).hex()}.{n}" for n in itertools.count())
-        self._bucket: InMemoryBucket | SQLiteBucket
+        self._bucket: InMemoryBucket | None = None
+        self._file: FileBudget | None = None
         if state_file is None:
             self._clock = clock or _monotonic_ms
             self._bucket = _ClockedBucket(rates, self._clock)
         else:
             self._clock = clock or _wall_ms
-            self._connect(state_file)
+            self._file = FileBudget(state_file, rates, self._clock)
         self._tokens: TokenBudgets | None = None
         self._token_sends: dict[str, str] = {}
         if token_pacing is not None:
@@ -181,15 +134,17 @@ class Pacer:
         With ``token_pacing``, the slot must be free in the host's budget and in ``token``'s.
         """
         tokens = self._tokens if token is not None else None
-        if self.state_file is None:
+        if self._file is None:
             wait_ms = self._try_in_memory()
             if wait_ms or tokens is None or token is None:
                 return wait_ms
             return self._try_token(tokens, token)
-        try:
-            return self._try_shared(self.state_file, tokens, token)
-        except sqlite3.Error as exc:
-            raise PacingFileError(self.state_file, f"failed ({exc})") from None
+        name = next(self._names)
+        wait_ms, token_key = self._file.try_take(name, tokens, token)
+        self._last_send = None if wait_ms else name
+        if token_key is not None:
+            self._token_sends[name] = token_key
+        return wait_ms
 
     def acquire(self, token: str | None = None) -> str | None:
         """Block the calling thread until a request may be sent, then record it.
@@ -219,44 +174,33 @@ class Pacer:
         """
         if send is None:
             return
-        if self.state_file is not None:
-            self._restamp_host(send)
+        if self._file is not None:
+            self._file.answered(send)
         token_key = self._token_sends.pop(send, None)
         if token_key is not None and self._tokens is not None:
             self._tokens.answered(token_key, send)
 
-    def _restamp_host(self, send: str) -> None:
-        """Count ``send`` in the host's budget from now (never earlier than its stamp)."""
-        if self.state_file is None:
-            bucket = self._bucket
-            assert isinstance(bucket, InMemoryBucket)  # noqa: S101 - no file: in memory
-            kept = [item for item in bucket.items if item.name != send]
-            if len(kept) < len(bucket.items):  # one clock in one process: now is the newest
-                bucket.items[:] = [*kept, RateItem(send, self._clock())]
-            return
-        conn = self._conn
-        if conn is None:
-            return
-        try:
-            conn.execute(
-                "UPDATE sends SET item_timestamp = max(item_timestamp, ?) WHERE name = ?",
-                (self._clock(), send),
-            )
-            conn.execute("DELETE FROM in_flight WHERE name = ?", (send,))
-        except sqlite3.Error as exc:
-            raise PacingFileError(self.state_file, f"failed ({exc})") from None
-
     def close(self) -> None:
         """Release the shared state's connections, if any."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        if self._file is not None:
+            self._file.close()
         tokens = getattr(self, "_tokens", None)
         if tokens is not None:
             tokens.close()
             self._tokens = None
 
-    # -- the token's budget, shared across hosts ----------------------------------------------
+    # -- in one process, the token's budget maybe shared across hosts ------------------------
+
+    def _try_in_memory(self) -> int:
+        bucket = self._bucket
+        assert bucket is not None  # noqa: S101 - no file: in memory
+        now = self._clock()
+        item = RateItem(next(self._names), now)
+        if bucket.put(item):
+            bucket.leak(now)
+            self._last_send = item.name
+            return 0
+        return bounded(bucket.waiting(item), self._rates)
 
     def _try_token(self, tokens: TokenBudgets, token: str) -> int:
         """In one process: the host's slot is taken; take the token's too, or give it back.
@@ -271,159 +215,25 @@ class Pacer:
             self._token_sends[name] = bucket_key(token)
             # The host's slot was stamped before the token's round trips: stamp it as sent now,
             # so the request still leaves right after its stamp.
-            self._restamp_host(name)
+            self._restamp(name)
             return 0
         self._give_back(name)
         return wait_ms
+
+    def _restamp(self, send: str) -> None:
+        """Count ``send`` in the process's budget from now (one clock: now is the newest)."""
+        bucket = self._bucket
+        assert bucket is not None  # noqa: S101 - no file: in memory
+        kept = [item for item in bucket.items if item.name != send]
+        if len(kept) < len(bucket.items):
+            bucket.items[:] = [*kept, RateItem(send, self._clock())]
 
     def _give_back(self, name: str) -> None:
         """Remove send ``name`` from the process's budget: it was not sent."""
         self._last_send = None
         bucket = self._bucket
-        assert isinstance(bucket, InMemoryBucket)  # noqa: S101 - only a process alone gives back
+        assert bucket is not None  # noqa: S101 - only a process alone gives back
         bucket.items[:] = [item for item in bucket.items if item.name != name]
-
-    # -- in one process ---------------------------------------------------------------------
-
-    def _try_in_memory(self) -> int:
-        now = self._clock()
-        item = RateItem(next(self._names), now)
-        if self._bucket.put(item):
-            self._bucket.leak(now)
-            self._last_send = item.name
-            return 0
-        return self._bounded(self._bucket.waiting(item), self._rates)
-
-    # -- shared through a file --------------------------------------------------------------
-
-    def _connect(self, path: Path) -> sqlite3.Connection:
-        conn = open_state(path)
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute(_IN_FLIGHT)
-            self._register(conn, self._clock())
-            conn.commit()
-        except sqlite3.Error as exc:
-            conn.close()
-            raise PacingFileError(path, f"cannot be used ({exc})") from None
-        self._conn = conn
-        self._identity = identity(path)
-        self._bucket = SQLiteBucket(list(self._rates), conn, _TABLE)
-        return conn
-
-    def _try_shared(
-        self, path: Path, tokens: TokenBudgets | None = None, token: str | None = None
-    ) -> int:
-        if self._conn is None or identity(path) != self._identity:
-            self._reopen(path)
-        conn = self._conn
-        assert conn is not None  # noqa: S101 - _reopen connects or raises
-        bucket = self._bucket
-        assert isinstance(bucket, SQLiteBucket)  # noqa: S101 - a state file means a SQLite bucket
-        conn.execute("BEGIN IMMEDIATE")  # one admission at a time across processes
-        try:
-            now = self._clock()  # stamped once the lock is held: no lock wait before the send
-            conn.execute("UPDATE sends SET item_timestamp = ? WHERE item_timestamp > ?", (now, now))
-            conn.execute("DELETE FROM in_flight WHERE until_ms <= ?", (now,))
-            conn.execute(
-                "UPDATE sends SET item_timestamp = ? WHERE name IN (SELECT name FROM in_flight)",
-                (now,),
-            )
-            self._register(conn, now)
-            bucket.rates = rates = self._in_force(conn, now)
-            # Sends out of every window go here, inside the lock; never by ``bucket.leak``,
-            # which counts them, then deletes as many of the oldest in a second statement: a
-            # pacer that cleaned up in between made it delete live sends (6 within a window).
-            longest = max(rate.interval for rate in rates)
-            conn.execute("DELETE FROM sends WHERE item_timestamp < ?", (now - longest,))
-            name, token_wait, token_key = next(self._names), 0, None
-            if tokens is not None and token is not None and _has_room(conn, rates, now):
-                # Asked while the host's lock is held, once the host has room: its other
-                # processes never see a slot taken here and given back.
-                token_wait = tokens.try_take(token, name)
-                token_key = None if token_wait else bucket_key(token)
-                now = self._clock()  # after the round trip: the host's stamp is the send's
-            item = RateItem(name, now)
-            taken = not token_wait and bool(bucket.put(item))
-            self._last_send = item.name if taken else None  # SQLiteBucket.put commits what it adds
-            if taken:
-                conn.execute(
-                    "INSERT OR REPLACE INTO in_flight (name, until_ms) VALUES (?, ?)",
-                    (name, now + _IN_FLIGHT_MS),
-                )
-            waiting = token_wait or (0 if taken else bucket.waiting(item))
-            if token_key is not None and tokens is not None:
-                if taken:
-                    self._token_sends[name] = token_key
-                else:  # pragma: no cover - the room was checked under the same lock
-                    tokens.give_back(token_key, name)
-            if conn.in_transaction:
-                conn.commit()  # the clamp and this process's limits, even when it must wait
-        finally:
-            if conn.in_transaction:
-                conn.rollback()
-        return 0 if taken else self._bounded(waiting, rates)
-
-    def _register(self, conn: sqlite3.Connection, now: int) -> None:
-        """Record this process's limits as in use now (a future stamp is clamped, as sends are)."""
-        conn.execute("UPDATE limits SET last_used = ? WHERE last_used > ?", (now, now))
-        conn.executemany(
-            "INSERT INTO limits (requests, window_ms, last_used) VALUES (?, ?, ?) "
-            "ON CONFLICT (requests, window_ms) DO UPDATE SET last_used = excluded.last_used",
-            [(rate.limit, rate.interval, now) for rate in self._rates],
-        )
-        conn.execute("DELETE FROM limits WHERE last_used < ? - window_ms", (now,))
-
-    def _in_force(self, conn: sqlite3.Connection, now: int) -> list[Rate]:
-        """The strictest of every limit registered on the file within its own window."""
-        rows = conn.execute(
-            "SELECT requests, window_ms FROM limits WHERE last_used >= ? - window_ms", (now,)
-        ).fetchall()
-        return _strictest([*self._rates, *(Rate(int(r), int(w)) for r, w in rows)])
-
-    def _reopen(self, path: Path) -> None:
-        """The file was deleted or replaced: join (or create) the one at ``path`` now.
-
-        The sends the old file holds within the longest window are carried over, so the
-        processes that opened the new file meanwhile still see them.
-        """
-        old = self._conn
-        self._conn = None
-        carried: list[tuple[str, int]] = []
-        if old is not None:
-            try:
-                since = self._clock() - max(self.windows_ms)
-                carried = old.execute(
-                    "SELECT name, item_timestamp FROM sends WHERE item_timestamp >= ?",
-                    (since,),
-                ).fetchall()
-            except sqlite3.Error:
-                carried = []  # the old file is unreadable: nothing to carry
-            finally:
-                old.close()
-        conn = self._connect(path)
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            conn.executemany(
-                "INSERT INTO sends (name, item_timestamp) SELECT ?, ? WHERE NOT EXISTS "
-                "(SELECT 1 FROM sends WHERE name = ? AND item_timestamp = ?)",
-                [(name, stamp, name, stamp) for name, stamp in carried],
-            )
-            conn.commit()
-        finally:
-            if conn.in_transaction:
-                conn.rollback()
-        logger.warning(
-            "the pacing file %s was deleted or replaced; reopened it, carrying %d recent sends",
-            path,
-            len(carried),
-        )
-
-    @staticmethod
-    def _bounded(waiting: object, rates: Sequence[Rate]) -> int:
-        """At least 1 ms, never longer than the longest window (a clock step cannot hang us)."""
-        longest = max(rate.interval for rate in rates)
-        return min(longest + 1, max(1, waiting)) if isinstance(waiting, int) else 1
 
     def _notify(self, wait_ms: int) -> None:
         if wait_ms >= _config.PACING_LONG_WAIT * 1000:

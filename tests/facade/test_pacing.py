@@ -391,7 +391,8 @@ def _admitted_with_another_pacer_before(state: Path, at: int) -> tuple[list[str]
     for _ in range(5):
         first.answered(first.acquire())
     clock.now += 1_100  # the 5 sends are out of the window: 5 slots free again
-    conn = first._conn  # the statements of one pacer's connection
+    assert first._file is not None
+    conn = first._file.conn  # the statements of one pacer's connection
     assert conn is not None
     admitted: list[str] = []
     outside = 0

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from youcam_units.mock._asgi import MockASGIApp
     from youcam_units.mock._data import make_entry
     from youcam_units.mock._faults import FaultKind, FaultPlan
-    from youcam_units.mock._limits import Limits, Window, token_id
+    from youcam_units.mock._limits import Limits, RateLimit, Window, token_id
     from youcam_units.mock._server import ServerSettings, ServerUnavailableError, serve
     from youcam_units.mock._service import (
         DEFAULT_TOKEN,
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
         MockRequest,
         MockResponse,
         MockService,
-        RateLimit,
         RequestLog,
         RequestRecord,
     )
@@ -72,7 +71,6 @@ _SERVICE: Final = (
     "MockRequest",
     "MockResponse",
     "MockService",
-    "RateLimit",
     "RequestLog",
     "RequestRecord",
 )
@@ -89,6 +87,7 @@ _WHERE: Final[dict[str, str]] = {
     "FaultKind": "._faults",
     "FaultPlan": "._faults",
     "Limits": "._limits",
+    "RateLimit": "._limits",
     "Window": "._limits",
     "token_id": "._limits",
     "ServerSettings": "._server",

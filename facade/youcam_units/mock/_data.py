@@ -49,6 +49,7 @@ GRANT_ACTIONS: Final = (
     "compensation_from_customer_service",
     "trial_gift_text_to_image",
 )
+GRANT_AMOUNTS: Final = (5, 10, 20, 50, 100, 200, 500)
 # Actions the service has shipped after the v1.9 list (the open enum a client must survive).
 NEWER_ACTIONS: Final = ("api_face_swap", "ai_makeup_transfer", "api_video_enhance", "api_headshot")
 SKIN_ANALYSIS: Final = "skin_analysis"
@@ -177,24 +178,15 @@ def make_entry(seed: int, position: int, base_count: int) -> dict[str, Any]:
     elif draw < 0.66:  # noqa: PLR2004 - the mix: mostly spending
         entry["action"] = rng.choice(SPEND_ACTIONS)
         entry["target_id"] = _task_id(rng)
-        entry["info"] = {
-            "credits": _credits(
-                rng, units, -rng.randint(1, 6), with_dec=with_dec, dec_rng=extra_rng
-            )
-        }
+        entry["info"] = {"credits": credits_(-rng.randint(1, 6))}
     elif draw < 0.80:  # noqa: PLR2004
         entry["action"] = rng.choice(GRANT_ACTIONS)
         entry["target_id"] = _order_id(rng)
-        amount = rng.choice((5, 10, 20, 50, 100, 200, 500))
-        entry["info"] = {"credits": credits_(amount)}
+        entry["info"] = {"credits": credits_(rng.choice(GRANT_AMOUNTS))}
     elif draw < 0.87:  # noqa: PLR2004
         # Expiry has no target, and no target_id: the field is optional.
         entry["action"] = "expire"
-        entry["info"] = {
-            "credits": _credits(
-                rng, units, -rng.randint(1, 50), with_dec=with_dec, dec_rng=extra_rng
-            )
-        }
+        entry["info"] = {"credits": credits_(-rng.randint(1, 50))}
     elif draw < 0.95:  # noqa: PLR2004
         entry["action"] = SKIN_ANALYSIS
         entry["target_id"] = _task_id(rng)
@@ -202,16 +194,9 @@ def make_entry(seed: int, position: int, base_count: int) -> dict[str, Any]:
         if extra_rng.random() < 0.5:  # noqa: PLR2004 - half in the seed's string form
             # The seed's example sends the list as a string of JSON: '[ "hd_wrinkle", "hd_pore" ]'.
             dst_actions = "[ " + ", ".join(json.dumps(a) for a in dst_actions) + " ]"
-        entry["info"] = {
-            "credits": credits_(-rng.randint(1, 3)),
-            "dst_actions": dst_actions,
-        }
+        entry["info"] = {"credits": credits_(-rng.randint(1, 3)), "dst_actions": dst_actions}
     else:
         entry["action"] = rng.choice(NEWER_ACTIONS)
         entry["target_id"] = _task_id(rng)
-        entry["info"] = {
-            "credits": _credits(
-                rng, units, -rng.randint(1, 8), with_dec=with_dec, dec_rng=extra_rng
-            )
-        }
+        entry["info"] = {"credits": credits_(-rng.randint(1, 8))}
     return entry

@@ -17,7 +17,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Final, Literal
 
-__all__ = ["REAL_WINDOWS", "Limiter", "Limits", "Window", "token_id"]
+__all__ = ["REAL_WINDOWS", "Limiter", "Limits", "RateLimit", "Window", "token_id"]
 
 Scope = Literal["token", "ip"]
 
@@ -98,6 +98,18 @@ class Limits:
         return f"{', '.join(map(str, self.windows))} {per}"
 
 
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """At most ``requests`` per sliding ``window`` seconds per token (real: 250 per 300 s).
+
+    The older, per-token-only form of ``Limits``: ``MockService(rate_limit=...)`` is
+    ``Limits((Window(requests, window),), per_ip=False)``.
+    """
+
+    requests: int = 250
+    window: float = 300.0
+
+
 def token_id(token: str) -> str:
     """What the log keeps of a token: a short fingerprint, never the token."""
     return hashlib.sha256(token.encode()).hexdigest()[:12]
@@ -115,7 +127,7 @@ class Limiter:
         self, now: float, *, token: str | None, ip: str | None
     ) -> tuple[Scope, Window] | None:
         """The first full window of this request's IP or token, or None when it may go."""
-        for scope, key in self._keys(token, ip):
+        for scope, key in self.keys(token, ip):
             times = self._times.get((scope, key))
             if times is None:
                 continue
@@ -128,10 +140,11 @@ class Limiter:
 
     def admit(self, now: float, *, token: str | None, ip: str | None) -> None:
         """Count an admitted request against its IP and its token."""
-        for scope, key in self._keys(token, ip):
+        for scope, key in self.keys(token, ip):
             self._times.setdefault((scope, key), deque()).append(now)
 
-    def _keys(self, token: str | None, ip: str | None) -> list[tuple[Scope, str]]:
+    def keys(self, token: str | None, ip: str | None) -> list[tuple[Scope, str]]:
+        """What a request counts under: its IP, its token, or both (as the limits hold)."""
         keys: list[tuple[Scope, str]] = []
         if self.limits.per_ip and ip is not None:
             keys.append(("ip", ip))

@@ -1,16 +1,15 @@
 """The mock's semantics: one function from a request to a response, behind every adapter.
 
-:meth:`MockService.handle` is the only place the mock decides anything. The httpx transport
-(:meth:`MockService.transport`) and the ASGI app (:meth:`MockService.asgi_app`, served by uvicorn)
-only translate to and from it, so the in-process mock and the one over HTTP cannot disagree.
+:meth:`MockService.handle` is the only way into the mock's decisions (who may ask: ``_gate``; what
+a fault sends: ``_wire``). The httpx transport (:meth:`MockService.transport`) and the ASGI app
+(:meth:`MockService.asgi_app`, served by uvicorn) only translate to and from it, so the
+in-process mock and the one over HTTP cannot disagree.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qs
 
@@ -18,8 +17,9 @@ import httpx
 
 from youcam_units.mock._data import ANCHOR_MS, make_entry, snowflake
 from youcam_units.mock._faults import FaultKind, FaultPlan
+from youcam_units.mock._gate import Gate
 from youcam_units.mock._history import HISTORY_PATH, LastPage, PageTokens, history_page
-from youcam_units.mock._limits import Limiter, Limits, Scope, Window, token_id
+from youcam_units.mock._limits import Limits, RateLimit, Window
 from youcam_units.mock._log import RequestLog, RequestRecord
 from youcam_units.mock._unit_system import (
     BALANCE_PATH,
@@ -32,6 +32,7 @@ from youcam_units.mock._wire import (
     MockRequest,
     MockResponse,
     error_response,
+    fault_response,
     json_headers,
 )
 
@@ -56,23 +57,10 @@ __all__ = [
 #: What a long-running server keeps of its request log (the counts cover every request).
 SERVER_KEEP_RECORDS: Final = 10_000
 DEFAULT_TOKEN: Final = "demo-token"  # noqa: S105 - the public demo token, not a secret
-_BEARER: Final = re.compile(r"Bearer ([A-Za-z0-9._~+/=-]+)")
 IN_PROCESS_CLIENT: Final = "127.0.0.1"
 """The client IP of requests through ``transport()`` unless it names another."""
 _CLIENT_EXTENSION: Final = "youcam_units.mock.client"
 """Where ``transport(client=...)`` puts its client IP on a request for ``handle_httpx``."""
-
-
-@dataclass(frozen=True, slots=True)
-class RateLimit:
-    """At most ``requests`` per sliding ``window`` seconds per token (real: 250 per 300 s).
-
-    The older, per-token-only form of ``Limits``: ``MockService(rate_limit=...)`` is
-    ``Limits((Window(requests, window),), per_ip=False)``.
-    """
-
-    requests: int = 250
-    window: float = 300.0
 
 
 class MockService:
@@ -123,10 +111,7 @@ class MockService:
         self.base_count = entries
         self.rate_limit = rate_limit
         self.limits = limits
-        self._limiter = None if limits is None else Limiter(limits)
-        # The request being handled: its token's fingerprint, and the limit that refused it.
-        self._judged_token: str | None = None
-        self._judged_by: Scope | None = None
+        self._gate = Gate(api_keys, limits, clock)
         self.token_ttl = token_ttl
         self.faults = faults or FaultPlan.none()
         self.clock = clock
@@ -136,11 +121,9 @@ class MockService:
         self._added = 0
         self._started = clock()
         self._page_tokens = PageTokens(seed)
-        self._tokens: dict[str, float | None] = {}
         self._number = 0
         self._issued = 0
         self._lock = threading.Lock()
-        self._api_keys = frozenset(api_keys)
         self._units = UnitSystem(seed, entries)
         for token in tokens:
             self.issue_token(token)
@@ -190,13 +173,13 @@ class MockService:
             if token is None:
                 token = f"mock-{self.seed}-{self._issued}"
             lifetime = ttl if ttl is not None else self.token_ttl
-            self._tokens[token] = None if lifetime is None else self.clock() + lifetime
+            self._gate.tokens[token] = None if lifetime is None else self.clock() + lifetime
         return token
 
     def revoke_token(self, token: str) -> None:
         """Stop accepting ``token`` (as if it had expired)."""
         with self._lock:
-            self._tokens.pop(token, None)
+            self._gate.tokens.pop(token, None)
 
     def make_next_token(self, position: int) -> str:
         """The opaque token of the page whose first entry is at ``position`` (0 = oldest)."""
@@ -212,11 +195,15 @@ class MockService:
             request_id = str(snowflake(ANCHOR_MS + number, self.seed * 7919 + number))
             params = parse_qs(request.query, keep_blank_values=True)
             fault = self.faults.fault_for(number)
-            self._judged_token = self._judged_by = None
-            if fault is not None:
-                response, entries, followed = self._fault(fault, request, params, request_id)
-            else:
+            self._gate.judged_token = self._gate.judged_by = None
+            if fault is None:
                 response, entries, followed = self._serve(request, params, request_id, count=True)
+            else:
+
+                def uncounted() -> MockResponse:  # as served, not counted against the rate limit
+                    return self._serve(request, params, request_id, count=False)[0]
+
+                response, entries, followed = fault_response(fault, request_id, uncounted), 0, False
             status = None if fault in {FaultKind.DISCONNECT, FaultKind.SLOW} else response.status
             self.log.add(
                 RequestRecord(
@@ -231,8 +218,8 @@ class MockService:
                     items=entries if fault is None and request.path != HISTORY_PATH else 0,
                     at=self.clock(),
                     client=request.client,
-                    token_id=self._judged_token,
-                    limited_by=self._judged_by,
+                    token_id=self._gate.judged_token,
+                    limited_by=self._gate.judged_by,
                 )
             )
             return response
@@ -251,22 +238,9 @@ class MockService:
             response = error_response(405, "MethodNotAllowed", "Method not allowed", request_id)
             allow = (*response.headers, ("allow", "GET"))
             return MockResponse(response.status, allow, response.body), 0, False
-        api_key_only = request.path == FEATURE_COST_PATH
-        token, problem = self._authenticate(
-            request.headers.get("authorization"), api_key_only=api_key_only
-        )
-        if token is None:
-            code = "InvalidApiKey" if api_key_only else "InvalidAccessToken"
-            return error_response(401, code, problem, request_id), 0, False
-        refused = self._admit(token, request.client, count=count)
-        if refused is not None:
-            scope, window = refused
-            per = "access token" if scope == "token" else "client IP"
-            error = (
-                f"Too many requests: at most {window.requests} per {window.seconds:g} seconds "
-                f"per {per}"
-            )
-            return error_response(429, "RateLimitExceeded", error, request_id), 0, False
+        refusal = self._gate.refusal(request, request_id, self.log, count=count)
+        if refusal is not None:
+            return refusal, 0, False
         if request.path != HISTORY_PATH:
             served = self._units.serve(request.path, params, self.total)
             response = MockResponse(served.status, json_headers(request_id), dumps(served.payload))
@@ -280,85 +254,6 @@ class MockService:
             params=params,
             request_id=request_id,
         )
-
-    def _authenticate(self, header: str | None, *, api_key_only: bool) -> tuple[str | None, str]:
-        what = "API key" if api_key_only else "Access token"
-        if header is None:
-            return None, f"{what} is not given"
-        match = _BEARER.fullmatch(header)
-        if match is None:
-            expected = "api_key" if api_key_only else "access_token"
-            return None, f"{what} is malformed: expected 'Bearer <{expected}>'"
-        token = match.group(1)
-        if token in self._api_keys:
-            return token, ""
-        if api_key_only or token not in self._tokens:
-            return None, f"{what} is not valid"
-        expiry = self._tokens[token]
-        if expiry is not None and self.clock() >= expiry:
-            return None, "Access token has expired"
-        return token, ""
-
-    def _admit(self, token: str, client: str | None, *, count: bool) -> tuple[Scope, Window] | None:
-        """The full window that refuses this request, or None; an admitted one is counted.
-
-        ``count`` false (a faulted request answered as if served) spends no budget, and is not
-        logged as judged.
-        """
-        if self._limiter is None:
-            return None
-        now = self.clock()
-        refused = self._limiter.refusal(now, token=token, ip=client)
-        if not count:
-            return refused
-        fingerprint = token_id(token)
-        keys: list[tuple[Scope, str]] = []
-        if self._limiter.limits.per_ip and client is not None:
-            keys.append(("ip", client))
-        if self._limiter.limits.per_token:
-            keys.append(("token", fingerprint))
-        self.log.check(now, keys, admitted=refused is None)
-        self._judged_token = fingerprint
-        self._judged_by = None if refused is None else refused[0]
-        if refused is None:
-            self._limiter.admit(now, token=token, ip=client)
-        return refused
-
-    def _fault(
-        self,
-        fault: FaultKind,
-        request: MockRequest,
-        params: dict[str, list[str]],
-        request_id: str,
-    ) -> tuple[MockResponse, int, bool]:
-        if fault is FaultKind.RATE_LIMITED:
-            error = "Too many requests"
-            response = error_response(429, "RateLimitExceeded", error, request_id)
-        elif fault is FaultKind.SERVER_ERROR:
-            response = error_response(
-                500, "InternalServerError", "Internal server error", request_id
-            )
-        elif fault is FaultKind.UNAVAILABLE:
-            response = error_response(
-                503, "ServiceUnavailable", "Service temporarily unavailable", request_id
-            )
-        elif fault is FaultKind.BAD_GATEWAY:
-            html = (
-                b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
-                b"<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n"
-            )
-            headers = (("content-type", "text/html"), ("x-request-id", request_id))
-            response = MockResponse(502, headers, html)
-        else:
-            # What the request would have got, without counting it against the rate limit.
-            served, _, _ = self._serve(request, params, request_id, count=False)
-            body = (
-                served.body[: len(served.body) // 2]
-                if fault is FaultKind.TRUNCATED
-                else served.body
-            )
-            response = MockResponse(served.status, served.headers, body)
-        return MockResponse(response.status, response.headers, response.body, fault), 0, False
 
     # -- adapters ---------------------------------------------------------------------------
 

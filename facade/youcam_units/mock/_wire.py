@@ -7,22 +7,24 @@ neither imports the other's internals, so the import graph has no cycle.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from youcam_units import _json as exact_json
+from youcam_units.mock._faults import FaultKind
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     import httpx
 
-    from youcam_units.mock._faults import FaultKind, FaultPlan
+    from youcam_units.mock._faults import FaultPlan
 
 __all__ = [
     "MockHandler",
     "MockRequest",
     "MockResponse",
     "error_response",
+    "fault_response",
     "json_headers",
     "json_response",
 ]
@@ -97,3 +99,35 @@ def error_response(status: int, code: str, message: str, request_id: str) -> Moc
     return json_response(
         status, {"status": status, "error": message, "error_code": code}, request_id
     )
+
+
+_BAD_GATEWAY_HTML: Final = (
+    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    b"<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n"
+)
+"""What a load balancer sends with its 502: HTML, not JSON."""
+
+
+def fault_response(
+    fault: FaultKind, request_id: str, served: Callable[[], MockResponse]
+) -> MockResponse:
+    """What a request faulted with ``fault`` gets, marked with it for the adapters.
+
+    ``served`` is what the request would have got, for the faults that send (part of) it.
+    """
+    if fault is FaultKind.RATE_LIMITED:
+        response = error_response(429, "RateLimitExceeded", "Too many requests", request_id)
+    elif fault is FaultKind.SERVER_ERROR:
+        response = error_response(500, "InternalServerError", "Internal server error", request_id)
+    elif fault is FaultKind.UNAVAILABLE:
+        response = error_response(
+            503, "ServiceUnavailable", "Service temporarily unavailable", request_id
+        )
+    elif fault is FaultKind.BAD_GATEWAY:
+        headers = (("content-type", "text/html"), ("x-request-id", request_id))
+        response = MockResponse(502, headers, _BAD_GATEWAY_HTML)
+    else:
+        whole = served()
+        body = whole.body[: len(whole.body) // 2] if fault is FaultKind.TRUNCATED else whole.body
+        response = MockResponse(whole.status, whole.headers, body)
+    return MockResponse(response.status, response.headers, response.body, fault)
