@@ -1,4 +1,4 @@
-"""The ``summary`` table and its bar chart: every figure whole, only group names fold.
+"""The ``summary`` output: its table, then its chart (``_summary_chart``); only group names fold.
 
 They show at most ``--rows`` groups (the newest days or months, the actions that moved the most
 units) and say how many they left out; the total line always counts every group, and
@@ -15,7 +15,8 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from youcam_units._cli._fit import GAP, MIN_GROUP_WIDTH, amounts, ascii_only, print_whole
+from youcam_units._cli._fit import GAP, amounts, ascii_only, print_whole
+from youcam_units._cli._summary_chart import narrowest_group, summary_chart
 from youcam_units._cli._text import literal, printable
 
 if TYPE_CHECKING:
@@ -26,32 +27,7 @@ if TYPE_CHECKING:
     from youcam_units._money import UnitPrice
     from youcam_units.ledger import SummaryRow
 
-__all__ = ["bar", "left_out_note", "pick_rows", "render_summary", "summary_chart"]
-
-_BLOCKS: Final = " ▏▎▍▌▋▊▉█"
-CHART_WIDTH: Final = 24
-MIN_CHART_WIDTH: Final = 4
-
-
-def bar(
-    value: Decimal | int,
-    largest: Decimal | int,
-    width: int = CHART_WIDTH,
-    *,
-    ascii_only: bool = False,
-) -> str:
-    """A horizontal bar of ``value`` scaled so ``largest`` fills ``width`` cells.
-
-    Eighth-cell steps in block characters; whole cells of ``#`` where the output cannot encode
-    them (a cp1252 console, a redirected Windows stream).
-    """
-    if largest <= 0 or value <= 0:
-        return ""
-    if ascii_only:
-        return "#" * max(1, round(value / largest * width))
-    eighths = max(1, round(value / largest * width * 8))
-    full, rest = divmod(eighths, 8)
-    return "█" * full + (_BLOCKS[rest] if rest else "")
+__all__ = ["left_out_note", "pick_rows", "render_summary"]
 
 
 def pick_rows(rows: Sequence[SummaryRow], by: str, limit: int | None) -> list[SummaryRow]:
@@ -89,49 +65,7 @@ def render_summary(
     everything = rows
     rows = pick_rows(everything, by, limit)
     left_out = len(everything) - len(rows)
-    columns = (*_SUMMARY_COLUMNS, (f"spent {price.currency}", "red")) if price else _SUMMARY_COLUMNS
-    with_total = len(everything) > 1
-    figures = _figures(rows, everything if with_total else None, price)
-    body, total = figures[: len(rows)], (figures[-1] if with_total else None)
-    groups = [printable(row.group, console.encoding) for row in rows]
-    widths = [
-        max(len(name), *(len(numbers[i]) for numbers in figures))
-        for i, (name, _) in enumerate(columns)
-    ]
-    longest = max(len(by), len("total"), *(len(group) for group in groups))
-    narrowest = _narrowest_group(by, longest)
-    shown = list(range(len(columns)))
-    dropped: list[str] = []
-    # The least important figures go first, whole, before any figure would be cut or split:
-    # entries, net (granted less spent and expired), the money, expired, granted.
-    for i in _DROP_ORDER[: len(columns)] if price else _DROP_ORDER_NO_PRICE:
-        if console.width - sum(widths[j] for j in shown) - GAP * len(shown) >= narrowest:
-            break
-        shown.remove(i)
-        dropped.append(columns[i][0])
-    room = console.width - sum(widths[j] for j in shown) - GAP * len(shown)
-    title = f"units per {by} (UTC)"
-    if left_out:
-        title += (
-            f", the newest {len(rows):,} of {len(everything):,}"
-            if by != "action"
-            else f", the {len(rows):,} of {len(everything):,} that moved the most units"
-        )
-    if dropped:
-        title += f"; not shown at {console.width} columns: {', '.join(dropped)} (see --format json)"
-    table = Table(
-        box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False, show_edge=False
-    )
-    table.add_column(by, width=max(narrowest, min(longest, room)), overflow="fold")
-    for i in shown:
-        name, style = columns[i]
-        table.add_column(name, justify="right", style=style, no_wrap=True, width=widths[i])
-    for group, numbers in zip(groups, body, strict=True):
-        table.add_row(literal(group), *(numbers[i] for i in shown))
-    if total is not None:
-        table.add_section()
-        table.add_row("total", *(total[i] for i in shown), style="bold")
-    print_whole(console, table)
+    print_whole(console, _summary_table(rows, everything, by, console, price))
     print_whole(
         console,
         summary_chart(
@@ -144,6 +78,88 @@ def render_summary(
     )
     if left_out:
         print_whole(console, Text(left_out_note(left_out, by)))
+
+
+def _summary_table(
+    rows: Sequence[SummaryRow],
+    everything: Sequence[SummaryRow],
+    by: str,
+    console: Console,
+    price: UnitPrice | None,
+) -> Table:
+    """The totals of ``rows``, then (of two groups or more) of ``everything``, to fit the width."""
+    columns = (*_SUMMARY_COLUMNS, (f"spent {price.currency}", "red")) if price else _SUMMARY_COLUMNS
+    with_total = len(everything) > 1
+    figures = _figures(rows, everything if with_total else None, price)
+    body, total = figures[: len(rows)], (figures[-1] if with_total else None)
+    groups = [printable(row.group, console.encoding) for row in rows]
+    widths = [
+        max(len(name), *(len(numbers[i]) for numbers in figures))
+        for i, (name, _) in enumerate(columns)
+    ]
+    longest = max(len(by), len("total"), *(len(group) for group in groups))
+    narrowest = narrowest_group(by, longest)
+    shown, dropped = _fitting_columns(columns, widths, console.width, narrowest, priced=bool(price))
+    room = _room(console.width, widths, shown)
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        title=_summary_title(by, len(rows), len(everything), dropped, console.width),
+        title_justify="left",
+        pad_edge=False,
+        show_edge=False,
+    )
+    table.add_column(by, width=max(narrowest, min(longest, room)), overflow="fold")
+    for i in shown:
+        name, style = columns[i]
+        table.add_column(name, justify="right", style=style, no_wrap=True, width=widths[i])
+    for group, numbers in zip(groups, body, strict=True):
+        table.add_row(literal(group), *(numbers[i] for i in shown))
+    if total is not None:
+        table.add_section()
+        table.add_row("total", *(total[i] for i in shown), style="bold")
+    return table
+
+
+def _room(width: int, widths: Sequence[int], shown: Sequence[int]) -> int:
+    """What ``width`` leaves the group names beside the ``shown`` figure columns."""
+    return width - sum(widths[j] for j in shown) - GAP * len(shown)
+
+
+def _fitting_columns(
+    columns: Sequence[tuple[str, str]],
+    widths: Sequence[int],
+    width: int,
+    narrowest: int,
+    *,
+    priced: bool,
+) -> tuple[list[int], list[str]]:
+    """The figure columns shown (their indexes) and the names of those dropped to fit ``width``.
+
+    The least important figures go first, whole, before any figure would be cut or split:
+    entries, net (granted less spent and expired), the money, expired, granted.
+    """
+    shown = list(range(len(columns)))
+    dropped: list[str] = []
+    for i in _DROP_ORDER[: len(columns)] if priced else _DROP_ORDER_NO_PRICE:
+        if _room(width, widths, shown) >= narrowest:
+            break
+        shown.remove(i)
+        dropped.append(columns[i][0])
+    return shown, dropped
+
+
+def _summary_title(by: str, drawn: int, groups: int, dropped: Sequence[str], width: int) -> str:
+    """What the table shows: of how many groups, and which columns ``width`` left out."""
+    title = f"units per {by} (UTC)"
+    if drawn < groups:
+        title += (
+            f", the newest {drawn:,} of {groups:,}"
+            if by != "action"
+            else f", the {drawn:,} of {groups:,} that moved the most units"
+        )
+    if dropped:
+        title += f"; not shown at {width} columns: {', '.join(dropped)} (see --format json)"
+    return title
 
 
 def left_out_note(left_out: int, by: str) -> str:
@@ -198,87 +214,3 @@ def _figures(
     if price is not None:
         columns.append([f"{price.rounded(price.value(value)):,}" for value in spent])
     return list(zip(*columns, strict=True))
-
-
-def _narrowest_group(by: str, longest: int) -> int:
-    """A day or a month is never split; an action's name (or a raw-ms group) folds."""
-    return min(longest, MIN_GROUP_WIDTH if by == "action" else len("YYYY-MM-DD"))
-
-
-_GLYPHS: Final = {"spent": "█", "expired": "░", "granted": "█"}
-_ASCII_GLYPHS: Final = {"spent": "#", "expired": "-", "granted": "#"}
-_CHART_STYLES: Final = {"spent": "red", "expired": "yellow", "granted": "green"}
-
-
-def summary_chart(
-    rows: Sequence[SummaryRow],
-    by: str,
-    *,
-    width: int = 80,
-    ascii_only: bool = False,
-    encoding: str | None = None,
-) -> Table:
-    """Bars per group: units spent, expired and granted, each in a column of its own.
-
-    Each column has its own scale (its largest value fills it): grants are rare and large,
-    spending frequent and small, and one expiry can outweigh a month of spending; one shared
-    scale would flatten every spending bar. Expired units are drawn in another glyph (``░``, or
-    ``-`` where blocks cannot be encoded) so they differ without colour, and the title is the
-    legend. Each figure comes first, aligned on the point, then its bar; the bars shrink to fit
-    ``width``, the figures never do: where even the narrowest bars do not fit, the expired
-    column goes (the title says so). Group names are shown literally, escaped where
-    ``encoding`` cannot hold them.
-    """
-    values = {
-        "spent": [r.spent for r in rows],
-        "expired": [r.expired for r in rows],
-        "granted": [r.granted for r in rows],
-    }
-    figures = {
-        kind: [text if value else "" for value, text in zip(column, amounts(column), strict=True)]
-        for kind, column in values.items()
-    }
-    digits = {kind: max(len(kind), *map(len, column)) for kind, column in figures.items()}
-    names = [printable(row.group, encoding) for row in rows]
-    longest = max(len(by), *(len(name) for name in names))
-    narrowest = _narrowest_group(by, longest)
-    kinds = [kind for kind in ("spent", "expired", "granted") if any(values[kind])] or ["spent"]
-
-    def room_per_bar(group_width: int) -> int:
-        used = group_width + sum(digits[k] + 1 for k in kinds) + 2 * len(kinds)
-        return (width - used) // len(kinds)
-
-    left_out = ""
-    if "expired" in kinds and room_per_bar(narrowest) < MIN_CHART_WIDTH:
-        kinds.remove("expired")
-        left_out = f"; not shown at {width} columns: expired (see --format json)"
-    # Whole group names when the bars keep half their width; else names fold at 20 cells.
-    roomy = room_per_bar(longest) >= CHART_WIDTH // 2
-    most_room = width - sum(digits[k] + 1 + MIN_CHART_WIDTH + 2 for k in kinds)
-    group_width = longest if roomy else max(narrowest, min(20, longest, most_room))
-    bar_width = max(MIN_CHART_WIDTH, min(CHART_WIDTH, room_per_bar(group_width)))
-    glyphs = _ASCII_GLYPHS if ascii_only else _GLYPHS
-    legend = ", ".join(f"{glyphs[kind]} {kind}" for kind in kinds)
-    chart = Table(
-        box=None,
-        title=f"units per {by}: {legend}; each column on its own scale{left_out}",
-        title_justify="left",
-        pad_edge=False,
-    )
-    chart.add_column(by, width=group_width, overflow="fold")
-    for kind in kinds:
-        chart.add_column(kind, width=digits[kind] + 1 + bar_width, no_wrap=True)
-    for i, name in enumerate(names):
-        cells = [literal(name)]
-        for kind in kinds:
-            most = max(values[kind])
-            drawn = bar(values[kind][i], most, bar_width, ascii_only=ascii_only)
-            if kind == "expired":  # whole cells of its own glyph: no eighths to mistake for spent
-                drawn = glyphs["expired"] * len(drawn)
-            cells.append(
-                Text.assemble(
-                    figures[kind][i].rjust(digits[kind]), " ", (drawn, _CHART_STYLES[kind])
-                )
-            )
-        chart.add_row(*cells)
-    return chart

@@ -146,58 +146,13 @@ def render_status(
 
     With a ``price``, each figure in units is followed by its value, rounded once for display.
     """
-
-    def worth(units: Decimal) -> str:
-        return "" if price is None else f" ({price.display(price.value(units))})"
-
     rows: list[tuple[str, str]] = [
-        ("balance", f"{outlook.balance:,} units{worth(outlook.balance)}"),
-        (
-            "spending",
-            (
-                f"about {_about(outlook.spend_per_day)} units per day"
-                f"{worth(outlook.spend_per_day)} "
-                f"(the last {_about(outlook.rate.days).rstrip('0').rstrip('.')} days)"
-            ),
-        ),
+        ("balance", f"{outlook.balance:,} units{_worth(outlook.balance, price)}"),
+        ("spending", _spending(outlook, price)),
+        *_expired(outlook),
+        ("runs out", _runs_out(outlook)),
+        ("expiring", _expiring(outlook, price)),
     ]
-    if outlook.expired:
-        count = len(outlook.expired)
-        last = outlook.expired[-1].expires_at
-        assert last is not None  # noqa: S101 - expired buckets have an expiry
-        rows.append(
-            (
-                "expired",
-                (
-                    f"{outlook.expired_total:,} units in {count} bucket{'s' * (count != 1)} "
-                    f"whose expiry passed (last on {last:%Y-%m-%d}): still in the service's "
-                    "balance, not spendable, left out below"
-                ),
-            )
-        )
-    left = outlook.days_left
-    if left is None:
-        rows.append(("runs out", "never at this rate"))
-    elif left == 0 and outlook.spendable <= 0:
-        rows.append(("runs out", "already: no unexpired units left"))
-    else:
-        when = "after 9999" if outlook.runs_out_at is None else f"{outlook.runs_out_at:%Y-%m-%d}"
-        rows.append(("runs out", f"{when} (in about {_rounded(left, Decimal('0.1'))} days)"))
-    horizon_days = outlook.horizon.days
-    if outlook.expiring:
-        first = outlook.expiring[0].expires_at
-        rows.append(
-            (
-                "expiring",
-                (
-                    f"about {_about(outlook.expiring_total)} units unspent"
-                    f"{worth(outlook.expiring_total)}, first on "
-                    f"{first:%Y-%m-%d} (within {horizon_days} days)"
-                ),
-            )
-        )
-    else:
-        rows.append(("expiring", f"none unspent within {horizon_days} days"))
     if price is not None:
         rows.append(("price", price.per_unit()))
     label_width = max(len(label) for label, _ in rows)
@@ -213,6 +168,61 @@ def render_status(
         )
     )
     print_whole(console, _labelled(lines, label_width, console.width))
+
+
+def _worth(units: Decimal, price: UnitPrice | None) -> str:
+    """What ``units`` are worth, to follow them, when a price is given."""
+    return "" if price is None else f" ({price.display(price.value(units))})"
+
+
+def _spending(outlook: Forecast, price: UnitPrice | None) -> str:
+    return (
+        f"about {_about(outlook.spend_per_day)} units per day"
+        f"{_worth(outlook.spend_per_day, price)} "
+        f"(the last {_about(outlook.rate.days).rstrip('0').rstrip('.')} days)"
+    )
+
+
+def _expired(outlook: Forecast) -> list[tuple[str, str]]:
+    """A line for the buckets past their expiry that the service still counts, if any."""
+    if not outlook.expired:
+        return []
+    count = len(outlook.expired)
+    last = outlook.expired[-1].expires_at
+    assert last is not None  # noqa: S101 - expired buckets have an expiry
+    return [
+        (
+            "expired",
+            (
+                f"{outlook.expired_total:,} units in {count} bucket{'s' * (count != 1)} "
+                f"whose expiry passed (last on {last:%Y-%m-%d}): still in the service's "
+                "balance, not spendable, left out below"
+            ),
+        )
+    ]
+
+
+def _runs_out(outlook: Forecast) -> str:
+    """Never, already, or the day and the days until it (past year 9999: ``after 9999``)."""
+    left = outlook.days_left
+    if left is None:
+        return "never at this rate"
+    if left == 0 and outlook.spendable <= 0:
+        return "already: no unexpired units left"
+    when = "after 9999" if outlook.runs_out_at is None else f"{outlook.runs_out_at:%Y-%m-%d}"
+    return f"{when} (in about {_rounded(left, Decimal('0.1'))} days)"
+
+
+def _expiring(outlook: Forecast, price: UnitPrice | None) -> str:
+    horizon_days = outlook.horizon.days
+    if not outlook.expiring:
+        return f"none unspent within {horizon_days} days"
+    first = outlook.expiring[0].expires_at
+    return (
+        f"about {_about(outlook.expiring_total)} units unspent"
+        f"{_worth(outlook.expiring_total, price)}, first on "
+        f"{first:%Y-%m-%d} (within {horizon_days} days)"
+    )
 
 
 def _labelled(lines: Sequence[tuple[str, Text]], label_width: int, width: int) -> Table:

@@ -158,32 +158,8 @@ def gather(
     ledger's net per day, exact), so the line ends on the balance ``status`` shows.
     """
     by_action = summarize(ledger, by="action", since_ms=period.since_ms, until_ms=period.until_ms)
-    previous = period.previous()
-    previous_by_action = {
-        row.group: row
-        for row in summarize(
-            ledger, by="action", since_ms=previous.since_ms, until_ms=previous.until_ms
-        )
-    }
-    now = outlook.now
-    today = now.astimezone(UTC).date()
+    today = outlook.now.astimezone(UTC).date()
     days = [day for day in period.each_day() if day <= today]
-    daily = [
-        DailySpend(
-            day,
-            {
-                row.group: row.spent
-                for row in summarize(
-                    ledger,
-                    by="action",
-                    since_ms=_day_ms(day),
-                    until_ms=_day_ms(day) + _DAY_MS,
-                )
-                if row.spent
-            },
-        )
-        for day in days
-    ]
     return ReportData(
         period=period,
         source=source,
@@ -191,13 +167,29 @@ def gather(
         outlook=outlook,
         totals=_total(by_action, "total"),
         by_action=by_action,
-        previous_by_action=previous_by_action,
-        daily=daily,
+        previous_by_action=_by_action_name(ledger, period.previous()),
+        daily=[_daily_spend(ledger, day) for day in days],
         balance_by_day=_balance_by_day(ledger, days, outlook),
         costs=costs,
         price=price,
         budgets=budgets,
     )
+
+
+def _by_action_name(ledger: SummaryStorage, period: Period) -> dict[str, SummaryRow]:
+    """``period``'s totals per action, by the action's name."""
+    return {
+        row.group: row
+        for row in summarize(
+            ledger, by="action", since_ms=period.since_ms, until_ms=period.until_ms
+        )
+    }
+
+
+def _daily_spend(ledger: SummaryStorage, day: date) -> DailySpend:
+    """What each action spent on ``day`` (actions that spent nothing left out)."""
+    rows = summarize(ledger, by="action", since_ms=_day_ms(day), until_ms=_day_ms(day) + _DAY_MS)
+    return DailySpend(day, {row.group: row.spent for row in rows if row.spent})
 
 
 def _balance_by_day(

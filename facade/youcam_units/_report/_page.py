@@ -1,4 +1,4 @@
-"""The report's page: the charts and the exact figures, filled into one HTML file.
+"""The report's page: the charts, the headline (``_headline``) and the tables, in one HTML file.
 
 jinja2 escapes every value (``autoescape``): action names, bucket types and feature
 descriptions come from the service and are shown as text, never as markup. The charts are the
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from importlib.metadata import version
@@ -21,14 +20,13 @@ import jinja2
 from markupsafe import Markup
 
 from youcam_units._report._charts import action_chart, balance_chart, daily_chart
+from youcam_units._report._headline import TENTH, about, headline, iso
 
 if TYPE_CHECKING:
     from youcam_units._report._data import ReportData
 
-__all__ = ["Figure", "render_html", "write_atomically"]
+__all__ = ["render_html", "write_atomically"]
 
-_CENT: Final = Decimal("0.01")
-_TENTH: Final = Decimal("0.1")
 _ENVIRONMENT: Final = jinja2.Environment(
     loader=jinja2.PackageLoader("youcam_units._report", "templates"),
     autoescape=True,
@@ -38,113 +36,12 @@ _ENVIRONMENT: Final = jinja2.Environment(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Figure:
-    """A headline figure: ``exact`` goes in ``data-value`` (for checks), ``shown`` is read."""
-
-    name: str
-    label: str
-    exact: str
-    shown: str
-    money: Decimal | None = None
-    money_shown: str = ""
-    detail: str = ""
-    state: str = ""
-    """A class for the figure's look: ``over`` marks a budget spent past."""
-
-
-def _about(value: Decimal) -> str:
-    """A projection, to the cent (as ``status`` shows one)."""
-    return f"{value.quantize(_CENT, rounding=ROUND_HALF_UP):,}"
-
-
-def _iso(when: datetime) -> str:
-    return when.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _figures(data: ReportData) -> list[Figure]:
-    outlook, totals, price = data.outlook, data.totals, data.price
-
-    def money(units: Decimal) -> tuple[Decimal | None, str]:
-        if price is None:
-            return None, ""
-        exact = price.value(units)
-        return exact, price.display(exact)
-
-    left = outlook.days_left
-    runs_out = (
-        ("never", "at this rate")
-        if left is None
-        else (
-            "after 9999" if outlook.runs_out_at is None else f"{outlook.runs_out_at:%Y-%m-%d}",
-            f"in about {left.quantize(_TENTH)} days",
-        )
-    )
-    return [
-        Figure("spent", "spent", str(totals.spent), f"{totals.spent:,}", *money(totals.spent)),
-        Figure(
-            "granted", "granted", str(totals.granted), f"{totals.granted:,}", *money(totals.granted)
-        ),
-        Figure(
-            "expired", "expired", str(totals.expired), f"{totals.expired:,}", *money(totals.expired)
-        ),
-        Figure(
-            "balance",
-            "balance now",
-            str(outlook.balance),
-            f"{outlook.balance:,}",
-            *money(outlook.balance),
-        ),
-        Figure(
-            "spend_per_day",
-            "spend per day",
-            str(outlook.spend_per_day),
-            _about(outlook.spend_per_day),
-            *money(outlook.spend_per_day),
-            detail=f"the last {_about(outlook.rate.days).rstrip('0').rstrip('.')} days",
-        ),
-        Figure(
-            "runs_out_at",
-            "runs out",
-            "" if outlook.runs_out_at is None else _iso(outlook.runs_out_at),
-            runs_out[0],
-            detail=runs_out[1],
-        ),
-        Figure(
-            "expiring_total",
-            "expiring unspent",
-            str(outlook.expiring_total),
-            _about(outlook.expiring_total),
-            *money(outlook.expiring_total),
-            detail=f"within {outlook.horizon.days} days",
-        ),
-        *_budget_figure(data),
-    ]
-
-
-def _budget_figure(data: ReportData) -> list[Figure]:
-    """The headline's budget marker: over or within, and how many budgets are over."""
-    if not data.budgets:
-        return []
-    over = [use for use in data.budgets if use.over]
-    return [
-        Figure(
-            "budget",
-            f"budget {data.budgets[0].month}",
-            "over" if over else "within",
-            "OVER budget" if over else "within budget",
-            detail=f"{len(over)} of {len(data.budgets)} budgets over",
-            state="over" if over else "",
-        )
-    ]
-
-
 def _budgets(data: ReportData) -> list[dict[str, str]]:
     """Each budget's row: exact figures in data attributes, shown ones rounded once."""
     price = data.price
     rows = []
     for use in data.budgets:
-        used = (use.used * 100).quantize(_TENTH, rounding=ROUND_HALF_UP)
+        used = (use.used * 100).quantize(TENTH, rounding=ROUND_HALF_UP)
         rows.append(
             {
                 "action": "" if use.action is None else use.action,
@@ -167,7 +64,7 @@ def _change(now: Decimal, before: Decimal) -> tuple[str, str]:
     """The change in %, to a tenth, and its direction (more spending is "up")."""
     if before == 0:
         return ("new", "up") if now else ("", "")
-    change = ((now - before) * 100 / before).quantize(_TENTH, rounding=ROUND_HALF_UP)
+    change = ((now - before) * 100 / before).quantize(TENTH, rounding=ROUND_HALF_UP)
     return f"{change:+,}%", "up" if change > 0 else "down" if change < 0 else ""
 
 
@@ -231,7 +128,7 @@ def _buckets(data: ReportData) -> list[dict[str, str]]:
             "expires": (
                 "never" if bucket.expires_at is None else f"{bucket.expires_at:%Y-%m-%d %H:%M}"
             ),
-            "lost": _about(lost[bucket]) if bucket in lost else "",
+            "lost": about(lost[bucket]) if bucket in lost else "",
         }
         for bucket in data.balance.by_expiry
     ]
@@ -282,11 +179,11 @@ def render_html(data: ReportData, *, made_at: datetime | None = None) -> str:
         previous=data.period.previous(),
         period_label=period_label(data),
         source=data.source,
-        as_of=_iso(data.outlook.now),
+        as_of=iso(data.outlook.now),
         as_of_label=f"{data.outlook.now.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
         price=price,
-        figures=_figures(data),
-        window_days=_about(data.outlook.rate.days).rstrip("0").rstrip("."),
+        figures=headline(data),
+        window_days=about(data.outlook.rate.days).rstrip("0").rstrip("."),
         horizon_days=data.outlook.horizon.days,
         charts={
             "daily": Markup(daily_chart(data)),  # noqa: S704 - pygal's serializer escaped it
@@ -298,7 +195,7 @@ def render_html(data: ReportData, *, made_at: datetime | None = None) -> str:
         buckets=_buckets(data),
         balance_total=f"{data.balance.total:,}",
         balance_money="" if price is None else price.display(price.value(data.balance.total)),
-        expiring_total=_about(data.outlook.expiring_total),
+        expiring_total=about(data.outlook.expiring_total),
         costs=_costs(data),
         budgets=_budgets(data),
         budget_month=data.budgets[0].month if data.budgets else "",
