@@ -55,3 +55,20 @@ def test_a_group_that_is_no_date_folds_at_40_columns_while_dates_stay_whole() ->
     lines = out.getvalue().splitlines()
     assert max(len(line) for line in lines) <= 40
     assert sum(line.startswith("2026-10-01 ") for line in lines) == 2  # the table and the chart
+
+
+def test_a_chart_of_expired_units_only_keeps_its_one_column_whole() -> None:
+    """Expiry alone, too wide for 40 columns: its column is the chart's last, so it stays.
+
+    The chart dropped the expired column whenever its bars had no room, leaving no column at
+    all, and divided by zero.
+    """
+    huge = Decimal("1234567890123456789012345.5")
+    rows = [SummaryRow(f"2026-01-0{n}", 1, Decimal(0), Decimal(0), huge * n) for n in (1, 2)]
+    out = io.StringIO()
+    render_summary(rows, "day", Console(file=out, width=40, color_system=None))
+    chart = out.getvalue().split("units per day: ")[1].splitlines()
+    assert [line.split()[:2] for line in chart if line.startswith("2026-")] == [
+        ["2026-01-01", "1,234,567,890,123,456,789,012,345.50"],
+        ["2026-01-02", "2,469,135,780,246,913,578,024,691.00"],
+    ]

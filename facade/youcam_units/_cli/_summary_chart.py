@@ -134,7 +134,7 @@ def _fit_chart(
         return (width - used) // len(kinds)
 
     left_out = ""
-    if "expired" in kinds and room_per_bar(narrowest) < MIN_CHART_WIDTH:
+    if "expired" in kinds and len(kinds) > 1 and room_per_bar(narrowest) < MIN_CHART_WIDTH:
         kinds.remove("expired")
         left_out = f"; not shown at {width} columns: expired (see --format json)"
     # Whole group names when the bars keep half their width; else names fold at 20 cells.
