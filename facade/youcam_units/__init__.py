@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     )
     from ._forecast import ExpiringUnits, Forecast, SpendRate, forecast, spend_rate
     from ._models import Action, HistoryEntry, Page, UnitChange
-    from ._pagination import (
+    from ._pager_aliases import (
         AsyncFeatureCostPager,
         AsyncHistoryPager,
         FeatureCostPager,
@@ -150,7 +150,7 @@ _WHERE: Final[dict[str, str]] = {
     **dict.fromkeys(_ERRORS, "._errors"),
     **dict.fromkeys(_FORECAST, "._forecast"),
     **dict.fromkeys(("Action", "HistoryEntry", "Page", "UnitChange"), "._models"),
-    **dict.fromkeys(_PAGERS, "._pagination"),
+    **dict.fromkeys(_PAGERS, "._pager_aliases"),
     **dict.fromkeys(("RetryEvent", "set_testing"), "._retry"),
     **dict.fromkeys(_UNIT_SYSTEM, "._unit_system"),
     "__version__": "._version",

@@ -26,13 +26,14 @@ from youcam_units_api.models.credit_history_response import CreditHistoryRespons
 from youcam_units_api.models.feature_cost_response import FeatureCostResponse
 
 from ._models import Page
-from ._unit_system import Balance, FeatureCostPage
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping
 
     import httpx
     from youcam_units_api.types import Response
+
+    from ._unit_system import Balance, FeatureCostPage
 
 __all__ = [
     "BALANCE",
@@ -139,6 +140,8 @@ def _balance(
     response: httpx.Response,  # noqa: ARG001
     starting_token: str | None,  # noqa: ARG001
 ) -> Balance:
+    from ._unit_system import Balance  # noqa: PLC0415 - a history read never needs it
+
     return Balance.from_dict(exact)
 
 
@@ -148,6 +151,8 @@ def _feature_cost_page(
     response: httpx.Response,
     starting_token: str | None,
 ) -> FeatureCostPage:
+    from ._unit_system import FeatureCostPage  # noqa: PLC0415 - a history read never needs it
+
     request_id = response.headers.get("x-request-id")
     return FeatureCostPage.from_dict(exact, request_id=request_id, starting_token=starting_token)
 

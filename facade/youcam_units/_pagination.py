@@ -21,8 +21,6 @@ from ._checks import validate_max_items, validate_page_size, validate_starting_t
 from ._config import MAX_PAGE_SIZE
 from ._errors import PaginationError
 from ._loop_guard import NO_PROGRESS_PAGES, SEEN_ITEMS, LoopGuard, NewItems, OlderEntries, Progress
-from ._models import HistoryEntry, Page
-from ._unit_system import FeatureCost, FeatureCostPage
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
@@ -30,11 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "NO_PROGRESS_PAGES",
     "SEEN_ITEMS",
-    "AsyncFeatureCostPager",
-    "AsyncHistoryPager",
     "AsyncPager",
-    "FeatureCostPager",
-    "HistoryPager",
     "LoopGuard",
     "NewItems",
     "OlderEntries",
@@ -209,10 +203,3 @@ class AsyncPager(_PagerState[ItemT, PageT]):
         async for page in self.pages():
             for item in self._handed_out(page):
                 yield item
-
-
-# The names each listing had before the generic pager (kept so that imports keep working).
-HistoryPager = Pager[HistoryEntry, Page]
-AsyncHistoryPager = AsyncPager[HistoryEntry, Page]
-FeatureCostPager = Pager[FeatureCost, FeatureCostPage]
-AsyncFeatureCostPager = AsyncPager[FeatureCost, FeatureCostPage]

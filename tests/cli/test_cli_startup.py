@@ -115,12 +115,11 @@ def test_a_demo_request_loads_neither_pacing_nor_an_event_loop() -> None:
     assert "httpx" in modules
     # The in-process mock is not paced: pyrate-limiter is for clients that pace.
     assert loaded(modules, "pyrate_limiter") == []
-    # A sync client has no event loop; the exact-JSON marker needs no cryptography module.
+    # A sync client has no event loop; the exact-JSON marker needs no cryptography module; the
+    # history needs none of the balance's and feature costs' types.
     assert "youcam_units._retry" in modules  # the check below looks at a run that could retry
-    assert {name: loaded(modules, name) for name in ("asyncio", "secrets")} == {
-        "asyncio": [],
-        "secrets": [],
-    }
+    unused = ("asyncio", "secrets", "youcam_units._unit_system")
+    assert {name: loaded(modules, name) for name in unused} == {name: [] for name in unused}
 
 
 def test_a_table_on_a_forced_terminal_still_uses_rich() -> None:
