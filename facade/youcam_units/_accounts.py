@@ -33,6 +33,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from ._config import ENV_ACCOUNT, ENV_CONFIG
 from ._redact import redact_url
 
 if TYPE_CHECKING:
@@ -43,8 +44,6 @@ if TYPE_CHECKING:
     from youcam_units.ledger import Ledger, PostgresLedger
 
 __all__ = [
-    "ENV_ACCOUNT",
-    "ENV_CONFIG",
     "Account",
     "AccountsConfig",
     "ConfigError",
@@ -53,10 +52,6 @@ __all__ = [
     "load_config",
 ]
 
-ENV_CONFIG: Final = "YOUCAM_UNITS_CONFIG"
-"""Names the config file, instead of ``config.toml`` in the user config dir."""
-ENV_ACCOUNT: Final = "YOUCAM_UNITS_ACCOUNT"
-"""Names the account to use when none is asked for (before the file's ``default_account``)."""
 ALL_ACCOUNTS: Final = "all"
 """Reserved: ``--account all`` means every account, so no account may be called that."""
 

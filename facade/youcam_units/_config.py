@@ -29,8 +29,14 @@ __all__ = [
     "DEFAULT_RATE_LIMIT",
     "DEFAULT_RATE_LIMITS",
     "ENV_ACCESS_TOKEN",
+    "ENV_ACCOUNT",
     "ENV_API_KEY",
     "ENV_BASE_URL",
+    "ENV_CONFIG",
+    "ENV_DB",
+    "ENV_PACING_FILE",
+    "ENV_TOKEN_PACING",
+    "ENV_TRACEBACK",
     "RateLimit",
     "RequestBounds",
     "RetryPolicy",
@@ -47,10 +53,22 @@ __all__ = [
     "window_ms",
 ]
 
-#: The variables the facade reads (named here so the CLI's ``--help`` can name them cheaply).
+#: The variables the facade and the CLI read, each named once (so ``--help`` names them cheaply).
 ENV_ACCESS_TOKEN: Final = "YOUCAM_ACCESS_TOKEN"  # noqa: S105 - the variable's name, not a token
 ENV_API_KEY: Final = "YOUCAM_API_KEY"
 ENV_BASE_URL: Final = "YOUCAM_BASE_URL"
+#: The config file, instead of ``config.toml`` in the user config dir.
+ENV_CONFIG: Final = "YOUCAM_UNITS_CONFIG"
+#: The account to use when none is asked for (before the file's ``default_account``).
+ENV_ACCOUNT: Final = "YOUCAM_UNITS_ACCOUNT"
+#: The CLI's ledger file.
+ENV_DB: Final = "YOUCAM_UNITS_DB"
+#: The pacing file to share (default: in the user cache dir); ``none``: this process alone.
+ENV_PACING_FILE: Final = "YOUCAM_UNITS_PACING_FILE"
+#: A ``postgresql://`` URL sharing each token's budget across hosts; ``none``: not shared.
+ENV_TOKEN_PACING: Final = "YOUCAM_UNITS_TOKEN_PACING"  # noqa: S105 - a variable's name
+#: Set to 1: an unexpected error (exit 70) prints its traceback before its one line.
+ENV_TRACEBACK: Final = "YOUCAM_UNITS_TRACEBACK"
 
 #: The production server named by openapi.yaml (a test keeps the two equal).
 DEFAULT_BASE_URL: Final = "https://yce-api-01.makeupar.com"

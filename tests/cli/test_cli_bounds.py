@@ -17,7 +17,8 @@ from youcam_units import _json as exact_json
 from youcam_units._cli import cli
 from youcam_units._cli._commands import Runtime
 from youcam_units._cli._credentials import CREDENTIAL_FILE_LIMIT
-from youcam_units._cli._runtime import ENV_TRACEBACK, EXIT_CODES
+from youcam_units._cli._runtime import EXIT_CODES
+from youcam_units._config import ENV_TRACEBACK
 from youcam_units.mock import BALANCE_PATH, DEFAULT_API_KEY, MockService
 
 if TYPE_CHECKING:

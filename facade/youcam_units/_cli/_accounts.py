@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Final
 import click
 
 from youcam_units._cli._runtime import PROG, CliError
+from youcam_units._config import ENV_ACCOUNT
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -39,7 +40,6 @@ __all__ = [
     "wants_all_accounts",
 ]
 
-ENV_ACCOUNT: Final = "YOUCAM_UNITS_ACCOUNT"
 ALL: Final = "all"
 _NAME_KEY: Final = "youcam_units.account_name"
 _ACCOUNT_KEY: Final = "youcam_units.account"

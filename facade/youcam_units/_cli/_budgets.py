@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,8 +20,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
 __all__ = ["BudgetUse", "Budgets", "budget_options", "month_start"]
-
-_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -99,9 +97,11 @@ def month_bounds_ms(now: datetime) -> tuple[str, int, int]:
 
     ``now`` counts up to its last whole millisecond, as the forecast's window does.
     """
+    from youcam_units._models import EPOCH  # noqa: PLC0415 - keeps `--help` fast
+
     start = month_start(now)
-    micros = (now - _EPOCH) // timedelta(microseconds=1)
-    return f"{start:%Y-%m}", (start - _EPOCH) // timedelta(milliseconds=1), -(-micros // 1000)
+    micros = (now - EPOCH) // timedelta(microseconds=1)
+    return f"{start:%Y-%m}", (start - EPOCH) // timedelta(milliseconds=1), -(-micros // 1000)
 
 
 def _units(value: str, option: str) -> Decimal:

@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Final
 
 from youcam_units._forecast import DEFAULT_HORIZON, DEFAULT_WINDOW, Forecast, spend_rate
 from youcam_units._forecast import forecast as project
-from youcam_units._models import MIN_DATETIME_MS
-from youcam_units.ledger._rollup import DAY_MS
+from youcam_units._models import DAY_MS, EPOCH, MIN_DATETIME_MS
 from youcam_units.ledger._storage import SummaryStorage
 
 if TYPE_CHECKING:
@@ -23,7 +22,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DAILY_DAYS", "HistoryStore", "daily_spending", "forecast"]
 
-_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 DAILY_DAYS: Final = 30
 """The days ``daily_spending`` covers by default."""
 
@@ -33,7 +31,7 @@ HistoryStore = SummaryStorage
 
 def _ceil_ms(when: datetime) -> int:
     """The first whole millisecond at or after ``when`` (a datetime holds microseconds)."""
-    micros = (when - _EPOCH) // timedelta(microseconds=1)
+    micros = (when - EPOCH) // timedelta(microseconds=1)
     return -(-micros // 1000)
 
 
@@ -64,7 +62,7 @@ def forecast(
     started_at = (
         None
         if oldest is None or oldest < MIN_DATETIME_MS
-        else _EPOCH + timedelta(milliseconds=oldest)
+        else EPOCH + timedelta(milliseconds=oldest)
     )
     # The window the projection will use (cut at the account's start): its spending, exactly,
     # handed over as one spend at its first millisecond.

@@ -13,10 +13,10 @@ psycopg (the ``postgres`` extra) is imported here only, when a ``postgresql://``
 from __future__ import annotations
 
 import contextlib
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, Self
 
-from youcam_units._models import HistoryEntry
+from youcam_units._amounts import ZERO
+from youcam_units._models import DAY_MS, Action, HistoryEntry
 from youcam_units.ledger import _rollup
 from youcam_units.ledger._postgres_schema import (
     DATED_SQL,
@@ -31,6 +31,7 @@ from youcam_units.ledger._storage import LedgerError, PassState, Superseded, Tot
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping, Sequence
+    from decimal import Decimal
 
     import psycopg
 
@@ -58,7 +59,6 @@ _STATE_COLUMNS: Final = frozenset(
         "resume_token",
     }
 )
-_ZERO: Final = Decimal(0)
 _COLUMNS: Final = "id, timestamp_ms, action, spent, granted, raw"
 
 
@@ -346,7 +346,7 @@ class PostgresLedger:
                     granted = r.granted + excluded.granted
             )
             SELECT COUNT(*) FROM moved""",  # noqa: S608 - fixed names
-            {"ledger": self.name, "expire": _rollup.EXPIRE_ACTION},
+            {"ledger": self.name, "expire": Action.EXPIRE.value},
         ).fetchone()
         added = int(row[0]) if row else 0
         self._conn.execute(
@@ -490,12 +490,12 @@ class PostgresLedger:
         high = _INT64[1] if until_ms is None else min(until_ms - 1, _INT64[1])  # inclusive
         if low > high:
             return
-        first_day = max(-(-low // _rollup.DAY_MS), _rollup.MIN_DAY)
-        end_day = min((high + 1) // _rollup.DAY_MS, _rollup.MAX_DAY + 1)
+        first_day = max(-(-low // DAY_MS), _rollup.MIN_DAY)
+        end_day = min((high + 1) // DAY_MS, _rollup.MAX_DAY + 1)
         with self._errors("read"):
             if first_day < end_day:
                 rows = list(self._rolled_up(first_day, end_day, per))
-                edges = [(low, first_day * _rollup.DAY_MS - 1), (end_day * _rollup.DAY_MS, high)]
+                edges = [(low, first_day * DAY_MS - 1), (end_day * DAY_MS, high)]
             else:
                 rows, edges = [], [(low, high)]
             for start, stop in edges:
@@ -511,7 +511,7 @@ class PostgresLedger:
                 "WHERE ledger = %s AND day >= %s AND day < %s",
                 (self.name, first_day, end_day),
             ):
-                yield Totals(day, day * _rollup.DAY_MS, None, int(entries), spent, granted, expired)
+                yield Totals(day, day * DAY_MS, None, int(entries), spent, granted, expired)
             return
         for action, entries, spent, granted in self._conn.execute(
             f"SELECT action, SUM(entries), SUM(spent), SUM(granted) FROM {SCHEMA}.rollup "  # noqa: S608 - fixed names
@@ -534,12 +534,12 @@ class PostgresLedger:
         # Per day; a time with no day is a group of its own, named by its milliseconds.
         for day, time_ms, entries, spent, expired, granted in self._conn.execute(
             f"SELECT CASE WHEN {DATED_SQL} THEN ({DAY_SQL}) END AS day, "
-            f"CASE WHEN {DATED_SQL} THEN ({DAY_SQL}) * {_rollup.DAY_MS} ELSE timestamp_ms END, "
+            f"CASE WHEN {DATED_SQL} THEN ({DAY_SQL}) * {DAY_MS} ELSE timestamp_ms END, "
             "COUNT(*), "
             "COALESCE(SUM(spent) FILTER (WHERE action <> %s), 0), "
             "COALESCE(SUM(spent) FILTER (WHERE action = %s), 0), SUM(granted) "
             f"{where} GROUP BY 1, 2",
-            (_rollup.EXPIRE_ACTION, _rollup.EXPIRE_ACTION, *params),
+            (Action.EXPIRE.value, Action.EXPIRE.value, *params),
         ):
             yield Totals(
                 None if day is None else int(day),
@@ -553,13 +553,13 @@ class PostgresLedger:
 
 
 def _action_totals(action: str, entries: object, spent: Decimal, granted: Decimal) -> Totals:
-    expiry = action == _rollup.EXPIRE_ACTION
+    expiry = action == Action.EXPIRE
     return Totals(
         None,
         None,
         action,
         int(str(entries)),
-        _ZERO if expiry else spent,
+        ZERO if expiry else spent,
         granted,
-        spent if expiry else _ZERO,
+        spent if expiry else ZERO,
     )

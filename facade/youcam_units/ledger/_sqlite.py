@@ -8,7 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Self
 
-from youcam_units._models import HistoryEntry
+from youcam_units._amounts import ZERO
+from youcam_units._models import DAY_MS, Action, HistoryEntry
 from youcam_units.ledger import _rollup
 from youcam_units.ledger._connection import (
     Transaction,
@@ -35,7 +36,6 @@ __all__ = ["Ledger"]
 logger = logging.getLogger("youcam_units.ledger")
 
 _INT64: Final = (-(2**63), 2**63 - 1)
-_ZERO: Final = Decimal(0)
 _IN_CHUNK: Final = 500
 """Ids per ``IN (...)`` query: well under any SQLite's limit of bound parameters."""
 
@@ -342,11 +342,11 @@ class Ledger:
         high = _INT64[1] if until_ms is None else min(until_ms - 1, _INT64[1])  # inclusive
         if low > high:
             return
-        first_day = max(-(-low // _rollup.DAY_MS), _rollup.MIN_DAY)
-        end_day = min((high + 1) // _rollup.DAY_MS, _rollup.MAX_DAY + 1)
+        first_day = max(-(-low // DAY_MS), _rollup.MIN_DAY)
+        end_day = min((high + 1) // DAY_MS, _rollup.MAX_DAY + 1)
         if first_day < end_day:
             yield from self._rolled_up(first_day, end_day, per)
-            edges = [(low, first_day * _rollup.DAY_MS - 1), (end_day * _rollup.DAY_MS, high)]
+            edges = [(low, first_day * DAY_MS - 1), (end_day * DAY_MS, high)]
         else:
             edges = [(low, high)]
         for start, stop in edges:
@@ -363,7 +363,7 @@ class Ledger:
             ):
                 yield Totals(
                     day,
-                    day * _rollup.DAY_MS,
+                    day * DAY_MS,
                     None,
                     entries,
                     Decimal(spent),
@@ -381,7 +381,7 @@ class Ledger:
                 "WHERE day >= ? AND day < ?",
                 (first_day, end_day),
             )
-            yield from self._summed(((day * _rollup.DAY_MS, *rest) for day, *rest in rolled), per)
+            yield from self._summed(((day * DAY_MS, *rest) for day, *rest in rolled), per)
             return
         for action, entries, *parts in rows:
             spent, expired, granted = (_rollup.from_nano(*parts[i : i + 3]) for i in range(0, 9, 3))
@@ -405,12 +405,12 @@ class Ledger:
                 key: tuple[int | None, int | None, str | None] = (None, None, action)
             else:
                 day = _rollup.day_of(time_ms)
-                key = (None, time_ms, None) if day is None else (day, day * _rollup.DAY_MS, None)
+                key = (None, time_ms, None) if day is None else (day, day * DAY_MS, None)
             sums = groups.get(key)
             if sums is None:
-                sums = groups[key] = [0, _ZERO, _ZERO, _ZERO]
+                sums = groups[key] = [0, ZERO, ZERO, ZERO]
             sums[0] += entries
-            sums[3 if action == _rollup.EXPIRE_ACTION else 1] += Decimal(spent)
+            sums[3 if action == Action.EXPIRE else 1] += Decimal(spent)
             sums[2] += Decimal(granted)
         for (day_key, time_key, action_key), sums in groups.items():
             yield Totals(day_key, time_key, action_key, *sums)
