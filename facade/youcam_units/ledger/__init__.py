@@ -15,6 +15,7 @@ if TYPE_CHECKING:
         HistoryStore,
         daily_spending,
         forecast,
+        ledger_forecast,
     )
     from youcam_units.ledger._open import ledger_location, open_ledger
     from youcam_units.ledger._postgres import PostgresLedger
@@ -56,6 +57,7 @@ __all__ = [
     "UpgradeProgress",
     "daily_spending",
     "forecast",
+    "ledger_forecast",
     "ledger_location",
     "open_ledger",
     "summarize",
@@ -64,7 +66,10 @@ __all__ = [
 ]
 
 _WHERE: Final[dict[str, str]] = {
-    **dict.fromkeys(("DAILY_DAYS", "HistoryStore", "daily_spending", "forecast"), "._forecast"),
+    **dict.fromkeys(
+        ("DAILY_DAYS", "HistoryStore", "daily_spending", "forecast", "ledger_forecast"),
+        "._forecast",
+    ),
     **dict.fromkeys(("ledger_location", "open_ledger"), "._open"),
     "PostgresLedger": "._postgres",
     **dict.fromkeys(("SCHEMA_VERSION", "UpgradeProgress"), "._schema"),
