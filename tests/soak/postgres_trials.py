@@ -78,7 +78,7 @@ def _environment(db: str) -> dict[str, str]:
     return env
 
 
-def _start(db: str, base_url: str, output: Any) -> subprocess.Popen[bytes]:  # noqa: ANN401
+def _start(db: str, base_url: str, output: Any) -> subprocess.Popen[bytes]:
     """A sync of ``db`` in a process of its own; stdout and stderr to the file ``output``."""
     return subprocess.Popen(  # noqa: S603 - our own interpreter and script
         [sys.executable, "-c", WORKER, base_url],
@@ -88,7 +88,7 @@ def _start(db: str, base_url: str, output: Any) -> subprocess.Popen[bytes]:  # n
     )
 
 
-def _finish(process: subprocess.Popen[bytes], output: Any) -> tuple[int, bool]:  # noqa: ANN401
+def _finish(process: subprocess.Popen[bytes], output: Any) -> tuple[int, bool]:
     """Wait for a sync; its new entries and whether it left the work to another."""
     process.wait(timeout=_RUN_TIMEOUT)
     output.seek(0)
@@ -203,7 +203,7 @@ def run_postgres_crash_trials(
             if trials.completed_runs > 4 * kills:
                 raise RuntimeError("the syncs keep finishing before their kill points")
             before = _kept(conninfo, ledger)
-            mid_sync = rng.random() < 0.75  # noqa: PLR2004 - the share of mid-sync kills
+            mid_sync = rng.random() < 0.75  # three kills in four come mid-sync
             after = before + rng.randint(1, 200) if mid_sync else None
             delay = rng.uniform(0.0, 0.02) if mid_sync else rng.uniform(0.0, 0.6)
             with tempfile.TemporaryFile() as stderr:
