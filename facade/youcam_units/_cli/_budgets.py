@@ -10,7 +10,7 @@ spent more than the budget: spending exactly the budget is not over, as a balanc
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -97,11 +97,10 @@ def month_bounds_ms(now: datetime) -> tuple[str, int, int]:
 
     ``now`` counts up to its last whole millisecond, as the forecast's window does.
     """
-    from youcam_units._models import EPOCH  # noqa: PLC0415 - keeps `--help` fast
+    from youcam_units._models import ceil_ms  # noqa: PLC0415 - keeps `--help` fast
 
-    start = month_start(now)
-    micros = (now - EPOCH) // timedelta(microseconds=1)
-    return f"{start:%Y-%m}", (start - EPOCH) // timedelta(milliseconds=1), -(-micros // 1000)
+    start = month_start(now)  # a whole day: its ceiling is itself
+    return f"{start:%Y-%m}", ceil_ms(start), ceil_ms(now)
 
 
 def _units(value: str, option: str) -> Decimal:

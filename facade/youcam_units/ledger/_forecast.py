@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Final
 
 from youcam_units import _forecast
 from youcam_units._forecast import DEFAULT_HORIZON, DEFAULT_WINDOW, Forecast, spend_rate
-from youcam_units._models import DAY_MS, EPOCH, MIN_DATETIME_MS
+from youcam_units._models import DAY_MS, EPOCH, MIN_DATETIME_MS, ceil_ms
 from youcam_units.ledger._storage import SummaryStorage
 
 if TYPE_CHECKING:
@@ -31,12 +31,6 @@ DAILY_DAYS: Final = 30
 
 HistoryStore = SummaryStorage
 """What the forecast reads of a ledger: its totals and its oldest time (``Ledger`` is one)."""
-
-
-def _ceil_ms(when: datetime) -> int:
-    """The first whole millisecond at or after ``when`` (a datetime holds microseconds)."""
-    micros = (when - EPOCH) // timedelta(microseconds=1)
-    return -(-micros // 1000)
 
 
 def _spent(ledger: SummaryStorage, since_ms: int, until_ms: int) -> Decimal:
@@ -71,7 +65,7 @@ def ledger_forecast(
     # The window the projection will use (cut at the account's start): its spending, exactly,
     # handed over as one spend at its first millisecond.
     since = spend_rate((), now=now, window=window, started_at=started_at).since
-    since_ms, until_ms = _ceil_ms(since), _ceil_ms(now)
+    since_ms, until_ms = ceil_ms(since), ceil_ms(now)
     history = [(since_ms, -_spent(ledger, since_ms, until_ms))]
     return _forecast.forecast(
         balance, history, now=now, window=window, horizon=horizon, started_at=started_at
@@ -102,7 +96,7 @@ def daily_spending(
 
     Expiries are not spending (as in ``summarize`` and the forecast).
     """
-    until_ms = _ceil_ms(now)
+    until_ms = ceil_ms(now)
     today = (until_ms - 1) // DAY_MS
     first = today - days + 1
     spent = [Decimal(0)] * days
