@@ -37,6 +37,7 @@ __all__ = [
     "ENV_PACING_FILE",
     "ENV_TOKEN_PACING",
     "ENV_TRACEBACK",
+    "POSTGRES_SCHEMES",
     "RateLimit",
     "RequestBounds",
     "RetryPolicy",
@@ -69,6 +70,9 @@ ENV_PACING_FILE: Final = "YOUCAM_UNITS_PACING_FILE"
 ENV_TOKEN_PACING: Final = "YOUCAM_UNITS_TOKEN_PACING"  # noqa: S105 - a variable's name
 #: Set to 1: an unexpected error (exit 70) prints its traceback before its one line.
 ENV_TRACEBACK: Final = "YOUCAM_UNITS_TRACEBACK"
+
+#: How a PostgreSQL URL begins (a ledger's ``--db``, ``token_pacing``): libpq takes both.
+POSTGRES_SCHEMES: Final = ("postgresql://", "postgres://")
 
 #: The production server named by openapi.yaml (a test keeps the two equal).
 DEFAULT_BASE_URL: Final = "https://yce-api-01.makeupar.com"

@@ -16,14 +16,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from youcam_units._models import DAY_MS, MAX_DATETIME_MS, MIN_DATETIME_MS, Action
+from youcam_units._models import DAY_MS, Action
+from youcam_units.ledger._rollup import DATED_SQL
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     import psycopg
 
-__all__ = ["MIGRATIONS", "OUR_RELATIONS", "SCHEMA", "SCHEMA_LOCK", "SCHEMA_VERSION"]
+__all__ = [
+    "DATED_SQL",
+    "DAY_SQL",
+    "MIGRATIONS",
+    "OUR_RELATIONS",
+    "SCHEMA",
+    "SCHEMA_LOCK",
+    "SCHEMA_VERSION",
+]
 
 SCHEMA: Final = "youcam_units"
 SCHEMA_LOCK: Final = "youcam_units schema"
@@ -33,8 +42,6 @@ DAY_SQL: Final = (
     f"(timestamp_ms - mod(mod(timestamp_ms, {DAY_MS}) + {DAY_MS}, {DAY_MS})) / {DAY_MS}"
 )
 """The UTC day of ``timestamp_ms`` (floor division, also before 1970), for dated times only."""
-DATED_SQL: Final = f"timestamp_ms BETWEEN {MIN_DATETIME_MS} AND {MAX_DATETIME_MS}"
-"""Times that have a day (the years 1-9999): only those are rolled up."""
 
 
 def _core_tables(conn: psycopg.Connection[tuple[object, ...]]) -> None:

@@ -22,6 +22,7 @@ from youcam_units._amounts import ZERO
 from youcam_units._models import DAY_MS, MAX_DATETIME_MS, MIN_DATETIME_MS, Action
 
 __all__ = [
+    "DATED_SQL",
     "MAX_DAY",
     "MIN_DAY",
     "DaySums",
@@ -69,7 +70,8 @@ class DaySums:
 
 # Whole days, rounded down also before 1970 (SQLite's integer division rounds towards zero).
 _DAY_SQL: Final = f"((timestamp_ms - ((timestamp_ms % {DAY_MS}) + {DAY_MS}) % {DAY_MS}) / {DAY_MS})"
-_DATED_SQL: Final = f"timestamp_ms BETWEEN {MIN_DATETIME_MS} AND {MAX_DATETIME_MS}"
+DATED_SQL: Final = f"timestamp_ms BETWEEN {MIN_DATETIME_MS} AND {MAX_DATETIME_MS}"
+"""Times that have a day (the years 1-9999): only those are rolled up (SQLite and PostgreSQL)."""
 
 
 def day_of(timestamp_ms: int) -> int | None:
@@ -212,7 +214,7 @@ def grouped(conn: sqlite3.Connection, rows: str) -> Delta:
         parts.append(f"group_concat(CASE WHEN {whole} THEN NULL ELSE {column} END, ' ')")
     query = (
         f"SELECT {_DAY_SQL} AS day, action, COUNT(*), {', '.join(parts)} "  # noqa: S608 - fixed names
-        f"FROM (SELECT timestamp_ms, action, spent, granted {rows}) WHERE {_DATED_SQL} "
+        f"FROM (SELECT timestamp_ms, action, spent, granted {rows}) WHERE {DATED_SQL} "
         "GROUP BY day, action"
     )
     try:
