@@ -27,6 +27,7 @@ __all__ = [
     "ExpiringUnits",
     "Forecast",
     "SpendRate",
+    "ceil_ms",
     "forecast",
     "spend_rate",
 ]
@@ -235,6 +236,12 @@ def _spent(item: Spending) -> tuple[int, Decimal]:
     timestamp, sent = item
     exact = exact_amount(sent, "amount")
     return timestamp, -exact if exact < 0 else Decimal(0)
+
+
+def ceil_ms(when: datetime) -> int:
+    """The first whole millisecond at or after ``when``: the end of a window reaching ``when``."""
+    micros = (when - EPOCH) // timedelta(microseconds=1)
+    return -(-micros // 1000)
 
 
 def _ms(delta: timedelta) -> Decimal:

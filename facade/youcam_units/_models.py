@@ -33,7 +33,6 @@ __all__ = [
     "HistoryEntry",
     "Page",
     "UnitChange",
-    "ceil_ms",
     "describe_timestamp",
     "timestamp_datetime",
 ]
@@ -220,12 +219,6 @@ class Page:
     def from_json(cls, content: bytes | str) -> Page:
         """Read a ``getCreditHistory`` 200 body from its bytes."""
         return cls.from_dict(loads(content))
-
-
-def ceil_ms(when: datetime) -> int:
-    """The first whole millisecond at or after ``when`` (a datetime holds microseconds)."""
-    micros = (when - EPOCH) // timedelta(microseconds=1)
-    return -(-micros // 1000)
 
 
 def timestamp_datetime(timestamp_ms: int) -> datetime | None:

@@ -97,7 +97,7 @@ def month_bounds_ms(now: datetime) -> tuple[str, int, int]:
 
     ``now`` counts up to its last whole millisecond, as the forecast's window does.
     """
-    from youcam_units._models import ceil_ms  # noqa: PLC0415 - keeps `--help` fast
+    from youcam_units._forecast import ceil_ms  # noqa: PLC0415 - keeps `--help` fast
 
     start = month_start(now)  # a whole day: its ceiling is itself
     return f"{start:%Y-%m}", ceil_ms(start), ceil_ms(now)

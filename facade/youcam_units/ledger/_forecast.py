@@ -17,8 +17,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
 from youcam_units import _forecast
-from youcam_units._forecast import DEFAULT_HORIZON, DEFAULT_WINDOW, Forecast, spend_rate
-from youcam_units._models import DAY_MS, EPOCH, MIN_DATETIME_MS, ceil_ms
+from youcam_units._forecast import DEFAULT_HORIZON, DEFAULT_WINDOW, Forecast, ceil_ms, spend_rate
+from youcam_units._models import DAY_MS, EPOCH, MIN_DATETIME_MS
 from youcam_units.ledger._storage import SummaryStorage
 
 if TYPE_CHECKING:
