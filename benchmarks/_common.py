@@ -97,7 +97,7 @@ def pages(n: int) -> int:
 def mock_client(
     transport: httpx.BaseTransport, rate_limit: tuple[RateLimit, ...] | None = None
 ) -> Iterator[Client]:
-    """A ``Client`` of the mock's token over ``transport`` (an in-process mock), unpaced."""
+    """A ``Client`` of the mock's token over ``transport`` (in-process); unpaced by default."""
     with (
         httpx.Client(transport=transport) as http,
         Client(DEFAULT_TOKEN, base_url=BASE_URL, http_client=http, rate_limit=rate_limit) as sdk,
