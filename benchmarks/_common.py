@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 from youcam_units import AsyncClient, Client, RateLimit
+from youcam_units.ledger import PAGE_SIZE
 from youcam_units.mock import DEFAULT_TOKEN
 
 if TYPE_CHECKING:
@@ -24,7 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 BASE_URL = "http://127.0.0.1"
 """The in-process mock answers any URL; a loopback one passes the facade's http:// check."""
 SEED = 20261125
-MAX_PAGE = 30
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def progress(message: str) -> None:
 
 def pages(n: int) -> int:
     """Pages of 30 that hold n entries: ceil(n/30)."""
-    return math.ceil(n / MAX_PAGE)
+    return math.ceil(n / PAGE_SIZE)
 
 
 @contextlib.contextmanager

@@ -13,10 +13,11 @@ from typing import Any
 
 import httpx
 from youcam_units import RateLimit
+from youcam_units.ledger import PAGE_SIZE
 from youcam_units.mock import MockService
 from youcam_units.mock import RateLimit as MockRateLimit
 
-from benchmarks._common import MAX_PAGE, SEED, Config, Row, read_all, serving
+from benchmarks._common import SEED, Config, Row, read_all, serving
 
 
 @dataclass
@@ -77,7 +78,7 @@ def measure_pacing(config: Config, client: str) -> Pacing:
     """
     short, long = _pacing_limits(config)
     requests = config.pacing_windows * long.requests + 1
-    entries = (requests - 1) * MAX_PAGE + MAX_PAGE // 2
+    entries = (requests - 1) * PAGE_SIZE + PAGE_SIZE // 2
     service = MockService(
         seed=SEED,
         entries=entries,
@@ -109,7 +110,7 @@ def measure_shared_pacing(config: Config, workdir: Path) -> Pacing:
     pages = (first, requests - first)
     service = MockService(
         seed=SEED,
-        entries=max(pages) * MAX_PAGE + MAX_PAGE,
+        entries=max(pages) * PAGE_SIZE + PAGE_SIZE,
         rate_limit=MockRateLimit(requests=long.requests, window=long.period),
     )
     app = service.asgi_app()
@@ -149,8 +150,8 @@ def measure_shared_pacing(config: Config, workdir: Path) -> Pacing:
         ]
         outputs = [json.loads(proc.communicate(timeout=600)[0]) for proc in procs]
     read = sum(int(out["entries"]) for out in outputs)
-    if read != requests * MAX_PAGE:
-        raise AssertionError(f"the two paced readers read {read} of {requests * MAX_PAGE}")
+    if read != requests * PAGE_SIZE:
+        raise AssertionError(f"the two paced readers read {read} of {requests * PAGE_SIZE}")
     return _pacing_result(
         "two processes sharing one pacing file", config, arrivals, read, service.log.by_status[429]
     )
