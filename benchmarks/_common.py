@@ -1,22 +1,30 @@
-"""What every row shares: the sizes of a run, one row of the table, and the table."""
+"""What every row shares: the sizes of a run, one row of the table, the table, and the mock."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import math
 import sys
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from youcam_units import AsyncClient, Client, RateLimit
+from youcam_units.ledger import PAGE_SIZE
+from youcam_units.mock import DEFAULT_TOKEN
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 """The repository: benchmarks/ is at its top."""
 BASE_URL = "http://127.0.0.1"
 """The in-process mock answers any URL; a loopback one passes the facade's http:// check."""
 SEED = 20261125
-MAX_PAGE = 30
 
 
 @dataclass(frozen=True)
@@ -82,4 +90,60 @@ def progress(message: str) -> None:
 
 def pages(n: int) -> int:
     """Pages of 30 that hold n entries: ceil(n/30)."""
-    return math.ceil(n / MAX_PAGE)
+    return math.ceil(n / PAGE_SIZE)
+
+
+@contextlib.contextmanager
+def mock_client(
+    transport: httpx.BaseTransport, rate_limit: tuple[RateLimit, ...] | None = None
+) -> Iterator[Client]:
+    """A ``Client`` of the mock's token over ``transport`` (in-process); unpaced by default."""
+    with (
+        httpx.Client(transport=transport) as http,
+        Client(DEFAULT_TOKEN, base_url=BASE_URL, http_client=http, rate_limit=rate_limit) as sdk,
+    ):
+        yield sdk
+
+
+def read_all(
+    transport: httpx.MockTransport, client: str, rate_limit: tuple[RateLimit, ...] | None = None
+) -> int:
+    """Entries of one full read through ``Client`` or ``AsyncClient`` (``client``)."""
+    if client == "Client":
+        with mock_client(transport, rate_limit) as sdk:
+            return sum(1 for _ in sdk.history())
+
+    async def collect() -> int:
+        async with (
+            httpx.AsyncClient(transport=transport) as http,
+            AsyncClient(
+                DEFAULT_TOKEN, base_url=BASE_URL, http_client=http, rate_limit=rate_limit
+            ) as sdk,
+        ):
+            return len([entry async for entry in sdk.history()])
+
+    return asyncio.run(collect())
+
+
+@contextlib.contextmanager
+def serving(app: Any) -> Iterator[str]:  # noqa: ANN401 - any ASGI app
+    """Serve the ASGI ``app`` on a free 127.0.0.1 port (uvicorn in a thread); its URL."""
+    import uvicorn  # noqa: PLC0415 - the mock extra: only the runs over HTTP need it
+
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, host="127.0.0.1", port=0, log_level="critical", timeout_graceful_shutdown=1
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the mock's server did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

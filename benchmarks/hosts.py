@@ -42,10 +42,10 @@ from youcam_units import Client, RateLimit
 from youcam_units.ledger import PAGE_SIZE, open_ledger, sync
 from youcam_units.mock import Limits, MockService, token_id
 
-from benchmarks.postgres_trials import serving
+from benchmarks._common import serving
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Mapping
 
 __all__ = ["PLAN", "HostsRun", "allowed", "hosts_row", "simulate"]
 
@@ -123,7 +123,7 @@ def simulate(
         limits=LIMITS,
     )
     failures: dict[str, BaseException] = {}
-    with tempfile.TemporaryDirectory() as scratch, serving(service) as base_url:
+    with tempfile.TemporaryDirectory() as scratch, serving(service.asgi_app()) as base_url:
         files = {host: Path(scratch) / f"pacing-{host}.sqlite3" for host, _ in plan.values()}
         ledgers = {name: f"hosts-{name}-{time.time_ns()}" for name in plan}
         together = threading.Barrier(len(plan))
@@ -193,19 +193,3 @@ def _shape(plan: Mapping[str, tuple[str, str]]) -> str:
 def hosts_row(url: str, *, pages: int = 30) -> str:
     """The bench row: the simulation's throughput against its limit (a database to fill)."""
     return simulate(url, pages=pages).row()
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m benchmarks.hosts URL``: print the row."""
-    import sys  # noqa: PLC0415
-
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) != 1:
-        print("usage: python -m benchmarks.hosts postgresql://...")
-        return 2
-    print(hosts_row(args[0]))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

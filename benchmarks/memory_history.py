@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import httpx
-from youcam_units import Client, Page
+from youcam_units import Page
 from youcam_units.ledger import PAGE_SIZE
-from youcam_units.mock import DEFAULT_TOKEN, MockService
+from youcam_units.mock import MockService
 
-from benchmarks._common import BASE_URL, SEED
+from benchmarks._common import SEED, mock_client
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -40,10 +39,7 @@ class MemoryHistory:
 def read_pages(entries: int) -> list[Page]:
     """Every page of the mock's history of ``entries`` entries, read through ``Client``."""
     service = MockService(seed=SEED, entries=entries)
-    with (
-        httpx.Client(transport=service.transport()) as http,
-        Client(DEFAULT_TOKEN, base_url=BASE_URL, http_client=http, rate_limit=None) as client,
-    ):
+    with mock_client(service.transport()) as client:
         read = list(client.history(page_size=PAGE_SIZE).pages())
     return [
         Page(page.entries, str(number + 1) if number + 1 < len(read) else None)

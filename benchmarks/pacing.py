@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
-from youcam_units import AsyncClient, Client, RateLimit
-from youcam_units.mock import DEFAULT_TOKEN, MockService
+from youcam_units import RateLimit
+from youcam_units.ledger import PAGE_SIZE
+from youcam_units.mock import MockService
 from youcam_units.mock import RateLimit as MockRateLimit
 
-from benchmarks._common import BASE_URL, MAX_PAGE, SEED, Config, Row
+from benchmarks._common import SEED, Config, Row, read_all, serving
 
 
 @dataclass
@@ -71,7 +70,7 @@ def _pacing_result(
     )
 
 
-def measure_pacing(config: Config, mode: str) -> Pacing:
+def measure_pacing(config: Config, client: str) -> Pacing:
     """One process reads ``windows * L + 1`` pages under a mock limit of L per period.
 
     With R = k*L + 1 requests, a client exactly at the limit needs k periods from the first
@@ -79,7 +78,7 @@ def measure_pacing(config: Config, mode: str) -> Pacing:
     """
     short, long = _pacing_limits(config)
     requests = config.pacing_windows * long.requests + 1
-    entries = (requests - 1) * MAX_PAGE + MAX_PAGE // 2
+    entries = (requests - 1) * PAGE_SIZE + PAGE_SIZE // 2
     service = MockService(
         seed=SEED,
         entries=entries,
@@ -91,31 +90,12 @@ def measure_pacing(config: Config, mode: str) -> Pacing:
         arrivals.append(time.monotonic())
         return service.handle_httpx(request)
 
-    transport = httpx.MockTransport(handler)
-    if mode == "sync":
-        with (
-            httpx.Client(transport=transport) as http,
-            Client(
-                DEFAULT_TOKEN, base_url=BASE_URL, http_client=http, rate_limit=(short, long)
-            ) as client,
-        ):
-            read = sum(1 for _ in client.history())
-    else:
-
-        async def collect() -> int:
-            async with (
-                httpx.AsyncClient(transport=transport) as http,
-                AsyncClient(
-                    DEFAULT_TOKEN, base_url=BASE_URL, http_client=http, rate_limit=(short, long)
-                ) as client,
-            ):
-                return len([entry async for entry in client.history()])
-
-        read = asyncio.run(collect())
+    read = read_all(httpx.MockTransport(handler), client, (short, long))
     if read != entries:
-        raise AssertionError(f"paced {mode} read {read} of {entries} entries")
-    label = f"one process, {'Client' if mode == 'sync' else 'AsyncClient'}"
-    return _pacing_result(label, config, arrivals, read, service.log.by_status[429])
+        raise AssertionError(f"paced {client} read {read} of {entries} entries")
+    return _pacing_result(
+        f"one process, {client}", config, arrivals, read, service.log.by_status[429]
+    )
 
 
 def measure_shared_pacing(config: Config, workdir: Path) -> Pacing:
@@ -124,15 +104,13 @@ def measure_shared_pacing(config: Config, workdir: Path) -> Pacing:
     Together they send ``windows * L + 1`` requests (one reads L + 1 pages, the other the
     rest), so the same exact rate formula applies to the mock's arrivals from both.
     """
-    import uvicorn  # noqa: PLC0415 - only this run serves over HTTP
-
     short, long = _pacing_limits(config)
     requests = config.pacing_windows * long.requests + 1
     first = long.requests + 1
     pages = (first, requests - first)
     service = MockService(
         seed=SEED,
-        entries=max(pages) * MAX_PAGE + MAX_PAGE,
+        entries=max(pages) * PAGE_SIZE + PAGE_SIZE,
         rate_limit=MockRateLimit(requests=long.requests, window=long.period),
     )
     app = service.asgi_app()
@@ -143,28 +121,17 @@ def measure_shared_pacing(config: Config, workdir: Path) -> Pacing:
             arrivals.append(time.monotonic())
         await app(scope, receive, send)
 
-    server_config = uvicorn.Config(
-        timed, host="127.0.0.1", port=0, log_level="critical", timeout_graceful_shutdown=1
-    )
-    server = uvicorn.Server(server_config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        if not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
     state = workdir / "pacing.sqlite3"
-    start_at = time.time() + 3.0  # both imported and waiting by then
     worker = Path(__file__).with_name("pacing_worker.py")
-    try:
+    with serving(timed) as base_url:
+        start_at = time.time() + 3.0  # both imported and waiting by then
         procs = [
             subprocess.Popen(  # noqa: S603 - our own interpreter and script
                 [
                     sys.executable,
                     str(worker),
                     "--base-url",
-                    f"http://127.0.0.1:{port}",
+                    base_url,
                     "--pacing-file",
                     str(state),
                     "--pages",
@@ -182,12 +149,9 @@ def measure_shared_pacing(config: Config, workdir: Path) -> Pacing:
             for count in pages
         ]
         outputs = [json.loads(proc.communicate(timeout=600)[0]) for proc in procs]
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
     read = sum(int(out["entries"]) for out in outputs)
-    if read != requests * MAX_PAGE:
-        raise AssertionError(f"the two paced readers read {read} of {requests * MAX_PAGE}")
+    if read != requests * PAGE_SIZE:
+        raise AssertionError(f"the two paced readers read {read} of {requests * PAGE_SIZE}")
     return _pacing_result(
         "two processes sharing one pacing file", config, arrivals, read, service.log.by_status[429]
     )
@@ -215,12 +179,12 @@ def pacing_row(result: Pacing) -> Row:
 
 def client_pacing(config: Config) -> Row:
     """Row: one process, ``Client``."""
-    return pacing_row(measure_pacing(config, "sync"))
+    return pacing_row(measure_pacing(config, "Client"))
 
 
 def async_client_pacing(config: Config) -> Row:
     """Row: one process, ``AsyncClient``."""
-    return pacing_row(measure_pacing(config, "async"))
+    return pacing_row(measure_pacing(config, "AsyncClient"))
 
 
 def shared_pacing(config: Config) -> Row:

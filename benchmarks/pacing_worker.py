@@ -14,9 +14,8 @@ import time
 from pathlib import Path
 
 from youcam_units import Client, RateLimit, RateLimitError
+from youcam_units.ledger import PAGE_SIZE
 from youcam_units.mock import DEFAULT_TOKEN
-
-PAGE = 30
 
 
 def _limit(text: str) -> RateLimit:
@@ -45,7 +44,9 @@ def main() -> None:
     ) as client:
         time.sleep(max(0.0, args.start_at - time.time()))
         try:
-            for page in client.history(page_size=PAGE, max_items=args.pages * PAGE).pages():
+            for page in client.history(
+                page_size=PAGE_SIZE, max_items=args.pages * PAGE_SIZE
+            ).pages():
                 read += len(page.entries)
         except RateLimitError:
             rate_limited += 1

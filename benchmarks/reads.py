@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-from youcam_units import AsyncClient, Client
 from youcam_units.ledger import Ledger, sync
-from youcam_units.mock import DEFAULT_TOKEN, MockService
+from youcam_units.mock import MockService
 
-from benchmarks._common import BASE_URL, SEED, Config, Row, pages
+from benchmarks._common import SEED, Config, Row, mock_client, pages, read_all
 
 
 @dataclass(frozen=True)
@@ -28,24 +25,7 @@ class FullRead:
 def measure_full_read(config: Config, client: str) -> FullRead:
     """Read all ``config.entries`` through ``Client`` or ``AsyncClient``, pacing off."""
     service = MockService(seed=SEED, entries=config.entries)
-    if client == "Client":
-        with (
-            httpx.Client(transport=service.transport()) as http,
-            Client(DEFAULT_TOKEN, base_url=BASE_URL, http_client=http, rate_limit=None) as sdk,
-        ):
-            read = sum(1 for _ in sdk.history())
-    else:
-
-        async def collect() -> int:
-            async with (
-                httpx.AsyncClient(transport=service.transport()) as http,
-                AsyncClient(
-                    DEFAULT_TOKEN, base_url=BASE_URL, http_client=http, rate_limit=None
-                ) as sdk,
-            ):
-                return len([entry async for entry in sdk.history()])
-
-        read = asyncio.run(collect())
+    read = read_all(service.transport(), client)
     return FullRead(client, config.entries, read, service.log.count)
 
 
@@ -87,8 +67,7 @@ def measure_syncs(config: Config, workdir: Path) -> tuple[list[SyncStep], bool]:
     service = MockService(seed=SEED, entries=config.entries)
     steps: list[SyncStep] = []
     with (
-        httpx.Client(transport=service.transport()) as http,
-        Client(DEFAULT_TOKEN, base_url=BASE_URL, http_client=http, rate_limit=None) as client,
+        mock_client(service.transport()) as client,
         Ledger(workdir / "incremental.sqlite3") as ledger,
     ):
         for new in (None, *config.sync_ks):

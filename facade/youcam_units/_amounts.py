@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_FRACTION_DIGITS",
     "MAX_INTEGER_DIGITS",
+    "ZERO",
     "amount_in_bounds",
     "exact_amount",
     "exact_sum",
@@ -28,6 +29,8 @@ __all__ = [
     "read_amount",
 ]
 
+#: The start of every exact sum of amounts.
+ZERO: Final = Decimal(0)
 #: An amount is below 10**40 in magnitude ...
 MAX_INTEGER_DIGITS: Final = 40
 #: ... and has at most 20 digits after the point (the service sends two).

@@ -26,7 +26,12 @@ __all__ = [
     "ENV_API_KEY",
     "ENV_BASE_URL",
     "ENV_CONFIG",
+    "ENV_DB",
+    "ENV_PACING_FILE",
+    "ENV_TOKEN_PACING",
+    "ENV_TRACEBACK",
     "MAX_CREDENTIAL_FILE_BYTES",
+    "POSTGRES_SCHEMES",
     "RateLimit",
     "RequestBounds",
     "RetryPolicy",
@@ -43,6 +48,17 @@ ENV_ACCOUNT: Final = "YOUCAM_UNITS_ACCOUNT"
 """Names the account to use when none is asked for (before the file's ``default_account``)."""
 ALL_ACCOUNTS: Final = "all"
 """Reserved: ``--account all`` means every account, so no account may be called that."""
+ENV_DB: Final = "YOUCAM_UNITS_DB"
+"""The CLI's ledger file."""
+ENV_PACING_FILE: Final = "YOUCAM_UNITS_PACING_FILE"
+"""The pacing file to share (default: in the user cache dir); ``none``: this process alone."""
+ENV_TOKEN_PACING: Final = "YOUCAM_UNITS_TOKEN_PACING"  # noqa: S105 - a variable's name
+"""A ``postgresql://`` URL sharing each token's budget across hosts; ``none``: not shared."""
+ENV_TRACEBACK: Final = "YOUCAM_UNITS_TRACEBACK"
+"""Set to 1: an unexpected error (exit 70) prints its traceback before its one line."""
+
+#: How a PostgreSQL URL begins (a ledger's ``--db``, ``token_pacing``): libpq takes both.
+POSTGRES_SCHEMES: Final = ("postgresql://", "postgres://")
 
 #: The production server named by openapi.yaml (a test keeps the two equal).
 DEFAULT_BASE_URL: Final = "https://yce-api-01.makeupar.com"

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
 from youcam_units._amounts import exact_amount, exact_sum
-from youcam_units._models import HistoryEntry
+from youcam_units._models import DAY_MS, EPOCH, Action, HistoryEntry
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -27,15 +27,14 @@ __all__ = [
     "ExpiringUnits",
     "Forecast",
     "SpendRate",
+    "ceil_ms",
     "forecast",
     "spend_rate",
 ]
 
 DEFAULT_WINDOW: Final = timedelta(days=30)
 DEFAULT_HORIZON: Final = timedelta(days=30)
-EXPIRE_ACTION: Final = "expire"
-_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
-_MS_PER_DAY: Final = Decimal(86_400_000)
+_MS_PER_DAY: Final = Decimal(DAY_MS)
 _MIN_WINDOW: Final = timedelta(days=1)
 
 Spending = HistoryEntry | tuple[int, Decimal | int]
@@ -140,7 +139,7 @@ def spend_rate(
     if started_at is not None:
         _check_aware(started_at, "started_at")
         since = min(max(since, started_at), now - min(window, _MIN_WINDOW))
-    low, high = _ms(since - _EPOCH), _ms(now - _EPOCH)
+    low, high = _ms(since - EPOCH), _ms(now - EPOCH)
     spent = Decimal(0)
     for item in history:
         timestamp, amount = _spent(item)
@@ -226,7 +225,7 @@ def _project(
 def _spent(item: Spending) -> tuple[int, Decimal]:
     """(timestamp_ms, units spent) of one history item; spending counts positive."""
     if isinstance(item, HistoryEntry):
-        if item.action == EXPIRE_ACTION:
+        if item.action == Action.EXPIRE:
             return item.timestamp_ms, Decimal(0)
         spent = Decimal(0)
         for change in item.changes:
@@ -237,6 +236,12 @@ def _spent(item: Spending) -> tuple[int, Decimal]:
     timestamp, sent = item
     exact = exact_amount(sent, "amount")
     return timestamp, -exact if exact < 0 else Decimal(0)
+
+
+def ceil_ms(when: datetime) -> int:
+    """The first whole millisecond at or after ``when``: the end of a window reaching ``when``."""
+    micros = (when - EPOCH) // timedelta(microseconds=1)
+    return -(-micros // 1000)
 
 
 def _ms(delta: timedelta) -> Decimal:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 
 __all__ = [
+    "DAY_MS",
     "EPOCH",
     "Action",
     "HistoryEntry",
@@ -38,6 +39,8 @@ __all__ = [
 
 #: The Unix epoch, in UTC: every time the service sends is milliseconds since it.
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+#: A UTC day in those milliseconds (the ledger's days count from ``EPOCH``).
+DAY_MS: Final = 86_400_000
 #: The milliseconds a ``datetime`` can hold: 0001-01-01 to 9999-12-31 (UTC).
 MIN_DATETIME_MS: Final = -62_135_596_800_000
 MAX_DATETIME_MS: Final = 253_402_300_799_999
@@ -69,7 +72,7 @@ class Action(StrEnum):
     PERMANENT_CREDITS = "permanent_credits"
     COMPENSATION_FROM_CUSTOMER_SERVICE = "compensation_from_customer_service"
     RENEW = "renew"
-    EXPIRE = "expire"
+    EXPIRE = "expire"  # units lost, not spent: every total and the forecast keep them apart
 
     def __repr__(self) -> str:
         return f"Action.{self.name}"

@@ -25,6 +25,7 @@ import hashlib
 import itertools
 from typing import TYPE_CHECKING, Any, Final
 
+from ._config import POSTGRES_SCHEMES
 from ._errors import YouCamError
 
 if TYPE_CHECKING:
@@ -44,7 +45,6 @@ CONTENTION_WAIT_MS: Final = 3
 """How soon to try again when another host held the bucket's lock at that instant."""
 LEAK_EVERY: Final = 20
 """Admissions between two deletions of sends older than every window (keeps the count fast)."""
-_SCHEMES: Final = ("postgresql://", "postgres://")
 _KEY_PREFIX: Final = "youcam_units_"
 #: pyrate-limiter's ``PostgresBucket`` keeps the log of bucket ``t`` in table ``ratelimit___t``.
 _LIBRARY_TABLE: Final = "ratelimit___{}"
@@ -69,7 +69,7 @@ def check_token_pacing_url(url: object) -> str:
         raise TypeError(
             f"token_pacing must be a postgresql:// URL or None, got {type(url).__name__}"
         )
-    if not url.strip().lower().startswith(_SCHEMES):
+    if not url.strip().lower().startswith(POSTGRES_SCHEMES):
         from ._redact import redact_url  # noqa: PLC0415
 
         raise ValueError(

@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from youcam_units import _json as exact_json
 from youcam_units._cli import cli
 from youcam_units._cli._commands import Runtime
-from youcam_units._cli._runtime import ENV_TRACEBACK, EXIT_CODES
-from youcam_units._config import MAX_CREDENTIAL_FILE_BYTES
+from youcam_units._cli._runtime import EXIT_CODES
+from youcam_units._config import ENV_TRACEBACK, MAX_CREDENTIAL_FILE_BYTES
 from youcam_units.mock import BALANCE_PATH, DEFAULT_API_KEY, MockService
 
 if TYPE_CHECKING:

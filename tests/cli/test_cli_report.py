@@ -14,7 +14,7 @@ from youcam_units import Balance, FeatureCost, UnitBucket
 from youcam_units import _json as exact_json
 from youcam_units._money import UnitPrice
 from youcam_units._report import Period, gather, render_html
-from youcam_units.ledger import Totals, forecast
+from youcam_units.ledger import Totals, ledger_forecast
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -192,7 +192,7 @@ def test_every_service_string_is_escaped() -> None:
         ledger,
         period=Period.ending(date(2026, 10, 31), 30),
         balance=balance,
-        outlook=forecast(balance, ledger, now=now),
+        outlook=ledger_forecast(balance, ledger, now=now),
         source="<b>the demo</b>",
         costs=[FeatureCost("<i>AI</i> & co", Decimal(1), "result_image", 1, "http://x")],
         price=UnitPrice(Decimal("0.05"), "USD"),
@@ -229,7 +229,7 @@ def test_a_past_balance_below_zero_still_draws() -> None:
         ledger,
         period=Period.ending(date(2026, 10, 15), 10),  # every day of it below 0
         balance=balance,
-        outlook=forecast(balance, ledger, now=now),
+        outlook=ledger_forecast(balance, ledger, now=now),
         source="s",
     )
     assert max(b for _, b in data.balance_by_day) < 0

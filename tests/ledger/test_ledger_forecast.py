@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 import youcam_units as yu
-from youcam_units.ledger import Per, Totals
-from youcam_units.ledger import forecast as ledger_forecast
+from youcam_units.ledger import Per, Totals, ledger_forecast
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -116,3 +115,14 @@ def test_naive_now_is_refused() -> None:
     """A naive datetime has no time zone to compare entries' UTC times with."""
     with pytest.raises(ValueError, match="timezone-aware"):
         ledger_forecast(_balance("1"), FakeLedger([]), now=datetime(2026, 11, 1))  # noqa: DTZ001
+
+
+def test_the_old_name_warns_and_gives_the_same_forecast() -> None:
+    """``ledger.forecast`` (before ``ledger_forecast``) still works, with a DeprecationWarning."""
+    from youcam_units.ledger import forecast  # noqa: PLC0415 - the deprecated name, on its own
+
+    ledger = FakeLedger([_entry(1, 10, "-10"), _entry(2, 2, "-10")])
+    with pytest.warns(DeprecationWarning, match="use youcam_units.ledger.ledger_forecast"):
+        old = forecast(_balance("50"), ledger, now=N, window=timedelta(days=20))
+    assert old == ledger_forecast(_balance("50"), ledger, now=N, window=timedelta(days=20))
+    assert old.days_left == Decimal(25)

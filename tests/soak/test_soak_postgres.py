@@ -1,14 +1,13 @@
 """The PostgreSQL ledger under SIGKILL and under two syncs at once, while entries arrive.
 
 A real server (``postgres_server``), the mock over HTTP with a growing history, each sync a
-process of its own (``benchmarks.postgres_trials``). Nothing here is timed.
+process of its own (``postgres_trials``). Nothing here is timed.
 """
 
 from __future__ import annotations
 
 import pytest
-
-from benchmarks.postgres_trials import run_concurrent_syncs, run_postgres_crash_trials
+from postgres_trials import run_concurrent_syncs, run_postgres_crash_trials
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 

@@ -168,6 +168,10 @@ def every_account(option: str) -> list[Account]:
     return [config.accounts[name] for name in sorted(config.accounts)]
 
 
+ONE_ACCOUNT_OPTIONS: Final = ("db", "demo", "token_file", "api_key_file", "base_url")
+"""Each account has its own: with --account all these would name one for all."""
+
+
 def refuse_with_all(option: str, **given: object) -> None:
     """Options that name one account's settings make no sense for every account at once."""
     ctx = click.get_current_context()

@@ -61,7 +61,7 @@ def summary_all(
     ``money`` is ``--unit-price``/``--currency`` as given: each account's rows are priced at
     that, else at the account's own price. The total is in units only (prices may differ).
     """
-    from youcam_units._cli._money_options import unit_price  # noqa: PLC0415
+    from youcam_units._cli._money_options import priced_row, unit_price  # noqa: PLC0415
     from youcam_units._cli._options import no_ledger_file, where  # noqa: PLC0415
     from youcam_units._cli._upgrade import open_ledger  # noqa: PLC0415
     from youcam_units.ledger import summarize  # noqa: PLC0415
@@ -88,7 +88,7 @@ def summary_all(
         from youcam_units import _json as exact_json  # noqa: PLC0415
 
         accounts = {
-            name: [_priced_row(row, by, prices[name]) for row in rows]
+            name: [priced_row(row, by, prices[name]) for row in rows]
             for name, rows in per_account.items()
         }
         payload = {"total": [row.to_dict(by) for row in total], "accounts": accounts}
@@ -130,21 +130,6 @@ def _say_crossed(
                 crossed = True
                 click.echo(f"{PROG}: over budget: account {name}: {use.reason()}", err=True)
     return crossed
-
-
-def _priced_row(row: SummaryRow, by: Grouping, price: UnitPrice | None) -> dict[str, Any]:
-    """A row as ``summary --format json`` gives it: with a price, its money too (exact)."""
-    body = row.to_dict(by)
-    if price is None:
-        return body
-    return {
-        **body,
-        "currency": price.currency,
-        "spent_money": price.value(row.spent),
-        "granted_money": price.value(row.granted),
-        "expired_money": price.value(row.expired),
-        "net_money": price.value(row.net),
-    }
 
 
 def status_all(

@@ -10,9 +10,9 @@ spent more than the budget: spending exactly the budget is not over, as a balanc
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,8 +20,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
 __all__ = ["BudgetUse", "Budgets", "budget_options", "month_start"]
-
-_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -99,9 +97,10 @@ def month_bounds_ms(now: datetime) -> tuple[str, int, int]:
 
     ``now`` counts up to its last whole millisecond, as the forecast's window does.
     """
-    start = month_start(now)
-    micros = (now - _EPOCH) // timedelta(microseconds=1)
-    return f"{start:%Y-%m}", (start - _EPOCH) // timedelta(milliseconds=1), -(-micros // 1000)
+    from youcam_units._forecast import ceil_ms  # noqa: PLC0415 - keeps `--help` fast
+
+    start = month_start(now)  # a whole day: its ceiling is itself
+    return f"{start:%Y-%m}", ceil_ms(start), ceil_ms(now)
 
 
 def _units(value: str, option: str) -> Decimal:

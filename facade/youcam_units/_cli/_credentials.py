@@ -15,12 +15,11 @@ import click
 
 from youcam_units._cli._accounts import current_account
 from youcam_units._cli._runtime import (
-    ENV_TOKEN,
     PROG,
     CliError,
 )
 from youcam_units._cli._text import printable
-from youcam_units._config import ENV_API_KEY
+from youcam_units._config import ENV_ACCESS_TOKEN, ENV_API_KEY
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -49,16 +48,16 @@ def _read_token(token_file: Path | None) -> tuple[str, str]:
         found = token or key  # the API key stands in for the token, as below
         assert found is not None  # noqa: S101 - account_credentials refuses an account with none
         return found
-    source = ENV_TOKEN
-    raw = os.environ.get(ENV_TOKEN, "")
+    source = ENV_ACCESS_TOKEN
+    raw = os.environ.get(ENV_ACCESS_TOKEN, "")
     kind = "access token"
     if not raw.strip() and os.environ.get(ENV_API_KEY, "").strip():
         # The API key is accepted by every operation: it stands in for a missing access token.
         source, raw, kind = ENV_API_KEY, os.environ[ENV_API_KEY], "API key"
     if not raw.strip():
         raise CliError(
-            f"no access token: set {ENV_TOKEN} (or {ENV_API_KEY}) or pass --token-file PATH (or "
-            "--api-key-file PATH, or try --demo, which needs none)"
+            f"no access token: set {ENV_ACCESS_TOKEN} (or {ENV_API_KEY}) or pass --token-file "
+            "PATH (or --api-key-file PATH, or try --demo, which needs none)"
         )
     try:
         return normalize_token(raw, source=source, kind=kind), source

@@ -54,7 +54,7 @@ def _until_ms(value: str | None, *, today: date | None = None) -> int | None:
     """``--until DAY``: to the end of that UTC day (or month), inclusive; the bound is exclusive."""
     if value is None:
         return None
-    return _ms(_parse_days(value, "'--until'", today=today)[1]) + _DAY_MS
+    return _ms(_parse_days(value, "'--until'", today=today)[1], days_after=1)
 
 
 def _day_range_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -73,13 +73,14 @@ def _day_range_options(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
-_DAY_MS: Final = 86_400_000
-_EPOCH_DAY: Final = date(1970, 1, 1).toordinal()
+def _ms(day: date, *, days_after: int = 0) -> int:
+    """The start of a UTC day, or of one ``days_after`` it, in Unix ms.
 
+    By day count: 9999-12-31 has no next ``date``.
+    """
+    from youcam_units._models import DAY_MS, EPOCH  # noqa: PLC0415 - keeps `--help` fast
 
-def _ms(day: date) -> int:
-    """The start of a UTC day in Unix ms, by day count: 9999-12-31 has no next ``date``."""
-    return (day.toordinal() - _EPOCH_DAY) * _DAY_MS
+    return (day.toordinal() + days_after - EPOCH.toordinal()) * DAY_MS
 
 
 def _check_range(since_ms: int | None, until_ms: int | None) -> None:

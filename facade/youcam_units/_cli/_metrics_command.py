@@ -191,7 +191,9 @@ def _readers(
     from youcam_units._cli._account_defaults import account_in_use  # noqa: PLC0415
 
     if _accounts.wants_all_accounts():
-        _accounts.refuse_with_all("--account all", **{name: options[name] for name in _ONE_ONLY})
+        _accounts.refuse_with_all(
+            "--account all", **{name: options[name] for name in _accounts.ONE_ACCOUNT_OPTIONS}
+        )
         accounts: list[Account | None] = list(_accounts.every_account("metrics --account all"))
     else:
         accounts = [account_in_use()]
@@ -210,10 +212,6 @@ def _readers(
         DEFAULT_ACCOUNT if account is None else account.name: reader(account)
         for account in accounts
     }
-
-
-_ONE_ONLY: Final = ("db", "demo", "token_file", "api_key_file", "base_url")
-"""Each account has its own: with --account all these would name one for all."""
 
 
 @contextmanager

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from youcam_units._cli._runtime import ENV_BASE_URL, ENV_TOKEN, PROG, CliError
+from youcam_units._cli._runtime import PROG, CliError
+from youcam_units._config import ENV_ACCESS_TOKEN, ENV_BASE_URL
 from youcam_units.mock._defaults import (
     DEFAULT_ENTRIES,
     DEFAULT_HOST,
@@ -171,7 +172,8 @@ def mock(**options: Any) -> None:  # noqa: ANN401 - the options, read by mock_se
         click.echo(
             f"serving {settings.entries:,} mock entries (seed {settings.seed}) on "
             f"http://{host}:{port}{limits}; try:\n"
-            f"  {ENV_TOKEN}={DEFAULT_TOKEN} {ENV_BASE_URL}=http://{host}:{port} {PROG} history",
+            f"  {ENV_ACCESS_TOKEN}={DEFAULT_TOKEN} {ENV_BASE_URL}=http://{host}:{port} "
+            f"{PROG} history",
             err=True,
         )
 

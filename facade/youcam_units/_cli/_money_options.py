@@ -14,8 +14,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from youcam_units._money import UnitPrice
+    from youcam_units.ledger import Grouping, SummaryRow
 
-__all__ = ["money_options", "unit_price"]
+__all__ = ["money_options", "priced_row", "unit_price"]
 
 DEFAULT_CURRENCY: Final = "USD"
 
@@ -66,3 +67,18 @@ def unit_price(price: str | None, currency: str) -> UnitPrice | None:
         return UnitPrice.parse(price, code)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'--unit-price'") from None
+
+
+def priced_row(row: SummaryRow, by: Grouping, price: UnitPrice | None) -> dict[str, Any]:
+    """A row as ``summary --format json`` gives it: with a price, its money too (exact)."""
+    body = row.to_dict(by)
+    if price is None:
+        return body
+    return {
+        **body,
+        "currency": price.currency,
+        "spent_money": price.value(row.spent),
+        "granted_money": price.value(row.granted),
+        "expired_money": price.value(row.expired),
+        "net_money": price.value(row.net),
+    }

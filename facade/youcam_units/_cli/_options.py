@@ -17,11 +17,8 @@ from youcam_units._cli._accounts import (
 from youcam_units._cli._runtime import (
     DEMO_ENTRIES,
     DEMO_SEED,
-    ENV_BASE_URL,
-    ENV_DB,
-    ENV_TOKEN,
 )
-from youcam_units._config import ENV_API_KEY
+from youcam_units._config import ENV_ACCESS_TOKEN, ENV_API_KEY, ENV_BASE_URL, ENV_DB
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -89,7 +86,7 @@ _SERVICE_OPTIONS: Final = (
     click.option(
         "--token-file",
         type=FilePath(exists=True),
-        help=f"File holding the access token (default: the {ENV_TOKEN} variable).",
+        help=f"File holding the access token (default: the {ENV_ACCESS_TOKEN} variable).",
     ),
     click.option(
         "--base-url",

@@ -18,6 +18,7 @@ import click
 from youcam_units._cli._extra import CLI_DEPENDENCIES
 from youcam_units._cli._output import EXIT_OUTPUT_FAILED, GuardedStdout
 from youcam_units._cli._text import printable
+from youcam_units._config import ENV_TRACEBACK
 from youcam_units.mock._defaults import DEFAULT_ENTRIES, DEFAULT_SEED
 
 if TYPE_CHECKING:
@@ -29,16 +30,11 @@ if TYPE_CHECKING:
 
 
 PROG: Final = "youcam-units"
-ENV_TOKEN: Final = "YOUCAM_ACCESS_TOKEN"  # noqa: S105 - a variable's name, not a token
-ENV_BASE_URL: Final = "YOUCAM_BASE_URL"
-ENV_DB: Final = "YOUCAM_UNITS_DB"
 DEMO_SEED: Final = DEFAULT_SEED
 """The mock's data set for ``--demo``: the same defaults as ``mock`` (``ServerSettings``)."""
 DEMO_ENTRIES: Final = DEFAULT_ENTRIES
 DEMO_BASE_URL: Final = "http://127.0.0.1"
 """The in-process mock answers every URL; a loopback one keeps the facade's http check happy."""
-ENV_TRACEBACK: Final = "YOUCAM_UNITS_TRACEBACK"
-"""Set to 1: an unexpected error (exit 70) prints its traceback before its one line."""
 EXIT_FAILED: Final = 1
 EXIT_USAGE: Final = 2
 EXIT_BELOW_THRESHOLD: Final = 3

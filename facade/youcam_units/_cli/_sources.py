@@ -15,12 +15,11 @@ from youcam_units._cli._accounts import account_base_url, account_token_pacing
 from youcam_units._cli._credentials import _read_api_key, _read_token, account_credentials
 from youcam_units._cli._runtime import (
     DEMO_BASE_URL,
-    ENV_TOKEN,
     CliError,
     Runtime,
 )
 from youcam_units._cli._terminal import WaitNotice, _stderr_console
-from youcam_units._config import ENV_API_KEY
+from youcam_units._config import ENV_ACCESS_TOKEN, ENV_API_KEY, ENV_PACING_FILE, ENV_TOKEN_PACING
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -31,8 +30,6 @@ if TYPE_CHECKING:
     from youcam_units import AuthenticationError, Client, PacingFileError
 
 
-ENV_PACING_FILE: Final = "YOUCAM_UNITS_PACING_FILE"
-"""The pacing file to share (default: in the user cache dir); ``none``: this process alone."""
 _NO_PACING_FILE: Final = "none"
 
 
@@ -52,10 +49,6 @@ def default_pacing_path() -> Path | None:
     import platformdirs  # noqa: PLC0415
 
     return Path(platformdirs.user_cache_dir("youcam-units", appauthor=False)) / "pacing.sqlite3"
-
-
-ENV_TOKEN_PACING: Final = "YOUCAM_UNITS_TOKEN_PACING"  # noqa: S105 - a variable's name
-"""A ``postgresql://`` URL sharing each token's budget across hosts; ``none``: not shared."""
 
 
 def default_token_pacing() -> str | None:
@@ -140,7 +133,7 @@ def _credentials(
     token_source = ""
     from_account = account_credentials()
     has_token = (
-        os.environ.get(ENV_TOKEN, "").strip()
+        os.environ.get(ENV_ACCESS_TOKEN, "").strip()
         if from_account is None
         else from_account[0] is not None
     )
@@ -153,7 +146,7 @@ def _credentials(
         )
     if key is None and token is None:
         raise CliError(
-            f"no credential: set {ENV_API_KEY} (or {ENV_TOKEN}), or pass --api-key-file "
+            f"no credential: set {ENV_API_KEY} (or {ENV_ACCESS_TOKEN}), or pass --api-key-file "
             "PATH (or --token-file PATH); or try --demo, which needs none"
         )
     return token, token_source, key, key_source

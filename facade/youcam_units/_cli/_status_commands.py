@@ -8,7 +8,7 @@ command that shows it (``metrics``, ``report``, ``status --account all``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -135,7 +135,7 @@ def _status_of_all_accounts(
 
     _accounts.refuse_with_all(
         "--account all",
-        **{name: options[name] for name in _REFUSED_WITH_ALL},
+        **{name: options[name] for name in _accounts.ONE_ACCOUNT_OPTIONS},
     )
     runtime = current_runtime(ctx)
 
@@ -149,7 +149,3 @@ def _status_of_all_accounts(
         reading_of, fmt=fmt, check=lambda outlook: _below(outlook, floor, days), price_of=price_of
     ):
         ctx.exit(EXIT_BELOW_THRESHOLD)
-
-
-_REFUSED_WITH_ALL: Final = ("db", "demo", "token_file", "api_key_file", "base_url")
-"""Each account has its own: with --account all these would name one for all."""

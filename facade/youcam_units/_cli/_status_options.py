@@ -70,9 +70,10 @@ def _as_of(value: str | None, *, demo: bool) -> datetime:
             )
         return when
     if demo:
+        from youcam_units._models import EPOCH  # noqa: PLC0415
         from youcam_units.mock import MOCK_NOW_MS  # noqa: PLC0415
 
-        return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=MOCK_NOW_MS)
+        return EPOCH + timedelta(milliseconds=MOCK_NOW_MS)
     return datetime.now(UTC)
 
 

@@ -102,11 +102,11 @@ def ledger_session(
 
 def status_reading(session: LedgerSession, budgets: Budgets) -> StatusReading:
     """The balance (one request), the forecast from it and the ledger, and the month's spending."""
-    from youcam_units.ledger import forecast  # noqa: PLC0415
+    from youcam_units.ledger import ledger_forecast  # noqa: PLC0415
 
     ledger, now = session.ledger, session.now
     current = session.client.balance()
-    outlook = forecast(current, ledger, now=now)
+    outlook = ledger_forecast(current, ledger, now=now)
     daily = _daily_spending(ledger, now)
     month, since_ms, until_ms = month_bounds_ms(now)
     month_spent = _spent_per_action(ledger.totals(since_ms, until_ms, per="action"))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Final
 import click
 
 from youcam_units._cli._days import _check_range, _day_range_options, _since_ms, _until_ms
-from youcam_units._cli._money_options import money_options
+from youcam_units._cli._money_options import money_options, priced_row
 from youcam_units._cli._money_options import unit_price as parse_unit_price
 from youcam_units._cli._options import (
     _db_option,
@@ -155,17 +155,4 @@ def _priced_json(groups: list[SummaryRow], by: Grouping, price: UnitPrice) -> st
     """``summary --format json`` with each row's figures in money too, exact."""
     from youcam_units import _json as exact_json  # noqa: PLC0415
 
-    return exact_json.dumps(
-        [
-            {
-                **row.to_dict(by),
-                "currency": price.currency,
-                "spent_money": price.value(row.spent),
-                "granted_money": price.value(row.granted),
-                "expired_money": price.value(row.expired),
-                "net_money": price.value(row.net),
-            }
-            for row in groups
-        ],
-        indent=2,
-    )
+    return exact_json.dumps([priced_row(row, by, price) for row in groups], indent=2)

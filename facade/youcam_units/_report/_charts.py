@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, Final
 import pygal
 from pygal.style import Style
 
+from youcam_units._models import EPOCH
+
 if TYPE_CHECKING:
     from youcam_units._report._data import ReportData
 
@@ -168,17 +170,14 @@ def _balance_range(data: ReportData) -> tuple[float, float]:
     return float(low), float(high if high > low else low + 1)
 
 
-_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
-
-
 def _days(moment: datetime) -> float:
     """A moment as days since the epoch: the balance chart's x axis."""
-    return (moment - _EPOCH) / timedelta(days=1)
+    return (moment - EPOCH) / timedelta(days=1)
 
 
 def _day_label(days: float) -> str:
     """An x axis position as its UTC day."""
-    return f"{_EPOCH + timedelta(days=days):%Y-%m-%d}"
+    return f"{EPOCH + timedelta(days=days):%Y-%m-%d}"
 
 
 def _day_end(day: Any) -> datetime:  # noqa: ANN401 - a date

@@ -8,14 +8,16 @@ balance, spend rate, run-out and expiring units are the ``Forecast`` ``status`` 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
-from typing import TYPE_CHECKING, Final
+from datetime import UTC, date, timedelta
+from typing import TYPE_CHECKING
 
+from youcam_units._amounts import ZERO
+from youcam_units._models import DAY_MS, EPOCH
 from youcam_units.ledger._summary import SummaryRow, summarize
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from decimal import Decimal
 
     from youcam_units._cli._budgets import BudgetUse
     from youcam_units._forecast import Forecast
@@ -25,13 +27,9 @@ if TYPE_CHECKING:
 
 __all__ = ["DailySpend", "Period", "ReportData", "gather"]
 
-_DAY_MS: Final = 86_400_000
-_EPOCH: Final = date(1970, 1, 1)
-_ZERO: Final = Decimal(0)
-
 
 def _day_ms(day: date) -> int:
-    return (day - _EPOCH).days * _DAY_MS
+    return (day - EPOCH.date()).days * DAY_MS
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +56,7 @@ class Period:
     @property
     def until_ms(self) -> int:
         """The first millisecond after it."""
-        return _day_ms(self.last) + _DAY_MS
+        return _day_ms(self.last) + DAY_MS
 
     def previous(self) -> Period:
         """What the change in % compares with.
@@ -135,9 +133,9 @@ def _total(rows: Sequence[SummaryRow], name: str) -> SummaryRow:
     return SummaryRow(
         name,
         sum(row.entries for row in rows),
-        sum((row.spent for row in rows), _ZERO),
-        sum((row.granted for row in rows), _ZERO),
-        sum((row.expired for row in rows), _ZERO),
+        sum((row.spent for row in rows), ZERO),
+        sum((row.granted for row in rows), ZERO),
+        sum((row.expired for row in rows), ZERO),
     )
 
 
@@ -188,7 +186,7 @@ def _by_action_name(ledger: SummaryStorage, period: Period) -> dict[str, Summary
 
 def _daily_spend(ledger: SummaryStorage, day: date) -> DailySpend:
     """What each action spent on ``day`` (actions that spent nothing left out)."""
-    rows = summarize(ledger, by="action", since_ms=_day_ms(day), until_ms=_day_ms(day) + _DAY_MS)
+    rows = summarize(ledger, by="action", since_ms=_day_ms(day), until_ms=_day_ms(day) + DAY_MS)
     return DailySpend(day, {row.group: row.spent for row in rows if row.spent})
 
 
@@ -198,15 +196,15 @@ def _balance_by_day(
     """The balance at each day's end (the last day: now), walking back from the balance now."""
     if not days:
         return []
-    now_ms = (outlook.now - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(milliseconds=1)
+    now_ms = (outlook.now - EPOCH) // timedelta(milliseconds=1)
     rows = summarize(ledger, by="day", since_ms=_day_ms(days[0]), until_ms=now_ms + 1)
     net = {row.group: row.net for row in rows}
     last = days[-1].isoformat()
     # A past period: the changes after it, up to now, come off first.
-    balance = outlook.balance - sum((change for day, change in net.items() if day > last), _ZERO)
+    balance = outlook.balance - sum((change for day, change in net.items() if day > last), ZERO)
     points: list[tuple[date, Decimal]] = []
     for day in reversed(days):
         points.append((day, balance))
-        balance -= net.get(day.isoformat(), _ZERO)
+        balance -= net.get(day.isoformat(), ZERO)
     points.reverse()
     return points

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
         HistoryStore,
         daily_spending,
         forecast,
+        ledger_forecast,
     )
     from youcam_units.ledger._migrations import SCHEMA_VERSION
     from youcam_units.ledger._open import ledger_location, open_ledger
@@ -57,6 +58,7 @@ __all__ = [
     "UpgradeProgress",
     "daily_spending",
     "forecast",
+    "ledger_forecast",
     "ledger_location",
     "open_ledger",
     "summarize",
@@ -65,7 +67,10 @@ __all__ = [
 ]
 
 _WHERE: Final[dict[str, str]] = {
-    **dict.fromkeys(("DAILY_DAYS", "HistoryStore", "daily_spending", "forecast"), "._forecast"),
+    **dict.fromkeys(
+        ("DAILY_DAYS", "HistoryStore", "daily_spending", "forecast", "ledger_forecast"),
+        "._forecast",
+    ),
     **dict.fromkeys(("ledger_location", "open_ledger"), "._open"),
     "PostgresLedger": "._postgres",
     "SCHEMA_VERSION": "._migrations",

@@ -1,5 +1,8 @@
 """The forecast and the daily spending from a balance and the local ledger's totals.
 
+``ledger_forecast`` was ``youcam_units.ledger.forecast``, a name that now means only
+``youcam_units.forecast`` (over a history); the old name stays, deprecated.
+
 Both read the ledger's totals per UTC day and action (``SummaryStorage.totals``), never its
 entries one by one, so they cost the same at any ledger size. The ledger's oldest entry says
 when the account's history began, so a young account's rate is not spread over days it did not
@@ -8,22 +11,21 @@ exist.
 
 from __future__ import annotations
 
+import warnings
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from youcam_units._forecast import DEFAULT_HORIZON, DEFAULT_WINDOW, Forecast, spend_rate
-from youcam_units._forecast import forecast as project
-from youcam_units._models import MIN_DATETIME_MS
-from youcam_units.ledger._rollup import DAY_MS
+from youcam_units import _forecast
+from youcam_units._forecast import DEFAULT_HORIZON, DEFAULT_WINDOW, Forecast, ceil_ms, spend_rate
+from youcam_units._models import DAY_MS, EPOCH, MIN_DATETIME_MS
 from youcam_units.ledger._storage import SummaryStorage
 
 if TYPE_CHECKING:
     from youcam_units._unit_system import Balance
 
-__all__ = ["DAILY_DAYS", "HistoryStore", "daily_spending", "forecast"]
+__all__ = ["DAILY_DAYS", "HistoryStore", "daily_spending", "forecast", "ledger_forecast"]
 
-_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 DAILY_DAYS: Final = 30
 """The days ``daily_spending`` covers by default."""
 
@@ -31,18 +33,12 @@ HistoryStore = SummaryStorage
 """What the forecast reads of a ledger: its totals and its oldest time (``Ledger`` is one)."""
 
 
-def _ceil_ms(when: datetime) -> int:
-    """The first whole millisecond at or after ``when`` (a datetime holds microseconds)."""
-    micros = (when - _EPOCH) // timedelta(microseconds=1)
-    return -(-micros // 1000)
-
-
 def _spent(ledger: SummaryStorage, since_ms: int, until_ms: int) -> Decimal:
     """Units spent in ``[since_ms, until_ms)``, expiries aside, as ``summarize`` counts them."""
     return sum((t.spent for t in ledger.totals(since_ms, until_ms, per="action")), Decimal(0))
 
 
-def forecast(
+def ledger_forecast(
     balance: Balance,
     ledger: SummaryStorage,
     *,
@@ -64,14 +60,33 @@ def forecast(
     started_at = (
         None
         if oldest is None or oldest < MIN_DATETIME_MS
-        else _EPOCH + timedelta(milliseconds=oldest)
+        else EPOCH + timedelta(milliseconds=oldest)
     )
     # The window the projection will use (cut at the account's start): its spending, exactly,
     # handed over as one spend at its first millisecond.
     since = spend_rate((), now=now, window=window, started_at=started_at).since
-    since_ms, until_ms = _ceil_ms(since), _ceil_ms(now)
+    since_ms, until_ms = ceil_ms(since), ceil_ms(now)
     history = [(since_ms, -_spent(ledger, since_ms, until_ms))]
-    return project(balance, history, now=now, window=window, horizon=horizon, started_at=started_at)
+    return _forecast.forecast(
+        balance, history, now=now, window=window, horizon=horizon, started_at=started_at
+    )
+
+
+def forecast(
+    balance: Balance,
+    ledger: SummaryStorage,
+    *,
+    now: datetime | None = None,
+    window: timedelta = DEFAULT_WINDOW,
+    horizon: timedelta = DEFAULT_HORIZON,
+) -> Forecast:
+    """Deprecated: ``ledger_forecast`` (``forecast`` names ``youcam_units.forecast`` alone)."""
+    warnings.warn(
+        "youcam_units.ledger.forecast is deprecated: use youcam_units.ledger.ledger_forecast",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return ledger_forecast(balance, ledger, now=now, window=window, horizon=horizon)
 
 
 def daily_spending(
@@ -81,7 +96,7 @@ def daily_spending(
 
     Expiries are not spending (as in ``summarize`` and the forecast).
     """
-    until_ms = _ceil_ms(now)
+    until_ms = ceil_ms(now)
     today = (until_ms - 1) // DAY_MS
     first = today - days + 1
     spent = [Decimal(0)] * days

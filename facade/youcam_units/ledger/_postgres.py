@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from youcam_units.ledger import _rollup
+from youcam_units._models import Action
 from youcam_units.ledger._postgres_reads import PostgresReading
 from youcam_units.ledger._postgres_schema import DATED_SQL, DAY_SQL, SCHEMA
 from youcam_units.ledger._storage import LedgerError, PassState, Superseded
@@ -148,7 +148,7 @@ class PostgresLedger(PostgresReading):
                     granted = r.granted + excluded.granted
             )
             SELECT COUNT(*) FROM moved""",  # noqa: S608 - fixed names
-            {"ledger": self.name, "expire": _rollup.EXPIRE_ACTION},
+            {"ledger": self.name, "expire": Action.EXPIRE.value},
         ).fetchone()
         added = int(row[0]) if row else 0
         self._conn.execute(

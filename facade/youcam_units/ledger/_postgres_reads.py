@@ -6,11 +6,10 @@ in one file; ``PostgresLedger`` is this class with writing added.
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
-from youcam_units._models import HistoryEntry
-from youcam_units.ledger import _rollup
+from youcam_units._amounts import ZERO
+from youcam_units._models import DAY_MS, Action, HistoryEntry
 from youcam_units.ledger._postgres_schema import DATED_SQL, DAY_SQL, SCHEMA
 from youcam_units.ledger._postgres_session import PostgresSession
 from youcam_units.ledger._storage import Totals
@@ -18,12 +17,11 @@ from youcam_units.ledger._window import day_window
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
+    from decimal import Decimal
 
     from youcam_units.ledger._storage import Per
 
 __all__ = ["PostgresReading"]
-
-_ZERO: Final = Decimal(0)
 
 
 class PostgresReading(PostgresSession):
@@ -108,7 +106,7 @@ class PostgresReading(PostgresSession):
                 "WHERE ledger = %s AND day >= %s AND day < %s",
                 (self.name, first_day, end_day),
             ):
-                yield Totals(day, day * _rollup.DAY_MS, None, int(entries), spent, granted, expired)
+                yield Totals(day, day * DAY_MS, None, int(entries), spent, granted, expired)
             return
         for action, entries, spent, granted in self._conn.execute(
             f"SELECT action, SUM(entries), SUM(spent), SUM(granted) FROM {SCHEMA}.rollup "  # noqa: S608 - fixed names
@@ -131,12 +129,12 @@ class PostgresReading(PostgresSession):
         # Per day; a time with no day is a group of its own, named by its milliseconds.
         for day, time_ms, entries, spent, expired, granted in self._conn.execute(
             f"SELECT CASE WHEN {DATED_SQL} THEN ({DAY_SQL}) END AS day, "
-            f"CASE WHEN {DATED_SQL} THEN ({DAY_SQL}) * {_rollup.DAY_MS} ELSE timestamp_ms END, "
+            f"CASE WHEN {DATED_SQL} THEN ({DAY_SQL}) * {DAY_MS} ELSE timestamp_ms END, "
             "COUNT(*), "
             "COALESCE(SUM(spent) FILTER (WHERE action <> %s), 0), "
             "COALESCE(SUM(spent) FILTER (WHERE action = %s), 0), SUM(granted) "
             f"{where} GROUP BY 1, 2",
-            (_rollup.EXPIRE_ACTION, _rollup.EXPIRE_ACTION, *params),
+            (Action.EXPIRE.value, Action.EXPIRE.value, *params),
         ):
             yield Totals(
                 None if day is None else int(day),
@@ -150,13 +148,13 @@ class PostgresReading(PostgresSession):
 
 
 def _action_totals(action: str, entries: object, spent: Decimal, granted: Decimal) -> Totals:
-    expiry = action == _rollup.EXPIRE_ACTION
+    expiry = action == Action.EXPIRE
     return Totals(
         None,
         None,
         action,
         int(str(entries)),
-        _ZERO if expiry else spent,
+        ZERO if expiry else spent,
         granted,
-        spent if expiry else _ZERO,
+        spent if expiry else ZERO,
     )

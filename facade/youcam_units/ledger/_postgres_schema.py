@@ -16,15 +16,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from youcam_units._models import MAX_DATETIME_MS, MIN_DATETIME_MS
-from youcam_units.ledger._rollup import DAY_MS, EXPIRE_ACTION
+from youcam_units._models import DAY_MS, Action
+from youcam_units.ledger._rollup import DATED_SQL
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     import psycopg
 
-__all__ = ["MIGRATIONS", "OUR_RELATIONS", "SCHEMA", "SCHEMA_LOCK", "SCHEMA_VERSION"]
+__all__ = [
+    "DATED_SQL",
+    "DAY_SQL",
+    "MIGRATIONS",
+    "OUR_RELATIONS",
+    "SCHEMA",
+    "SCHEMA_LOCK",
+    "SCHEMA_VERSION",
+]
 
 SCHEMA: Final = "youcam_units"
 SCHEMA_LOCK: Final = "youcam_units schema"
@@ -34,8 +42,6 @@ DAY_SQL: Final = (
     f"(timestamp_ms - mod(mod(timestamp_ms, {DAY_MS}) + {DAY_MS}, {DAY_MS})) / {DAY_MS}"
 )
 """The UTC day of ``timestamp_ms`` (floor division, also before 1970), for dated times only."""
-DATED_SQL: Final = f"timestamp_ms BETWEEN {MIN_DATETIME_MS} AND {MAX_DATETIME_MS}"
-"""Times that have a day (the years 1-9999): only those are rolled up."""
 
 
 def _core_tables(conn: psycopg.Connection[tuple[object, ...]]) -> None:
@@ -113,8 +119,8 @@ def _rollups(conn: psycopg.Connection[tuple[object, ...]]) -> None:
     conn.execute(
         f"""INSERT INTO {SCHEMA}.rollup_day (ledger, day, entries, spent, expired, granted)
             SELECT ledger, day, SUM(entries),
-                   COALESCE(SUM(spent) FILTER (WHERE action <> '{EXPIRE_ACTION}'), 0),
-                   COALESCE(SUM(spent) FILTER (WHERE action = '{EXPIRE_ACTION}'), 0),
+                   COALESCE(SUM(spent) FILTER (WHERE action <> '{Action.EXPIRE}'), 0),
+                   COALESCE(SUM(spent) FILTER (WHERE action = '{Action.EXPIRE}'), 0),
                    SUM(granted)
             FROM {SCHEMA}.rollup GROUP BY 1, 2
             ON CONFLICT DO NOTHING"""
@@ -129,16 +135,16 @@ def _views(conn: psycopg.Connection[tuple[object, ...]]) -> None:
             SELECT ledger, id,
                    CASE WHEN {DATED_SQL} THEN {at.format("timestamp_ms")} END AS occurred_at,
                    timestamp_ms, action,
-                   CASE WHEN action <> '{EXPIRE_ACTION}' THEN spent ELSE 0 END AS spent,
-                   CASE WHEN action = '{EXPIRE_ACTION}' THEN spent ELSE 0 END AS expired,
+                   CASE WHEN action <> '{Action.EXPIRE}' THEN spent ELSE 0 END AS spent,
+                   CASE WHEN action = '{Action.EXPIRE}' THEN spent ELSE 0 END AS expired,
                    granted, granted - spent AS net, raw::JSONB AS raw
             FROM {SCHEMA}.entries"""
     )
     conn.execute(
         f"""CREATE OR REPLACE VIEW {SCHEMA}.daily_totals AS
             SELECT ledger, DATE '1970-01-01' + day AS day, action, entries,
-                   CASE WHEN action <> '{EXPIRE_ACTION}' THEN spent ELSE 0 END AS spent,
-                   CASE WHEN action = '{EXPIRE_ACTION}' THEN spent ELSE 0 END AS expired,
+                   CASE WHEN action <> '{Action.EXPIRE}' THEN spent ELSE 0 END AS spent,
+                   CASE WHEN action = '{Action.EXPIRE}' THEN spent ELSE 0 END AS expired,
                    granted, granted - spent AS net
             FROM {SCHEMA}.rollup"""
     )

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
-from youcam_units._models import MAX_DATETIME_MS, MIN_DATETIME_MS
+from youcam_units._amounts import ZERO
+from youcam_units._models import DAY_MS, MAX_DATETIME_MS, MIN_DATETIME_MS, Action
 
 __all__ = [
-    "DAY_MS",
-    "EXPIRE_ACTION",
+    "DATED_SQL",
     "MAX_DAY",
     "MIN_DAY",
     "DaySums",
@@ -38,15 +38,10 @@ __all__ = [
     "sums_sql",
 ]
 
-DAY_MS: Final = 86_400_000
 MIN_DAY: Final = MIN_DATETIME_MS // DAY_MS
 """0001-01-01, the first day a time can have (``MIN_DATETIME_MS`` is its first millisecond)."""
 MAX_DAY: Final = MAX_DATETIME_MS // DAY_MS
 """9999-12-31, the last (``MAX_DATETIME_MS`` is its last millisecond)."""
-
-_ZERO: Final = Decimal(0)
-EXPIRE_ACTION: Final = "expire"
-"""Units that expire are lost, not spent: every total keeps them apart."""
 
 
 @dataclass(slots=True)
@@ -75,7 +70,8 @@ class DaySums:
 
 # Whole days, rounded down also before 1970 (SQLite's integer division rounds towards zero).
 _DAY_SQL: Final = f"((timestamp_ms - ((timestamp_ms % {DAY_MS}) + {DAY_MS}) % {DAY_MS}) / {DAY_MS})"
-_DATED_SQL: Final = f"timestamp_ms BETWEEN {MIN_DATETIME_MS} AND {MAX_DATETIME_MS}"
+DATED_SQL: Final = f"timestamp_ms BETWEEN {MIN_DATETIME_MS} AND {MAX_DATETIME_MS}"
+"""Times that have a day (the years 1-9999): only those are rolled up (SQLite and PostgreSQL)."""
 
 
 def day_of(timestamp_ms: int) -> int | None:
@@ -129,7 +125,7 @@ def per_day(delta: Delta) -> dict[int, DaySums]:
     """``delta``'s totals per day (what to add to ``rollup_day``)."""
     days: dict[int, DaySums] = {}
     for (day, action), sums in delta.items():
-        spent, expired = (_ZERO, sums.spent) if action == EXPIRE_ACTION else (sums.spent, _ZERO)
+        spent, expired = (ZERO, sums.spent) if action == Action.EXPIRE else (sums.spent, ZERO)
         held = days.get(day)
         if held is None:
             days[day] = DaySums(sums.entries, spent, expired, sums.granted)
@@ -191,11 +187,11 @@ def from_nano(nano: int | None, places: int | None, others: str | None) -> Decim
     Written with the most digits after the point of any amount added, as adding each ``Decimal``
     would have written it.
     """
-    total = _ZERO
+    total = ZERO
     if nano is not None and places is not None:
         total = Decimal(nano).scaleb(-9).quantize(Decimal(1).scaleb(-places))
     if others:
-        total += sum((Decimal(text) for text in others.split(" ")), _ZERO)
+        total += sum((Decimal(text) for text in others.split(" ")), ZERO)
     return total
 
 
@@ -218,7 +214,7 @@ def grouped(conn: sqlite3.Connection, rows: str) -> Delta:
         parts.append(f"group_concat(CASE WHEN {whole} THEN NULL ELSE {column} END, ' ')")
     query = (
         f"SELECT {_DAY_SQL} AS day, action, COUNT(*), {', '.join(parts)} "  # noqa: S608 - fixed names
-        f"FROM (SELECT timestamp_ms, action, spent, granted {rows}) WHERE {_DATED_SQL} "
+        f"FROM (SELECT timestamp_ms, action, spent, granted {rows}) WHERE {DATED_SQL} "
         "GROUP BY day, action"
     )
     try:
@@ -248,7 +244,7 @@ def grouped(conn: sqlite3.Connection, rows: str) -> Delta:
 def _exact_sum(whole: int, others: str | None) -> Decimal:
     total = Decimal(whole)
     if others:
-        total += sum((Decimal(text) for text in others.split(" ")), _ZERO)
+        total += sum((Decimal(text) for text in others.split(" ")), ZERO)
     return total
 
 
@@ -266,8 +262,8 @@ def sums_sql(key: str) -> str:
 
     Each row: key, entries, then spent, expired and granted as three parts each (``from_nano``).
     """
-    spent = _split("spent", f"action <> '{EXPIRE_ACTION}'")
-    expired = _split("spent", f"action = '{EXPIRE_ACTION}'")
+    spent = _split("spent", f"action <> '{Action.EXPIRE}'")
+    expired = _split("spent", f"action = '{Action.EXPIRE}'")
     granted = _split("granted", "1")
     return (
         f"SELECT {key}, SUM(entries), {spent}, {expired}, {granted} "  # noqa: S608 - fixed names

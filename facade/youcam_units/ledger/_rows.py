@@ -6,22 +6,22 @@ writer (and, through it, ``secrets`` and ``hashlib``).
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 from youcam_units import _json as exact_json
+from youcam_units._amounts import ZERO
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from youcam_units._models import HistoryEntry
 
 __all__ = ["entry_values"]
 
-_ZERO: Final = Decimal(0)
-
 
 def entry_values(e: HistoryEntry) -> tuple[int, int, str, Decimal, Decimal, str]:
     """``(id, timestamp_ms, action, spent, granted, raw)`` of one entry: one serialisation."""
-    spent = granted = _ZERO
+    spent = granted = ZERO
     for change in e.changes:
         amount = change.amount
         if amount < 0:

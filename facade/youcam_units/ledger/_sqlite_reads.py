@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import sqlite3
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final, Self
+from typing import TYPE_CHECKING, Any, Self
 
-from youcam_units._models import HistoryEntry
+from youcam_units._amounts import ZERO
+from youcam_units._models import DAY_MS, Action, HistoryEntry
 from youcam_units.ledger import _rollup
 from youcam_units.ledger._connection import bounds
 from youcam_units.ledger._schema import Meta
@@ -24,8 +25,6 @@ if TYPE_CHECKING:
     from youcam_units.ledger._storage import Per
 
 __all__ = ["LedgerReading"]
-
-_ZERO: Final = Decimal(0)
 
 
 class LedgerReading:
@@ -116,7 +115,7 @@ class LedgerReading:
             ):
                 yield Totals(
                     day,
-                    day * _rollup.DAY_MS,
+                    day * DAY_MS,
                     None,
                     entries,
                     Decimal(spent),
@@ -134,7 +133,7 @@ class LedgerReading:
                 "WHERE day >= ? AND day < ?",
                 (first_day, end_day),
             )
-            yield from self._summed(((day * _rollup.DAY_MS, *rest) for day, *rest in rolled), per)
+            yield from self._summed(((day * DAY_MS, *rest) for day, *rest in rolled), per)
             return
         for action, entries, *parts in rows:
             spent, expired, granted = (_rollup.from_nano(*parts[i : i + 3]) for i in range(0, 9, 3))
@@ -158,12 +157,12 @@ class LedgerReading:
                 key: tuple[int | None, int | None, str | None] = (None, None, action)
             else:
                 day = _rollup.day_of(time_ms)
-                key = (None, time_ms, None) if day is None else (day, day * _rollup.DAY_MS, None)
+                key = (None, time_ms, None) if day is None else (day, day * DAY_MS, None)
             sums = groups.get(key)
             if sums is None:
-                sums = groups[key] = [0, _ZERO, _ZERO, _ZERO]
+                sums = groups[key] = [0, ZERO, ZERO, ZERO]
             sums[0] += entries
-            sums[3 if action == _rollup.EXPIRE_ACTION else 1] += Decimal(spent)
+            sums[3 if action == Action.EXPIRE else 1] += Decimal(spent)
             sums[2] += Decimal(granted)
         for (day_key, time_key, action_key), sums in groups.items():
             yield Totals(day_key, time_key, action_key, *sums)

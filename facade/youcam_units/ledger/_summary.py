@@ -9,24 +9,20 @@ named by the raw milliseconds (``describe_timestamp``), after (or before) every 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
-from youcam_units._models import describe_timestamp
+from youcam_units._amounts import ZERO
+from youcam_units._models import EPOCH, describe_timestamp
 from youcam_units.ledger._storage import GROUPINGS, Grouping
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from decimal import Decimal
 
     from youcam_units.ledger._storage import SummaryStorage
 
 __all__ = ["GROUPINGS", "Grouping", "SummaryRow", "summarize", "summary_json"]
-
-EXPIRE_ACTION: Final = "expire"
-"""Units that expire are lost, not spent: they get their own column."""
-
-_ZERO: Final = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +88,7 @@ def summarize(
         group = groups.get(name)
         if group is None:
             # Added to zero, as every later part is: a sum is written alike however it started.
-            groups[name] = [first_ms, entries, _ZERO + spent, _ZERO + granted, _ZERO + expired]
+            groups[name] = [first_ms, entries, ZERO + spent, ZERO + granted, ZERO + expired]
             continue
         group[0] = min(group[0], first_ms)
         group[1] += entries
@@ -106,10 +102,7 @@ def summarize(
     return [SummaryRow(name, *groups[name][1:]) for name in order]
 
 
-_EPOCH_DAY: Final = date(1970, 1, 1)
-
-
 def _name(day: int, by: Grouping) -> str:
     """A UTC day's group name: ``YYYY-MM-DD`` or ``YYYY-MM``."""
-    when = _EPOCH_DAY + timedelta(days=day)
+    when = EPOCH.date() + timedelta(days=day)
     return when.isoformat() if by == "day" else f"{when.year:04d}-{when.month:02d}"

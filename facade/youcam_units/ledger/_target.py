@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Final
 from urllib.parse import SplitResult, parse_qsl, unquote, urlencode, urlsplit
 
+from youcam_units._config import POSTGRES_SCHEMES
 from youcam_units.ledger._storage import LedgerError
 
 __all__ = [
@@ -22,7 +23,6 @@ __all__ = [
 
 DEFAULT_LEDGER: Final = "default"
 """The ledger a URL names when neither ``?ledger=`` nor the opener's ``ledger`` says."""
-_SCHEMES: Final = ("postgresql://", "postgres://")
 _NAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,62}")
 _SECRET_PARAMS: Final = frozenset({"password", "sslpassword"})
 _HIDDEN: Final = "***"
@@ -30,7 +30,7 @@ _HIDDEN: Final = "***"
 
 def is_postgres_url(target: object) -> bool:
     """True for a ``postgresql://`` or ``postgres://`` URL (any case), False for a path."""
-    return isinstance(target, str) and target[:13].lower().startswith(_SCHEMES)
+    return isinstance(target, str) and target[:13].lower().startswith(POSTGRES_SCHEMES)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from youcam_units.ledger._rollup import DAY_MS, MAX_DAY, MIN_DAY
+from youcam_units._models import DAY_MS
+from youcam_units.ledger._rollup import MAX_DAY, MIN_DAY
 
 __all__ = ["Window", "day_window"]
 

@@ -14,6 +14,8 @@ import string
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final
 
+from youcam_units._models import DAY_MS
+
 __all__ = ["SNOWFLAKE_EPOCH_MS", "make_entry", "snowflake"]
 
 # Twitter's snowflake epoch: ids built on it pass 2**53 for any timestamp after late 2010.
@@ -24,7 +26,7 @@ ANCHOR_MS: Final = 1_793_491_200_000
 # Entries are an hour apart (less for big data sets, which span at most SPAN_MS), give or take a
 # jitter smaller than the step, so timestamps strictly increase with the position.
 MAX_STEP_MS: Final = 3_600_000
-SPAN_MS: Final = 5 * 365 * 86_400_000
+SPAN_MS: Final = 5 * 365 * DAY_MS
 
 SPEND_ACTIONS: Final = (
     "api_photo_enhance",
@@ -80,8 +82,7 @@ def _unit_ids(seed: int) -> tuple[int, ...]:
     """The account's unit buckets: every entry's info.credits draws its ids from these."""
     rng = _rng(seed, "units")
     return tuple(
-        snowflake(ANCHOR_MS - rng.randrange(400 * 86_400_000), rng.getrandbits(22))
-        for _ in range(6)
+        snowflake(ANCHOR_MS - rng.randrange(400 * DAY_MS), rng.getrandbits(22)) for _ in range(6)
     )
 
 

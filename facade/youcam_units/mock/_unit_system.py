@@ -21,6 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 from youcam_units import _json as exact_json
+from youcam_units._models import DAY_MS
 from youcam_units.mock._data import ANCHOR_MS, _rng, _unit_ids, make_entry
 
 if TYPE_CHECKING:
@@ -43,7 +44,6 @@ MOCK_NOW_MS: Final = ANCHOR_MS
 """2026-11-01T00:00:00Z: the original history ends just before it; every bucket expires after."""
 FEATURE_COST_MAX_PAGE_SIZE: Final = 20
 FEATURE_COST_DEFAULT_PAGE_SIZE: Final = 20
-_DAY_MS: Final = 86_400_000
 _DIGITS: Final = re.compile(r"[0-9]+")
 _TASK_URL: Final = "https://yce-api-01.makeupar.com/s2s/v2.0/task/"
 
@@ -155,9 +155,9 @@ class UnitSystem:
             if index == 0:
                 expiry = None  # permanent units: the sign-up gift's first bucket never expires
             elif index == 1:
-                expiry = MOCK_NOW_MS + rng.randint(5, 25) * _DAY_MS  # one expires soon
+                expiry = MOCK_NOW_MS + rng.randint(5, 25) * DAY_MS  # one expires soon
             else:
-                expiry = MOCK_NOW_MS + rng.randint(31, 400) * _DAY_MS
+                expiry = MOCK_NOW_MS + rng.randint(31, 400) * DAY_MS
             results.append(
                 {
                     "id": unit_id,

@@ -17,17 +17,15 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from youcam_units.ledger import PostgresLedger, open_ledger
 from youcam_units.ledger._postgres_schema import DATED_SQL, DAY_SQL
 from youcam_units.mock import MockService
 
-if TYPE_CHECKING:
-    from collections.abc import Iterator
+from benchmarks._common import serving
 
 __all__ = [
     "WORKER",
@@ -38,7 +36,6 @@ __all__ = [
     "check_ledger",
     "run_concurrent_syncs",
     "run_postgres_crash_trials",
-    "serving",
 ]
 
 WORKER = """
@@ -75,45 +72,13 @@ class FreezableClock:
         self._frozen = time.monotonic()
 
 
-@contextlib.contextmanager
-def serving(service: MockService) -> Iterator[str]:
-    """Serve ``service`` over HTTP on a free 127.0.0.1 port (uvicorn in a thread)."""
-    import socket  # noqa: PLC0415
-
-    import uvicorn  # noqa: PLC0415 - the mock extra
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        service.asgi_app(),
-        host="127.0.0.1",
-        port=port,
-        log_level="critical",
-        timeout_graceful_shutdown=1,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the mock's server did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
 def _environment(db: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("YOUCAM_")}
     env["TRIAL_DB"] = db
     return env
 
 
-def _start(db: str, base_url: str, output: Any) -> subprocess.Popen[bytes]:  # noqa: ANN401
+def _start(db: str, base_url: str, output: Any) -> subprocess.Popen[bytes]:
     """A sync of ``db`` in a process of its own; stdout and stderr to the file ``output``."""
     return subprocess.Popen(  # noqa: S603 - our own interpreter and script
         [sys.executable, "-c", WORKER, base_url],
@@ -123,7 +88,7 @@ def _start(db: str, base_url: str, output: Any) -> subprocess.Popen[bytes]:  # n
     )
 
 
-def _finish(process: subprocess.Popen[bytes], output: Any) -> tuple[int, bool]:  # noqa: ANN401
+def _finish(process: subprocess.Popen[bytes], output: Any) -> tuple[int, bool]:
     """Wait for a sync; its new entries and whether it left the work to another."""
     process.wait(timeout=_RUN_TIMEOUT)
     output.seek(0)
@@ -233,12 +198,12 @@ def run_postgres_crash_trials(
         seed=seed, entries=entries, clock=clock, arrival_interval=arrival_interval
     )
     trials = PostgresCrashTrials()
-    with serving(service) as base_url:
+    with serving(service.asgi_app()) as base_url:
         while trials.kills < kills:
             if trials.completed_runs > 4 * kills:
                 raise RuntimeError("the syncs keep finishing before their kill points")
             before = _kept(conninfo, ledger)
-            mid_sync = rng.random() < 0.75  # noqa: PLR2004 - the share of mid-sync kills
+            mid_sync = rng.random() < 0.75  # three kills in four come mid-sync
             after = before + rng.randint(1, 200) if mid_sync else None
             delay = rng.uniform(0.0, 0.02) if mid_sync else rng.uniform(0.0, 0.6)
             with tempfile.TemporaryFile() as stderr:
@@ -300,7 +265,7 @@ def run_concurrent_syncs(
         seed=seed, entries=entries, clock=clock, arrival_interval=arrival_interval
     )
     reported = superseded = 0
-    with serving(service) as base_url:
+    with serving(service.asgi_app()) as base_url:
         for _ in range(rounds):
             with tempfile.TemporaryFile() as first_out, tempfile.TemporaryFile() as second_out:
                 first = _start(db, base_url, first_out)
