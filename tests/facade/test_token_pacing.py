@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import TYPE_CHECKING
 
@@ -140,6 +141,34 @@ def test_a_leak_keeps_what_a_window_in_force_counts_and_forgets_stale_limits(
         limits = set(conn.execute("SELECT requests, window_ms FROM youcam_units_token_limits"))
     assert {"stale-send", "minute-send"} <= sends
     assert limits == {(1_000, 60_000), (1_000, 300)}
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_processes_starting_at_once_all_create_the_limits_table(postgres_url: str) -> None:
+    """Several budgets opened together on a new database: none fails creating the table."""
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+    import psycopg  # noqa: PLC0415 - the postgres extra
+    from pyrate_limiter import Rate  # noqa: PLC0415
+    from youcam_units._token_pacing import TokenBudgets  # noqa: PLC0415
+
+    barrier = threading.Barrier(8)
+
+    def open_budget(n: int) -> int:
+        barrier.wait()
+        budgets = TokenBudgets(postgres_url, [Rate(5 + n, 1_000)])
+        try:
+            return budgets.try_take(TOKEN, f"send-{n}")
+        finally:
+            budgets.close()
+
+    with ThreadPoolExecutor(8) as pool:
+        waits = list(pool.map(open_budget, range(8)))
+    assert all(wait >= 0 for wait in waits)
+    with psycopg.connect(postgres_url) as conn:
+        registered = conn.execute("SELECT requests FROM youcam_units_token_limits").fetchall()
+    assert sorted(requests for (requests,) in registered) == [5 + n for n in range(8)]
 
 
 @pytest.mark.postgres
