@@ -5,17 +5,17 @@ a token used from several hosts also needs one budget for all of them, kept wher
 write: pyrate-limiter's ``PostgresBucket``, one per token, the same sliding-window log the
 pacing file keeps. Its ``put`` locks the bucket's table for the count and the insert, so two
 hosts cannot both take the last slot; a put that meets the lock is refused without a wait, and
-is tried again a few milliseconds later. Stamps come from the database's clock (``now()`` of
-the bucket: ``clock_timestamp()``), the one clock every host shares, and sessions run in UTC,
+is tried again a few milliseconds later. Stamps come from the database's clock
+(``clock_timestamp()``), the one clock every host shares, and sessions run in UTC,
 so the bucket's ``TIMESTAMP`` column means the same on every host whatever its time zone. As
 with the pacing file, a send is restamped when its answer comes (``answered``), so a request
 that left late cannot break a window at the server.
 
 Each admission registers this process's limits for the token in one small table of ours
 (``youcam_units_token_limits``, stamped by the database's clock) and is judged against the
-strictest limits registered for it within their own window, in the statement that reads the
-clock: a process configured looser cannot outrun a stricter one sharing its token, and a limit
-nobody used for its window no longer binds. The log is then counted against those limits.
+strictest limits registered for it within their own window, read in the statement that reads
+the clock (no round trip added): a process configured looser cannot outrun a stricter one
+sharing its token, and a limit nobody used for its window no longer binds.
 
 A bucket is named by a fingerprint of the token (a domain-separated SHA-256, 96 bits), never
 the token: the database holds no secret, neither in a table's name nor in a row.
