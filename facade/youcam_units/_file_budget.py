@@ -52,11 +52,31 @@ _IN_FLIGHT_MS = 2 * int(_config.TIMEOUT * 1000)
 
 
 def strictest(rates: Sequence[Rate]) -> list[Rate]:
-    """One rate per window, the fewest requests, by window; what ``SQLiteBucket`` counts."""
+    """Limits that hold every one of ``rates``, nested as pyrate-limiter's buckets require.
+
+    Each process's own limits nest (a longer window allows more requests at a lower rate), but
+    several processes' together need not. Per window the fewest requests hold; a window that
+    a longer one allowing no more already bounds is dropped; a longer window allowing a faster
+    rate than a shorter one is lowered to that rate (stricter, never looser).
+    """
     fewest: dict[int, int] = {}
     for rate in rates:
         fewest[rate.interval] = min(rate.limit, fewest.get(rate.interval, rate.limit))
-    return [Rate(limit, interval) for interval, limit in sorted(fewest.items())]
+    bounding: list[tuple[int, int]] = []  # (window, requests), from the longest window down
+    for interval, limit in sorted(fewest.items(), reverse=True):
+        if not bounding or limit < bounding[-1][1]:
+            bounding.append((interval, limit))
+    nested: list[tuple[int, int]] = []
+    for interval, limit in reversed(bounding):
+        lowered = limit
+        while nested:
+            shorter, allowed = nested[-1]
+            lowered = min(lowered, allowed * interval // shorter)
+            if lowered > allowed:
+                break
+            nested.pop()  # the longer window, lowered, now bounds the shorter one too
+        nested.append((interval, lowered))
+    return [Rate(limit, interval) for interval, limit in nested]
 
 
 def bounded(waiting: object, rates: Sequence[Rate]) -> int:

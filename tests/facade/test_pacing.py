@@ -461,6 +461,49 @@ def test_the_strictest_limits_on_one_file_hold_for_everyone(tmp_path: Path) -> N
     loose.close()
 
 
+def test_limits_that_do_not_nest_on_one_file_are_held_to_their_strictest(tmp_path: Path) -> None:
+    """60 per 10 s beside 5 per s and 250 per 300 s: no list pyrate-limiter refuses, no error.
+
+    The 10 s window allows a faster rate than the 1 s one, an order pyrate-limiter does not
+    take; the process using it is still paced, to 5 per second.
+    """
+    state = tmp_path / "pacing.sqlite3"
+    clock = FakeClock(NOW)
+    default = _pacing.Pacer(list(_config.DEFAULT_RATE_LIMITS), state_file=state, clock=clock)
+    other = _pacing.Pacer([yu.RateLimit(60, 10.0)], state_file=state, clock=clock)
+    assert sum(1 for _ in range(10) if other.try_acquire_now() == 0) == 5
+    assert default.try_acquire_now() > 0
+    default.close()
+    other.close()
+
+
+@pytest.mark.parametrize(
+    "limits",
+    [
+        [(5, 1_000), (250, 300_000)],
+        [(5, 1_000), (250, 300_000), (60, 10_000)],
+        [(5, 1_000), (8, 1_500)],
+        [(5, 1_000), (5, 1_001)],
+        [(100, 1_000), (3, 60_000), (7, 2_000)],
+        [(10, 1_000), (5, 1_000), (1_000, 300), (1_000, 60_000)],
+    ],
+)
+def test_the_strictest_of_several_limits_is_a_list_pyrate_limiter_takes(
+    limits: list[tuple[int, int]],
+) -> None:
+    """Nested as pyrate-limiter requires, each given limit implied, a nested list kept as is."""
+    from pyrate_limiter import Rate  # noqa: PLC0415
+    from pyrate_limiter.utils import validate_rate_list  # noqa: PLC0415
+    from youcam_units._file_budget import strictest  # noqa: PLC0415
+
+    result = strictest([Rate(requests, window) for requests, window in limits])
+    assert validate_rate_list(result)
+    for requests, window in limits:  # a window at least as long allows no more: it holds
+        assert any(r.interval >= window and r.limit <= requests for r in result)
+    if validate_rate_list([Rate(requests, window) for requests, window in sorted(limits)]):
+        assert [(r.limit, r.interval) for r in result] == sorted(limits, key=lambda x: x[1])
+
+
 @pytest.mark.parametrize("ahead_ms", [3_600_000, 86_400_000])
 def test_sends_stamped_in_the_future_never_make_anyone_wait_past_the_window(
     tmp_path: Path, ahead_ms: int

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import TYPE_CHECKING
 
@@ -78,6 +79,100 @@ def test_two_hosts_with_one_token_share_its_budget(postgres_url: str, tmp_path: 
 
 @pytest.mark.postgres
 @pytest.mark.slow
+def test_the_strictest_limits_on_a_token_hold_for_every_process(postgres_url: str) -> None:
+    """A process at 10/s sharing a token with one at 5/s is held to 5/s while that one paces.
+
+    Each process registers its limits for the token; every limit used within its own window
+    binds all of them, so together they take 5 in a second, not 10. Once the stricter process
+    has not paced for its window, its limit no longer binds and the looser gets its own 10.
+    """
+    strict = Pacer(FIVE_PER_SECOND, token_pacing=postgres_url)
+    loose = Pacer((RateLimit(10, 1.0),), token_pacing=postgres_url)
+    try:
+        assert strict.try_acquire_now(TOKEN) == 0  # registers 5 per second for the token
+        loose_waits = [loose.try_acquire_now(TOKEN) for _ in range(6)]
+        assert loose_waits[:4] == [0] * 4
+        assert 0 < loose_waits[4] <= 1020  # refused: 5 in all, though its own limit is 10
+        assert 0 < loose_waits[5] <= 1020
+        assert 0 < strict.try_acquire_now(TOKEN) <= 1020
+        time.sleep(1.1)  # the 5 sends and the stricter's last use are out of their window
+        assert [loose.try_acquire_now(TOKEN) for _ in range(10)] == [0] * 10
+        assert loose.try_acquire_now(TOKEN) > 0  # its own limit still holds
+    finally:
+        strict.close()
+        loose.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_a_leak_keeps_what_a_window_in_force_counts_and_forgets_stale_limits(
+    postgres_url: str,
+) -> None:
+    """Sends go only once out of every window in force, another process's longest included.
+
+    A process with a 300 ms window must not delete a send still counted by another's 60 s
+    window; a limit out of its own window is deleted from the registry as the log is cleaned.
+    """
+    import psycopg  # noqa: PLC0415 - the postgres extra
+    from pyrate_limiter import Rate  # noqa: PLC0415
+    from youcam_units._token_pacing import LEAK_EVERY, TokenBudgets  # noqa: PLC0415
+
+    budgets = [
+        TokenBudgets(postgres_url, [Rate(900, 100)]),  # used once, then out of its window
+        TokenBudgets(postgres_url, [Rate(1_000, 60_000)]),
+        TokenBudgets(postgres_url, [Rate(1_000, 300)]),
+    ]
+    stale, minute, fast = budgets
+    try:
+        assert stale.try_take(TOKEN, "stale-send") == 0
+        assert minute.try_take(TOKEN, "minute-send") == 0
+        time.sleep(0.4)
+        assert [fast.try_take(TOKEN, f"fast-{n}") for n in range(LEAK_EVERY)] == [0] * LEAK_EVERY
+    finally:
+        for budget in budgets:
+            budget.close()
+    with psycopg.connect(postgres_url) as conn:
+        sends = {
+            name
+            for (name,) in conn.execute(
+                f"SELECT name FROM ratelimit___{bucket_key(TOKEN)}"  # noqa: S608 - a fixed name
+            )
+        }
+        limits = set(conn.execute("SELECT requests, window_ms FROM youcam_units_token_limits"))
+    assert {"stale-send", "minute-send"} <= sends
+    assert limits == {(1_000, 60_000), (1_000, 300)}
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_processes_starting_at_once_all_create_the_limits_table(postgres_url: str) -> None:
+    """Several budgets opened together on a new database: none fails creating the table."""
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+    import psycopg  # noqa: PLC0415 - the postgres extra
+    from pyrate_limiter import Rate  # noqa: PLC0415
+    from youcam_units._token_pacing import TokenBudgets  # noqa: PLC0415
+
+    barrier = threading.Barrier(8)
+
+    def open_budget(n: int) -> int:
+        barrier.wait()
+        budgets = TokenBudgets(postgres_url, [Rate(5 + n, 1_000)])
+        try:
+            return budgets.try_take(TOKEN, f"send-{n}")
+        finally:
+            budgets.close()
+
+    with ThreadPoolExecutor(8) as pool:
+        waits = list(pool.map(open_budget, range(8)))
+    assert all(wait >= 0 for wait in waits)
+    with psycopg.connect(postgres_url) as conn:
+        registered = conn.execute("SELECT requests FROM youcam_units_token_limits").fetchall()
+    assert sorted(requests for (requests,) in registered) == [5 + n for n in range(8)]
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
 def test_in_memory_host_budget_is_given_back_too(postgres_url: str) -> None:
     """Without a pacing file the host's budget is the process's: a refused slot is returned."""
     first = Pacer(FIVE_PER_SECOND, token_pacing=postgres_url)
@@ -136,9 +231,14 @@ def test_the_database_holds_no_token(postgres_url: str) -> None:
         rows = conn.execute(
             f"SELECT string_agg(name, ' ') FROM ratelimit___{bucket_key(TOKEN)}"  # noqa: S608
         ).fetchone()
+        limits = conn.execute(
+            "SELECT bucket, requests, window_ms FROM youcam_units_token_limits"
+        ).fetchall()
     assert bucket_key(TOKEN) in names
     assert TOKEN not in names
     assert TOKEN not in str(rows)
+    assert [row[0] for row in limits] == [bucket_key(TOKEN)] * len(limits)
+    assert limits  # the client's limits, registered under the fingerprint
 
 
 @pytest.mark.postgres
