@@ -32,6 +32,7 @@ from . import _config
 from ._errors import PacingFileError
 from ._logs import logger
 from ._pacing_file import identity, open_state
+from ._rates import strictest
 from ._token_pacing import bucket_key
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
     from ._token_pacing import TokenBudgets
 
-__all__ = ["FileBudget", "bounded", "strictest"]
+__all__ = ["FileBudget", "bounded"]
 
 _TABLE = "sends"
 #: Sends not answered yet, each counted as sent now until it is, or until ``until_ms``: a
@@ -49,34 +50,6 @@ _IN_FLIGHT = (
     "CREATE TABLE IF NOT EXISTS in_flight (name VARCHAR PRIMARY KEY, until_ms INTEGER NOT NULL)"
 )
 _IN_FLIGHT_MS = 2 * int(_config.TIMEOUT * 1000)
-
-
-def strictest(rates: Sequence[Rate]) -> list[Rate]:
-    """Limits that hold every one of ``rates``, nested as pyrate-limiter's buckets require.
-
-    Each process's own limits nest (a longer window allows more requests at a lower rate), but
-    several processes' together need not. Per window the fewest requests hold; a window that
-    a longer one allowing no more already bounds is dropped; a longer window allowing a faster
-    rate than a shorter one is lowered to that rate (stricter, never looser).
-    """
-    fewest: dict[int, int] = {}
-    for rate in rates:
-        fewest[rate.interval] = min(rate.limit, fewest.get(rate.interval, rate.limit))
-    bounding: list[tuple[int, int]] = []  # (window, requests), from the longest window down
-    for interval, limit in sorted(fewest.items(), reverse=True):
-        if not bounding or limit < bounding[-1][1]:
-            bounding.append((interval, limit))
-    nested: list[tuple[int, int]] = []
-    for interval, limit in reversed(bounding):
-        lowered = limit
-        while nested:
-            shorter, allowed = nested[-1]
-            lowered = min(lowered, allowed * interval // shorter)
-            if lowered > allowed:
-                break
-            nested.pop()  # the longer window, lowered, now bounds the shorter one too
-        nested.append((interval, lowered))
-    return [Rate(limit, interval) for interval, limit in nested]
 
 
 def bounded(waiting: object, rates: Sequence[Rate]) -> int:

@@ -225,7 +225,7 @@ class TokenBudgets:
         """Mark this process's limits for bucket ``key`` as used; the clock and those in force."""
         from pyrate_limiter import Rate  # noqa: PLC0415
 
-        from ._file_budget import strictest  # noqa: PLC0415 - it imports this module
+        from ._rates import strictest  # noqa: PLC0415 - pyrate-limiter only when asked
 
         params = {
             "bucket": key,
