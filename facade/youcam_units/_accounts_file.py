@@ -42,12 +42,12 @@ from ._accounts import (
     relative_to,
 )
 from ._config import ALL_ACCOUNTS, ENV_CONFIG
+from ._money import CURRENCY_CODE
 
 __all__ = ["load_config"]
 
 _NAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _ENV_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_CURRENCY: Final = re.compile(r"[A-Z]{3}")
 _TOP_KEYS: Final = ("default_account", "accounts")
 _ACCOUNT_KEYS: Final = (
     "access_token_env",
@@ -131,7 +131,7 @@ def _account(name: str, table: object, where: Path) -> Account:
         raise ConfigError(f"{where}: {prefix} must be a table ([{prefix}])")
     _refuse_unknown(table, _ACCOUNT_KEYS, f"{prefix}.", where)
     currency = _string(table, "currency", prefix, where)
-    if currency is not None and not _CURRENCY.fullmatch(currency):
+    if currency is not None and not CURRENCY_CODE.fullmatch(currency):
         raise ConfigError(
             f"{where}: {prefix}.currency must be three capital letters (like USD or EUR)"
         )

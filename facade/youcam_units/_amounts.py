@@ -12,15 +12,17 @@ context of its own, wide enough for any sum of bounded amounts, that raises rath
 
 from __future__ import annotations
 
-from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, Rounded
+from decimal import ROUND_HALF_UP, Context, Decimal, Inexact, InvalidOperation, Overflow, Rounded
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
 __all__ = [
+    "CENT",
     "MAX_FRACTION_DIGITS",
     "MAX_INTEGER_DIGITS",
+    "TENTH",
     "ZERO",
     "amount_in_bounds",
     "exact_amount",
@@ -31,6 +33,9 @@ __all__ = [
 
 #: The start of every exact sum of amounts.
 ZERO: Final = Decimal(0)
+#: Display steps: money and projections to the cent, days and percentages to the tenth.
+CENT: Final = Decimal("0.01")
+TENTH: Final = Decimal("0.1")
 #: An amount is below 10**40 in magnitude ...
 MAX_INTEGER_DIGITS: Final = 40
 #: ... and has at most 20 digits after the point (the service sends two).
@@ -119,3 +124,12 @@ def read_amount(value: object, name: str) -> Decimal:
     if not amount_in_bounds(result):
         raise out_of_bounds(name, result)
     return result
+
+
+def rounded(value: Decimal, step: Decimal = CENT) -> Decimal:
+    """``value`` to ``step``, half up, for display only, however many digits it has.
+
+    The default context's 28 digits would make ``quantize`` raise on 1e30 units.
+    """
+    digits = max(value.adjusted(), 0) - step.as_tuple().exponent + 2  # type: ignore[operator]
+    return value.quantize(step, rounding=ROUND_HALF_UP, context=Context(prec=max(28, digits)))

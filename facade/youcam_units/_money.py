@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Final
 
-__all__ = ["UnitPrice"]
+from ._amounts import rounded
 
-_CURRENCY: Final = re.compile(r"[A-Z]{3}")
-_CENT: Final = Decimal("0.01")
+__all__ = ["CURRENCY_CODE", "UnitPrice"]
+
+CURRENCY_CODE: Final = re.compile(r"[A-Z]{3}")
+"""An ISO 4217 code: three capital letters."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +30,7 @@ class UnitPrice:
     def __post_init__(self) -> None:
         if not self.amount.is_finite() or self.amount < 0:
             raise ValueError(f"a unit price must be a number of 0 or more, not {self.amount!r}")
-        if not _CURRENCY.fullmatch(self.currency):
+        if not CURRENCY_CODE.fullmatch(self.currency):
             raise ValueError(
                 f"a currency is three capital letters (an ISO 4217 code like USD), "
                 f"not {self.currency!r}"
@@ -52,7 +54,7 @@ class UnitPrice:
     @staticmethod
     def rounded(money: Decimal) -> Decimal:
         """An exact amount of money rounded to the cent (half up): for display only."""
-        return money.quantize(_CENT, rounding=ROUND_HALF_UP)
+        return rounded(money)
 
     def display(self, money: Decimal) -> str:
         """Exact money rounded once to the cent, with the currency: ``1,234.57 USD``."""

@@ -334,3 +334,25 @@ def test_the_accounts_price_and_budgets_reach_the_report(
     assert 'data-currency="EUR" data-unit-price="0.5"' in page
     (row,) = BUDGET_ROW.findall(page)
     assert (row[0], row[1]) == ("", "40")
+
+
+def test_a_balance_past_28_digits_is_drawn_to_the_cent() -> None:
+    """10**30 units at 0.05 USD: money and projections are rounded once, every digit kept.
+
+    The report rounded with the default decimal context (28 digits), which raises past it.
+    """
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    ledger = _HostileLedger()
+    huge = Decimal(10) ** 30
+    balance = Balance((UnitBucket(1, "t", huge, now + timedelta(days=3)),))
+    data = gather(
+        ledger,
+        period=Period.ending(date(2026, 10, 31), 30),
+        balance=balance,
+        outlook=ledger_forecast(balance, ledger, now=now),
+        source="s",
+        price=UnitPrice(Decimal("0.05"), "USD"),
+    )
+    page = render_html(data)
+    assert f"{huge * Decimal('0.05'):,.2f}" in page  # the balance's worth, to the cent
+    assert f"{huge:,.2f}" in page  # the units expiring within 30 days

@@ -9,13 +9,14 @@ estimates and are shown to two decimals, exactly in ``--format json``.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Context, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Final
 
 from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from youcam_units._amounts import TENTH, rounded
 from youcam_units._cli._fit import GAP, MIN_GROUP_WIDTH, amounts, ascii_only, print_whole
 from youcam_units._cli._text import literal, printable
 
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = ["render_balance", "render_budgets", "render_costs", "render_status", "sparkline"]
 
-_CENT: Final = Decimal("0.01")
 _STATUS_LABEL_WIDTH: Final = len("spending")
 """The budget lines line up with the status's own labels (balance, spending, runs out, ...)."""
 _SPARKS: Final = "▁▂▃▄▅▆▇█"
@@ -42,18 +42,9 @@ def _when(moment: datetime | None) -> str:
     return "never" if moment is None else moment.strftime("%Y-%m-%d %H:%M")
 
 
-def _rounded(value: Decimal, step: Decimal) -> Decimal:
-    """``value`` to ``step``, half up, however many digits it has.
-
-    1e30 units: the default context's 28 digits would make ``quantize`` raise.
-    """
-    digits = max(value.adjusted(), 0) - step.as_tuple().exponent + 2  # type: ignore[operator]
-    return value.quantize(step, rounding=ROUND_HALF_UP, context=Context(prec=max(28, digits)))
-
-
 def _about(value: Decimal) -> str:
     """A projection, to the cent."""
-    return f"{_rounded(value, _CENT):,}"
+    return f"{rounded(value):,}"
 
 
 def _text_width(console: Console, longest: int, fixed: Sequence[int]) -> int:
@@ -210,7 +201,7 @@ def _runs_out(outlook: Forecast) -> str:
     if left == 0 and outlook.spendable <= 0:
         return "already: no unexpired units left"
     when = "after 9999" if outlook.runs_out_at is None else f"{outlook.runs_out_at:%Y-%m-%d}"
-    return f"{when} (in about {_rounded(left, Decimal('0.1'))} days)"
+    return f"{when} (in about {rounded(left, TENTH)} days)"
 
 
 def _expiring(outlook: Forecast, price: UnitPrice | None) -> str:

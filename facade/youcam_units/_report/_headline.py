@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
+
+from youcam_units._amounts import TENTH, rounded
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from youcam_units._forecast import Forecast
     from youcam_units._money import UnitPrice
     from youcam_units._report._data import ReportData
 
-__all__ = ["TENTH", "Figure", "about", "headline", "iso"]
-
-_CENT: Final = Decimal("0.01")
-TENTH: Final = Decimal("0.1")
+__all__ = ["Figure", "about", "headline", "iso"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,7 @@ class Figure:
 
 def about(value: Decimal) -> str:
     """A projection, to the cent (as ``status`` shows one)."""
-    return f"{value.quantize(_CENT, rounding=ROUND_HALF_UP):,}"
+    return f"{rounded(value):,}"
 
 
 def iso(when: datetime) -> str:
@@ -126,7 +126,7 @@ def _runs_out(outlook: Forecast) -> tuple[str, str]:
     if left is None:
         return "never", "at this rate"
     day = "after 9999" if outlook.runs_out_at is None else f"{outlook.runs_out_at:%Y-%m-%d}"
-    return day, f"in about {left.quantize(TENTH)} days"
+    return day, f"in about {rounded(left, TENTH)} days"
 
 
 def _budget_figure(data: ReportData) -> list[Figure]:

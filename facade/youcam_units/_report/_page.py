@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any, Final
 import jinja2
 from markupsafe import Markup
 
+from youcam_units._amounts import TENTH, rounded
 from youcam_units._report._charts import action_chart, balance_chart, daily_chart
-from youcam_units._report._headline import TENTH, about, headline, iso
+from youcam_units._report._headline import about, headline, iso
 
 if TYPE_CHECKING:
     from youcam_units._report._data import ReportData
@@ -41,7 +42,7 @@ def _budgets(data: ReportData) -> list[dict[str, str]]:
     price = data.price
     rows = []
     for use in data.budgets:
-        used = (use.used * 100).quantize(TENTH, rounding=ROUND_HALF_UP)
+        used = rounded(use.used * 100, TENTH)
         rows.append(
             {
                 "action": "" if use.action is None else use.action,
@@ -64,7 +65,7 @@ def _change(now: Decimal, before: Decimal) -> tuple[str, str]:
     """The change in %, to a tenth, and its direction (more spending is "up")."""
     if before == 0:
         return ("new", "up") if now else ("", "")
-    change = ((now - before) * 100 / before).quantize(TENTH, rounding=ROUND_HALF_UP)
+    change = rounded((now - before) * 100 / before, TENTH)
     return f"{change:+,}%", "up" if change > 0 else "down" if change < 0 else ""
 
 

@@ -14,6 +14,7 @@ import string
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final
 
+from youcam_units._amounts import CENT
 from youcam_units._models import DAY_MS
 
 __all__ = ["SNOWFLAKE_EPOCH_MS", "make_entry", "snowflake"]
@@ -97,7 +98,6 @@ def timestamp_at(seed: int, position: int, base_count: int) -> int:
 
 # What a fractional feature costs less than a whole unit: amount_dec = amount's magnitude minus it.
 _FRACTIONS: Final = tuple(Decimal(f) for f in ("0", "0", "0.5", "0.25", "0.1", "0.3", "0.04"))
-_CENT: Final = Decimal("0.01")
 
 
 def _amount_dec(rng: random.Random, amount: int) -> tuple[Decimal, int]:
@@ -109,7 +109,7 @@ def _amount_dec(rng: random.Random, amount: int) -> tuple[Decimal, int]:
     if amount == 0:
         return Decimal("0.00"), 0
     sign = -1 if amount < 0 else 1
-    exact = (sign * (abs(amount) - rng.choice(_FRACTIONS))).quantize(_CENT)
+    exact = (sign * (abs(amount) - rng.choice(_FRACTIONS))).quantize(CENT)
     return exact, int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
