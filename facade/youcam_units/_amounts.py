@@ -26,6 +26,7 @@ __all__ = [
     "ZERO",
     "amount_in_bounds",
     "exact_amount",
+    "exact_product",
     "exact_sum",
     "out_of_bounds",
     "read_amount",
@@ -105,6 +106,11 @@ def exact_sum(amounts: Iterable[Decimal]) -> Decimal:
     for amount in amounts:
         total = add(total, amount)
     return total
+
+
+def exact_product(units: Decimal, price: Decimal) -> Decimal:
+    """``units`` times ``price``, exact: money is never rounded before it is shown."""
+    return _SUM_CONTEXT.multiply(units, price)
 
 
 def read_amount(value: object, name: str) -> Decimal:

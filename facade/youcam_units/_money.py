@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
-from ._amounts import rounded
+from ._amounts import exact_product, rounded
 
 __all__ = ["CURRENCY_CODE", "UnitPrice"]
 
@@ -49,7 +49,7 @@ class UnitPrice:
 
     def value(self, units: Decimal) -> Decimal:
         """What ``units`` cost, exactly."""
-        return units * self.amount
+        return exact_product(units, self.amount)
 
     @staticmethod
     def rounded(money: Decimal) -> Decimal:

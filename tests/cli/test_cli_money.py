@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import TYPE_CHECKING
 
 import pytest
@@ -35,6 +35,13 @@ def test_fractional_units_total_is_exact_to_the_cent_after_rounding_once() -> No
     assert sum((_cents(price.value(u)) for u in units), Decimal(0)) == Decimal("0.05")
     big = price.value(Decimal("123456.789"))
     assert price.display(big) == "1,524.16 USD"  # 1524.157881..., half up at the cent
+
+
+def test_money_past_28_digits_is_shown_to_the_cent_whole() -> None:
+    """10**30 units at 0.05: every digit, to the cent (the default 28-digit context raised)."""
+    price = UnitPrice.parse("0.05", "USD")
+    money = price.value(Decimal("1000000000000000000000000000000.1"))  # 10**30 + 0.1
+    assert price.display(money) == f"{5 * 10**28:,}.01 USD"  # 0.005 rounds half up
 
 
 def test_summary_json_adds_exact_money_to_every_row(invoke: Invoke, tmp_path: Path) -> None:
@@ -81,13 +88,14 @@ def test_status_shows_money_and_its_json_is_exact(invoke: Invoke, tmp_path: Path
     body = exact_json.loads(run.stdout)
     money = body.pop("money")
     assert body == plain
-    assert money == {
-        "currency": "USD",
-        "unit_price": Decimal("0.05"),
-        "balance": plain["balance"] * Decimal("0.05"),
-        "spend_per_day": plain["spend_per_day"] * Decimal("0.05"),
-        "expiring_total": plain["expiring_total"] * Decimal("0.05"),
-    }
+    with localcontext(prec=200):  # exact products: no digit rounded away
+        assert money == {
+            "currency": "USD",
+            "unit_price": Decimal("0.05"),
+            "balance": plain["balance"] * Decimal("0.05"),
+            "spend_per_day": plain["spend_per_day"] * Decimal("0.05"),
+            "expiring_total": plain["expiring_total"] * Decimal("0.05"),
+        }
     table = invoke("status", "--db", str(db), *at, "--no-sync", "--unit-price", "0.05").stdout
     assert f"({_cents(plain['balance'] * Decimal('0.05')):,} USD)" in table
     assert "0.05 USD per unit" in table
