@@ -24,6 +24,8 @@ __all__ = [
     "MAX_INTEGER_DIGITS",
     "TENTH",
     "ZERO",
+    "about",
+    "about_days",
     "amount_in_bounds",
     "exact_amount",
     "exact_product",
@@ -139,3 +141,13 @@ def rounded(value: Decimal, step: Decimal = CENT) -> Decimal:
     """
     digits = max(value.adjusted(), 0) - step.as_tuple().exponent + 2  # type: ignore[operator]
     return value.quantize(step, rounding=ROUND_HALF_UP, context=Context(prec=max(28, digits)))
+
+
+def about(value: Decimal) -> str:
+    """A projection as ``status`` and the report show it: to the cent, with separators."""
+    return f"{rounded(value):,}"
+
+
+def about_days(days: Decimal) -> str:
+    """A window of days in as few digits as it needs: ``30``, ``12.5``."""
+    return about(days).rstrip("0").rstrip(".")

@@ -212,11 +212,8 @@ def _render_all(
     total: dict[str, Any],
 ) -> None:
     """Each account's status (in money at its price) and budgets in turn, then one total line."""
-    from youcam_units._cli._unit_render import (  # noqa: PLC0415
-        _about,
-        render_budgets,
-        render_status,
-    )
+    from youcam_units._amounts import about  # noqa: PLC0415
+    from youcam_units._cli._unit_render import render_budgets, render_status  # noqa: PLC0415
 
     stdout = _stdout_console()
     for name, reading in readings.items():
@@ -226,7 +223,7 @@ def _render_all(
     first = total["first_to_run_out"]
     stdout.print(
         f"all accounts: {total['balance']:,} units; spending about "
-        f"{_about(total['spend_per_day'])} units per day; {total['expiring_total']:,} units "
+        f"{about(total['spend_per_day'])} units per day; {total['expiring_total']:,} units "
         "expiring unspent" + ("" if first is None else f"; {first['account']} runs out first"),
         highlight=False,
         markup=False,

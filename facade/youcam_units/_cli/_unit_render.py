@@ -16,7 +16,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from youcam_units._amounts import TENTH, rounded
+from youcam_units._amounts import TENTH, about, about_days, rounded
 from youcam_units._cli._fit import GAP, MIN_GROUP_WIDTH, amounts, ascii_only, print_whole
 from youcam_units._cli._text import literal, printable
 
@@ -40,11 +40,6 @@ _ASCII_SPARKS: Final = ".:-=+*#@"
 
 def _when(moment: datetime | None) -> str:
     return "never" if moment is None else moment.strftime("%Y-%m-%d %H:%M")
-
-
-def _about(value: Decimal) -> str:
-    """A projection, to the cent."""
-    return f"{rounded(value):,}"
 
 
 def _text_width(console: Console, longest: int, fixed: Sequence[int]) -> int:
@@ -154,7 +149,7 @@ def render_status(
             "spent",
             Text.assemble(
                 (sparkline(daily, ascii_only=ascii_only(console)), "red"),
-                f"  per UTC day, last {len(daily)} days (most {_about(most)})",
+                f"  per UTC day, last {len(daily)} days (most {about(most)})",
             ),
         )
     )
@@ -168,9 +163,9 @@ def _worth(units: Decimal, price: UnitPrice | None) -> str:
 
 def _spending(outlook: Forecast, price: UnitPrice | None) -> str:
     return (
-        f"about {_about(outlook.spend_per_day)} units per day"
+        f"about {about(outlook.spend_per_day)} units per day"
         f"{_worth(outlook.spend_per_day, price)} "
-        f"(the last {_about(outlook.rate.days).rstrip('0').rstrip('.')} days)"
+        f"(the last {about_days(outlook.rate.days)} days)"
     )
 
 
@@ -210,7 +205,7 @@ def _expiring(outlook: Forecast, price: UnitPrice | None) -> str:
         return f"none unspent within {horizon_days} days"
     first = outlook.expiring[0].expires_at
     return (
-        f"about {_about(outlook.expiring_total)} units unspent"
+        f"about {about(outlook.expiring_total)} units unspent"
         f"{_worth(outlook.expiring_total, price)}, first on "
         f"{first:%Y-%m-%d} (within {horizon_days} days)"
     )

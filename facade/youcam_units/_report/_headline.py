@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from youcam_units._amounts import TENTH, rounded
+from youcam_units._amounts import TENTH, about, about_days, rounded
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from youcam_units._money import UnitPrice
     from youcam_units._report._data import ReportData
 
-__all__ = ["Figure", "about", "headline", "iso"]
+__all__ = ["Figure", "headline", "iso"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +35,6 @@ class Figure:
     detail: str = ""
     state: str = ""
     """A class for the figure's look: ``over`` marks a budget spent past."""
-
-
-def about(value: Decimal) -> str:
-    """A projection, to the cent (as ``status`` shows one)."""
-    return f"{rounded(value):,}"
 
 
 def iso(when: datetime) -> str:
@@ -100,7 +95,7 @@ def _outlook_figures(data: ReportData) -> list[Figure]:
             str(outlook.spend_per_day),
             about(outlook.spend_per_day),
             *_money(price, outlook.spend_per_day),
-            detail=f"the last {about(outlook.rate.days).rstrip('0').rstrip('.')} days",
+            detail=f"the last {about_days(outlook.rate.days)} days",
         ),
         Figure(
             "runs_out_at",
