@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from youcam_units._cli._commands import COMMANDS
 
 ENTRY_POINT = shutil.which("youcam-units", path=str(Path(sys.executable).parent))
 pytestmark = [
@@ -104,6 +105,15 @@ def test_help_imports_only_click_and_the_declarations(args: tuple[str, ...]) -> 
     assert {name: loaded(modules, name) for name in NOT_FOR_HELP} == {
         name: [] for name in NOT_FOR_HELP
     }
+
+
+def test_listing_the_commands_imports_none_of_them() -> None:
+    """The group's ``--help`` lists every command from ``COMMANDS``, loading no command module."""
+    result, modules = imported("--help")
+    assert result.returncode == 0, result.stderr
+    for name, lazy in COMMANDS.items():
+        assert f"  {name}  " in result.stdout
+        assert lazy.target.partition(":")[0] not in modules, name
 
 
 def test_a_demo_request_loads_neither_pacing_nor_an_event_loop() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner
 from youcam_units import _cli
 from youcam_units._cli._commands import COMMANDS, cli
 
@@ -80,3 +81,16 @@ def test_every_registered_command_loads_under_its_name() -> None:
         assert isinstance(command, click.Command), name
         assert command.name == name
     assert cli.list_commands(context) == sorted(COMMANDS)
+
+
+@pytest.mark.parametrize("width", [40, 80, 200])
+def test_help_lists_every_command_with_its_whole_summary(width: int) -> None:
+    """Each command's line in ``--help`` is whole at any width: wrapped, never cut with "..."."""
+    result = CliRunner().invoke(cli, ["--help"], terminal_width=width)
+    assert result.exit_code == 0, result.output
+    listing = result.output.partition("Commands:")[2].partition("Exit status:")[0]
+    assert "..." not in listing
+    flowing = " ".join(listing.split())
+    for name, lazy in COMMANDS.items():
+        assert f"{name} {lazy.summary}" in flowing, (name, result.output)
+    assert max(len(line) for line in listing.splitlines()) <= min(width, 80)

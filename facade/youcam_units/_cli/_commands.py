@@ -1,8 +1,8 @@
 """The ``youcam-units`` group: every command, registered here by name, loaded when it is used.
 
 Each command lives in its own module and imports nothing from this one: ``COMMANDS`` names
-them all, and ``LazyGroup`` (click's documented lazily loading group) imports a command's
-module only when that command runs, or when ``--help`` lists it. Shared pieces: ``_runtime``
+them all, with the line ``--help`` lists each by, and ``LazyGroup`` (click's documented lazily
+loading group) imports a command's module only when that command runs. Shared pieces: ``_runtime``
 (names, ``Runtime``, one-line failures), ``_options``, ``_days``, ``_sources`` and
 ``_terminal`` (the inputs, the client, the consoles).
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import click
 
@@ -40,20 +40,61 @@ __all__ = [
     "main",
 ]
 
-COMMANDS: Final[Mapping[str, str]] = {
-    "accounts": "youcam_units._cli._account_commands:accounts",
-    "balance": "youcam_units._cli._unit_commands:balance",
-    "costs": "youcam_units._cli._unit_commands:costs",
-    "export": "youcam_units._cli._export_command:export",
-    "history": "youcam_units._cli._history_command:history",
-    "metrics": "youcam_units._cli._metrics_command:metrics",
-    "mock": "youcam_units._cli._mock_command:mock",
-    "report": "youcam_units._cli._report_command:report",
-    "status": "youcam_units._cli._status_commands:status",
-    "summary": "youcam_units._cli._summary_command:summary",
-    "sync": "youcam_units._cli._sync_command:sync_command",
+
+class LazyCommand(NamedTuple):
+    """Where a command is defined (``module:function``), and the line ``--help`` lists it with.
+
+    The line is kept here so that listing the commands imports none of them.
+    """
+
+    target: str
+    summary: str
+
+
+COMMANDS: Final[Mapping[str, LazyCommand]] = {
+    "accounts": LazyCommand(
+        "youcam_units._cli._account_commands:accounts",
+        "The config file's accounts and where each credential is read from",
+    ),
+    "balance": LazyCommand(
+        "youcam_units._cli._unit_commands:balance", "The units you have now, bucket by bucket"
+    ),
+    "costs": LazyCommand(
+        "youcam_units._cli._unit_commands:costs",
+        "What each feature costs in units (needs the API key)",
+    ),
+    "export": LazyCommand(
+        "youcam_units._cli._export_command:export",
+        "Write the ledger's entries, without any request to the service",
+    ),
+    "history": LazyCommand(
+        "youcam_units._cli._history_command:history", "The unit history, newest first"
+    ),
+    "metrics": LazyCommand(
+        "youcam_units._cli._metrics_command:metrics", "The status as Prometheus metrics"
+    ),
+    "mock": LazyCommand(
+        "youcam_units._cli._mock_command:mock",
+        "Serve the mock service over HTTP (needs the mock extra)",
+    ),
+    "report": LazyCommand(
+        "youcam_units._cli._report_command:report",
+        "Write one HTML report: spending, the balance and its outlook",
+    ),
+    "status": LazyCommand(
+        "youcam_units._cli._status_commands:status",
+        "Balance, spending per day, run-out date, expiring units, budgets",
+    ),
+    "summary": LazyCommand(
+        "youcam_units._cli._summary_command:summary",
+        "Units spent, granted and expired per action, day or month",
+    ),
+    "sync": LazyCommand(
+        "youcam_units._cli._sync_command:sync_command",
+        "Bring the local ledger up to date, reading only what is new",
+    ),
 }
-"""Every command: its name, and the ``module:function`` that defines it."""
+"""Every command: its name, where it is defined, and its line in ``--help``."""
 
 
 class LazyGroup(_Group):
@@ -62,7 +103,12 @@ class LazyGroup(_Group):
     click's "Lazily Loading Subcommands": a command's dependencies load only for that command.
     """
 
-    def __init__(self, *args: Any, lazy_commands: Mapping[str, str], **kwargs: Any) -> None:  # noqa: ANN401 - click's own
+    def __init__(
+        self,
+        *args: Any,  # noqa: ANN401 - click's own
+        lazy_commands: Mapping[str, LazyCommand],
+        **kwargs: Any,  # noqa: ANN401 - click's own
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.lazy_commands = lazy_commands
 
@@ -70,15 +116,25 @@ class LazyGroup(_Group):
         return sorted({*super().list_commands(ctx), *self.lazy_commands})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = self.lazy_commands.get(cmd_name)
-        if target is None:
+        lazy = self.lazy_commands.get(cmd_name)
+        if lazy is None:
             return super().get_command(ctx, cmd_name)
-        module_name, _, attribute = target.partition(":")
+        module_name, _, attribute = lazy.target.partition(":")
         command = getattr(importlib.import_module(module_name), attribute)
         if not isinstance(command, click.Command):  # pragma: no cover - a registration typo
-            msg = f"{target} is not a click command"
+            msg = f"{lazy.target} is not a click command"
             raise TypeError(msg)
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The list in ``--help``, from ``COMMANDS`` alone: listing them loads none of them."""
+        rows = []
+        for name in self.list_commands(ctx):
+            lazy = self.lazy_commands.get(name)
+            summary = lazy.summary if lazy else self.commands[name].get_short_help_str()
+            rows.append((name, summary))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 @click.group(
