@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import click
 
+from youcam_units._cli._help import Command
 from youcam_units._cli._text import printable
 
 if TYPE_CHECKING:
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 __all__ = ["ACCOUNT_COLUMNS", "account_rows", "accounts", "render_accounts"]
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option(
     "--format",
     "fmt",

@@ -19,11 +19,11 @@ from youcam_units._cli._runtime import (
     DEMO_ENTRIES,
     DEMO_SEED,
     EXIT_BROKEN_PIPE,
+    EXIT_CODES,
     PROG,
     Runtime,
     _Group,
     _stop_quietly,
-    exit_codes_epilog,
 )
 
 if TYPE_CHECKING:
@@ -136,12 +136,16 @@ class LazyGroup(_Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:  # noqa: ARG002 - click's own
+        """Every exit status, wrapped to the terminal like the commands above it."""
+        with formatter.section("Exit status"):
+            formatter.write_dl([(str(code), meaning) for code, meaning in EXIT_CODES])
+
 
 @click.group(
     cls=LazyGroup,
     lazy_commands=COMMANDS,
     context_settings={"help_option_names": ["-h", "--help"]},
-    epilog=exit_codes_epilog(),
 )
 @click.version_option(package_name="youcam-units", prog_name=PROG)
 def cli() -> None:

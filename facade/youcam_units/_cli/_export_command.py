@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from youcam_units._cli._days import _check_range, _day_range_options, _since_ms, _until_ms
+from youcam_units._cli._help import Command
 from youcam_units._cli._options import (
     _db_option,
     _demo_options,
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 # -- export --------------------------------------------------------------------------------
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option(
     "--format",
     "fmt",

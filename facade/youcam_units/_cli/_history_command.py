@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Final
 import click
 
 from youcam_units._cli._days import _check_range, _day_range_options, _since_ms, _until_ms
+from youcam_units._cli._help import Command
 from youcam_units._cli._options import (
     _source_options,
     _verbose_option,
@@ -43,7 +44,7 @@ FORMATS: Final = ("table", "json", "jsonl", "csv")
 """``history --format``: the writers in ``_render`` (a test keeps the two the same)."""
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option("--limit", type=click.IntRange(min=0), help="Show at most this many entries.")
 @_day_range_options
 @click.option(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
+from youcam_units._cli._help import Command
 from youcam_units._cli._options import FilePath
 from youcam_units._cli._runtime import PROG, CliError, current_runtime
 from youcam_units._cli._status_options import StatusQuery, _pop_status_options, _status_options
@@ -75,7 +76,7 @@ def _check_output(output: Path) -> None:
         )
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option(
     "-o",
     "--output",

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from youcam_units._cli._help import Command
 from youcam_units._cli._runtime import PROG, CliError
 from youcam_units._config import ENV_ACCESS_TOKEN, ENV_BASE_URL
 from youcam_units.mock._defaults import (
@@ -116,7 +117,8 @@ _OPTIONS = (
         "fault_kinds",
         multiple=True,
         type=click.Choice(FAULT_KINDS),
-        help="A kind of fault to draw from, repeatable (default: all).",
+        metavar="KIND",
+        help=f"A kind of fault to draw from: {', '.join(FAULT_KINDS)}; repeatable (default: all).",
     ),
     click.option(
         "--slow-seconds",
@@ -155,7 +157,7 @@ def mock_settings(**options: Any) -> ServerSettings:  # noqa: ANN401 - the comma
     )
 
 
-@click.command()
+@click.command(cls=Command)
 @_mock_options
 def mock(**options: Any) -> None:  # noqa: ANN401 - the options, read by mock_settings
     """Serve the mock service over HTTP (needs the mock extra: uvicorn).

@@ -17,6 +17,7 @@ import click
 
 from youcam_units._cli._credentials import _read_api_key
 from youcam_units._cli._days import _day_range_options, _parse_days
+from youcam_units._cli._help import Command
 from youcam_units._cli._money_options import money_options
 from youcam_units._cli._money_options import unit_price as parse_unit_price
 from youcam_units._cli._options import FilePath
@@ -105,7 +106,7 @@ def _check_extra() -> None:
         ) from None
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option(
     "--output",
     "-o",

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 import click
 
 from youcam_units._cli._extra import CLI_DEPENDENCIES
+from youcam_units._cli._help import Context
 from youcam_units._cli._output import EXIT_OUTPUT_FAILED, GuardedStdout
 from youcam_units._cli._text import printable
 from youcam_units._config import ENV_TRACEBACK
@@ -58,12 +59,6 @@ EXIT_CODES: Final = (
 README's list the same)."""
 
 
-def exit_codes_epilog() -> str:
-    """The ``--help`` epilog: one line per exit status, kept as written (click's no-rewrap mark)."""
-    lines = "\n".join(f"  {code:>3}  {meaning}" for code, meaning in EXIT_CODES)
-    return f"\b\nExit status:\n{lines}"
-
-
 WIDTH_WHEN_PIPED: Final = 160
 
 
@@ -92,6 +87,8 @@ class CliError(click.ClickException):
 
 class _Group(click.Group):
     """Reports every expected failure as ONE line (``youcam-units: error: ...``), no traceback."""
+
+    context_class = Context
 
     def main(
         self,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from youcam_units._cli._help import Command
 from youcam_units._cli._money_options import money_options
 from youcam_units._cli._money_options import unit_price as parse_unit_price
 from youcam_units._cli._output import machine_readable
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from youcam_units._money import UnitPrice
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option(
     "--min-balance",
     metavar="UNITS",

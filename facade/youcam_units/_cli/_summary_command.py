@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Final
 import click
 
 from youcam_units._cli._days import _check_range, _day_range_options, _since_ms, _until_ms
+from youcam_units._cli._help import Command
 from youcam_units._cli._money_options import money_options, priced_row
 from youcam_units._cli._money_options import unit_price as parse_unit_price
 from youcam_units._cli._options import (
@@ -42,7 +43,7 @@ GROUPINGS: Final = ("action", "day", "month")
 (a test keeps the two the same)."""
 
 
-@click.command()
+@click.command(cls=Command)
 @_db_option
 @click.option(
     "--by",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from youcam_units._cli import _accounts
+from youcam_units._cli._help import Command
 from youcam_units._cli._options import (
     _db_option,
     _source_options,
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from youcam_units.ledger import SyncResult
 
 
-@click.command(name="sync")
+@click.command(name="sync", cls=Command)
 @click.option(
     "--all",
     "all_accounts",

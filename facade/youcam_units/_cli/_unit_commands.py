@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
+from youcam_units._cli._help import Command
 from youcam_units._cli._options import _verbose_option
 from youcam_units._cli._output import machine_readable
 from youcam_units._cli._runtime import (
@@ -52,7 +53,7 @@ def _columns(known: Sequence[str], rows: Sequence[dict[str, Any]]) -> list[str]:
 # -- balance -------------------------------------------------------------------------------
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option(
     "--format",
     "fmt",
@@ -123,7 +124,7 @@ def _balance_json(result: Balance) -> dict[str, Any]:
 # -- costs ---------------------------------------------------------------------------------
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option("--search", metavar="TEXT", help="Only features whose description contains TEXT.")
 @click.option(
     "--format",
