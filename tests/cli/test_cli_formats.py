@@ -94,6 +94,20 @@ def test_summary_csv_and_jsonl_are_its_json_exactly(invoke: Invoke, by: str) -> 
     assert any(Decimal(row["spent"]) % 1 for row in expected)  # fractions survive
 
 
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_summary_csv_and_jsonl_carry_the_price_as_json_does(invoke: Invoke, fmt: str) -> None:
+    """With --unit-price, csv and jsonl have json's money fields too, exactly (not units alone)."""
+    price = ("--demo", "--by", "month", "--unit-price", "0.05", "--currency", "EUR")
+    expected = exact_json.loads(invoke("summary", *price, "--format", "json").stdout)
+    assert expected[0]["currency"] == "EUR"  # json carries the money
+    run = invoke("summary", *price, "--format", fmt)
+    assert run.exit_code == 0
+    if fmt == "jsonl":
+        assert _jsonl(run.stdout) == expected
+    else:
+        _same(_csv(run.stdout), expected)
+
+
 def test_summary_columns_are_the_rows_fields() -> None:
     """The csv header is SummaryRow.to_dict's keys, in its order."""
     row = SummaryRow("x", 1, Decimal(1), Decimal(2), Decimal(0))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Final
 import click
 
 from youcam_units._cli._days import _check_range, _day_range_options, _since_ms, _until_ms
-from youcam_units._cli._money_options import money_options, priced_row
+from youcam_units._cli._money_options import MONEY_COLUMNS, money_options, priced_row
 from youcam_units._cli._money_options import unit_price as parse_unit_price
 from youcam_units._cli._options import (
     _db_option,
@@ -140,7 +140,9 @@ def _show(
         from youcam_units._cli._rows import write_rows  # noqa: PLC0415
 
         machine_readable()
-        write_rows(fmt, (row.to_dict(by) for row in groups), (by, *SUMMARY_COLUMNS))
+        money = MONEY_COLUMNS if price is not None else ()
+        rows = (priced_row(row, by, price) for row in groups)
+        write_rows(fmt, rows, (by, *SUMMARY_COLUMNS, *money))
         return
     stdout = _stdout_console()
     if not groups:
