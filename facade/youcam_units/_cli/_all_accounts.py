@@ -15,11 +15,14 @@ from youcam_units._cli._accounts import (
 )
 from youcam_units._cli._runtime import PROG, CliError, _reported
 from youcam_units._cli._terminal import _stdout_console
+from youcam_units._config import ALL_ACCOUNTS
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
     from youcam_units import Forecast
+    from youcam_units._cli._render import Format
+    from youcam_units._cli._rows import RowFormat
     from youcam_units._cli._status_reading import StatusReading
     from youcam_units._money import UnitPrice
     from youcam_units.ledger import Grouping, SummaryRow
@@ -51,12 +54,15 @@ def summary_all(
     since_ms: int | None,
     until_ms: int | None,
     *,
-    fmt: str,
+    fmt: Format,
     limit: int | None,
     verbose: bool,
     money: tuple[str | None, str] = (None, "USD"),
+    columns: Sequence[str] = (),
 ) -> None:
     """``summary --account all``: each account's summary, then all of them added together.
+
+    ``columns`` are a csv row's (``summary``'s, the group first), after ``account``.
 
     ``money`` is ``--unit-price``/``--currency`` as given: each account's rows are priced at
     that, else at the account's own price. The total is in units only (prices may differ).
@@ -94,7 +100,33 @@ def summary_all(
         payload = {"total": [row.to_dict(by) for row in total], "accounts": accounts}
         click.echo(exact_json.dumps(payload, indent=2))
         return
+    if fmt in {"jsonl", "csv"}:
+        _write_summary_rows(fmt, per_account, total, prices, by=by, columns=columns)
+        return
     _draw_summaries([*per_account.items(), ("all accounts", total)], prices, by, limit=limit)
+
+
+def _write_summary_rows(
+    fmt: RowFormat,
+    per_account: dict[str, list[SummaryRow]],
+    total: list[SummaryRow],
+    prices: dict[str, UnitPrice | None],
+    *,
+    by: Grouping,
+    columns: Sequence[str],
+) -> None:
+    """As jsonl or csv: json's rows, each led by its ``account`` (``all``: their sum, in units)."""
+    from youcam_units._cli._money_options import MONEY_COLUMNS, priced_row  # noqa: PLC0415
+    from youcam_units._cli._rows import write_rows  # noqa: PLC0415
+
+    rows = [
+        {"account": name, **priced_row(row, by, prices[name])}
+        for name, account_rows in per_account.items()
+        for row in account_rows
+    ]
+    rows += [{"account": ALL_ACCOUNTS, **row.to_dict(by)} for row in total]
+    money = MONEY_COLUMNS if any(p is not None for p in prices.values()) else ()
+    write_rows(fmt, rows, ("account", *columns, *money))
 
 
 def _draw_summaries(

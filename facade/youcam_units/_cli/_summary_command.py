@@ -108,7 +108,16 @@ def summary(
 
         _accounts.refuse_with_all("--account all", db=db, demo=demo)
         money = (unit_price, currency)  # as given: each account's own price fills it in
-        summary_all(by, since_ms, until_ms, fmt=fmt, limit=limit, verbose=verbose, money=money)
+        summary_all(
+            by,
+            since_ms,
+            until_ms,
+            fmt=fmt,
+            limit=limit,
+            verbose=verbose,
+            money=money,
+            columns=(by, *SUMMARY_COLUMNS),
+        )
         return
     path = synced_demo_or_existing(ctx, db, demo=demo, seed=seed, entries=entries, verbose=verbose)
     with (
