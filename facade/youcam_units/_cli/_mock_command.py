@@ -116,7 +116,8 @@ _OPTIONS = (
         "fault_kinds",
         multiple=True,
         type=click.Choice(FAULT_KINDS),
-        help="A kind of fault to draw from, repeatable (default: all).",
+        metavar="KIND",  # the choices, 56 columns, go in the help, where they wrap
+        help=f"A kind of fault to draw from: {', '.join(FAULT_KINDS)}; repeatable (default: all).",
     ),
     click.option(
         "--slow-seconds",

@@ -22,7 +22,7 @@ from youcam_units._config import ENV_TRACEBACK
 from youcam_units.mock._defaults import DEFAULT_ENTRIES, DEFAULT_SEED
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
     import httpx
 
@@ -65,6 +65,50 @@ def exit_codes_epilog() -> str:
 
 
 WIDTH_WHEN_PIPED: Final = 160
+NARROWEST_TERMINAL: Final = 40
+"""The narrowest terminal the output and ``--help`` fit (click's own help stops at 50)."""
+_NARROWEST_HELP: Final = 24
+"""Below this many columns beside its option, an option's help goes under it instead."""
+
+
+class _HelpFormatter(click.HelpFormatter):
+    """click's help, fitting terminals down to ``NARROWEST_TERMINAL`` columns.
+
+    click never lays help out narrower than 50 columns, and beside options of up to 30 it
+    leaves 10 for the help, splitting words (``YO UCAM_ACCESS_TOKE N``). Here the width follows
+    the terminal down to 40, and where the help beside the options would be narrower than
+    ``_NARROWEST_HELP``, each option's help is written under it, indented, in whole words.
+    """
+
+    def __init__(
+        self, indent_increment: int = 2, width: int | None = None, max_width: int | None = None
+    ) -> None:
+        if width is None and click.formatting.FORCED_WIDTH is None:
+            import shutil  # noqa: PLC0415 - as click does
+
+            columns = min(shutil.get_terminal_size().columns, max_width or 80)
+            width = max(columns, NARROWEST_TERMINAL) - 2
+        super().__init__(indent_increment, width, max_width)
+
+    def write_dl(
+        self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
+    ) -> None:
+        listed = list(rows)
+        first_col = min(max((len(term) for term, _ in listed), default=0), col_max) + col_spacing
+        if self.width - first_col - 2 >= _NARROWEST_HELP:  # what click leaves the help
+            super().write_dl(listed, col_max, col_spacing)
+            return
+        for term, text in listed:
+            self.write(f"{'':>{self.current_indent}}{term}\n")
+            if text:
+                with self.indentation(), self.indentation():
+                    self.write_text(text)
+
+
+class _Context(click.Context):
+    """The context of every command: ``_HelpFormatter`` lays out its ``--help``."""
+
+    formatter_class = _HelpFormatter
 
 
 @dataclass
@@ -91,7 +135,28 @@ class CliError(click.ClickException):
 
 
 class _Group(click.Group):
-    """Reports every expected failure as ONE line (``youcam-units: error: ...``), no traceback."""
+    """Reports every expected failure as ONE line (``youcam-units: error: ...``), no traceback.
+
+    Its help, and each command's (``_Context``), fits terminals down to 40 columns.
+    """
+
+    context_class = _Context
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None and command.context_class is click.Context:
+            command.context_class = _Context  # click's documented attribute: its --help fits too
+        return name, command, rest
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The exit statuses as a definition list: each meaning wraps beside its code."""
+        if self.epilog != exit_codes_epilog():
+            super().format_epilog(ctx, formatter)
+            return
+        with formatter.section("Exit status"):
+            formatter.write_dl([(f"{code:>3}", meaning) for code, meaning in EXIT_CODES])
 
     def main(
         self,
