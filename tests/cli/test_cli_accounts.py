@@ -382,6 +382,21 @@ def test_status_of_all_accounts_is_each_and_their_sum(
         )
 
 
+@pytest.mark.parametrize("columns", ["40", "80"])
+def test_status_of_all_accounts_table_fits_without_trailing_blanks(
+    run: Callable[..., Run], config: Path, monkeypatch: pytest.MonkeyPatch, columns: str
+) -> None:
+    """The total line wraps like every other line: within the width, no line ending in blanks."""
+    use_sqlite_for_b(config)
+    monkeypatch.setenv("COLUMNS", columns)
+    result = run("status", "--account", "all", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert "all accounts:" in result.stdout
+    for line in result.stdout.splitlines():
+        assert line == line.rstrip(), repr(line)
+        assert len(line) <= int(columns), line
+
+
 def test_status_of_all_accounts_reports_thresholds_per_account(
     run: Callable[..., Run], config: Path
 ) -> None:

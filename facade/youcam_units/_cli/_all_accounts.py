@@ -244,7 +244,10 @@ def _render_all(
     total: dict[str, Any],
 ) -> None:
     """Each account's status (in money at its price) and budgets in turn, then one total line."""
+    from rich.text import Text  # noqa: PLC0415
+
     from youcam_units._amounts import about  # noqa: PLC0415
+    from youcam_units._cli._fit import print_whole  # noqa: PLC0415
     from youcam_units._cli._unit_render import render_budgets, render_status  # noqa: PLC0415
 
     stdout = _stdout_console()
@@ -253,10 +256,9 @@ def _render_all(
         render_status(reading.outlook, reading.daily, stdout, price=prices[name])
         render_budgets(reading.budget_uses, stdout)
     first = total["first_to_run_out"]
-    stdout.print(
+    line = (
         f"all accounts: {total['balance']:,} units; spending about "
         f"{about(total['spend_per_day'])} units per day; {total['expiring_total']:,} units "
-        "expiring unspent" + ("" if first is None else f"; {first['account']} runs out first"),
-        highlight=False,
-        markup=False,
+        "expiring unspent" + ("" if first is None else f"; {first['account']} runs out first")
     )
+    print_whole(stdout, Text(line))  # wrapped lines end in no blank, as the others do
