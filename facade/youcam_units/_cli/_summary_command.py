@@ -93,7 +93,8 @@ def summary(
 
     Run `sync` first; with --demo the demo ledger is synced from the mock first. The table and
     chart draw --rows groups and say how many they left out; the total counts every group.
-    With --unit-price, what was spent in money too (exact in JSON, to the cent in the table).
+    With --unit-price, money too: what was spent, to the cent, in the table; every figure,
+    exactly, in JSON, JSON lines and CSV.
     """
     limit = None if all_rows else rows
     price = parse_unit_price(unit_price, currency)
