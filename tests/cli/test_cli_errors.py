@@ -72,6 +72,25 @@ def test_bad_arguments_exit_2(invoke: Invoke, args: list[str], fragment: str) ->
     assert_one_line_failure(run, 2, fragment, "--help")
 
 
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["report", "--demo", "-o", "-"], "'-o'"),
+        (["metrics", "--demo", "-o", "-"], "'-o'"),
+        (["sync", "--demo", "--db", "-"], "'--db'"),
+        (["history", "--token-file", "-"], "'--token-file'"),
+    ],
+)
+def test_a_dash_is_not_taken_for_a_file_named_dash(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, args: list[str], option: str
+) -> None:
+    """'-' (stdout or stdin, to Unix tools) is refused in one line, not written as a file '-'."""
+    monkeypatch.chdir(tmp_path)
+    run = invoke(*args)
+    assert_one_line_failure(run, 2, option, "name a file")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_network_down(invoke: Invoke) -> None:
     """An unreachable service is one 'cannot reach' line after the retries."""
     runtime = Runtime(client_options={"rate_limit": None})
