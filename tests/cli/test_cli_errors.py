@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 from typing import TYPE_CHECKING
 
@@ -117,6 +118,22 @@ def test_server_failing_past_the_retries(invoke: Invoke, service: MockService) -
     run = invoke("history")
     assert_one_line_failure(run, 1, "HTTP 502")
     assert "<html>" not in run.output
+
+
+def test_the_way_to_continue_keeps_the_commands_own_options(
+    invoke: Invoke, service: MockService
+) -> None:
+    """A read failing part-way: the hint is the same command with the token, not a bare one.
+
+    ``youcam-units history --starting-token T`` alone would drop --since, --format, --account
+    or --demo: another output, another account or another service than the one that failed.
+    """
+    service.faults = FaultPlan.script({2: FaultKind.SERVER_ERROR, 3: FaultKind.SERVER_ERROR})
+    run = invoke("history", "--since", "2000-01-01", "--format", "csv")
+    assert run.exit_code == 1
+    (line,) = run.stderr.splitlines()
+    assert re.search(r"run the same command with --starting-token \S+$", line), line
+    assert "youcam-units history --starting-token" not in line
 
 
 def test_unusable_ledger_file(invoke: Invoke, tmp_path: Path) -> None:

@@ -200,7 +200,8 @@ def _page_token(value: str | None) -> str | None:
 def _resume_hint(token: str | None) -> str:
     if token is None:
         return "nothing was read past the first request"
-    return f"to continue from where it stopped: {PROG} history --starting-token {token}"
+    # The same command, not a bare one: its --since, --format, --account or --demo still apply.
+    return f"to continue from where it stopped, run the same command with --starting-token {token}"
 
 
 def _warn_unknown_actions(wanted: set[str], seen: set[str]) -> None:
