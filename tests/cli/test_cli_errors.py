@@ -37,6 +37,16 @@ def test_no_token(invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
     assert_one_line_failure(run, 1, "no access token", "YOUCAM_ACCESS_TOKEN", "--token-file")
 
 
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "table"])
+def test_no_token_writes_nothing_to_stdout(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """No credential: the one line, and no '[]' or csv header to mistake for an empty export."""
+    monkeypatch.delenv("YOUCAM_ACCESS_TOKEN")
+    run = invoke("history", "--format", fmt)
+    assert_one_line_failure(run, 1, "no access token")
+
+
 @pytest.mark.parametrize("command", ["history", "sync"])
 def test_bad_token(
     invoke: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, command: str

@@ -33,9 +33,11 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from pathlib import Path
 
-    from youcam_units import Page
+    from rich.console import Console
+
+    from youcam_units import Client, Page
     from youcam_units._cli._render import Format, HistoryWriter
-    from youcam_units._cli._runtime import Runtime
+    from youcam_units._cli._terminal import Offscreen
     from youcam_units._filtering import EntryFilter
 
 
@@ -101,12 +103,19 @@ def history(
         machine_readable()
     source = _Source(demo, token_file, base_url, seed, entries, api_key_file)
     wanted = EntryFilter(since_ms, until_ms, frozenset(actions))
-    with _reported(verbose=verbose, action="run the command again", resume=_resume_hint):
+    stderr = _stderr_console()
+    notice = WaitNotice(stderr)
+    with (
+        _reported(verbose=verbose, action="run the command again", resume=_resume_hint),
+        # The credentials first: a missing one writes nothing ('[]' or a csv header) to stdout.
+        open_client(source, current_runtime(ctx), notice=notice) as client,
+    ):
         writer = make_writer(fmt, sys.stdout)
         try:
             seen = _read(
-                source,
-                current_runtime(ctx),
+                client,
+                stderr,
+                notice,
                 wanted,
                 writer,
                 limit=limit,
@@ -119,8 +128,9 @@ def history(
 
 
 def _read(
-    source: _Source,
-    runtime: Runtime,
+    client: Client,
+    stderr: Console | Offscreen,
+    notice: WaitNotice,
     wanted: EntryFilter,
     writer: HistoryWriter,
     *,
@@ -128,13 +138,8 @@ def _read(
     starting_token: str | None,
 ) -> set[str]:
     """Read the history into ``writer`` with a progress line when piped; the actions met."""
-    stderr = _stderr_console()
-    notice = WaitNotice(stderr)
-    with (
-        open_client(source, runtime, notice=notice) as client,
-        # On a terminal the output itself shows progress; the spinner is for piped output.
-        _progress(stderr, "reading history", enabled=not _stdout_is_terminal()) as progress,
-    ):
+    # On a terminal the output itself shows progress; the spinner is for piped output.
+    with _progress(stderr, "reading history", enabled=not _stdout_is_terminal()) as progress:
         task = progress.add_task("read", total=None, detail="")
         notice.attach(progress, task)
         pager = client.history(
