@@ -58,3 +58,17 @@ def test_wide_terminals_keep_options_beside_their_help(
     text = _help(capsys, "history")
     assert re.search(r"^  --since DAY +Only entries on or after", text, re.MULTILINE)
     assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_no_command_shows_the_help_as_help(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``youcam-units`` alone: the help, laid out as --help lays it out, not one escaped line."""
+    monkeypatch.setenv("COLUMNS", "80")
+    code = cli.main([], standalone_mode=False)
+    out, err = capsys.readouterr()
+    assert code == 2  # click's: no command is a usage error
+    assert out == ""
+    assert err == _help(capsys)
+    assert "youcam-units: error" not in err
+    assert "\\n" not in err
