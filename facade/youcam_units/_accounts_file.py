@@ -232,9 +232,15 @@ def _optional_budget(value: object, key: str, where: Path) -> Decimal | None:
 
 def _budget(value: object, key: str, where: Path) -> Decimal:
     """Above 0, as ``--monthly-budget`` is: a budget's use is spent / budget."""
-    number = _number(value, key, where)
+    above_zero = ConfigError(f"{where}: {key} must be above 0 (units per month; drop it for none)")
+    try:
+        number = _number(value, key, where)
+    except ConfigError:
+        if isinstance(value, int | Decimal) and not isinstance(value, bool):  # below 0, not finite
+            raise above_zero from None
+        raise
     if number == 0:
-        raise ConfigError(f"{where}: {key} must be above 0 (units per month; drop it for none)")
+        raise above_zero
     return number
 
 

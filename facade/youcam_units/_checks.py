@@ -247,5 +247,7 @@ def validate_pacing_file(pacing_file: object, limits: tuple[RateLimit, ...] | No
     if limits is None:
         raise ValueError("pacing_file needs a rate_limit to pace to; rate_limit is None")
     if path.is_dir():
-        raise ValueError(f"pacing_file {path} is a directory; name a file inside it")
+        from ._errors import PacingFileError  # noqa: PLC0415 - as pathlib, off --help's path
+
+        raise PacingFileError(path, "is a directory")
     return path

@@ -61,5 +61,5 @@ class UnitPrice:
         return f"{self.rounded(money):,} {self.currency}"
 
     def per_unit(self) -> str:
-        """The price itself, exact: ``0.05 USD per unit``."""
-        return f"{self.amount} {self.currency} per unit"
+        """The price itself, exact, in plain digits: ``0.05 USD per unit``."""
+        return f"{self.amount:f} {self.currency} per unit"  # :f: never 1E-7

@@ -96,8 +96,13 @@ DELETE FROM {_LIMITS} WHERE (bucket, requests, window_ms) IN (
 class TokenPacingError(YouCamError, ValueError):
     """The database sharing the per-token budget cannot be used (unreachable, refused, failed).
 
-    The URL in the message has its password replaced by ``***``.
+    The URL in the message has its password replaced by ``***``. ``problem`` is the message
+    without the library's way out (``token_pacing=None``), for callers that offer their own.
     """
+
+    def __init__(self, problem: str, way_out: str = "") -> None:
+        super().__init__(f"{problem}; {way_out}" if way_out else problem)
+        self.problem = problem
 
 
 def bucket_key(token: str) -> str:
@@ -261,6 +266,6 @@ class TokenBudgets:
             yield
         except (self._psycopg.Error, PoolTimeout) as exc:
             raise TokenPacingError(
-                f"the token pacing database {self.location} {what} ({_first_line(exc)}); "
-                "fix the URL or pass token_pacing=None"
+                f"the token pacing database {self.location} {what} ({_first_line(exc)})",
+                "fix the URL or pass token_pacing=None",
             ) from None

@@ -91,6 +91,7 @@ def test_a_currency_alone_that_is_not_the_accounts_is_refused(
     result = run("status", "--as-of", AS_OF, "--currency", "USD")
     assert result.exit_code == 2
     assert "give --unit-price too" in result.stderr
+    assert "USD is not the currency of the unit_price of account 'a' (EUR)" in result.stderr
     assert _status(run, "--currency", "EUR")["money"]["currency"] == "EUR"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 from decimal import Decimal
@@ -324,6 +326,34 @@ def test_summary_of_all_accounts_table(run: Callable[..., Run], config: Path) ->
         assert heading in result.stdout
 
 
+@pytest.mark.parametrize("price", [(), ("--unit-price", "0.05")])
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_summary_of_all_accounts_as_rows(
+    run: Callable[..., Run], config: Path, fmt: str, price: tuple[str, ...]
+) -> None:
+    """Summary --account all as jsonl or csv: json's rows, each led by its account ("all": sum)."""
+    use_sqlite_for_b(config)
+    assert run("sync", "--all").exit_code == 0
+    combined = summary_json(run, "--account", "all", "--by", "month", *price)
+    assert isinstance(combined, dict)
+    labelled = [
+        {"account": name, **row}
+        for name, rows in [*combined["accounts"].items(), ("all", combined["total"])]
+        for row in rows
+    ]
+    result = run("summary", "--account", "all", "--by", "month", "--format", fmt, *price)
+    assert result.exit_code == 0, result.output
+    if fmt == "jsonl":
+        got = [json.loads(line, parse_float=Decimal) for line in result.stdout.splitlines()]
+        assert got == labelled
+        return
+    got_csv = list(csv.DictReader(io.StringIO(result.stdout)))
+    header = list(got_csv[0])
+    assert header[:3] == ["account", "month", "entries"]
+    assert ("spent_money" in header) == bool(price)
+    assert got_csv == [{key: str(row.get(key, "")) for key in header} for row in labelled]
+
+
 AS_OF = "2026-11-25T00:00:00Z"
 
 
@@ -350,6 +380,21 @@ def test_status_of_all_accounts_is_each_and_their_sum(
         assert total[key] == sum(
             (Decimal(str(single[key])) for single in singles.values()), Decimal(0)
         )
+
+
+@pytest.mark.parametrize("columns", ["40", "80"])
+def test_status_of_all_accounts_table_fits_without_trailing_blanks(
+    run: Callable[..., Run], config: Path, monkeypatch: pytest.MonkeyPatch, columns: str
+) -> None:
+    """The total line wraps like every other line: within the width, no line ending in blanks."""
+    use_sqlite_for_b(config)
+    monkeypatch.setenv("COLUMNS", columns)
+    result = run("status", "--account", "all", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert "all accounts:" in result.stdout
+    for line in result.stdout.splitlines():
+        assert line == line.rstrip(), repr(line)
+        assert len(line) <= int(columns), line
 
 
 def test_status_of_all_accounts_reports_thresholds_per_account(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,16 @@ def test_no_token(invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("YOUCAM_ACCESS_TOKEN")
     run = invoke("history")
     assert_one_line_failure(run, 1, "no access token", "YOUCAM_ACCESS_TOKEN", "--token-file")
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "table"])
+def test_no_token_writes_nothing_to_stdout(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """No credential: the one line, and no '[]' or csv header to mistake for an empty export."""
+    monkeypatch.delenv("YOUCAM_ACCESS_TOKEN")
+    run = invoke("history", "--format", fmt)
+    assert_one_line_failure(run, 1, "no access token")
 
 
 @pytest.mark.parametrize("command", ["history", "sync"])
@@ -72,6 +83,25 @@ def test_bad_arguments_exit_2(invoke: Invoke, args: list[str], fragment: str) ->
     assert_one_line_failure(run, 2, fragment, "--help")
 
 
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["report", "--demo", "-o", "-"], "'-o'"),
+        (["metrics", "--demo", "-o", "-"], "'-o'"),
+        (["sync", "--demo", "--db", "-"], "'--db'"),
+        (["history", "--token-file", "-"], "'--token-file'"),
+    ],
+)
+def test_a_dash_is_not_taken_for_a_file_named_dash(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, args: list[str], option: str
+) -> None:
+    """'-' (stdout or stdin, to Unix tools) is refused in one line, not written as a file '-'."""
+    monkeypatch.chdir(tmp_path)
+    run = invoke(*args)
+    assert_one_line_failure(run, 2, option, "name a file")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_network_down(invoke: Invoke) -> None:
     """An unreachable service is one 'cannot reach' line after the retries."""
     runtime = Runtime(client_options={"rate_limit": None})
@@ -98,6 +128,22 @@ def test_server_failing_past_the_retries(invoke: Invoke, service: MockService) -
     run = invoke("history")
     assert_one_line_failure(run, 1, "HTTP 502")
     assert "<html>" not in run.output
+
+
+def test_the_way_to_continue_keeps_the_commands_own_options(
+    invoke: Invoke, service: MockService
+) -> None:
+    """A read failing part-way: the hint is the same command with the token, not a bare one.
+
+    ``youcam-units history --starting-token T`` alone would drop --since, --format, --account
+    or --demo: another output, another account or another service than the one that failed.
+    """
+    service.faults = FaultPlan.script({2: FaultKind.SERVER_ERROR, 3: FaultKind.SERVER_ERROR})
+    run = invoke("history", "--since", "2000-01-01", "--format", "csv")
+    assert run.exit_code == 1
+    (line,) = run.stderr.splitlines()
+    assert re.search(r"run the same command with --starting-token \S+$", line), line
+    assert "youcam-units history --starting-token" not in line
 
 
 def test_unusable_ledger_file(invoke: Invoke, tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ import click
 import pytest
 from youcam_units import _json as exact_json
 from youcam_units._cli import cli
-from youcam_units._cli._summary_command import SUMMARY_COLUMNS
 from youcam_units.ledger import SummaryRow
+from youcam_units.ledger._summary import SUMMARY_FIELDS as SUMMARY_COLUMNS
 from youcam_units.mock import DEFAULT_API_KEY
 
 if TYPE_CHECKING:
@@ -92,6 +92,20 @@ def test_summary_csv_and_jsonl_are_its_json_exactly(invoke: Invoke, by: str) -> 
     assert list(_csv(outputs["csv"].stdout)[0]) == [by, *SUMMARY_COLUMNS]
     _same(_csv(outputs["csv"].stdout), expected)
     assert any(Decimal(row["spent"]) % 1 for row in expected)  # fractions survive
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_summary_csv_and_jsonl_carry_the_price_as_json_does(invoke: Invoke, fmt: str) -> None:
+    """With --unit-price, csv and jsonl have json's money fields too, exactly (not units alone)."""
+    price = ("--demo", "--by", "month", "--unit-price", "0.05", "--currency", "EUR")
+    expected = exact_json.loads(invoke("summary", *price, "--format", "json").stdout)
+    assert expected[0]["currency"] == "EUR"  # json carries the money
+    run = invoke("summary", *price, "--format", fmt)
+    assert run.exit_code == 0
+    if fmt == "jsonl":
+        assert _jsonl(run.stdout) == expected
+    else:
+        _same(_csv(run.stdout), expected)
 
 
 def test_summary_columns_are_the_rows_fields() -> None:

@@ -44,6 +44,15 @@ def test_money_past_28_digits_is_shown_to_the_cent_whole() -> None:
     assert price.display(money) == f"{5 * 10**28:,}.01 USD"  # 0.005 rounds half up
 
 
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [("0.0000001", "0.0000001"), ("1e-8", "0.00000001"), ("5E+1", "50"), ("0.05", "0.05")],
+)
+def test_the_price_is_shown_in_plain_digits(typed: str, shown: str) -> None:
+    """A price per unit reads as a finance person writes it: never 1E-7 (Decimal's str)."""
+    assert UnitPrice.parse(typed, "usd").per_unit() == f"{shown} USD per unit"
+
+
 def test_summary_json_adds_exact_money_to_every_row(invoke: Invoke, tmp_path: Path) -> None:
     """Each row's money is its units times the price, exactly (no rounding in JSON)."""
     db = tmp_path / "l.sqlite3"

@@ -7,6 +7,7 @@ from contextlib import closing
 from typing import TYPE_CHECKING
 
 import pytest
+from support import free_port
 from youcam_units import RateLimit
 from youcam_units._cli._commands import Runtime
 
@@ -33,6 +34,32 @@ def _error_line(run: Run) -> str:
     lines = run.stderr.splitlines()
     assert len(lines) == 1, run.stderr
     return lines[0]
+
+
+def test_a_directory_as_the_pacing_file_is_named_with_the_fix(
+    invoke: Invoke, service: MockService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """YOUCAM_UNITS_PACING_FILE naming a directory: the fix is the variable, not pacing_file=."""
+    monkeypatch.setenv("YOUCAM_UNITS_PACING_FILE", str(tmp_path))
+    line = _error_line(invoke("balance", runtime=_paced(service)))
+    assert f"the pacing file {tmp_path} is a directory" in line
+    assert "set YOUCAM_UNITS_PACING_FILE to another file, or to none" in line
+    assert "pacing_file" not in line
+    assert service.log.count == 0
+
+
+def test_an_unreachable_token_pacing_database_is_fixed_through_the_variable(
+    invoke: Invoke, service: MockService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """YOUCAM_UNITS_TOKEN_PACING that cannot be reached: the way out is the CLI's, not Python's."""
+    pytest.importorskip("psycopg", reason="the postgres extra is not installed")
+    monkeypatch.setenv("YOUCAM_UNITS_TOKEN_PACING", f"postgresql://u@127.0.0.1:{free_port()}/x")
+    line = _error_line(invoke("balance", runtime=_paced(service)))
+    assert "the token pacing database postgresql://u@127.0.0.1:" in line
+    assert "cannot be reached" in line
+    assert "token_pacing=None" not in line
+    assert "YOUCAM_UNITS_TOKEN_PACING" in line
+    assert service.log.count == 0
 
 
 @pytest.mark.parametrize("command", COMMANDS)

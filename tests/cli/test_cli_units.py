@@ -308,6 +308,16 @@ def test_status_json_agrees_with_itself(invoke: Invoke, tmp_path: Path) -> None:
         assert abs(days - Decimal(body["days_left"])) < Decimal("0.000001")
 
 
+def test_status_json_as_of_is_utc_whatever_offset_it_was_given(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    """--as-of with an offset: as_of is that moment in UTC with a Z, as every other time."""
+    db = tmp_path / "l.sqlite3"
+    code, out, _ = _status(invoke, db, "--format", "json", "--as-of", "2026-11-01T02:00+05:00")
+    assert code == 0
+    assert exact_json.loads(out)["as_of"] == "2026-10-31T21:00:00.000Z"
+
+
 # -- export ----------------------------------------------------------------------------------
 
 

@@ -130,6 +130,16 @@ def test_budget_per_action_must_be_a_number(tmp_path: Path) -> None:
     assert "accounts.prod.budgets.api_photo_enhance" in refusal(write(tmp_path, text))
 
 
+@pytest.mark.parametrize("value", ["-3", "0", "nan", "-inf"])
+@pytest.mark.parametrize("key", ["monthly_budget", "budgets.wig"])
+def test_a_budget_not_above_0_says_above_0(tmp_path: Path, key: str, value: str) -> None:
+    """A negative budget is told what 0 is told: above 0 (not "0 or more", which 0 is not)."""
+    table, _, name = f"accounts.prod.{key}".rpartition(".")
+    message = refusal(write(tmp_path, f"[{table}]\n{name} = {value}\n"))
+    assert f"accounts.prod.{key} must be above 0" in message
+    assert "0 or more" not in message
+
+
 def test_reserved_and_bad_account_names(tmp_path: Path) -> None:
     """'all' means every account; an account may not be called that."""
     assert "'all'" in refusal(write(tmp_path, '[accounts.all]\napi_key_env = "K"\n'))

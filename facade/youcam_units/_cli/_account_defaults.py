@@ -67,7 +67,7 @@ def account_price(price: str | None, currency: str) -> tuple[str | None, str]:
         return price, currency if given("currency") else account.currency
     if given("currency") and currency.strip().upper() != account.currency:
         raise click.BadParameter(
-            f"{currency} is not the currency of account {account.name!r}'s unit_price "
+            f"{currency} is not the currency of the unit_price of account {account.name!r} "
             f"({account.currency}): give --unit-price too, or drop --currency",
             param_hint="'--currency'",
         )

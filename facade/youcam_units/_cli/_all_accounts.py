@@ -15,11 +15,14 @@ from youcam_units._cli._accounts import (
 )
 from youcam_units._cli._runtime import PROG, CliError, _reported
 from youcam_units._cli._terminal import _stdout_console
+from youcam_units._config import ALL_ACCOUNTS
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
     from youcam_units import Forecast
+    from youcam_units._cli._render import Format
+    from youcam_units._cli._rows import RowFormat
     from youcam_units._cli._status_reading import StatusReading
     from youcam_units._money import UnitPrice
     from youcam_units.ledger import Grouping, SummaryRow
@@ -51,7 +54,7 @@ def summary_all(
     since_ms: int | None,
     until_ms: int | None,
     *,
-    fmt: str,
+    fmt: Format,
     limit: int | None,
     verbose: bool,
     money: tuple[str | None, str] = (None, "USD"),
@@ -61,7 +64,36 @@ def summary_all(
     ``money`` is ``--unit-price``/``--currency`` as given: each account's rows are priced at
     that, else at the account's own price. The total is in units only (prices may differ).
     """
-    from youcam_units._cli._money_options import priced_row, unit_price  # noqa: PLC0415
+    from youcam_units._cli._money_options import priced_row  # noqa: PLC0415
+
+    per_account, prices = _summaries(by, since_ms, until_ms, money=money, verbose=verbose)
+    total = combine_summaries(per_account.values(), by=by)
+    if fmt == "json":
+        from youcam_units import _json as exact_json  # noqa: PLC0415
+
+        accounts = {
+            name: [priced_row(row, by, prices[name]) for row in rows]
+            for name, rows in per_account.items()
+        }
+        payload = {"total": [row.to_dict(by) for row in total], "accounts": accounts}
+        click.echo(exact_json.dumps(payload, indent=2))
+        return
+    if fmt in {"jsonl", "csv"}:
+        _write_summary_rows(fmt, per_account, total, prices, by=by)
+        return
+    _draw_summaries([*per_account.items(), ("all accounts", total)], prices, by, limit=limit)
+
+
+def _summaries(
+    by: Grouping,
+    since_ms: int | None,
+    until_ms: int | None,
+    *,
+    money: tuple[str | None, str],
+    verbose: bool,
+) -> tuple[dict[str, list[SummaryRow]], dict[str, UnitPrice | None]]:
+    """Each account's summary rows, read from its ledger, and the price its rows are shown at."""
+    from youcam_units._cli._money_options import unit_price  # noqa: PLC0415
     from youcam_units._cli._options import no_ledger_file, where  # noqa: PLC0415
     from youcam_units._cli._upgrade import open_ledger  # noqa: PLC0415
     from youcam_units.ledger import summarize  # noqa: PLC0415
@@ -83,18 +115,30 @@ def summary_all(
             per_account[account.name] = summarize(
                 ledger, by=by, since_ms=since_ms, until_ms=until_ms
             )
-    total = combine_summaries(per_account.values(), by=by)
-    if fmt == "json":
-        from youcam_units import _json as exact_json  # noqa: PLC0415
+    return per_account, prices
 
-        accounts = {
-            name: [priced_row(row, by, prices[name]) for row in rows]
-            for name, rows in per_account.items()
-        }
-        payload = {"total": [row.to_dict(by) for row in total], "accounts": accounts}
-        click.echo(exact_json.dumps(payload, indent=2))
-        return
-    _draw_summaries([*per_account.items(), ("all accounts", total)], prices, by, limit=limit)
+
+def _write_summary_rows(
+    fmt: RowFormat,
+    per_account: dict[str, list[SummaryRow]],
+    total: list[SummaryRow],
+    prices: dict[str, UnitPrice | None],
+    *,
+    by: Grouping,
+) -> None:
+    """As jsonl or csv: json's rows, each led by its ``account`` (``all``: their sum, in units)."""
+    from youcam_units._cli._money_options import MONEY_COLUMNS, priced_row  # noqa: PLC0415
+    from youcam_units._cli._rows import write_rows  # noqa: PLC0415
+    from youcam_units.ledger._summary import SUMMARY_FIELDS  # noqa: PLC0415
+
+    rows = [
+        {"account": name, **priced_row(row, by, prices[name])}
+        for name, account_rows in per_account.items()
+        for row in account_rows
+    ]
+    rows += [{"account": ALL_ACCOUNTS, **row.to_dict(by)} for row in total]
+    money = MONEY_COLUMNS if any(p is not None for p in prices.values()) else ()
+    write_rows(fmt, rows, ("account", by, *SUMMARY_FIELDS, *money))
 
 
 def _draw_summaries(
@@ -212,7 +256,10 @@ def _render_all(
     total: dict[str, Any],
 ) -> None:
     """Each account's status (in money at its price) and budgets in turn, then one total line."""
+    from rich.text import Text  # noqa: PLC0415
+
     from youcam_units._amounts import about  # noqa: PLC0415
+    from youcam_units._cli._fit import print_whole  # noqa: PLC0415
     from youcam_units._cli._unit_render import render_budgets, render_status  # noqa: PLC0415
 
     stdout = _stdout_console()
@@ -221,10 +268,9 @@ def _render_all(
         render_status(reading.outlook, reading.daily, stdout, price=prices[name])
         render_budgets(reading.budget_uses, stdout)
     first = total["first_to_run_out"]
-    stdout.print(
+    line = (
         f"all accounts: {total['balance']:,} units; spending about "
         f"{about(total['spend_per_day'])} units per day; {total['expiring_total']:,} units "
-        "expiring unspent" + ("" if first is None else f"; {first['account']} runs out first"),
-        highlight=False,
-        markup=False,
+        "expiring unspent" + ("" if first is None else f"; {first['account']} runs out first")
     )
+    print_whole(stdout, Text(line))  # wrapped lines end in no blank, as the others do

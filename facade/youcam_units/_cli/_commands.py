@@ -139,7 +139,7 @@ class LazyGroup(_Group):
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:  # noqa: ARG002 - click's own
         """Every exit status, wrapped to the terminal like the commands above it."""
         with formatter.section("Exit status"):
-            formatter.write_dl([(str(code), meaning) for code, meaning in EXIT_CODES])
+            formatter.write_dl([(f"{code:>3}", meaning) for code, meaning in EXIT_CODES])
 
 
 @click.group(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import closing
 from typing import TYPE_CHECKING, Final
 
 import click
@@ -34,9 +35,11 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from pathlib import Path
 
-    from youcam_units import Page
+    from rich.console import Console
+
+    from youcam_units import Client, Page
     from youcam_units._cli._render import Format, HistoryWriter
-    from youcam_units._cli._runtime import Runtime
+    from youcam_units._cli._terminal import Offscreen
     from youcam_units._filtering import EntryFilter
 
 
@@ -94,7 +97,6 @@ def history(
     since_ms, until_ms = _since_ms(since), _until_ms(until)
     _check_range(since_ms, until_ms)
     _configure_logging(ctx, verbose=verbose)
-    from youcam_units._cli._render import make_writer  # noqa: PLC0415
     from youcam_units._filtering import EntryFilter  # noqa: PLC0415
 
     fmt = fmt or ("table" if _stdout_is_terminal() else "jsonl")
@@ -102,38 +104,37 @@ def history(
         machine_readable()
     source = _Source(demo, token_file, base_url, seed, entries, api_key_file)
     wanted = EntryFilter(since_ms, until_ms, frozenset(actions))
-    with _reported(verbose=verbose, action="run the command again", resume=_resume_hint):
-        writer = make_writer(fmt, sys.stdout)
-        try:
-            seen = _read(
-                source,
-                current_runtime(ctx),
-                wanted,
-                writer,
-                limit=limit,
-                starting_token=starting_token,
-            )
-        finally:
-            # Also after a failure: stdout stays valid JSON / JSONL / CSV up to the last entry.
-            writer.close()
+    stderr = _stderr_console()
+    notice = WaitNotice(stderr)
+    with (
+        _reported(verbose=verbose, action="run the command again", resume=_resume_hint),
+        # The credentials first: a missing one writes nothing ('[]' or a csv header) to stdout.
+        open_client(source, current_runtime(ctx), notice=notice) as client,
+    ):
+        seen = _read(
+            client, stderr, notice, wanted, fmt, limit=limit, starting_token=starting_token
+        )
     _warn_unknown_actions(set(wanted.actions), seen)
 
 
 def _read(
-    source: _Source,
-    runtime: Runtime,
+    client: Client,
+    stderr: Console | Offscreen,
+    notice: WaitNotice,
     wanted: EntryFilter,
-    writer: HistoryWriter,
+    fmt: Format,
     *,
     limit: int | None,
     starting_token: str | None,
 ) -> set[str]:
-    """Read the history into ``writer`` with a progress line when piped; the actions met."""
-    stderr = _stderr_console()
-    notice = WaitNotice(stderr)
+    """Read the history to stdout as ``fmt``, with a progress line when piped; the actions met."""
+    from youcam_units._cli._render import make_writer  # noqa: PLC0415
+
+    writer = make_writer(fmt, sys.stdout)
+    # On a terminal the output itself shows progress; the spinner is for piped output.
     with (
-        open_client(source, runtime, notice=notice) as client,
-        # On a terminal the output itself shows progress; the spinner is for piped output.
+        # Closed after a failure too: stdout stays valid JSON / JSONL / CSV up to the last entry.
+        closing(writer),
         _progress(stderr, "reading history", enabled=not _stdout_is_terminal()) as progress,
     ):
         task = progress.add_task("read", total=None, detail="")
@@ -201,7 +202,8 @@ def _page_token(value: str | None) -> str | None:
 def _resume_hint(token: str | None) -> str:
     if token is None:
         return "nothing was read past the first request"
-    return f"to continue from where it stopped: {PROG} history --starting-token {token}"
+    # The same command, not a bare one: its --since, --format, --account or --demo still apply.
+    return f"to continue from where it stopped, run the same command with --starting-token {token}"
 
 
 def _warn_unknown_actions(wanted: set[str], seen: set[str]) -> None:

@@ -16,9 +16,11 @@ if TYPE_CHECKING:
     from youcam_units._money import UnitPrice
     from youcam_units.ledger import Grouping, SummaryRow
 
-__all__ = ["money_options", "priced_row", "unit_price"]
+__all__ = ["MONEY_COLUMNS", "money_options", "priced_row", "unit_price"]
 
 DEFAULT_CURRENCY: Final = "USD"
+MONEY_COLUMNS: Final = ("currency", "spent_money", "granted_money", "expired_money", "net_money")
+"""The fields ``priced_row`` adds with a price, in its order (``summary --format csv``'s tail)."""
 
 _OPTIONS: Final = (
     click.option(

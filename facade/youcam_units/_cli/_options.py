@@ -44,6 +44,10 @@ class FilePath(click.Path):
         import stat  # noqa: PLC0415
         from pathlib import Path  # noqa: PLC0415
 
+        if os.fsdecode(value) == "-":  # stdin or stdout to Unix tools: a file '-' is a surprise
+            self.fail(
+                "'-' is not standard input or output here: name a file (./- for '-')", param, ctx
+            )
         path = Path(os.fsdecode(super().convert(value, param, ctx)))
         try:
             mode = path.stat().st_mode

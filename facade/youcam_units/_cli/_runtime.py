@@ -105,6 +105,10 @@ class _Group(click.Group):
                     args, prog_name or PROG, complete_var, standalone_mode=False, **extra
                 )
                 stdout.flush()  # here, not in Python's exit: a failure is still ours to report
+        except click.exceptions.NoArgsIsHelpError as exc:  # no command: the help, as written
+            with suppress(OSError, ValueError):
+                exc.show()
+            code = exc.exit_code
         except click.UsageError as exc:
             hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
             code = _fail(f"{exc.format_message()}{hint}", exc.exit_code)

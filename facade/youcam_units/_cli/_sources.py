@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     import httpx
 
-    from youcam_units import AuthenticationError, Client, PacingFileError
+    from youcam_units import AuthenticationError, Client, PacingFileError, TokenPacingError
 
 
 _NO_PACING_FILE: Final = "none"
@@ -61,6 +61,16 @@ def default_token_pacing() -> str | None:
     if chosen.lower() == _NO_PACING_FILE:
         return None
     return chosen or account_token_pacing()
+
+
+def _token_pacing_error(exc: TokenPacingError) -> CliError:
+    """The library's way out is ``token_pacing=None``; the CLI user's is the variable."""
+    if exc.problem == exc.message:  # no way out to replace (the extra is missing)
+        return CliError(exc.message)
+    return CliError(
+        f"{exc.problem}; fix the URL ({ENV_TOKEN_PACING} or the account's token_pacing), or set "
+        f"{ENV_TOKEN_PACING} to {_NO_PACING_FILE} to share no budget across hosts"
+    )
 
 
 def _pacing_file_error(exc: PacingFileError) -> CliError:
@@ -165,7 +175,7 @@ def _client_session(
     """A ``Client`` with these credentials (the demo's own with ``--demo``), closed on exit."""
     import httpx  # noqa: PLC0415 - keeps `--help` fast
 
-    from youcam_units import Client, PacingFileError  # noqa: PLC0415
+    from youcam_units import Client, PacingFileError, TokenPacingError  # noqa: PLC0415
 
     transport, arguments = _client_arguments(
         source,
@@ -181,6 +191,8 @@ def _client_session(
             client = Client(http_client=http, **arguments)
         except PacingFileError as exc:
             raise _pacing_file_error(exc) from None
+        except TokenPacingError as exc:
+            raise _token_pacing_error(exc) from None
         except (TypeError, ValueError) as exc:  # a refused base URL or credential; never echoed
             raise CliError(str(exc)) from None
         with client:
@@ -188,6 +200,8 @@ def _client_session(
                 yield client
             except PacingFileError as exc:  # the file broke mid-run (locked, corrupt, replaced)
                 raise _pacing_file_error(exc) from None
+            except TokenPacingError as exc:  # the database failed mid-run
+                raise _token_pacing_error(exc) from None
     finally:
         if http is not None:
             http.close()

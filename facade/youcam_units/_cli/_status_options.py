@@ -68,7 +68,7 @@ def _as_of(value: str | None, *, demo: bool) -> datetime:
                 f"{AS_OF_RANGE[1] - timedelta(days=1):%Y-%m-%d}",
                 param_hint="'--as-of'",
             )
-        return when
+        return when.astimezone(UTC)  # whatever offset it had: shown, like every time, with a Z
     if demo:
         from youcam_units._models import EPOCH  # noqa: PLC0415
         from youcam_units.mock import MOCK_NOW_MS  # noqa: PLC0415

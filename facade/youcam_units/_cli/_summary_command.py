@@ -8,7 +8,7 @@ import click
 
 from youcam_units._cli._days import _check_range, _day_range_options, _since_ms, _until_ms
 from youcam_units._cli._help import Command
-from youcam_units._cli._money_options import money_options, priced_row
+from youcam_units._cli._money_options import MONEY_COLUMNS, money_options, priced_row
 from youcam_units._cli._money_options import unit_price as parse_unit_price
 from youcam_units._cli._options import (
     _db_option,
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 
 SUMMARY_ROWS: Final = 30
 """``summary --rows``: a month of days, 2.5 years of months (``--all`` for every group)."""
-SUMMARY_COLUMNS: Final = ("entries", "spent", "granted", "expired", "net")
 """``summary --format csv``: after the group, the fields of ``SummaryRow.to_dict``."""
 GROUPINGS: Final = ("action", "day", "month")
 """``summary --by``: the ledger's ``GROUPINGS``, spelt out so ``--help`` need not open the ledger
@@ -94,7 +93,8 @@ def summary(
 
     Run `sync` first; with --demo the demo ledger is synced from the mock first. The table and
     chart draw --rows groups and say how many they left out; the total counts every group.
-    With --unit-price, what was spent in money too (exact in JSON, to the cent in the table).
+    With --unit-price, money too: what was spent, to the cent, in the table; every figure,
+    exactly, in JSON, JSON lines and CSV.
     """
     limit = None if all_rows else rows
     price = parse_unit_price(unit_price, currency)
@@ -139,9 +139,12 @@ def _show(
         return
     if fmt in {"jsonl", "csv"}:
         from youcam_units._cli._rows import write_rows  # noqa: PLC0415
+        from youcam_units.ledger._summary import SUMMARY_FIELDS  # noqa: PLC0415
 
         machine_readable()
-        write_rows(fmt, (row.to_dict(by) for row in groups), (by, *SUMMARY_COLUMNS))
+        money = MONEY_COLUMNS if price is not None else ()
+        rows = (priced_row(row, by, price) for row in groups)
+        write_rows(fmt, rows, (by, *SUMMARY_FIELDS, *money))
         return
     stdout = _stdout_console()
     if not groups:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from youcam_units._amounts import ZERO
 from youcam_units._models import EPOCH, describe_timestamp
@@ -53,6 +53,10 @@ class SummaryRow:
             "expired": self.expired,
             "net": self.net,
         }
+
+
+SUMMARY_FIELDS: Final = ("entries", "spent", "granted", "expired", "net")
+"""A ``SummaryRow``'s figures as ``to_dict`` names them, after the group: csv's columns."""
 
 
 def summary_json(rows: Iterable[SummaryRow], *, by: Grouping) -> str:
