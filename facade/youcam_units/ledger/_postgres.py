@@ -63,21 +63,6 @@ class PostgresLedger(PostgresReading):
         )
 
     @property
-    def frontier_id(self) -> int | None:
-        """Newest id of the last confirmed pass; ``None`` before the first complete sync."""
-        return self.pass_state().frontier_id
-
-    @property
-    def pass_head_id(self) -> int | None:
-        """Newest id staged by the pass in progress, if one is."""
-        return self.pass_state().pass_head_id
-
-    @property
-    def resume_token(self) -> str | None:
-        """Token from which the pass in progress continues, if one is."""
-        return self.pass_state().resume_token
-
-    @property
     def staged_count(self) -> int:
         """Entries read by the pass in progress, waiting to join the ledger."""
         with self._errors("read"):

@@ -8,7 +8,7 @@ migrated on open, the write transaction that holds the ledger's advisory lock.
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, Any, Final, Self
+from typing import TYPE_CHECKING, Any, Final
 
 from youcam_units.ledger._postgres_schema import (
     MIGRATIONS,
@@ -17,7 +17,7 @@ from youcam_units.ledger._postgres_schema import (
     SCHEMA_LOCK,
     SCHEMA_VERSION,
 )
-from youcam_units.ledger._storage import LedgerError
+from youcam_units.ledger._storage import LedgerError, OpenLedger
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -50,7 +50,7 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0].strip() if text else type(exc).__name__
 
 
-class PostgresSession:
+class PostgresSession(OpenLedger):
     """An open connection to one ledger of a database; ``PostgresLedger`` reads and writes it."""
 
     def __init__(self, target: PostgresTarget, *, read_only: bool = False) -> None:
@@ -108,16 +108,6 @@ class PostgresSession:
         except self._psycopg.Error as exc:
             reason = self.target.redact(_first_line(exc))
             raise LedgerError(f"cannot {doing} the ledger {self.location}: {reason}") from None
-
-    def close(self) -> None:
-        """Close the database connection."""
-        self._conn.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:

@@ -106,27 +106,12 @@ class Ledger(LedgerReading):
         return value if isinstance(value, int) else None
 
     @property
-    def frontier_id(self) -> int | None:
-        """Newest id of the last confirmed pass; ``None`` before the first complete sync."""
-        return self._int("frontier_id")
-
-    @property
-    def pass_head_id(self) -> int | None:
-        """Newest id staged by the pass in progress, if one is."""
-        return self._int("pass_head_id")
-
-    @property
-    def resume_token(self) -> str | None:
-        """Token from which the pass in progress continues, if one is."""
-        value = self._get("resume_token")
-        return value if isinstance(value, str) else None
-
-    @property
     def staged_count(self) -> int:
         """Entries read by the pass in progress, waiting to join the ledger."""
         return int(self._conn.execute("SELECT COUNT(*) FROM staged").fetchone()[0])
 
     def pass_state(self) -> PassState:
+        token = self._get("resume_token")
         return PassState(
             version=self._int("state_version") or 0,
             frontier_id=self._int("frontier_id"),
@@ -135,7 +120,7 @@ class Ledger(LedgerReading):
             pass_head_ts=self._int("pass_head_ts"),
             anchor_id=self._int("anchor_id"),
             anchor_ts=self._int("anchor_ts"),
-            resume_token=self.resume_token,
+            resume_token=token if isinstance(token, str) else None,
         )
 
     # -- writing ----------------------------------------------------------------------------

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import sqlite3
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any
 
 from youcam_units._amounts import ZERO
 from youcam_units._models import DAY_MS, Action, HistoryEntry
 from youcam_units.ledger import _rollup
 from youcam_units.ledger._connection import bounds
 from youcam_units.ledger._schema import Meta
-from youcam_units.ledger._storage import Totals
+from youcam_units.ledger._storage import OpenLedger, Totals
 from youcam_units.ledger._window import day_window
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["LedgerReading"]
 
 
-class LedgerReading:
+class LedgerReading(OpenLedger):
     """An open SQLite ledger file, and what reads it; ``Ledger`` opens the file and adds writing."""
 
     path: Path
@@ -38,16 +38,6 @@ class LedgerReading:
     def location(self) -> str:
         """The file's path, for messages."""
         return str(self.path)
-
-    def close(self) -> None:
-        """Close the database connection."""
-        self._conn.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def _get(self, key: str) -> Any:  # noqa: ANN401 - meta values are int or str by key
         return Meta(self._conn).get(key)
