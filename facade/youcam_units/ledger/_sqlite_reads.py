@@ -72,10 +72,6 @@ class LedgerReading(OpenLedger):
         """Run a read-only SQL query against the ledger (summaries use it)."""
         return self._conn.execute(sql, params).fetchall()
 
-    def iter_query(self, sql: str, params: Sequence[object] = ()) -> Iterator[tuple[Any, ...]]:
-        """Like :meth:`query`, row by row, for results too big to hold."""
-        yield from self._conn.execute(sql, params)
-
     def oldest_timestamp_ms(self) -> int | None:
         """The time of the oldest entry held (the time index's first key)."""
         ((oldest,),) = self._conn.execute("SELECT MIN(timestamp_ms) FROM entries")

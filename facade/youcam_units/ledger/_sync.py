@@ -7,7 +7,6 @@ The algorithm only; where entries and the pass state are kept is ``LedgerStorage
 from __future__ import annotations
 
 import logging
-import secrets
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final, Protocol, cast
 
@@ -124,7 +123,6 @@ class _Run:
         self.on_page = on_page
         self.result = SyncResult()
         self.state = ledger.pass_state()
-        self.run_id = secrets.token_hex(4)
 
     def run(self) -> None:
         if self.state.resume_token is not None:
