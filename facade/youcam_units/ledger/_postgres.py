@@ -159,11 +159,7 @@ class PostgresLedger(PostgresReading):
         drop_staged: bool = False,
         promote: bool = False,
     ) -> tuple[int, int]:
-        """One transaction: check the version, stage/promote/drop entries, write the state.
-
-        Raises ``Superseded`` (writing nothing) when another run wrote the state since
-        ``expected_version``. Returns the new version and how many entries joined the ledger.
-        """
+        """``LedgerStorage.write_pass``: one transaction under the ledger's advisory lock."""
         unknown = set(state) - _STATE_COLUMNS
         if unknown:
             raise ValueError(f"not pass state: {', '.join(sorted(unknown))}")

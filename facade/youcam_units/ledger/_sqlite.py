@@ -205,11 +205,7 @@ class Ledger(LedgerReading):
         drop_staged: bool = False,
         promote: bool = False,
     ) -> tuple[int, int]:
-        """One transaction: stage, promote or drop entries and write the pass state, atomically.
-
-        Raises ``Superseded`` (writing nothing) when another run wrote the state since
-        ``expected_version``. Returns the new version and how many entries joined the ledger.
-        """
+        """``LedgerStorage.write_pass``: one ``BEGIN IMMEDIATE`` transaction."""
         added = 0
         self._durability(full=promote or drop_staged)
         try:

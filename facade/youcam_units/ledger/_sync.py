@@ -262,11 +262,7 @@ class _Run:
         promote: bool = False,
         **state: Unpack[_StateChange],
     ) -> int:
-        """One transaction: stage, promote or drop entries and write the pass state, atomically.
-
-        Raises ``Superseded`` (writing nothing) when another run wrote the state since this one
-        last did. Returns how many entries joined the ledger.
-        """
+        """``write_pass`` from the state this run last read or wrote; how many entries joined."""
         values = cast(
             "Mapping[str, int | str | None]", state
         )  # mypy: a TypedDict is only Mapping[str, object]
