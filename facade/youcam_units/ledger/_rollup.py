@@ -190,9 +190,7 @@ def from_nano(nano: int | None, places: int | None, others: str | None) -> Decim
     total = ZERO
     if nano is not None and places is not None:
         total = Decimal(nano).scaleb(-9).quantize(Decimal(1).scaleb(-places))
-    if others:
-        total += sum((Decimal(text) for text in others.split(" ")), ZERO)
-    return total
+    return _plus(total, others)
 
 
 # An amount of up to 15 digits and nothing else is summed exactly by SQLite as an integer (a
@@ -221,8 +219,8 @@ def grouped(conn: sqlite3.Connection, rows: str) -> Delta:
         return {
             (day, action): Sums(
                 entries,
-                _exact_sum(whole_spent, other_spent),
-                _exact_sum(whole_granted, other_granted),
+                _plus(Decimal(whole_spent), other_spent),
+                _plus(Decimal(whole_granted), other_granted),
             )
             for day, action, entries, whole_spent, other_spent, whole_granted, other_granted in (
                 conn.execute(query)
@@ -241,8 +239,8 @@ def grouped(conn: sqlite3.Connection, rows: str) -> Delta:
     return delta
 
 
-def _exact_sum(whole: int, others: str | None) -> Decimal:
-    total = Decimal(whole)
+def _plus(total: Decimal, others: str | None) -> Decimal:
+    """``total`` plus the amounts SQLite did not add, handed over as one space-separated text."""
     if others:
         total += sum((Decimal(text) for text in others.split(" ")), ZERO)
     return total
