@@ -26,14 +26,13 @@ from youcam_units.mock._unit_system import (
     DEFAULT_API_KEY,
     FEATURE_COST_PATH,
     UnitSystem,
-    dumps,
 )
 from youcam_units.mock._wire import (
     MockRequest,
     MockResponse,
     error_response,
     fault_response,
-    json_headers,
+    json_response,
 )
 
 if TYPE_CHECKING:
@@ -243,17 +242,17 @@ class MockService:
             return refusal, 0, False
         if request.path != HISTORY_PATH:
             served = self._units.serve(request.path, params, self.total)
-            response = MockResponse(served.status, json_headers(request_id), dumps(served.payload))
-            return response, served.items, served.followed
-        return history_page(
-            seed=self.seed,
-            base_count=self.base_count,
-            total=self.total,
-            last_page=self.last_page,
-            tokens=self._page_tokens,
-            params=params,
-            request_id=request_id,
-        )
+        else:
+            served = history_page(
+                seed=self.seed,
+                base_count=self.base_count,
+                total=self.total,
+                last_page=self.last_page,
+                tokens=self._page_tokens,
+                params=params,
+            )
+        response = json_response(served.status, served.payload, request_id)
+        return response, served.items, served.followed
 
     # -- adapters ---------------------------------------------------------------------------
 
