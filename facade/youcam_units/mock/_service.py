@@ -40,18 +40,7 @@ if TYPE_CHECKING:
 
     from youcam_units.mock._asgi import MockASGIApp
 
-__all__ = [
-    "DEFAULT_TOKEN",
-    "HISTORY_PATH",
-    "IN_PROCESS_CLIENT",
-    "Limits",
-    "MockRequest",
-    "MockResponse",
-    "MockService",
-    "RateLimit",
-    "RequestLog",
-    "RequestRecord",
-]
+__all__ = ["DEFAULT_TOKEN", "IN_PROCESS_CLIENT", "SERVER_KEEP_RECORDS", "MockService"]
 
 #: What a long-running server keeps of its request log (the counts cover every request).
 SERVER_KEEP_RECORDS: Final = 10_000
