@@ -31,7 +31,6 @@ __all__ = [
 HISTORY_PATH: Final = "/s2s/v1.0/client/credit/history"
 MAX_PAGE_SIZE: Final = 30
 DEFAULT_PAGE_SIZE: Final = 20
-_TAG_BITS: Final = 24
 _POSITION_HEX: Final = 6
 """Hex digits of the masked position: 12-character tokens up to 16,777,216 entries."""
 _HEX: Final = re.compile(r"[0-9a-f]{12,30}")
