@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from youcam_units.mock._faults import FaultKind
     from youcam_units.mock._limits import Limits, Scope
 
-__all__ = ["RequestLog", "RequestRecord"]
+__all__ = ["RequestLog", "RequestRecord", "peak"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +85,6 @@ class RequestLog:
         than the limits allow has none here (and ``limited`` is empty). ``admitted_only`` checks
         the mock itself: what it let through never exceeds a window.
         """
-        from youcam_units.mock._limits import peak  # noqa: PLC0415
-
         found = []
         for scope, key in sorted(self.checks):
             if (scope == "ip" and not limits.per_ip) or (scope == "token" and not limits.per_token):
@@ -123,3 +121,13 @@ class RequestLog:
         self.checks.clear()
         self.count = 0
         self.entries_served = 0
+
+
+def peak(times: list[float], seconds: float) -> int:
+    """The most of ``times`` (sorted) inside any sliding window of ``seconds``: the proof."""
+    most, start = 0, 0
+    for end, when in enumerate(times):
+        while times[start] <= when - seconds:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
