@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -69,10 +69,7 @@ class RequestLog:
     def check(self, at: float, keys: list[tuple[Scope, str]], *, admitted: bool) -> None:
         """Note one request the rate limits judged, under its IP and its token."""
         for key in keys:
-            times = self.checks.setdefault(key, [])
-            times.append((at, admitted))
-            if self.keep is not None and len(times) >= 2 * self.keep:
-                del times[: -self.keep]
+            self._append(self.checks.setdefault(key, []), (at, admitted))
 
     def times(self, scope: Scope, key: str, *, admitted_only: bool = False) -> list[float]:
         """When the requests of one token (by fingerprint) or one IP arrived."""
@@ -101,9 +98,7 @@ class RequestLog:
 
     def add(self, record: RequestRecord) -> None:
         """Append one record (dropping the oldest past ``keep``) and count it."""
-        self.records.append(record)
-        if self.keep is not None and len(self.records) >= 2 * self.keep:
-            del self.records[: -self.keep]  # trim in batches: amortised O(1) per request
+        self._append(self.records, record)
         self.count += 1
         self.entries_served += record.entries
         self.by_status[record.status] += 1
@@ -111,6 +106,12 @@ class RequestLog:
             self.by_fault[record.fault] += 1
         if record.limited_by is not None:
             self.limited[record.limited_by] += 1
+
+    def _append(self, items: list[Any], item: object) -> None:
+        """Append, dropping the oldest past ``keep``: in batches, amortised O(1) per request."""
+        items.append(item)
+        if self.keep is not None and len(items) >= 2 * self.keep:
+            del items[: -self.keep]
 
     def clear(self) -> None:
         """Forget everything (request numbers, and so a fault script, go on counting)."""
