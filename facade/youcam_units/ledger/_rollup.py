@@ -8,7 +8,8 @@ from the entries themselves, through the time index).
 
 ``rollup_day`` holds the same totals per day alone (spent, expired, granted): a summary by day
 or month reads one row per day (about 1,800 over five years) instead of one per day and action
-(some 45,000 at ten million entries), and adds nothing in SQL.
+(some 45,000 at ten million entries), and adds nothing in SQL. ``day_window`` cuts a window into
+the whole days the rollups answer and the edges read from entries, for both storages.
 """
 
 from __future__ import annotations
@@ -28,10 +29,12 @@ __all__ = [
     "DaySums",
     "Delta",
     "Sums",
+    "Window",
     "add_days_to",
     "add_to",
     "count_into",
     "day_of",
+    "day_window",
     "from_nano",
     "grouped",
     "per_day",
@@ -79,6 +82,29 @@ def day_of(timestamp_ms: int) -> int | None:
     if MIN_DATETIME_MS <= timestamp_ms <= MAX_DATETIME_MS:
         return timestamp_ms // DAY_MS
     return None
+
+
+_INT64: Final = (-(2**63), 2**63 - 1)
+
+Window = tuple[tuple[int, int] | None, list[tuple[int, int]]]
+"""The whole days ``(first_day, end_day)``, end exclusive, or ``None``; then the rest of the
+window as ``(start_ms, stop_ms)`` ranges, both inclusive, none empty."""
+
+
+def day_window(since_ms: int | None, until_ms: int | None) -> Window:
+    """``[since_ms, until_ms)`` (``None`` leaves that side open) as whole days and edges."""
+    low = _INT64[0] if since_ms is None else max(since_ms, _INT64[0])
+    high = _INT64[1] if until_ms is None else min(until_ms - 1, _INT64[1])  # inclusive
+    if low > high:
+        return None, []
+    first_day = max(-(-low // DAY_MS), MIN_DAY)
+    end_day = min((high + 1) // DAY_MS, MAX_DAY + 1)
+    if first_day < end_day:
+        days: tuple[int, int] | None = (first_day, end_day)
+        edges = [(low, first_day * DAY_MS - 1), (end_day * DAY_MS, high)]
+    else:
+        days, edges = None, [(low, high)]
+    return days, [(start, stop) for start, stop in edges if start <= stop]
 
 
 def count_into(delta: Delta, day: int, action: str, spent: Decimal, granted: Decimal) -> None:

@@ -16,7 +16,6 @@ from youcam_units.ledger import _rollup
 from youcam_units.ledger._connection import bounds
 from youcam_units.ledger._schema import Meta
 from youcam_units.ledger._storage import OpenLedger, Totals
-from youcam_units.ledger._window import day_window
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
@@ -85,7 +84,7 @@ class LedgerReading(OpenLedger):
         inside a day reads that day's part, and times that have no day, from ``entries``
         through the time index.
         """
-        days, edges = day_window(since_ms, until_ms)
+        days, edges = _rollup.day_window(since_ms, until_ms)
         if days is not None:
             yield from self._rolled_up(*days, per)
         for start, stop in edges:
