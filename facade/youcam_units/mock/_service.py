@@ -121,12 +121,10 @@ class MockService:
     @property
     def total(self) -> int:
         """Entries in the data set now (those arrived over time included)."""
-        return self.base_count + self._added + self._arrived()
-
-    def _arrived(self) -> int:
-        if self.arrival_interval is None:
-            return 0
-        return max(0, int((self.clock() - self._started) / self.arrival_interval))
+        arrived = 0
+        if self.arrival_interval is not None:
+            arrived = max(0, int((self.clock() - self._started) / self.arrival_interval))
+        return self.base_count + self._added + arrived
 
     def add_entries(self, count: int = 1) -> None:
         """Make ``count`` new entries arrive at the head (newer than every existing one)."""
