@@ -1,8 +1,5 @@
 """The forecast and the daily spending from a balance and the local ledger's totals.
 
-``ledger_forecast`` was ``youcam_units.ledger.forecast``, a name that now means only
-``youcam_units.forecast`` (over a history); the old name stays, deprecated.
-
 Both read the ledger's totals per UTC day and action (``SummaryStorage.totals``), never its
 entries one by one, so they cost the same at any ledger size. The ledger's oldest entry says
 when the account's history began, so a young account's rate is not spread over days it did not

@@ -225,10 +225,9 @@ class Ledger(LedgerReading):
     def claim_source(self, source: str) -> None:
         """Record where this ledger's history comes from; refuse to mix in another source.
 
-        ``source`` is a label such as the service's base URL. A ledger that already holds a
-        different source raises ``LedgerError``: entries from two histories (the demo mock and a
-        real account, say) must never end up in one ledger. Two accounts of one service share
-        the URL: ``sync`` tells them apart (see the module docstring).
+        ``source`` is a label such as the service's base URL: entries from two histories (the
+        demo mock and a real account, say) must never end up in one ledger. Two accounts of one
+        service share the URL: ``sync`` tells them apart (``docs/ledger.md``).
         """
         with self.transaction():
             stored = self._get("source")

@@ -151,10 +151,7 @@ class LedgerStorage(Protocol):
         drop_staged: bool = False,
         promote: bool = False,
     ) -> tuple[int, int]:
-        """Atomically: check the version, stage/promote/drop entries, write ``state``.
-
-        Checks the stored state is still ``expected_version``, drops the staged entries if
-        asked, stages ``stage``, promotes every staged entry if asked, and writes ``state``.
+        """Atomically: check the version, drop staged entries, stage, promote, write ``state``.
 
         Returns the new state version and how many entries joined the ledger. Raises
         ``Superseded``, writing nothing, when the stored version is another.

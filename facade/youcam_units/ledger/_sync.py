@@ -1,7 +1,7 @@
 """The sync: bring a ledger up to date with the history a client reads, one pass at a time.
 
 The algorithm only; where entries and the pass state are kept is ``LedgerStorage``'s business
-(see the package docstring for what a pass is and what it detects).
+(``docs/ledger.md`` says what a pass is and what it detects).
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def sync(
     *,
     on_page: Callable[[SyncResult], None] | None = None,
 ) -> SyncResult:
-    """Bring ``ledger`` up to date with the history ``client`` reads (see the module docstring).
+    """Bring ``ledger`` up to date with the history ``client`` reads (``docs/ledger.md``).
 
     ``on_page`` is called after each page is committed, for progress displays. An exception
     (network, rate limit, Ctrl-C) leaves every committed page and its checkpoint in place: run
