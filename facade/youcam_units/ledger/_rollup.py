@@ -30,14 +30,11 @@ __all__ = [
     "Delta",
     "Sums",
     "Window",
-    "add_days_to",
     "add_to",
-    "count_into",
     "day_of",
     "day_window",
     "from_nano",
     "grouped",
-    "per_day",
     "sums_sql",
 ]
 
@@ -107,7 +104,7 @@ def day_window(since_ms: int | None, until_ms: int | None) -> Window:
     return days, [(start, stop) for start, stop in edges if start <= stop]
 
 
-def count_into(delta: Delta, day: int, action: str, spent: Decimal, granted: Decimal) -> None:
+def _count_into(delta: Delta, day: int, action: str, spent: Decimal, granted: Decimal) -> None:
     """Count one entry into ``delta``."""
     sums = delta.get((day, action))
     if sums is None:
@@ -119,7 +116,7 @@ def count_into(delta: Delta, day: int, action: str, spent: Decimal, granted: Dec
 
 
 def add_to(conn: sqlite3.Connection, delta: Delta) -> None:
-    """Add ``delta`` to ``rollup``, exactly: one query reads the rows held, one writes the sums."""
+    """Add ``delta`` to ``rollup``, and per day to ``rollup_day``: exact, one read, one write."""
     if not delta:
         return
     days = [day for day, _ in delta]
@@ -145,9 +142,10 @@ def add_to(conn: sqlite3.Connection, delta: Delta) -> None:
         "spent_places, granted_nano, granted_places) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
+    _add_days_to(conn, _per_day(delta))
 
 
-def per_day(delta: Delta) -> dict[int, DaySums]:
+def _per_day(delta: Delta) -> dict[int, DaySums]:
     """``delta``'s totals per day (what to add to ``rollup_day``)."""
     days: dict[int, DaySums] = {}
     for (day, action), sums in delta.items():
@@ -163,7 +161,7 @@ def per_day(delta: Delta) -> dict[int, DaySums]:
     return days
 
 
-def add_days_to(conn: sqlite3.Connection, days: dict[int, DaySums]) -> None:
+def _add_days_to(conn: sqlite3.Connection, days: dict[int, DaySums]) -> None:
     """Add ``days`` to ``rollup_day``, exactly (``Decimal``): one read, one write."""
     if not days:
         return
@@ -261,7 +259,7 @@ def grouped(conn: sqlite3.Connection, rows: str) -> Delta:
     ):
         day = day_of(timestamp_ms)
         if day is not None:
-            count_into(delta, day, action, Decimal(spent), Decimal(granted))
+            _count_into(delta, day, action, Decimal(spent), Decimal(granted))
     return delta
 
 

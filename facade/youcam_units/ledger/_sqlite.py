@@ -154,7 +154,6 @@ class Ledger(LedgerReading):
         )
         added = self._conn.total_changes - before
         _rollup.add_to(self._conn, delta)
-        _rollup.add_days_to(self._conn, _rollup.per_day(delta))
         self._set("entry_count", len(self) + added)
         self._drop_staged()
         return added
