@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from youcam_units.mock._limits import Limits, RateLimit
 
-__all__ = ["DEFAULT_ENTRIES", "DEFAULT_SEED", "ServerSettings", "ServerUnavailableError", "serve"]
+__all__ = ["MISSING_UVICORN", "ServerSettings", "ServerUnavailableError", "serve"]
 
 MISSING_UVICORN: Final = "serving the mock needs uvicorn: pip install 'youcam-units[mock]'"
 
