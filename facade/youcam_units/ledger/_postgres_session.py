@@ -138,7 +138,8 @@ class PostgresSession(OpenLedger):
             return None
         return {name for (name,) in rows if name is not None}
 
-    def _version(self) -> int:
+    @property
+    def schema_version(self) -> int:
         """The schema version (0: none yet); refuses a schema of that name that is not ours."""
         relations = self._relations()
         if not relations:
@@ -164,7 +165,7 @@ class PostgresSession(OpenLedger):
 
     def _migrate(self) -> None:
         """Apply the migrations the database lacks, in one transaction, one host at a time."""
-        if self._version() == SCHEMA_VERSION:
+        if self.schema_version == SCHEMA_VERSION:
             return
         if self.read_only and self._relations() is None:
             self._require_ledger()
@@ -172,7 +173,7 @@ class PostgresSession(OpenLedger):
             self._conn.execute(
                 "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (SCHEMA_LOCK,)
             )
-            version = self._version()  # again, under the lock: another host may have migrated
+            version = self.schema_version  # again, under the lock: another host may have migrated
             for migration in MIGRATIONS[version:]:
                 migration(self._conn)
             self._conn.execute(
@@ -191,11 +192,6 @@ class PostgresSession(OpenLedger):
         )
         if not exists:
             raise LedgerError(f"no ledger at {self.location}: run sync first")
-
-    @property
-    def schema_version(self) -> int:
-        """The schema version recorded in the database."""
-        return self._version()
 
     def _row(self, columns: str) -> tuple[Any, ...]:
         with self._errors("read"):
