@@ -13,6 +13,7 @@ psycopg (the ``postgres`` extra) is imported only when a ``postgresql://`` URL i
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import TYPE_CHECKING, Final
 
 from youcam_units._models import Action
@@ -27,17 +28,8 @@ if TYPE_CHECKING:
 
 __all__ = ["PostgresLedger"]
 
-_STATE_COLUMNS: Final = frozenset(
-    {
-        "frontier_id",
-        "frontier_ts",
-        "pass_head_id",
-        "pass_head_ts",
-        "anchor_id",
-        "anchor_ts",
-        "resume_token",
-    }
-)
+_STATE_COLUMNS: Final = tuple(field.name for field in fields(PassState) if field.name != "version")
+"""The pass state's columns of ``ledgers``, in ``PassState``'s order (its version aside)."""
 _COLUMNS: Final = "id, timestamp_ms, action, spent, granted, raw"
 
 
@@ -73,10 +65,7 @@ class PostgresLedger(PostgresReading):
         return int(row[0]) if row else 0
 
     def pass_state(self) -> PassState:
-        (version, *rest) = self._row(
-            "state_version, frontier_id, frontier_ts, pass_head_id, pass_head_ts, "
-            "anchor_id, anchor_ts, resume_token"
-        )
+        (version, *rest) = self._row(", ".join(("state_version", *_STATE_COLUMNS)))
         return PassState(int(version), *rest)
 
     # -- writing ----------------------------------------------------------------------------
@@ -160,7 +149,7 @@ class PostgresLedger(PostgresReading):
         promote: bool = False,
     ) -> tuple[int, int]:
         """``LedgerStorage.write_pass``: one transaction under the ledger's advisory lock."""
-        unknown = set(state) - _STATE_COLUMNS
+        unknown = set(state).difference(_STATE_COLUMNS)
         if unknown:
             raise ValueError(f"not pass state: {', '.join(sorted(unknown))}")
         added = 0
