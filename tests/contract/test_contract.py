@@ -21,7 +21,7 @@ from schemathesis.config import SchemathesisConfig
 from youcam_units.mock import BALANCE_PATH, FEATURE_COST_PATH, HISTORY_PATH, MockService
 
 if TYPE_CHECKING:
-    from youcam_units.mock._service import RequestRecord
+    from youcam_units.mock._log import RequestRecord
 
 pytestmark = pytest.mark.slow
 

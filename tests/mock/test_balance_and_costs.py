@@ -21,8 +21,9 @@ from youcam_units.mock import (
     MockService,
     RateLimit,
 )
-from youcam_units.mock._service import HISTORY_PATH
-from youcam_units.mock._unit_system import dumps, make_token, read_token
+from youcam_units.mock._history import HISTORY_PATH
+from youcam_units.mock._unit_system import make_token, read_token
+from youcam_units.mock._wire import dumps
 
 if TYPE_CHECKING:
     import httpx

@@ -13,7 +13,7 @@ from support import free_port
 from youcam_units import Client, RateLimit, RateLimitError
 from youcam_units.mock import HISTORY_PATH, Limits, MockRequest, MockService, Window, token_id
 from youcam_units.mock import RateLimit as PerTokenLimit
-from youcam_units.mock._limits import peak
+from youcam_units.mock._log import peak
 
 if TYPE_CHECKING:
     from youcam_units.mock import MockResponse

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
         ledger_forecast,
     )
     from youcam_units.ledger._migrations import SCHEMA_VERSION
-    from youcam_units.ledger._open import ledger_location, open_ledger
     from youcam_units.ledger._postgres import PostgresLedger
     from youcam_units.ledger._schema import UpgradeProgress
     from youcam_units.ledger._sqlite import Ledger
@@ -35,6 +34,7 @@ if TYPE_CHECKING:
     )
     from youcam_units.ledger._summary import SummaryRow, summarize, summary_json
     from youcam_units.ledger._sync import PAGE_SIZE, HistorySource, SyncResult, sync
+    from youcam_units.ledger._target import ledger_location, open_ledger
 
 __all__ = [
     "DAILY_DAYS",
@@ -71,7 +71,6 @@ _WHERE: Final[dict[str, str]] = {
         ("DAILY_DAYS", "HistoryStore", "daily_spending", "forecast", "ledger_forecast"),
         "._forecast",
     ),
-    **dict.fromkeys(("ledger_location", "open_ledger"), "._open"),
     "PostgresLedger": "._postgres",
     "SCHEMA_VERSION": "._migrations",
     "UpgradeProgress": "._schema",
@@ -92,6 +91,7 @@ _WHERE: Final[dict[str, str]] = {
     ),
     **dict.fromkeys(("SummaryRow", "summarize", "summary_json"), "._summary"),
     **dict.fromkeys(("PAGE_SIZE", "HistorySource", "SyncResult", "sync"), "._sync"),
+    **dict.fromkeys(("ledger_location", "open_ledger"), "._target"),
 }
 """The module each public name lives in. Imported on first use: ``summary`` reads the ledger
 without the sync (its errors, email and socket modules) or the forecast ever being imported."""

@@ -26,8 +26,6 @@ __all__ = [
     "connect",
     "migrate",
     "open_read_only",
-    "read_only_connection",
-    "version_of",
 ]
 
 logger = logging.getLogger("youcam_units.ledger")
@@ -44,7 +42,7 @@ def connect(path: Path, target: str, *, uri: bool) -> sqlite3.Connection:
         raise LedgerError(f"cannot open the ledger {path}: {exc}") from exc
 
 
-def read_only_connection(path: Path) -> sqlite3.Connection:
+def _read_only_connection(path: Path) -> sqlite3.Connection:
     """A connection that cannot write; in a read-only directory, an immutable one.
 
     SQLite reads a WAL file read-only only if it can create the ``-shm`` file beside it, or
@@ -87,7 +85,7 @@ def _judge(path: Path, file: Path, query: str) -> None:
     except sqlite3.DatabaseError as exc:
         raise LedgerError(f"{path} is not a youcam-units ledger ({exc})") from exc
     try:
-        version_of(path, conn)
+        _version_of(path, conn)
     finally:
         conn.close()
 
@@ -150,7 +148,7 @@ def _judge_with_wal(path: Path, wal: Path) -> None:
         ) from exc
 
 
-def version_of(path: Path, conn: sqlite3.Connection) -> int:
+def _version_of(path: Path, conn: sqlite3.Connection) -> int:
     """The file's schema version (0: an empty database); refuses what is not a ledger."""
     try:
         tables = {
@@ -181,7 +179,7 @@ def migrate(path: Path, conn: sqlite3.Connection, on_upgrade: OnUpgrade | None =
     is created, not upgraded: it hears nothing). Returns what ``compact`` reports to.
     """
     with Transaction(conn):
-        version = version_of(path, conn)
+        version = _version_of(path, conn)
         if version == SCHEMA_VERSION:
             return _silent
         report = _reporter(path, conn, version, on_upgrade)
@@ -238,9 +236,9 @@ def compact(path: Path, conn: sqlite3.Connection, report: Report = _silent) -> N
 def open_read_only(path: Path, upgrade: Callable[[], None]) -> sqlite3.Connection:
     """A read-only connection to a ledger at ``SCHEMA_VERSION``; ``upgrade`` opens it to write."""
     check_is_ledger(path)  # a foreign WAL file would keep a -wal and -shm from a plain open
-    conn = read_only_connection(path)
+    conn = _read_only_connection(path)
     try:
-        version = version_of(path, conn)
+        version = _version_of(path, conn)
     except LedgerError:
         conn.close()
         raise
@@ -256,7 +254,7 @@ def open_read_only(path: Path, upgrade: Callable[[], None]) -> sqlite3.Connectio
             f"{path} needs upgrading to ledger schema version {SCHEMA_VERSION} and "
             f"cannot be written here ({exc}): run `youcam-units sync` once where it can"
         ) from exc
-    return read_only_connection(path)
+    return _read_only_connection(path)
 
 
 def bounds(since_ms: int | None, until_ms: int | None) -> tuple[int, int]:

@@ -1,8 +1,5 @@
 """The forecast and the daily spending from a balance and the local ledger's totals.
 
-``ledger_forecast`` was ``youcam_units.ledger.forecast``, a name that now means only
-``youcam_units.forecast`` (over a history); the old name stays, deprecated.
-
 Both read the ledger's totals per UTC day and action (``SummaryStorage.totals``), never its
 entries one by one, so they cost the same at any ledger size. The ledger's oldest entry says
 when the account's history began, so a young account's rate is not spread over days it did not
@@ -33,11 +30,6 @@ HistoryStore = SummaryStorage
 """What the forecast reads of a ledger: its totals and its oldest time (``Ledger`` is one)."""
 
 
-def _spent(ledger: SummaryStorage, since_ms: int, until_ms: int) -> Decimal:
-    """Units spent in ``[since_ms, until_ms)``, expiries aside, as ``summarize`` counts them."""
-    return sum((t.spent for t in ledger.totals(since_ms, until_ms, per="action")), Decimal(0))
-
-
 def ledger_forecast(
     balance: Balance,
     ledger: SummaryStorage,
@@ -66,7 +58,8 @@ def ledger_forecast(
     # handed over as one spend at its first millisecond.
     since = spend_rate((), now=now, window=window, started_at=started_at).since
     since_ms, until_ms = ceil_ms(since), ceil_ms(now)
-    history = [(since_ms, -_spent(ledger, since_ms, until_ms))]
+    totals = ledger.totals(since_ms, until_ms, per="action")  # expiries aside, as in summarize
+    history = [(since_ms, -sum((t.spent for t in totals), Decimal(0)))]
     return _forecast.forecast(
         balance, history, now=now, window=window, horizon=horizon, started_at=started_at
     )

@@ -202,7 +202,6 @@ def _migrate_to_v3(conn: sqlite3.Connection, report: Report) -> None:
     conn.execute(f"CREATE TABLE rollup_day {_V3_ROLLUP_DAY}")
     delta = _rollup.grouped(conn, "FROM entries")
     _rollup.add_to(conn, delta)
-    _rollup.add_days_to(conn, _rollup.per_day(delta))
     ((count,),) = conn.execute("SELECT COUNT(*) FROM entries")
     Meta(conn).set("entry_count", count)
 

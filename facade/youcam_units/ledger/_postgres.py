@@ -13,6 +13,7 @@ psycopg (the ``postgres`` extra) is imported only when a ``postgresql://`` URL i
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import TYPE_CHECKING, Final
 
 from youcam_units._models import Action
@@ -27,17 +28,8 @@ if TYPE_CHECKING:
 
 __all__ = ["PostgresLedger"]
 
-_STATE_COLUMNS: Final = frozenset(
-    {
-        "frontier_id",
-        "frontier_ts",
-        "pass_head_id",
-        "pass_head_ts",
-        "anchor_id",
-        "anchor_ts",
-        "resume_token",
-    }
-)
+_STATE_COLUMNS: Final = tuple(field.name for field in fields(PassState) if field.name != "version")
+"""The pass state's columns of ``ledgers``, in ``PassState``'s order (its version aside)."""
 _COLUMNS: Final = "id, timestamp_ms, action, spent, granted, raw"
 
 
@@ -63,21 +55,6 @@ class PostgresLedger(PostgresReading):
         )
 
     @property
-    def frontier_id(self) -> int | None:
-        """Newest id of the last confirmed pass; ``None`` before the first complete sync."""
-        return self.pass_state().frontier_id
-
-    @property
-    def pass_head_id(self) -> int | None:
-        """Newest id staged by the pass in progress, if one is."""
-        return self.pass_state().pass_head_id
-
-    @property
-    def resume_token(self) -> str | None:
-        """Token from which the pass in progress continues, if one is."""
-        return self.pass_state().resume_token
-
-    @property
     def staged_count(self) -> int:
         """Entries read by the pass in progress, waiting to join the ledger."""
         with self._errors("read"):
@@ -88,10 +65,7 @@ class PostgresLedger(PostgresReading):
         return int(row[0]) if row else 0
 
     def pass_state(self) -> PassState:
-        (version, *rest) = self._row(
-            "state_version, frontier_id, frontier_ts, pass_head_id, pass_head_ts, "
-            "anchor_id, anchor_ts, resume_token"
-        )
+        (version, *rest) = self._row(", ".join(("state_version", *_STATE_COLUMNS)))
         return PassState(int(version), *rest)
 
     # -- writing ----------------------------------------------------------------------------
@@ -174,12 +148,8 @@ class PostgresLedger(PostgresReading):
         drop_staged: bool = False,
         promote: bool = False,
     ) -> tuple[int, int]:
-        """One transaction: check the version, stage/promote/drop entries, write the state.
-
-        Raises ``Superseded`` (writing nothing) when another run wrote the state since
-        ``expected_version``. Returns the new version and how many entries joined the ledger.
-        """
-        unknown = set(state) - _STATE_COLUMNS
+        """``LedgerStorage.write_pass``: one transaction under the ledger's advisory lock."""
+        unknown = set(state).difference(_STATE_COLUMNS)
         if unknown:
             raise ValueError(f"not pass state: {', '.join(sorted(unknown))}")
         added = 0

@@ -12,8 +12,8 @@ from youcam_units._amounts import ZERO
 from youcam_units._models import DAY_MS, Action, HistoryEntry
 from youcam_units.ledger._postgres_schema import DATED_SQL, DAY_SQL, SCHEMA
 from youcam_units.ledger._postgres_session import PostgresSession
+from youcam_units.ledger._rollup import day_window
 from youcam_units.ledger._storage import Totals
-from youcam_units.ledger._window import day_window
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence

@@ -8,7 +8,7 @@ migrated on open, the write transaction that holds the ledger's advisory lock.
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, Any, Final, Self
+from typing import TYPE_CHECKING, Any, Final
 
 from youcam_units.ledger._postgres_schema import (
     MIGRATIONS,
@@ -17,7 +17,7 @@ from youcam_units.ledger._postgres_schema import (
     SCHEMA_LOCK,
     SCHEMA_VERSION,
 )
-from youcam_units.ledger._storage import LedgerError
+from youcam_units.ledger._storage import LedgerError, OpenLedger
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -50,7 +50,7 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0].strip() if text else type(exc).__name__
 
 
-class PostgresSession:
+class PostgresSession(OpenLedger):
     """An open connection to one ledger of a database; ``PostgresLedger`` reads and writes it."""
 
     def __init__(self, target: PostgresTarget, *, read_only: bool = False) -> None:
@@ -109,16 +109,6 @@ class PostgresSession:
             reason = self.target.redact(_first_line(exc))
             raise LedgerError(f"cannot {doing} the ledger {self.location}: {reason}") from None
 
-    def close(self) -> None:
-        """Close the database connection."""
-        self._conn.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """A write transaction holding the ledger's advisory lock; rolled back on any error."""
@@ -148,7 +138,8 @@ class PostgresSession:
             return None
         return {name for (name,) in rows if name is not None}
 
-    def _version(self) -> int:
+    @property
+    def schema_version(self) -> int:
         """The schema version (0: none yet); refuses a schema of that name that is not ours."""
         relations = self._relations()
         if not relations:
@@ -174,7 +165,7 @@ class PostgresSession:
 
     def _migrate(self) -> None:
         """Apply the migrations the database lacks, in one transaction, one host at a time."""
-        if self._version() == SCHEMA_VERSION:
+        if self.schema_version == SCHEMA_VERSION:
             return
         if self.read_only and self._relations() is None:
             self._require_ledger()
@@ -182,7 +173,7 @@ class PostgresSession:
             self._conn.execute(
                 "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (SCHEMA_LOCK,)
             )
-            version = self._version()  # again, under the lock: another host may have migrated
+            version = self.schema_version  # again, under the lock: another host may have migrated
             for migration in MIGRATIONS[version:]:
                 migration(self._conn)
             self._conn.execute(
@@ -201,11 +192,6 @@ class PostgresSession:
         )
         if not exists:
             raise LedgerError(f"no ledger at {self.location}: run sync first")
-
-    @property
-    def schema_version(self) -> int:
-        """The schema version recorded in the database."""
-        return self._version()
 
     def _row(self, columns: str) -> tuple[Any, ...]:
         with self._errors("read"):

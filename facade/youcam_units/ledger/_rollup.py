@@ -8,7 +8,8 @@ from the entries themselves, through the time index).
 
 ``rollup_day`` holds the same totals per day alone (spent, expired, granted): a summary by day
 or month reads one row per day (about 1,800 over five years) instead of one per day and action
-(some 45,000 at ten million entries), and adds nothing in SQL.
+(some 45,000 at ten million entries), and adds nothing in SQL. ``day_window`` cuts a window into
+the whole days the rollups answer and the edges read from entries, for both storages.
 """
 
 from __future__ import annotations
@@ -28,13 +29,12 @@ __all__ = [
     "DaySums",
     "Delta",
     "Sums",
-    "add_days_to",
+    "Window",
     "add_to",
-    "count_into",
     "day_of",
+    "day_window",
     "from_nano",
     "grouped",
-    "per_day",
     "sums_sql",
 ]
 
@@ -81,7 +81,30 @@ def day_of(timestamp_ms: int) -> int | None:
     return None
 
 
-def count_into(delta: Delta, day: int, action: str, spent: Decimal, granted: Decimal) -> None:
+_INT64: Final = (-(2**63), 2**63 - 1)
+
+Window = tuple[tuple[int, int] | None, list[tuple[int, int]]]
+"""The whole days ``(first_day, end_day)``, end exclusive, or ``None``; then the rest of the
+window as ``(start_ms, stop_ms)`` ranges, both inclusive, none empty."""
+
+
+def day_window(since_ms: int | None, until_ms: int | None) -> Window:
+    """``[since_ms, until_ms)`` (``None`` leaves that side open) as whole days and edges."""
+    low = _INT64[0] if since_ms is None else max(since_ms, _INT64[0])
+    high = _INT64[1] if until_ms is None else min(until_ms - 1, _INT64[1])  # inclusive
+    if low > high:
+        return None, []
+    first_day = max(-(-low // DAY_MS), MIN_DAY)
+    end_day = min((high + 1) // DAY_MS, MAX_DAY + 1)
+    if first_day < end_day:
+        days: tuple[int, int] | None = (first_day, end_day)
+        edges = [(low, first_day * DAY_MS - 1), (end_day * DAY_MS, high)]
+    else:
+        days, edges = None, [(low, high)]
+    return days, [(start, stop) for start, stop in edges if start <= stop]
+
+
+def _count_into(delta: Delta, day: int, action: str, spent: Decimal, granted: Decimal) -> None:
     """Count one entry into ``delta``."""
     sums = delta.get((day, action))
     if sums is None:
@@ -93,7 +116,7 @@ def count_into(delta: Delta, day: int, action: str, spent: Decimal, granted: Dec
 
 
 def add_to(conn: sqlite3.Connection, delta: Delta) -> None:
-    """Add ``delta`` to ``rollup``, exactly: one query reads the rows held, one writes the sums."""
+    """Add ``delta`` to ``rollup``, and per day to ``rollup_day``: exact, one read, one write."""
     if not delta:
         return
     days = [day for day, _ in delta]
@@ -119,9 +142,10 @@ def add_to(conn: sqlite3.Connection, delta: Delta) -> None:
         "spent_places, granted_nano, granted_places) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
+    _add_days_to(conn, _per_day(delta))
 
 
-def per_day(delta: Delta) -> dict[int, DaySums]:
+def _per_day(delta: Delta) -> dict[int, DaySums]:
     """``delta``'s totals per day (what to add to ``rollup_day``)."""
     days: dict[int, DaySums] = {}
     for (day, action), sums in delta.items():
@@ -137,7 +161,7 @@ def per_day(delta: Delta) -> dict[int, DaySums]:
     return days
 
 
-def add_days_to(conn: sqlite3.Connection, days: dict[int, DaySums]) -> None:
+def _add_days_to(conn: sqlite3.Connection, days: dict[int, DaySums]) -> None:
     """Add ``days`` to ``rollup_day``, exactly (``Decimal``): one read, one write."""
     if not days:
         return
@@ -190,9 +214,7 @@ def from_nano(nano: int | None, places: int | None, others: str | None) -> Decim
     total = ZERO
     if nano is not None and places is not None:
         total = Decimal(nano).scaleb(-9).quantize(Decimal(1).scaleb(-places))
-    if others:
-        total += sum((Decimal(text) for text in others.split(" ")), ZERO)
-    return total
+    return _plus(total, others)
 
 
 # An amount of up to 15 digits and nothing else is summed exactly by SQLite as an integer (a
@@ -221,8 +243,8 @@ def grouped(conn: sqlite3.Connection, rows: str) -> Delta:
         return {
             (day, action): Sums(
                 entries,
-                _exact_sum(whole_spent, other_spent),
-                _exact_sum(whole_granted, other_granted),
+                _plus(Decimal(whole_spent), other_spent),
+                _plus(Decimal(whole_granted), other_granted),
             )
             for day, action, entries, whole_spent, other_spent, whole_granted, other_granted in (
                 conn.execute(query)
@@ -237,12 +259,12 @@ def grouped(conn: sqlite3.Connection, rows: str) -> Delta:
     ):
         day = day_of(timestamp_ms)
         if day is not None:
-            count_into(delta, day, action, Decimal(spent), Decimal(granted))
+            _count_into(delta, day, action, Decimal(spent), Decimal(granted))
     return delta
 
 
-def _exact_sum(whole: int, others: str | None) -> Decimal:
-    total = Decimal(whole)
+def _plus(total: Decimal, others: str | None) -> Decimal:
+    """``total`` plus the amounts SQLite did not add, handed over as one space-separated text."""
     if others:
         total += sum((Decimal(text) for text in others.split(" ")), ZERO)
     return total

@@ -65,14 +65,8 @@ class Meta:
         return None if row is None else row[0]
 
     def set(self, key: str, value: int | str | None) -> None:
-        if value is None:
-            self._conn.execute("DELETE FROM meta WHERE key = ?", (key,))
-        else:
-            self._conn.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
+        """Store ``value`` under ``key``; ``None`` deletes the key."""
+        self.set_many({key: value})
 
     def set_many(self, values: dict[str, int | str | None]) -> None:
         """``set`` each pair, in two statements."""

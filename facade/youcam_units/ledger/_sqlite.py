@@ -106,27 +106,12 @@ class Ledger(LedgerReading):
         return value if isinstance(value, int) else None
 
     @property
-    def frontier_id(self) -> int | None:
-        """Newest id of the last confirmed pass; ``None`` before the first complete sync."""
-        return self._int("frontier_id")
-
-    @property
-    def pass_head_id(self) -> int | None:
-        """Newest id staged by the pass in progress, if one is."""
-        return self._int("pass_head_id")
-
-    @property
-    def resume_token(self) -> str | None:
-        """Token from which the pass in progress continues, if one is."""
-        value = self._get("resume_token")
-        return value if isinstance(value, str) else None
-
-    @property
     def staged_count(self) -> int:
         """Entries read by the pass in progress, waiting to join the ledger."""
         return int(self._conn.execute("SELECT COUNT(*) FROM staged").fetchone()[0])
 
     def pass_state(self) -> PassState:
+        token = self._get("resume_token")
         return PassState(
             version=self._int("state_version") or 0,
             frontier_id=self._int("frontier_id"),
@@ -135,7 +120,7 @@ class Ledger(LedgerReading):
             pass_head_ts=self._int("pass_head_ts"),
             anchor_id=self._int("anchor_id"),
             anchor_ts=self._int("anchor_ts"),
-            resume_token=self.resume_token,
+            resume_token=token if isinstance(token, str) else None,
         )
 
     # -- writing ----------------------------------------------------------------------------
@@ -169,7 +154,6 @@ class Ledger(LedgerReading):
         )
         added = self._conn.total_changes - before
         _rollup.add_to(self._conn, delta)
-        _rollup.add_days_to(self._conn, _rollup.per_day(delta))
         self._set("entry_count", len(self) + added)
         self._drop_staged()
         return added
@@ -220,11 +204,7 @@ class Ledger(LedgerReading):
         drop_staged: bool = False,
         promote: bool = False,
     ) -> tuple[int, int]:
-        """One transaction: stage, promote or drop entries and write the pass state, atomically.
-
-        Raises ``Superseded`` (writing nothing) when another run wrote the state since
-        ``expected_version``. Returns the new version and how many entries joined the ledger.
-        """
+        """``LedgerStorage.write_pass``: one ``BEGIN IMMEDIATE`` transaction."""
         added = 0
         self._durability(full=promote or drop_staged)
         try:
@@ -244,10 +224,9 @@ class Ledger(LedgerReading):
     def claim_source(self, source: str) -> None:
         """Record where this ledger's history comes from; refuse to mix in another source.
 
-        ``source`` is a label such as the service's base URL. A ledger that already holds a
-        different source raises ``LedgerError``: entries from two histories (the demo mock and a
-        real account, say) must never end up in one ledger. Two accounts of one service share
-        the URL: ``sync`` tells them apart (see the module docstring).
+        ``source`` is a label such as the service's base URL: entries from two histories (the
+        demo mock and a real account, say) must never end up in one ledger. Two accounts of one
+        service share the URL: ``sync`` tells them apart (``docs/ledger.md``).
         """
         with self.transaction():
             stored = self._get("source")

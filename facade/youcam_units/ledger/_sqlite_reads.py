@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import sqlite3
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any
 
 from youcam_units._amounts import ZERO
 from youcam_units._models import DAY_MS, Action, HistoryEntry
 from youcam_units.ledger import _rollup
 from youcam_units.ledger._connection import bounds
 from youcam_units.ledger._schema import Meta
-from youcam_units.ledger._storage import Totals
-from youcam_units.ledger._window import day_window
+from youcam_units.ledger._storage import OpenLedger, Totals
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["LedgerReading"]
 
 
-class LedgerReading:
+class LedgerReading(OpenLedger):
     """An open SQLite ledger file, and what reads it; ``Ledger`` opens the file and adds writing."""
 
     path: Path
@@ -38,16 +37,6 @@ class LedgerReading:
     def location(self) -> str:
         """The file's path, for messages."""
         return str(self.path)
-
-    def close(self) -> None:
-        """Close the database connection."""
-        self._conn.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def _get(self, key: str) -> Any:  # noqa: ANN401 - meta values are int or str by key
         return Meta(self._conn).get(key)
@@ -82,10 +71,6 @@ class LedgerReading:
         """Run a read-only SQL query against the ledger (summaries use it)."""
         return self._conn.execute(sql, params).fetchall()
 
-    def iter_query(self, sql: str, params: Sequence[object] = ()) -> Iterator[tuple[Any, ...]]:
-        """Like :meth:`query`, row by row, for results too big to hold."""
-        yield from self._conn.execute(sql, params)
-
     def oldest_timestamp_ms(self) -> int | None:
         """The time of the oldest entry held (the time index's first key)."""
         ((oldest,),) = self._conn.execute("SELECT MIN(timestamp_ms) FROM entries")
@@ -99,7 +84,7 @@ class LedgerReading:
         inside a day reads that day's part, and times that have no day, from ``entries``
         through the time index.
         """
-        days, edges = day_window(since_ms, until_ms)
+        days, edges = _rollup.day_window(since_ms, until_ms)
         if days is not None:
             yield from self._rolled_up(*days, per)
         for start, stop in edges:

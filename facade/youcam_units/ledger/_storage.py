@@ -7,7 +7,7 @@ Two storages implement them: the SQLite ledger (``_sqlite.Ledger``) and the Post
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Literal, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Final, Literal, NamedTuple, Protocol, Self
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -21,6 +21,7 @@ __all__ = [
     "Grouping",
     "LedgerError",
     "LedgerStorage",
+    "OpenLedger",
     "PassState",
     "Per",
     "SummaryStorage",
@@ -56,6 +57,45 @@ class PassState:
     anchor_id: int | None
     anchor_ts: int | None
     resume_token: str | None
+
+
+class _Connection(Protocol):
+    def close(self) -> None: ...
+
+
+class OpenLedger:
+    """What both storages share: closing (also as a context manager), the pass state's parts."""
+
+    _conn: _Connection
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def pass_state(self) -> PassState:
+        """The pass state as stored now."""
+        raise NotImplementedError
+
+    @property
+    def frontier_id(self) -> int | None:
+        """Newest id of the last confirmed pass; ``None`` before the first complete sync."""
+        return self.pass_state().frontier_id
+
+    @property
+    def pass_head_id(self) -> int | None:
+        """Newest id staged by the pass in progress, if one is."""
+        return self.pass_state().pass_head_id
+
+    @property
+    def resume_token(self) -> str | None:
+        """Token from which the pass in progress continues, if one is."""
+        return self.pass_state().resume_token
 
 
 Per = Literal["day", "action"]
@@ -111,10 +151,7 @@ class LedgerStorage(Protocol):
         drop_staged: bool = False,
         promote: bool = False,
     ) -> tuple[int, int]:
-        """Atomically: check the version, stage/promote/drop entries, write ``state``.
-
-        Checks the stored state is still ``expected_version``, drops the staged entries if
-        asked, stages ``stage``, promotes every staged entry if asked, and writes ``state``.
+        """Atomically: check the version, drop staged entries, stage, promote, write ``state``.
 
         Returns the new state version and how many entries joined the ledger. Raises
         ``Superseded``, writing nothing, when the stored version is another.

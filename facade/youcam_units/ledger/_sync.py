@@ -1,13 +1,12 @@
 """The sync: bring a ledger up to date with the history a client reads, one pass at a time.
 
 The algorithm only; where entries and the pass state are kept is ``LedgerStorage``'s business
-(see the package docstring for what a pass is and what it detects).
+(``docs/ledger.md`` says what a pass is and what it detects).
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final, Protocol, cast
 
@@ -90,7 +89,7 @@ def sync(
     *,
     on_page: Callable[[SyncResult], None] | None = None,
 ) -> SyncResult:
-    """Bring ``ledger`` up to date with the history ``client`` reads (see the module docstring).
+    """Bring ``ledger`` up to date with the history ``client`` reads (``docs/ledger.md``).
 
     ``on_page`` is called after each page is committed, for progress displays. An exception
     (network, rate limit, Ctrl-C) leaves every committed page and its checkpoint in place: run
@@ -124,7 +123,6 @@ class _Run:
         self.on_page = on_page
         self.result = SyncResult()
         self.state = ledger.pass_state()
-        self.run_id = secrets.token_hex(4)
 
     def run(self) -> None:
         if self.state.resume_token is not None:
@@ -264,11 +262,7 @@ class _Run:
         promote: bool = False,
         **state: Unpack[_StateChange],
     ) -> int:
-        """One transaction: stage, promote or drop entries and write the pass state, atomically.
-
-        Raises ``Superseded`` (writing nothing) when another run wrote the state since this one
-        last did. Returns how many entries joined the ledger.
-        """
+        """``write_pass`` from the state this run last read or wrote; how many entries joined."""
         values = cast(
             "Mapping[str, int | str | None]", state
         )  # mypy: a TypedDict is only Mapping[str, object]

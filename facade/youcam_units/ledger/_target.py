@@ -1,4 +1,4 @@
-"""Where a ledger is: a SQLite file's path, or a ``postgresql://`` URL and a ledger name.
+"""Where a ledger is (a SQLite file's path, or a ``postgresql://`` URL and a name); opening it.
 
 Parsing a URL imports neither psycopg nor anything of the database: the CLI tells a URL from a
 path, and shows where a ledger is without its password, before any connection.
@@ -6,18 +6,29 @@ path, and shows where a ledger is without its password, before any connection.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
-from typing import Final
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
 from urllib.parse import SplitResult, parse_qsl, unquote, urlencode, urlsplit
 
 from youcam_units._config import POSTGRES_SCHEMES
 from youcam_units.ledger._storage import LedgerError
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from youcam_units.ledger._postgres import PostgresLedger
+    from youcam_units.ledger._schema import UpgradeProgress
+    from youcam_units.ledger._sqlite import Ledger
+
 __all__ = [
     "DEFAULT_LEDGER",
     "PostgresTarget",
     "is_postgres_url",
+    "ledger_location",
+    "open_ledger",
     "parse_postgres_url",
 ]
 
@@ -108,3 +119,35 @@ def _join(parts: SplitResult, netloc: str, query: str) -> str:
     if query:
         url += f"?{query}"
     return f"{url}#{parts.fragment}" if parts.fragment else url
+
+
+def open_ledger(
+    target: str | os.PathLike[str],
+    *,
+    ledger: str | None = None,
+    read_only: bool = False,
+    on_upgrade: Callable[[UpgradeProgress], None] | None = None,
+) -> Ledger | PostgresLedger:
+    """Open the ledger at ``target``: a file path, or a ``postgresql://`` (``postgres://``) URL.
+
+    In a database, ``ledger`` names one of its ledgers (one per account; the URL's
+    ``?ledger=NAME`` says the same; default ``"default"``). A file holds one ledger: its path
+    names it, and ``ledger`` is not used. ``read_only=True`` creates and writes nothing (what a
+    summary or an export needs). The PostgreSQL ledger needs the ``postgres`` extra (psycopg),
+    imported only here, only for a URL. ``on_upgrade`` hears each step of a SQLite file's
+    one-time upgrade (a database's schema upgrade is a few statements, told nothing).
+    """
+    if is_postgres_url(target):
+        from youcam_units.ledger._postgres import PostgresLedger  # noqa: PLC0415 - psycopg
+
+        return PostgresLedger(parse_postgres_url(str(target), ledger), read_only=read_only)
+    from youcam_units.ledger._sqlite import Ledger  # noqa: PLC0415 - sqlite3 only for a file
+
+    return Ledger(Path(target), read_only=read_only, on_upgrade=on_upgrade)
+
+
+def ledger_location(target: str | os.PathLike[str], *, ledger: str | None = None) -> str:
+    """Where ``target`` is, for messages: a path, or the URL without its password."""
+    if is_postgres_url(target):
+        return parse_postgres_url(str(target), ledger).location
+    return os.fspath(target)

@@ -20,17 +20,11 @@ if TYPE_CHECKING:
     from youcam_units.mock._asgi import MockASGIApp
     from youcam_units.mock._data import make_entry
     from youcam_units.mock._faults import FaultKind, FaultPlan
+    from youcam_units.mock._history import HISTORY_PATH
     from youcam_units.mock._limits import Limits, RateLimit, Window, token_id
+    from youcam_units.mock._log import RequestLog, RequestRecord
     from youcam_units.mock._server import ServerSettings, ServerUnavailableError, serve
-    from youcam_units.mock._service import (
-        DEFAULT_TOKEN,
-        HISTORY_PATH,
-        MockRequest,
-        MockResponse,
-        MockService,
-        RequestLog,
-        RequestRecord,
-    )
+    from youcam_units.mock._service import DEFAULT_TOKEN, MockService
     from youcam_units.mock._unit_system import (
         BALANCE_PATH,
         DEFAULT_API_KEY,
@@ -38,6 +32,7 @@ if TYPE_CHECKING:
         MOCK_NOW_MS,
         SKUS,
     )
+    from youcam_units.mock._wire import MockRequest, MockResponse
 
 __all__ = [
     "BALANCE_PATH",
@@ -65,36 +60,20 @@ __all__ = [
     "token_id",
 ]
 
-_SERVICE: Final = (
-    "DEFAULT_TOKEN",
-    "HISTORY_PATH",
-    "MockRequest",
-    "MockResponse",
-    "MockService",
-    "RequestLog",
-    "RequestRecord",
-)
-_UNIT_SYSTEM: Final = (
-    "BALANCE_PATH",
-    "DEFAULT_API_KEY",
-    "FEATURE_COST_PATH",
-    "MOCK_NOW_MS",
-    "SKUS",
-)
 _WHERE: Final[dict[str, str]] = {
     "MockASGIApp": "._asgi",
     "make_entry": "._data",
-    "FaultKind": "._faults",
-    "FaultPlan": "._faults",
-    "Limits": "._limits",
-    "RateLimit": "._limits",
-    "Window": "._limits",
-    "token_id": "._limits",
-    "ServerSettings": "._server",
-    "ServerUnavailableError": "._server",
-    "serve": "._server",
-    **dict.fromkeys(_SERVICE, "._service"),
-    **dict.fromkeys(_UNIT_SYSTEM, "._unit_system"),
+    **dict.fromkeys(("FaultKind", "FaultPlan"), "._faults"),
+    "HISTORY_PATH": "._history",
+    **dict.fromkeys(("Limits", "RateLimit", "Window", "token_id"), "._limits"),
+    **dict.fromkeys(("RequestLog", "RequestRecord"), "._log"),
+    **dict.fromkeys(("ServerSettings", "ServerUnavailableError", "serve"), "._server"),
+    **dict.fromkeys(("DEFAULT_TOKEN", "MockService"), "._service"),
+    **dict.fromkeys(
+        ("BALANCE_PATH", "DEFAULT_API_KEY", "FEATURE_COST_PATH", "MOCK_NOW_MS", "SKUS"),
+        "._unit_system",
+    ),
+    **dict.fromkeys(("MockRequest", "MockResponse"), "._wire"),
 }
 """The module each public name lives in."""
 

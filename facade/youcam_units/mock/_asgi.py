@@ -47,7 +47,7 @@ class MockASGIApp:
                 bytes(name).decode("latin-1").lower(): bytes(value).decode("latin-1")
                 for name, value in scope.get("headers", [])
             },
-            client=_client_host(scope),
+            client=str(scope["client"][0]) if scope.get("client") else None,  # [host, port]
         )
         response = self.service.handle(request)
         if response.fault is FaultKind.SLOW:
@@ -62,12 +62,6 @@ class MockASGIApp:
             await send({"type": "http.response.body", "body": half, "more_body": True})
             raise DroppedConnectionError("fault injected: connection dropped mid-body")
         await send({"type": "http.response.body", "body": response.body})
-
-
-def _client_host(scope: Scope) -> str | None:
-    """The client's address from the ASGI scope (``client`` is ``[host, port]`` or None)."""
-    client = scope.get("client")
-    return str(client[0]) if client else None
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

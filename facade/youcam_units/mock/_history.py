@@ -16,7 +16,7 @@ import re
 from typing import Any, Final, Literal
 
 from youcam_units.mock._data import make_entry
-from youcam_units.mock._wire import MockResponse, error_response, json_response
+from youcam_units.mock._wire import Served, page_request
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -31,10 +31,8 @@ __all__ = [
 HISTORY_PATH: Final = "/s2s/v1.0/client/credit/history"
 MAX_PAGE_SIZE: Final = 30
 DEFAULT_PAGE_SIZE: Final = 20
-_TAG_BITS: Final = 24
 _POSITION_HEX: Final = 6
 """Hex digits of the masked position: 12-character tokens up to 16,777,216 entries."""
-_DIGITS: Final = re.compile(r"[0-9]+")
 _HEX: Final = re.compile(r"[0-9a-f]{12,30}")
 #: The example tokens of the vendor's documents: the seed's (v1.9) and the newer page's.
 EXAMPLE_TOKENS: Final = frozenset({"13045969587275114", "73a3c9e69b89"})
@@ -83,24 +81,18 @@ def history_page(
     last_page: LastPage,
     tokens: PageTokens,
     params: dict[str, list[str]],
-    request_id: str,
-) -> tuple[MockResponse, int, bool]:
-    """One page of the history: (response, entries in it, whether it followed a token)."""
-    page_size = _page_size(params.get("page_size"))
-    if page_size is None:
-        return _invalid("page_size must be one integer between 1 and 30", request_id)
-    start = total - 1
-    followed = False
-    starting = params.get("starting_token")
-    if starting is not None:
-        if len(starting) != 1:
-            return _invalid("starting_token must be given at most once", request_id)
-        # An empty value (how a form encodes null) starts at the first page, like absence.
-        if starting[0]:
-            position = tokens.read(starting[0], total, page_size=page_size)
-            if position is None:
-                return _invalid("starting_token is not a token this service issued", request_id)
-            start, followed = position, True
+) -> Served:
+    """One page of the history, or the 400 its parameters get."""
+    asked = page_request(
+        params,
+        default_size=DEFAULT_PAGE_SIZE,
+        max_size=MAX_PAGE_SIZE,
+        read_token=lambda token, page_size: tokens.read(token, total, page_size=page_size),
+    )
+    if isinstance(asked, Served):
+        return asked
+    page_size, position = asked
+    start = total - 1 if position is None else position
     stop = max(start - page_size, -1)
     history = [make_entry(seed, p, base_count) for p in range(start, stop, -1)]
     result: dict[str, Any] = {}
@@ -111,18 +103,5 @@ def history_page(
     elif last_page == "empty":
         result["next_token"] = ""
     result["history"] = history
-    return json_response(200, {"status": 200, "result": result}, request_id), len(history), followed
-
-
-def _page_size(values: list[str] | None) -> int | None:
-    """The page size asked for (the default when absent), or None when it is not valid."""
-    if values is None:
-        return DEFAULT_PAGE_SIZE
-    if len(values) != 1 or not _DIGITS.fullmatch(values[0]) or len(values[0]) > 3:  # noqa: PLR2004
-        return None
-    size = int(values[0])
-    return size if 1 <= size <= MAX_PAGE_SIZE else None
-
-
-def _invalid(message: str, request_id: str) -> tuple[MockResponse, int, bool]:
-    return error_response(400, "InvalidParameters", message, request_id), 0, False
+    payload = {"status": 200, "result": result}
+    return Served(200, payload, items=len(history), followed=position is not None)

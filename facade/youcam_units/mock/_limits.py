@@ -161,13 +161,3 @@ def _count_since(times: deque[float], start: float) -> int:
             break
         count += 1
     return count
-
-
-def peak(times: list[float], seconds: float) -> int:
-    """The most of ``times`` (sorted) inside any sliding window of ``seconds``: the proof."""
-    most, start = 0, 0
-    for end, when in enumerate(times):
-        while times[start] <= when - seconds:
-            start += 1
-        most = max(most, end - start + 1)
-    return most

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from youcam_units.mock._faults import FaultKind
     from youcam_units.mock._limits import Limits, Scope
 
-__all__ = ["RequestLog", "RequestRecord"]
+__all__ = ["RequestLog", "RequestRecord", "peak"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +69,7 @@ class RequestLog:
     def check(self, at: float, keys: list[tuple[Scope, str]], *, admitted: bool) -> None:
         """Note one request the rate limits judged, under its IP and its token."""
         for key in keys:
-            times = self.checks.setdefault(key, [])
-            times.append((at, admitted))
-            if self.keep is not None and len(times) >= 2 * self.keep:
-                del times[: -self.keep]
+            self._append(self.checks.setdefault(key, []), (at, admitted))
 
     def times(self, scope: Scope, key: str, *, admitted_only: bool = False) -> list[float]:
         """When the requests of one token (by fingerprint) or one IP arrived."""
@@ -85,8 +82,6 @@ class RequestLog:
         than the limits allow has none here (and ``limited`` is empty). ``admitted_only`` checks
         the mock itself: what it let through never exceeds a window.
         """
-        from youcam_units.mock._limits import peak  # noqa: PLC0415
-
         found = []
         for scope, key in sorted(self.checks):
             if (scope == "ip" and not limits.per_ip) or (scope == "token" and not limits.per_token):
@@ -103,9 +98,7 @@ class RequestLog:
 
     def add(self, record: RequestRecord) -> None:
         """Append one record (dropping the oldest past ``keep``) and count it."""
-        self.records.append(record)
-        if self.keep is not None and len(self.records) >= 2 * self.keep:
-            del self.records[: -self.keep]  # trim in batches: amortised O(1) per request
+        self._append(self.records, record)
         self.count += 1
         self.entries_served += record.entries
         self.by_status[record.status] += 1
@@ -113,6 +106,12 @@ class RequestLog:
             self.by_fault[record.fault] += 1
         if record.limited_by is not None:
             self.limited[record.limited_by] += 1
+
+    def _append(self, items: list[Any], item: object) -> None:
+        """Append, dropping the oldest past ``keep``: in batches, amortised O(1) per request."""
+        items.append(item)
+        if self.keep is not None and len(items) >= 2 * self.keep:
+            del items[: -self.keep]
 
     def clear(self) -> None:
         """Forget everything (request numbers, and so a fault script, go on counting)."""
@@ -123,3 +122,13 @@ class RequestLog:
         self.checks.clear()
         self.count = 0
         self.entries_served = 0
+
+
+def peak(times: list[float], seconds: float) -> int:
+    """The most of ``times`` (sorted) inside any sliding window of ``seconds``: the proof."""
+    most, start = 0, 0
+    for end, when in enumerate(times):
+        while times[start] <= when - seconds:
+            start += 1
+        most = max(most, end - start + 1)
+    return most

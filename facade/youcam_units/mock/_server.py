@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING, Final
 from youcam_units.mock._asgi import DroppedConnectionError
 from youcam_units.mock._defaults import DEFAULT_ENTRIES, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SEED
 from youcam_units.mock._faults import ALL_FAULTS, FaultKind, FaultPlan
-from youcam_units.mock._service import DEFAULT_TOKEN, SERVER_KEEP_RECORDS, MockService, RateLimit
+from youcam_units.mock._service import DEFAULT_TOKEN, SERVER_KEEP_RECORDS, MockService
 from youcam_units.mock._unit_system import DEFAULT_API_KEY
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from youcam_units.mock._limits import Limits
+    from youcam_units.mock._limits import Limits, RateLimit
 
-__all__ = ["DEFAULT_ENTRIES", "DEFAULT_SEED", "ServerSettings", "ServerUnavailableError", "serve"]
+__all__ = ["MISSING_UVICORN", "ServerSettings", "ServerUnavailableError", "serve"]
 
 MISSING_UVICORN: Final = "serving the mock needs uvicorn: pip install 'youcam-units[mock]'"
 

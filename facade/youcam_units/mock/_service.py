@@ -26,14 +26,13 @@ from youcam_units.mock._unit_system import (
     DEFAULT_API_KEY,
     FEATURE_COST_PATH,
     UnitSystem,
-    dumps,
 )
 from youcam_units.mock._wire import (
     MockRequest,
     MockResponse,
     error_response,
     fault_response,
-    json_headers,
+    json_response,
 )
 
 if TYPE_CHECKING:
@@ -41,18 +40,7 @@ if TYPE_CHECKING:
 
     from youcam_units.mock._asgi import MockASGIApp
 
-__all__ = [
-    "DEFAULT_TOKEN",
-    "HISTORY_PATH",
-    "IN_PROCESS_CLIENT",
-    "Limits",
-    "MockRequest",
-    "MockResponse",
-    "MockService",
-    "RateLimit",
-    "RequestLog",
-    "RequestRecord",
-]
+__all__ = ["DEFAULT_TOKEN", "IN_PROCESS_CLIENT", "SERVER_KEEP_RECORDS", "MockService"]
 
 #: What a long-running server keeps of its request log (the counts cover every request).
 SERVER_KEEP_RECORDS: Final = 10_000
@@ -133,12 +121,10 @@ class MockService:
     @property
     def total(self) -> int:
         """Entries in the data set now (those arrived over time included)."""
-        return self.base_count + self._added + self._arrived()
-
-    def _arrived(self) -> int:
-        if self.arrival_interval is None:
-            return 0
-        return max(0, int((self.clock() - self._started) / self.arrival_interval))
+        arrived = 0
+        if self.arrival_interval is not None:
+            arrived = max(0, int((self.clock() - self._started) / self.arrival_interval))
+        return self.base_count + self._added + arrived
 
     def add_entries(self, count: int = 1) -> None:
         """Make ``count`` new entries arrive at the head (newer than every existing one)."""
@@ -243,17 +229,17 @@ class MockService:
             return refusal, 0, False
         if request.path != HISTORY_PATH:
             served = self._units.serve(request.path, params, self.total)
-            response = MockResponse(served.status, json_headers(request_id), dumps(served.payload))
-            return response, served.items, served.followed
-        return history_page(
-            seed=self.seed,
-            base_count=self.base_count,
-            total=self.total,
-            last_page=self.last_page,
-            tokens=self._page_tokens,
-            params=params,
-            request_id=request_id,
-        )
+        else:
+            served = history_page(
+                seed=self.seed,
+                base_count=self.base_count,
+                total=self.total,
+                last_page=self.last_page,
+                tokens=self._page_tokens,
+                params=params,
+            )
+        response = json_response(served.status, served.payload, request_id)
+        return response, served.items, served.followed
 
     # -- adapters ---------------------------------------------------------------------------
 

@@ -16,13 +16,12 @@ import base64
 import binascii
 import re
 import threading
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, Final
 
-from youcam_units import _json as exact_json
 from youcam_units._models import DAY_MS
 from youcam_units.mock._data import ANCHOR_MS, _rng, _unit_ids, make_entry
+from youcam_units.mock._wire import Served, page_request
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -114,16 +113,6 @@ SKUS: Final[tuple[dict[str, Any], ...]] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Served:
-    """What one unit-system request gets: status, JSON payload, items sent, token followed."""
-
-    status: int
-    payload: Mapping[str, Any]
-    items: int = 0
-    followed: bool = False
-
-
 class UnitSystem:
     """The balance of one data set (by seed), kept up to date as entries arrive."""
 
@@ -180,29 +169,21 @@ class UnitSystem:
 
 def feature_cost_page(params: Mapping[str, list[str]]) -> Served:
     """One page of :data:`SKUS`, or a 400 for a bad page size or a token not issued here."""
-    sizes = params.get("page_size")
-    page_size = FEATURE_COST_DEFAULT_PAGE_SIZE
-    if sizes is not None:
-        if len(sizes) != 1 or not _DIGITS.fullmatch(sizes[0]) or len(sizes[0]) > 3:  # noqa: PLR2004
-            return _invalid("page_size must be one integer between 1 and 20")
-        page_size = int(sizes[0])
-        if not 1 <= page_size <= FEATURE_COST_MAX_PAGE_SIZE:
-            return _invalid("page_size must be one integer between 1 and 20")
-    start, followed = 0, False
-    tokens = params.get("starting_token")
-    if tokens is not None:
-        if len(tokens) != 1:
-            return _invalid("starting_token must be given at most once")
-        if tokens[0]:  # empty: how a form encodes null, the first page
-            offset = read_token(tokens[0])
-            if offset is None:
-                return _invalid("starting_token is not a token this service issued")
-            start, followed = offset, True
-    stop = min(start + page_size, len(SKUS))
+    asked = page_request(
+        params,
+        default_size=FEATURE_COST_DEFAULT_PAGE_SIZE,
+        max_size=FEATURE_COST_MAX_PAGE_SIZE,
+        read_token=lambda token, _page_size: read_token(token),
+    )
+    if isinstance(asked, Served):
+        return asked
+    page_size, start = asked
+    first = start or 0
+    stop = min(first + page_size, len(SKUS))
     next_token = make_token(stop) if stop < len(SKUS) else None
-    skus = list(SKUS[start:stop])
+    skus = list(SKUS[first:stop])
     payload = {"status": 200, "result": {"next_token": next_token, "skus": skus}}
-    return Served(200, payload, items=len(skus), followed=followed)
+    return Served(200, payload, items=len(skus), followed=start is not None)
 
 
 def make_token(offset: int) -> str:
@@ -224,18 +205,9 @@ def read_token(token: str) -> int | None:
     return offset
 
 
-def dumps(payload: object) -> bytes:
-    """JSON with ``Decimal`` amounts written as the exact numbers they are."""
-    return exact_json.dumps(payload, separators=(",", ":")).encode()
-
-
 def _amount(change: Mapping[str, Any]) -> Decimal:
     """A history change's amount, exactly: ``amount_dec`` when sent, else ``amount``."""
     value = change.get("amount_dec", change.get("amount", 0))
     if isinstance(value, float):  # the data writes Decimals; never guess at a float
         raise TypeError(f"history amount {value!r} is a float, not an exact number")
     return Decimal(value)
-
-
-def _invalid(message: str) -> Served:
-    return Served(400, {"status": 400, "error": message, "error_code": "InvalidParameters"})

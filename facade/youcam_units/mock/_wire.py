@@ -1,11 +1,13 @@
 """The mock's own request and response: what the semantics see, whatever the adapter.
 
+Also what the operations share: their answer (``Served``) and how they read a page's parameters.
 A leaf module: the service (``_service``) and the ASGI adapter (``_asgi``) both import it, and
 neither imports the other's internals, so the import graph has no cycle.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
@@ -23,11 +25,16 @@ __all__ = [
     "MockHandler",
     "MockRequest",
     "MockResponse",
+    "Served",
+    "dumps",
     "error_response",
     "fault_response",
-    "json_headers",
+    "invalid",
     "json_response",
+    "page_request",
 ]
+
+_DIGITS: Final = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,15 +90,15 @@ class MockHandler(Protocol):
     def handle(self, request: MockRequest) -> MockResponse: ...
 
 
-def json_headers(request_id: str) -> tuple[tuple[str, str], ...]:
-    """The headers of every JSON answer: its type and the request id support asks for."""
-    return (("content-type", "application/json"), ("x-request-id", request_id))
+def dumps(payload: object) -> bytes:
+    """JSON with ``Decimal`` amounts written as the exact numbers they are."""
+    return exact_json.dumps(payload, separators=(",", ":")).encode()
 
 
 def json_response(status: int, payload: object, request_id: str) -> MockResponse:
-    """A JSON answer; amount_dec values are Decimals, written as the exact numbers they are."""
-    body = exact_json.dumps(payload, separators=(",", ":")).encode()
-    return MockResponse(status, json_headers(request_id), body)
+    """A JSON answer, with the request id support asks for."""
+    headers = (("content-type", "application/json"), ("x-request-id", request_id))
+    return MockResponse(status, headers, dumps(payload))
 
 
 def error_response(status: int, code: str, message: str, request_id: str) -> MockResponse:
@@ -99,6 +106,51 @@ def error_response(status: int, code: str, message: str, request_id: str) -> Moc
     return json_response(
         status, {"status": status, "error": message, "error_code": code}, request_id
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Served:
+    """What an operation answers: status, JSON payload, items sent, whether it followed a token."""
+
+    status: int
+    payload: Mapping[str, Any]
+    items: int = 0
+    followed: bool = False
+
+
+def invalid(message: str) -> Served:
+    """The 400 every operation answers a bad parameter with."""
+    return Served(400, {"status": 400, "error": message, "error_code": "InvalidParameters"})
+
+
+def page_request(
+    params: Mapping[str, list[str]],
+    *,
+    default_size: int,
+    max_size: int,
+    read_token: Callable[[str, int], int | None],
+) -> tuple[int, int | None] | Served:
+    """The page size and where ``starting_token`` starts (None: the first page), or the 400.
+
+    ``read_token(token, page_size)`` is where the token points, or None if not issued here.
+    """
+    sizes = params.get("page_size")
+    page_size = default_size
+    if sizes is not None:
+        if len(sizes) != 1 or not _DIGITS.fullmatch(sizes[0]) or len(sizes[0]) > 3:  # noqa: PLR2004
+            return invalid(f"page_size must be one integer between 1 and {max_size}")
+        page_size = int(sizes[0])
+        if not 1 <= page_size <= max_size:
+            return invalid(f"page_size must be one integer between 1 and {max_size}")
+    tokens = params.get("starting_token", [""])
+    if len(tokens) != 1:
+        return invalid("starting_token must be given at most once")
+    start = None
+    if tokens[0]:  # empty (how a form encodes null) or absent: the first page
+        start = read_token(tokens[0], page_size)
+        if start is None:
+            return invalid("starting_token is not a token this service issued")
+    return page_size, start
 
 
 _BAD_GATEWAY_HTML: Final = (
