@@ -386,3 +386,16 @@ def test_pages_are_given_back_later_when_another_sync_holds_the_file(tmp_path: P
             other.close()
         ledger._reclaim()
         assert ledger.query("PRAGMA freelist_count") == [(0,)]
+
+
+def test_every_entry_is_read_back_whatever_its_time(ledger: AnyLedger) -> None:
+    """``entries()`` with no bounds gives every stored entry, at the first and last int64 ms too."""
+    stored = [
+        HistoryEntry.from_dict({"id": i, "timestamp": at, "action": "photo_enhance"})
+        for i, at in enumerate(ODD_TIMES, start=1)
+    ]
+    Pass().promote(ledger, stored)
+    assert sorted(entry.id for entry in ledger.entries()) == [entry.id for entry in stored]
+    assert sorted(entry.id for entry in ledger.entries(until_ms=2**63 - 1)) == list(
+        range(1, len(ODD_TIMES))
+    )

@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Transaction",
-    "bounds",
     "check_is_ledger",
     "compact",
     "connect",
@@ -255,13 +254,6 @@ def open_read_only(path: Path, upgrade: Callable[[], None]) -> sqlite3.Connectio
             f"cannot be written here ({exc}): run `youcam-units sync` once where it can"
         ) from exc
     return _read_only_connection(path)
-
-
-def bounds(since_ms: int | None, until_ms: int | None) -> tuple[int, int]:
-    return (
-        -(2**63) if since_ms is None else since_ms,
-        2**63 - 1 if until_ms is None else until_ms,
-    )
 
 
 class Transaction:

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from youcam_units._amounts import ZERO
 from youcam_units._models import DAY_MS, Action, HistoryEntry
 from youcam_units.ledger import _rollup
-from youcam_units.ledger._connection import bounds
 from youcam_units.ledger._schema import Meta
 from youcam_units.ledger._storage import OpenLedger, Totals
 
@@ -51,10 +50,13 @@ class LedgerReading(OpenLedger):
         """Stored entries, newest first; ``since_ms`` inclusive, ``until_ms`` exclusive."""
         from youcam_units import _json as exact_json  # noqa: PLC0415 - summaries never parse
 
+        # An exclusive bound has no int64 to stand for "none": 2**63 - 1 would leave out its ms.
+        where, params = "timestamp_ms >= ?", [-(2**63) if since_ms is None else since_ms]
+        if until_ms is not None:
+            where, params = f"{where} AND timestamp_ms < ?", [*params, until_ms]
         for (raw,) in self._conn.execute(
-            "SELECT raw FROM entries WHERE timestamp_ms >= ? AND timestamp_ms < ? "
-            "ORDER BY timestamp_ms DESC, id DESC",
-            bounds(since_ms, until_ms),
+            f"SELECT raw FROM entries WHERE {where} ORDER BY timestamp_ms DESC, id DESC",  # noqa: S608 - fixed text
+            params,
         ):
             yield HistoryEntry.from_dict(exact_json.loads(raw))
 
