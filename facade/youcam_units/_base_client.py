@@ -42,9 +42,8 @@ from ._config import (
 )
 from ._errors import AuthenticationError, YouCamError
 from ._logs import logger
-from ._operations import FEATURE_COST, HISTORY, IDEMPOTENCY_KEY_HEADER, Call, Credential
+from ._operations import IDEMPOTENCY_KEY_HEADER, Call, Credential
 from ._pagination import NewItems, PageCursor
-from ._responses import should_refresh
 from ._retry import RetryRun
 
 if TYPE_CHECKING:
@@ -54,13 +53,15 @@ if TYPE_CHECKING:
     import httpx
 
     from ._config import RateLimit
-    from ._models import Page
     from ._retry import RetryEvent
     from ._unit_system import FeatureCostPage
 
 __all__ = ["INIT_DOC", "BaseClient", "ClientSettings"]
 
 ResultT = TypeVar("ResultT")
+
+#: The 401 error codes that mean a stale access token, worth asking the callable again.
+_REFRESH_CODES = frozenset({None, "InvalidAccessToken"})
 
 INIT_DOC = """Check every argument now, so that a bad one fails before any request.
 
@@ -221,16 +222,6 @@ class BaseClient:
         """The service this client talks to."""
         return self._settings.base_url
 
-    @staticmethod
-    def _history_cursor(
-        page_size: object, starting_token: object, max_items: object
-    ) -> PageCursor[Page]:
-        return PageCursor(page_size=page_size, starting_token=starting_token, max_items=max_items)
-
-    def _history_call(self, page_size: int, starting_token: str | None) -> Call[Page]:
-        """One history request; what ``history()`` and ``history_page()`` both send."""
-        return HISTORY.call(starting_token, page_size=page_size)
-
     def _feature_cost_cursor(
         self, page_size: object, starting_token: object, max_items: object
     ) -> PageCursor[FeatureCostPage]:
@@ -243,10 +234,6 @@ class BaseClient:
             max_page_size=MAX_FEATURE_COST_PAGE_SIZE,
             progress=NewItems(),
         )
-
-    @staticmethod
-    def _feature_cost_call(page_size: int, starting_token: str | None) -> Call[FeatureCostPage]:
-        return FEATURE_COST.call(starting_token, page_size=page_size)
 
     def _resolve_credentials(
         self, access_token: object, api_key: object
@@ -295,5 +282,5 @@ class BaseClient:
 
     @staticmethod
     def _may_refresh(error: AuthenticationError, source: AccessTokenSource) -> bool:
-        """A 401 for a stale credential that can be asked for again."""
-        return should_refresh(error) and source.refreshable
+        """A 401 saying the token is invalid or expired (or nothing more), from a callable."""
+        return error.error_code in _REFRESH_CODES and source.refreshable

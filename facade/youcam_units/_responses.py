@@ -40,13 +40,11 @@ __all__ = [
     "error_from_response",
     "failed_attempt",
     "interpret",
-    "should_refresh",
 ]
 
 #: What the generated parser (and ``response.json()``) raise on a body of the wrong shape; the
 #: last two a net for whatever else a hostile body provokes (an overflow, a deep recursion).
 PARSE_ERRORS = (KeyError, ValueError, TypeError, AttributeError, ArithmeticError, RecursionError)
-_REFRESH_CODES = frozenset({None, "InvalidAccessToken"})
 
 ResultT = TypeVar("ResultT")
 
@@ -128,11 +126,6 @@ def _result(call: Call[ResultT], parsed: Any, response: httpx.Response) -> Resul
         else exact_json.loads(response.content)
     )
     return call.operation.result(parsed, exact, response, call.starting_token)
-
-
-def should_refresh(error: YouCamError) -> bool:
-    """A 401 saying the access token is invalid or expired (or saying nothing more)."""
-    return isinstance(error, AuthenticationError) and error.error_code in _REFRESH_CODES
 
 
 _BODY_EXCERPT = 200
