@@ -33,7 +33,6 @@ __all__ = [
     "default_config_path",
     "default_ledger_dir",
     "is_database_url",
-    "open_ledger",
     "relative_to",
 ]
 
@@ -181,6 +180,8 @@ class Account:
 
     def open_ledger(self, *, read_only: bool = False) -> Ledger | PostgresLedger:
         """The account's ledger, opened (a context manager, as ``Ledger`` is)."""
+        from youcam_units.ledger import open_ledger  # noqa: PLC0415 - only when a ledger is used
+
         return open_ledger(self.ledger_target, read_only=read_only)
 
 
@@ -251,10 +252,3 @@ def relative_to(value: str, config_path: Path) -> Path:
 def is_database_url(target: str) -> bool:
     """Whether a ledger location is a database URL (``postgresql://...``) rather than a path."""
     return re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", target) is not None
-
-
-def open_ledger(target: Path | str, *, read_only: bool = False) -> Ledger | PostgresLedger:
-    """Open the ledger at ``target``: a SQLite file's path, or a ``postgresql://`` URL."""
-    from youcam_units.ledger import open_ledger as open_any  # noqa: PLC0415
-
-    return open_any(target, read_only=read_only)
