@@ -86,22 +86,13 @@ MAX_FEATURE_COST_PAGE_SIZE: Final = 20
 #: A page token is a snowflake integer (17 digits); anything past this is not one.
 MAX_PAGE_TOKEN_LENGTH: Final = 1024
 
-#: (requests, period in seconds): the vendor's 5 per second, and the published limit of 250
-#: requests per 300 seconds per token and per IP.
-BURST_RATE: Final = (5, 1.0)
-PUBLISHED_RATE: Final = (250, 300.0)
 #: Seconds a process waits for another holding the shared pacing file.
 PACING_FILE_BUSY_TIMEOUT: Final = 30.0
 #: Seconds of a pacing wait from which it is logged as a warning (at most the longest window).
 PACING_LONG_WAIT: Final = 60.0
 
-#: Retries after the first attempt, and the backoff in seconds.
+#: Retries after the first attempt (the backoff is ``RetryPolicy``'s).
 MAX_RETRIES: Final = 5
-RETRY_INITIAL_WAIT: Final = 0.5
-RETRY_MAX_WAIT: Final = 30.0
-RATE_LIMITED_WAIT: Final = 15.0
-RATE_LIMITED_MAX_WAIT: Final = 120.0
-RETRY_AFTER_CAP: Final = 300.0
 
 #: How much wider than its period the client keeps a window: clocks and networks differ.
 _MARGIN_RATIO: Final = 0.01
@@ -127,9 +118,9 @@ class RateLimit:
 
 
 #: The published limit: 250 requests per 300 seconds per token and per IP.
-DEFAULT_RATE_LIMIT = RateLimit(*PUBLISHED_RATE)
+DEFAULT_RATE_LIMIT = RateLimit(250, 300.0)
 #: What a client paces to by default: the published limit, and the vendor's 5 per second.
-DEFAULT_RATE_LIMITS = (RateLimit(*BURST_RATE), DEFAULT_RATE_LIMIT)
+DEFAULT_RATE_LIMITS = (RateLimit(5, 1.0), DEFAULT_RATE_LIMIT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,14 +134,14 @@ class RequestBounds:
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    """Backoff parameters, in seconds."""
+    """Backoff parameters, in seconds (``_retry.compute_wait`` says how each is used)."""
 
     max_retries: int = MAX_RETRIES
-    initial_wait: float = RETRY_INITIAL_WAIT
-    max_wait: float = RETRY_MAX_WAIT
-    rate_limited_wait: float = RATE_LIMITED_WAIT
-    rate_limited_max_wait: float = RATE_LIMITED_MAX_WAIT
-    retry_after_cap: float = RETRY_AFTER_CAP
+    initial_wait: float = 0.5
+    max_wait: float = 30.0
+    rate_limited_wait: float = 15.0
+    rate_limited_max_wait: float = 120.0
+    retry_after_cap: float = 300.0
 
 
 def window_ms(period: float) -> int:
