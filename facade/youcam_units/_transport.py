@@ -1,20 +1,13 @@
 """The HTTP layer under the generated client, through its documented extension points only.
 
-Each client hands the generated ``Client`` an httpx client of ours (``set_httpx_client``):
-
-- its ``auth`` (an ``httpx.Auth``) puts on each request the bearer and the headers of the
-  attempt under way (``Attempt``, held in a ``ContextVar``, so that concurrent requests with
-  different credentials never mix);
-- its transport (``BoundedTransport``) sends through the caller's ``http_client`` (or one the
-  client made), so the caller's transport, proxies and event hooks apply, and never follows a
-  redirect (``RedirectError``); it streams the body, decoded, refusing more than
-  ``max_response_bytes`` (``ResponseTooLargeError``) and, for the blocking client, anything past
-  the attempt's deadline (``APITimeoutError``: httpx's timeouts bound each wait, and a server
-  dripping a byte at a time never trips them; the head is awaited on a worker, ``_deadline``).
-  The async client bounds the whole attempt with ``asyncio.timeout`` instead (``timed_out``).
-- the response it returns is an ``ExactJsonResponse``, whose ``json()`` (what the generated
-  parser calls) reads fractions as ``Decimal``; it is also kept on the attempt, because the
-  generated parser raises before returning it when a body is malformed.
+Each client hands the generated ``Client`` an httpx client of ours (``set_httpx_client``) whose
+``auth`` adds the bearer and headers of the attempt under way (held in a ``ContextVar``, so that
+concurrent requests with different credentials never mix) and whose transport sends through the
+caller's ``http_client``, so its transport, proxies and event hooks apply. That transport never
+follows a redirect, refuses a body past ``max_response_bytes`` and, for the blocking client, an
+attempt past its deadline: httpx's timeouts bound each wait, and a server dripping a byte at a
+time never trips them (the async client bounds the attempt with ``asyncio.timeout``). Its
+response's ``json()`` reads fractions as ``Decimal`` for the generated parser.
 """
 
 from __future__ import annotations
@@ -50,7 +43,11 @@ _STRIPPED_HEADERS = frozenset({"content-encoding", "content-length", "transfer-e
 
 @dataclass(slots=True)
 class Attempt:
-    """One attempt's credential, headers and bounds, and the response it got (once it has)."""
+    """One attempt's credential, headers and bounds, and the response it got (once it has).
+
+    The response is kept here because the generated parser raises, on a malformed body, before
+    it returns the response that the error must describe.
+    """
 
     secret: str = field(repr=False)
     headers: Mapping[str, str]
