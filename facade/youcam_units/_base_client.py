@@ -21,7 +21,7 @@ One request, step by step (the names are in ``Client``; ``AsyncClient`` awaits t
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ._access_token import AccessTokenSource, env_token, resolve_api_key
 from ._checks import (
@@ -47,8 +47,7 @@ from ._pagination import NewItems, PageCursor
 from ._retry import RetryRun
 
 if TYPE_CHECKING:
-    import os
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable
 
     import httpx
 
@@ -176,17 +175,9 @@ class BaseClient:
         self,
         access_token: object,
         *,
-        api_key: str | None,
-        base_url: str | None,
-        timeout: float | httpx.Timeout | None,
-        max_retries: int,
-        rate_limit: RateLimit | Sequence[RateLimit] | None,
+        api_key: object,
         http_client: httpx.Client | httpx.AsyncClient | None,
-        on_retry: Callable[[RetryEvent], None] | None,
-        max_response_bytes: int,
-        pacing_file: str | os.PathLike[str] | None,
-        on_wait: Callable[[float], None] | None,
-        token_pacing: str | None = None,
+        **settings: Any,  # noqa: ANN401 - ClientSettings' keyword arguments, checked there
     ) -> None:
         """What each client's ``__init__`` does (see ``INIT_DOC``)."""
         if http_client is not None and not isinstance(http_client, self._http_type):
@@ -194,18 +185,7 @@ class BaseClient:
                 f"http_client must be an httpx.{self._http_type.__name__}, got "
                 f"{type(http_client).__name__} ({self._sibling} takes an httpx.{self._sibling})"
             )
-        self._settings = ClientSettings(
-            base_url=base_url,
-            http_client=http_client,
-            timeout=timeout,
-            max_retries=max_retries,
-            rate_limit=rate_limit,
-            on_retry=on_retry,
-            max_response_bytes=max_response_bytes,
-            pacing_file=pacing_file,
-            token_pacing=token_pacing,
-            on_wait=on_wait,
-        )
+        self._settings = ClientSettings(http_client=http_client, **settings)
         try:
             self._credentials = self._resolve_credentials(access_token, api_key)
         except BaseException:
