@@ -1,10 +1,8 @@
 """The base client: everything Client and AsyncClient share, so that only their I/O differs.
 
-The checked settings, the credentials, the repr, the cursors of the listings and the steps of
-the request pipeline exist once here. Each client adds only what awaits or blocks (its
-``_request``: retries around one attempt of pacing, one access-token refresh and the generated
-call), its public methods with their real types, closing, and the context manager. Compare
-httpx's ``Client``/``AsyncClient`` over ``BaseClient``.
+The checked settings, the credentials, the repr and the shared steps of the request pipeline
+exist once here; each client adds what awaits or blocks, and its public methods with their real
+types. Compare httpx's ``Client``/``AsyncClient`` over ``BaseClient``.
 
 One request, step by step (the names are in ``Client``; ``AsyncClient`` awaits the same):
 
