@@ -6,10 +6,6 @@ float that arrives anyway (a body parsed with plain ``json.loads``) is refused r
 guessed at. The vendor requires none of the fields: one this version cannot do without (a
 bucket's amount) is refused, every other one absent reads as ``None``. Buckets and SKUs keep the
 mapping as sent, so ``to_dict()`` gives back every field, those this version does not know too.
-
-``Balance.from_dict`` / ``FeatureCostPage.from_dict`` take one parsed body,
-``FeatureCost.from_dict`` one SKU; ``from_json`` takes the response bytes. The client's
-``balance()`` and ``feature_costs()`` are built on them.
 """
 
 from __future__ import annotations
