@@ -2,9 +2,9 @@
 
 One module for configuration (issue 19): the defaults and limits (so that no module carries its
 own 30), the variables read, and the setting types (``RateLimit``, ``RequestBounds``,
-``RetryPolicy``). The checks that hold a caller's arguments to these are in ``_checks``.
-Importing it loads neither httpx nor the generated client (the CLI's ``--help`` reads names
-here).
+``RetryPolicy``), with the windows that limits become (``window_ms``, ``strictest``). The
+checks that hold a caller's arguments to these are in ``_checks``. Importing it loads neither
+httpx, pyrate-limiter nor the generated client (the CLI's ``--help`` reads names here).
 """
 
 from __future__ import annotations
@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import httpx
+    from pyrate_limiter import Rate
 
 __all__ = [
     "ALL_ACCOUNTS",
@@ -35,6 +38,7 @@ __all__ = [
     "RateLimit",
     "RequestBounds",
     "RetryPolicy",
+    "strictest",
     "window_ms",
 ]
 
@@ -148,3 +152,34 @@ def window_ms(period: float) -> int:
     """The window the client enforces for a ``period`` in seconds: the period plus a margin."""
     period_ms = period * 1000
     return math.ceil(period_ms + max(_MIN_MARGIN_MS, period_ms * _MARGIN_RATIO))
+
+
+def strictest(rates: Sequence[Rate]) -> list[Rate]:
+    """Limits that hold every one of ``rates``, nested as pyrate-limiter's buckets require.
+
+    The pacing file and the token's budget each judge a send against the limits of every
+    process sharing them. Each process's own limits nest (a longer window allows more requests
+    at a lower rate), but several processes' together need not. Per window the fewest requests
+    hold; a window that a longer one allowing no more already bounds is dropped; a longer window
+    allowing a faster rate than a shorter one is lowered to that rate (stricter, never looser).
+    """
+    from pyrate_limiter import Rate  # noqa: PLC0415 - only a client that paces needs it
+
+    fewest: dict[int, int] = {}
+    for rate in rates:
+        fewest[rate.interval] = min(rate.limit, fewest.get(rate.interval, rate.limit))
+    bounding: list[tuple[int, int]] = []  # (window, requests), from the longest window down
+    for interval, limit in sorted(fewest.items(), reverse=True):
+        if not bounding or limit < bounding[-1][1]:
+            bounding.append((interval, limit))
+    nested: list[tuple[int, int]] = []
+    for interval, limit in reversed(bounding):
+        lowered = limit
+        while nested:
+            shorter, allowed = nested[-1]
+            lowered = min(lowered, allowed * interval // shorter)
+            if lowered > allowed:
+                break
+            nested.pop()  # the longer window, lowered, now bounds the shorter one too
+        nested.append((interval, lowered))
+    return [Rate(limit, interval) for interval, limit in nested]

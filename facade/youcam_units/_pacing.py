@@ -27,10 +27,9 @@ from typing import TYPE_CHECKING
 from pyrate_limiter import InMemoryBucket, Rate, RateItem
 
 from . import _config
-from ._config import window_ms
+from ._config import strictest, window_ms
 from ._file_budget import FileBudget, bounded
 from ._logs import logger
-from ._rates import strictest
 from ._token_pacing import bucket_key
 
 if TYPE_CHECKING:

@@ -31,7 +31,7 @@ import itertools
 import zlib
 from typing import TYPE_CHECKING, Any, Final
 
-from ._config import POSTGRES_SCHEMES
+from ._config import POSTGRES_SCHEMES, strictest
 from ._errors import YouCamError
 
 if TYPE_CHECKING:
@@ -224,8 +224,6 @@ class TokenBudgets:
     def _register(self, key: str) -> tuple[int, list[Rate]]:
         """Mark this process's limits for bucket ``key`` as used; the clock and those in force."""
         from pyrate_limiter import Rate  # noqa: PLC0415
-
-        from ._rates import strictest  # noqa: PLC0415 - pyrate-limiter only when asked
 
         params = {
             "bucket": key,
