@@ -155,28 +155,24 @@ class Account:
         """A ``Client`` for this account: its credentials and base URL; ``options`` go to Client."""
         from youcam_units._client import Client  # noqa: PLC0415
 
-        return Client(
-            self.read_access_token(),
-            api_key=self.read_api_key(),
-            **{**self._client_defaults(), **options},
-        )
+        token, key, settings = self._client_arguments(options)
+        return Client(token, api_key=key, **settings)
 
     def async_client(self, **options: Any) -> AsyncClient:  # noqa: ANN401 - as for client()
         """An ``AsyncClient`` for this account, as :meth:`client` builds a ``Client``."""
         from youcam_units._async_client import AsyncClient  # noqa: PLC0415
 
-        return AsyncClient(
-            self.read_access_token(),
-            api_key=self.read_api_key(),
-            **{**self._client_defaults(), **options},
-        )
+        token, key, settings = self._client_arguments(options)
+        return AsyncClient(token, api_key=key, **settings)
 
-    def _client_defaults(self) -> dict[str, Any]:
-        """What the account sets for its clients: its service, and where its token paces."""
+    def _client_arguments(
+        self, options: dict[str, Any]
+    ) -> tuple[str | None, str | None, dict[str, Any]]:
+        """The credentials, and the account's base URL and token pacing under ``options``."""
         defaults: dict[str, Any] = {"base_url": self.base_url}
         if self.token_pacing is not None:
             defaults["token_pacing"] = self.token_pacing
-        return defaults
+        return self.read_access_token(), self.read_api_key(), {**defaults, **options}
 
     def open_ledger(self, *, read_only: bool = False) -> Ledger | PostgresLedger:
         """The account's ledger, opened (a context manager, as ``Ledger`` is)."""
