@@ -30,6 +30,7 @@ from ._checks import (
     validate_pacing_file,
     validate_rate_limits,
     validate_timeout,
+    validate_token_pacing,
 )
 from ._config import (
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -84,17 +85,6 @@ host's (its IP's); ``on_wait`` is told the seconds of each pacing wait. Bounds: 
 """
 
 
-def _token_pacing(url: object, limits: tuple[RateLimit, ...] | None) -> str | None:
-    if url is None:
-        return None
-    from ._token_pacing import check_token_pacing_url  # noqa: PLC0415
-
-    checked = check_token_pacing_url(url)
-    if limits is None:
-        raise ValueError("token_pacing needs a rate_limit to pace to; rate_limit is None")
-    return checked
-
-
 class ClientSettings:
     """Checked settings shared by Client and AsyncClient; all checks happen here, up front."""
 
@@ -122,7 +112,7 @@ class ClientSettings:
         self.policy = RetryPolicy(max_retries=validate_max_retries(max_retries))
         self.rate_limits = validate_rate_limits(rate_limit)
         self.pacing_file = validate_pacing_file(pacing_file, self.rate_limits)
-        self.token_pacing = _token_pacing(token_pacing, self.rate_limits)
+        self.token_pacing = validate_token_pacing(token_pacing, self.rate_limits)
         for name, hook in (("on_retry", on_retry), ("on_wait", on_wait)):
             if hook is not None and not callable(hook):
                 raise TypeError(f"{name} must be a callable")
