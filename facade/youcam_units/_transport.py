@@ -134,7 +134,7 @@ class BoundedTransport(httpx.BaseTransport):
         self._http = http
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        """Send; the head within the deadline; the body streamed through ``_bounded_body``."""
+        """Send; the head within the deadline; the body streamed through ``_BoundedBody``."""
         attempt = _CURRENT.get()
         deadline = attempt.bounds.deadline
 
@@ -149,7 +149,7 @@ class BoundedTransport(httpx.BaseTransport):
             except TimeoutError:
                 raise timed_out(attempt, request.url.host) from None
         try:
-            return _received(attempt, response, _SyncBody(attempt, response))
+            return _received(attempt, response)
         except RedirectError:
             response.close()
             raise
@@ -165,11 +165,11 @@ class AsyncBoundedTransport(httpx.AsyncBaseTransport):
         self._http = http
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Send; the body streamed through ``_bounded_body``."""
+        """Send; the body streamed through ``_BoundedBody``."""
         attempt = _CURRENT.get()
         response = await self._http.send(request, stream=True, follow_redirects=False)
         try:
-            return _received(attempt, response, _AsyncBody(attempt, response))
+            return _received(attempt, response)
         except RedirectError:
             await response.aclose()
             raise
@@ -178,9 +178,7 @@ class AsyncBoundedTransport(httpx.AsyncBaseTransport):
         """Nothing of ours to close: ``http`` belongs to whoever made it."""
 
 
-def _received(
-    attempt: Attempt, response: httpx.Response, body: httpx.SyncByteStream | httpx.AsyncByteStream
-) -> httpx.Response:
+def _received(attempt: Attempt, response: httpx.Response) -> httpx.Response:
     """The response to hand on, once its head passes: the request id redacted, no redirect (raises).
 
     The request id is kept (on pages and errors) and printed, so an echo of the credential in it
@@ -202,7 +200,7 @@ def _received(
     handed_on = ExactJsonResponse(
         response.status_code,
         headers=headers,
-        stream=body,
+        stream=_BoundedBody(attempt, response),
         request=response.request,
         extensions=response.extensions,
     )
@@ -254,8 +252,8 @@ def timed_out(attempt: Attempt, host: str) -> APITimeoutError:
     )
 
 
-class _SyncBody(httpx.SyncByteStream):
-    """The decoded body, refused past ``max_bytes`` or the attempt's deadline."""
+class _BoundedBody(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """The decoded body, refused past ``max_bytes`` (read blocking, past the deadline too)."""
 
     def __init__(self, attempt: Attempt, response: httpx.Response) -> None:
         self._attempt = attempt
@@ -272,18 +270,6 @@ class _SyncBody(httpx.SyncByteStream):
                 raise timed_out(attempt, response.url.host)
             yield chunk
 
-    def close(self) -> None:
-        """Close the response underneath (its connection goes back to the pool)."""
-        self._response.close()
-
-
-class _AsyncBody(httpx.AsyncByteStream):
-    """The decoded body, refused past ``max_bytes``."""
-
-    def __init__(self, attempt: Attempt, response: httpx.Response) -> None:
-        self._attempt = attempt
-        self._response = response
-
     async def __aiter__(self) -> AsyncIterator[bytes]:
         size = 0
         async for chunk in self._response.aiter_bytes():
@@ -291,6 +277,10 @@ class _AsyncBody(httpx.AsyncByteStream):
             if size > self._attempt.bounds.max_bytes:
                 raise _too_large(self._attempt, self._response)
             yield chunk
+
+    def close(self) -> None:
+        """Close the response underneath (its connection goes back to the pool)."""
+        self._response.close()
 
     async def aclose(self) -> None:
         """Close the response underneath."""
