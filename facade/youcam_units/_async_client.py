@@ -151,7 +151,7 @@ class AsyncClient(BaseClient):
         """Run any operation: retries around attempts (pacing, one refresh, bounded reads)."""
         self._check_loop(call.starting_token)
         run = self._retry_run(call)
-        async for attempt in run.async_attempts():
+        async for attempt in run.attempts():
             with attempt:
                 run.attempt = attempt.num
                 return await self._attempt(call)

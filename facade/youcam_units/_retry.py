@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ._errors import (
     APIConnectionError,
@@ -31,6 +31,10 @@ if TYPE_CHECKING:
     import stamina
 
     from ._config import RetryPolicy
+
+    class _Attempts(Iterable[stamina.Attempt], AsyncIterable[stamina.Attempt], Protocol):
+        """What ``stamina.retry_context`` returns: a loop for ``for`` and ``async for`` alike."""
+
 
 __all__ = [
     "RETRYABLE_STATUSES",
@@ -111,18 +115,12 @@ class RetryRun:
         self.max_attempts = policy.max_retries + 1 if repeatable else 1
         self.attempt = 0
 
-    def attempts(self) -> Iterable[stamina.Attempt]:
-        """The stamina loop for a sync client; each ``Attempt`` is one try.
+    def attempts(self) -> _Attempts:
+        """The stamina loop (``async for`` sleeps with the event loop); each ``Attempt`` one try.
 
         stamina is imported where it is used, so a command that sends nothing never loads it.
         """
         import stamina  # noqa: PLC0415 - see the docstring
-
-        return stamina.retry_context(on=self._backoff, attempts=self.max_attempts, timeout=None)
-
-    def async_attempts(self) -> AsyncIterable[stamina.Attempt]:
-        """The same loop for ``async for``: stamina sleeps with the running event loop."""
-        import stamina  # noqa: PLC0415 - see attempts()
 
         return stamina.retry_context(on=self._backoff, attempts=self.max_attempts, timeout=None)
 
