@@ -150,12 +150,10 @@ def error_from_response(
 ) -> YouCamError:
     """Build the exception for a response that is not a usable result (``documented``: its model).
 
-    A 2xx response gets here only when its body failed to parse (``cause``): that is a
-    ``ResponseValidationError``. Any other status is an ``APIStatusError`` subclass chosen by
-    status, with ``error`` and ``error_code`` read from the envelope (ErrorResponse's shape)
-    field by field, so a body that lacks ``status`` keeps what it says; the message is the
-    service's ``error`` as one line of at most 200 characters. ``secret`` (the credential sent)
-    is redacted from everything echoed back (``_redact``), the request id included.
+    A 2xx gets here only when its body failed to parse (``cause``): a
+    ``ResponseValidationError``. Any other status is the ``APIStatusError`` subclass of its
+    status, read from the envelope (``_envelope``). ``secret`` (the credential sent) is redacted
+    from everything echoed back, the request id included.
     """
     request_id = redact(response.headers.get("x-request-id", ""), secret) or None
     text = redact(_text(response), secret)
