@@ -48,11 +48,6 @@ class AccessTokenSource:
         """Whether a new token can be asked for (only a callable can give one)."""
         return self._provider is not None
 
-    @property
-    def current(self) -> str | None:
-        """The token in use, if one was obtained yet."""
-        return self._token
-
     def get(self) -> str:
         """The token, asking the callable the first time."""
         if self._token is None:

@@ -33,7 +33,6 @@ __all__ = [
     "default_config_path",
     "default_ledger_dir",
     "is_database_url",
-    "open_ledger",
     "relative_to",
 ]
 
@@ -156,31 +155,29 @@ class Account:
         """A ``Client`` for this account: its credentials and base URL; ``options`` go to Client."""
         from youcam_units._client import Client  # noqa: PLC0415
 
-        return Client(
-            self.read_access_token(),
-            api_key=self.read_api_key(),
-            **{**self._client_defaults(), **options},
-        )
+        token, key, settings = self._client_arguments(options)
+        return Client(token, api_key=key, **settings)
 
     def async_client(self, **options: Any) -> AsyncClient:  # noqa: ANN401 - as for client()
         """An ``AsyncClient`` for this account, as :meth:`client` builds a ``Client``."""
         from youcam_units._async_client import AsyncClient  # noqa: PLC0415
 
-        return AsyncClient(
-            self.read_access_token(),
-            api_key=self.read_api_key(),
-            **{**self._client_defaults(), **options},
-        )
+        token, key, settings = self._client_arguments(options)
+        return AsyncClient(token, api_key=key, **settings)
 
-    def _client_defaults(self) -> dict[str, Any]:
-        """What the account sets for its clients: its service, and where its token paces."""
+    def _client_arguments(
+        self, options: dict[str, Any]
+    ) -> tuple[str | None, str | None, dict[str, Any]]:
+        """The credentials, and the account's base URL and token pacing under ``options``."""
         defaults: dict[str, Any] = {"base_url": self.base_url}
         if self.token_pacing is not None:
             defaults["token_pacing"] = self.token_pacing
-        return defaults
+        return self.read_access_token(), self.read_api_key(), {**defaults, **options}
 
     def open_ledger(self, *, read_only: bool = False) -> Ledger | PostgresLedger:
         """The account's ledger, opened (a context manager, as ``Ledger`` is)."""
+        from youcam_units.ledger import open_ledger  # noqa: PLC0415 - only when a ledger is used
+
         return open_ledger(self.ledger_target, read_only=read_only)
 
 
@@ -251,10 +248,3 @@ def relative_to(value: str, config_path: Path) -> Path:
 def is_database_url(target: str) -> bool:
     """Whether a ledger location is a database URL (``postgresql://...``) rather than a path."""
     return re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", target) is not None
-
-
-def open_ledger(target: Path | str, *, read_only: bool = False) -> Ledger | PostgresLedger:
-    """Open the ledger at ``target``: a SQLite file's path, or a ``postgresql://`` URL."""
-    from youcam_units.ledger import open_ledger as open_any  # noqa: PLC0415
-
-    return open_any(target, read_only=read_only)

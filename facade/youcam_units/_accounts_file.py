@@ -41,7 +41,7 @@ from ._accounts import (
     default_config_path,
     relative_to,
 )
-from ._config import ALL_ACCOUNTS, ENV_CONFIG
+from ._config import ALL_ACCOUNTS, ENV_CONFIG, POSTGRES_SCHEMES
 from ._money import CURRENCY_CODE
 
 __all__ = ["load_config"]
@@ -166,7 +166,7 @@ def _account(name: str, table: object, where: Path) -> Account:
 
 def _token_pacing(table: dict[str, Any], prefix: str, where: Path) -> str | None:
     url = _string(table, "token_pacing", prefix, where)
-    if url is not None and not url.strip().lower().startswith(("postgresql://", "postgres://")):
+    if url is not None and not url.strip().lower().startswith(POSTGRES_SCHEMES):
         raise ConfigError(
             f"{where}: {prefix}.token_pacing must be a postgresql://user@host/database URL"
         )

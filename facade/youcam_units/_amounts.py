@@ -1,8 +1,5 @@
 """Amounts as exact ``Decimal``: the one check every parsed amount goes through, and exact sums.
 
-Apart from ``_unit_system`` so that the forecast (and the ledger, which imports it) can use it
-without importing the generated client, and httpx with it.
-
 An amount is bounded (``MAX_INTEGER_DIGITS`` before the point, ``MAX_FRACTION_DIGITS`` after
 it): units are counted to two decimal places, so a value past these is not an amount but a
 hostile or broken body, and refusing it keeps every sum exact and cheap. Python's default

@@ -18,8 +18,8 @@ from ._config import (
     TIMEOUT,
 )
 from ._errors import AuthenticationError, YouCamError
-from ._operations import BALANCE
-from ._pagination import AsyncPager
+from ._operations import BALANCE, FEATURE_COST, HISTORY
+from ._pagination import AsyncPager, PageCursor
 from ._responses import failed_attempt, interpret
 from ._transport import Attempt, attempt_under_way, generated_api, timed_out
 
@@ -107,9 +107,11 @@ class AsyncClient(BaseClient):
         max_items: int | None = None,
     ) -> AsyncPager[HistoryEntry, Page]:
         """History from ``starting_token`` on, newest first; no request until iterated."""
-        cursor = self._history_cursor(page_size, starting_token, max_items)
+        cursor: PageCursor[Page] = PageCursor(
+            page_size=page_size, starting_token=starting_token, max_items=max_items
+        )
         return AsyncPager(
-            cursor, lambda size, token: self._request(self._history_call(size, token))
+            cursor, lambda size, token: self._request(HISTORY.call(token, page_size=size))
         )
 
     def feature_costs(
@@ -126,7 +128,7 @@ class AsyncClient(BaseClient):
         """
         cursor = self._feature_cost_cursor(page_size, starting_token, max_items)
         return AsyncPager(
-            cursor, lambda size, token: self._request(self._feature_cost_call(size, token))
+            cursor, lambda size, token: self._request(FEATURE_COST.call(token, page_size=size))
         )
 
     async def history_page(
@@ -138,7 +140,7 @@ class AsyncClient(BaseClient):
         default is 20; 30 reads the same history in fewer requests under the rate limit).
         """
         size = validate_page_size(page_size)
-        call = self._history_call(size, validate_starting_token(starting_token))
+        call = HISTORY.call(validate_starting_token(starting_token), page_size=size)
         return await self._request(call)
 
     async def balance(self) -> Balance:
@@ -149,7 +151,7 @@ class AsyncClient(BaseClient):
         """Run any operation: retries around attempts (pacing, one refresh, bounded reads)."""
         self._check_loop(call.starting_token)
         run = self._retry_run(call)
-        async for attempt in run.async_attempts():
+        async for attempt in run.attempts():
             with attempt:
                 run.attempt = attempt.num
                 return await self._attempt(call)

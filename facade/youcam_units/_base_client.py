@@ -1,10 +1,8 @@
 """The base client: everything Client and AsyncClient share, so that only their I/O differs.
 
-The checked settings, the credentials, the repr, the cursors of the listings and the steps of
-the request pipeline exist once here. Each client adds only what awaits or blocks (its
-``_request``: retries around one attempt of pacing, one access-token refresh and the generated
-call), its public methods with their real types, closing, and the context manager. Compare
-httpx's ``Client``/``AsyncClient`` over ``BaseClient``.
+The checked settings, the credentials, the repr and the shared steps of the request pipeline
+exist once here; each client adds what awaits or blocks, and its public methods with their real
+types. Compare httpx's ``Client``/``AsyncClient`` over ``BaseClient``.
 
 One request, step by step (the names are in ``Client``; ``AsyncClient`` awaits the same):
 
@@ -21,7 +19,7 @@ One request, step by step (the names are in ``Client``; ``AsyncClient`` awaits t
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ._access_token import AccessTokenSource, env_token, resolve_api_key
 from ._checks import (
@@ -32,6 +30,7 @@ from ._checks import (
     validate_pacing_file,
     validate_rate_limits,
     validate_timeout,
+    validate_token_pacing,
 )
 from ._config import (
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -42,25 +41,25 @@ from ._config import (
 )
 from ._errors import AuthenticationError, YouCamError
 from ._logs import logger
-from ._operations import FEATURE_COST, HISTORY, IDEMPOTENCY_KEY_HEADER, Call, Credential
+from ._operations import IDEMPOTENCY_KEY_HEADER, Call, Credential
 from ._pagination import NewItems, PageCursor
-from ._responses import should_refresh
 from ._retry import RetryRun
 
 if TYPE_CHECKING:
-    import os
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable
 
     import httpx
 
     from ._config import RateLimit
-    from ._models import Page
     from ._retry import RetryEvent
     from ._unit_system import FeatureCostPage
 
 __all__ = ["INIT_DOC", "BaseClient", "ClientSettings"]
 
 ResultT = TypeVar("ResultT")
+
+#: The 401 error codes that mean a stale access token, worth asking the callable again.
+_REFRESH_CODES = frozenset({None, "InvalidAccessToken"})
 
 INIT_DOC = """Check every argument now, so that a bad one fails before any request.
 
@@ -84,17 +83,6 @@ host's (its IP's); ``on_wait`` is told the seconds of each pacing wait. Bounds: 
 (seconds) caps each wait and each attempt as a whole; a body past ``max_response_bytes``
 (default 4 MiB) is refused; a redirect is an error, never followed.
 """
-
-
-def _token_pacing(url: object, limits: tuple[RateLimit, ...] | None) -> str | None:
-    if url is None:
-        return None
-    from ._token_pacing import check_token_pacing_url  # noqa: PLC0415
-
-    checked = check_token_pacing_url(url)
-    if limits is None:
-        raise ValueError("token_pacing needs a rate_limit to pace to; rate_limit is None")
-    return checked
 
 
 class ClientSettings:
@@ -124,7 +112,7 @@ class ClientSettings:
         self.policy = RetryPolicy(max_retries=validate_max_retries(max_retries))
         self.rate_limits = validate_rate_limits(rate_limit)
         self.pacing_file = validate_pacing_file(pacing_file, self.rate_limits)
-        self.token_pacing = _token_pacing(token_pacing, self.rate_limits)
+        self.token_pacing = validate_token_pacing(token_pacing, self.rate_limits)
         for name, hook in (("on_retry", on_retry), ("on_wait", on_wait)):
             if hook is not None and not callable(hook):
                 raise TypeError(f"{name} must be a callable")
@@ -175,17 +163,9 @@ class BaseClient:
         self,
         access_token: object,
         *,
-        api_key: str | None,
-        base_url: str | None,
-        timeout: float | httpx.Timeout | None,
-        max_retries: int,
-        rate_limit: RateLimit | Sequence[RateLimit] | None,
+        api_key: object,
         http_client: httpx.Client | httpx.AsyncClient | None,
-        on_retry: Callable[[RetryEvent], None] | None,
-        max_response_bytes: int,
-        pacing_file: str | os.PathLike[str] | None,
-        on_wait: Callable[[float], None] | None,
-        token_pacing: str | None = None,
+        **settings: Any,  # noqa: ANN401 - ClientSettings' keyword arguments, checked there
     ) -> None:
         """What each client's ``__init__`` does (see ``INIT_DOC``)."""
         if http_client is not None and not isinstance(http_client, self._http_type):
@@ -193,18 +173,7 @@ class BaseClient:
                 f"http_client must be an httpx.{self._http_type.__name__}, got "
                 f"{type(http_client).__name__} ({self._sibling} takes an httpx.{self._sibling})"
             )
-        self._settings = ClientSettings(
-            base_url=base_url,
-            http_client=http_client,
-            timeout=timeout,
-            max_retries=max_retries,
-            rate_limit=rate_limit,
-            on_retry=on_retry,
-            max_response_bytes=max_response_bytes,
-            pacing_file=pacing_file,
-            token_pacing=token_pacing,
-            on_wait=on_wait,
-        )
+        self._settings = ClientSettings(http_client=http_client, **settings)
         try:
             self._credentials = self._resolve_credentials(access_token, api_key)
         except BaseException:
@@ -221,16 +190,6 @@ class BaseClient:
         """The service this client talks to."""
         return self._settings.base_url
 
-    @staticmethod
-    def _history_cursor(
-        page_size: object, starting_token: object, max_items: object
-    ) -> PageCursor[Page]:
-        return PageCursor(page_size=page_size, starting_token=starting_token, max_items=max_items)
-
-    def _history_call(self, page_size: int, starting_token: str | None) -> Call[Page]:
-        """One history request; what ``history()`` and ``history_page()`` both send."""
-        return HISTORY.call(starting_token, page_size=page_size)
-
     def _feature_cost_cursor(
         self, page_size: object, starting_token: object, max_items: object
     ) -> PageCursor[FeatureCostPage]:
@@ -243,10 +202,6 @@ class BaseClient:
             max_page_size=MAX_FEATURE_COST_PAGE_SIZE,
             progress=NewItems(),
         )
-
-    @staticmethod
-    def _feature_cost_call(page_size: int, starting_token: str | None) -> Call[FeatureCostPage]:
-        return FEATURE_COST.call(starting_token, page_size=page_size)
 
     def _resolve_credentials(
         self, access_token: object, api_key: object
@@ -295,5 +250,5 @@ class BaseClient:
 
     @staticmethod
     def _may_refresh(error: AuthenticationError, source: AccessTokenSource) -> bool:
-        """A 401 for a stale credential that can be asked for again."""
-        return should_refresh(error) and source.refreshable
+        """A 401 saying the token is invalid or expired (or nothing more), from a callable."""
+        return error.error_code in _REFRESH_CODES and source.refreshable

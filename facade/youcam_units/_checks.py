@@ -18,6 +18,7 @@ from ._config import (
     ENV_BASE_URL,
     MAX_PAGE_SIZE,
     MAX_PAGE_TOKEN_LENGTH,
+    POSTGRES_SCHEMES,
     RateLimit,
     window_ms,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "validate_rate_limits",
     "validate_starting_token",
     "validate_timeout",
+    "validate_token_pacing",
 ]
 
 
@@ -251,3 +253,22 @@ def validate_pacing_file(pacing_file: object, limits: tuple[RateLimit, ...] | No
 
         raise PacingFileError(path, "is a directory")
     return path
+
+
+def validate_token_pacing(url: object, limits: tuple[RateLimit, ...] | None) -> str | None:
+    """A ``postgresql://`` URL to share each token's budget through (it needs limits), or None."""
+    if url is None:
+        return None
+    if not isinstance(url, str):
+        raise TypeError(
+            f"token_pacing must be a postgresql:// URL or None, got {type(url).__name__}"
+        )
+    if not url.strip().lower().startswith(POSTGRES_SCHEMES):
+        from ._redact import redact_url  # noqa: PLC0415 - only for the message
+
+        raise ValueError(
+            f"token_pacing must be a postgresql://user@host/database URL, got {redact_url(url)!r}"
+        )
+    if limits is None:
+        raise ValueError("token_pacing needs a rate_limit to pace to; rate_limit is None")
+    return url.strip()

@@ -17,8 +17,8 @@ from ._config import (
     TIMEOUT,
 )
 from ._errors import AuthenticationError, YouCamError
-from ._operations import BALANCE
-from ._pagination import Pager
+from ._operations import BALANCE, FEATURE_COST, HISTORY
+from ._pagination import PageCursor, Pager
 from ._responses import failed_attempt, interpret
 from ._transport import Attempt, attempt_under_way, generated_api
 
@@ -105,8 +105,10 @@ class Client(BaseClient):
         max_items: int | None = None,
     ) -> Pager[HistoryEntry, Page]:
         """History from ``starting_token`` on, newest first; no request until iterated."""
-        cursor = self._history_cursor(page_size, starting_token, max_items)
-        return Pager(cursor, lambda size, token: self._request(self._history_call(size, token)))
+        cursor: PageCursor[Page] = PageCursor(
+            page_size=page_size, starting_token=starting_token, max_items=max_items
+        )
+        return Pager(cursor, lambda size, token: self._request(HISTORY.call(token, page_size=size)))
 
     def feature_costs(
         self,
@@ -122,7 +124,7 @@ class Client(BaseClient):
         """
         cursor = self._feature_cost_cursor(page_size, starting_token, max_items)
         return Pager(
-            cursor, lambda size, token: self._request(self._feature_cost_call(size, token))
+            cursor, lambda size, token: self._request(FEATURE_COST.call(token, page_size=size))
         )
 
     def history_page(
@@ -134,7 +136,7 @@ class Client(BaseClient):
         default is 20; 30 reads the same history in fewer requests under the rate limit).
         """
         size = validate_page_size(page_size)
-        return self._request(self._history_call(size, validate_starting_token(starting_token)))
+        return self._request(HISTORY.call(validate_starting_token(starting_token), page_size=size))
 
     def balance(self) -> Balance:
         """The units now, bucket by bucket, with their exact total (one request)."""

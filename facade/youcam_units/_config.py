@@ -2,9 +2,9 @@
 
 One module for configuration (issue 19): the defaults and limits (so that no module carries its
 own 30), the variables read, and the setting types (``RateLimit``, ``RequestBounds``,
-``RetryPolicy``). The checks that hold a caller's arguments to these are in ``_checks``.
-Importing it loads neither httpx nor the generated client (the CLI's ``--help`` reads names
-here).
+``RetryPolicy``), with the windows that limits become (``window_ms``, ``strictest``). The
+checks that hold a caller's arguments to these are in ``_checks``. Importing it loads neither
+httpx, pyrate-limiter nor the generated client (the CLI's ``--help`` reads names here).
 """
 
 from __future__ import annotations
@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import httpx
+    from pyrate_limiter import Rate
 
 __all__ = [
     "ALL_ACCOUNTS",
@@ -35,6 +38,7 @@ __all__ = [
     "RateLimit",
     "RequestBounds",
     "RetryPolicy",
+    "strictest",
     "window_ms",
 ]
 
@@ -86,22 +90,13 @@ MAX_FEATURE_COST_PAGE_SIZE: Final = 20
 #: A page token is a snowflake integer (17 digits); anything past this is not one.
 MAX_PAGE_TOKEN_LENGTH: Final = 1024
 
-#: (requests, period in seconds): the vendor's 5 per second, and the published limit of 250
-#: requests per 300 seconds per token and per IP.
-BURST_RATE: Final = (5, 1.0)
-PUBLISHED_RATE: Final = (250, 300.0)
 #: Seconds a process waits for another holding the shared pacing file.
 PACING_FILE_BUSY_TIMEOUT: Final = 30.0
 #: Seconds of a pacing wait from which it is logged as a warning (at most the longest window).
 PACING_LONG_WAIT: Final = 60.0
 
-#: Retries after the first attempt, and the backoff in seconds.
+#: Retries after the first attempt (the backoff is ``RetryPolicy``'s).
 MAX_RETRIES: Final = 5
-RETRY_INITIAL_WAIT: Final = 0.5
-RETRY_MAX_WAIT: Final = 30.0
-RATE_LIMITED_WAIT: Final = 15.0
-RATE_LIMITED_MAX_WAIT: Final = 120.0
-RETRY_AFTER_CAP: Final = 300.0
 
 #: How much wider than its period the client keeps a window: clocks and networks differ.
 _MARGIN_RATIO: Final = 0.01
@@ -127,9 +122,9 @@ class RateLimit:
 
 
 #: The published limit: 250 requests per 300 seconds per token and per IP.
-DEFAULT_RATE_LIMIT = RateLimit(*PUBLISHED_RATE)
+DEFAULT_RATE_LIMIT = RateLimit(250, 300.0)
 #: What a client paces to by default: the published limit, and the vendor's 5 per second.
-DEFAULT_RATE_LIMITS = (RateLimit(*BURST_RATE), DEFAULT_RATE_LIMIT)
+DEFAULT_RATE_LIMITS = (RateLimit(5, 1.0), DEFAULT_RATE_LIMIT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,17 +138,48 @@ class RequestBounds:
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    """Backoff parameters, in seconds."""
+    """Backoff parameters, in seconds (``_retry.compute_wait`` says how each is used)."""
 
     max_retries: int = MAX_RETRIES
-    initial_wait: float = RETRY_INITIAL_WAIT
-    max_wait: float = RETRY_MAX_WAIT
-    rate_limited_wait: float = RATE_LIMITED_WAIT
-    rate_limited_max_wait: float = RATE_LIMITED_MAX_WAIT
-    retry_after_cap: float = RETRY_AFTER_CAP
+    initial_wait: float = 0.5
+    max_wait: float = 30.0
+    rate_limited_wait: float = 15.0
+    rate_limited_max_wait: float = 120.0
+    retry_after_cap: float = 300.0
 
 
 def window_ms(period: float) -> int:
     """The window the client enforces for a ``period`` in seconds: the period plus a margin."""
     period_ms = period * 1000
     return math.ceil(period_ms + max(_MIN_MARGIN_MS, period_ms * _MARGIN_RATIO))
+
+
+def strictest(rates: Sequence[Rate]) -> list[Rate]:
+    """Limits that hold every one of ``rates``, nested as pyrate-limiter's buckets require.
+
+    The pacing file and the token's budget each judge a send against the limits of every
+    process sharing them. Each process's own limits nest (a longer window allows more requests
+    at a lower rate), but several processes' together need not. Per window the fewest requests
+    hold; a window that a longer one allowing no more already bounds is dropped; a longer window
+    allowing a faster rate than a shorter one is lowered to that rate (stricter, never looser).
+    """
+    from pyrate_limiter import Rate  # noqa: PLC0415 - only a client that paces needs it
+
+    fewest: dict[int, int] = {}
+    for rate in rates:
+        fewest[rate.interval] = min(rate.limit, fewest.get(rate.interval, rate.limit))
+    bounding: list[tuple[int, int]] = []  # (window, requests), from the longest window down
+    for interval, limit in sorted(fewest.items(), reverse=True):
+        if not bounding or limit < bounding[-1][1]:
+            bounding.append((interval, limit))
+    nested: list[tuple[int, int]] = []
+    for interval, limit in reversed(bounding):
+        lowered = limit
+        while nested:
+            shorter, allowed = nested[-1]
+            lowered = min(lowered, allowed * interval // shorter)
+            if lowered > allowed:
+                break
+            nested.pop()  # the longer window, lowered, now bounds the shorter one too
+        nested.append((interval, lowered))
+    return [Rate(limit, interval) for interval, limit in nested]

@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING
 from pyrate_limiter import Rate, RateItem, SQLiteBucket
 
 from . import _config
+from ._config import strictest
 from ._errors import PacingFileError
 from ._logs import logger
 from ._pacing_file import identity, open_state
-from ._rates import strictest
 from ._token_pacing import bucket_key
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ import json
 import os
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -28,9 +28,9 @@ if TYPE_CHECKING:
 __all__ = [
     "UnreadableJsonError",
     "copy_json",
+    "copy_object",
     "dumps",
     "loads",
-    "next_token",
     "read_int",
     "read_str",
     "result_of",
@@ -131,17 +131,13 @@ def page_of(body: Mapping[str, Any], items: str) -> tuple[list[Any], str | None]
     found = result.get(items, [])
     if not isinstance(found, list):
         raise TypeError(f"result.{items} must be a list, got {type(found).__name__}")
-    return found, next_token(result)
-
-
-def next_token(result: Mapping[str, Any]) -> str | None:
-    """A page's ``next_token``: null, absent and empty all mark the last page; digits kept exact."""
-    value = result.get("next_token")
-    if value is None or value == "":
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return read_str(value, "result.next_token")
+    # A next_token that is null, absent or empty marks the last page; digits are kept exact.
+    token = result.get("next_token")
+    if token is None or token == "":
+        return found, None
+    if isinstance(token, int) and not isinstance(token, bool):
+        return found, str(token)
+    return found, read_str(token, "result.next_token")
 
 
 def copy_json(value: Any) -> Any:  # noqa: ANN401 - JSON values
@@ -154,6 +150,13 @@ def copy_json(value: Any) -> Any:  # noqa: ANN401 - JSON values
         return _copy(value)
     except RecursionError:
         raise UnreadableJsonError("JSON nested too deeply to read") from None
+
+
+def copy_object(value: object, name: str) -> dict[str, Any]:
+    """A copy of the JSON object ``value``; else a ``TypeError`` naming it (``name``)."""
+    if not isinstance(value, dict):
+        raise TypeError(f"{name} must be an object, got {type(value).__name__}")
+    return cast("dict[str, Any]", copy_json(value))
 
 
 def _copy(value: object) -> object:

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from ._amounts import exact_sum, read_amount
-from ._json import copy_json, loads, page_of, read_int, read_str
+from ._json import copy_json, copy_object, loads, page_of, read_int, read_str
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -122,8 +122,7 @@ class HistoryEntry:
     def to_dict(self) -> dict[str, Any]:
         """The entry as the service sent it (a deep copy); an entry built in code, in its shape."""
         if self._as_sent is not None:
-            copied: dict[str, Any] = copy_json(self._as_sent)
-            return copied
+            return cast("dict[str, Any]", copy_json(self._as_sent))
         data: dict[str, Any] = {
             "id": self.id,
             "timestamp": self.timestamp_ms,
@@ -152,9 +151,7 @@ class HistoryEntry:
         Amounts are best passed as ``Decimal`` (``parse_exact``); a float is read through its
         shortest repr. A wrong shape raises ``ValueError``, ``KeyError`` or ``TypeError``.
         """
-        if not isinstance(data, dict):
-            raise TypeError(f"a history entry must be an object, got {type(data).__name__}")
-        return _entry(copy_json(data))
+        return _entry(copy_object(data, "a history entry"))
 
     def __repr__(self) -> str:
         parts = [

@@ -1,12 +1,8 @@
 """The operations the clients run, each described once; both clients run them the same way.
 
-An ``Operation`` is what a request needs beyond the pipeline (``_base_client``): the generated call
-(sync and async), the generated model of a documented 200 and how it becomes facade types,
-which credential is its bearer, and which generated parameter carries the ``starting_token`` when it
-is paged. A ``Call`` is one request of it (compare openai-python's ``FinalRequestOptions``): the
-operation, its generated call's arguments (a body among them), the headers it adds, and where
-a listing stood. Adding an operation is: the spec, ``scripts/regenerate``, one ``Operation``
-here and one public method per client.
+An ``Operation`` is what one endpoint needs beyond the pipeline (``_base_client``); a ``Call`` is
+one request of it (compare openai-python's ``FinalRequestOptions``). Adding an operation is: the
+spec, ``scripts/regenerate``, one ``Operation`` here and one public method per client.
 
 Retrying a request that is not idempotent (a POST) is safe only when the service can tell a
 repeat from a new request: such a call carries an ``Idempotency-Key`` header made once, when

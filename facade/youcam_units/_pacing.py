@@ -1,34 +1,19 @@
 """Pacing: keep the client under its rate limits so a long read never provokes a 429 itself.
 
-The service enforces 250 requests per rolling 300 s per token and per IP, and its vendor asks
-for about 5 requests per second on top; a client paces to both (``DEFAULT_RATE_LIMITS``).
-Each limit is a pyrate-limiter ``Rate`` in one bucket with its default ``SlidingWindowLog``
-algorithm: a request is admitted while fewer than ``requests`` were sent in the trailing
-``period`` for every limit at once, the same rule the service applies. A sliding log never
-bursts past such a window (unlike a token bucket) and does not pace far below the limit on
-short reads (unlike a smooth GCRA), so a long read runs at the limit.
+The service allows 250 requests per rolling 300 s per token and per IP, and its vendor asks for
+about 5 per second (``DEFAULT_RATE_LIMITS``). Each limit is a pyrate-limiter ``Rate`` in one
+sliding-window-log bucket, the rule the service applies: unlike a token bucket it never bursts
+past a window, and unlike a smooth GCRA it does not pace far below the limit on short reads.
+Each window is 1 % (at least 20 ms) longer than its period, because the service counts arrivals,
+not our send times; a wait is slept exactly, so a long read reaches 99 % of the limit.
 
-Each window is lengthened by 1 % (at least 20 ms) because the service counts arrivals, not
-our send times. Through a shared file a send is stamped once the lock is held (not before the
-wait for it), counts as sent *now* for as long as it is in flight (a request stuck for longer
-than a window, on a loaded machine or a slow connect, may reach the service late), and is
-restamped when its answer comes (``answered``): by then it has surely arrived, so a request
-that left late cannot break a window at the server. The wait is computed from the bucket and
-slept exactly, with no extra buffer per wait, so a long read reaches 99 % of the limit.
-
-The limits belong to the token and the IP, not to a process: with ``state_file`` every process
-on the machine pacing through that file draws on one budget, admitted one at a time under
-SQLite's lock (``_file_budget``, which says how the file stays trustworthy). A wait of a minute
-or more is logged as a warning.
-
-Across hosts (``token_pacing``, a PostgreSQL URL): the file (or the process) keeps the host's
-budget, its IP's, and the token's budget is shared by every host in the database
-(``_token_pacing``). A request goes when both have room. Through a file, the token's slot is
-asked for once the host has room, while the host's lock is held, and the host's slot is stamped
-after that round trip: no other process on the host sees a slot taken and given back, and the
-request leaves right after both stamps. In one process, the host's slot is taken first and given
-back when the token must wait. A token that must wait takes nothing from its host, whose other
-tokens keep the IP's whole budget.
+The limits belong to the token and the IP, not to a process: every process pacing through one
+``state_file`` draws on one budget (``_file_budget``), and with ``token_pacing`` every host
+shares each token's budget (``_token_pacing``); a request goes when both have room. A shared
+send counts as sent now while in flight and from its answer once answered (``answered``), so a
+request that left late cannot break a window at the server. A token that must wait takes
+nothing from its host, whose other tokens keep the IP's whole budget. A wait of a minute or
+more is logged as a warning.
 """
 
 from __future__ import annotations
@@ -42,10 +27,9 @@ from typing import TYPE_CHECKING
 from pyrate_limiter import InMemoryBucket, Rate, RateItem
 
 from . import _config
-from ._config import window_ms
+from ._config import strictest, window_ms
 from ._file_budget import FileBudget, bounded
 from ._logs import logger
-from ._rates import strictest
 from ._token_pacing import bucket_key
 
 if TYPE_CHECKING:

@@ -40,13 +40,11 @@ __all__ = [
     "error_from_response",
     "failed_attempt",
     "interpret",
-    "should_refresh",
 ]
 
 #: What the generated parser (and ``response.json()``) raise on a body of the wrong shape; the
 #: last two a net for whatever else a hostile body provokes (an overflow, a deep recursion).
 PARSE_ERRORS = (KeyError, ValueError, TypeError, AttributeError, ArithmeticError, RecursionError)
-_REFRESH_CODES = frozenset({None, "InvalidAccessToken"})
 
 ResultT = TypeVar("ResultT")
 
@@ -130,11 +128,6 @@ def _result(call: Call[ResultT], parsed: Any, response: httpx.Response) -> Resul
     return call.operation.result(parsed, exact, response, call.starting_token)
 
 
-def should_refresh(error: YouCamError) -> bool:
-    """A 401 saying the access token is invalid or expired (or saying nothing more)."""
-    return isinstance(error, AuthenticationError) and error.error_code in _REFRESH_CODES
-
-
 _BODY_EXCERPT = 200
 #: A service's error text (and a parse error's) is shown as one line of at most this many.
 _MESSAGE_CHARS = 200
@@ -157,12 +150,10 @@ def error_from_response(
 ) -> YouCamError:
     """Build the exception for a response that is not a usable result (``documented``: its model).
 
-    A 2xx response gets here only when its body failed to parse (``cause``): that is a
-    ``ResponseValidationError``. Any other status is an ``APIStatusError`` subclass chosen by
-    status, with ``error`` and ``error_code`` read from the envelope (ErrorResponse's shape)
-    field by field, so a body that lacks ``status`` keeps what it says; the message is the
-    service's ``error`` as one line of at most 200 characters. ``secret`` (the credential sent)
-    is redacted from everything echoed back (``_redact``), the request id included.
+    A 2xx gets here only when its body failed to parse (``cause``): a
+    ``ResponseValidationError``. Any other status is the ``APIStatusError`` subclass of its
+    status, read from the envelope (``_envelope``). ``secret`` (the credential sent) is redacted
+    from everything echoed back, the request id included.
     """
     request_id = redact(response.headers.get("x-request-id", ""), secret) or None
     text = redact(_text(response), secret)

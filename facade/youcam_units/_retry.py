@@ -1,16 +1,11 @@
 """The retry policy, written down in one place and run by stamina.
 
-Which failures retry: connection errors, timeouts, 429, 500, 502, 503, 504, and a 200 whose
-body is not JSON at all (cut off in transit) (``is_retryable``).
-How long to wait (``compute_wait``): capped exponential backoff with full jitter; a 429 starts
-higher and never retries at once, because the service's window is 300 s and it sends no
-Retry-After; a Retry-After header, should one appear, is honoured between a floor and a cap.
-400 and 401 are never retried here (the single token refresh after a 401 lives in the client).
-
-stamina runs the loop (sync and async alike) and sleeps for the wait this module computes;
-``set_testing()`` (``youcam_units.set_testing``) removes the sleeps in tests. Each retry is
-logged on the ``youcam_units`` logger and handed to the caller's ``on_retry`` hook as a
-``RetryEvent``.
+Connection errors, timeouts, 429, 500, 502, 503, 504 and a 200 whose body is not JSON at all (cut
+off in transit) are retried (``is_retryable``), after a capped exponential backoff with full
+jitter (``compute_wait``); a 429 waits longer and never retries at once, because the service's
+window is 300 s and it sends no Retry-After. 400 and 401 are never retried here (the single token
+refresh after a 401 lives in the client). Each retry is logged and handed to the caller's
+``on_retry`` as a ``RetryEvent``; ``set_testing()`` removes the waits in tests.
 """
 
 from __future__ import annotations
@@ -18,7 +13,7 @@ from __future__ import annotations
 import random
 import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ._errors import (
     APIConnectionError,
@@ -36,6 +31,10 @@ if TYPE_CHECKING:
     import stamina
 
     from ._config import RetryPolicy
+
+    class _Attempts(Iterable[stamina.Attempt], AsyncIterable[stamina.Attempt], Protocol):
+        """What ``stamina.retry_context`` returns: a loop for ``for`` and ``async for`` alike."""
+
 
 __all__ = [
     "RETRYABLE_STATUSES",
@@ -116,18 +115,12 @@ class RetryRun:
         self.max_attempts = policy.max_retries + 1 if repeatable else 1
         self.attempt = 0
 
-    def attempts(self) -> Iterable[stamina.Attempt]:
-        """The stamina loop for a sync client; each ``Attempt`` is one try.
+    def attempts(self) -> _Attempts:
+        """The stamina loop (``async for`` sleeps with the event loop); each ``Attempt`` one try.
 
         stamina is imported where it is used, so a command that sends nothing never loads it.
         """
         import stamina  # noqa: PLC0415 - see the docstring
-
-        return stamina.retry_context(on=self._backoff, attempts=self.max_attempts, timeout=None)
-
-    def async_attempts(self) -> AsyncIterable[stamina.Attempt]:
-        """The same loop for ``async for``: stamina sleeps with the running event loop."""
-        import stamina  # noqa: PLC0415 - see attempts()
 
         return stamina.retry_context(on=self._backoff, attempts=self.max_attempts, timeout=None)
 

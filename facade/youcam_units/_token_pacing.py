@@ -31,7 +31,7 @@ import itertools
 import zlib
 from typing import TYPE_CHECKING, Any, Final
 
-from ._config import POSTGRES_SCHEMES
+from ._config import strictest
 from ._errors import YouCamError
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
     from pyrate_limiter import PostgresBucket, Rate
 
-__all__ = ["TokenBudgets", "TokenPacingError", "bucket_key", "check_token_pacing_url"]
+__all__ = ["TokenBudgets", "TokenPacingError", "bucket_key"]
 
 MISSING_EXTRA: Final = (
     "token_pacing through PostgreSQL needs psycopg and psycopg_pool: "
@@ -109,21 +109,6 @@ def bucket_key(token: str) -> str:
     """The bucket of a token: a fingerprint that names it and cannot be turned back into it."""
     digest = hashlib.sha256(b"youcam-units token pacing\x00" + token.encode()).hexdigest()
     return _KEY_PREFIX + digest[:24]
-
-
-def check_token_pacing_url(url: object) -> str:
-    """A ``postgresql://`` URL, else ``TypeError``/``ValueError`` saying what to pass."""
-    if not isinstance(url, str):
-        raise TypeError(
-            f"token_pacing must be a postgresql:// URL or None, got {type(url).__name__}"
-        )
-    if not url.strip().lower().startswith(POSTGRES_SCHEMES):
-        from ._redact import redact_url  # noqa: PLC0415
-
-        raise ValueError(
-            f"token_pacing must be a postgresql://user@host/database URL, got {redact_url(url)!r}"
-        )
-    return url.strip()
 
 
 def _first_line(exc: BaseException) -> str:
@@ -229,8 +214,6 @@ class TokenBudgets:
     def _register(self, key: str) -> tuple[int, list[Rate]]:
         """Mark this process's limits for bucket ``key`` as used; the clock and those in force."""
         from pyrate_limiter import Rate  # noqa: PLC0415
-
-        from ._rates import strictest  # noqa: PLC0415 - pyrate-limiter only when asked
 
         params = {
             "bucket": key,

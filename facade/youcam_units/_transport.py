@@ -1,20 +1,13 @@
 """The HTTP layer under the generated client, through its documented extension points only.
 
-Each client hands the generated ``Client`` an httpx client of ours (``set_httpx_client``):
-
-- its ``auth`` (an ``httpx.Auth``) puts on each request the bearer and the headers of the
-  attempt under way (``Attempt``, held in a ``ContextVar``, so that concurrent requests with
-  different credentials never mix);
-- its transport (``BoundedTransport``) sends through the caller's ``http_client`` (or one the
-  client made), so the caller's transport, proxies and event hooks apply, and never follows a
-  redirect (``RedirectError``); it streams the body, decoded, refusing more than
-  ``max_response_bytes`` (``ResponseTooLargeError``) and, for the blocking client, anything past
-  the attempt's deadline (``APITimeoutError``: httpx's timeouts bound each wait, and a server
-  dripping a byte at a time never trips them; the head is awaited on a worker, ``_deadline``).
-  The async client bounds the whole attempt with ``asyncio.timeout`` instead (``timed_out``).
-- the response it returns is an ``ExactJsonResponse``, whose ``json()`` (what the generated
-  parser calls) reads fractions as ``Decimal``; it is also kept on the attempt, because the
-  generated parser raises before returning it when a body is malformed.
+Each client hands the generated ``Client`` an httpx client of ours (``set_httpx_client``) whose
+``auth`` adds the bearer and headers of the attempt under way (held in a ``ContextVar``, so that
+concurrent requests with different credentials never mix) and whose transport sends through the
+caller's ``http_client``, so its transport, proxies and event hooks apply. That transport never
+follows a redirect, refuses a body past ``max_response_bytes`` and, for the blocking client, an
+attempt past its deadline: httpx's timeouts bound each wait, and a server dripping a byte at a
+time never trips them (the async client bounds the attempt with ``asyncio.timeout``). Its
+response's ``json()`` reads fractions as ``Decimal`` for the generated parser.
 """
 
 from __future__ import annotations
@@ -50,7 +43,11 @@ _STRIPPED_HEADERS = frozenset({"content-encoding", "content-length", "transfer-e
 
 @dataclass(slots=True)
 class Attempt:
-    """One attempt's credential, headers and bounds, and the response it got (once it has)."""
+    """One attempt's credential, headers and bounds, and the response it got (once it has).
+
+    The response is kept here because the generated parser raises, on a malformed body, before
+    it returns the response that the error must describe.
+    """
 
     secret: str = field(repr=False)
     headers: Mapping[str, str]
@@ -137,7 +134,7 @@ class BoundedTransport(httpx.BaseTransport):
         self._http = http
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        """Send; the head within the deadline; the body streamed through ``_bounded_body``."""
+        """Send; the head within the deadline; the body streamed through ``_BoundedBody``."""
         attempt = _CURRENT.get()
         deadline = attempt.bounds.deadline
 
@@ -152,7 +149,7 @@ class BoundedTransport(httpx.BaseTransport):
             except TimeoutError:
                 raise timed_out(attempt, request.url.host) from None
         try:
-            return _received(attempt, response, _SyncBody(attempt, response))
+            return _received(attempt, response)
         except RedirectError:
             response.close()
             raise
@@ -168,11 +165,11 @@ class AsyncBoundedTransport(httpx.AsyncBaseTransport):
         self._http = http
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Send; the body streamed through ``_bounded_body``."""
+        """Send; the body streamed through ``_BoundedBody``."""
         attempt = _CURRENT.get()
         response = await self._http.send(request, stream=True, follow_redirects=False)
         try:
-            return _received(attempt, response, _AsyncBody(attempt, response))
+            return _received(attempt, response)
         except RedirectError:
             await response.aclose()
             raise
@@ -181,9 +178,7 @@ class AsyncBoundedTransport(httpx.AsyncBaseTransport):
         """Nothing of ours to close: ``http`` belongs to whoever made it."""
 
 
-def _received(
-    attempt: Attempt, response: httpx.Response, body: httpx.SyncByteStream | httpx.AsyncByteStream
-) -> httpx.Response:
+def _received(attempt: Attempt, response: httpx.Response) -> httpx.Response:
     """The response to hand on, once its head passes: the request id redacted, no redirect (raises).
 
     The request id is kept (on pages and errors) and printed, so an echo of the credential in it
@@ -205,7 +200,7 @@ def _received(
     handed_on = ExactJsonResponse(
         response.status_code,
         headers=headers,
-        stream=body,
+        stream=_BoundedBody(attempt, response),
         request=response.request,
         extensions=response.extensions,
     )
@@ -257,8 +252,8 @@ def timed_out(attempt: Attempt, host: str) -> APITimeoutError:
     )
 
 
-class _SyncBody(httpx.SyncByteStream):
-    """The decoded body, refused past ``max_bytes`` or the attempt's deadline."""
+class _BoundedBody(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """The decoded body, refused past ``max_bytes`` (read blocking, past the deadline too)."""
 
     def __init__(self, attempt: Attempt, response: httpx.Response) -> None:
         self._attempt = attempt
@@ -275,18 +270,6 @@ class _SyncBody(httpx.SyncByteStream):
                 raise timed_out(attempt, response.url.host)
             yield chunk
 
-    def close(self) -> None:
-        """Close the response underneath (its connection goes back to the pool)."""
-        self._response.close()
-
-
-class _AsyncBody(httpx.AsyncByteStream):
-    """The decoded body, refused past ``max_bytes``."""
-
-    def __init__(self, attempt: Attempt, response: httpx.Response) -> None:
-        self._attempt = attempt
-        self._response = response
-
     async def __aiter__(self) -> AsyncIterator[bytes]:
         size = 0
         async for chunk in self._response.aiter_bytes():
@@ -294,6 +277,10 @@ class _AsyncBody(httpx.AsyncByteStream):
             if size > self._attempt.bounds.max_bytes:
                 raise _too_large(self._attempt, self._response)
             yield chunk
+
+    def close(self) -> None:
+        """Close the response underneath (its connection goes back to the pool)."""
+        self._response.close()
 
     async def aclose(self) -> None:
         """Close the response underneath."""

@@ -6,10 +6,6 @@ float that arrives anyway (a body parsed with plain ``json.loads``) is refused r
 guessed at. The vendor requires none of the fields: one this version cannot do without (a
 bucket's amount) is refused, every other one absent reads as ``None``. Buckets and SKUs keep the
 mapping as sent, so ``to_dict()`` gives back every field, those this version does not know too.
-
-``Balance.from_dict`` / ``FeatureCostPage.from_dict`` take one parsed body,
-``FeatureCost.from_dict`` one SKU; ``from_json`` takes the response bytes. The client's
-``balance()`` and ``feature_costs()`` are built on them.
 """
 
 from __future__ import annotations
@@ -17,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from youcam_units import _json as exact_json
 from youcam_units._amounts import exact_amount, exact_sum
-from youcam_units._json import copy_json, page_of, read_int, read_str, result_of
+from youcam_units._json import copy_json, copy_object, page_of, read_int, read_str, result_of
 from youcam_units._models import EPOCH
 
 if TYPE_CHECKING:
@@ -42,9 +38,8 @@ __all__ = [
 ]
 
 
-def parse_exact(content: bytes | str) -> Any:  # noqa: ANN401 - parsed JSON is Any by nature
-    """Parse a JSON body with every non-integer number as a ``Decimal``, never a float."""
-    return exact_json.loads(content)
+#: Parse a JSON body with every non-integer number as a ``Decimal``, never a float.
+parse_exact = exact_json.loads
 
 
 class UnitType(StrEnum):
@@ -88,8 +83,7 @@ class UnitBucket:
         ``expiry``.
         """
         if self._as_sent is not None:
-            copied: dict[str, Any] = copy_json(self._as_sent)
-            return copied
+            return cast("dict[str, Any]", copy_json(self._as_sent))
         return {
             "id": self.id,
             "type": None if self.type is None else str(self.type),
@@ -100,9 +94,7 @@ class UnitBucket:
     @classmethod
     def from_dict(cls, item: Mapping[str, Any]) -> UnitBucket:
         """Read one item of ``results`` parsed by :func:`parse_exact` (copied)."""
-        if not isinstance(item, dict):
-            raise TypeError(f"results[] must be an object, got {type(item).__name__}")
-        return _bucket(copy_json(item))
+        return _bucket(copy_object(item, "results[]"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,8 +163,7 @@ class FeatureCost:
     def to_dict(self) -> dict[str, Any]:
         """The SKU as the service sent it, every field in its order, with a ``Decimal`` amount."""
         if self._as_sent is not None:
-            copied: dict[str, Any] = copy_json(self._as_sent)
-            return copied
+            return cast("dict[str, Any]", copy_json(self._as_sent))
         shape = {
             "description": self.description,
             "amount": self.amount,
@@ -185,9 +176,7 @@ class FeatureCost:
     @classmethod
     def from_dict(cls, sku: Mapping[str, Any]) -> FeatureCost:
         """Read one item of ``result.skus`` parsed by :func:`parse_exact` (copied)."""
-        if not isinstance(sku, dict):
-            raise TypeError(f"skus[] must be an object, got {type(sku).__name__}")
-        return _feature_cost(copy_json(sku))
+        return _feature_cost(copy_object(sku, "skus[]"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -494,7 +494,7 @@ def test_the_strictest_of_several_limits_is_a_list_pyrate_limiter_takes(
     """Nested as pyrate-limiter requires, each given limit implied, a nested list kept as is."""
     from pyrate_limiter import Rate  # noqa: PLC0415
     from pyrate_limiter.utils import validate_rate_list  # noqa: PLC0415
-    from youcam_units._rates import strictest  # noqa: PLC0415
+    from youcam_units._config import strictest  # noqa: PLC0415
 
     result = strictest([Rate(requests, window) for requests, window in limits])
     assert validate_rate_list(result)
