@@ -22,11 +22,11 @@ __all__ = [
     "TENTH",
     "ZERO",
     "about",
-    "about_days",
     "amount_in_bounds",
     "exact_amount",
     "exact_product",
     "exact_sum",
+    "last_days",
     "out_of_bounds",
     "read_amount",
 ]
@@ -145,6 +145,7 @@ def about(value: Decimal) -> str:
     return f"{rounded(value):,}"
 
 
-def about_days(days: Decimal) -> str:
-    """A window of days in as few digits as it needs: ``30``, ``12.5``."""
-    return about(days).rstrip("0").rstrip(".")
+def last_days(days: Decimal) -> str:
+    """The window a spend rate was read over, in words: ``the last 30 days``, ``the last day``."""
+    shown = about(days).rstrip("0").rstrip(".")  # as few digits as it needs: 30, 12.5
+    return "the last day" if shown == "1" else f"the last {shown} days"

@@ -16,7 +16,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from youcam_units._amounts import TENTH, about, about_days, rounded
+from youcam_units._amounts import TENTH, about, last_days, rounded
 from youcam_units._cli._fit import GAP, MIN_GROUP_WIDTH, amounts, ascii_only, print_whole
 from youcam_units._cli._text import literal, printable
 
@@ -165,7 +165,7 @@ def _spending(outlook: Forecast, price: UnitPrice | None) -> str:
     return (
         f"about {about(outlook.spend_per_day)} units per day"
         f"{_worth(outlook.spend_per_day, price)} "
-        f"(the last {about_days(outlook.rate.days)} days)"
+        f"({last_days(outlook.rate.days)})"
     )
 
 

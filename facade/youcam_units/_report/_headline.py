@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from youcam_units._amounts import TENTH, about, about_days, rounded
+from youcam_units._amounts import TENTH, about, last_days, rounded
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -95,7 +95,7 @@ def _outlook_figures(data: ReportData) -> list[Figure]:
             str(outlook.spend_per_day),
             about(outlook.spend_per_day),
             *_money(price, outlook.spend_per_day),
-            detail=f"the last {about_days(outlook.rate.days)} days",
+            detail=last_days(outlook.rate.days),
         ),
         Figure(
             "runs_out_at",

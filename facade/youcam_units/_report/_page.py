@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 import jinja2
 from markupsafe import Markup
 
-from youcam_units._amounts import TENTH, about, about_days, rounded
+from youcam_units._amounts import TENTH, about, last_days, rounded
 from youcam_units._report._charts import action_chart, balance_chart, daily_chart
 from youcam_units._report._headline import headline, iso
 
@@ -184,7 +184,7 @@ def render_html(data: ReportData, *, made_at: datetime | None = None) -> str:
         as_of_label=f"{data.outlook.now.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
         price=price,
         figures=headline(data),
-        window_days=about_days(data.outlook.rate.days),
+        window=last_days(data.outlook.rate.days),
         horizon_days=data.outlook.horizon.days,
         charts={
             "daily": Markup(daily_chart(data)),  # noqa: S704 - pygal's serializer escaped it
