@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import click
 
+from youcam_units._cli._options import format_option
 from youcam_units._cli._text import printable
 
 if TYPE_CHECKING:
@@ -18,14 +19,7 @@ __all__ = ["ACCOUNT_COLUMNS", "account_rows", "accounts", "render_accounts"]
 
 
 @click.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "jsonl", "csv"]),
-    default="table",
-    show_default=True,
-    help="A few lines each, or JSON, JSON lines or CSV (with prices and budgets).",
-)
+@format_option("A few lines each, or JSON, JSON lines or CSV (with prices and budgets).")
 def accounts(fmt: Literal["table", "json", "jsonl", "csv"]) -> None:
     """List the accounts of the config file: where each credential is read from, never its value.
 

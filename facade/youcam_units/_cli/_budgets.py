@@ -12,12 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import click
 
+from youcam_units._cli._options import stacked
+
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Mapping
 
 __all__ = ["BudgetUse", "Budgets", "budget_options", "month_start"]
 
@@ -137,19 +139,19 @@ def _per_action(
     return budgets
 
 
-def budget_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--monthly-budget UNITS`` and ``--budget ACTION=UNITS`` (repeatable)."""
-    func = click.option(
+budget_options: Final = stacked(
+    click.option(
+        "--monthly-budget",
+        metavar="UNITS",
+        callback=_monthly,
+        help="Units this calendar month (UTC) may spend, every action together.",
+    ),
+    click.option(
         "--budget",
         "action_budgets",
         multiple=True,
         metavar="ACTION=UNITS",
         callback=_per_action,
         help="A monthly budget for one action (repeatable).",
-    )(func)
-    return click.option(
-        "--monthly-budget",
-        metavar="UNITS",
-        callback=_monthly,
-        help="Units this calendar month (UTC) may spend, every action together.",
-    )(func)
+    ),
+)

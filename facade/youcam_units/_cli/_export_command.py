@@ -12,6 +12,7 @@ from youcam_units._cli._options import (
     _db_option,
     _demo_options,
     _verbose_option,
+    format_option,
 )
 from youcam_units._cli._output import machine_readable
 from youcam_units._cli._runtime import (
@@ -31,13 +32,10 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["csv", "jsonl", "json"]),
+@format_option(
+    "CSV (one row per entry), JSON lines or a JSON array (each entry exactly as sent).",
+    ("csv", "jsonl", "json"),
     default="jsonl",
-    show_default=True,
-    help="CSV (one row per entry), JSON lines or a JSON array (each entry exactly as sent).",
 )
 @_day_range_options
 @_db_option

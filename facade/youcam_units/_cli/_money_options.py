@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
+from youcam_units._cli._options import stacked
 
+if TYPE_CHECKING:
     from youcam_units._money import UnitPrice
     from youcam_units.ledger import Grouping, SummaryRow
 
@@ -20,7 +20,7 @@ __all__ = ["money_options", "priced_row", "unit_price"]
 
 DEFAULT_CURRENCY: Final = "USD"
 
-_OPTIONS: Final = (
+money_options: Final = stacked(
     click.option(
         "--unit-price",
         metavar="PRICE",
@@ -34,13 +34,6 @@ _OPTIONS: Final = (
         help="With --unit-price: its currency, a three-letter ISO 4217 code.",
     ),
 )
-
-
-def money_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--unit-price`` and ``--currency``."""
-    for option in reversed(_OPTIONS):
-        func = option(func)
-    return func
 
 
 def unit_price(price: str | None, currency: str) -> UnitPrice | None:

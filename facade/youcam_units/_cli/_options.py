@@ -21,8 +21,10 @@ from youcam_units._cli._runtime import (
 from youcam_units._config import ENV_ACCESS_TOKEN, ENV_API_KEY, ENV_BASE_URL, ENV_DB
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
     from pathlib import Path
+
+    Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
 class FilePath(click.Path):
@@ -53,6 +55,33 @@ class FilePath(click.Path):
             # A FIFO or a device would block the command (or feed it without end).
             self.fail(f"{os.fsdecode(value)!r} is not a regular file", param, ctx)
         return path
+
+
+def stacked(*options: Decorator) -> Decorator:
+    """Several options as one decorator, listed in ``--help`` in the order given."""
+
+    def apply(func: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return apply
+
+
+def format_option(
+    help_text: str,
+    choices: Sequence[str] = ("table", "json", "jsonl", "csv"),
+    default: str = "table",
+) -> Decorator:
+    """``--format``, as every command that can print rows or JSON declares it."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
+        help=help_text,
+    )
 
 
 _DEMO_OPTIONS: Final = (
@@ -97,22 +126,11 @@ _SERVICE_OPTIONS: Final = (
 )
 
 
-def _source_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--api-key-file``, ``--demo`` (``--seed``, ``--entries``), ``--token-file``, ``--base-url``.
-
-    Every command that reads the service takes both credentials' files: the API key stands in
-    for a missing access token.
-    """
-    for option in reversed((_API_KEY_FILE_OPTION, *_DEMO_OPTIONS, *_SERVICE_OPTIONS)):
-        func = option(func)
-    return func
-
-
-def _demo_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--demo`` with its ``--seed``/``--entries`` (summary reads the ledger, not the service)."""
-    for option in reversed(_DEMO_OPTIONS):
-        func = option(func)
-    return func
+_source_options: Final = stacked(_API_KEY_FILE_OPTION, *_DEMO_OPTIONS, *_SERVICE_OPTIONS)
+"""Every command that reads the service takes both credentials' files: the API key stands in
+for a missing access token."""
+_demo_options: Final = stacked(*_DEMO_OPTIONS)
+"""``--demo`` with its ``--seed``/``--entries`` (summary reads the ledger, not the service)."""
 
 
 _verbose_option = click.option(
@@ -139,17 +157,16 @@ class LedgerTarget(click.Path):
         return FilePath().convert(value, param, ctx)
 
 
-def _db_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--db",
-        type=LedgerTarget(),
-        envvar=ENV_DB,
-        show_envvar=True,
-        help=(
-            "Ledger file (default: ledger.sqlite3 in the user data dir; another with --demo), "
-            "or a postgresql://user@host/db?ledger=NAME URL (needs the postgres extra)."
-        ),
-    )(func)
+_db_option: Final = click.option(
+    "--db",
+    type=LedgerTarget(),
+    envvar=ENV_DB,
+    show_envvar=True,
+    help=(
+        "Ledger file (default: ledger.sqlite3 in the user data dir; another with --demo), "
+        "or a postgresql://user@host/db?ledger=NAME URL (needs the postgres extra)."
+    ),
+)
 
 
 def no_ledger_file(target: Path | str) -> bool:

@@ -14,6 +14,7 @@ import click
 
 from youcam_units._cli._money_options import money_options
 from youcam_units._cli._money_options import unit_price as parse_unit_price
+from youcam_units._cli._options import format_option
 from youcam_units._cli._output import machine_readable
 from youcam_units._cli._runtime import (
     EXIT_BELOW_THRESHOLD,
@@ -46,14 +47,7 @@ if TYPE_CHECKING:
     metavar="DAYS",
     help=f"Exit {EXIT_BELOW_THRESHOLD} if the units run out in fewer than DAYS days.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="A few lines and a chart, or JSON.",
-)
+@format_option("A few lines and a chart, or JSON.", ("table", "json"))
 @money_options
 @_status_options
 @click.pass_context

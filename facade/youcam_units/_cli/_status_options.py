@@ -16,20 +16,16 @@ from youcam_units._cli._account_defaults import account_budgets
 from youcam_units._cli._budgets import Budgets, budget_options
 from youcam_units._cli._options import (
     _db_option,
+    _source_options,
     _verbose_option,
     default_db_path,
+    stacked,
 )
-from youcam_units._cli._runtime import (
-    _configure_logging,
-)
+from youcam_units._cli._runtime import _configure_logging
 from youcam_units._cli._sources import _Source
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from pathlib import Path
-
-
-from youcam_units._cli._options import _source_options
 
 
 def _threshold(value: str | None, option: str) -> Decimal | None:
@@ -77,27 +73,21 @@ def _as_of(value: str | None, *, demo: bool) -> datetime:
     return datetime.now(UTC)
 
 
-def _status_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """What ``status`` reads and how; every command that shows the status takes the same.
-
-    ``--no-sync``, ``--as-of``, the budgets, the ledger and the service.
-    """
-    for option in (
-        _verbose_option,
-        _source_options,
-        _db_option,
-        budget_options,
-        click.option("--as-of", metavar="TIME", help=_AS_OF_HELP),
-        click.option("--no-sync", is_flag=True, help=_NO_SYNC_HELP),
-    ):
-        func = option(func)
-    return func
-
-
-_AS_OF_HELP: Final = (
-    "Forecast as of this UTC time (default: now; with --demo, the demo data's now)."
+_status_options: Final = stacked(
+    click.option(
+        "--no-sync", is_flag=True, help="Use the ledger as it is (no history requests first)."
+    ),
+    click.option(
+        "--as-of",
+        metavar="TIME",
+        help="Forecast as of this UTC time (default: now; with --demo, the demo data's now).",
+    ),
+    budget_options,
+    _db_option,
+    _source_options,
+    _verbose_option,
 )
-_NO_SYNC_HELP: Final = "Use the ledger as it is (no history requests first)."
+"""What ``status`` reads and how; every command that shows the status takes the same."""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from youcam_units._cli._options import (
     _db_option,
     _demo_options,
     _verbose_option,
+    format_option,
 )
 from youcam_units._cli._output import machine_readable
 from youcam_units._cli._runtime import (
@@ -52,14 +53,7 @@ GROUPINGS: Final = ("action", "day", "month")
     help="Group the totals by action, UTC day or UTC month.",
 )
 @_day_range_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "jsonl", "csv"]),
-    default="table",
-    show_default=True,
-    help="A table and bar chart, or every group as JSON, JSON lines or CSV.",
-)
+@format_option("A table and bar chart, or every group as JSON, JSON lines or CSV.")
 @click.option(
     "--rows",
     type=click.IntRange(min=1),

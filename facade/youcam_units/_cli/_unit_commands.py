@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
-from youcam_units._cli._options import _verbose_option
+from youcam_units._cli._options import _verbose_option, format_option
 from youcam_units._cli._output import machine_readable
 from youcam_units._cli._runtime import (
     _configure_logging,
@@ -53,14 +53,9 @@ def _columns(known: Sequence[str], rows: Sequence[dict[str, Any]]) -> list[str]:
 
 
 @click.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "jsonl", "csv"]),
-    default="table",
-    show_default=True,
-    help="A table; JSON: an object with the exact total and the buckets (each as sent, amount "
-    "exact); JSON lines or CSV: one bucket a row, with every field the service sent.",
+@format_option(
+    "A table; JSON: an object with the exact total and the buckets (each as sent, amount "
+    "exact); JSON lines or CSV: one bucket a row, with every field the service sent."
 )
 @_source_options
 @_verbose_option
@@ -125,13 +120,8 @@ def _balance_json(result: Balance) -> dict[str, Any]:
 
 @click.command()
 @click.option("--search", metavar="TEXT", help="Only features whose description contains TEXT.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "jsonl", "csv"]),
-    default="table",
-    show_default=True,
-    help="A table, or the SKUs as sent (every field) as JSON, JSON lines or CSV (amounts exact).",
+@format_option(
+    "A table, or the SKUs as sent (every field) as JSON, JSON lines or CSV (amounts exact)."
 )
 @_source_options
 @_verbose_option
