@@ -172,13 +172,13 @@ ONE_ACCOUNT_OPTIONS: Final = ("db", "demo", "token_file", "api_key_file", "base_
 """Each account has its own: with --account all these would name one for all."""
 
 
-def refuse_with_all(option: str, **given: object) -> None:
+def refuse_with_all(option: str) -> None:
     """Options that name one account's settings make no sense for every account at once."""
     ctx = click.get_current_context()
     from click.core import ParameterSource  # noqa: PLC0415
 
-    for name, value in given.items():
-        if value and ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE:
+    for name in ONE_ACCOUNT_OPTIONS:
+        if ctx.params.get(name) and ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE:
             flag = "--" + name.replace("_", "-")
             raise click.UsageError(
                 f"{flag} names one account's setting; it cannot go with {option}"

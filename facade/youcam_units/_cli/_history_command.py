@@ -31,7 +31,6 @@ from youcam_units._config import HISTORY_PAGE_SIZE
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
-    from pathlib import Path
 
     from youcam_units import Page
     from youcam_units._cli._render import Format, HistoryWriter
@@ -77,12 +76,7 @@ def history(
     actions: tuple[str, ...],
     fmt: Format | None,
     starting_token: str | None,
-    demo: bool,
-    token_file: Path | None,
-    api_key_file: Path | None,
-    base_url: str | None,
-    seed: int,
-    entries: int,
+    source: _Source,
     verbose: bool,
 ) -> None:
     """Show the unit history, newest first; json, jsonl and csv stream as pages arrive.
@@ -99,7 +93,6 @@ def history(
     fmt = fmt or ("table" if _stdout_is_terminal() else "jsonl")
     if fmt != "table":
         machine_readable()
-    source = _Source(demo, token_file, base_url, seed, entries, api_key_file)
     wanted = EntryFilter(since_ms, until_ms, frozenset(actions))
     with _reported(verbose=verbose, action="run the command again", resume=_resume_hint):
         writer = make_writer(fmt, sys.stdout)

@@ -13,7 +13,7 @@ import click
 
 from youcam_units._cli._options import FilePath
 from youcam_units._cli._runtime import PROG, CliError, current_runtime
-from youcam_units._cli._status_options import StatusQuery, _pop_status_options, _status_options
+from youcam_units._cli._status_options import StatusQuery, _status_options
 from youcam_units._cli._status_reading import read_status
 
 if TYPE_CHECKING:
@@ -134,7 +134,7 @@ def metrics(
         _check_output(output)
     _require_metrics_extra()
     runtime = current_runtime(ctx)
-    readers = _readers(ctx, _pop_status_options(options), runtime)
+    readers = _readers(ctx, options, runtime)
     if serve:
         _serve(readers, host, port, interval)
         return
@@ -191,16 +191,14 @@ def _readers(
     from youcam_units._cli._account_defaults import account_in_use  # noqa: PLC0415
 
     if _accounts.wants_all_accounts():
-        _accounts.refuse_with_all(
-            "--account all", **{name: options[name] for name in _accounts.ONE_ACCOUNT_OPTIONS}
-        )
+        _accounts.refuse_with_all("--account all")
         accounts: list[Account | None] = list(_accounts.every_account("metrics --account all"))
     else:
         accounts = [account_in_use()]
 
     def reader(account: Account | None) -> Callable[[], StatusReading]:
         with _in_use(ctx, account):
-            query = StatusQuery.from_options(ctx, dict(options))
+            query = StatusQuery.from_options(ctx, options)
 
         def read() -> StatusReading:
             with _in_use(ctx, account):

@@ -5,6 +5,7 @@ The source (``--demo``, ``--token-file``, ``--base-url``), ``--db``, ``--verbose
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import TYPE_CHECKING, Any, Final
 
@@ -14,10 +15,8 @@ from youcam_units._cli._accounts import (
     account_ledger_path,
     account_option,
 )
-from youcam_units._cli._runtime import (
-    DEMO_ENTRIES,
-    DEMO_SEED,
-)
+from youcam_units._cli._runtime import DEMO_ENTRIES, DEMO_SEED
+from youcam_units._cli._sources import _Source
 from youcam_units._config import ENV_ACCESS_TOKEN, ENV_API_KEY, ENV_BASE_URL, ENV_DB
 
 if TYPE_CHECKING:
@@ -126,9 +125,30 @@ _SERVICE_OPTIONS: Final = (
 )
 
 
-_source_options: Final = stacked(_API_KEY_FILE_OPTION, *_DEMO_OPTIONS, *_SERVICE_OPTIONS)
-"""Every command that reads the service takes both credentials' files: the API key stands in
-for a missing access token."""
+def _source_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--api-key-file``, ``--demo`` (``--seed``, ``--entries``), ``--token-file``, ``--base-url``.
+
+    They reach the command as one ``source``. Every command that reads the service takes both
+    credentials' files: the API key stands in for a missing access token.
+    """
+
+    @functools.wraps(func)
+    def with_source(
+        *args: Any,  # noqa: ANN401 - click's
+        demo: bool,
+        token_file: Path | None,
+        api_key_file: Path | None,
+        base_url: str | None,
+        seed: int,
+        entries: int,
+        **kwargs: Any,  # noqa: ANN401 - click's
+    ) -> Any:  # noqa: ANN401 - the command's
+        source = _Source(demo, token_file, base_url, seed, entries, api_key_file)
+        return func(*args, source=source, **kwargs)
+
+    return stacked(_API_KEY_FILE_OPTION, *_DEMO_OPTIONS, *_SERVICE_OPTIONS)(with_source)
+
+
 _demo_options: Final = stacked(*_DEMO_OPTIONS)
 """``--demo`` with its ``--seed``/``--entries`` (summary reads the ledger, not the service)."""
 

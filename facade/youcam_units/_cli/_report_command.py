@@ -21,7 +21,7 @@ from youcam_units._cli._money_options import money_options
 from youcam_units._cli._money_options import unit_price as parse_unit_price
 from youcam_units._cli._options import FilePath
 from youcam_units._cli._runtime import PROG, CliError, current_runtime
-from youcam_units._cli._status_options import StatusQuery, _pop_status_options, _status_options
+from youcam_units._cli._status_options import StatusQuery, _status_options
 from youcam_units._cli._status_reading import ledger_session, status_reading
 from youcam_units._cli._sync_command import _source_label
 
@@ -138,7 +138,7 @@ def report(
     fetched) and prints to PDF. Syncs the ledger first, as status does; needs the report extra.
     """
     price = parse_unit_price(unit_price, currency)
-    query = StatusQuery.from_options(ctx, _pop_status_options(options))
+    query = StatusQuery.from_options(ctx, options)
     now = query.as_of or datetime.now(UTC)
     # The last day with any of its time passed: a now at midnight ends the day before.
     period = _period(month, since, until, (now - timedelta(microseconds=1)).astimezone(UTC).date())

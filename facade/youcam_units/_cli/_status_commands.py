@@ -21,12 +21,7 @@ from youcam_units._cli._runtime import (
     PROG,
     current_runtime,
 )
-from youcam_units._cli._status_options import (
-    StatusQuery,
-    _pop_status_options,
-    _status_options,
-    _threshold,
-)
+from youcam_units._cli._status_options import StatusQuery, _status_options, _threshold
 from youcam_units._cli._status_reading import StatusReading, _below, read_status, status_json
 from youcam_units._cli._terminal import _stdout_console
 
@@ -75,11 +70,9 @@ def status(
     from youcam_units._cli import _accounts  # noqa: PLC0415
 
     if _accounts.wants_all_accounts():
-        _status_of_all_accounts(
-            ctx, _pop_status_options(options), floor, days, fmt, money=(unit_price, currency)
-        )
+        _status_of_all_accounts(ctx, options, floor, days, fmt, money=(unit_price, currency))
         return
-    query = StatusQuery.from_options(ctx, _pop_status_options(options))
+    query = StatusQuery.from_options(ctx, options)
     reading = read_status(query, current_runtime(ctx))
     outlook = reading.outlook
     if fmt == "json":
@@ -127,14 +120,11 @@ def _status_of_all_accounts(
     from youcam_units._cli import _accounts  # noqa: PLC0415
     from youcam_units._cli._all_accounts import status_all  # noqa: PLC0415
 
-    _accounts.refuse_with_all(
-        "--account all",
-        **{name: options[name] for name in _accounts.ONE_ACCOUNT_OPTIONS},
-    )
+    _accounts.refuse_with_all("--account all")
     runtime = current_runtime(ctx)
 
     def reading_of() -> StatusReading:
-        return read_status(StatusQuery.from_options(ctx, dict(options)), runtime)
+        return read_status(StatusQuery.from_options(ctx, options), runtime)
 
     def price_of() -> UnitPrice | None:
         return parse_unit_price(*money)

@@ -22,10 +22,11 @@ from youcam_units._cli._options import (
     stacked,
 )
 from youcam_units._cli._runtime import _configure_logging
-from youcam_units._cli._sources import _Source
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from youcam_units._cli._sources import _Source
 
 
 def _threshold(value: str | None, option: str) -> Decimal | None:
@@ -107,19 +108,13 @@ class StatusQuery:
     @classmethod
     def from_options(cls, ctx: click.Context, options: dict[str, Any]) -> StatusQuery:
         """Checks the options before any request (a missing ledger with --no-sync too)."""
-        demo, seed, entries = options["demo"], options["seed"], options["entries"]
-        as_of = options["as_of"]
+        source: _Source = options["source"]
+        demo, as_of = source.demo, options["as_of"]
         query = cls(
-            source=_Source(
-                demo,
-                options["token_file"],
-                options["base_url"],
-                seed,
-                entries,
-                options["api_key_file"],
-            ),
-            path=options["db"] or default_db_path(demo=demo, seed=seed, entries=entries),
-            api_key_file=options["api_key_file"],
+            source=source,
+            path=options["db"]
+            or default_db_path(demo=demo, seed=source.seed, entries=source.entries),
+            api_key_file=source.api_key_file,
             no_sync=options["no_sync"],
             as_of=_as_of(as_of, demo=demo) if as_of is not None or demo else None,
             budgets=Budgets(*account_budgets(options["monthly_budget"], options["action_budgets"])),
@@ -127,24 +122,3 @@ class StatusQuery:
         )
         _configure_logging(ctx, verbose=query.verbose)
         return query
-
-
-_STATUS_OPTION_NAMES: Final = (
-    "no_sync",
-    "as_of",
-    "monthly_budget",
-    "action_budgets",
-    "db",
-    "demo",
-    "token_file",
-    "api_key_file",
-    "base_url",
-    "seed",
-    "entries",
-    "verbose",
-)
-
-
-def _pop_status_options(options: dict[str, Any]) -> dict[str, Any]:
-    """The options ``_status_options`` added, taken out of a command's keyword arguments."""
-    return {name: options.pop(name) for name in _STATUS_OPTION_NAMES}

@@ -100,7 +100,7 @@ def summary(
     if _accounts.wants_all_accounts():
         from youcam_units._cli._all_accounts import summary_all  # noqa: PLC0415
 
-        _accounts.refuse_with_all("--account all", db=db, demo=demo)
+        _accounts.refuse_with_all("--account all")
         money = (unit_price, currency)  # as given: each account's own price fills it in
         summary_all(by, since_ms, until_ms, fmt=fmt, limit=limit, verbose=verbose, money=money)
         return

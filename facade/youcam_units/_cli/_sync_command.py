@@ -58,12 +58,7 @@ def sync_command(
     *,
     all_accounts: bool,
     db: Path | str | None,
-    demo: bool,
-    token_file: Path | None,
-    api_key_file: Path | None,
-    base_url: str | None,
-    seed: int,
-    entries: int,
+    source: _Source,
     verbose: bool,
 ) -> None:
     """Bring the local SQLite ledger up to date, reading only what is new.
@@ -74,18 +69,10 @@ def sync_command(
     """
     _configure_logging(ctx, verbose=verbose)
     if all_accounts or _accounts.wants_all_accounts():
-        _accounts.refuse_with_all(
-            "--all",
-            db=db,
-            demo=demo,
-            token_file=token_file,
-            api_key_file=api_key_file,
-            base_url=base_url,
-        )
-        sync_all(current_runtime(ctx), seed=seed, entries=entries, verbose=verbose)
+        _accounts.refuse_with_all("--all")
+        sync_all(current_runtime(ctx), seed=source.seed, entries=source.entries, verbose=verbose)
         return
-    path = db or default_db_path(demo=demo, seed=seed, entries=entries)
-    source = _Source(demo, token_file, base_url, seed, entries, api_key_file)
+    path = db or default_db_path(demo=source.demo, seed=source.seed, entries=source.entries)
     result = _sync(source, path, current_runtime(ctx), verbose=verbose)
     shown = printable(where(path))
     if result.superseded:

@@ -16,15 +16,14 @@ from youcam_units._cli._runtime import (
     _configure_logging,
     _reported,
 )
-from youcam_units._cli._sources import _Source
 from youcam_units._cli._terminal import _stdout_console
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from pathlib import Path
 
     from youcam_units import Balance, FeatureCost
     from youcam_units._cli._render import Format
+    from youcam_units._cli._sources import _Source
 
 from youcam_units._cli._options import _source_options
 from youcam_units._cli._runtime import current_runtime
@@ -64,17 +63,11 @@ def balance(
     ctx: click.Context,
     *,
     fmt: Format,
-    demo: bool,
-    token_file: Path | None,
-    api_key_file: Path | None,
-    base_url: str | None,
-    seed: int,
-    entries: int,
+    source: _Source,
     verbose: bool,
 ) -> None:
     """Show the units you have now: each bucket's type, amount and expiry, and the total."""
     _configure_logging(ctx, verbose=verbose)
-    source = _Source(demo, token_file, base_url, seed, entries, api_key_file)
     with (
         _reported(verbose=verbose, action="run the command again"),
         open_client(source, current_runtime(ctx), wants="any") as client,
@@ -131,17 +124,11 @@ def costs(
     *,
     search: str | None,
     fmt: Format,
-    demo: bool,
-    token_file: Path | None,
-    api_key_file: Path | None,
-    base_url: str | None,
-    seed: int,
-    entries: int,
+    source: _Source,
     verbose: bool,
 ) -> None:
     """Show what each feature costs, in units per result image or per second (needs the API key)."""
     _configure_logging(ctx, verbose=verbose)
-    source = _Source(demo, token_file, base_url, seed, entries, api_key_file)
     wanted = None if search is None else search.casefold()
     with (
         _reported(verbose=verbose, action="run the command again"),
