@@ -81,10 +81,10 @@ ACCOUNT_COLUMNS: Final = (
 
 def render_accounts(config: AccountsConfig, fmt: Literal["table", "json", "jsonl", "csv"]) -> None:
     """Print the accounts as JSON, or as a few lines each (without price and budgets)."""
+    from youcam_units._cli._rows import write_json, write_rows  # noqa: PLC0415
+
     rows = account_rows(config)
     if fmt in {"jsonl", "csv"}:
-        from youcam_units._cli._rows import write_rows  # noqa: PLC0415
-
         if fmt == "csv":  # a cell a value: budgets as ACTION=UNITS;...
             rows = [
                 {**row, "budgets": ";".join(f"{k}={v}" for k, v in row["budgets"].items())}
@@ -93,10 +93,7 @@ def render_accounts(config: AccountsConfig, fmt: Literal["table", "json", "jsonl
         write_rows(fmt, rows, ACCOUNT_COLUMNS)
         return
     if fmt == "json":
-        from youcam_units import _json as exact_json  # noqa: PLC0415
-
-        payload = {"config": str(config.path), "exists": config.exists, "accounts": rows}
-        click.echo(exact_json.dumps(payload, indent=2))
+        write_json({"config": str(config.path), "exists": config.exists, "accounts": rows})
         return
     if not config.exists:
         click.echo(f"no config file at {config.path}: credentials come from the environment")

@@ -85,14 +85,13 @@ def summary_all(
             )
     total = combine_summaries(per_account.values(), by=by)
     if fmt == "json":
-        from youcam_units import _json as exact_json  # noqa: PLC0415
+        from youcam_units._cli._rows import write_json  # noqa: PLC0415
 
         accounts = {
             name: [priced_row(row, by, prices[name]) for row in rows]
             for name, rows in per_account.items()
         }
-        payload = {"total": [row.to_dict(by) for row in total], "accounts": accounts}
-        click.echo(exact_json.dumps(payload, indent=2))
+        write_json({"total": [row.to_dict(by) for row in total], "accounts": accounts})
         return
     _draw_summaries([*per_account.items(), ("all accounts", total)], prices, by, limit=limit)
 
@@ -163,18 +162,19 @@ def status_all(
                 report_failure(account.name, exc)
     forecasts = {name: reading.outlook for name, reading in readings.items()}
     if fmt == "json":
-        from youcam_units import _json as exact_json  # noqa: PLC0415
+        from youcam_units._cli._rows import write_json  # noqa: PLC0415
 
-        payload = {
-            "total": _combined_status(forecasts),
-            "accounts": {
-                name: status_json(reading.outlook, prices[name])
-                | {"budgets": [use.to_dict() for use in reading.budget_uses]}
-                for name, reading in readings.items()
-            },
-            "failed": failed,
-        }
-        click.echo(exact_json.dumps(payload, indent=2))
+        write_json(
+            {
+                "total": _combined_status(forecasts),
+                "accounts": {
+                    name: status_json(reading.outlook, prices[name])
+                    | {"budgets": [use.to_dict() for use in reading.budget_uses]}
+                    for name, reading in readings.items()
+                },
+                "failed": failed,
+            }
+        )
     else:
         _render_all(readings, prices, _combined_status(forecasts))
     below = _say_crossed(readings, check)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal, TextIO
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
-__all__ = ["RowFormat", "write_rows"]
+__all__ = ["RowFormat", "write_json", "write_rows"]
 
 RowFormat = Literal["jsonl", "csv"]
 
@@ -29,6 +29,17 @@ def _cell(value: object) -> str:
     if isinstance(value, Decimal):
         return f"{value:f}"
     return str(value)
+
+
+def write_json(value: object) -> None:
+    """``--format json``: one document, indented, amounts exact."""
+    import click  # noqa: PLC0415 - keeps `--help` fast
+
+    from youcam_units import _json as exact_json  # noqa: PLC0415
+    from youcam_units._cli._output import machine_readable  # noqa: PLC0415
+
+    machine_readable()
+    click.echo(exact_json.dumps(value, indent=2))
 
 
 def write_rows(

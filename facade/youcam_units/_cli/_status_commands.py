@@ -15,7 +15,6 @@ import click
 from youcam_units._cli._money_options import money_options
 from youcam_units._cli._money_options import unit_price as parse_unit_price
 from youcam_units._cli._options import format_option
-from youcam_units._cli._output import machine_readable
 from youcam_units._cli._runtime import (
     EXIT_BELOW_THRESHOLD,
     PROG,
@@ -76,12 +75,10 @@ def status(
     reading = read_status(query, current_runtime(ctx))
     outlook = reading.outlook
     if fmt == "json":
-        from youcam_units import _json as exact_json  # noqa: PLC0415 - keeps `--help` fast
+        from youcam_units._cli._rows import write_json  # noqa: PLC0415
 
-        machine_readable()
-        body = status_json(outlook, price)
-        body["budgets"] = [use.to_dict() for use in reading.budget_uses]
-        click.echo(exact_json.dumps(body, indent=2))
+        budgets = [use.to_dict() for use in reading.budget_uses]
+        write_json(status_json(outlook, price) | {"budgets": budgets})
     else:
         from youcam_units._cli._unit_render import render_budgets, render_status  # noqa: PLC0415
 

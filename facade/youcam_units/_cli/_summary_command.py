@@ -15,7 +15,6 @@ from youcam_units._cli._options import (
     _verbose_option,
     format_option,
 )
-from youcam_units._cli._output import machine_readable
 from youcam_units._cli._runtime import (
     _configure_logging,
     _reported,
@@ -122,18 +121,12 @@ def _show(
     price: UnitPrice | None,
 ) -> None:
     """The summary's rows as ``fmt``: a table and chart, JSON, JSON lines or CSV."""
-    if fmt == "json":
-        from youcam_units.ledger import summary_json  # noqa: PLC0415
+    from youcam_units._cli._rows import write_json, write_rows  # noqa: PLC0415
 
-        machine_readable()
-        click.echo(
-            summary_json(groups, by=by) if price is None else _priced_json(groups, by, price)
-        )
+    if fmt == "json":
+        write_json([priced_row(row, by, price) for row in groups])
         return
     if fmt in {"jsonl", "csv"}:
-        from youcam_units._cli._rows import write_rows  # noqa: PLC0415
-
-        machine_readable()
         write_rows(fmt, (row.to_dict(by) for row in groups), (by, *SUMMARY_COLUMNS))
         return
     stdout = _stdout_console()
@@ -143,10 +136,3 @@ def _show(
     from youcam_units._cli._render_summary import render_summary  # noqa: PLC0415
 
     render_summary(groups, by, stdout, limit=limit, price=price)
-
-
-def _priced_json(groups: list[SummaryRow], by: Grouping, price: UnitPrice) -> str:
-    """``summary --format json`` with each row's figures in money too, exact."""
-    from youcam_units import _json as exact_json  # noqa: PLC0415
-
-    return exact_json.dumps([priced_row(row, by, price) for row in groups], indent=2)

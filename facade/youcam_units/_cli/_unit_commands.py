@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any, Final
 import click
 
 from youcam_units._cli._options import _verbose_option, format_option
-from youcam_units._cli._output import machine_readable
 from youcam_units._cli._runtime import (
     _configure_logging,
     _reported,
@@ -73,15 +72,12 @@ def balance(
         open_client(source, current_runtime(ctx), wants="any") as client,
     ):
         result = client.balance()
-    if fmt == "json":
-        from youcam_units import _json as exact_json  # noqa: PLC0415 - keeps `--help` fast
+    from youcam_units._cli._rows import write_json, write_rows  # noqa: PLC0415
 
-        machine_readable()
-        click.echo(exact_json.dumps(_balance_json(result), indent=2))
+    if fmt == "json":
+        write_json(_balance_json(result))
         return
     if fmt in {"jsonl", "csv"}:
-        from youcam_units._cli._rows import write_rows  # noqa: PLC0415
-
         buckets = _balance_json(result)["buckets"]
         write_rows(fmt, buckets, _columns(_BUCKET_COLUMNS, buckets))
         return
@@ -144,15 +140,11 @@ def costs(
 
 def _show_costs(found: list[FeatureCost], fmt: Format, search: str | None) -> None:
     """The SKUs found, as sent (every field) in JSON, JSON lines and CSV, or as a table."""
-    if fmt in {"json", "csv"}:
-        machine_readable()
+    from youcam_units._cli._rows import write_json, write_rows  # noqa: PLC0415
+
     if fmt == "json":
-        from youcam_units import _json as exact_json  # noqa: PLC0415 - keeps `--help` fast
-
-        click.echo(exact_json.dumps([cost.to_dict() for cost in found], indent=2))
+        write_json([cost.to_dict() for cost in found])
     elif fmt in {"jsonl", "csv"}:
-        from youcam_units._cli._rows import write_rows  # noqa: PLC0415
-
         skus = [cost.to_dict() for cost in found]
         write_rows(fmt, skus, _columns(_COST_COLUMNS, skus))
     elif not found:
