@@ -22,7 +22,6 @@ from youcam_units._cli._runtime import (
 from youcam_units._cli._sources import _Source, open_client
 from youcam_units._cli._terminal import (
     WaitNotice,
-    _progress,
     _stderr_console,
     _stdout_is_terminal,
 )
@@ -121,28 +120,19 @@ def _read(
     starting_token: str | None,
 ) -> set[str]:
     """Read the history into ``writer`` with a progress line when piped; the actions met."""
-    stderr = _stderr_console()
-    notice = WaitNotice(stderr)
+    notice = WaitNotice(_stderr_console())
     with (
         open_client(source, runtime, notice=notice) as client,
         # On a terminal the output itself shows progress; the spinner is for piped output.
-        _progress(stderr, "reading history", enabled=not _stdout_is_terminal()) as progress,
+        notice.progress("reading history", enabled=not _stdout_is_terminal()) as show,
     ):
-        task = progress.add_task("read", total=None, detail="")
-        notice.attach(progress, task)
         pager = client.history(
             page_size=HISTORY_PAGE_SIZE,
             starting_token=starting_token,
             # With no filter, --limit is exactly max_items: the last request asks for no more.
             max_items=limit if wanted.is_empty else None,
         )
-        return _write_pages(
-            pager.pages(),
-            wanted,
-            limit,
-            writer,
-            lambda detail: progress.update(task, detail=detail),
-        )
+        return _write_pages(pager.pages(), wanted, limit, writer, show)
 
 
 def _write_pages(

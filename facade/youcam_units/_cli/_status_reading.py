@@ -21,8 +21,8 @@ from youcam_units._cli._runtime import (
     Runtime,
     _reported,
 )
-from youcam_units._cli._sync_command import _source_label, _sync_detail
-from youcam_units._cli._terminal import WaitNotice, _progress, _stderr_console
+from youcam_units._cli._sync_command import synced
+from youcam_units._cli._terminal import WaitNotice, _stderr_console
 from youcam_units._cli._upgrade import open_ledger
 
 if TYPE_CHECKING:
@@ -68,20 +68,15 @@ class LedgerSession:
 
 
 @contextmanager
-def ledger_session(
-    query: StatusQuery, runtime: Runtime, *, action: str, notice: WaitNotice | None = None
-) -> Iterator[LedgerSession]:
+def ledger_session(query: StatusQuery, runtime: Runtime, *, action: str) -> Iterator[LedgerSession]:
     """Open the client and the ledger and sync it (unless ``--no-sync``).
 
     Costs ceil(k/30)+1 history requests for k new entries. Every failure inside, the caller's
     own reading included, is one line saying to ``action``.
     """
-    from youcam_units.ledger import sync  # noqa: PLC0415
-
     if query.no_sync and no_ledger_file(query.path):
         raise CliError(f"no ledger at {query.path}: run `{PROG} sync` first, or drop --no-sync")
-    stderr = _stderr_console()
-    notice = notice or WaitNotice(stderr)
+    notice = WaitNotice(_stderr_console())
     synced_at = None
     with (
         _reported(verbose=query.verbose, action=action),
@@ -89,13 +84,7 @@ def ledger_session(
         open_ledger(query.path) as ledger,
     ):
         if not query.no_sync:
-            with _progress(stderr, "syncing") as progress:
-                ledger.claim_source(_source_label(query.source, runtime, client.base_url))
-                task = progress.add_task("sync", total=None, detail="")
-                notice.attach(progress, task)
-                sync(
-                    ledger, client, on_page=lambda r: progress.update(task, detail=_sync_detail(r))
-                )
+            synced(ledger, client, query.source, runtime, notice)
             synced_at = datetime.now(UTC)
         yield LedgerSession(client, ledger, query.as_of or datetime.now(UTC), synced_at)
 
@@ -126,11 +115,9 @@ def status_reading(session: LedgerSession, budgets: Budgets) -> StatusReading:
     )
 
 
-def read_status(
-    query: StatusQuery, runtime: Runtime, *, notice: WaitNotice | None = None
-) -> StatusReading:
+def read_status(query: StatusQuery, runtime: Runtime) -> StatusReading:
     """Sync the ledger (unless ``--no-sync``), read the balance, and forecast from the two."""
-    with ledger_session(query, runtime, action="run status again", notice=notice) as session:
+    with ledger_session(query, runtime, action="run status again") as session:
         return status_reading(session, query.budgets)
 
 

@@ -28,18 +28,15 @@ from youcam_units._cli._runtime import (
     current_runtime,
 )
 from youcam_units._cli._sources import _Source, open_client
-from youcam_units._cli._terminal import (
-    WaitNotice,
-    _progress,
-    _stderr_console,
-)
+from youcam_units._cli._terminal import WaitNotice, _stderr_console
 from youcam_units._cli._text import printable
 from youcam_units._cli._upgrade import open_ledger
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from youcam_units.ledger import SyncResult
+    from youcam_units import Client
+    from youcam_units.ledger import Ledger, PostgresLedger, SyncResult
 
 
 @click.command(name="sync")
@@ -88,26 +85,29 @@ def sync_command(
 
 
 def _sync(source: _Source, path: Path | str, runtime: Runtime, *, verbose: bool) -> SyncResult:
-    from youcam_units.ledger import sync  # noqa: PLC0415 - keeps `--help` fast
-
-    stderr = _stderr_console()
-    notice = WaitNotice(stderr)
+    notice = WaitNotice(_stderr_console())
     with (
         _reported(verbose=verbose, action="run sync again to continue where it stopped"),
         # The credentials first: a missing one is refused before the ledger file is created.
         open_client(source, runtime, notice=notice) as client,
         open_ledger(path) as ledger,
-        _progress(stderr, "syncing") as progress,
     ):
-        ledger.claim_source(_source_label(source, runtime, client.base_url))
-        task = progress.add_task("sync", total=None, detail="")
-        notice.attach(progress, task)
+        return synced(ledger, client, source, runtime, notice)
 
-        return sync(
-            ledger,
-            client,
-            on_page=lambda result: progress.update(task, detail=_sync_detail(result)),
-        )
+
+def synced(
+    ledger: Ledger | PostgresLedger,
+    client: Client,
+    source: _Source,
+    runtime: Runtime,
+    notice: WaitNotice,
+) -> SyncResult:
+    """``ledger`` brought up to date from ``client``, its progress (and waits) on stderr."""
+    from youcam_units.ledger import sync  # noqa: PLC0415 - keeps `--help` fast
+
+    with notice.progress("syncing") as show:
+        ledger.claim_source(_source_label(source, runtime, client.base_url))
+        return sync(ledger, client, on_page=lambda result: show(_sync_detail(result)))
 
 
 def synced_demo_or_existing(
