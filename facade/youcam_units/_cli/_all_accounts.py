@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from youcam_units._cli._accounts import (
-    _ledger_path,
     every_account,
     report_failure,
     using,
@@ -71,7 +70,7 @@ def summary_all(
     for account in every_account("--account all"):
         with using(account):
             prices[account.name] = unit_price(*money)
-        path = _ledger_path(account)
+        path = account.ledger_target
         if no_ledger_file(path):
             raise CliError(
                 f"account {account.name}: no ledger at {where(path)}: run `{PROG} sync --all` first"

@@ -188,13 +188,12 @@ def _readers(
     command's context and its account in use, also in the refresher's thread.
     """
     from youcam_units._cli import _accounts  # noqa: PLC0415
-    from youcam_units._cli._account_defaults import account_in_use  # noqa: PLC0415
 
     if _accounts.wants_all_accounts():
         _accounts.refuse_with_all("--account all")
         accounts: list[Account | None] = list(_accounts.every_account("metrics --account all"))
     else:
-        accounts = [account_in_use()]
+        accounts = [_accounts.account_in_use()]
 
     def reader(account: Account | None) -> Callable[[], StatusReading]:
         with _in_use(ctx, account):

@@ -1,6 +1,6 @@
 """``--unit-price`` and ``--currency``: the options that add money to summary, status and report.
 
-Ordinary click options; the account in use supplies their defaults (``_account_defaults``);
+Ordinary click options; the account in use supplies their defaults (``_accounts``);
 ``unit_price`` turns them into a ``UnitPrice``, refusing bad input in one line (exit 2).
 """
 
@@ -45,7 +45,7 @@ def unit_price(price: str | None, currency: str) -> UnitPrice | None:
     """
     from decimal import Decimal  # noqa: PLC0415 - keeps `--help` fast
 
-    from youcam_units._cli._account_defaults import account_price  # noqa: PLC0415
+    from youcam_units._cli._accounts import account_price  # noqa: PLC0415
     from youcam_units._money import UnitPrice  # noqa: PLC0415
 
     price, currency = account_price(price, currency)

@@ -11,10 +11,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
-from youcam_units._cli._accounts import (
-    account_ledger_path,
-    account_option,
-)
+from youcam_units._cli._accounts import account_option, current_account
 from youcam_units._cli._runtime import DEMO_ENTRIES, DEMO_SEED
 from youcam_units._cli._sources import _Source
 from youcam_units._config import ENV_ACCESS_TOKEN, ENV_API_KEY, ENV_BASE_URL, ENV_DB
@@ -206,9 +203,9 @@ def default_db_path(*, demo: bool, seed: int, entries: int) -> Path | str:
     from pathlib import Path  # noqa: PLC0415 - keeps `--help` fast
 
     if not demo:
-        path = account_ledger_path()
-        if path is not None:
-            return path
+        account = current_account()
+        if account is not None:
+            return account.ledger_target
 
     import platformdirs  # noqa: PLC0415
 

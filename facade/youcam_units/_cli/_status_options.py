@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
-from youcam_units._cli._account_defaults import account_budgets
+from youcam_units._cli._accounts import account_budgets
 from youcam_units._cli._budgets import Budgets, budget_options
 from youcam_units._cli._options import (
     _db_option,
