@@ -108,19 +108,37 @@ def open_client(
     key_source = token_source = "the demo"  # noqa: S105 - where a credential came from
     if not source.demo:
         token, token_source, key, key_source = _credentials(source, wants=wants)
-    with _client_session(
+    transport, arguments = _client_arguments(
         source,
         runtime,
         notice,
         access_token=token,
         api_key=key,
         demo_api_key=wants != "access token",
-    ) as client:
+    )
+    import httpx  # noqa: PLC0415
+
+    from youcam_units import Client, PacingFileError  # noqa: PLC0415
+
+    http = None if transport is None else httpx.Client(transport=transport)
+    try:
         try:
-            yield client
-        except AuthenticationError as exc:
-            exc.refusal = refused(exc, key_source=key_source, token_source=token_source)  # type: ignore[attr-defined]
-            raise
+            client = Client(http_client=http, **arguments)
+        except PacingFileError as exc:
+            raise _pacing_file_error(exc) from None
+        except (TypeError, ValueError) as exc:  # a refused base URL or credential; never echoed
+            raise CliError(str(exc)) from None
+        with client:
+            try:
+                yield client
+            except AuthenticationError as exc:
+                exc.refusal = refused(exc, key_source=key_source, token_source=token_source)  # type: ignore[attr-defined]
+                raise
+            except PacingFileError as exc:  # the file broke mid-run (locked, corrupt, replaced)
+                raise _pacing_file_error(exc) from None
+    finally:
+        if http is not None:
+            http.close()
 
 
 def _credentials(
@@ -150,47 +168,6 @@ def _credentials(
             "PATH (or --token-file PATH); or try --demo, which needs none"
         )
     return token, token_source, key, key_source
-
-
-@contextmanager
-def _client_session(
-    source: _Source,
-    runtime: Runtime,
-    notice: WaitNotice | None,
-    *,
-    access_token: str | None,
-    api_key: str | None = None,
-    demo_api_key: bool = False,
-) -> Iterator[Client]:
-    """A ``Client`` with these credentials (the demo's own with ``--demo``), closed on exit."""
-    import httpx  # noqa: PLC0415 - keeps `--help` fast
-
-    from youcam_units import Client, PacingFileError  # noqa: PLC0415
-
-    transport, arguments = _client_arguments(
-        source,
-        runtime,
-        notice,
-        access_token=access_token,
-        api_key=api_key,
-        demo_api_key=demo_api_key,
-    )
-    http = None if transport is None else httpx.Client(transport=transport)
-    try:
-        try:
-            client = Client(http_client=http, **arguments)
-        except PacingFileError as exc:
-            raise _pacing_file_error(exc) from None
-        except (TypeError, ValueError) as exc:  # a refused base URL or credential; never echoed
-            raise CliError(str(exc)) from None
-        with client:
-            try:
-                yield client
-            except PacingFileError as exc:  # the file broke mid-run (locked, corrupt, replaced)
-                raise _pacing_file_error(exc) from None
-    finally:
-        if http is not None:
-            http.close()
 
 
 def _client_arguments(
