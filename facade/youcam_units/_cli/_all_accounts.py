@@ -114,22 +114,6 @@ def _draw_summaries(
             stdout.print("no entries in the ledger for this period", highlight=False)
 
 
-def _say_crossed(
-    readings: dict[str, StatusReading], check: Callable[[Forecast], list[str]]
-) -> bool:
-    """Each account's crossed threshold and budget over, one line each; whether there was any."""
-    crossed = False
-    for name, reading in readings.items():
-        for reason in check(reading.outlook):
-            crossed = True
-            click.echo(f"{PROG}: below threshold: account {name}: {reason}", err=True)
-        for use in reading.budget_uses:
-            if use.over:
-                crossed = True
-                click.echo(f"{PROG}: over budget: account {name}: {use.reason()}", err=True)
-    return crossed
-
-
 def status_all(
     reading_of: Callable[[], StatusReading],
     *,
@@ -145,7 +129,7 @@ def status_all(
     One account failing does not stop the others: it is reported, and the command fails (1)
     after showing the rest, naming it.
     """
-    from youcam_units._cli._status_reading import status_json  # noqa: PLC0415
+    from youcam_units._cli._status_reading import say_crossed, status_json  # noqa: PLC0415
 
     readings: dict[str, StatusReading] = {}
     prices: dict[str, UnitPrice | None] = {}
@@ -159,24 +143,21 @@ def status_all(
             except click.ClickException as exc:
                 failed.append(account.name)
                 report_failure(account.name, exc)
-    forecasts = {name: reading.outlook for name, reading in readings.items()}
+    total = _combined_status({name: reading.outlook for name, reading in readings.items()})
     if fmt == "json":
         from youcam_units._cli._rows import write_json  # noqa: PLC0415
 
-        write_json(
-            {
-                "total": _combined_status(forecasts),
-                "accounts": {
-                    name: status_json(reading.outlook, prices[name])
-                    | {"budgets": [use.to_dict() for use in reading.budget_uses]}
-                    for name, reading in readings.items()
-                },
-                "failed": failed,
-            }
-        )
+        accounts = {
+            name: status_json(reading.outlook, prices[name])
+            | {"budgets": [use.to_dict() for use in reading.budget_uses]}
+            for name, reading in readings.items()
+        }
+        write_json({"total": total, "accounts": accounts, "failed": failed})
     else:
-        _render_all(readings, prices, _combined_status(forecasts))
-    below = _say_crossed(readings, check)
+        _render_all(readings, prices, total)
+    below = False
+    for name, reading in readings.items():
+        below |= say_crossed(reading, check(reading.outlook), f"account {name}: ")
     if failed:
         raise CliError(f"{len(failed)} of {len(everyone)} accounts failed: {', '.join(failed)}")
     return below

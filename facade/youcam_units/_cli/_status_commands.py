@@ -17,11 +17,16 @@ from youcam_units._cli._money_options import unit_price as parse_unit_price
 from youcam_units._cli._options import format_option
 from youcam_units._cli._runtime import (
     EXIT_BELOW_THRESHOLD,
-    PROG,
     current_runtime,
 )
 from youcam_units._cli._status_options import StatusQuery, _status_options, _threshold
-from youcam_units._cli._status_reading import StatusReading, _below, read_status, status_json
+from youcam_units._cli._status_reading import (
+    StatusReading,
+    _below,
+    read_status,
+    say_crossed,
+    status_json,
+)
 from youcam_units._cli._terminal import _stdout_console
 
 if TYPE_CHECKING:
@@ -85,19 +90,8 @@ def status(
         console = _stdout_console()
         render_status(outlook, reading.daily, console, price=price)
         render_budgets(reading.budget_uses, console)
-    if _say_crossed(reading, floor, days):
+    if say_crossed(reading, _below(outlook, floor, days)):
         ctx.exit(EXIT_BELOW_THRESHOLD)
-
-
-def _say_crossed(reading: StatusReading, floor: Decimal | None, days: Decimal | None) -> bool:
-    """Each threshold crossed and budget over, one stderr line each; whether there was any."""
-    reasons = _below(reading.outlook, floor, days)
-    for reason in reasons:
-        click.echo(f"{PROG}: below threshold: {reason}", err=True)
-    over = [use.reason() for use in reading.budget_uses if use.over]
-    for reason in over:
-        click.echo(f"{PROG}: over budget: {reason}", err=True)
-    return bool(reasons or over)
 
 
 def _status_of_all_accounts(

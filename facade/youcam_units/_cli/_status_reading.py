@@ -11,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
+import click
+
 from youcam_units._cli._budgets import Budgets, BudgetUse, month_bounds_ms
 from youcam_units._cli._options import (
     no_ledger_file,
@@ -151,6 +153,15 @@ def _below(outlook: Forecast, floor: Decimal | None, days: Decimal | None) -> li
             f"(at {outlook.spend_per_day:,.2f} units per day)"
         )
     return reasons
+
+
+def say_crossed(reading: StatusReading, below: list[str], whose: str = "") -> bool:
+    """Each threshold crossed and budget over, one stderr line each; whether there was any."""
+    over = [use.reason() for use in reading.budget_uses if use.over]
+    for kind, reasons in (("below threshold", below), ("over budget", over)):
+        for reason in reasons:
+            click.echo(f"{PROG}: {kind}: {whose}{reason}", err=True)
+    return bool(below or over)
 
 
 def status_json(outlook: Forecast, price: UnitPrice | None = None) -> dict[str, Any]:
