@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final, Literal, Protocol, TextIO
 
 from youcam_units import _json as exact_json
+from youcam_units._cli._text import iso_utc
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -99,7 +100,8 @@ class _CsvWriter:
             self._writer.writerow(
                 [
                     entry.id,
-                    _iso(entry),
+                    # beyond the years 1-9999: empty, the timestamp_ms column holds it
+                    "" if entry.timestamp is None else iso_utc(entry.timestamp),
                     entry.timestamp_ms,
                     str(entry.action),
                     entry.target_id or "",
@@ -112,13 +114,6 @@ class _CsvWriter:
 
     def close(self) -> None:
         self._out.flush()
-
-
-def _iso(entry: HistoryEntry) -> str:
-    when = entry.timestamp
-    if when is None:
-        return ""  # the timestamp_ms column holds it
-    return when.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def make_writer(fmt: Format, out: TextIO, console: Console | None = None) -> HistoryWriter:

@@ -14,17 +14,12 @@ from typing import TYPE_CHECKING, Any, Final
 import click
 
 from youcam_units._cli._budgets import Budgets, BudgetUse, month_bounds_ms
-from youcam_units._cli._options import (
-    no_ledger_file,
-)
-from youcam_units._cli._runtime import (
-    PROG,
-    CliError,
-    Runtime,
-    _reported,
-)
+from youcam_units._cli._options import no_ledger_file
+from youcam_units._cli._runtime import PROG, CliError, Runtime, _reported
+from youcam_units._cli._sources import open_client
 from youcam_units._cli._sync_command import synced
 from youcam_units._cli._terminal import WaitNotice, _stderr_console
+from youcam_units._cli._text import iso_utc
 from youcam_units._cli._upgrade import open_ledger
 
 if TYPE_CHECKING:
@@ -35,8 +30,7 @@ if TYPE_CHECKING:
     from youcam_units._money import UnitPrice
     from youcam_units.ledger import Ledger, PostgresLedger, Totals
 
-from youcam_units._cli._sources import open_client
-from youcam_units._cli._text import iso_utc
+_CHART_DAYS: Final = 30
 
 
 @dataclass(frozen=True)
@@ -93,12 +87,12 @@ def ledger_session(query: StatusQuery, runtime: Runtime, *, action: str) -> Iter
 
 def status_reading(session: LedgerSession, budgets: Budgets) -> StatusReading:
     """The balance (one request), the forecast from it and the ledger, and the month's spending."""
-    from youcam_units.ledger import ledger_forecast  # noqa: PLC0415
+    from youcam_units.ledger import daily_spending, ledger_forecast  # noqa: PLC0415
 
     ledger, now = session.ledger, session.now
     current = session.client.balance()
     outlook = ledger_forecast(current, ledger, now=now)
-    daily = _daily_spending(ledger, now)
+    daily = daily_spending(ledger, now, days=_CHART_DAYS)
     month, since_ms, until_ms = month_bounds_ms(now)
     month_spent = _spent_per_action(ledger.totals(since_ms, until_ms, per="action"))
     lifetime: dict[str, tuple[Decimal, Decimal]] = {}
@@ -129,16 +123,6 @@ def _spent_per_action(totals: Iterable[Totals]) -> dict[str, Decimal]:
         action = part.action or ""
         spent[action] = spent.get(action, Decimal(0)) + part.spent
     return spent
-
-
-_CHART_DAYS: Final = 30
-
-
-def _daily_spending(ledger: Any, now: datetime) -> list[Decimal]:  # noqa: ANN401 - a Ledger
-    """Units spent on each of the last 30 UTC days up to ``now``, oldest first (expiries aside)."""
-    from youcam_units.ledger import daily_spending  # noqa: PLC0415
-
-    return daily_spending(ledger, now, days=_CHART_DAYS)
 
 
 def _below(outlook: Forecast, floor: Decimal | None, days: Decimal | None) -> list[str]:

@@ -141,16 +141,10 @@ def _source_label(source: _Source, runtime: Runtime, base_url: str) -> str:
     """Names the history a ledger holds: the demo's data set, or the service's URL."""
     if not source.demo:
         return base_url
-    service = runtime.demo_service
-    seed, entries = (
-        (source.seed, source.entries)
-        if service is None
-        else (
-            service.seed,
-            service.base_count,
-        )
-    )
-    return f"the demo mock (seed {seed}, {entries} entries)"
+    service = runtime.demo_service  # a test's, else the one --seed and --entries make
+    if service is not None:
+        return f"the demo mock (seed {service.seed}, {service.base_count} entries)"
+    return f"the demo mock (seed {source.seed}, {source.entries} entries)"
 
 
 def sync_all(runtime: Runtime, *, seed: int, entries: int, verbose: bool) -> None:

@@ -10,12 +10,11 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
-from youcam_units._cli._options import _verbose_option, format_option
-from youcam_units._cli._runtime import (
-    _configure_logging,
-    _reported,
-)
+from youcam_units._cli._options import _source_options, _verbose_option, format_option
+from youcam_units._cli._runtime import _configure_logging, _reported, current_runtime
+from youcam_units._cli._sources import open_client
 from youcam_units._cli._terminal import _stdout_console
+from youcam_units._cli._text import iso_utc
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -23,11 +22,6 @@ if TYPE_CHECKING:
     from youcam_units import Balance, FeatureCost
     from youcam_units._cli._render import Format
     from youcam_units._cli._sources import _Source
-
-from youcam_units._cli._options import _source_options
-from youcam_units._cli._runtime import current_runtime
-from youcam_units._cli._sources import open_client
-from youcam_units._cli._text import iso_utc
 
 __all__ = ["balance", "costs"]
 
