@@ -81,7 +81,7 @@ ACCOUNT_COLUMNS: Final = (
 
 def render_accounts(config: AccountsConfig, fmt: Literal["table", "json", "jsonl", "csv"]) -> None:
     """Print the accounts as JSON, or as a few lines each (without price and budgets)."""
-    from youcam_units._cli._rows import write_json, write_rows  # noqa: PLC0415
+    from youcam_units._cli._render import write_json, write_rows  # noqa: PLC0415
 
     rows = account_rows(config)
     if fmt in {"jsonl", "csv"}:

@@ -84,7 +84,7 @@ def summary_all(
             )
     total = combine_summaries(per_account.values(), by=by)
     if fmt == "json":
-        from youcam_units._cli._rows import write_json  # noqa: PLC0415
+        from youcam_units._cli._render import write_json  # noqa: PLC0415
 
         accounts = {
             name: [priced_row(row, by, prices[name]) for row in rows]
@@ -145,7 +145,7 @@ def status_all(
                 report_failure(account.name, exc)
     total = _combined_status({name: reading.outlook for name, reading in readings.items()})
     if fmt == "json":
-        from youcam_units._cli._rows import write_json  # noqa: PLC0415
+        from youcam_units._cli._render import write_json  # noqa: PLC0415
 
         accounts = {
             name: status_json(reading.outlook, prices[name])

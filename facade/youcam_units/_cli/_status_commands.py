@@ -80,7 +80,7 @@ def status(
     reading = read_status(query, current_runtime(ctx))
     outlook = reading.outlook
     if fmt == "json":
-        from youcam_units._cli._rows import write_json  # noqa: PLC0415
+        from youcam_units._cli._render import write_json  # noqa: PLC0415
 
         budgets = [use.to_dict() for use in reading.budget_uses]
         write_json(status_json(outlook, price) | {"budgets": budgets})

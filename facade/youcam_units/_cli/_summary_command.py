@@ -121,7 +121,7 @@ def _show(
     price: UnitPrice | None,
 ) -> None:
     """The summary's rows as ``fmt``: a table and chart, JSON, JSON lines or CSV."""
-    from youcam_units._cli._rows import write_json, write_rows  # noqa: PLC0415
+    from youcam_units._cli._render import write_json, write_rows  # noqa: PLC0415
 
     if fmt == "json":
         write_json([priced_row(row, by, price) for row in groups])

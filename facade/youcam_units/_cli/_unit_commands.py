@@ -66,7 +66,7 @@ def balance(
         open_client(source, current_runtime(ctx), wants="any") as client,
     ):
         result = client.balance()
-    from youcam_units._cli._rows import write_json, write_rows  # noqa: PLC0415
+    from youcam_units._cli._render import write_json, write_rows  # noqa: PLC0415
 
     if fmt == "json":
         write_json(_balance_json(result))
@@ -134,7 +134,7 @@ def costs(
 
 def _show_costs(found: list[FeatureCost], fmt: Format, search: str | None) -> None:
     """The SKUs found, as sent (every field) in JSON, JSON lines and CSV, or as a table."""
-    from youcam_units._cli._rows import write_json, write_rows  # noqa: PLC0415
+    from youcam_units._cli._render import write_json, write_rows  # noqa: PLC0415
 
     if fmt == "json":
         write_json([cost.to_dict() for cost in found])
