@@ -82,6 +82,9 @@ def _ms(day: date, *, days_after: int = 0) -> int:
     return (day.toordinal() + days_after - EPOCH.toordinal()) * DAY_MS
 
 
-def _check_range(since_ms: int | None, until_ms: int | None) -> None:
+def _day_range(since: str | None, until: str | None) -> tuple[int | None, int | None]:
+    """``--since``/``--until`` as a half-open window in Unix ms; a reversed one is refused."""
+    since_ms, until_ms = _since_ms(since), _until_ms(until)
     if since_ms is not None and until_ms is not None and since_ms >= until_ms:
         raise click.BadParameter("--since must not be after --until", param_hint="'--since'")
+    return since_ms, until_ms

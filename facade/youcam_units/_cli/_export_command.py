@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from youcam_units._cli._days import _check_range, _day_range_options, _since_ms, _until_ms
+from youcam_units._cli._days import _day_range, _day_range_options
 from youcam_units._cli._options import (
     _db_option,
     _demo_options,
@@ -60,8 +60,7 @@ def export(
     """
     from youcam_units._cli._render import make_writer  # noqa: PLC0415
 
-    since_ms, until_ms = _since_ms(since), _until_ms(until)
-    _check_range(since_ms, until_ms)
+    since_ms, until_ms = _day_range(since, until)
     _configure_logging(ctx, verbose=verbose)
     path = synced_demo_or_existing(ctx, db, demo=demo, seed=seed, entries=entries, verbose=verbose)
     machine_readable()

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Final
 
 import click
 
-from youcam_units._cli._days import _check_range, _day_range_options, _since_ms, _until_ms
+from youcam_units._cli._days import _day_range, _day_range_options
 from youcam_units._cli._options import (
     _source_options,
     _verbose_option,
@@ -83,8 +83,7 @@ def history(
     If reading fails part-way, what was written stays valid (a closed JSON array, whole lines)
     and the error line names the token to continue from with --starting-token.
     """
-    since_ms, until_ms = _since_ms(since), _until_ms(until)
-    _check_range(since_ms, until_ms)
+    since_ms, until_ms = _day_range(since, until)
     _configure_logging(ctx, verbose=verbose)
     from youcam_units._cli._render import make_writer  # noqa: PLC0415
     from youcam_units._filtering import EntryFilter  # noqa: PLC0415

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Final
 
 import click
 
-from youcam_units._cli._days import _check_range, _day_range_options, _since_ms, _until_ms
+from youcam_units._cli._days import _day_range, _day_range_options
 from youcam_units._cli._money_options import money_options, priced_row
 from youcam_units._cli._money_options import unit_price as parse_unit_price
 from youcam_units._cli._options import (
@@ -93,8 +93,7 @@ def summary(
     from youcam_units._cli import _accounts  # noqa: PLC0415
     from youcam_units.ledger import summarize  # noqa: PLC0415
 
-    since_ms, until_ms = _since_ms(since), _until_ms(until)
-    _check_range(since_ms, until_ms)
+    since_ms, until_ms = _day_range(since, until)
     _configure_logging(ctx, verbose=verbose)
     if _accounts.wants_all_accounts():
         from youcam_units._cli._all_accounts import summary_all  # noqa: PLC0415
