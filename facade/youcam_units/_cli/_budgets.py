@@ -21,7 +21,7 @@ from youcam_units._cli._options import stacked
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["BudgetUse", "Budgets", "budget_options", "month_start"]
+__all__ = ["BudgetUse", "Budgets", "budget_options", "month_bounds_ms"]
 
 
 @dataclass(frozen=True)
@@ -88,12 +88,6 @@ class BudgetUse:
         return f"spent {self.spent:,} units {what} in {self.month}, over {self.option}"
 
 
-def month_start(now: datetime) -> datetime:
-    """The first moment of ``now``'s calendar month, in UTC."""
-    utc = now.astimezone(UTC)
-    return datetime(utc.year, utc.month, 1, tzinfo=UTC)
-
-
 def month_bounds_ms(now: datetime) -> tuple[str, int, int]:
     """``YYYY-MM`` of ``now`` (UTC), and its start and ``now`` as a half-open ms window.
 
@@ -101,7 +95,8 @@ def month_bounds_ms(now: datetime) -> tuple[str, int, int]:
     """
     from youcam_units._forecast import ceil_ms  # noqa: PLC0415 - keeps `--help` fast
 
-    start = month_start(now)  # a whole day: its ceiling is itself
+    utc = now.astimezone(UTC)
+    start = datetime(utc.year, utc.month, 1, tzinfo=UTC)  # a whole day: its ceiling is itself
     return f"{start:%Y-%m}", ceil_ms(start), ceil_ms(now)
 
 

@@ -33,8 +33,6 @@ PROG: Final = "youcam-units"
 DEMO_SEED: Final = DEFAULT_SEED
 """The mock's data set for ``--demo``: the same defaults as ``mock`` (``ServerSettings``)."""
 DEMO_ENTRIES: Final = DEFAULT_ENTRIES
-DEMO_BASE_URL: Final = "http://127.0.0.1"
-"""The in-process mock answers every URL; a loopback one keeps the facade's http check happy."""
 EXIT_FAILED: Final = 1
 EXIT_USAGE: Final = 2
 EXIT_BELOW_THRESHOLD: Final = 3
@@ -62,9 +60,6 @@ def exit_codes_epilog() -> str:
     """The ``--help`` epilog: one line per exit status, kept as written (click's no-rewrap mark)."""
     lines = "\n".join(f"  {code:>3}  {meaning}" for code, meaning in EXIT_CODES)
     return f"\b\nExit status:\n{lines}"
-
-
-WIDTH_WHEN_PIPED: Final = 160
 
 
 @dataclass

@@ -13,11 +13,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from youcam_units._cli._accounts import account_base_url, account_token_pacing
 from youcam_units._cli._credentials import _read_api_key, _read_token, account_credentials
-from youcam_units._cli._runtime import (
-    DEMO_BASE_URL,
-    CliError,
-    Runtime,
-)
+from youcam_units._cli._runtime import CliError, Runtime
 from youcam_units._cli._terminal import WaitNotice, _stderr_console
 from youcam_units._config import ENV_ACCESS_TOKEN, ENV_API_KEY, ENV_PACING_FILE, ENV_TOKEN_PACING
 
@@ -31,6 +27,8 @@ if TYPE_CHECKING:
 
 
 _NO_PACING_FILE: Final = "none"
+DEMO_BASE_URL: Final = "http://127.0.0.1"
+"""The in-process mock answers every URL; a loopback one keeps the facade's http check happy."""
 
 
 def default_pacing_path() -> Path | None:

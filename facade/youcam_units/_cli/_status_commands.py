@@ -21,7 +21,6 @@ from youcam_units._cli._runtime import (
 )
 from youcam_units._cli._status_options import StatusQuery, _status_options, _threshold
 from youcam_units._cli._status_reading import (
-    StatusReading,
     _below,
     read_status,
     say_crossed,
@@ -30,9 +29,9 @@ from youcam_units._cli._status_reading import (
 from youcam_units._cli._terminal import _stdout_console
 
 if TYPE_CHECKING:
-    from decimal import Decimal
+    from collections.abc import Callable
 
-    from youcam_units._money import UnitPrice
+    from youcam_units import Forecast
 
 
 @click.command()
@@ -74,7 +73,13 @@ def status(
     from youcam_units._cli import _accounts  # noqa: PLC0415
 
     if _accounts.wants_all_accounts():
-        _status_of_all_accounts(ctx, options, floor, days, fmt, money=(unit_price, currency))
+        _status_of_all_accounts(
+            ctx,
+            options,
+            fmt,
+            lambda outlook: _below(outlook, floor, days),
+            money=(unit_price, currency),
+        )
         return
     query = StatusQuery.from_options(ctx, options)
     reading = read_status(query, current_runtime(ctx))
@@ -97,9 +102,8 @@ def status(
 def _status_of_all_accounts(
     ctx: click.Context,
     options: dict[str, Any],
-    floor: Decimal | None,
-    days: Decimal | None,
     fmt: str,
+    check: Callable[[Forecast], list[str]],
     *,
     money: tuple[str | None, str],
 ) -> None:
@@ -113,14 +117,10 @@ def _status_of_all_accounts(
 
     _accounts.refuse_with_all("--account all")
     runtime = current_runtime(ctx)
-
-    def reading_of() -> StatusReading:
-        return read_status(StatusQuery.from_options(ctx, options), runtime)
-
-    def price_of() -> UnitPrice | None:
-        return parse_unit_price(*money)
-
     if status_all(
-        reading_of, fmt=fmt, check=lambda outlook: _below(outlook, floor, days), price_of=price_of
+        lambda: read_status(StatusQuery.from_options(ctx, options), runtime),
+        fmt=fmt,
+        check=check,
+        price_of=lambda: parse_unit_price(*money),
     ):
         ctx.exit(EXIT_BELOW_THRESHOLD)
