@@ -1,7 +1,7 @@
 """``sync``: the local ledger brought up to date, reading only what is new.
 
-``_sync`` is the one way every command syncs a ledger (``status``, ``summary --demo``,
-``sync --all``).
+``synced`` is the one way every command syncs a ledger (``status``, ``metrics``, ``report``,
+``summary --demo``, ``export --demo``, ``sync --all``).
 """
 
 from __future__ import annotations
@@ -75,12 +75,20 @@ def sync_command(
     if result.superseded:
         click.echo(
             f"another sync of {shown} moved on meanwhile; this one left the work to it after "
-            f"{result.pages:,} request{'s' if result.pages != 1 else ''}"
+            f"{_requests(result.pages)}"
         )
         return
-    click.echo(
-        f"synced {shown}: {result.new_entries:,} new entries from {result.pages:,} "
-        f"request{'s' if result.pages != 1 else ''}; {result.total_entries:,} in the ledger"
+    click.echo(_synced_line(shown, result))
+
+
+def _requests(pages: int) -> str:
+    return f"{pages:,} request{'s' if pages != 1 else ''}"
+
+
+def _synced_line(shown: object, result: SyncResult) -> str:
+    return (
+        f"synced {shown}: {result.new_entries:,} new entries from {_requests(result.pages)}; "
+        f"{result.total_entries:,} in the ledger"
     )
 
 
@@ -131,7 +139,7 @@ def synced_demo_or_existing(
 
 def _sync_detail(result: SyncResult) -> str:
     """The progress line's count: a pass adds what it read only when it ends, all at once."""
-    requests = f"{result.pages:,} request{'s' if result.pages != 1 else ''}"
+    requests = _requests(result.pages)
     if result.staged_entries:
         return f"{result.staged_entries:,} read (joining the ledger when the pass ends), {requests}"
     return f"{result.new_entries:,} new, {requests}"
@@ -164,14 +172,10 @@ def sync_all(runtime: Runtime, *, seed: int, entries: int, verbose: bool) -> Non
                 failed.append(account.name)
                 _accounts.report_failure(account.name, exc)
                 continue
-        requests = f"request{'s' if result.pages != 1 else ''}"
         if result.superseded:
             click.echo(f"{account.name}: another sync of {path} moved on meanwhile; left to it")
             continue
-        click.echo(
-            f"{account.name}: synced {path}: {result.new_entries:,} new entries from "
-            f"{result.pages:,} {requests}; {result.total_entries:,} in the ledger"
-        )
+        click.echo(f"{account.name}: {_synced_line(path, result)}")
     if failed:
         raise CliError(
             f"{len(failed)} of {len(accounts)} accounts failed to sync: {', '.join(failed)}"
