@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Final
 import click
 
 from youcam_units._cli._options import FilePath
-from youcam_units._cli._runtime import PROG, CliError, current_runtime
+from youcam_units._cli._runtime import PROG, CliError, current_runtime, require_extra
 from youcam_units._cli._status_options import StatusQuery, _status_options
 from youcam_units._cli._status_reading import read_status
 
@@ -44,19 +44,6 @@ def _interval(_ctx: click.Context, _param: click.Parameter, value: int) -> int:
             param_hint="'--interval'",
         )
     return value
-
-
-def _require_metrics_extra() -> None:
-    """prometheus-client is there, or one line names the extra to install."""
-    try:
-        import prometheus_client  # noqa: F401, PLC0415 - the metrics extra
-    except ModuleNotFoundError as exc:
-        if (exc.name or "").partition(".")[0] != "prometheus_client":
-            raise
-        raise CliError(
-            "metrics needs the metrics extra (prometheus-client is missing): "
-            "pip install 'youcam-units[metrics]'"
-        ) from None
 
 
 def _check_output(output: Path) -> None:
@@ -132,7 +119,7 @@ def metrics(
                 raise click.UsageError(f"--{name} is for --serve")
     if output is not None:
         _check_output(output)
-    _require_metrics_extra()
+    require_extra("metrics", "metrics", {"prometheus_client": "prometheus-client"})
     runtime = current_runtime(ctx)
     readers = _readers(ctx, options, runtime)
     if serve:

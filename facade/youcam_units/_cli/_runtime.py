@@ -22,7 +22,7 @@ from youcam_units._config import ENV_TRACEBACK
 from youcam_units.mock._defaults import DEFAULT_ENTRIES, DEFAULT_SEED
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
 
     import httpx
 
@@ -150,6 +150,23 @@ def _missing_extra(exc: Exception) -> bool:
     return isinstance(exc, ModuleNotFoundError) and (
         (exc.name or "").partition(".")[0] in CLI_DEPENDENCIES
     )
+
+
+def require_extra(command: str, extra: str, modules: Mapping[str, str]) -> None:
+    """``modules`` (each with the name to show) import, or one line names the extra to install."""
+    import importlib  # noqa: PLC0415
+
+    try:
+        for module in modules:
+            importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        missing = (exc.name or "").partition(".")[0]
+        if missing not in modules:
+            raise
+        raise CliError(
+            f"{command} needs the {extra} extra ({modules[missing]} is missing): "
+            f"pip install 'youcam-units[{extra}]'"
+        ) from None
 
 
 def _unexpected(exc: Exception) -> int:
