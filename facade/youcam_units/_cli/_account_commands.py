@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from youcam_units._accounts import AccountsConfig
 
-__all__ = ["ACCOUNT_COLUMNS", "account_rows", "accounts", "render_accounts"]
+__all__ = ["ACCOUNT_COLUMNS", "account_rows", "accounts"]
 
 
 @click.command()
@@ -26,11 +26,28 @@ def accounts(fmt: Literal["table", "json", "jsonl", "csv"]) -> None:
     The file is config.toml in the user config dir, or the one YOUCAM_UNITS_CONFIG names.
     """
     from youcam_units._cli._accounts import accounts_config  # noqa: PLC0415
+    from youcam_units._cli._render import write_json, write_rows  # noqa: PLC0415
 
-    render_accounts(accounts_config(), fmt)
-
-
-# -- youcam-units accounts ---------------------------------------------------------------------
+    config = accounts_config()
+    rows = account_rows(config)
+    if fmt in {"jsonl", "csv"}:
+        if fmt == "csv":  # a cell a value: budgets as ACTION=UNITS;...
+            rows = [
+                {**row, "budgets": ";".join(f"{k}={v}" for k, v in row["budgets"].items())}
+                for row in rows
+            ]
+        write_rows(fmt, rows, ACCOUNT_COLUMNS)
+        return
+    if fmt == "json":
+        write_json({"config": str(config.path), "exists": config.exists, "accounts": rows})
+        return
+    if not config.exists:
+        click.echo(f"no config file at {config.path}: credentials come from the environment")
+        return
+    if not rows:
+        click.echo(f"no accounts in {config.path}")
+        return
+    click.echo("\n".join(_account_lines(config.path, rows)))
 
 
 def account_rows(config: AccountsConfig) -> list[dict[str, Any]]:
@@ -77,32 +94,6 @@ ACCOUNT_COLUMNS: Final = (
     "budgets",
 )
 """The csv columns of ``accounts``: every field of its json rows, in their order."""
-
-
-def render_accounts(config: AccountsConfig, fmt: Literal["table", "json", "jsonl", "csv"]) -> None:
-    """Print the accounts as JSON, or as a few lines each (without price and budgets)."""
-    from youcam_units._cli._render import write_json, write_rows  # noqa: PLC0415
-
-    rows = account_rows(config)
-    if fmt in {"jsonl", "csv"}:
-        if fmt == "csv":  # a cell a value: budgets as ACTION=UNITS;...
-            rows = [
-                {**row, "budgets": ";".join(f"{k}={v}" for k, v in row["budgets"].items())}
-                for row in rows
-            ]
-        write_rows(fmt, rows, ACCOUNT_COLUMNS)
-        return
-    if fmt == "json":
-        write_json({"config": str(config.path), "exists": config.exists, "accounts": rows})
-        return
-    if not config.exists:
-        click.echo(f"no config file at {config.path}: credentials come from the environment")
-        return
-    if not rows:
-        click.echo(f"no accounts in {config.path}")
-        return
-
-    click.echo("\n".join(_account_lines(config.path, rows)))
 
 
 def _credential(source: str | None, *, present: bool) -> str:
