@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
-from youcam_units._cli._extra import CLI_DEPENDENCIES
-from youcam_units._cli._output import EXIT_OUTPUT_FAILED, GuardedStdout
+from youcam_units._cli._extra import missing_dependency
+from youcam_units._cli._output import EXIT_OUTPUT_FAILED, GuardedStdout, to_devnull
 from youcam_units._cli._text import printable
 from youcam_units._config import ENV_TRACEBACK
 from youcam_units.mock._defaults import DEFAULT_ENTRIES, DEFAULT_SEED
@@ -115,7 +115,7 @@ class _Group(click.Group):
         except BrokenPipeError:  # the last flush, after the command
             code = _stop_quietly()
         except Exception as exc:  # the one place a bug becomes one line
-            if _missing_extra(exc):
+            if missing_dependency(exc) is not None:
                 raise  # the entry point names the extra to install
             code = _unexpected(exc)
         code = code if isinstance(code, int) else 0
@@ -132,24 +132,9 @@ class _Group(click.Group):
 
 
 def _stop_quietly() -> int:
-    """The reader went away (``| head -1``): stop without a word, as Unix tools do.
-
-    stdout is pointed at /dev/null so that flushing it at exit cannot fail again.
-    """
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (AttributeError, OSError, ValueError):  # no real descriptor (a captured stream)
-        pass
+    """The reader went away (``| head -1``): stop without a word, as Unix tools do."""
+    to_devnull(sys.stdout)  # flushing it at exit cannot fail again
     return EXIT_BROKEN_PIPE
-
-
-def _missing_extra(exc: Exception) -> bool:
-    """Whether a module of the cli extra, imported in a command's body, is missing."""
-    return isinstance(exc, ModuleNotFoundError) and (
-        (exc.name or "").partition(".")[0] in CLI_DEPENDENCIES
-    )
 
 
 def require_extra(command: str, extra: str, modules: Mapping[str, str]) -> None:
