@@ -52,7 +52,6 @@ def summary_all(
     *,
     fmt: str,
     limit: int | None,
-    verbose: bool,
     money: tuple[str | None, str] = (None, "USD"),
 ) -> None:
     """``summary --account all``: each account's summary, then all of them added together.
@@ -76,7 +75,7 @@ def summary_all(
                 f"account {account.name}: no ledger at {where(path)}: run `{PROG} sync --all` first"
             )
         with (
-            _reported(verbose=verbose, action="check the account's db"),
+            _reported(action="check the account's db"),
             open_ledger(path, read_only=True) as ledger,
         ):
             per_account[account.name] = summarize(

@@ -62,12 +62,12 @@ def export(
 
     since_ms, until_ms = _day_range(since, until)
     _configure_logging(ctx, verbose=verbose)
-    path = synced_demo_or_existing(ctx, db, demo=demo, seed=seed, entries=entries, verbose=verbose)
+    path = synced_demo_or_existing(ctx, db, demo=demo, seed=seed, entries=entries)
     machine_readable()
     writer = make_writer(fmt, sys.stdout)
     batch: list[Any] = []
     with (
-        _reported(verbose=verbose, action="check the --db path"),
+        _reported(action="check the --db path"),
         open_ledger(path, read_only=True) as ledger,
     ):
         try:

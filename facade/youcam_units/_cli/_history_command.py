@@ -92,7 +92,7 @@ def history(
     if fmt != "table":
         machine_readable()
     wanted = EntryFilter(since_ms, until_ms, frozenset(actions))
-    with _reported(verbose=verbose, action="run the command again", resume=_resume_hint):
+    with _reported(action="run the command again", resume=_resume_hint):
         writer = make_writer(fmt, sys.stdout)
         try:
             seen = _read(

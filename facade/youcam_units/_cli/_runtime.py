@@ -225,15 +225,12 @@ def _explained() -> tuple[tuple[type[Exception], str], ...]:
 
 
 @contextmanager
-def _reported(
-    *, verbose: bool, action: str, resume: Callable[[str | None], str] | None = None
-) -> Iterator[None]:
+def _reported(*, action: str, resume: Callable[[str | None], str] | None = None) -> Iterator[None]:
     """Turn the library's errors into ``CliError``: one line that says what to do next.
 
     The line carries the request id when there is one (what the vendor's support asks for);
     ``resume`` words the way to continue from an error's ``continuation_token``.
     """
-    del verbose  # the request id is always on the line; --verbose adds the log before it
     try:
         yield
     except KeyboardInterrupt:

@@ -75,7 +75,7 @@ def ledger_session(query: StatusQuery, runtime: Runtime, *, action: str) -> Iter
     notice = WaitNotice(_stderr_console())
     synced_at = None
     with (
-        _reported(verbose=query.verbose, action=action),
+        _reported(action=action),
         open_client(query.source, runtime, wants="any", notice=notice) as client,
         open_ledger(query.path) as ledger,
     ):

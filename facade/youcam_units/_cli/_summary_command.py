@@ -100,11 +100,11 @@ def summary(
 
         _accounts.refuse_with_all("--account all")
         money = (unit_price, currency)  # as given: each account's own price fills it in
-        summary_all(by, since_ms, until_ms, fmt=fmt, limit=limit, verbose=verbose, money=money)
+        summary_all(by, since_ms, until_ms, fmt=fmt, limit=limit, money=money)
         return
-    path = synced_demo_or_existing(ctx, db, demo=demo, seed=seed, entries=entries, verbose=verbose)
+    path = synced_demo_or_existing(ctx, db, demo=demo, seed=seed, entries=entries)
     with (
-        _reported(verbose=verbose, action="check the --db path"),
+        _reported(action="check the --db path"),
         open_ledger(path, read_only=True) as ledger,
     ):
         groups = summarize(ledger, by=by, since_ms=since_ms, until_ms=until_ms)

@@ -67,10 +67,10 @@ def sync_command(
     _configure_logging(ctx, verbose=verbose)
     if all_accounts or _accounts.wants_all_accounts():
         _accounts.refuse_with_all("--all")
-        sync_all(current_runtime(ctx), seed=source.seed, entries=source.entries, verbose=verbose)
+        sync_all(current_runtime(ctx), seed=source.seed, entries=source.entries)
         return
     path = db or default_db_path(demo=source.demo, seed=source.seed, entries=source.entries)
-    result = _sync(source, path, current_runtime(ctx), verbose=verbose)
+    result = _sync(source, path, current_runtime(ctx))
     shown = printable(where(path))
     if result.superseded:
         click.echo(
@@ -92,10 +92,10 @@ def _synced_line(shown: object, result: SyncResult) -> str:
     )
 
 
-def _sync(source: _Source, path: Path | str, runtime: Runtime, *, verbose: bool) -> SyncResult:
+def _sync(source: _Source, path: Path | str, runtime: Runtime) -> SyncResult:
     notice = WaitNotice(_stderr_console())
     with (
-        _reported(verbose=verbose, action="run sync again to continue where it stopped"),
+        _reported(action="run sync again to continue where it stopped"),
         # The credentials first: a missing one is refused before the ledger file is created.
         open_client(source, runtime, notice=notice) as client,
         open_ledger(path) as ledger,
@@ -125,13 +125,12 @@ def synced_demo_or_existing(
     demo: bool,
     seed: int,
     entries: int,
-    verbose: bool,
 ) -> Path | str:
     """The ledger a reading command opens: the demo's, synced first, or one that exists."""
     path = db or default_db_path(demo=demo, seed=seed, entries=entries)
     if demo:
         source = _Source(demo=True, token_file=None, base_url=None, seed=seed, entries=entries)
-        _sync(source, path, current_runtime(ctx), verbose=verbose)
+        _sync(source, path, current_runtime(ctx))
     elif no_ledger_file(path):
         raise CliError(f"no ledger at {path}: run `{PROG} sync` first (or pass --db)")
     return path
@@ -155,7 +154,7 @@ def _source_label(source: _Source, runtime: Runtime, base_url: str) -> str:
     return f"the demo mock (seed {source.seed}, {source.entries} entries)"
 
 
-def sync_all(runtime: Runtime, *, seed: int, entries: int, verbose: bool) -> None:
+def sync_all(runtime: Runtime, *, seed: int, entries: int) -> None:
     """``sync --all``: each account into its own ledger, one after another, failures reported.
 
     One account's failure does not stop the others; the command fails at the end, naming them.
@@ -167,7 +166,7 @@ def sync_all(runtime: Runtime, *, seed: int, entries: int, verbose: bool) -> Non
             try:
                 path = account.ledger_target
                 source = _Source(False, None, None, seed, entries)  # noqa: FBT003
-                result = _sync(source, path, runtime, verbose=verbose)
+                result = _sync(source, path, runtime)
             except click.ClickException as exc:
                 failed.append(account.name)
                 _accounts.report_failure(account.name, exc)

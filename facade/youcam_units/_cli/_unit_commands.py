@@ -62,7 +62,7 @@ def balance(
     """Show the units you have now: each bucket's type, amount and expiry, and the total."""
     _configure_logging(ctx, verbose=verbose)
     with (
-        _reported(verbose=verbose, action="run the command again"),
+        _reported(action="run the command again"),
         open_client(source, current_runtime(ctx), wants="any") as client,
     ):
         result = client.balance()
@@ -121,7 +121,7 @@ def costs(
     _configure_logging(ctx, verbose=verbose)
     wanted = None if search is None else search.casefold()
     with (
-        _reported(verbose=verbose, action="run the command again"),
+        _reported(action="run the command again"),
         open_client(source, current_runtime(ctx), wants="API key") as client,
     ):
         found = [
