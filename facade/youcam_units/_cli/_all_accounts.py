@@ -59,8 +59,7 @@ def summary_all(
     ``money`` is ``--unit-price``/``--currency`` as given: each account's rows are priced at
     that, else at the account's own price. The total is in units only (prices may differ).
     """
-    from youcam_units._cli._money_options import priced_row, unit_price  # noqa: PLC0415
-    from youcam_units._cli._options import no_ledger_file, where  # noqa: PLC0415
+    from youcam_units._cli._options import no_ledger_file, priced_row, unit_price, where  # noqa: PLC0415  # noqa: PLC0415
     from youcam_units._cli._upgrade import open_ledger  # noqa: PLC0415
     from youcam_units.ledger import summarize  # noqa: PLC0415
 

@@ -1,6 +1,8 @@
-"""The options several commands share.
+"""The options several commands share, declared one way (``stacked``, ``format_option``).
 
-The source (``--demo``, ``--token-file``, ``--base-url``), ``--db``, ``--verbose``, file paths.
+The source (``--demo``, ``--token-file``, ``--base-url``), ``--db``, ``--verbose``, file paths,
+and the money: ``--unit-price``/``--currency``, whose defaults the account in use supplies
+(``_accounts``), made a ``UnitPrice`` by ``unit_price`` (bad input: one line, exit 2).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
-from youcam_units._cli._accounts import account_option, current_account
+from youcam_units._cli._accounts import account_option, account_price, current_account
 from youcam_units._cli._runtime import DEMO_ENTRIES, DEMO_SEED
 from youcam_units._cli._sources import _Source
 from youcam_units._config import ENV_ACCESS_TOKEN, ENV_API_KEY, ENV_BASE_URL, ENV_DB
@@ -19,6 +21,9 @@ from youcam_units._config import ENV_ACCESS_TOKEN, ENV_API_KEY, ENV_BASE_URL, EN
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from pathlib import Path
+
+    from youcam_units._money import UnitPrice
+    from youcam_units.ledger import Grouping, SummaryRow
 
     Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -211,3 +216,64 @@ def default_db_path(*, demo: bool, seed: int, entries: int) -> Path | str:
 
     base = Path(platformdirs.user_data_dir("youcam-units", appauthor=False))
     return base / (f"demo-{seed}-{entries}.sqlite3" if demo else "ledger.sqlite3")
+
+
+# -- --unit-price and --currency: money in summary, status and report ------------------------------
+
+
+DEFAULT_CURRENCY: Final = "USD"
+
+money_options: Final = stacked(
+    click.option(
+        "--unit-price",
+        metavar="PRICE",
+        help="What one unit costs (like 0.05): adds money to the figures, exact until shown.",
+    ),
+    click.option(
+        "--currency",
+        metavar="CODE",
+        default=DEFAULT_CURRENCY,
+        show_default=True,
+        help="With --unit-price: its currency, a three-letter ISO 4217 code.",
+    ),
+)
+
+
+def unit_price(price: str | None, currency: str) -> UnitPrice | None:
+    """The options as a ``UnitPrice`` (``None`` without a price); bad input: exit 2.
+
+    Without ``--unit-price``, the price of the account in use, if it has one.
+
+    The currency is checked even without a price, so a typo is never silently ignored.
+    """
+    from decimal import Decimal  # noqa: PLC0415 - keeps `--help` fast
+
+    from youcam_units._money import UnitPrice  # noqa: PLC0415
+
+    price, currency = account_price(price, currency)
+    code = currency.strip().upper()
+    try:
+        UnitPrice(Decimal(0), code)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--currency'") from None
+    if price is None:
+        return None
+    try:
+        return UnitPrice.parse(price, code)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--unit-price'") from None
+
+
+def priced_row(row: SummaryRow, by: Grouping, price: UnitPrice | None) -> dict[str, Any]:
+    """A row as ``summary --format json`` gives it: with a price, its money too (exact)."""
+    body = row.to_dict(by)
+    if price is None:
+        return body
+    return {
+        **body,
+        "currency": price.currency,
+        "spent_money": price.value(row.spent),
+        "granted_money": price.value(row.granted),
+        "expired_money": price.value(row.expired),
+        "net_money": price.value(row.net),
+    }

@@ -17,9 +17,8 @@ import click
 
 from youcam_units._cli._credentials import _read_api_key
 from youcam_units._cli._days import _day_range_options, _parse_days
-from youcam_units._cli._money_options import money_options
-from youcam_units._cli._money_options import unit_price as parse_unit_price
-from youcam_units._cli._options import FilePath
+from youcam_units._cli._options import FilePath, money_options
+from youcam_units._cli._options import unit_price as parse_unit_price
 from youcam_units._cli._runtime import PROG, CliError, current_runtime, require_extra
 from youcam_units._cli._status_options import StatusQuery, _status_options
 from youcam_units._cli._status_reading import ledger_session, status_reading

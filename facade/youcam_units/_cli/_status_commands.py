@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from youcam_units._cli._money_options import money_options
-from youcam_units._cli._money_options import unit_price as parse_unit_price
-from youcam_units._cli._options import format_option
+from youcam_units._cli._options import format_option, money_options
+from youcam_units._cli._options import unit_price as parse_unit_price
 from youcam_units._cli._runtime import (
     EXIT_BELOW_THRESHOLD,
     current_runtime,

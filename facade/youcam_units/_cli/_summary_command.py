@@ -7,14 +7,15 @@ from typing import TYPE_CHECKING, Final
 import click
 
 from youcam_units._cli._days import _day_range, _day_range_options
-from youcam_units._cli._money_options import money_options, priced_row
-from youcam_units._cli._money_options import unit_price as parse_unit_price
 from youcam_units._cli._options import (
     _db_option,
     _demo_options,
     _verbose_option,
     format_option,
+    money_options,
+    priced_row,
 )
+from youcam_units._cli._options import unit_price as parse_unit_price
 from youcam_units._cli._runtime import (
     _configure_logging,
     _reported,
