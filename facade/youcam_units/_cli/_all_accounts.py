@@ -117,7 +117,7 @@ def status_all(
     *,
     fmt: str,
     check: Callable[[Forecast], list[str]],
-    price_of: Callable[[], UnitPrice | None] = lambda: None,
+    price_of: Callable[[], UnitPrice | None],
 ) -> bool:
     """``status --account all``: each account's status, and their totals; True if any is below.
 

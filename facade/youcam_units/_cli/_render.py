@@ -24,8 +24,6 @@ from youcam_units._cli._text import iso_utc
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
-    from rich.console import Console
-
     from youcam_units._models import HistoryEntry
 
 __all__ = ["FORMATS", "Format", "HistoryWriter", "make_writer", "write_json", "write_rows"]
@@ -123,8 +121,8 @@ class _CsvWriter:
         self._out.flush()
 
 
-def make_writer(fmt: Format, out: TextIO, console: Console | None = None) -> HistoryWriter:
-    """The streaming writer for ``fmt``: the table to ``console`` (stdout), the rest to ``out``."""
+def make_writer(fmt: Format, out: TextIO) -> HistoryWriter:
+    """The streaming writer for ``fmt``: the table to rich's stdout console, the rest to ``out``."""
     if fmt == "jsonl":
         return _JsonLinesWriter(out)
     if fmt == "json":
@@ -135,7 +133,7 @@ def make_writer(fmt: Format, out: TextIO, console: Console | None = None) -> His
     from youcam_units._cli._consoles import stdout_console  # noqa: PLC0415
     from youcam_units._cli._render_table import TableWriter  # noqa: PLC0415
 
-    return TableWriter(console if console is not None else stdout_console())
+    return TableWriter(stdout_console())
 
 
 def _cell(value: object) -> str:
@@ -161,17 +159,15 @@ def write_rows(
     fmt: RowFormat,
     rows: Iterable[Mapping[str, object]],
     columns: Sequence[str],
-    out: TextIO | None = None,
 ) -> None:
-    """Write ``rows`` as JSON lines (each row whole) or csv (``columns``, in that order).
+    """Write ``rows`` to stdout as JSON lines (each row whole) or csv (``columns``, in order).
 
     A field a row does not have is an empty csv cell.
     """
-    if out is None:
-        from youcam_units._cli._output import machine_readable  # noqa: PLC0415
+    from youcam_units._cli._output import machine_readable  # noqa: PLC0415
 
-        machine_readable()
-        out = sys.stdout
+    machine_readable()
+    out = sys.stdout
     if fmt == "jsonl":
         for row in rows:
             out.write(exact_json.dumps(row, ensure_ascii=False) + "\n")
