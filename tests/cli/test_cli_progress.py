@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Self
 import pytest
 from ledger.test_ledger_integrity import LOCAL, write_v2_ledger
 from rich.console import Console
-from youcam_units._cli import _status_reading, _sync_command
+from youcam_units._cli import _terminal
 from youcam_units._cli._terminal import Offscreen
 from youcam_units._cli._upgrade import UpgradeDisplay
 from youcam_units.ledger import SCHEMA_VERSION, UpgradeProgress
@@ -55,8 +55,7 @@ class ProgressLine:
 def line(monkeypatch: pytest.MonkeyPatch) -> ProgressLine:
     """The progress line sync and status draw, recorded."""
     recorder = ProgressLine()
-    monkeypatch.setattr(_sync_command, "_progress", recorder)
-    monkeypatch.setattr(_status_reading, "_progress", recorder)
+    monkeypatch.setattr(_terminal, "_progress", recorder)
     return recorder
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from youcam_units._cli._extra import CLI_DEPENDENCIES
+from youcam_units._cli._extra import missing_dependency
 
 if TYPE_CHECKING:
     import click
@@ -31,8 +31,8 @@ def main() -> None:
         run()
     except ModuleNotFoundError as exc:
         # Also from a command's body: rich, platformdirs are imported where they are used.
-        missing = (exc.name or "").partition(".")[0]
-        if missing not in CLI_DEPENDENCIES:
+        missing = missing_dependency(exc)
+        if missing is None:
             raise
         sys.stderr.write(
             f"youcam-units: error: the command needs the cli extra ({missing} is missing): "

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import click
 
 from youcam_units._cli._help import Command
+from youcam_units._cli._options import format_option
 from youcam_units._cli._text import printable
 
 if TYPE_CHECKING:
@@ -15,29 +16,39 @@ if TYPE_CHECKING:
 
     from youcam_units._accounts import AccountsConfig
 
-__all__ = ["ACCOUNT_COLUMNS", "account_rows", "accounts", "render_accounts"]
+__all__ = ["ACCOUNT_COLUMNS", "account_rows", "accounts"]
 
 
 @click.command(cls=Command)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "jsonl", "csv"]),
-    default="table",
-    show_default=True,
-    help="A few lines each, or JSON, JSON lines or CSV (with prices and budgets).",
-)
+@format_option("A few lines each, or JSON, JSON lines or CSV (with prices and budgets).")
 def accounts(fmt: Literal["table", "json", "jsonl", "csv"]) -> None:
     """List the accounts of the config file: where each credential is read from, never its value.
 
     The file is config.toml in the user config dir, or the one YOUCAM_UNITS_CONFIG names.
     """
     from youcam_units._cli._accounts import accounts_config  # noqa: PLC0415
+    from youcam_units._cli._render import write_json, write_rows  # noqa: PLC0415
 
-    render_accounts(accounts_config(), fmt)
-
-
-# -- youcam-units accounts ---------------------------------------------------------------------
+    config = accounts_config()
+    rows = account_rows(config)
+    if fmt in {"jsonl", "csv"}:
+        if fmt == "csv":  # a cell a value: budgets as ACTION=UNITS;...
+            rows = [
+                {**row, "budgets": ";".join(f"{k}={v}" for k, v in row["budgets"].items())}
+                for row in rows
+            ]
+        write_rows(fmt, rows, ACCOUNT_COLUMNS)
+        return
+    if fmt == "json":
+        write_json({"config": str(config.path), "exists": config.exists, "accounts": rows})
+        return
+    if not config.exists:
+        click.echo(f"no config file at {config.path}: credentials come from the environment")
+        return
+    if not rows:
+        click.echo(f"no accounts in {config.path}")
+        return
+    click.echo("\n".join(_account_lines(config.path, rows)))
 
 
 def account_rows(config: AccountsConfig) -> list[dict[str, Any]]:
@@ -84,35 +95,6 @@ ACCOUNT_COLUMNS: Final = (
     "budgets",
 )
 """The csv columns of ``accounts``: every field of its json rows, in their order."""
-
-
-def render_accounts(config: AccountsConfig, fmt: Literal["table", "json", "jsonl", "csv"]) -> None:
-    """Print the accounts as JSON, or as a few lines each (without price and budgets)."""
-    rows = account_rows(config)
-    if fmt in {"jsonl", "csv"}:
-        from youcam_units._cli._rows import write_rows  # noqa: PLC0415
-
-        if fmt == "csv":  # a cell a value: budgets as ACTION=UNITS;...
-            rows = [
-                {**row, "budgets": ";".join(f"{k}={v}" for k, v in row["budgets"].items())}
-                for row in rows
-            ]
-        write_rows(fmt, rows, ACCOUNT_COLUMNS)
-        return
-    if fmt == "json":
-        from youcam_units import _json as exact_json  # noqa: PLC0415
-
-        payload = {"config": str(config.path), "exists": config.exists, "accounts": rows}
-        click.echo(exact_json.dumps(payload, indent=2))
-        return
-    if not config.exists:
-        click.echo(f"no config file at {config.path}: credentials come from the environment")
-        return
-    if not rows:
-        click.echo(f"no accounts in {config.path}")
-        return
-
-    click.echo("\n".join(_account_lines(config.path, rows)))
 
 
 def _credential(source: str | None, *, present: bool) -> str:

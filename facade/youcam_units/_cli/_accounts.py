@@ -2,13 +2,18 @@
 
 Every command that reads the service or a ledger takes ``--account NAME`` (or
 ``YOUCAM_UNITS_ACCOUNT``; else the file's ``default_account``). The chosen account is kept in
-click's context (``ctx.meta``) and read where the inputs are found (``_inputs``,
-``_sources``), so each command's own code does not change. Precedence, per setting:
+click's context (``ctx.meta``) and read where the inputs are found (``_sources``, ``_options``,
+``unit_price``, ``StatusQuery``), so no command repeats it. Precedence, per setting:
 
 1. an option given for this run: ``--token-file``, ``--api-key-file``, ``--db``, ``--base-url``
-   (and the variables of the last two, ``YOUCAM_UNITS_DB`` and ``YOUCAM_BASE_URL``);
-2. the account's setting;
-3. with no account: ``YOUCAM_ACCESS_TOKEN`` / ``YOUCAM_API_KEY`` and the default ledger.
+   (and the variables of the last two, ``YOUCAM_UNITS_DB`` and ``YOUCAM_BASE_URL``),
+   ``--unit-price``/``--currency`` and ``--monthly-budget``/``--budget`` (``--budget`` given at
+   all replaces the file's per-action budgets; ``--unit-price`` alone takes the account's
+   currency);
+2. the account's setting (with ``--account all``, each account's own while it is read; with
+   ``--demo``, whose data is the mock's, neither its money nor its budgets);
+3. with no account: ``YOUCAM_ACCESS_TOKEN`` / ``YOUCAM_API_KEY``, the default ledger, no money
+   and no budget.
 
 The credentials of a chosen account beat ``YOUCAM_ACCESS_TOKEN``/``YOUCAM_API_KEY``: a token
 left in the shell for one account is never sent on behalf of another.
@@ -20,23 +25,27 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Final
 
 import click
+from click.core import ParameterSource
 
 from youcam_units._cli._runtime import PROG, CliError
 from youcam_units._config import ALL_ACCOUNTS, ENV_ACCOUNT
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-    from pathlib import Path
+    from collections.abc import Iterator, Mapping
+    from decimal import Decimal
 
     from youcam_units._accounts import Account, AccountsConfig
 
 __all__ = [
     "account_base_url",
-    "account_ledger_path",
+    "account_budgets",
+    "account_in_use",
     "account_option",
+    "account_price",
     "account_token_pacing",
     "accounts_config",
     "current_account",
+    "given",
     "wants_all_accounts",
 ]
 
@@ -144,16 +153,63 @@ def account_token_pacing() -> str | None:
     return None if account is None else account.token_pacing
 
 
-def account_ledger_path() -> Path | str | None:
-    """The account's ledger (a file, or a ``postgresql://`` URL), when an account is in use."""
-    account = current_account()
-    if account is None:
+# -- the money and budget options' defaults -------------------------------------------------------
+
+
+def given(name: str) -> bool:
+    """Whether option ``name`` was given for this run (command line or its variable)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return True  # called outside a command (a test, the library): the value is the caller's
+    source = ctx.get_parameter_source(name)
+    return source in {ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT}
+
+
+def account_in_use() -> Account | None:
+    """The account whose settings apply now.
+
+    ``None`` without one, with ``--demo``, or before ``--account all`` picks each in turn.
+    """
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or ctx.params.get("demo"):
         return None
-    return _ledger_path(account)
+    if wants_all_accounts() and not picked():
+        return None
+    return current_account()
 
 
-def _ledger_path(account: Account) -> Path | str:
-    return account.ledger_target
+def account_price(price: str | None, currency: str) -> tuple[str | None, str]:
+    """``--unit-price``/``--currency`` with the account's price and currency filled in.
+
+    A ``--currency`` given alone that is not the account's is refused: it would relabel the
+    account's price as another currency's.
+    """
+    account = account_in_use()
+    if account is None or account.unit_price is None or account.currency is None:
+        return price, currency
+    if given("unit_price"):
+        return price, currency if given("currency") else account.currency
+    if given("currency") and currency.strip().upper() != account.currency:
+        raise click.BadParameter(
+            f"{currency} is not the currency of the unit_price of account {account.name!r} "
+            f"({account.currency}): give --unit-price too, or drop --currency",
+            param_hint="'--currency'",
+        )
+    return str(account.unit_price), account.currency
+
+
+def account_budgets(
+    monthly: Decimal | None, per_action: Mapping[str, Decimal]
+) -> tuple[Decimal | None, Mapping[str, Decimal]]:
+    """``--monthly-budget``/``--budget``, the account's budgets filled in (each option whole)."""
+    account = account_in_use()
+    if account is None:
+        return monthly, per_action
+    if not given("monthly_budget"):
+        monthly = account.monthly_budget
+    if not given("action_budgets"):
+        per_action = dict(account.budgets)
+    return monthly, per_action
 
 
 # -- every account at once ------------------------------------------------------------------------
@@ -172,13 +228,11 @@ ONE_ACCOUNT_OPTIONS: Final = ("db", "demo", "token_file", "api_key_file", "base_
 """Each account has its own: with --account all these would name one for all."""
 
 
-def refuse_with_all(option: str, **given: object) -> None:
+def refuse_with_all(option: str) -> None:
     """Options that name one account's settings make no sense for every account at once."""
     ctx = click.get_current_context()
-    from click.core import ParameterSource  # noqa: PLC0415
-
-    for name, value in given.items():
-        if value and ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE:
+    for name in ONE_ACCOUNT_OPTIONS:
+        if ctx.params.get(name) and ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE:
             flag = "--" + name.replace("_", "-")
             raise click.UsageError(
                 f"{flag} names one account's setting; it cannot go with {option}"

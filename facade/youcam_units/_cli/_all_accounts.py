@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from youcam_units._cli._accounts import (
-    _ledger_path,
     every_account,
     report_failure,
     using,
@@ -21,8 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
     from youcam_units import Forecast
-    from youcam_units._cli._render import Format
-    from youcam_units._cli._rows import RowFormat
+    from youcam_units._cli._render import Format, RowFormat
     from youcam_units._cli._status_reading import StatusReading
     from youcam_units._money import UnitPrice
     from youcam_units.ledger import Grouping, SummaryRow
@@ -56,7 +54,6 @@ def summary_all(
     *,
     fmt: Format,
     limit: int | None,
-    verbose: bool,
     money: tuple[str | None, str] = (None, "USD"),
 ) -> None:
     """``summary --account all``: each account's summary, then all of them added together.
@@ -64,19 +61,18 @@ def summary_all(
     ``money`` is ``--unit-price``/``--currency`` as given: each account's rows are priced at
     that, else at the account's own price. The total is in units only (prices may differ).
     """
-    from youcam_units._cli._money_options import priced_row  # noqa: PLC0415
+    from youcam_units._cli._options import priced_row  # noqa: PLC0415
 
-    per_account, prices = _summaries(by, since_ms, until_ms, money=money, verbose=verbose)
+    per_account, prices = _summaries(by, since_ms, until_ms, money=money)
     total = combine_summaries(per_account.values(), by=by)
     if fmt == "json":
-        from youcam_units import _json as exact_json  # noqa: PLC0415
+        from youcam_units._cli._render import write_json  # noqa: PLC0415
 
         accounts = {
             name: [priced_row(row, by, prices[name]) for row in rows]
             for name, rows in per_account.items()
         }
-        payload = {"total": [row.to_dict(by) for row in total], "accounts": accounts}
-        click.echo(exact_json.dumps(payload, indent=2))
+        write_json({"total": [row.to_dict(by) for row in total], "accounts": accounts})
         return
     if fmt in {"jsonl", "csv"}:
         _write_summary_rows(fmt, per_account, total, prices, by=by)
@@ -85,16 +81,10 @@ def summary_all(
 
 
 def _summaries(
-    by: Grouping,
-    since_ms: int | None,
-    until_ms: int | None,
-    *,
-    money: tuple[str | None, str],
-    verbose: bool,
+    by: Grouping, since_ms: int | None, until_ms: int | None, *, money: tuple[str | None, str]
 ) -> tuple[dict[str, list[SummaryRow]], dict[str, UnitPrice | None]]:
     """Each account's summary rows, read from its ledger, and the price its rows are shown at."""
-    from youcam_units._cli._money_options import unit_price  # noqa: PLC0415
-    from youcam_units._cli._options import no_ledger_file, where  # noqa: PLC0415
+    from youcam_units._cli._options import no_ledger_file, unit_price, where  # noqa: PLC0415
     from youcam_units._cli._upgrade import open_ledger  # noqa: PLC0415
     from youcam_units.ledger import summarize  # noqa: PLC0415
 
@@ -103,13 +93,13 @@ def _summaries(
     for account in every_account("--account all"):
         with using(account):
             prices[account.name] = unit_price(*money)
-        path = _ledger_path(account)
+        path = account.ledger_target
         if no_ledger_file(path):
             raise CliError(
                 f"account {account.name}: no ledger at {where(path)}: run `{PROG} sync --all` first"
             )
         with (
-            _reported(verbose=verbose, action="check the account's db"),
+            _reported(action="check the account's db"),
             open_ledger(path, read_only=True) as ledger,
         ):
             per_account[account.name] = summarize(
@@ -127,8 +117,8 @@ def _write_summary_rows(
     by: Grouping,
 ) -> None:
     """As jsonl or csv: json's rows, each led by its ``account`` (``all``: their sum, in units)."""
-    from youcam_units._cli._money_options import MONEY_COLUMNS, priced_row  # noqa: PLC0415
-    from youcam_units._cli._rows import write_rows  # noqa: PLC0415
+    from youcam_units._cli._options import MONEY_COLUMNS, priced_row  # noqa: PLC0415
+    from youcam_units._cli._render import write_rows  # noqa: PLC0415
     from youcam_units.ledger._summary import SUMMARY_FIELDS  # noqa: PLC0415
 
     rows = [
@@ -160,28 +150,12 @@ def _draw_summaries(
             stdout.print("no entries in the ledger for this period", highlight=False)
 
 
-def _say_crossed(
-    readings: dict[str, StatusReading], check: Callable[[Forecast], list[str]]
-) -> bool:
-    """Each account's crossed threshold and budget over, one line each; whether there was any."""
-    crossed = False
-    for name, reading in readings.items():
-        for reason in check(reading.outlook):
-            crossed = True
-            click.echo(f"{PROG}: below threshold: account {name}: {reason}", err=True)
-        for use in reading.budget_uses:
-            if use.over:
-                crossed = True
-                click.echo(f"{PROG}: over budget: account {name}: {use.reason()}", err=True)
-    return crossed
-
-
 def status_all(
     reading_of: Callable[[], StatusReading],
     *,
     fmt: str,
     check: Callable[[Forecast], list[str]],
-    price_of: Callable[[], UnitPrice | None] = lambda: None,
+    price_of: Callable[[], UnitPrice | None],
 ) -> bool:
     """``status --account all``: each account's status, and their totals; True if any is below.
 
@@ -191,7 +165,7 @@ def status_all(
     One account failing does not stop the others: it is reported, and the command fails (1)
     after showing the rest, naming it.
     """
-    from youcam_units._cli._status_reading import status_json  # noqa: PLC0415
+    from youcam_units._cli._status_reading import say_crossed, status_json  # noqa: PLC0415
 
     readings: dict[str, StatusReading] = {}
     prices: dict[str, UnitPrice | None] = {}
@@ -205,23 +179,21 @@ def status_all(
             except click.ClickException as exc:
                 failed.append(account.name)
                 report_failure(account.name, exc)
-    forecasts = {name: reading.outlook for name, reading in readings.items()}
+    total = _combined_status({name: reading.outlook for name, reading in readings.items()})
     if fmt == "json":
-        from youcam_units import _json as exact_json  # noqa: PLC0415
+        from youcam_units._cli._render import write_json  # noqa: PLC0415
 
-        payload = {
-            "total": _combined_status(forecasts),
-            "accounts": {
-                name: status_json(reading.outlook, prices[name])
-                | {"budgets": [use.to_dict() for use in reading.budget_uses]}
-                for name, reading in readings.items()
-            },
-            "failed": failed,
+        accounts = {
+            name: status_json(reading.outlook, prices[name])
+            | {"budgets": [use.to_dict() for use in reading.budget_uses]}
+            for name, reading in readings.items()
         }
-        click.echo(exact_json.dumps(payload, indent=2))
+        write_json({"total": total, "accounts": accounts, "failed": failed})
     else:
-        _render_all(readings, prices, _combined_status(forecasts))
-    below = _say_crossed(readings, check)
+        _render_all(readings, prices, total)
+    below = False
+    for name, reading in readings.items():
+        below |= say_crossed(reading, check(reading.outlook), f"account {name}: ")
     if failed:
         raise CliError(f"{len(failed)} of {len(everyone)} accounts failed: {', '.join(failed)}")
     return below

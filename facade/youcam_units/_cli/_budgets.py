@@ -12,14 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import click
 
-if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+from youcam_units._cli._options import stacked
 
-__all__ = ["BudgetUse", "Budgets", "budget_options", "month_start"]
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = ["BudgetUse", "Budgets", "budget_options", "month_bounds_ms"]
 
 
 @dataclass(frozen=True)
@@ -86,12 +88,6 @@ class BudgetUse:
         return f"spent {self.spent:,} units {what} in {self.month}, over {self.option}"
 
 
-def month_start(now: datetime) -> datetime:
-    """The first moment of ``now``'s calendar month, in UTC."""
-    utc = now.astimezone(UTC)
-    return datetime(utc.year, utc.month, 1, tzinfo=UTC)
-
-
 def month_bounds_ms(now: datetime) -> tuple[str, int, int]:
     """``YYYY-MM`` of ``now`` (UTC), and its start and ``now`` as a half-open ms window.
 
@@ -99,7 +95,8 @@ def month_bounds_ms(now: datetime) -> tuple[str, int, int]:
     """
     from youcam_units._forecast import ceil_ms  # noqa: PLC0415 - keeps `--help` fast
 
-    start = month_start(now)  # a whole day: its ceiling is itself
+    utc = now.astimezone(UTC)
+    start = datetime(utc.year, utc.month, 1, tzinfo=UTC)  # a whole day: its ceiling is itself
     return f"{start:%Y-%m}", ceil_ms(start), ceil_ms(now)
 
 
@@ -137,19 +134,19 @@ def _per_action(
     return budgets
 
 
-def budget_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--monthly-budget UNITS`` and ``--budget ACTION=UNITS`` (repeatable)."""
-    func = click.option(
+budget_options: Final = stacked(
+    click.option(
+        "--monthly-budget",
+        metavar="UNITS",
+        callback=_monthly,
+        help="Units this calendar month (UTC) may spend, every action together.",
+    ),
+    click.option(
         "--budget",
         "action_budgets",
         multiple=True,
         metavar="ACTION=UNITS",
         callback=_per_action,
         help="A monthly budget for one action (repeatable).",
-    )(func)
-    return click.option(
-        "--monthly-budget",
-        metavar="UNITS",
-        callback=_monthly,
-        help="Units this calendar month (UTC) may spend, every action together.",
-    )(func)
+    ),
+)

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from rich.console import Console
-
-from youcam_units._cli._runtime import WIDTH_WHEN_PIPED
 
 if TYPE_CHECKING:
     from rich.progress import Progress
 
 __all__ = ["progress", "stdout_console"]
+
+WIDTH_WHEN_PIPED: Final = 160
 
 
 class _StdoutConsole(Console):

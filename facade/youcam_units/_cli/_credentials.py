@@ -29,16 +29,11 @@ if TYPE_CHECKING:
 
 
 def _read_token(token_file: Path | None) -> tuple[str, str]:
-    """The access token and where it came from: ``--token-file``, else the variable, else the key.
+    """The access token and where it came from: ``--token-file``, the account, the variable.
 
-    With neither, ``YOUCAM_API_KEY`` is used: the service takes the API key for every operation.
-
-    The token is checked here, so a bad one is refused before any request with a message that
-    names its real source; a token file others can read gets a warning, as ssh gives for keys.
-    An account in use (``--account``) supplies them instead of the variables.
+    Else the API key, which the service takes for every operation. Checked here, so a bad token
+    is refused before any request, in a line naming its real source.
     """
-    from youcam_units._access_token import normalize_token  # noqa: PLC0415 - keeps `--help` fast
-
     if token_file is not None:
         source = f"--token-file {token_file}"
         return _read_file(token_file, source, kind="access token"), source
@@ -48,19 +43,23 @@ def _read_token(token_file: Path | None) -> tuple[str, str]:
         found = token or key  # the API key stands in for the token, as below
         assert found is not None  # noqa: S101 - account_credentials refuses an account with none
         return found
-    source = ENV_ACCESS_TOKEN
-    raw = os.environ.get(ENV_ACCESS_TOKEN, "")
-    kind = "access token"
-    if not raw.strip() and os.environ.get(ENV_API_KEY, "").strip():
+    if os.environ.get(ENV_ACCESS_TOKEN, "").strip():
+        return _from_variable(ENV_ACCESS_TOKEN, "access token")
+    if os.environ.get(ENV_API_KEY, "").strip():
         # The API key is accepted by every operation: it stands in for a missing access token.
-        source, raw, kind = ENV_API_KEY, os.environ[ENV_API_KEY], "API key"
-    if not raw.strip():
-        raise CliError(
-            f"no access token: set {ENV_ACCESS_TOKEN} (or {ENV_API_KEY}) or pass --token-file "
-            "PATH (or --api-key-file PATH, or try --demo, which needs none)"
-        )
+        return _from_variable(ENV_API_KEY, "API key")
+    raise CliError(
+        f"no access token: set {ENV_ACCESS_TOKEN} (or {ENV_API_KEY}) or pass --token-file "
+        "PATH (or --api-key-file PATH, or try --demo, which needs none)"
+    )
+
+
+def _from_variable(name: str, kind: str) -> tuple[str, str]:
+    """The credential in the variable ``name``, checked, and ``name`` as where it came from."""
+    from youcam_units._access_token import normalize_token  # noqa: PLC0415 - keeps `--help` fast
+
     try:
-        return normalize_token(raw, source=source, kind=kind), source
+        return normalize_token(os.environ[name], source=name, kind=kind), name
     except ValueError as exc:
         raise CliError(str(exc)) from None
 
@@ -97,22 +96,15 @@ def _warning(source: str, path: Path | str) -> Callable[[int], None]:
 
 def _read_api_key(api_key_file: Path | None) -> tuple[str, str] | None:
     """The API key and where it came from, or ``None`` when neither source gives one."""
-    from youcam_units._access_token import normalize_token  # noqa: PLC0415 - keeps `--help` fast
-
-    from_account = None if api_key_file is not None else account_credentials()
-    if from_account is not None:
-        return from_account[1]
     if api_key_file is not None:
         source = f"--api-key-file {api_key_file}"
         return _read_file(api_key_file, source, kind="API key"), source
-    source = ENV_API_KEY
-    raw = os.environ.get(ENV_API_KEY, "")
-    if not raw.strip():
+    from_account = account_credentials()
+    if from_account is not None:
+        return from_account[1]
+    if not os.environ.get(ENV_API_KEY, "").strip():
         return None
-    try:
-        return normalize_token(raw, source=source, kind="API key"), source
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
+    return _from_variable(ENV_API_KEY, "API key")
 
 
 def account_credentials() -> tuple[tuple[str, str] | None, tuple[str, str] | None] | None:

@@ -5,13 +5,11 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Final
+from typing import Final
 
 import click
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
+from youcam_units._cli._options import stacked
 
 _DAYS_AGO: Final = re.compile(r"(\d{1,6})([dw])")
 _MONTH: Final = re.compile(r"\d{4}-\d{2}")
@@ -57,20 +55,21 @@ def _until_ms(value: str | None, *, today: date | None = None) -> int | None:
     return _ms(_parse_days(value, "'--until'", today=today)[1], days_after=1)
 
 
-def _day_range_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--since DAY`` and ``--until DAY``, both inclusive, for every command that filters."""
-    func = click.option(
-        "--until",
-        "until",
-        metavar="DAY",
-        help="Only entries on or before this UTC day (a month: its last day).",
-    )(func)
-    return click.option(
+_day_range_options: Final = stacked(
+    click.option(
         "--since",
         "since",
         metavar="DAY",
         help=f"Only entries on or after this UTC day (a month: its first day). DAY: {DAY_FORMS}.",
-    )(func)
+    ),
+    click.option(
+        "--until",
+        "until",
+        metavar="DAY",
+        help="Only entries on or before this UTC day (a month: its last day).",
+    ),
+)
+"""``--since DAY`` and ``--until DAY``, both inclusive, for every command that filters."""
 
 
 def _ms(day: date, *, days_after: int = 0) -> int:
@@ -83,6 +82,9 @@ def _ms(day: date, *, days_after: int = 0) -> int:
     return (day.toordinal() + days_after - EPOCH.toordinal()) * DAY_MS
 
 
-def _check_range(since_ms: int | None, until_ms: int | None) -> None:
+def _day_range(since: str | None, until: str | None) -> tuple[int | None, int | None]:
+    """``--since``/``--until`` as a half-open window in Unix ms; a reversed one is refused."""
+    since_ms, until_ms = _since_ms(since), _until_ms(until)
     if since_ms is not None and until_ms is not None and since_ms >= until_ms:
         raise click.BadParameter("--since must not be after --until", param_hint="'--since'")
+    return since_ms, until_ms

@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from youcam_units._cli._days import _check_range, _day_range_options, _since_ms, _until_ms
+from youcam_units._cli._days import _day_range, _day_range_options
 from youcam_units._cli._help import Command
 from youcam_units._cli._options import (
     _db_option,
     _demo_options,
     _verbose_option,
+    format_option,
 )
 from youcam_units._cli._output import machine_readable
 from youcam_units._cli._runtime import (
@@ -32,13 +33,10 @@ if TYPE_CHECKING:
 
 
 @click.command(cls=Command)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["csv", "jsonl", "json"]),
+@format_option(
+    "CSV (one row per entry), JSON lines or a JSON array (each entry exactly as sent).",
+    ("csv", "jsonl", "json"),
     default="jsonl",
-    show_default=True,
-    help="CSV (one row per entry), JSON lines or a JSON array (each entry exactly as sent).",
 )
 @_day_range_options
 @_db_option
@@ -63,15 +61,14 @@ def export(
     """
     from youcam_units._cli._render import make_writer  # noqa: PLC0415
 
-    since_ms, until_ms = _since_ms(since), _until_ms(until)
-    _check_range(since_ms, until_ms)
+    since_ms, until_ms = _day_range(since, until)
     _configure_logging(ctx, verbose=verbose)
-    path = synced_demo_or_existing(ctx, db, demo=demo, seed=seed, entries=entries, verbose=verbose)
+    path = synced_demo_or_existing(ctx, db, demo=demo, seed=seed, entries=entries)
     machine_readable()
     writer = make_writer(fmt, sys.stdout)
     batch: list[Any] = []
     with (
-        _reported(verbose=verbose, action="check the --db path"),
+        _reported(action="check the --db path"),
         open_ledger(path, read_only=True) as ledger,
     ):
         try:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
+from rich import box
 from rich.segment import Segment, Segments
+from rich.table import Table
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -26,6 +28,7 @@ __all__ = [
     "ascii_only",
     "decimals_needed",
     "print_whole",
+    "titled_table",
 ]
 
 GAP: Final = 3
@@ -68,6 +71,18 @@ def _amount(value: Decimal, places: int, *, sign: bool) -> str:
 def _exponent(value: Decimal) -> int:
     exponent = value.normalize().as_tuple().exponent
     return exponent if isinstance(exponent, int) else 0
+
+
+def titled_table(title: str | None, *, show_header: bool = True) -> Table:
+    """The look every table shares: a rule under the header, no outer edge, the title left."""
+    return Table(
+        box=box.SIMPLE_HEAD,
+        show_header=show_header,
+        pad_edge=False,
+        show_edge=False,
+        title=title,
+        title_justify="left",
+    )
 
 
 def print_whole(console: Console, renderable: ConsoleRenderable) -> None:

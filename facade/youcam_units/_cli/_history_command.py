@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Final
 
 import click
 
-from youcam_units._cli._days import _check_range, _day_range_options, _since_ms, _until_ms
+from youcam_units._cli._days import _day_range, _day_range_options
 from youcam_units._cli._help import Command
 from youcam_units._cli._options import (
     _source_options,
@@ -24,7 +24,6 @@ from youcam_units._cli._runtime import (
 from youcam_units._cli._sources import _Source, open_client
 from youcam_units._cli._terminal import (
     WaitNotice,
-    _progress,
     _stderr_console,
     _stdout_is_terminal,
 )
@@ -33,13 +32,9 @@ from youcam_units._config import HISTORY_PAGE_SIZE
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
-    from pathlib import Path
-
-    from rich.console import Console
 
     from youcam_units import Client, Page
     from youcam_units._cli._render import Format, HistoryWriter
-    from youcam_units._cli._terminal import Offscreen
     from youcam_units._filtering import EntryFilter
 
 
@@ -81,12 +76,7 @@ def history(
     actions: tuple[str, ...],
     fmt: Format | None,
     starting_token: str | None,
-    demo: bool,
-    token_file: Path | None,
-    api_key_file: Path | None,
-    base_url: str | None,
-    seed: int,
-    entries: int,
+    source: _Source,
     verbose: bool,
 ) -> None:
     """Show the unit history, newest first; json, jsonl and csv stream as pages arrive.
@@ -94,32 +84,26 @@ def history(
     If reading fails part-way, what was written stays valid (a closed JSON array, whole lines)
     and the error line names the token to continue from with --starting-token.
     """
-    since_ms, until_ms = _since_ms(since), _until_ms(until)
-    _check_range(since_ms, until_ms)
+    since_ms, until_ms = _day_range(since, until)
     _configure_logging(ctx, verbose=verbose)
     from youcam_units._filtering import EntryFilter  # noqa: PLC0415
 
     fmt = fmt or ("table" if _stdout_is_terminal() else "jsonl")
     if fmt != "table":
         machine_readable()
-    source = _Source(demo, token_file, base_url, seed, entries, api_key_file)
     wanted = EntryFilter(since_ms, until_ms, frozenset(actions))
-    stderr = _stderr_console()
-    notice = WaitNotice(stderr)
+    notice = WaitNotice(_stderr_console())
     with (
-        _reported(verbose=verbose, action="run the command again", resume=_resume_hint),
+        _reported(action="run the command again", resume=_resume_hint),
         # The credentials first: a missing one writes nothing ('[]' or a csv header) to stdout.
         open_client(source, current_runtime(ctx), notice=notice) as client,
     ):
-        seen = _read(
-            client, stderr, notice, wanted, fmt, limit=limit, starting_token=starting_token
-        )
+        seen = _read(client, notice, wanted, fmt, limit=limit, starting_token=starting_token)
     _warn_unknown_actions(set(wanted.actions), seen)
 
 
 def _read(
     client: Client,
-    stderr: Console | Offscreen,
     notice: WaitNotice,
     wanted: EntryFilter,
     fmt: Format,
@@ -130,28 +114,19 @@ def _read(
     """Read the history to stdout as ``fmt``, with a progress line when piped; the actions met."""
     from youcam_units._cli._render import make_writer  # noqa: PLC0415
 
-    writer = make_writer(fmt, sys.stdout)
-    # On a terminal the output itself shows progress; the spinner is for piped output.
     with (
         # Closed after a failure too: stdout stays valid JSON / JSONL / CSV up to the last entry.
-        closing(writer),
-        _progress(stderr, "reading history", enabled=not _stdout_is_terminal()) as progress,
+        closing(make_writer(fmt, sys.stdout)) as writer,
+        # On a terminal the output itself shows progress; the spinner is for piped output.
+        notice.progress("reading history", enabled=not _stdout_is_terminal()) as show,
     ):
-        task = progress.add_task("read", total=None, detail="")
-        notice.attach(progress, task)
         pager = client.history(
             page_size=HISTORY_PAGE_SIZE,
             starting_token=starting_token,
             # With no filter, --limit is exactly max_items: the last request asks for no more.
             max_items=limit if wanted.is_empty else None,
         )
-        return _write_pages(
-            pager.pages(),
-            wanted,
-            limit,
-            writer,
-            lambda detail: progress.update(task, detail=detail),
-        )
+        return _write_pages(pager.pages(), wanted, limit, writer, show)
 
 
 def _write_pages(

@@ -103,9 +103,7 @@ def accounts_text(snapshots: Mapping[str, Snapshot]) -> bytes:
                 metric_families(snapshot, account) for account, snapshot in snapshots.items()
             )
 
-    registry = CollectorRegistry(auto_describe=False)
-    registry.register(_Once())
-    return generate_latest(registry)
+    return generate_latest(registry_for(_Once()))
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -13,8 +13,8 @@ import click
 
 from youcam_units._cli._help import Command
 from youcam_units._cli._options import FilePath
-from youcam_units._cli._runtime import PROG, CliError, current_runtime
-from youcam_units._cli._status_options import StatusQuery, _pop_status_options, _status_options
+from youcam_units._cli._runtime import PROG, CliError, current_runtime, require_extra
+from youcam_units._cli._status_options import StatusQuery, _status_options
 from youcam_units._cli._status_reading import read_status
 
 if TYPE_CHECKING:
@@ -45,19 +45,6 @@ def _interval(_ctx: click.Context, _param: click.Parameter, value: int) -> int:
             param_hint="'--interval'",
         )
     return value
-
-
-def _require_metrics_extra() -> None:
-    """prometheus-client is there, or one line names the extra to install."""
-    try:
-        import prometheus_client  # noqa: F401, PLC0415 - the metrics extra
-    except ModuleNotFoundError as exc:
-        if (exc.name or "").partition(".")[0] != "prometheus_client":
-            raise
-        raise CliError(
-            "metrics needs the metrics extra (prometheus-client is missing): "
-            "pip install 'youcam-units[metrics]'"
-        ) from None
 
 
 def _check_output(output: Path) -> None:
@@ -133,9 +120,9 @@ def metrics(
                 raise click.UsageError(f"--{name} is for --serve")
     if output is not None:
         _check_output(output)
-    _require_metrics_extra()
+    require_extra("metrics", "metrics", {"prometheus_client": "prometheus-client"})
     runtime = current_runtime(ctx)
-    readers = _readers(ctx, _pop_status_options(options), runtime)
+    readers = _readers(ctx, options, runtime)
     if serve:
         _serve(readers, host, port, interval)
         return
@@ -189,19 +176,16 @@ def _readers(
     command's context and its account in use, also in the refresher's thread.
     """
     from youcam_units._cli import _accounts  # noqa: PLC0415
-    from youcam_units._cli._account_defaults import account_in_use  # noqa: PLC0415
 
     if _accounts.wants_all_accounts():
-        _accounts.refuse_with_all(
-            "--account all", **{name: options[name] for name in _accounts.ONE_ACCOUNT_OPTIONS}
-        )
+        _accounts.refuse_with_all("--account all")
         accounts: list[Account | None] = list(_accounts.every_account("metrics --account all"))
     else:
-        accounts = [account_in_use()]
+        accounts = [_accounts.account_in_use()]
 
     def reader(account: Account | None) -> Callable[[], StatusReading]:
         with _in_use(ctx, account):
-            query = StatusQuery.from_options(ctx, dict(options))
+            query = StatusQuery.from_options(ctx, options)
 
         def read() -> StatusReading:
             with _in_use(ctx, account):

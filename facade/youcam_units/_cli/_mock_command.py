@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from youcam_units._cli._help import Command
+from youcam_units._cli._options import stacked
 from youcam_units._cli._runtime import PROG, CliError
 from youcam_units._config import ENV_ACCESS_TOKEN, ENV_BASE_URL
 from youcam_units.mock._defaults import (
@@ -43,7 +44,7 @@ def _rate_limit(_ctx: click.Context, _param: click.Parameter, value: str | None)
         raise click.BadParameter(msg) from None
 
 
-_OPTIONS = (
+_mock_options = stacked(
     click.option("--host", default=DEFAULT_HOST, show_default=True, help="Interface to bind."),
     click.option(
         "--port",
@@ -128,12 +129,6 @@ _OPTIONS = (
         help="How long a 'slow' fault takes to answer.",
     ),
 )
-
-
-def _mock_options(func: Any) -> Any:  # noqa: ANN401 - click's decorated callables
-    for option in reversed(_OPTIONS):
-        func = option(func)
-    return func
 
 
 def mock_settings(**options: Any) -> ServerSettings:  # noqa: ANN401 - the command's options

@@ -1,28 +1,31 @@
-"""The options several commands share.
+"""The options several commands share, declared one way (``stacked``, ``format_option``).
 
-The source (``--demo``, ``--token-file``, ``--base-url``), ``--db``, ``--verbose``, file paths.
+The source (``--demo``, ``--token-file``, ``--base-url``), ``--db``, ``--verbose``, file paths,
+and the money: ``--unit-price``/``--currency``, whose defaults the account in use supplies
+(``_accounts``), made a ``UnitPrice`` by ``unit_price`` (bad input: one line, exit 2).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import TYPE_CHECKING, Any, Final
 
 import click
 
-from youcam_units._cli._accounts import (
-    account_ledger_path,
-    account_option,
-)
-from youcam_units._cli._runtime import (
-    DEMO_ENTRIES,
-    DEMO_SEED,
-)
+from youcam_units._cli._accounts import account_option, account_price, current_account
+from youcam_units._cli._runtime import DEMO_ENTRIES, DEMO_SEED
+from youcam_units._cli._sources import _Source
 from youcam_units._config import ENV_ACCESS_TOKEN, ENV_API_KEY, ENV_BASE_URL, ENV_DB
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
     from pathlib import Path
+
+    from youcam_units._money import UnitPrice
+    from youcam_units.ledger import Grouping, SummaryRow
+
+    Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
 class FilePath(click.Path):
@@ -57,6 +60,33 @@ class FilePath(click.Path):
             # A FIFO or a device would block the command (or feed it without end).
             self.fail(f"{os.fsdecode(value)!r} is not a regular file", param, ctx)
         return path
+
+
+def stacked(*options: Decorator) -> Decorator:
+    """Several options as one decorator, listed in ``--help`` in the order given."""
+
+    def apply(func: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return apply
+
+
+def format_option(
+    help_text: str,
+    choices: Sequence[str] = ("table", "json", "jsonl", "csv"),
+    default: str = "table",
+) -> Decorator:
+    """``--format``, as every command that can print rows or JSON declares it."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
+        help=help_text,
+    )
 
 
 _DEMO_OPTIONS: Final = (
@@ -104,19 +134,29 @@ _SERVICE_OPTIONS: Final = (
 def _source_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--api-key-file``, ``--demo`` (``--seed``, ``--entries``), ``--token-file``, ``--base-url``.
 
-    Every command that reads the service takes both credentials' files: the API key stands in
-    for a missing access token.
+    They reach the command as one ``source``. Every command that reads the service takes both
+    credentials' files: the API key stands in for a missing access token.
     """
-    for option in reversed((_API_KEY_FILE_OPTION, *_DEMO_OPTIONS, *_SERVICE_OPTIONS)):
-        func = option(func)
-    return func
+
+    @functools.wraps(func)
+    def with_source(
+        *args: Any,  # noqa: ANN401 - click's
+        demo: bool,
+        token_file: Path | None,
+        api_key_file: Path | None,
+        base_url: str | None,
+        seed: int,
+        entries: int,
+        **kwargs: Any,  # noqa: ANN401 - click's
+    ) -> Any:  # noqa: ANN401 - the command's
+        source = _Source(demo, token_file, base_url, seed, entries, api_key_file)
+        return func(*args, source=source, **kwargs)
+
+    return stacked(_API_KEY_FILE_OPTION, *_DEMO_OPTIONS, *_SERVICE_OPTIONS)(with_source)
 
 
-def _demo_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--demo`` with its ``--seed``/``--entries`` (summary reads the ledger, not the service)."""
-    for option in reversed(_DEMO_OPTIONS):
-        func = option(func)
-    return func
+_demo_options: Final = stacked(*_DEMO_OPTIONS)
+"""``--demo`` with its ``--seed``/``--entries`` (summary reads the ledger, not the service)."""
 
 
 _verbose_option = click.option(
@@ -143,17 +183,16 @@ class LedgerTarget(click.Path):
         return FilePath().convert(value, param, ctx)
 
 
-def _db_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--db",
-        type=LedgerTarget(),
-        envvar=ENV_DB,
-        show_envvar=True,
-        help=(
-            "Ledger file (default: ledger.sqlite3 in the user data dir; another with --demo), "
-            "or a postgresql://user@host/db?ledger=NAME URL (needs the postgres extra)."
-        ),
-    )(func)
+_db_option: Final = click.option(
+    "--db",
+    type=LedgerTarget(),
+    envvar=ENV_DB,
+    show_envvar=True,
+    help=(
+        "Ledger file (default: ledger.sqlite3 in the user data dir; another with --demo), "
+        "or a postgresql://user@host/db?ledger=NAME URL (needs the postgres extra)."
+    ),
+)
 
 
 def no_ledger_file(target: Path | str) -> bool:
@@ -173,11 +212,74 @@ def default_db_path(*, demo: bool, seed: int, entries: int) -> Path | str:
     from pathlib import Path  # noqa: PLC0415 - keeps `--help` fast
 
     if not demo:
-        path = account_ledger_path()
-        if path is not None:
-            return path
+        account = current_account()
+        if account is not None:
+            return account.ledger_target
 
     import platformdirs  # noqa: PLC0415
 
     base = Path(platformdirs.user_data_dir("youcam-units", appauthor=False))
     return base / (f"demo-{seed}-{entries}.sqlite3" if demo else "ledger.sqlite3")
+
+
+# -- --unit-price and --currency: money in summary, status and report ------------------------------
+
+
+DEFAULT_CURRENCY: Final = "USD"
+MONEY_COLUMNS: Final = ("currency", "spent_money", "granted_money", "expired_money", "net_money")
+"""The fields ``priced_row`` adds with a price, in its order (``summary --format csv``'s tail)."""
+
+money_options: Final = stacked(
+    click.option(
+        "--unit-price",
+        metavar="PRICE",
+        help="What one unit costs (like 0.05): adds money to the figures, exact until shown.",
+    ),
+    click.option(
+        "--currency",
+        metavar="CODE",
+        default=DEFAULT_CURRENCY,
+        show_default=True,
+        help="With --unit-price: its currency, a three-letter ISO 4217 code.",
+    ),
+)
+
+
+def unit_price(price: str | None, currency: str) -> UnitPrice | None:
+    """The options as a ``UnitPrice`` (``None`` without a price); bad input: exit 2.
+
+    Without ``--unit-price``, the price of the account in use, if it has one.
+
+    The currency is checked even without a price, so a typo is never silently ignored.
+    """
+    from decimal import Decimal  # noqa: PLC0415 - keeps `--help` fast
+
+    from youcam_units._money import UnitPrice  # noqa: PLC0415
+
+    price, currency = account_price(price, currency)
+    code = currency.strip().upper()
+    try:
+        UnitPrice(Decimal(0), code)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--currency'") from None
+    if price is None:
+        return None
+    try:
+        return UnitPrice.parse(price, code)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--unit-price'") from None
+
+
+def priced_row(row: SummaryRow, by: Grouping, price: UnitPrice | None) -> dict[str, Any]:
+    """A row as ``summary --format json`` gives it: with a price, its money too (exact)."""
+    body = row.to_dict(by)
+    if price is None:
+        return body
+    return {
+        **body,
+        "currency": price.currency,
+        "spent_money": price.value(row.spent),
+        "granted_money": price.value(row.granted),
+        "expired_money": price.value(row.expired),
+        "net_money": price.value(row.net),
+    }

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+from contextlib import suppress
 from typing import TYPE_CHECKING, BinaryIO, Final, TextIO
 
 import click
@@ -23,7 +24,7 @@ import click
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ["EXIT_OUTPUT_FAILED", "GuardedStdout", "OutputError", "machine_readable"]
+__all__ = ["EXIT_OUTPUT_FAILED", "GuardedStdout", "OutputError", "machine_readable", "to_devnull"]
 
 EXIT_OUTPUT_FAILED: Final = 74
 """sysexits' EX_IOERR: the output could not be written (disk full, closed stdout)."""
@@ -141,18 +142,17 @@ class GuardedStdout(io.TextIOBase):
             stream.reconfigure(encoding="utf-8", errors="strict")
 
     def discard(self) -> None:
-        """After a failure: point the real descriptor at the null device.
+        """After a failure: Python's own flush at exit cannot fail again (a second message)."""
+        if self._stream is not None:
+            to_devnull(self._stream)
 
-        Python's own flush at exit then cannot fail again (a second message, exit 120).
-        """
-        try:
-            if self._stream is None:
-                return
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, self._stream.fileno())
-            os.close(devnull)
-        except (OSError, ValueError):  # no real descriptor (a test's captured stream)
-            pass
+
+def to_devnull(stream: TextIO) -> None:
+    """Point ``stream``'s descriptor at the null device, so that flushing it cannot fail."""
+    with suppress(AttributeError, OSError, ValueError):  # no real descriptor (a captured stream)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
 
 
 def machine_readable() -> None:

@@ -1,29 +1,35 @@
-"""Output writers for ``history``: table, json, jsonl and csv.
+"""The machine-readable output, written one way: json, jsonl and csv (and history's table).
 
-Every history writer streams: it is handed one page of entries at a time and writes it at once, so
-the whole history is never held in memory and a pipe sees the first rows after the first request.
+A command that lists rows (history, export, summary, balance's buckets, costs) writes ``json``
+(one array), ``jsonl`` (one object a line) and ``csv`` (a header, then one line a row), with the
+same fields in each and amounts exact; the commands meant for reading on a terminal also draw a
+``table``; a command that shows one record (``status``) writes ``table`` or ``json``.
 
-json and jsonl write each entry exactly as the service sent it (``HistoryEntry.to_dict()``: ids
-as exact integers, ``timestamp`` in milliseconds, fields beyond the spec kept), so an export
-parses back with ``HistoryEntry.from_dict``. csv flattens an entry into one row for spreadsheets.
+History and export stream: each page is written as it arrives (a pipe sees the first rows after
+the first request; the history is never held in memory), each entry exactly as the service sent
+it (``HistoryEntry.to_dict()``), so an export parses back with ``HistoryEntry.from_dict``; csv
+flattens an entry into one row. The other commands build their few rows first and write them
+with ``write_rows`` and ``write_json``.
 """
 
 from __future__ import annotations
 
+import sys
+from decimal import Decimal
 from typing import TYPE_CHECKING, Final, Literal, Protocol, TextIO
 
 from youcam_units import _json as exact_json
+from youcam_units._cli._text import iso_utc
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from rich.console import Console
+    from collections.abc import Iterable, Mapping, Sequence
 
     from youcam_units._models import HistoryEntry
 
-__all__ = ["FORMATS", "Format", "HistoryWriter", "make_writer"]
+__all__ = ["FORMATS", "Format", "HistoryWriter", "make_writer", "write_json", "write_rows"]
 
 Format = Literal["table", "json", "jsonl", "csv"]
+RowFormat = Literal["jsonl", "csv"]
 FORMATS: Final[tuple[Format, ...]] = ("table", "json", "jsonl", "csv")
 
 CSV_COLUMNS: Final = (
@@ -99,7 +105,8 @@ class _CsvWriter:
             self._writer.writerow(
                 [
                     entry.id,
-                    _iso(entry),
+                    # beyond the years 1-9999: empty, the timestamp_ms column holds it
+                    "" if entry.timestamp is None else iso_utc(entry.timestamp),
                     entry.timestamp_ms,
                     str(entry.action),
                     entry.target_id or "",
@@ -114,15 +121,8 @@ class _CsvWriter:
         self._out.flush()
 
 
-def _iso(entry: HistoryEntry) -> str:
-    when = entry.timestamp
-    if when is None:
-        return ""  # the timestamp_ms column holds it
-    return when.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def make_writer(fmt: Format, out: TextIO, console: Console | None = None) -> HistoryWriter:
-    """The streaming writer for ``fmt``: the table to ``console`` (stdout), the rest to ``out``."""
+def make_writer(fmt: Format, out: TextIO) -> HistoryWriter:
+    """The streaming writer for ``fmt``: the table to rich's stdout console, the rest to ``out``."""
     if fmt == "jsonl":
         return _JsonLinesWriter(out)
     if fmt == "json":
@@ -133,4 +133,48 @@ def make_writer(fmt: Format, out: TextIO, console: Console | None = None) -> His
     from youcam_units._cli._consoles import stdout_console  # noqa: PLC0415
     from youcam_units._cli._render_table import TableWriter  # noqa: PLC0415
 
-    return TableWriter(console if console is not None else stdout_console())
+    return TableWriter(stdout_console())
+
+
+def _cell(value: object) -> str:
+    """A csv cell: a ``Decimal`` in plain digits (never ``1E+2``), ``None`` as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    return str(value)
+
+
+def write_json(value: object) -> None:
+    """``--format json``: one document, indented, amounts exact."""
+    import click  # noqa: PLC0415 - keeps `--help` fast
+
+    from youcam_units._cli._output import machine_readable  # noqa: PLC0415
+
+    machine_readable()
+    click.echo(exact_json.dumps(value, indent=2))
+
+
+def write_rows(
+    fmt: RowFormat,
+    rows: Iterable[Mapping[str, object]],
+    columns: Sequence[str],
+) -> None:
+    """Write ``rows`` to stdout as JSON lines (each row whole) or csv (``columns``, in order).
+
+    A field a row does not have is an empty csv cell.
+    """
+    from youcam_units._cli._output import machine_readable  # noqa: PLC0415
+
+    machine_readable()
+    out = sys.stdout
+    if fmt == "jsonl":
+        for row in rows:
+            out.write(exact_json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    import csv  # noqa: PLC0415 - keeps `--help` fast
+
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(column)) for column in columns])

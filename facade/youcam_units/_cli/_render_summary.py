@@ -11,11 +11,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from rich import box
-from rich.table import Table
 from rich.text import Text
 
-from youcam_units._cli._fit import GAP, amounts, ascii_only, print_whole
+from youcam_units._cli._fit import GAP, amounts, ascii_only, print_whole, titled_table
 from youcam_units._cli._summary_chart import narrowest_group, summary_chart
 from youcam_units._cli._text import literal, printable
 
@@ -23,6 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from rich.console import Console
+    from rich.table import Table
 
     from youcam_units._money import UnitPrice
     from youcam_units.ledger import SummaryRow
@@ -101,13 +100,7 @@ def _summary_table(
     narrowest = narrowest_group(by, longest)
     shown, dropped = _fitting_columns(columns, widths, console.width, narrowest, priced=bool(price))
     room = _room(console.width, widths, shown)
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        title=_summary_title(by, len(rows), len(everything), dropped, console.width),
-        title_justify="left",
-        pad_edge=False,
-        show_edge=False,
-    )
+    table = titled_table(_summary_title(by, len(rows), len(everything), dropped, console.width))
     table.add_column(by, width=max(narrowest, min(longest, room)), overflow="fold")
     for i in shown:
         name, style = columns[i]

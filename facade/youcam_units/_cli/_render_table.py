@@ -6,17 +6,23 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from rich import box
-from rich.table import Table
 from rich.text import Text
 
-from youcam_units._cli._fit import GAP, UNIT_DECIMALS, amounts, decimals_needed, print_whole
+from youcam_units._cli._fit import (
+    GAP,
+    UNIT_DECIMALS,
+    amounts,
+    decimals_needed,
+    print_whole,
+    titled_table,
+)
 from youcam_units._cli._text import literal
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from rich.console import Console
+    from rich.table import Table
 
     from youcam_units._models import HistoryEntry
 
@@ -99,14 +105,7 @@ class TableWriter:
             if first and hidden
             else None
         )
-        table = Table(
-            box=box.SIMPLE_HEAD,
-            show_header=first,
-            pad_edge=False,
-            show_edge=False,
-            title=title,
-            title_justify="left",
-        )
+        table = titled_table(title, show_header=first)
         # A time beyond the years 1-9999 shows as raw ms; fold it, never cut it.
         table.add_column("time (UTC)", width=TIME_WIDTH, overflow="fold")
         table.add_column("action", width=layout.action, overflow="fold")

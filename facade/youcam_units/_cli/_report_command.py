@@ -18,11 +18,10 @@ import click
 from youcam_units._cli._credentials import _read_api_key
 from youcam_units._cli._days import _day_range_options, _parse_days
 from youcam_units._cli._help import Command
-from youcam_units._cli._money_options import money_options
-from youcam_units._cli._money_options import unit_price as parse_unit_price
-from youcam_units._cli._options import FilePath
-from youcam_units._cli._runtime import PROG, CliError, current_runtime
-from youcam_units._cli._status_options import StatusQuery, _pop_status_options, _status_options
+from youcam_units._cli._options import FilePath, money_options
+from youcam_units._cli._options import unit_price as parse_unit_price
+from youcam_units._cli._runtime import PROG, CliError, current_runtime, require_extra
+from youcam_units._cli._status_options import StatusQuery, _status_options
 from youcam_units._cli._status_reading import ledger_session, status_reading
 from youcam_units._cli._sync_command import _source_label
 
@@ -34,7 +33,8 @@ if TYPE_CHECKING:
 
 __all__ = ["REPORT_DEPENDENCIES", "report"]
 
-REPORT_DEPENDENCIES: Final = frozenset({"pygal", "jinja2", "markupsafe"})
+REPORT_DEPENDENCIES: Final = {"jinja2": "jinja2", "pygal": "pygal", "markupsafe": "markupsafe"}
+"""The report extra's modules, each with the name its missing-extra line shows."""
 DEFAULT_DAYS: Final = 30
 _MONTH: Final = re.compile(r"(\d{4})-(\d{2})")
 
@@ -91,21 +91,6 @@ def _check_output(path: Path) -> None:
         raise CliError(f"cannot write the report to {path}: permission denied")
 
 
-def _check_extra() -> None:
-    """The report extra's libraries, or one line naming the extra to install."""
-    try:
-        import jinja2  # noqa: F401, PLC0415
-        import pygal  # noqa: F401, PLC0415
-    except ModuleNotFoundError as exc:
-        missing = (exc.name or "").partition(".")[0]
-        if missing not in REPORT_DEPENDENCIES:
-            raise
-        raise CliError(
-            f"the report needs the report extra ({missing} is missing): "
-            "pip install 'youcam-units[report]'"
-        ) from None
-
-
 @click.command(cls=Command)
 @click.option(
     "--output",
@@ -139,12 +124,12 @@ def report(
     fetched) and prints to PDF. Syncs the ledger first, as status does; needs the report extra.
     """
     price = parse_unit_price(unit_price, currency)
-    query = StatusQuery.from_options(ctx, _pop_status_options(options))
+    query = StatusQuery.from_options(ctx, options)
     now = query.as_of or datetime.now(UTC)
     # The last day with any of its time passed: a now at midnight ends the day before.
     period = _period(month, since, until, (now - timedelta(microseconds=1)).astimezone(UTC).date())
     _check_output(output)
-    _check_extra()
+    require_extra("the report", "report", REPORT_DEPENDENCIES)
     from youcam_units._report import gather, render_html, write_atomically  # noqa: PLC0415
 
     runtime = current_runtime(ctx)

@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
-from youcam_units._cli._extra import CLI_DEPENDENCIES
+from youcam_units._cli._extra import missing_dependency
 from youcam_units._cli._help import Context
-from youcam_units._cli._output import EXIT_OUTPUT_FAILED, GuardedStdout
+from youcam_units._cli._output import EXIT_OUTPUT_FAILED, GuardedStdout, to_devnull
 from youcam_units._cli._text import printable
 from youcam_units._config import ENV_TRACEBACK
 from youcam_units.mock._defaults import DEFAULT_ENTRIES, DEFAULT_SEED
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
 
     import httpx
 
@@ -34,8 +34,6 @@ PROG: Final = "youcam-units"
 DEMO_SEED: Final = DEFAULT_SEED
 """The mock's data set for ``--demo``: the same defaults as ``mock`` (``ServerSettings``)."""
 DEMO_ENTRIES: Final = DEFAULT_ENTRIES
-DEMO_BASE_URL: Final = "http://127.0.0.1"
-"""The in-process mock answers every URL; a loopback one keeps the facade's http check happy."""
 EXIT_FAILED: Final = 1
 EXIT_USAGE: Final = 2
 EXIT_BELOW_THRESHOLD: Final = 3
@@ -57,9 +55,6 @@ EXIT_CODES: Final = (
 )
 """Every exit status the command uses: ``--help`` lists them, the README too (a test keeps the
 README's list the same)."""
-
-
-WIDTH_WHEN_PIPED: Final = 160
 
 
 @dataclass
@@ -121,7 +116,7 @@ class _Group(click.Group):
         except BrokenPipeError:  # the last flush, after the command
             code = _stop_quietly()
         except Exception as exc:  # the one place a bug becomes one line
-            if _missing_extra(exc):
+            if missing_dependency(exc) is not None:
                 raise  # the entry point names the extra to install
             code = _unexpected(exc)
         code = code if isinstance(code, int) else 0
@@ -138,24 +133,26 @@ class _Group(click.Group):
 
 
 def _stop_quietly() -> int:
-    """The reader went away (``| head -1``): stop without a word, as Unix tools do.
-
-    stdout is pointed at /dev/null so that flushing it at exit cannot fail again.
-    """
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (AttributeError, OSError, ValueError):  # no real descriptor (a captured stream)
-        pass
+    """The reader went away (``| head -1``): stop without a word, as Unix tools do."""
+    to_devnull(sys.stdout)  # flushing it at exit cannot fail again
     return EXIT_BROKEN_PIPE
 
 
-def _missing_extra(exc: Exception) -> bool:
-    """Whether a module of the cli extra, imported in a command's body, is missing."""
-    return isinstance(exc, ModuleNotFoundError) and (
-        (exc.name or "").partition(".")[0] in CLI_DEPENDENCIES
-    )
+def require_extra(command: str, extra: str, modules: Mapping[str, str]) -> None:
+    """``modules`` (each with the name to show) import, or one line names the extra to install."""
+    import importlib  # noqa: PLC0415
+
+    try:
+        for module in modules:
+            importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        missing = (exc.name or "").partition(".")[0]
+        if missing not in modules:
+            raise
+        raise CliError(
+            f"{command} needs the {extra} extra ({modules[missing]} is missing): "
+            f"pip install 'youcam-units[{extra}]'"
+        ) from None
 
 
 def _unexpected(exc: Exception) -> int:
@@ -229,15 +226,12 @@ def _explained() -> tuple[tuple[type[Exception], str], ...]:
 
 
 @contextmanager
-def _reported(
-    *, verbose: bool, action: str, resume: Callable[[str | None], str] | None = None
-) -> Iterator[None]:
+def _reported(*, action: str, resume: Callable[[str | None], str] | None = None) -> Iterator[None]:
     """Turn the library's errors into ``CliError``: one line that says what to do next.
 
     The line carries the request id when there is one (what the vendor's support asks for);
     ``resume`` words the way to continue from an error's ``continuation_token``.
     """
-    del verbose  # the request id is always on the line; --verbose adds the log before it
     try:
         yield
     except KeyboardInterrupt:

@@ -13,11 +13,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from youcam_units._cli._accounts import account_base_url, account_token_pacing
 from youcam_units._cli._credentials import _read_api_key, _read_token, account_credentials
-from youcam_units._cli._runtime import (
-    DEMO_BASE_URL,
-    CliError,
-    Runtime,
-)
+from youcam_units._cli._runtime import CliError, Runtime
 from youcam_units._cli._terminal import WaitNotice, _stderr_console
 from youcam_units._config import ENV_ACCESS_TOKEN, ENV_API_KEY, ENV_PACING_FILE, ENV_TOKEN_PACING
 
@@ -31,6 +27,8 @@ if TYPE_CHECKING:
 
 
 _NO_PACING_FILE: Final = "none"
+DEMO_BASE_URL: Final = "http://127.0.0.1"
+"""The in-process mock answers every URL; a loopback one keeps the facade's http check happy."""
 
 
 def default_pacing_path() -> Path | None:
@@ -61,6 +59,15 @@ def default_token_pacing() -> str | None:
     if chosen.lower() == _NO_PACING_FILE:
         return None
     return chosen or account_token_pacing()
+
+
+def _pacing_error(exc: PacingFileError | TokenPacingError) -> CliError:
+    """A pacing budget the CLI cannot use, worded with the variable that chose it."""
+    from youcam_units import PacingFileError  # noqa: PLC0415 - keeps `--help` fast
+
+    if isinstance(exc, PacingFileError):
+        return _pacing_file_error(exc)
+    return _token_pacing_error(exc)
 
 
 def _token_pacing_error(exc: TokenPacingError) -> CliError:
@@ -118,19 +125,37 @@ def open_client(
     key_source = token_source = "the demo"  # noqa: S105 - where a credential came from
     if not source.demo:
         token, token_source, key, key_source = _credentials(source, wants=wants)
-    with _client_session(
+    transport, arguments = _client_arguments(
         source,
         runtime,
         notice,
         access_token=token,
         api_key=key,
         demo_api_key=wants != "access token",
-    ) as client:
+    )
+    import httpx  # noqa: PLC0415
+
+    from youcam_units import Client, PacingFileError, TokenPacingError  # noqa: PLC0415
+
+    http = None if transport is None else httpx.Client(transport=transport)
+    try:
         try:
-            yield client
-        except AuthenticationError as exc:
-            exc.refusal = refused(exc, key_source=key_source, token_source=token_source)  # type: ignore[attr-defined]
-            raise
+            client = Client(http_client=http, **arguments)
+        except (PacingFileError, TokenPacingError) as exc:
+            raise _pacing_error(exc) from None
+        except (TypeError, ValueError) as exc:  # a refused base URL or credential; never echoed
+            raise CliError(str(exc)) from None
+        with client:
+            try:
+                yield client
+            except AuthenticationError as exc:
+                exc.refusal = refused(exc, key_source=key_source, token_source=token_source)  # type: ignore[attr-defined]
+                raise
+            except (PacingFileError, TokenPacingError) as exc:  # broke mid-run: locked, corrupt
+                raise _pacing_error(exc) from None
+    finally:
+        if http is not None:
+            http.close()
 
 
 def _credentials(
@@ -160,51 +185,6 @@ def _credentials(
             "PATH (or --token-file PATH); or try --demo, which needs none"
         )
     return token, token_source, key, key_source
-
-
-@contextmanager
-def _client_session(
-    source: _Source,
-    runtime: Runtime,
-    notice: WaitNotice | None,
-    *,
-    access_token: str | None,
-    api_key: str | None = None,
-    demo_api_key: bool = False,
-) -> Iterator[Client]:
-    """A ``Client`` with these credentials (the demo's own with ``--demo``), closed on exit."""
-    import httpx  # noqa: PLC0415 - keeps `--help` fast
-
-    from youcam_units import Client, PacingFileError, TokenPacingError  # noqa: PLC0415
-
-    transport, arguments = _client_arguments(
-        source,
-        runtime,
-        notice,
-        access_token=access_token,
-        api_key=api_key,
-        demo_api_key=demo_api_key,
-    )
-    http = None if transport is None else httpx.Client(transport=transport)
-    try:
-        try:
-            client = Client(http_client=http, **arguments)
-        except PacingFileError as exc:
-            raise _pacing_file_error(exc) from None
-        except TokenPacingError as exc:
-            raise _token_pacing_error(exc) from None
-        except (TypeError, ValueError) as exc:  # a refused base URL or credential; never echoed
-            raise CliError(str(exc)) from None
-        with client:
-            try:
-                yield client
-            except PacingFileError as exc:  # the file broke mid-run (locked, corrupt, replaced)
-                raise _pacing_file_error(exc) from None
-            except TokenPacingError as exc:  # the database failed mid-run
-                raise _token_pacing_error(exc) from None
-    finally:
-        if http is not None:
-            http.close()
 
 
 def _client_arguments(

@@ -13,27 +13,25 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from youcam_units._cli._help import Command
-from youcam_units._cli._money_options import money_options
-from youcam_units._cli._money_options import unit_price as parse_unit_price
-from youcam_units._cli._output import machine_readable
+from youcam_units._cli._options import format_option, money_options
+from youcam_units._cli._options import unit_price as parse_unit_price
 from youcam_units._cli._runtime import (
     EXIT_BELOW_THRESHOLD,
-    PROG,
     current_runtime,
 )
-from youcam_units._cli._status_options import (
-    StatusQuery,
-    _pop_status_options,
-    _status_options,
-    _threshold,
+from youcam_units._cli._status_options import StatusQuery, _status_options, _threshold
+from youcam_units._cli._status_reading import (
+    _below,
+    read_status,
+    say_crossed,
+    status_json,
 )
-from youcam_units._cli._status_reading import StatusReading, _below, read_status, status_json
 from youcam_units._cli._terminal import _stdout_console
 
 if TYPE_CHECKING:
-    from decimal import Decimal
+    from collections.abc import Callable
 
-    from youcam_units._money import UnitPrice
+    from youcam_units import Forecast
 
 
 @click.command(cls=Command)
@@ -47,14 +45,7 @@ if TYPE_CHECKING:
     metavar="DAYS",
     help=f"Exit {EXIT_BELOW_THRESHOLD} if the units run out in fewer than DAYS days.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="A few lines and a chart, or JSON.",
-)
+@format_option("A few lines and a chart, or JSON.", ("table", "json"))
 @money_options
 @_status_options
 @click.pass_context
@@ -83,46 +74,36 @@ def status(
 
     if _accounts.wants_all_accounts():
         _status_of_all_accounts(
-            ctx, _pop_status_options(options), floor, days, fmt, money=(unit_price, currency)
+            ctx,
+            options,
+            fmt,
+            lambda outlook: _below(outlook, floor, days),
+            money=(unit_price, currency),
         )
         return
-    query = StatusQuery.from_options(ctx, _pop_status_options(options))
+    query = StatusQuery.from_options(ctx, options)
     reading = read_status(query, current_runtime(ctx))
     outlook = reading.outlook
     if fmt == "json":
-        from youcam_units import _json as exact_json  # noqa: PLC0415 - keeps `--help` fast
+        from youcam_units._cli._render import write_json  # noqa: PLC0415
 
-        machine_readable()
-        body = status_json(outlook, price)
-        body["budgets"] = [use.to_dict() for use in reading.budget_uses]
-        click.echo(exact_json.dumps(body, indent=2))
+        budgets = [use.to_dict() for use in reading.budget_uses]
+        write_json(status_json(outlook, price) | {"budgets": budgets})
     else:
         from youcam_units._cli._unit_render import render_budgets, render_status  # noqa: PLC0415
 
         console = _stdout_console()
         render_status(outlook, reading.daily, console, price=price)
         render_budgets(reading.budget_uses, console)
-    if _say_crossed(reading, floor, days):
+    if say_crossed(reading, _below(outlook, floor, days)):
         ctx.exit(EXIT_BELOW_THRESHOLD)
-
-
-def _say_crossed(reading: StatusReading, floor: Decimal | None, days: Decimal | None) -> bool:
-    """Each threshold crossed and budget over, one stderr line each; whether there was any."""
-    reasons = _below(reading.outlook, floor, days)
-    for reason in reasons:
-        click.echo(f"{PROG}: below threshold: {reason}", err=True)
-    over = [use.reason() for use in reading.budget_uses if use.over]
-    for reason in over:
-        click.echo(f"{PROG}: over budget: {reason}", err=True)
-    return bool(reasons or over)
 
 
 def _status_of_all_accounts(
     ctx: click.Context,
     options: dict[str, Any],
-    floor: Decimal | None,
-    days: Decimal | None,
     fmt: str,
+    check: Callable[[Forecast], list[str]],
     *,
     money: tuple[str | None, str],
 ) -> None:
@@ -134,19 +115,12 @@ def _status_of_all_accounts(
     from youcam_units._cli import _accounts  # noqa: PLC0415
     from youcam_units._cli._all_accounts import status_all  # noqa: PLC0415
 
-    _accounts.refuse_with_all(
-        "--account all",
-        **{name: options[name] for name in _accounts.ONE_ACCOUNT_OPTIONS},
-    )
+    _accounts.refuse_with_all("--account all")
     runtime = current_runtime(ctx)
-
-    def reading_of() -> StatusReading:
-        return read_status(StatusQuery.from_options(ctx, dict(options)), runtime)
-
-    def price_of() -> UnitPrice | None:
-        return parse_unit_price(*money)
-
     if status_all(
-        reading_of, fmt=fmt, check=lambda outlook: _below(outlook, floor, days), price_of=price_of
+        lambda: read_status(StatusQuery.from_options(ctx, options), runtime),
+        fmt=fmt,
+        check=check,
+        price_of=lambda: parse_unit_price(*money),
     ):
         ctx.exit(EXIT_BELOW_THRESHOLD)

@@ -12,24 +12,21 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
-from youcam_units._cli._account_defaults import account_budgets
+from youcam_units._cli._accounts import account_budgets
 from youcam_units._cli._budgets import Budgets, budget_options
 from youcam_units._cli._options import (
     _db_option,
+    _source_options,
     _verbose_option,
     default_db_path,
+    stacked,
 )
-from youcam_units._cli._runtime import (
-    _configure_logging,
-)
-from youcam_units._cli._sources import _Source
+from youcam_units._cli._runtime import _configure_logging
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from pathlib import Path
 
-
-from youcam_units._cli._options import _source_options
+    from youcam_units._cli._sources import _Source
 
 
 def _threshold(value: str | None, option: str) -> Decimal | None:
@@ -77,27 +74,21 @@ def _as_of(value: str | None, *, demo: bool) -> datetime:
     return datetime.now(UTC)
 
 
-def _status_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """What ``status`` reads and how; every command that shows the status takes the same.
-
-    ``--no-sync``, ``--as-of``, the budgets, the ledger and the service.
-    """
-    for option in (
-        _verbose_option,
-        _source_options,
-        _db_option,
-        budget_options,
-        click.option("--as-of", metavar="TIME", help=_AS_OF_HELP),
-        click.option("--no-sync", is_flag=True, help=_NO_SYNC_HELP),
-    ):
-        func = option(func)
-    return func
-
-
-_AS_OF_HELP: Final = (
-    "Forecast as of this UTC time (default: now; with --demo, the demo data's now)."
+_status_options: Final = stacked(
+    click.option(
+        "--no-sync", is_flag=True, help="Use the ledger as it is (no history requests first)."
+    ),
+    click.option(
+        "--as-of",
+        metavar="TIME",
+        help="Forecast as of this UTC time (default: now; with --demo, the demo data's now).",
+    ),
+    budget_options,
+    _db_option,
+    _source_options,
+    _verbose_option,
 )
-_NO_SYNC_HELP: Final = "Use the ledger as it is (no history requests first)."
+"""What ``status`` reads and how; every command that shows the status takes the same."""
 
 
 @dataclass(frozen=True)
@@ -117,19 +108,13 @@ class StatusQuery:
     @classmethod
     def from_options(cls, ctx: click.Context, options: dict[str, Any]) -> StatusQuery:
         """Checks the options before any request (a missing ledger with --no-sync too)."""
-        demo, seed, entries = options["demo"], options["seed"], options["entries"]
-        as_of = options["as_of"]
+        source: _Source = options["source"]
+        demo, as_of = source.demo, options["as_of"]
         query = cls(
-            source=_Source(
-                demo,
-                options["token_file"],
-                options["base_url"],
-                seed,
-                entries,
-                options["api_key_file"],
-            ),
-            path=options["db"] or default_db_path(demo=demo, seed=seed, entries=entries),
-            api_key_file=options["api_key_file"],
+            source=source,
+            path=options["db"]
+            or default_db_path(demo=demo, seed=source.seed, entries=source.entries),
+            api_key_file=source.api_key_file,
             no_sync=options["no_sync"],
             as_of=_as_of(as_of, demo=demo) if as_of is not None or demo else None,
             budgets=Budgets(*account_budgets(options["monthly_budget"], options["action_budgets"])),
@@ -137,24 +122,3 @@ class StatusQuery:
         )
         _configure_logging(ctx, verbose=query.verbose)
         return query
-
-
-_STATUS_OPTION_NAMES: Final = (
-    "no_sync",
-    "as_of",
-    "monthly_budget",
-    "action_budgets",
-    "db",
-    "demo",
-    "token_file",
-    "api_key_file",
-    "base_url",
-    "seed",
-    "entries",
-    "verbose",
-)
-
-
-def _pop_status_options(options: dict[str, Any]) -> dict[str, Any]:
-    """The options ``_status_options`` added, taken out of a command's keyword arguments."""
-    return {name: options.pop(name) for name in _STATUS_OPTION_NAMES}

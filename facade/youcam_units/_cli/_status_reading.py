@@ -11,18 +11,15 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
+import click
+
 from youcam_units._cli._budgets import Budgets, BudgetUse, month_bounds_ms
-from youcam_units._cli._options import (
-    no_ledger_file,
-)
-from youcam_units._cli._runtime import (
-    PROG,
-    CliError,
-    Runtime,
-    _reported,
-)
-from youcam_units._cli._sync_command import _source_label, _sync_detail
-from youcam_units._cli._terminal import WaitNotice, _progress, _stderr_console
+from youcam_units._cli._options import no_ledger_file
+from youcam_units._cli._runtime import PROG, CliError, Runtime, _reported
+from youcam_units._cli._sources import open_client
+from youcam_units._cli._sync_command import synced
+from youcam_units._cli._terminal import WaitNotice, _stderr_console
+from youcam_units._cli._text import iso_utc
 from youcam_units._cli._upgrade import open_ledger
 
 if TYPE_CHECKING:
@@ -33,8 +30,7 @@ if TYPE_CHECKING:
     from youcam_units._money import UnitPrice
     from youcam_units.ledger import Ledger, PostgresLedger, Totals
 
-from youcam_units._cli._sources import open_client
-from youcam_units._cli._text import iso_utc
+_CHART_DAYS: Final = 30
 
 
 @dataclass(frozen=True)
@@ -68,46 +64,35 @@ class LedgerSession:
 
 
 @contextmanager
-def ledger_session(
-    query: StatusQuery, runtime: Runtime, *, action: str, notice: WaitNotice | None = None
-) -> Iterator[LedgerSession]:
+def ledger_session(query: StatusQuery, runtime: Runtime, *, action: str) -> Iterator[LedgerSession]:
     """Open the client and the ledger and sync it (unless ``--no-sync``).
 
     Costs ceil(k/30)+1 history requests for k new entries. Every failure inside, the caller's
     own reading included, is one line saying to ``action``.
     """
-    from youcam_units.ledger import sync  # noqa: PLC0415
-
     if query.no_sync and no_ledger_file(query.path):
         raise CliError(f"no ledger at {query.path}: run `{PROG} sync` first, or drop --no-sync")
-    stderr = _stderr_console()
-    notice = notice or WaitNotice(stderr)
+    notice = WaitNotice(_stderr_console())
     synced_at = None
     with (
-        _reported(verbose=query.verbose, action=action),
+        _reported(action=action),
         open_client(query.source, runtime, wants="any", notice=notice) as client,
         open_ledger(query.path) as ledger,
     ):
         if not query.no_sync:
-            with _progress(stderr, "syncing") as progress:
-                ledger.claim_source(_source_label(query.source, runtime, client.base_url))
-                task = progress.add_task("sync", total=None, detail="")
-                notice.attach(progress, task)
-                sync(
-                    ledger, client, on_page=lambda r: progress.update(task, detail=_sync_detail(r))
-                )
+            synced(ledger, client, query.source, runtime, notice)
             synced_at = datetime.now(UTC)
         yield LedgerSession(client, ledger, query.as_of or datetime.now(UTC), synced_at)
 
 
 def status_reading(session: LedgerSession, budgets: Budgets) -> StatusReading:
     """The balance (one request), the forecast from it and the ledger, and the month's spending."""
-    from youcam_units.ledger import ledger_forecast  # noqa: PLC0415
+    from youcam_units.ledger import daily_spending, ledger_forecast  # noqa: PLC0415
 
     ledger, now = session.ledger, session.now
     current = session.client.balance()
     outlook = ledger_forecast(current, ledger, now=now)
-    daily = _daily_spending(ledger, now)
+    daily = daily_spending(ledger, now, days=_CHART_DAYS)
     month, since_ms, until_ms = month_bounds_ms(now)
     month_spent = _spent_per_action(ledger.totals(since_ms, until_ms, per="action"))
     lifetime: dict[str, tuple[Decimal, Decimal]] = {}
@@ -126,11 +111,9 @@ def status_reading(session: LedgerSession, budgets: Budgets) -> StatusReading:
     )
 
 
-def read_status(
-    query: StatusQuery, runtime: Runtime, *, notice: WaitNotice | None = None
-) -> StatusReading:
+def read_status(query: StatusQuery, runtime: Runtime) -> StatusReading:
     """Sync the ledger (unless ``--no-sync``), read the balance, and forecast from the two."""
-    with ledger_session(query, runtime, action="run status again", notice=notice) as session:
+    with ledger_session(query, runtime, action="run status again") as session:
         return status_reading(session, query.budgets)
 
 
@@ -140,16 +123,6 @@ def _spent_per_action(totals: Iterable[Totals]) -> dict[str, Decimal]:
         action = part.action or ""
         spent[action] = spent.get(action, Decimal(0)) + part.spent
     return spent
-
-
-_CHART_DAYS: Final = 30
-
-
-def _daily_spending(ledger: Any, now: datetime) -> list[Decimal]:  # noqa: ANN401 - a Ledger
-    """Units spent on each of the last 30 UTC days up to ``now``, oldest first (expiries aside)."""
-    from youcam_units.ledger import daily_spending  # noqa: PLC0415
-
-    return daily_spending(ledger, now, days=_CHART_DAYS)
 
 
 def _below(outlook: Forecast, floor: Decimal | None, days: Decimal | None) -> list[str]:
@@ -164,6 +137,15 @@ def _below(outlook: Forecast, floor: Decimal | None, days: Decimal | None) -> li
             f"(at {outlook.spend_per_day:,.2f} units per day)"
         )
     return reasons
+
+
+def say_crossed(reading: StatusReading, below: list[str], whose: str = "") -> bool:
+    """Each threshold crossed and budget over, one stderr line each; whether there was any."""
+    over = [use.reason() for use in reading.budget_uses if use.over]
+    for kind, reasons in (("below threshold", below), ("over budget", over)):
+        for reason in reasons:
+            click.echo(f"{PROG}: {kind}: {whose}{reason}", err=True)
+    return bool(below or over)
 
 
 def status_json(outlook: Forecast, price: UnitPrice | None = None) -> dict[str, Any]:

@@ -6,16 +6,18 @@ from typing import TYPE_CHECKING, Final
 
 import click
 
-from youcam_units._cli._days import _check_range, _day_range_options, _since_ms, _until_ms
+from youcam_units._cli._days import _day_range, _day_range_options
 from youcam_units._cli._help import Command
-from youcam_units._cli._money_options import MONEY_COLUMNS, money_options, priced_row
-from youcam_units._cli._money_options import unit_price as parse_unit_price
 from youcam_units._cli._options import (
+    MONEY_COLUMNS,
     _db_option,
     _demo_options,
     _verbose_option,
+    format_option,
+    money_options,
+    priced_row,
 )
-from youcam_units._cli._output import machine_readable
+from youcam_units._cli._options import unit_price as parse_unit_price
 from youcam_units._cli._runtime import (
     _configure_logging,
     _reported,
@@ -36,7 +38,6 @@ if TYPE_CHECKING:
 
 SUMMARY_ROWS: Final = 30
 """``summary --rows``: a month of days, 2.5 years of months (``--all`` for every group)."""
-"""``summary --format csv``: after the group, the fields of ``SummaryRow.to_dict``."""
 GROUPINGS: Final = ("action", "day", "month")
 """``summary --by``: the ledger's ``GROUPINGS``, spelt out so ``--help`` need not open the ledger
 (a test keeps the two the same)."""
@@ -52,14 +53,7 @@ GROUPINGS: Final = ("action", "day", "month")
     help="Group the totals by action, UTC day or UTC month.",
 )
 @_day_range_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "jsonl", "csv"]),
-    default="table",
-    show_default=True,
-    help="A table and bar chart, or every group as JSON, JSON lines or CSV.",
-)
+@format_option("A table and bar chart, or every group as JSON, JSON lines or CSV.")
 @click.option(
     "--rows",
     type=click.IntRange(min=1),
@@ -101,19 +95,18 @@ def summary(
     from youcam_units._cli import _accounts  # noqa: PLC0415
     from youcam_units.ledger import summarize  # noqa: PLC0415
 
-    since_ms, until_ms = _since_ms(since), _until_ms(until)
-    _check_range(since_ms, until_ms)
+    since_ms, until_ms = _day_range(since, until)
     _configure_logging(ctx, verbose=verbose)
     if _accounts.wants_all_accounts():
         from youcam_units._cli._all_accounts import summary_all  # noqa: PLC0415
 
-        _accounts.refuse_with_all("--account all", db=db, demo=demo)
+        _accounts.refuse_with_all("--account all")
         money = (unit_price, currency)  # as given: each account's own price fills it in
-        summary_all(by, since_ms, until_ms, fmt=fmt, limit=limit, verbose=verbose, money=money)
+        summary_all(by, since_ms, until_ms, fmt=fmt, limit=limit, money=money)
         return
-    path = synced_demo_or_existing(ctx, db, demo=demo, seed=seed, entries=entries, verbose=verbose)
+    path = synced_demo_or_existing(ctx, db, demo=demo, seed=seed, entries=entries)
     with (
-        _reported(verbose=verbose, action="check the --db path"),
+        _reported(action="check the --db path"),
         open_ledger(path, read_only=True) as ledger,
     ):
         groups = summarize(ledger, by=by, since_ms=since_ms, until_ms=until_ms)
@@ -129,19 +122,13 @@ def _show(
     price: UnitPrice | None,
 ) -> None:
     """The summary's rows as ``fmt``: a table and chart, JSON, JSON lines or CSV."""
-    if fmt == "json":
-        from youcam_units.ledger import summary_json  # noqa: PLC0415
+    from youcam_units._cli._render import write_json, write_rows  # noqa: PLC0415
+    from youcam_units.ledger._summary import SUMMARY_FIELDS  # noqa: PLC0415
 
-        machine_readable()
-        click.echo(
-            summary_json(groups, by=by) if price is None else _priced_json(groups, by, price)
-        )
+    if fmt == "json":
+        write_json([priced_row(row, by, price) for row in groups])
         return
     if fmt in {"jsonl", "csv"}:
-        from youcam_units._cli._rows import write_rows  # noqa: PLC0415
-        from youcam_units.ledger._summary import SUMMARY_FIELDS  # noqa: PLC0415
-
-        machine_readable()
         money = MONEY_COLUMNS if price is not None else ()
         rows = (priced_row(row, by, price) for row in groups)
         write_rows(fmt, rows, (by, *SUMMARY_FIELDS, *money))
@@ -153,10 +140,3 @@ def _show(
     from youcam_units._cli._render_summary import render_summary  # noqa: PLC0415
 
     render_summary(groups, by, stdout, limit=limit, price=price)
-
-
-def _priced_json(groups: list[SummaryRow], by: Grouping, price: UnitPrice) -> str:
-    """``summary --format json`` with each row's figures in money too, exact."""
-    from youcam_units import _json as exact_json  # noqa: PLC0415
-
-    return exact_json.dumps([priced_row(row, by, price) for row in groups], indent=2)

@@ -1,7 +1,7 @@
 """``sync``: the local ledger brought up to date, reading only what is new.
 
-``_sync`` is the one way every command syncs a ledger (``status``, ``summary --demo``,
-``sync --all``).
+``synced`` is the one way every command syncs a ledger (``status``, ``metrics``, ``report``,
+``summary --demo``, ``export --demo``, ``sync --all``).
 """
 
 from __future__ import annotations
@@ -29,18 +29,15 @@ from youcam_units._cli._runtime import (
     current_runtime,
 )
 from youcam_units._cli._sources import _Source, open_client
-from youcam_units._cli._terminal import (
-    WaitNotice,
-    _progress,
-    _stderr_console,
-)
+from youcam_units._cli._terminal import WaitNotice, _stderr_console
 from youcam_units._cli._text import printable
 from youcam_units._cli._upgrade import open_ledger
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from youcam_units.ledger import SyncResult
+    from youcam_units import Client
+    from youcam_units.ledger import Ledger, PostgresLedger, SyncResult
 
 
 @click.command(name="sync", cls=Command)
@@ -59,12 +56,7 @@ def sync_command(
     *,
     all_accounts: bool,
     db: Path | str | None,
-    demo: bool,
-    token_file: Path | None,
-    api_key_file: Path | None,
-    base_url: str | None,
-    seed: int,
-    entries: int,
+    source: _Source,
     verbose: bool,
 ) -> None:
     """Bring the local SQLite ledger up to date, reading only what is new.
@@ -75,53 +67,56 @@ def sync_command(
     """
     _configure_logging(ctx, verbose=verbose)
     if all_accounts or _accounts.wants_all_accounts():
-        _accounts.refuse_with_all(
-            "--all",
-            db=db,
-            demo=demo,
-            token_file=token_file,
-            api_key_file=api_key_file,
-            base_url=base_url,
-        )
-        sync_all(current_runtime(ctx), seed=seed, entries=entries, verbose=verbose)
+        _accounts.refuse_with_all("--all")
+        sync_all(current_runtime(ctx), seed=source.seed, entries=source.entries)
         return
-    path = db or default_db_path(demo=demo, seed=seed, entries=entries)
-    source = _Source(demo, token_file, base_url, seed, entries, api_key_file)
-    result = _sync(source, path, current_runtime(ctx), verbose=verbose)
+    path = db or default_db_path(demo=source.demo, seed=source.seed, entries=source.entries)
+    result = _sync(source, path, current_runtime(ctx))
     shown = printable(where(path))
     if result.superseded:
         click.echo(
             f"another sync of {shown} moved on meanwhile; this one left the work to it after "
-            f"{result.pages:,} request{'s' if result.pages != 1 else ''}"
+            f"{_requests(result.pages)}"
         )
         return
-    click.echo(
-        f"synced {shown}: {result.new_entries:,} new entries from {result.pages:,} "
-        f"request{'s' if result.pages != 1 else ''}; {result.total_entries:,} in the ledger"
+    click.echo(_synced_line(shown, result))
+
+
+def _requests(pages: int) -> str:
+    return f"{pages:,} request{'s' if pages != 1 else ''}"
+
+
+def _synced_line(shown: object, result: SyncResult) -> str:
+    return (
+        f"synced {shown}: {result.new_entries:,} new entries from {_requests(result.pages)}; "
+        f"{result.total_entries:,} in the ledger"
     )
 
 
-def _sync(source: _Source, path: Path | str, runtime: Runtime, *, verbose: bool) -> SyncResult:
-    from youcam_units.ledger import sync  # noqa: PLC0415 - keeps `--help` fast
-
-    stderr = _stderr_console()
-    notice = WaitNotice(stderr)
+def _sync(source: _Source, path: Path | str, runtime: Runtime) -> SyncResult:
+    notice = WaitNotice(_stderr_console())
     with (
-        _reported(verbose=verbose, action="run sync again to continue where it stopped"),
+        _reported(action="run sync again to continue where it stopped"),
         # The credentials first: a missing one is refused before the ledger file is created.
         open_client(source, runtime, notice=notice) as client,
         open_ledger(path) as ledger,
-        _progress(stderr, "syncing") as progress,
     ):
-        ledger.claim_source(_source_label(source, runtime, client.base_url))
-        task = progress.add_task("sync", total=None, detail="")
-        notice.attach(progress, task)
+        return synced(ledger, client, source, runtime, notice)
 
-        return sync(
-            ledger,
-            client,
-            on_page=lambda result: progress.update(task, detail=_sync_detail(result)),
-        )
+
+def synced(
+    ledger: Ledger | PostgresLedger,
+    client: Client,
+    source: _Source,
+    runtime: Runtime,
+    notice: WaitNotice,
+) -> SyncResult:
+    """``ledger`` brought up to date from ``client``, its progress (and waits) on stderr."""
+    from youcam_units.ledger import sync  # noqa: PLC0415 - keeps `--help` fast
+
+    with notice.progress("syncing") as show:
+        ledger.claim_source(_source_label(source, runtime, client.base_url))
+        return sync(ledger, client, on_page=lambda result: show(_sync_detail(result)))
 
 
 def synced_demo_or_existing(
@@ -131,13 +126,12 @@ def synced_demo_or_existing(
     demo: bool,
     seed: int,
     entries: int,
-    verbose: bool,
 ) -> Path | str:
     """The ledger a reading command opens: the demo's, synced first, or one that exists."""
     path = db or default_db_path(demo=demo, seed=seed, entries=entries)
     if demo:
         source = _Source(demo=True, token_file=None, base_url=None, seed=seed, entries=entries)
-        _sync(source, path, current_runtime(ctx), verbose=verbose)
+        _sync(source, path, current_runtime(ctx))
     elif no_ledger_file(path):
         raise CliError(f"no ledger at {path}: run `{PROG} sync` first (or pass --db)")
     return path
@@ -145,7 +139,7 @@ def synced_demo_or_existing(
 
 def _sync_detail(result: SyncResult) -> str:
     """The progress line's count: a pass adds what it read only when it ends, all at once."""
-    requests = f"{result.pages:,} request{'s' if result.pages != 1 else ''}"
+    requests = _requests(result.pages)
     if result.staged_entries:
         return f"{result.staged_entries:,} read (joining the ledger when the pass ends), {requests}"
     return f"{result.new_entries:,} new, {requests}"
@@ -155,19 +149,13 @@ def _source_label(source: _Source, runtime: Runtime, base_url: str) -> str:
     """Names the history a ledger holds: the demo's data set, or the service's URL."""
     if not source.demo:
         return base_url
-    service = runtime.demo_service
-    seed, entries = (
-        (source.seed, source.entries)
-        if service is None
-        else (
-            service.seed,
-            service.base_count,
-        )
-    )
-    return f"the demo mock (seed {seed}, {entries} entries)"
+    service = runtime.demo_service  # a test's, else the one --seed and --entries make
+    if service is not None:
+        return f"the demo mock (seed {service.seed}, {service.base_count} entries)"
+    return f"the demo mock (seed {source.seed}, {source.entries} entries)"
 
 
-def sync_all(runtime: Runtime, *, seed: int, entries: int, verbose: bool) -> None:
+def sync_all(runtime: Runtime, *, seed: int, entries: int) -> None:
     """``sync --all``: each account into its own ledger, one after another, failures reported.
 
     One account's failure does not stop the others; the command fails at the end, naming them.
@@ -179,19 +167,15 @@ def sync_all(runtime: Runtime, *, seed: int, entries: int, verbose: bool) -> Non
             try:
                 path = account.ledger_target
                 source = _Source(False, None, None, seed, entries)  # noqa: FBT003
-                result = _sync(source, path, runtime, verbose=verbose)
+                result = _sync(source, path, runtime)
             except click.ClickException as exc:
                 failed.append(account.name)
                 _accounts.report_failure(account.name, exc)
                 continue
-        requests = f"request{'s' if result.pages != 1 else ''}"
         if result.superseded:
             click.echo(f"{account.name}: another sync of {path} moved on meanwhile; left to it")
             continue
-        click.echo(
-            f"{account.name}: synced {path}: {result.new_entries:,} new entries from "
-            f"{result.pages:,} {requests}; {result.total_entries:,} in the ledger"
-        )
+        click.echo(f"{account.name}: {_synced_line(path, result)}")
     if failed:
         raise CliError(
             f"{len(failed)} of {len(accounts)} accounts failed to sync: {', '.join(failed)}"

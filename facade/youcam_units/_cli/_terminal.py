@@ -8,9 +8,12 @@ from __future__ import annotations
 import math
 import os
 import sys
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final, Self, TextIO, cast
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
     from rich.console import Console
     from rich.progress import Progress, TaskID
 
@@ -31,9 +34,13 @@ class WaitNotice:
         self._progress: Progress | Offscreen | None = None
         self._task: Any = None
 
-    def attach(self, progress: Progress | Offscreen, task: Any) -> None:  # noqa: ANN401 - TaskID
-        """Show the notices on this progress line from now on."""
-        self._progress, self._task = progress, task
+    @contextmanager
+    def progress(self, label: str, *, enabled: bool = True) -> Iterator[Callable[[str], None]]:
+        """``_progress`` on this console, the notices shown on it; yields what sets its count."""
+        with _progress(self._console, label, enabled=enabled) as progress:
+            task = progress.add_task(label, total=None, detail="")
+            self._progress, self._task = progress, task
+            yield lambda detail: progress.update(task, detail=detail)
 
     def pacing(self, seconds: float) -> None:
         """The ``on_wait`` hook: the client waits for the rate-limit window."""

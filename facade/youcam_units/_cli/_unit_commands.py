@@ -11,26 +11,18 @@ from typing import TYPE_CHECKING, Any, Final
 import click
 
 from youcam_units._cli._help import Command
-from youcam_units._cli._options import _verbose_option
-from youcam_units._cli._output import machine_readable
-from youcam_units._cli._runtime import (
-    _configure_logging,
-    _reported,
-)
-from youcam_units._cli._sources import _Source
+from youcam_units._cli._options import _source_options, _verbose_option, format_option
+from youcam_units._cli._runtime import _configure_logging, _reported, current_runtime
+from youcam_units._cli._sources import open_client
 from youcam_units._cli._terminal import _stdout_console
+from youcam_units._cli._text import iso_utc
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from pathlib import Path
 
     from youcam_units import Balance, FeatureCost
     from youcam_units._cli._render import Format
-
-from youcam_units._cli._options import _source_options
-from youcam_units._cli._runtime import current_runtime
-from youcam_units._cli._sources import open_client
-from youcam_units._cli._text import iso_utc
+    from youcam_units._cli._sources import _Source
 
 __all__ = ["balance", "costs"]
 
@@ -54,14 +46,9 @@ def _columns(known: Sequence[str], rows: Sequence[dict[str, Any]]) -> list[str]:
 
 
 @click.command(cls=Command)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "jsonl", "csv"]),
-    default="table",
-    show_default=True,
-    help="A table; JSON: an object with the exact total and the buckets (each as sent, amount "
-    "exact); JSON lines or CSV: one bucket a row, with every field the service sent.",
+@format_option(
+    "A table; JSON: an object with the exact total and the buckets (each as sent, amount "
+    "exact); JSON lines or CSV: one bucket a row, with every field the service sent."
 )
 @_source_options
 @_verbose_option
@@ -70,31 +57,22 @@ def balance(
     ctx: click.Context,
     *,
     fmt: Format,
-    demo: bool,
-    token_file: Path | None,
-    api_key_file: Path | None,
-    base_url: str | None,
-    seed: int,
-    entries: int,
+    source: _Source,
     verbose: bool,
 ) -> None:
     """Show the units you have now: each bucket's type, amount and expiry, and the total."""
     _configure_logging(ctx, verbose=verbose)
-    source = _Source(demo, token_file, base_url, seed, entries, api_key_file)
     with (
-        _reported(verbose=verbose, action="run the command again"),
+        _reported(action="run the command again"),
         open_client(source, current_runtime(ctx), wants="any") as client,
     ):
         result = client.balance()
-    if fmt == "json":
-        from youcam_units import _json as exact_json  # noqa: PLC0415 - keeps `--help` fast
+    from youcam_units._cli._render import write_json, write_rows  # noqa: PLC0415
 
-        machine_readable()
-        click.echo(exact_json.dumps(_balance_json(result), indent=2))
+    if fmt == "json":
+        write_json(_balance_json(result))
         return
     if fmt in {"jsonl", "csv"}:
-        from youcam_units._cli._rows import write_rows  # noqa: PLC0415
-
         buckets = _balance_json(result)["buckets"]
         write_rows(fmt, buckets, _columns(_BUCKET_COLUMNS, buckets))
         return
@@ -126,13 +104,8 @@ def _balance_json(result: Balance) -> dict[str, Any]:
 
 @click.command(cls=Command)
 @click.option("--search", metavar="TEXT", help="Only features whose description contains TEXT.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "jsonl", "csv"]),
-    default="table",
-    show_default=True,
-    help="A table, or the SKUs as sent (every field) as JSON, JSON lines or CSV (amounts exact).",
+@format_option(
+    "A table, or the SKUs as sent (every field) as JSON, JSON lines or CSV (amounts exact)."
 )
 @_source_options
 @_verbose_option
@@ -142,20 +115,14 @@ def costs(
     *,
     search: str | None,
     fmt: Format,
-    demo: bool,
-    token_file: Path | None,
-    api_key_file: Path | None,
-    base_url: str | None,
-    seed: int,
-    entries: int,
+    source: _Source,
     verbose: bool,
 ) -> None:
     """Show what each feature costs, in units per result image or per second (needs the API key)."""
     _configure_logging(ctx, verbose=verbose)
-    source = _Source(demo, token_file, base_url, seed, entries, api_key_file)
     wanted = None if search is None else search.casefold()
     with (
-        _reported(verbose=verbose, action="run the command again"),
+        _reported(action="run the command again"),
         open_client(source, current_runtime(ctx), wants="API key") as client,
     ):
         found = [
@@ -168,15 +135,11 @@ def costs(
 
 def _show_costs(found: list[FeatureCost], fmt: Format, search: str | None) -> None:
     """The SKUs found, as sent (every field) in JSON, JSON lines and CSV, or as a table."""
-    if fmt in {"json", "csv"}:
-        machine_readable()
+    from youcam_units._cli._render import write_json, write_rows  # noqa: PLC0415
+
     if fmt == "json":
-        from youcam_units import _json as exact_json  # noqa: PLC0415 - keeps `--help` fast
-
-        click.echo(exact_json.dumps([cost.to_dict() for cost in found], indent=2))
+        write_json([cost.to_dict() for cost in found])
     elif fmt in {"jsonl", "csv"}:
-        from youcam_units._cli._rows import write_rows  # noqa: PLC0415
-
         skus = [cost.to_dict() for cost in found]
         write_rows(fmt, skus, _columns(_COST_COLUMNS, skus))
     elif not found:

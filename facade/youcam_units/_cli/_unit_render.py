@@ -12,12 +12,18 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Final
 
-from rich import box
 from rich.table import Table
 from rich.text import Text
 
 from youcam_units._amounts import TENTH, about, last_days, rounded
-from youcam_units._cli._fit import GAP, MIN_GROUP_WIDTH, amounts, ascii_only, print_whole
+from youcam_units._cli._fit import (
+    GAP,
+    MIN_GROUP_WIDTH,
+    amounts,
+    ascii_only,
+    print_whole,
+    titled_table,
+)
 from youcam_units._cli._text import literal, printable
 
 if TYPE_CHECKING:
@@ -54,12 +60,8 @@ def render_balance(balance: Balance, console: Console) -> None:
     amount_width = max(len("units"), len(total), *(len(a) for a in figures))
     expiry_width = len("YYYY-MM-DD HH:MM")
     types = [printable(bucket.type or "", console.encoding) for bucket in buckets]
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        title=f"balance: {total} units in {len(buckets)} bucket{'s' * (len(buckets) != 1)}",
-        title_justify="left",
-        pad_edge=False,
-        show_edge=False,
+    table = titled_table(
+        f"balance: {total} units in {len(buckets)} bucket{'s' * (len(buckets) != 1)}"
     )
     longest = max(len("type"), len("total"), *(len(t) for t in types))
     table.add_column(
@@ -82,13 +84,7 @@ def render_costs(found: Sequence[FeatureCost], console: Console) -> None:
     per_width = max(len("per"), *(len(p) for p in pers))
     descriptions = [printable(cost.description or "", console.encoding) for cost in found]
     longest = max(len("feature"), *(len(text) for text in descriptions))
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        title=f"feature costs ({len(found)})",
-        title_justify="left",
-        pad_edge=False,
-        show_edge=False,
-    )
+    table = titled_table(f"feature costs ({len(found)})")
     table.add_column(
         "feature", width=_text_width(console, longest, (amount_width, per_width)), overflow="fold"
     )
