@@ -147,3 +147,25 @@ def test_without_the_extra_the_line_names_it(
     assert run.exit_code == 1
     assert run.stderr.strip().endswith("pip install 'youcam-units[postgres]'")
     assert "pw@" not in run.output
+
+
+def test_sync_all_names_a_postgres_ledger_without_its_password(
+    invoke: Invoke,
+    postgres_url: str,
+    postgres_server: PostgresServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``sync --all`` says where each account synced, as ``sync`` does: the password hidden."""
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[accounts.team]\naccess_token_env = "YOUCAM_ACCESS_TOKEN"\n'
+        f'db = "{postgres_url}?ledger=team"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("YOUCAM_UNITS_CONFIG", str(config))
+    for _ in range(2):  # the first pass, then one with nothing new
+        run = invoke("sync", "--all")
+        assert run.exit_code == 0, run.output
+        assert postgres_server.password not in run.output
+        assert "team: synced postgresql://postgres:***@" in run.stdout

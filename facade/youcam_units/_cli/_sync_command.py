@@ -172,10 +172,11 @@ def sync_all(runtime: Runtime, *, seed: int, entries: int) -> None:
                 failed.append(account.name)
                 _accounts.report_failure(account.name, exc)
                 continue
+        shown = printable(where(path))  # a URL without its password
         if result.superseded:
-            click.echo(f"{account.name}: another sync of {path} moved on meanwhile; left to it")
+            click.echo(f"{account.name}: another sync of {shown} moved on meanwhile; left to it")
             continue
-        click.echo(f"{account.name}: {_synced_line(path, result)}")
+        click.echo(f"{account.name}: {_synced_line(shown, result)}")
     if failed:
         raise CliError(
             f"{len(failed)} of {len(accounts)} accounts failed to sync: {', '.join(failed)}"
