@@ -152,6 +152,8 @@ def test_without_the_report_extra_one_line_names_it(
 ) -> None:
     """Without pygal: one line saying which extra to install, before any request."""
     monkeypatch.setitem(sys.modules, "pygal", None)
+    for name in [name for name in sys.modules if name.startswith("youcam_units._report")]:
+        monkeypatch.delitem(sys.modules, name)  # as in a process that never imported them
     run = invoke("report", "--db", str(tmp_path / "l.sqlite3"), "-o", str(tmp_path / "r.html"))
     assert run.exit_code == 1
     assert run.stderr.count("\n") == 1

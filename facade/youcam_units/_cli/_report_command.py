@@ -123,13 +123,13 @@ def report(
     action is compared with the period just before. It opens offline (no script, nothing
     fetched) and prints to PDF. Syncs the ledger first, as status does; needs the report extra.
     """
+    require_extra("the report", "report", REPORT_DEPENDENCIES)  # _period needs it too
     price = parse_unit_price(unit_price, currency)
     query = StatusQuery.from_options(ctx, options)
     now = query.as_of or datetime.now(UTC)
     # The last day with any of its time passed: a now at midnight ends the day before.
     period = _period(month, since, until, (now - timedelta(microseconds=1)).astimezone(UTC).date())
     _check_output(output)
-    require_extra("the report", "report", REPORT_DEPENDENCIES)
     from youcam_units._report import gather, render_html, write_atomically  # noqa: PLC0415
 
     runtime = current_runtime(ctx)
