@@ -59,3 +59,45 @@ def test_a_pager_stopped_mid_page_resumes_without_a_pagination_error(
     page_start = stop_after - stop_after % 10
     assert first == [BIG + i for i in range(stop_after)]
     assert rest == [BIG + i for i in range(page_start, 35)]  # the cut page again, then the rest
+
+
+def test_a_closed_client_refuses_a_request_with_a_youcam_error_before_sending() -> None:
+    """A closed Client raises a YouCamError saying so, not httpx's RuntimeError, and sends nothing.
+
+    Its ``continuation_token`` is where the listing stood, so a new client continues from there.
+    """
+    service = FakeService(35)
+    with httpx.Client(transport=httpx.MockTransport(service)) as http:
+        client = yu.Client(http_client=http, **client_kwargs())
+        pager = client.history(page_size=10)
+        assert len(next(pager.pages()).entries) == 10
+        client.close()
+        with pytest.raises(yu.YouCamError, match="closed") as caught:
+            list(pager)
+        assert caught.value.continuation_token == pager.next_token is not None
+        with pytest.raises(yu.YouCamError, match="closed"):
+            client.balance()
+        with pytest.raises(yu.YouCamError, match="closed"), client:
+            pass
+        client.close()  # closing twice is harmless
+    assert len(service.requests) == 1
+
+
+def test_a_closed_async_client_refuses_a_request_with_a_youcam_error_before_sending() -> None:
+    """The same for AsyncClient, within the loop it was used in."""
+    service = FakeService(35)
+
+    async def scenario() -> None:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(service)) as http:
+            client = yu.AsyncClient(http_client=http, **client_kwargs())
+            await client.history_page()
+            await client.aclose()
+            with pytest.raises(yu.YouCamError, match="closed"):
+                await client.balance()
+            with pytest.raises(yu.YouCamError, match="closed"):
+                async with client:
+                    pass
+            await client.aclose()
+
+    asyncio.run(scenario())
+    assert len(service.requests) == 1
