@@ -162,6 +162,27 @@ def test_http_base_url_from_environment_is_refused(monkeypatch: pytest.MonkeyPat
         yu.Client(TOKEN)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://ops:hunter2-pw@api.example.test",
+        "https://:hunter2-pw@api.example.test/",
+        "http://ops:hunter2-pw@example.test",
+        "ftp://ops:hunter2-pw@x.test",
+        "https://ops:hunter2-pw@[::1",
+    ],
+)
+def test_a_base_url_with_a_password_is_refused_without_showing_it(url: str) -> None:
+    """A user or password in base_url is refused and never echoed (it showed in repr()).
+
+    The client's bearer replaces any credentials in the URL, so they could only leak.
+    """
+    for client_class in (yu.Client, yu.AsyncClient):
+        with pytest.raises(ValueError, match="base_url") as info:
+            client_class(TOKEN, base_url=url)
+        assert "hunter2-pw" not in str(info.value)
+
+
 # -- the access token ----------------------------------------------------------------------
 
 
