@@ -1,0 +1,24 @@
+"""A closed ledger refuses every use with a LedgerError naming it, not sqlite3's own error."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+from youcam_units.ledger import LedgerError, open_ledger, summarize, sync
+
+if TYPE_CHECKING:
+    from ledger.conftest import MakeClient
+
+
+def test_a_closed_ledger_refuses_reads_and_syncs_with_a_ledger_error(
+    ledger_target: str, make_client: MakeClient
+) -> None:
+    """len, summarize and sync on a closed ledger raise LedgerError saying it is closed."""
+    with make_client() as client:
+        with open_ledger(ledger_target) as ledger:
+            sync(ledger, client)
+        for use in (lambda: len(ledger), lambda: summarize(ledger), lambda: sync(ledger, client)):
+            with pytest.raises(LedgerError, match="closed"):
+                use()
+    ledger.close()  # closing again is harmless
