@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from youcam_units._amounts import exact_amount, exact_sum
+from youcam_units._amounts import ZERO, exact_add, exact_amount, exact_subtract, exact_sum
 from youcam_units._models import DAY_MS, EPOCH, Action, HistoryEntry
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ class Forecast:
     @property
     def spendable(self) -> Decimal:
         """The balance without the units of expired buckets: what can still be spent."""
-        return exact_sum((self.balance, -self.expired_total))
+        return exact_subtract(self.balance, self.expired_total)
 
     @property
     def spend_per_day(self) -> Decimal:
@@ -144,7 +144,7 @@ def spend_rate(
     for item in history:
         timestamp, amount = _spent(item)
         if low <= timestamp < high:
-            spent += amount
+            spent = exact_add(spent, amount)
     return SpendRate(spent=spent, since=since, until=now)
 
 
@@ -231,11 +231,11 @@ def _spent(item: Spending) -> tuple[int, Decimal]:
         for change in item.changes:
             change_amount = exact_amount(change.amount, "info.credits[].amount")
             if change_amount < 0:
-                spent -= change_amount
+                spent = exact_subtract(spent, change_amount)
         return item.timestamp_ms, spent
     timestamp, sent = item
     exact = exact_amount(sent, "amount")
-    return timestamp, -exact if exact < 0 else Decimal(0)
+    return timestamp, exact_subtract(ZERO, exact) if exact < 0 else ZERO
 
 
 def ceil_ms(when: datetime) -> int:
