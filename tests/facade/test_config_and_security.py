@@ -112,10 +112,16 @@ def test_bad_client_settings_fail_at_construction(
 
 
 @pytest.mark.parametrize(
-    ("args", "error"), [((0, 1.0), ValueError), ((5, 0), ValueError), ((True, 1.0), TypeError)]
+    ("args", "error"),
+    [
+        ((0, 1.0), ValueError),
+        ((5, 0), ValueError),
+        ((True, 1.0), TypeError),
+        ((5, float("inf")), ValueError),  # was accepted; the client then raised OverflowError
+    ],
 )
 def test_rate_limit_checks_its_arguments(args: tuple[Any, Any], error: type[Exception]) -> None:
-    """RateLimit needs a positive int count and positive seconds."""
+    """RateLimit needs a positive int count and positive, finite seconds."""
     with pytest.raises(error, match="RateLimit"):
         yu.RateLimit(*args)
 
