@@ -90,6 +90,12 @@ def daily_spending(
 
     Expiries are not spending (as in ``summarize`` and the forecast).
     """
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware (e.g. datetime.now(UTC))")
+    if isinstance(days, bool) or not isinstance(days, int):
+        raise TypeError(f"days must be an int, got {type(days).__name__} {days!r}")
+    if days < 0:
+        raise ValueError(f"days must be 0 or more, got {days}")
     until_ms = ceil_ms(now)
     today = (until_ms - 1) // DAY_MS
     first = today - days + 1
