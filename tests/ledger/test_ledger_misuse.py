@@ -1,4 +1,4 @@
-"""A closed ledger refuses every use with a LedgerError naming it, not sqlite3's own error."""
+"""A ledger used wrongly (closed, or a folder named) is a LedgerError saying so, not sqlite3's."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import pytest
 from youcam_units.ledger import LedgerError, open_ledger, summarize, sync
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ledger.conftest import MakeClient
 
 
@@ -22,3 +24,10 @@ def test_a_closed_ledger_refuses_reads_and_syncs_with_a_ledger_error(
             with pytest.raises(LedgerError, match="closed"):
                 use()
     ledger.close()  # closing again is harmless
+
+
+def test_a_folder_named_as_the_ledger_is_refused_saying_so(tmp_path: Path) -> None:
+    """A directory is not a ledger file: said so (it was SQLite's "disk I/O error")."""
+    for read_only in (False, True):
+        with pytest.raises(LedgerError, match="is a directory"):
+            open_ledger(tmp_path, read_only=read_only)
