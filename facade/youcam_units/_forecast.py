@@ -135,10 +135,10 @@ def spend_rate(
     _check_aware(now, "now")
     if window <= timedelta(0):
         raise ValueError(f"window must be positive, got {window}")
-    since = now - window
+    since = _shifted(now, -window)
     if started_at is not None:
         _check_aware(started_at, "started_at")
-        since = min(max(since, started_at), now - min(window, _MIN_WINDOW))
+        since = min(max(since, started_at), _shifted(now, -min(window, _MIN_WINDOW)))
     low, high = _ms(since - EPOCH), _ms(now - EPOCH)
     spent = Decimal(0)
     for item in history:
@@ -173,7 +173,7 @@ def forecast(
     )
     live = [b for b in balance.buckets if b not in expired]
     runs_out_ms, losses = _project(live, rate, now)
-    limit = now + horizon
+    limit = _shifted(now, horizon)
     expiring = tuple(loss for loss in losses if loss.expires_at <= limit)
     return Forecast(
         now=now,
@@ -260,6 +260,19 @@ def _at(now: datetime, ms: Decimal) -> datetime | None:
         return now + timedelta(microseconds=int((ms * 1000).to_integral_value()))
     except OverflowError:
         return None
+
+
+def _shifted(moment: datetime, delta: timedelta) -> datetime:
+    """``moment + delta``, stopped at the first or last moment a ``datetime`` holds.
+
+    A window or horizon reaching past the years 1-9999 ends there (it would raise OverflowError).
+    """
+    try:
+        return moment + delta
+    except OverflowError:
+        if delta > timedelta(0):
+            return datetime.max.replace(tzinfo=moment.tzinfo)
+        return datetime.min.replace(tzinfo=moment.tzinfo)
 
 
 def _check_aware(moment: datetime, name: str) -> None:

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -316,3 +316,22 @@ def test_totals_of_amounts_wider_than_28_digits_are_exact() -> None:
     assert str(spend_rate(spending, now=N).spent) == exact
     balance = yu.Balance((_bucket(1, wide, -1), _bucket(2, wide[:-1] + "2")))
     assert forecast(balance, spending, now=N).spendable == Decimal(wide[:-1] + "2")
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime.max.replace(tzinfo=UTC),
+        datetime.min.replace(tzinfo=UTC) + D,
+        datetime(9999, 12, 31, tzinfo=timezone(timedelta(hours=-5))),
+    ],
+)
+def test_a_now_near_the_ends_of_time_gives_a_forecast_not_an_overflow(now: datetime) -> None:
+    """The window and horizon stop at the years 1-9999 (they raised OverflowError there)."""
+    result = forecast(_balance_of(_bucket(1, "10")), [(N_MS, Decimal(-1))], now=now)
+    assert result.now == now
+    assert result.rate.since <= now
+
+
+def _balance_of(*buckets: yu.UnitBucket) -> yu.Balance:
+    return yu.Balance(buckets)
