@@ -76,6 +76,12 @@ def summarize(
     """Exact totals per group over the entries with ``since_ms <= timestamp < until_ms``."""
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}, not {by!r}")
+    for name, bound in (("since_ms", since_ms), ("until_ms", until_ms)):
+        if not (bound is None or isinstance(bound, int | float)):
+            raise TypeError(
+                f"{name} must be milliseconds since 1970 (int(when.timestamp() * 1000)) or "
+                f"None, got {type(bound).__name__}"
+            )
     # name -> [first_ms, entries, spent, granted, expired]: lists, as thousands of days are added.
     groups: dict[str, list[Any]] = {}
     names: dict[int, str] = {}
