@@ -87,6 +87,8 @@ class MockService:
         api_keys: Iterable[str] = (DEFAULT_API_KEY,),
         limits: Limits | None = None,
     ) -> None:
+        if isinstance(entries, bool) or not isinstance(entries, int):
+            raise TypeError(f"entries must be an int, got {type(entries).__name__}")
         if entries < 0:
             raise ValueError("entries must be >= 0")
         if rate_limit is not None and limits is not None:
