@@ -154,18 +154,28 @@ class _PagerState(Generic[ItemT, PageT]):
 
     @property
     def exhausted(self) -> bool:
-        """Whether the listing is complete (the last page was read, or ``max_items`` reached)."""
+        """Whether the listing is complete: the last page's last item, or ``max_items``, handed out.
+
+        With ``pages()``, once the last page is yielded.
+        """
         return self._cursor.done
 
     def _handed_out(self, page: PageT) -> Iterator[ItemT]:
-        """A page's items, moving the checkpoint with its last one (a stop mid-page re-reads it)."""
+        """A page's items, moving the checkpoint with its last one (a stop mid-page re-reads it).
+
+        Until then the cursor stands as before the page: its start, the ``max_items`` left
+        before it, not done. Iterating again after a stop reads the whole page again.
+        """
         items: Sequence[ItemT] = page.items  # type: ignore[assignment]
         if not items:
             return
-        final = self._cursor.next_token
-        self._cursor.next_token = page.starting_token
+        cursor = self._cursor
+        after = cursor.next_token, cursor.remaining, cursor.done
+        cursor.next_token, cursor.done = page.starting_token, False
+        if cursor.remaining is not None:
+            cursor.remaining += len(items)
         yield from items[:-1]
-        self._cursor.next_token = final
+        cursor.next_token, cursor.remaining, cursor.done = after
         yield items[-1]
 
     def __repr__(self) -> str:
