@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING
 
 import pytest
@@ -31,3 +32,10 @@ def test_a_folder_named_as_the_ledger_is_refused_saying_so(tmp_path: Path) -> No
     for read_only in (False, True):
         with pytest.raises(LedgerError, match="is a directory"):
             open_ledger(tmp_path, read_only=read_only)
+
+
+def test_a_closed_ledger_can_still_be_copied(tmp_path: Path) -> None:
+    """Only its uses are refused: protocol lookups (__deepcopy__...) still see plain misses."""
+    with open_ledger(tmp_path / "l.sqlite3") as ledger:
+        pass
+    assert copy.deepcopy(ledger).location == ledger.location

@@ -77,6 +77,8 @@ class _ClosedConnection:
         """Already closed."""
 
     def __getattr__(self, name: str) -> NoReturn:
+        if name.startswith("__"):  # protocol lookups (deepcopy's __deepcopy__...) stay plain misses
+            raise AttributeError(name)
         raise LedgerError(f"the ledger {self._location} is closed: open it again to use it")
 
 
