@@ -23,8 +23,10 @@ __all__ = [
     "ZERO",
     "about",
     "amount_in_bounds",
+    "exact_add",
     "exact_amount",
     "exact_product",
+    "exact_subtract",
     "exact_sum",
     "last_days",
     "out_of_bounds",
@@ -105,6 +107,16 @@ def exact_sum(amounts: Iterable[Decimal]) -> Decimal:
     for amount in amounts:
         total = add(total, amount)
     return total
+
+
+def exact_add(total: Decimal, amount: Decimal) -> Decimal:
+    """``total + amount``, exact: ``+`` would round past the default context's 28 digits."""
+    return _SUM_CONTEXT.add(total, amount)
+
+
+def exact_subtract(total: Decimal, amount: Decimal) -> Decimal:
+    """``total - amount``, exact (``-amount`` alone rounds too: ``exact_subtract(ZERO, a)``)."""
+    return _SUM_CONTEXT.subtract(total, amount)
 
 
 def exact_product(units: Decimal, price: Decimal) -> Decimal:

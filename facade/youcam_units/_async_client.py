@@ -86,7 +86,8 @@ class AsyncClient(BaseClient):
     __init__.__doc__ = INIT_DOC
 
     async def aclose(self) -> None:
-        """Close what the client opened (never a caller's ``http_client``)."""
+        """Close what the client opened (never a caller's ``http_client``); it sends no more."""
+        self._closed = True
         await self._api.get_async_httpx_client().aclose()
         if self._owns_http:
             await self._http.aclose()
@@ -94,6 +95,7 @@ class AsyncClient(BaseClient):
             self._settings.pacer.close()
 
     async def __aenter__(self) -> Self:
+        self._check_open()
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -149,6 +151,7 @@ class AsyncClient(BaseClient):
 
     async def _request(self, call: Call[ResultT]) -> ResultT:
         """Run any operation: retries around attempts (pacing, one refresh, bounded reads)."""
+        self._check_open(call.starting_token)
         self._check_loop(call.starting_token)
         run = self._retry_run(call)
         async for attempt in run.attempts():

@@ -158,6 +158,7 @@ class BaseClient:
     _http_type: ClassVar[type[httpx.Client | httpx.AsyncClient]]
     _sibling: ClassVar[str]
     _allow_async_access_token: ClassVar[bool]
+    _closed: bool = False
 
     def _setup(
         self,
@@ -228,6 +229,16 @@ class BaseClient:
                 f"api_key=... or set {ENV_API_KEY}"
             )
         return source
+
+    def _check_open(self, starting_token: str | None = None) -> None:
+        """A closed client refuses before any request (httpx's own error is a bare RuntimeError)."""
+        if self._closed:
+            name = type(self).__name__
+            raise YouCamError(
+                f"this {name} is closed; create a new {name} (a listing continues from the "
+                "error's continuation_token)",
+                continuation_token=starting_token,
+            )
 
     # The pipeline's shared steps; each client's _request runs them with its own I/O.
 

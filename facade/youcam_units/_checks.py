@@ -165,15 +165,23 @@ def resolve_base_url(
         chosen = str(http_client.base_url)
     if chosen is None:
         chosen = os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL
+    from ._redact import redact_url  # noqa: PLC0415 - only for the messages
+
+    shown = redact_url(chosen)
     try:
         url = httpx.URL(chosen)
     except httpx.InvalidURL as exc:
-        raise ValueError(f"base_url {chosen!r} is not a valid URL: {exc}") from None
+        raise ValueError(f"base_url {shown!r} is not a valid URL: {exc}") from None
+    if url.userinfo:  # the bearer replaces them: they could only leak (a repr showed them)
+        raise ValueError(
+            f"base_url {shown!r} holds a user or password: remove it (the client sends "
+            "access_token or api_key as its credential)"
+        )
     if url.scheme not in {"http", "https"} or not url.host:
-        raise ValueError(f"base_url must be an https:// URL with a host, got {chosen!r}")
+        raise ValueError(f"base_url must be an https:// URL with a host, got {shown!r}")
     if url.scheme == "http" and not _is_loopback(url.host):
         raise ValueError(
-            f"base_url {chosen!r} is plain http: the access token would be sent unencrypted. "
+            f"base_url {shown!r} is plain http: the access token would be sent unencrypted. "
             "Use https://, or http:// only for a loopback host (localhost, 127.0.0.1, ::1)."
         )
     return str(url).rstrip("/")

@@ -84,7 +84,8 @@ class Client(BaseClient):
     __init__.__doc__ = INIT_DOC
 
     def close(self) -> None:
-        """Close what the client opened (never a caller's ``http_client``)."""
+        """Close what the client opened (never a caller's ``http_client``); it sends no more."""
+        self._closed = True
         self._api.get_httpx_client().close()
         if self._owns_http:
             self._http.close()
@@ -92,6 +93,7 @@ class Client(BaseClient):
             self._settings.pacer.close()
 
     def __enter__(self) -> Self:
+        self._check_open()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -144,6 +146,7 @@ class Client(BaseClient):
 
     def _request(self, call: Call[ResultT]) -> ResultT:
         """Run any operation: retries around attempts (pacing, one refresh, bounded reads)."""
+        self._check_open(call.starting_token)
         run = self._retry_run(call)
         for attempt in run.attempts():
             with attempt:

@@ -117,8 +117,10 @@ class RateLimit:
             raise ValueError(f"RateLimit requests must be at least 1, got {self.requests}")
         if isinstance(self.period, bool) or not isinstance(self.period, int | float):
             raise TypeError(f"RateLimit period must be a number of seconds, got {self.period!r}")
-        if not self.period > 0:
-            raise ValueError(f"RateLimit period must be positive seconds, got {self.period}")
+        if not (self.period > 0 and math.isfinite(self.period)):
+            raise ValueError(
+                f"RateLimit period must be positive, finite seconds, got {self.period}"
+            )
 
 
 #: The published limit: 250 requests per 300 seconds per token and per IP.

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from youcam_units._amounts import exact_amount, exact_sum
+from youcam_units._amounts import ZERO, exact_add, exact_amount, exact_subtract, exact_sum
 from youcam_units._models import DAY_MS, EPOCH, Action, HistoryEntry
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ class Forecast:
     @property
     def spendable(self) -> Decimal:
         """The balance without the units of expired buckets: what can still be spent."""
-        return exact_sum((self.balance, -self.expired_total))
+        return exact_subtract(self.balance, self.expired_total)
 
     @property
     def spend_per_day(self) -> Decimal:
@@ -135,16 +135,16 @@ def spend_rate(
     _check_aware(now, "now")
     if window <= timedelta(0):
         raise ValueError(f"window must be positive, got {window}")
-    since = now - window
+    since = _shifted(now, -window)
     if started_at is not None:
         _check_aware(started_at, "started_at")
-        since = min(max(since, started_at), now - min(window, _MIN_WINDOW))
+        since = min(max(since, started_at), _shifted(now, -min(window, _MIN_WINDOW)))
     low, high = _ms(since - EPOCH), _ms(now - EPOCH)
     spent = Decimal(0)
     for item in history:
         timestamp, amount = _spent(item)
         if low <= timestamp < high:
-            spent += amount
+            spent = exact_add(spent, amount)
     return SpendRate(spent=spent, since=since, until=now)
 
 
@@ -173,7 +173,7 @@ def forecast(
     )
     live = [b for b in balance.buckets if b not in expired]
     runs_out_ms, losses = _project(live, rate, now)
-    limit = now + horizon
+    limit = _shifted(now, horizon)
     expiring = tuple(loss for loss in losses if loss.expires_at <= limit)
     return Forecast(
         now=now,
@@ -231,11 +231,11 @@ def _spent(item: Spending) -> tuple[int, Decimal]:
         for change in item.changes:
             change_amount = exact_amount(change.amount, "info.credits[].amount")
             if change_amount < 0:
-                spent -= change_amount
+                spent = exact_subtract(spent, change_amount)
         return item.timestamp_ms, spent
     timestamp, sent = item
     exact = exact_amount(sent, "amount")
-    return timestamp, -exact if exact < 0 else Decimal(0)
+    return timestamp, exact_subtract(ZERO, exact) if exact < 0 else ZERO
 
 
 def ceil_ms(when: datetime) -> int:
@@ -260,6 +260,19 @@ def _at(now: datetime, ms: Decimal) -> datetime | None:
         return now + timedelta(microseconds=int((ms * 1000).to_integral_value()))
     except OverflowError:
         return None
+
+
+def _shifted(moment: datetime, delta: timedelta) -> datetime:
+    """``moment + delta``, stopped at the first or last moment a ``datetime`` holds.
+
+    A window or horizon reaching past the years 1-9999 ends there (it would raise OverflowError).
+    """
+    try:
+        return moment + delta
+    except OverflowError:
+        if delta > timedelta(0):
+            return datetime.max.replace(tzinfo=moment.tzinfo)
+        return datetime.min.replace(tzinfo=moment.tzinfo)
 
 
 def _check_aware(moment: datetime, name: str) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
-from ._amounts import exact_product, rounded
+from ._amounts import ZERO, exact_add, exact_product, rounded
 
 __all__ = ["CURRENCY_CODE", "UnitPrice"]
 
@@ -28,6 +28,13 @@ class UnitPrice:
     currency: str
 
     def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal):
+            raise TypeError(
+                f"a unit price is an exact Decimal (UnitPrice.parse reads text), not "
+                f"{type(self.amount).__name__}"
+            )
+        if not isinstance(self.currency, str):
+            raise TypeError(f"a currency is a str (USD), not {type(self.currency).__name__}")
         if not self.amount.is_finite() or self.amount < 0:
             raise ValueError(f"a unit price must be a number of 0 or more, not {self.amount!r}")
         if not CURRENCY_CODE.fullmatch(self.currency):
@@ -45,7 +52,7 @@ class UnitPrice:
             number = Decimal("NaN")
         if not number.is_finite() or number < 0:
             raise ValueError(f"{amount!r} is not a price of 0 or more (like 0.05)")
-        return cls(number + 0, currency.strip().upper())  # + 0: -0 becomes 0
+        return cls(exact_add(number, ZERO), currency.strip().upper())  # -0 becomes 0, exactly
 
     def value(self, units: Decimal) -> Decimal:
         """What ``units`` cost, exactly."""

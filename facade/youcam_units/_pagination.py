@@ -15,7 +15,7 @@ the current page's start, so a resume may repeat entries but never skips one.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Generic, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Final, Generic, Protocol, Self, TypeVar
 
 from ._checks import validate_max_items, validate_page_size, validate_starting_token
 from ._config import MAX_PAGE_SIZE
@@ -60,6 +60,7 @@ class ListedPage(Protocol[ItemT_co]):
 
 
 PageT = TypeVar("PageT", bound=ListedPage[object])
+_NOTHING_READ: Final = object()
 
 
 class PageCursor(Generic[PageT]):
@@ -83,6 +84,17 @@ class PageCursor(Generic[PageT]):
         self.remaining = validate_max_items(max_items)
         self.done = self.remaining == 0
         self._guard = LoopGuard(self.next_token, progress)
+        self._last_read: object = _NOTHING_READ
+
+    def _reread(self, page: PageT) -> bool:
+        """Whether ``page`` answers the last page's request again: a resume after a mid-page stop.
+
+        The loop guard judges only the service's answers to new requests; this one's
+        next_token it has seen, rightly, as the answer to the same request.
+        """
+        again = page.starting_token == self._last_read
+        self._last_read = page.starting_token
+        return again
 
     def next_page_size(self) -> int | None:
         """The page size of the next request, or ``None`` when the listing is complete."""
@@ -95,7 +107,8 @@ class PageCursor(Generic[PageT]):
     def accept(self, page: PageT) -> PageT:
         """Record a fetched page; return it trimmed to ``max_items``."""
         next_token_sent = page.next_token
-        if next_token_sent is not None and self._guard.repeated(next_token_sent):
+        reread = self._reread(page)
+        if not reread and next_token_sent is not None and self._guard.repeated(next_token_sent):
             raise PaginationError(
                 f"the service returned next_token {next_token_sent!r} a second time; following it "
                 "would read the same pages forever",
@@ -103,7 +116,7 @@ class PageCursor(Generic[PageT]):
                 request_id=page.request_id,
                 continuation_token=page.starting_token,
             )
-        moved = self._guard.progressed(page.items)
+        moved = reread or self._guard.progressed(page.items)
         if (
             not moved
             and next_token_sent is not None
@@ -141,18 +154,28 @@ class _PagerState(Generic[ItemT, PageT]):
 
     @property
     def exhausted(self) -> bool:
-        """Whether the listing is complete (the last page was read, or ``max_items`` reached)."""
+        """Whether the listing is complete: the last page's last item, or ``max_items``, handed out.
+
+        With ``pages()``, once the last page is yielded.
+        """
         return self._cursor.done
 
     def _handed_out(self, page: PageT) -> Iterator[ItemT]:
-        """A page's items, moving the checkpoint with its last one (a stop mid-page re-reads it)."""
+        """A page's items, moving the checkpoint with its last one (a stop mid-page re-reads it).
+
+        Until then the cursor stands as before the page: its start, the ``max_items`` left
+        before it, not done. Iterating again after a stop reads the whole page again.
+        """
         items: Sequence[ItemT] = page.items  # type: ignore[assignment]
         if not items:
             return
-        final = self._cursor.next_token
-        self._cursor.next_token = page.starting_token
+        cursor = self._cursor
+        after = cursor.next_token, cursor.remaining, cursor.done
+        cursor.next_token, cursor.done = page.starting_token, False
+        if cursor.remaining is not None:
+            cursor.remaining += len(items)
         yield from items[:-1]
-        self._cursor.next_token = final
+        cursor.next_token, cursor.remaining, cursor.done = after
         yield items[-1]
 
     def __repr__(self) -> str:

@@ -69,8 +69,13 @@ def redact_url(url: str) -> str:
     """``url`` with its password (if any) replaced by ``***``; safe to print."""
     from urllib.parse import urlsplit, urlunsplit  # noqa: PLC0415
 
-    parts = urlsplit(url)
-    if parts.password is None:
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:  # not parsable (a broken [IPv6] host): hide all before the host
+        head, at, host = url.rpartition("@")
+        return f"{head.partition('://')[0]}://***@{host}" if at else url
+    if password is None:
         return url
     user = parts.username or ""
     host = parts.netloc.rpartition("@")[2]

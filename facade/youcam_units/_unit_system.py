@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, cast
 
@@ -22,7 +23,6 @@ from youcam_units._models import EPOCH
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from decimal import Decimal
 
     from youcam_units_api.models.credit_balance_response import CreditBalanceResponse
     from youcam_units_api.models.feature_cost_result import FeatureCostResult
@@ -68,6 +68,14 @@ class UnitBucket:
     amount: Decimal
     expires_at: datetime | None = None
     _as_sent: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """A bucket built in code: refused now what the total or the forecast would trip on."""
+        amount: object = self.amount  # typed Decimal, but code may pass anything
+        if isinstance(amount, bool) or not isinstance(amount, Decimal | int):
+            raise TypeError(f"a bucket's amount is an exact Decimal, not {type(amount).__name__}")
+        if self.expires_at is not None and self.expires_at.utcoffset() is None:
+            raise ValueError("a bucket's expires_at must be timezone-aware (tzinfo=UTC) or None")
 
     @property
     def expiry_ms(self) -> int | None:

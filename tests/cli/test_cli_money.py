@@ -53,6 +53,26 @@ def test_the_price_is_shown_in_plain_digits(typed: str, shown: str) -> None:
     assert UnitPrice.parse(typed, "usd").per_unit() == f"{shown} USD per unit"
 
 
+def test_a_price_keeps_every_digit_and_zero_loses_its_sign() -> None:
+    """Parsing added 0 in the default context, which rounded a price past 28 digits."""
+    wide = "0.123456789012345678901234567890123"
+    assert UnitPrice.parse(wide, "usd").amount == Decimal(wide)
+    assert str(UnitPrice.parse("-0.00", "usd").amount) == "0.00"
+    assert str(UnitPrice.parse("5E+1", "usd").amount) == "50"
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "match"),
+    [(0.05, "USD", "Decimal"), ("0.05", "USD", "Decimal"), (Decimal("0.05"), 840, "currency")],
+)
+def test_a_price_of_the_wrong_type_is_a_type_error(
+    amount: object, currency: object, match: str
+) -> None:
+    """UnitPrice(0.05, "USD") raised AttributeError ('float' object has no attribute ...)."""
+    with pytest.raises(TypeError, match=match):
+        UnitPrice(amount, currency)  # type: ignore[arg-type] # the wrong types are the test
+
+
 def test_summary_json_adds_exact_money_to_every_row(invoke: Invoke, tmp_path: Path) -> None:
     """Each row's money is its units times the price, exactly (no rounding in JSON)."""
     db = tmp_path / "l.sqlite3"

@@ -112,10 +112,16 @@ def test_bad_client_settings_fail_at_construction(
 
 
 @pytest.mark.parametrize(
-    ("args", "error"), [((0, 1.0), ValueError), ((5, 0), ValueError), ((True, 1.0), TypeError)]
+    ("args", "error"),
+    [
+        ((0, 1.0), ValueError),
+        ((5, 0), ValueError),
+        ((True, 1.0), TypeError),
+        ((5, float("inf")), ValueError),  # was accepted; the client then raised OverflowError
+    ],
 )
 def test_rate_limit_checks_its_arguments(args: tuple[Any, Any], error: type[Exception]) -> None:
-    """RateLimit needs a positive int count and positive seconds."""
+    """RateLimit needs a positive int count and positive, finite seconds."""
     with pytest.raises(error, match="RateLimit"):
         yu.RateLimit(*args)
 
@@ -160,6 +166,27 @@ def test_http_base_url_from_environment_is_refused(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("YOUCAM_BASE_URL", "http://prod.example.test")
     with pytest.raises(ValueError, match="plain http"):
         yu.Client(TOKEN)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://ops:hunter2-pw@api.example.test",
+        "https://:hunter2-pw@api.example.test/",
+        "http://ops:hunter2-pw@example.test",
+        "ftp://ops:hunter2-pw@x.test",
+        "https://ops:hunter2-pw@[::1",
+    ],
+)
+def test_a_base_url_with_a_password_is_refused_without_showing_it(url: str) -> None:
+    """A user or password in base_url is refused and never echoed (it showed in repr()).
+
+    The client's bearer replaces any credentials in the URL, so they could only leak.
+    """
+    for client_class in (yu.Client, yu.AsyncClient):
+        with pytest.raises(ValueError, match="base_url") as info:
+            client_class(TOKEN, base_url=url)
+        assert "hunter2-pw" not in str(info.value)
 
 
 # -- the access token ----------------------------------------------------------------------

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -303,3 +303,35 @@ def test_balance_by_expiry_is_soonest_first_never_last() -> None:
         (_bucket(3, "1"), _bucket(2, "1", 20), _bucket(1, "1", 20), _bucket(4, "1", 5))
     )
     assert [b.id for b in balance.by_expiry] == [4, 1, 2, 3]
+
+
+def test_totals_of_amounts_wider_than_28_digits_are_exact() -> None:
+    """Inside the bounds (40 digits before the point, 20 after) the spend and spendable stay exact.
+
+    They were added in the default decimal context, which rounds past 28 significant digits.
+    """
+    wide = "1234567890123456789012345678901234567890.12345678901234567891"
+    spending = [(N_MS - DAY_MS, Decimal("-" + wide)), (N_MS - DAY_MS, Decimal("-1E-20"))]
+    exact = "1234567890123456789012345678901234567890.12345678901234567892"
+    assert str(spend_rate(spending, now=N).spent) == exact
+    balance = yu.Balance((_bucket(1, wide, -1), _bucket(2, wide[:-1] + "2")))
+    assert forecast(balance, spending, now=N).spendable == Decimal(wide[:-1] + "2")
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime.max.replace(tzinfo=UTC),
+        datetime.min.replace(tzinfo=UTC) + D,
+        datetime(9999, 12, 31, tzinfo=timezone(timedelta(hours=-5))),
+    ],
+)
+def test_a_now_near_the_ends_of_time_gives_a_forecast_not_an_overflow(now: datetime) -> None:
+    """The window and horizon stop at the years 1-9999 (they raised OverflowError there)."""
+    result = forecast(_balance_of(_bucket(1, "10")), [(N_MS, Decimal(-1))], now=now)
+    assert result.now == now
+    assert result.rate.since <= now
+
+
+def _balance_of(*buckets: yu.UnitBucket) -> yu.Balance:
+    return yu.Balance(buckets)

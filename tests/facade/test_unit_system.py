@@ -180,3 +180,25 @@ def test_generated_models_convert_the_same_way() -> None:
     costs = FeatureCostResponse.from_dict(parse_exact(SKUS))
     assert isinstance(costs.result, FeatureCostResult)
     assert FeatureCostPage.from_generated(costs.result) == FeatureCostPage.from_json(SKUS)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"amount": 5.5}, TypeError, "Decimal"),
+        ({"amount": "5"}, TypeError, "Decimal"),
+        ({"expires_at": datetime(2027, 1, 1)}, ValueError, "timezone-aware"),  # noqa: DTZ001
+    ],
+)
+def test_a_bucket_built_in_code_refuses_a_float_amount_or_a_naive_expiry(
+    kwargs: dict[str, Any], error: type[Exception], match: str
+) -> None:
+    """Refused when built; once taken, they failed later, far from the mistake.
+
+    The total raised "conversion from float to Decimal is not supported", the forecast "can't
+    subtract offset-naive and offset-aware datetimes".
+    """
+    fields: dict[str, Any] = {"id": 1, "type": "ApiPaygToken", "amount": Decimal(5)}
+    with pytest.raises(error, match=match):
+        yu.UnitBucket(**{**fields, **kwargs})
+    assert yu.UnitBucket(**fields, expires_at=datetime(2027, 1, 1, tzinfo=UTC)).expiry_ms

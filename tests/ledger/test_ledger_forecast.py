@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 import youcam_units as yu
-from youcam_units.ledger import Per, Totals, ledger_forecast
+from youcam_units.ledger import Per, Totals, daily_spending, ledger_forecast
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -115,6 +115,22 @@ def test_naive_now_is_refused() -> None:
     """A naive datetime has no time zone to compare entries' UTC times with."""
     with pytest.raises(ValueError, match="timezone-aware"):
         ledger_forecast(_balance("1"), FakeLedger([]), now=datetime(2026, 11, 1))  # noqa: DTZ001
+
+
+@pytest.mark.parametrize(
+    ("now", "days", "match"),
+    [
+        (datetime(2026, 11, 1), 30, "timezone-aware"),  # noqa: DTZ001 - the naive one refused
+        (N, -3, "days"),
+        (N, 2.5, "days"),
+    ],
+)
+def test_daily_spending_refuses_a_naive_now_or_a_bad_day_count(
+    now: datetime, days: object, match: str
+) -> None:
+    """As ledger_forecast does: once a TypeError about offsets, or a silent empty list."""
+    with pytest.raises((ValueError, TypeError), match=match):
+        daily_spending(FakeLedger([_entry(1, 1, "-2")]), now, days=days)  # type: ignore[arg-type]
 
 
 def test_the_old_name_warns_and_gives_the_same_forecast() -> None:

@@ -95,3 +95,19 @@ def test_unknown_grouping_is_refused(ledger: AnyLedger) -> None:
     """A grouping other than action, day or month is a ValueError, not an SQL error."""
     with pytest.raises(ValueError, match="by must be one of"):
         summarize(ledger, by="week")  # type: ignore[arg-type] # the wrong value is the test
+
+
+@pytest.mark.parametrize("bound", [datetime(2026, 11, 1, tzinfo=UTC), "1793491200000", None])
+def test_a_window_bound_that_is_not_milliseconds_is_refused(
+    ledger: AnyLedger, bound: object
+) -> None:
+    """since_ms/until_ms take ms since 1970: a datetime or text is a TypeError saying so.
+
+    It was Python's "'>' not supported between instances of 'int' and 'datetime.datetime'".
+    """
+    for window in ({"since_ms": bound}, {"until_ms": bound}):
+        if bound is None:
+            assert summarize(ledger, **window) == []  # type: ignore[arg-type] # None is open
+            continue
+        with pytest.raises(TypeError, match="milliseconds"):
+            summarize(ledger, **window)  # type: ignore[arg-type] # the wrong type is the test

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
 from youcam_units import _forecast
+from youcam_units._amounts import ZERO, exact_add, exact_subtract, exact_sum
 from youcam_units._forecast import DEFAULT_HORIZON, DEFAULT_WINDOW, Forecast, ceil_ms, spend_rate
 from youcam_units._models import DAY_MS, EPOCH, MIN_DATETIME_MS
 from youcam_units.ledger._storage import SummaryStorage
@@ -59,7 +60,7 @@ def ledger_forecast(
     since = spend_rate((), now=now, window=window, started_at=started_at).since
     since_ms, until_ms = ceil_ms(since), ceil_ms(now)
     totals = ledger.totals(since_ms, until_ms, per="action")  # expiries aside, as in summarize
-    history = [(since_ms, -sum((t.spent for t in totals), Decimal(0)))]
+    history = [(since_ms, exact_subtract(ZERO, exact_sum(t.spent for t in totals)))]
     return _forecast.forecast(
         balance, history, now=now, window=window, horizon=horizon, started_at=started_at
     )
@@ -89,11 +90,17 @@ def daily_spending(
 
     Expiries are not spending (as in ``summarize`` and the forecast).
     """
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware (e.g. datetime.now(UTC))")
+    if isinstance(days, bool) or not isinstance(days, int):
+        raise TypeError(f"days must be an int, got {type(days).__name__} {days!r}")
+    if days < 0:
+        raise ValueError(f"days must be 0 or more, got {days}")
     until_ms = ceil_ms(now)
     today = (until_ms - 1) // DAY_MS
     first = today - days + 1
     spent = [Decimal(0)] * days
     for totals in ledger.totals(first * DAY_MS, until_ms, per="day"):
         if totals.day is not None:
-            spent[totals.day - first] += totals.spent
+            spent[totals.day - first] = exact_add(spent[totals.day - first], totals.spent)
     return spent

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
-from youcam_units._amounts import ZERO
+from youcam_units._amounts import ZERO, exact_add, exact_sum
 from youcam_units._models import DAY_MS, MAX_DATETIME_MS, MIN_DATETIME_MS, Action
 
 __all__ = [
@@ -111,8 +111,8 @@ def _count_into(delta: Delta, day: int, action: str, spent: Decimal, granted: De
         delta[(day, action)] = Sums(1, spent, granted)
     else:
         sums.entries += 1
-        sums.spent += spent
-        sums.granted += granted
+        sums.spent = exact_add(sums.spent, spent)
+        sums.granted = exact_add(sums.granted, granted)
 
 
 def add_to(conn: sqlite3.Connection, delta: Delta) -> None:
@@ -134,8 +134,8 @@ def add_to(conn: sqlite3.Connection, delta: Delta) -> None:
         before = held.get(key)
         if before is not None:
             entries += before[0]
-            spent += Decimal(before[1])
-            granted += Decimal(before[2])
+            spent = exact_add(spent, Decimal(before[1]))
+            granted = exact_add(granted, Decimal(before[2]))
         rows.append((*key, entries, str(spent), str(granted), *_nano(spent), *_nano(granted)))
     conn.executemany(
         "INSERT OR REPLACE INTO rollup (day, action, entries, spent, granted, spent_nano, "
@@ -155,9 +155,9 @@ def _per_day(delta: Delta) -> dict[int, DaySums]:
             days[day] = DaySums(sums.entries, spent, expired, sums.granted)
         else:
             held.entries += sums.entries
-            held.spent += spent
-            held.expired += expired
-            held.granted += sums.granted
+            held.spent = exact_add(held.spent, spent)
+            held.expired = exact_add(held.expired, expired)
+            held.granted = exact_add(held.granted, sums.granted)
     return days
 
 
@@ -180,9 +180,9 @@ def _add_days_to(conn: sqlite3.Connection, days: dict[int, DaySums]) -> None:
         before = held.get(day)
         if before is not None:
             entries += before[0]
-            spent += Decimal(before[1])
-            expired += Decimal(before[2])
-            granted += Decimal(before[3])
+            spent = exact_add(spent, Decimal(before[1]))
+            expired = exact_add(expired, Decimal(before[2]))
+            granted = exact_add(granted, Decimal(before[3]))
         rows.append((day, entries, str(spent), str(expired), str(granted)))
     conn.executemany(
         "INSERT OR REPLACE INTO rollup_day (day, entries, spent, expired, granted) "
@@ -266,7 +266,7 @@ def grouped(conn: sqlite3.Connection, rows: str) -> Delta:
 def _plus(total: Decimal, others: str | None) -> Decimal:
     """``total`` plus the amounts SQLite did not add, handed over as one space-separated text."""
     if others:
-        total += sum((Decimal(text) for text in others.split(" ")), ZERO)
+        total = exact_sum((total, *(Decimal(text) for text in others.split(" "))))
     return total
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from youcam_units import _json as exact_json
-from youcam_units._amounts import ZERO
+from youcam_units._amounts import ZERO, exact_add, exact_subtract
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -25,8 +25,8 @@ def entry_values(e: HistoryEntry) -> tuple[int, int, str, Decimal, Decimal, str]
     for change in e.changes:
         amount = change.amount
         if amount < 0:
-            spent -= amount
+            spent = exact_subtract(spent, amount)
         elif amount > 0:
-            granted += amount
+            granted = exact_add(granted, amount)
     raw = exact_json.dumps(e.to_dict(), separators=(",", ":"))  # keys in the order sent
     return e.id, e.timestamp_ms, str(e.action), spent, granted, raw

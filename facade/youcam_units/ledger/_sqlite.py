@@ -53,6 +53,8 @@ class Ledger(LedgerReading):
     ) -> None:
         self.path = Path(path)
         self.read_only = read_only
+        if self.path.is_dir():  # else SQLite's own words: "disk I/O error"
+            raise LedgerError(f"{self.path} is a directory: name the ledger file, not its folder")
         if read_only:
             self._conn = open_read_only(
                 self.path, lambda: Ledger(self.path, on_upgrade=on_upgrade).close()

@@ -10,7 +10,7 @@ import sqlite3
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from youcam_units._amounts import ZERO
+from youcam_units._amounts import ZERO, exact_add
 from youcam_units._models import DAY_MS, Action, HistoryEntry
 from youcam_units.ledger import _rollup
 from youcam_units.ledger._schema import Meta
@@ -149,7 +149,8 @@ class LedgerReading(OpenLedger):
             if sums is None:
                 sums = groups[key] = [0, ZERO, ZERO, ZERO]
             sums[0] += entries
-            sums[3 if action == Action.EXPIRE else 1] += Decimal(spent)
-            sums[2] += Decimal(granted)
+            column = 3 if action == Action.EXPIRE else 1
+            sums[column] = exact_add(sums[column], Decimal(spent))
+            sums[2] = exact_add(sums[2], Decimal(granted))
         for (day_key, time_key, action_key), sums in groups.items():
             yield Totals(day_key, time_key, action_key, *sums)

@@ -7,7 +7,7 @@ Two storages implement them: the SQLite ledger (``_sqlite.Ledger``) and the Post
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Literal, NamedTuple, Protocol, Self
+from typing import TYPE_CHECKING, Final, Literal, NamedTuple, NoReturn, Protocol, Self
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -63,14 +63,39 @@ class _Connection(Protocol):
     def close(self) -> None: ...
 
 
+class _ClosedConnection:
+    """Stands in for a closed ledger's connection: every use is a ``LedgerError`` naming it.
+
+    Without it a closed SQLite ledger raised ``sqlite3.ProgrammingError``, outside the errors a
+    ledger documents; closing again does nothing.
+    """
+
+    def __init__(self, location: str) -> None:
+        self._location = location
+
+    def close(self) -> None:
+        """Already closed."""
+
+    def __getattr__(self, name: str) -> NoReturn:
+        if name.startswith("__"):  # protocol lookups (deepcopy's __deepcopy__...) stay plain misses
+            raise AttributeError(name)
+        raise LedgerError(f"the ledger {self._location} is closed: open it again to use it")
+
+
 class OpenLedger:
     """What both storages share: closing (also as a context manager), the pass state's parts."""
 
     _conn: _Connection
 
+    @property
+    def location(self) -> str:
+        """Where the ledger is, for messages (never a password)."""
+        raise NotImplementedError
+
     def close(self) -> None:
-        """Close the database connection."""
+        """Close the database connection; the ledger then refuses every use (``LedgerError``)."""
         self._conn.close()
+        self._conn = _ClosedConnection(self.location)
 
     def __enter__(self) -> Self:
         return self

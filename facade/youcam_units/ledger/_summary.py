@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final
 
-from youcam_units._amounts import ZERO
+from youcam_units._amounts import ZERO, exact_add, exact_subtract
 from youcam_units._models import EPOCH, describe_timestamp
 from youcam_units.ledger._storage import GROUPINGS, Grouping
 
@@ -41,7 +41,7 @@ class SummaryRow:
     @property
     def net(self) -> Decimal:
         """The change of the balance over the group: granted minus spent minus expired."""
-        return self.granted - self.spent - self.expired
+        return exact_subtract(exact_subtract(self.granted, self.spent), self.expired)
 
     def to_dict(self, by: Grouping) -> dict[str, object]:
         """The row as JSON-ready data, the group under its grouping's name; amounts exact."""
@@ -76,6 +76,12 @@ def summarize(
     """Exact totals per group over the entries with ``since_ms <= timestamp < until_ms``."""
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}, not {by!r}")
+    for name, bound in (("since_ms", since_ms), ("until_ms", until_ms)):
+        if not (bound is None or isinstance(bound, int | float)):
+            raise TypeError(
+                f"{name} must be milliseconds since 1970 (int(when.timestamp() * 1000)) or "
+                f"None, got {type(bound).__name__}"
+            )
     # name -> [first_ms, entries, spent, granted, expired]: lists, as thousands of days are added.
     groups: dict[str, list[Any]] = {}
     names: dict[int, str] = {}
@@ -92,13 +98,17 @@ def summarize(
         group = groups.get(name)
         if group is None:
             # Added to zero, as every later part is: a sum is written alike however it started.
-            groups[name] = [first_ms, entries, ZERO + spent, ZERO + granted, ZERO + expired]
+            groups[name] = [
+                first_ms,
+                entries,
+                *(exact_add(ZERO, x) for x in (spent, granted, expired)),
+            ]
             continue
         group[0] = min(group[0], first_ms)
         group[1] += entries
-        group[2] += spent
-        group[3] += granted
-        group[4] += expired
+        group[2] = exact_add(group[2], spent)
+        group[3] = exact_add(group[3], granted)
+        group[4] = exact_add(group[4], expired)
     if by == "action":
         order = sorted(groups, key=lambda n: (-groups[n][2], -groups[n][3], n))  # biggest first
     else:

@@ -84,6 +84,8 @@ class FaultPlan:
         """
         if isinstance(faults, Mapping):
             scripted = {int(number): FaultKind(kind) for number, kind in faults.items()}
+            if any(number < 1 for number in scripted):
+                raise ValueError("faults: requests are numbered from 1 (the first request is 1)")
         else:
             scripted = {
                 number: FaultKind(kind)

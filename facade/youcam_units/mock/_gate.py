@@ -21,9 +21,21 @@ if TYPE_CHECKING:
     from youcam_units.mock._log import RequestLog
     from youcam_units.mock._wire import MockRequest, MockResponse
 
-__all__ = ["Gate"]
+__all__ = ["Gate", "credentials"]
 
 _BEARER: Final = re.compile(r"Bearer ([A-Za-z0-9._~+/=-]+)")
+
+
+def credentials(values: Iterable[str], name: str) -> tuple[str, ...]:
+    """The tokens or keys given, as a tuple; a bare str is refused (its characters are not keys)."""
+    if isinstance(values, str | bytes):
+        kind = type(values).__name__
+        raise TypeError(f"{name} must be a list of str (put one in a list), not a bare {kind}")
+    taken = tuple(values)
+    if not all(isinstance(value, str) for value in taken):
+        kinds = sorted({type(value).__name__ for value in taken})
+        raise TypeError(f"{name} must hold str values only, got {', '.join(kinds)}")
+    return taken
 
 
 class Gate:
@@ -35,7 +47,7 @@ class Gate:
     def __init__(
         self, api_keys: Iterable[str], limits: Limits | None, clock: Callable[[], float]
     ) -> None:
-        self.api_keys = frozenset(api_keys)
+        self.api_keys = frozenset(credentials(api_keys, "api_keys"))
         self.tokens: dict[str, float | None] = {}
         """Each access token accepted, and when it expires (None: never)."""
         self.limiter = None if limits is None else Limiter(limits)

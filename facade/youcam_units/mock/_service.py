@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, get_args
 from urllib.parse import parse_qs
 
 import httpx
 
 from youcam_units.mock._data import ANCHOR_MS, make_entry, snowflake
 from youcam_units.mock._faults import FaultKind, FaultPlan
-from youcam_units.mock._gate import Gate
+from youcam_units.mock._gate import Gate, credentials
 from youcam_units.mock._history import HISTORY_PATH, LastPage, PageTokens, history_page
 from youcam_units.mock._limits import Limits, RateLimit, Window
 from youcam_units.mock._log import RequestLog, RequestRecord
@@ -87,6 +87,8 @@ class MockService:
         api_keys: Iterable[str] = (DEFAULT_API_KEY,),
         limits: Limits | None = None,
     ) -> None:
+        if isinstance(entries, bool) or not isinstance(entries, int):
+            raise TypeError(f"entries must be an int, got {type(entries).__name__}")
         if entries < 0:
             raise ValueError("entries must be >= 0")
         if rate_limit is not None and limits is not None:
@@ -95,6 +97,8 @@ class MockService:
             limits = Limits((Window(rate_limit.requests, rate_limit.window),), per_ip=False)
         if arrival_interval is not None and arrival_interval <= 0:
             raise ValueError("arrival_interval must be > 0")
+        if last_page not in get_args(LastPage):
+            raise ValueError(f"last_page must be one of {get_args(LastPage)}, not {last_page!r}")
         self.seed = seed
         self.base_count = entries
         self.rate_limit = rate_limit
@@ -113,7 +117,7 @@ class MockService:
         self._issued = 0
         self._lock = threading.Lock()
         self._units = UnitSystem(seed, entries)
-        for token in tokens:
+        for token in credentials(tokens, "tokens"):
             self.issue_token(token)
 
     # -- the data ---------------------------------------------------------------------------
