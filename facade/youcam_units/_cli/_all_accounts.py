@@ -201,6 +201,7 @@ def status_all(
 
 def _combined_status(forecasts: dict[str, Forecast]) -> dict[str, Any]:
     """The accounts' status added up, and which runs out first (``status --account all``)."""
+    from youcam_units._amounts import exact_sum  # noqa: PLC0415 - keeps `--help` fast
     from youcam_units._cli._text import iso_utc  # noqa: PLC0415
 
     first = min(
@@ -209,9 +210,9 @@ def _combined_status(forecasts: dict[str, Forecast]) -> dict[str, Any]:
         default=None,
     )
     return {
-        "balance": sum((f.balance for f in forecasts.values()), Decimal(0)),
-        "spend_per_day": sum((f.spend_per_day for f in forecasts.values()), Decimal(0)),
-        "expiring_total": sum((f.expiring_total for f in forecasts.values()), Decimal(0)),
+        "balance": exact_sum(f.balance for f in forecasts.values()),
+        "spend_per_day": exact_sum(f.spend_per_day for f in forecasts.values()),
+        "expiring_total": exact_sum(f.expiring_total for f in forecasts.values()),
         "first_to_run_out": None
         if first is None
         else {

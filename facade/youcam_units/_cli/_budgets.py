@@ -35,7 +35,9 @@ class Budgets:
         """Each budget with this month's spending against it: the whole month first."""
         uses = []
         if self.monthly is not None:
-            spent = sum(spent_by_action.values(), Decimal(0))
+            from youcam_units._amounts import exact_sum  # noqa: PLC0415 - keeps `--help` fast
+
+            spent = exact_sum(spent_by_action.values())
             uses.append(BudgetUse(month, None, self.monthly, spent))
         uses.extend(
             BudgetUse(month, action, budget, Decimal(0) + spent_by_action.get(action, 0))

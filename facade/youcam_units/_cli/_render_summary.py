@@ -8,11 +8,11 @@ chart, slow to draw and no use on a terminal.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
 from rich.text import Text
 
+from youcam_units._amounts import exact_subtract, exact_sum
 from youcam_units._cli._fit import GAP, amounts, ascii_only, print_whole, titled_table
 from youcam_units._cli._summary_chart import narrowest_group, summary_chart
 from youcam_units._cli._text import literal, printable
@@ -192,11 +192,14 @@ def _figures(
     expired = [r.expired for r in rows]
     entries = [r.entries for r in rows]
     if everything is not None:
-        spent.append(sum((r.spent for r in everything), Decimal(0)))
-        granted.append(sum((r.granted for r in everything), Decimal(0)))
-        expired.append(sum((r.expired for r in everything), Decimal(0)))
+        spent.append(exact_sum(r.spent for r in everything))
+        granted.append(exact_sum(r.granted for r in everything))
+        expired.append(exact_sum(r.expired for r in everything))
         entries.append(sum(r.entries for r in everything))
-    net = [g - s - e for s, g, e in zip(spent, granted, expired, strict=True)]
+    net = [
+        exact_subtract(exact_subtract(g, s), e)
+        for s, g, e in zip(spent, granted, expired, strict=True)
+    ]
     columns = [
         [f"{count:,}" for count in entries],
         amounts(spent),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, timedelta
 from typing import TYPE_CHECKING
 
-from youcam_units._amounts import ZERO
+from youcam_units._amounts import ZERO, exact_subtract, exact_sum
 from youcam_units._models import DAY_MS, EPOCH
 from youcam_units.ledger._summary import SummaryRow, summarize
 
@@ -133,9 +133,9 @@ def _total(rows: Sequence[SummaryRow], name: str) -> SummaryRow:
     return SummaryRow(
         name,
         sum(row.entries for row in rows),
-        sum((row.spent for row in rows), ZERO),
-        sum((row.granted for row in rows), ZERO),
-        sum((row.expired for row in rows), ZERO),
+        exact_sum(row.spent for row in rows),
+        exact_sum(row.granted for row in rows),
+        exact_sum(row.expired for row in rows),
     )
 
 
@@ -201,10 +201,11 @@ def _balance_by_day(
     net = {row.group: row.net for row in rows}
     last = days[-1].isoformat()
     # A past period: the changes after it, up to now, come off first.
-    balance = outlook.balance - sum((change for day, change in net.items() if day > last), ZERO)
+    after = exact_sum(change for day, change in net.items() if day > last)
+    balance = exact_subtract(outlook.balance, after)
     points: list[tuple[date, Decimal]] = []
     for day in reversed(days):
         points.append((day, balance))
-        balance -= net.get(day.isoformat(), ZERO)
+        balance = exact_subtract(balance, net.get(day.isoformat(), ZERO))
     points.reverse()
     return points

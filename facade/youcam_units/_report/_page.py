@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 import jinja2
 from markupsafe import Markup
 
-from youcam_units._amounts import TENTH, about, last_days, rounded
+from youcam_units._amounts import TENTH, about, exact_sum, last_days, rounded
 from youcam_units._report._charts import action_chart, balance_chart, daily_chart
 from youcam_units._report._headline import headline, iso
 
@@ -104,7 +104,7 @@ def _action_rows(data: ReportData) -> tuple[list[dict[str, Any]], dict[str, Any]
             }
         )
     total_now = data.totals.spent
-    total_before = sum((row.spent for row in data.previous_by_action.values()), Decimal(0))
+    total_before = exact_sum(row.spent for row in data.previous_by_action.values())
     change, trend = _change(total_now, total_before)
     total = {
         "entries": f"{sum(row.entries for row in data.by_action if row.spent):,}",
