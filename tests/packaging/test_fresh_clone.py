@@ -242,3 +242,40 @@ def test_regenerate_check_names_a_missing_tool(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "needs 'diff' on PATH" in result.stderr
     assert "command not found" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("arguments", "status", "expected"),
+    [
+        (["--help"], 0, "usage: scripts/regenerate [--check]"),
+        (["-h"], 0, "usage: scripts/regenerate [--check]"),
+        (["--chek"], 2, "scripts/regenerate: unknown argument '--chek'"),
+        (["--check", "extra"], 2, "scripts/regenerate: unknown argument 'extra'"),
+    ],
+)
+def test_regenerate_reads_its_arguments_before_doing_anything(
+    tmp_path: Path, arguments: list[str], status: int, expected: str
+) -> None:
+    """--help prints the usage and a mistyped option is refused: neither regenerates.
+
+    Only bash and dirname are on PATH, so a script that went on to its work would stop at the
+    tool check instead (and, with the tools there, would rewrite generated/).
+    """
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    for tool in ("bash", "dirname"):
+        found = shutil.which(tool)
+        if found is None:
+            pytest.skip(f"{tool} is not installed")
+        (tools / tool).symlink_to(found)
+    result = subprocess.run(  # noqa: S603 - the project's own script
+        [str(ROOT / "scripts" / "regenerate"), *arguments],
+        env={"HOME": os.environ.get("HOME", "/"), "PATH": str(tools)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == status, result.stderr
+    assert expected in (result.stdout if status == 0 else result.stderr)
+    assert "regenerated" not in result.stdout
