@@ -9,6 +9,7 @@ itself up and show the demo, leaving the stand-in untouched.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -279,3 +280,32 @@ def test_regenerate_reads_its_arguments_before_doing_anything(
     assert result.returncode == status, result.stderr
     assert expected in (result.stdout if status == 0 else result.stderr)
     assert "regenerated" not in result.stdout
+
+
+def test_the_readmes_while_you_work_command_collects_every_test_on_a_fresh_clone(
+    clone: Path,
+) -> None:
+    """The README's ``uv run ... pytest``, before scripts/test ever ran: no collection error.
+
+    Test modules import the extras (click, uvicorn, pygal, prometheus-client), so the command
+    must install them itself rather than rely on scripts/test's ``uv sync --all-extras``.
+    """
+    uv = os.environ.get("UV") or shutil.which("uv")
+    if uv is None:
+        pytest.skip("uv is not installed: the README's command needs it")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"While you work,\s+`uv run ([^`]*?)pytest`", readme)
+    assert match is not None, "the README no longer says how to run the fast tier"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "VIRTUAL_ENV"))}
+    result = subprocess.run(  # noqa: S603 - uv and the README's own arguments
+        [uv, "run", *match.group(1).split(), "pytest", "--collect-only", "-q", "-n", "0"],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "error" not in result.stdout.splitlines()[-1]
