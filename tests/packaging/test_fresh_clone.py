@@ -248,6 +248,42 @@ def test_regenerate_check_names_a_missing_tool(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("arguments", "status", "expected"),
     [
+        (["--help"], 0, "usage: scripts/demo"),
+        (["-h"], 0, "usage: scripts/demo"),
+        (["--bogus"], 2, "scripts/demo: unknown argument '--bogus'"),
+    ],
+)
+def test_demo_reads_its_arguments_before_doing_anything(
+    tmp_path: Path, arguments: list[str], status: int, expected: str
+) -> None:
+    """--help prints what the demo does and an argument it does not take is refused.
+
+    Only bash and dirname are on PATH: a script that went on to install and run the demo would
+    stop at finding no Python instead.
+    """
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    for tool in ("bash", "dirname"):
+        found = shutil.which(tool)
+        if found is None:
+            pytest.skip(f"{tool} is not installed")
+        (tools / tool).symlink_to(found)
+    result = subprocess.run(  # noqa: S603 - the project's own script
+        [str(ROOT / "scripts" / "demo"), *arguments],
+        env={"HOME": os.environ.get("HOME", "/"), "PATH": str(tools)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == status, result.stderr
+    assert expected in (result.stdout if status == 0 else result.stderr)
+    assert "==" not in result.stdout + result.stderr  # no step of the demo ran
+
+
+@pytest.mark.parametrize(
+    ("arguments", "status", "expected"),
+    [
         (["--help"], 0, "usage: scripts/regenerate [--check]"),
         (["-h"], 0, "usage: scripts/regenerate [--check]"),
         (["--chek"], 2, "scripts/regenerate: unknown argument '--chek'"),
