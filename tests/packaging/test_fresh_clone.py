@@ -347,19 +347,33 @@ def test_the_readmes_while_you_work_command_collects_every_test_on_a_fresh_clone
     assert "error" not in result.stdout.splitlines()[-1]
 
 
-def test_scripts_mock_installs_only_what_serving_the_mock_needs(clone: Path) -> None:
-    """On a fresh clone scripts/mock installs the package and its mock and cli extras.
+@pytest.mark.parametrize(
+    ("script", "arguments", "expected", "needed"),
+    [
+        ("mock", ["--help"], "Usage: youcam-units mock", {"uvicorn", "click", "httpx"}),
+        (
+            "regenerate",
+            ["--check"],
+            "generated/ is up to date with openapi.yaml",
+            {"openapi_python_client", "ruff"},
+        ),
+    ],
+)
+def test_a_script_installs_only_what_it_needs_on_a_fresh_clone(
+    clone: Path, script: str, arguments: list[str], expected: str, needed: set[str]
+) -> None:
+    """scripts/mock installs the package with its mock and cli extras; regenerate the generator.
 
     The development toolchain (pytest, mypy, schemathesis, playwright with its browser driver)
-    is not needed to serve the mock, as it is not for scripts/demo.
+    serves neither, as it does not serve scripts/demo.
     """
     uv = os.environ.get("UV") or shutil.which("uv")
     if uv is None:
-        pytest.skip("uv is not installed: this test runs scripts/mock with the machine's uv")
+        pytest.skip("uv is not installed: this test runs the script with the machine's uv")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "VIRTUAL_ENV"))}
     env["PATH"] = f"{Path(uv).parent}{os.pathsep}{env.get('PATH', '')}"
     result = subprocess.run(  # noqa: S603 - the project's own script
-        [str(clone / "scripts" / "mock"), "--help"],
+        [str(clone / "scripts" / script), *arguments],
         cwd=clone,
         env=env,
         capture_output=True,
@@ -369,8 +383,8 @@ def test_scripts_mock_installs_only_what_serving_the_mock_needs(clone: Path) -> 
         timeout=900,
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    assert "Usage: youcam-units mock" in result.stdout
+    assert expected in result.stdout
     site = next((clone / ".venv" / "lib").glob("python3*/site-packages"))
     installed = {path.name.split("-")[0].lower() for path in site.glob("*.dist-info")}
-    assert {"uvicorn", "click", "httpx"} <= installed
-    assert not installed & {"pytest", "mypy", "ruff", "schemathesis", "playwright"}
+    assert needed <= installed
+    assert not installed & {"pytest", "mypy", "schemathesis", "playwright"}
