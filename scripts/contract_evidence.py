@@ -114,6 +114,22 @@ def shortfalls(
     return problems
 
 
+def _read_har(path: Path) -> dict[str, Any] | str:
+    """The HAR file, or why it is not one (a run that stopped before writing it, say)."""
+    try:
+        har = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        return error.strerror or str(error)
+    except ValueError as error:  # not JSON, or not UTF-8
+        return f"not JSON ({error})"
+    if not isinstance(har, dict):
+        return "no log.entries: not a HAR file"
+    log = har.get("log")
+    if not isinstance(log, dict) or not isinstance(log.get("entries"), list):
+        return "no log.entries: not a HAR file"
+    return har
+
+
 def main() -> int:
     """Print the counts; exit 1 when the run was too thin to count as a test of any operation."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -124,7 +140,11 @@ def main() -> int:
         "--skip", action="append", default=[], help="an operation id not tested in this run"
     )
     args = parser.parse_args()
-    evidence = count(json.loads(args.har.read_text()))
+    har = _read_har(args.har)
+    if isinstance(har, str):
+        print(f"contract_evidence: cannot read {args.har}: {har}", file=sys.stderr)
+        return 1
+    evidence = count(har)
     for operation_id, seen in evidence.items():
         follows = f", {seen.follows} followed an issued next_token" if seen.follows else ""
         print(

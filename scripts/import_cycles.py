@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Print the import cycles among a package's modules; exit 1 when there is one.
 
-Usage: ``scripts/import_cycles.py [PACKAGE_DIR]`` (default ``facade/youcam_units``). Every
+Usage: ``scripts/import_cycles.py [PACKAGE_DIR]`` (default: this repository's
+``facade/youcam_units``, wherever it is run from). A folder with no modules is refused (exit 2):
+it would check nothing. Every
 ``import``/``from ... import`` in every module counts, at module level or inside a function,
 ``if TYPE_CHECKING:`` blocks excepted (they never run). ``from . import x`` counts as importing
 ``pkg.x`` when ``x`` is a module, else ``pkg`` itself.
@@ -9,9 +11,12 @@ Usage: ``scripts/import_cycles.py [PACKAGE_DIR]`` (default ``facade/youcam_units
 
 from __future__ import annotations
 
+import argparse
 import ast
 import sys
 from pathlib import Path
+
+DEFAULT_PACKAGE = Path(__file__).resolve().parents[1] / "facade" / "youcam_units"
 
 
 def module_name(root: Path, path: Path) -> str:
@@ -106,8 +111,15 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
 
 
 def main(argv: list[str]) -> int:
-    """Print each cycle on one line; 0 when there is none."""
-    root = Path(argv[1] if len(argv) > 1 else "facade/youcam_units")
+    """Print each cycle on one line; 0 when there is none, 2 when there is nothing to check."""
+    parser = argparse.ArgumentParser(
+        prog="import_cycles", description="Print the import cycles among a package's modules."
+    )
+    parser.add_argument("package_dir", nargs="?", type=Path, default=DEFAULT_PACKAGE)
+    root: Path = parser.parse_args(argv[1:]).package_dir
+    if not root.is_dir() or next(root.rglob("*.py"), None) is None:
+        print(f"import_cycles: no Python modules under {root}", file=sys.stderr)
+        return 2
     found = cycles(graph(root))
     for component in found:
         print("import cycle: " + " <-> ".join(component))

@@ -124,3 +124,30 @@ def test_a_skipped_operation_is_not_required(tmp_path: Path) -> None:
     args = ("--min-pages", "1", "--min-follows", "1")
     assert _run(har, tmp_path, *args).returncode == 1
     assert _run(har, tmp_path, *args, "--skip", "getFeatureCost").returncode == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (None, "No such file or directory"),
+        ("schemathesis stopped here", "not JSON"),
+        ('{"entries": []}', "no log.entries"),
+    ],
+)
+def test_a_har_it_cannot_read_is_one_line(tmp_path: Path, content: str | None, reason: str) -> None:
+    """A missing, cut or foreign HAR (a run that never wrote one) fails in one line naming it."""
+    path = tmp_path / "run.har"
+    if content is not None:
+        path.write_text(content)
+    result = subprocess.run(  # noqa: S603 - our own script, fixed arguments
+        [sys.executable, str(SCRIPT), str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"contract_evidence: cannot read {path}: ")
+    assert reason in line

@@ -6,6 +6,8 @@ import importlib.util
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
+
 if TYPE_CHECKING:
     from types import ModuleType
 
@@ -75,3 +77,33 @@ def test_facade_has_no_import_cycle() -> None:
     """The whole of facade/youcam_units is free of import cycles."""
     script = _script()
     assert script.cycles(script.graph(PACKAGE)) == []
+
+
+def test_a_folder_without_modules_is_refused_not_passed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped or empty folder checks nothing: exit 2 naming it, never "no import cycles"."""
+    script = _script()
+    (tmp_path / "empty").mkdir()
+    for folder in (tmp_path / "missing", tmp_path / "empty"):
+        assert script.main(["import_cycles", str(folder)]) == 2
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert err.strip() == f"import_cycles: no Python modules under {folder}"
+
+
+def test_help_prints_the_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--help`` is not taken for a folder to check."""
+    with pytest.raises(SystemExit) as stopped:
+        _script().main(["import_cycles", "--help"])
+    assert stopped.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: import_cycles")
+
+
+def test_the_default_package_does_not_depend_on_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Run from elsewhere, the default is still this repository's facade/youcam_units."""
+    monkeypatch.chdir(tmp_path)
+    assert _script().main(["import_cycles"]) == 0
+    assert capsys.readouterr().out.strip() == f"no import cycles in {PACKAGE}"

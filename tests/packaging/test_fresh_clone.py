@@ -9,6 +9,7 @@ itself up and show the demo, leaving the stand-in untouched.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -242,3 +243,148 @@ def test_regenerate_check_names_a_missing_tool(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "needs 'diff' on PATH" in result.stderr
     assert "command not found" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("arguments", "status", "expected"),
+    [
+        (["--help"], 0, "usage: scripts/demo"),
+        (["-h"], 0, "usage: scripts/demo"),
+        (["--bogus"], 2, "scripts/demo: unknown argument '--bogus'"),
+    ],
+)
+def test_demo_reads_its_arguments_before_doing_anything(
+    tmp_path: Path, arguments: list[str], status: int, expected: str
+) -> None:
+    """--help prints what the demo does and an argument it does not take is refused.
+
+    Only bash and dirname are on PATH: a script that went on to install and run the demo would
+    stop at finding no Python instead.
+    """
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    for tool in ("bash", "dirname"):
+        found = shutil.which(tool)
+        if found is None:
+            pytest.skip(f"{tool} is not installed")
+        (tools / tool).symlink_to(found)
+    result = subprocess.run(  # noqa: S603 - the project's own script
+        [str(ROOT / "scripts" / "demo"), *arguments],
+        env={"HOME": os.environ.get("HOME", "/"), "PATH": str(tools)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == status, result.stderr
+    assert expected in (result.stdout if status == 0 else result.stderr)
+    assert "==" not in result.stdout + result.stderr  # no step of the demo ran
+
+
+@pytest.mark.parametrize(
+    ("arguments", "status", "expected"),
+    [
+        (["--help"], 0, "usage: scripts/regenerate [--check]"),
+        (["-h"], 0, "usage: scripts/regenerate [--check]"),
+        (["--chek"], 2, "scripts/regenerate: unknown argument '--chek'"),
+        (["--check", "extra"], 2, "scripts/regenerate: unknown argument 'extra'"),
+    ],
+)
+def test_regenerate_reads_its_arguments_before_doing_anything(
+    tmp_path: Path, arguments: list[str], status: int, expected: str
+) -> None:
+    """--help prints the usage and a mistyped option is refused: neither regenerates.
+
+    Only bash and dirname are on PATH, so a script that went on to its work would stop at the
+    tool check instead (and, with the tools there, would rewrite generated/).
+    """
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    for tool in ("bash", "dirname"):
+        found = shutil.which(tool)
+        if found is None:
+            pytest.skip(f"{tool} is not installed")
+        (tools / tool).symlink_to(found)
+    result = subprocess.run(  # noqa: S603 - the project's own script
+        [str(ROOT / "scripts" / "regenerate"), *arguments],
+        env={"HOME": os.environ.get("HOME", "/"), "PATH": str(tools)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == status, result.stderr
+    assert expected in (result.stdout if status == 0 else result.stderr)
+    assert "regenerated" not in result.stdout
+
+
+def test_the_readmes_while_you_work_command_collects_every_test_on_a_fresh_clone(
+    clone: Path,
+) -> None:
+    """The README's ``uv run ... pytest``, before scripts/test ever ran: no collection error.
+
+    Test modules import the extras (click, uvicorn, pygal, prometheus-client), so the command
+    must install them itself rather than rely on scripts/test's ``uv sync --all-extras``.
+    """
+    uv = os.environ.get("UV") or shutil.which("uv")
+    if uv is None:
+        pytest.skip("uv is not installed: the README's command needs it")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"While you work,\s+`uv run ([^`]*?)pytest`", readme)
+    assert match is not None, "the README no longer says how to run the fast tier"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "VIRTUAL_ENV"))}
+    result = subprocess.run(  # noqa: S603 - uv and the README's own arguments
+        [uv, "run", *match.group(1).split(), "pytest", "--collect-only", "-q", "-n", "0"],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "error" not in result.stdout.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("script", "arguments", "expected", "needed"),
+    [
+        ("mock", ["--help"], "Usage: youcam-units mock", {"uvicorn", "click", "httpx"}),
+        (
+            "regenerate",
+            ["--check"],
+            "generated/ is up to date with openapi.yaml",
+            {"openapi_python_client", "ruff"},
+        ),
+    ],
+)
+def test_a_script_installs_only_what_it_needs_on_a_fresh_clone(
+    clone: Path, script: str, arguments: list[str], expected: str, needed: set[str]
+) -> None:
+    """scripts/mock installs the package with its mock and cli extras; regenerate the generator.
+
+    The development toolchain (pytest, mypy, schemathesis, playwright with its browser driver)
+    serves neither, as it does not serve scripts/demo.
+    """
+    uv = os.environ.get("UV") or shutil.which("uv")
+    if uv is None:
+        pytest.skip("uv is not installed: this test runs the script with the machine's uv")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "VIRTUAL_ENV"))}
+    env["PATH"] = f"{Path(uv).parent}{os.pathsep}{env.get('PATH', '')}"
+    result = subprocess.run(  # noqa: S603 - the project's own script
+        [str(clone / "scripts" / script), *arguments],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert expected in result.stdout
+    site = next((clone / ".venv" / "lib").glob("python3*/site-packages"))
+    installed = {path.name.split("-")[0].lower() for path in site.glob("*.dist-info")}
+    assert needed <= installed
+    assert not installed & {"pytest", "mypy", "schemathesis", "playwright"}

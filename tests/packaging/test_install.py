@@ -160,3 +160,36 @@ def test_the_wheel_carries_licence_and_classifiers(dist: Path) -> None:
     assert "License-Expression: MIT" in text
     for version in ("3.11", "3.12", "3.13"):
         assert f"Classifier: Programming Language :: Python :: {version}" in text
+
+
+def test_the_wheel_holds_what_an_install_needs_and_nothing_else(dist: Path) -> None:
+    """Both packages' py.typed, the report's template, the metadata pip and PyPI read; no tests.
+
+    A template or marker outside the packages' files, or a cache swept in from a used checkout,
+    would pass every test run from the source tree and only show once installed.
+    """
+    import zipfile  # noqa: PLC0415
+
+    (wheel,) = dist.glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA")))
+        entry_points = archive.read(next(n for n in names if n.endswith("entry_points.txt")))
+    assert {
+        "youcam_units/py.typed",
+        "youcam_units_api/py.typed",
+        "youcam_units/_report/templates/report.html.j2",
+    } <= names
+    assert {name.split("/")[0] for name in names} == {
+        "youcam_units",
+        "youcam_units_api",
+        f"youcam_units-{PYPROJECT['project']['version']}.dist-info",
+    }
+    assert not [n for n in names if "__pycache__" in n or n.endswith((".pyc", ".pyo"))]
+    headers, _, description = metadata.decode().partition("\n\n")
+    assert f"Requires-Python: {PYPROJECT['project']['requires-python']}" in headers
+    extras = {line.split(": ")[1] for line in headers.splitlines() if "Provides-Extra" in line}
+    assert extras == set(PYPROJECT["project"]["optional-dependencies"])
+    assert "Description-Content-Type: text/markdown" in headers
+    assert description.strip() == (ROOT / "README.md").read_text(encoding="utf-8").strip()
+    assert "youcam-units = youcam_units._cli:main" in entry_points.decode()
