@@ -218,6 +218,17 @@ def test_database_password_is_redacted(tmp_path: Path) -> None:
     assert SECRET not in repr(account)
 
 
+def test_a_password_in_the_database_urls_query_is_redacted(tmp_path: Path) -> None:
+    """A password given as ``?password=`` (or ``sslpassword=``) is hidden too."""
+    url = f"postgresql://ledger@db/youcam?ledger=prod&password={SECRET}&sslpassword={SECRET}"
+    text = f'[accounts.a]\napi_key_env = "K"\ndb = "{url}"\n'
+    account = yu.load_config(write(tmp_path, text)).account("a")
+    assert account is not None
+    assert account.display_db() == (
+        "postgresql://ledger@db/youcam?ledger=prod&password=***&sslpassword=***"
+    )
+
+
 def test_default_ledger_is_per_account(tmp_path: Path) -> None:
     """Without db, each account has its own SQLite file in the user data dir."""
     text = '[accounts.a]\napi_key_env = "K"\n[accounts.b]\napi_key_env = "K"\n'
