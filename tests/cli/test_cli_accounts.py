@@ -13,6 +13,7 @@ import click
 import httpx
 import pytest
 from click.testing import CliRunner
+from youcam_units._amounts import about
 from youcam_units._cli import cli
 from youcam_units._cli._commands import Runtime
 from youcam_units.ledger import Ledger
@@ -29,12 +30,16 @@ PORTS = {"a": 8001, "b": 8002}
 
 
 @pytest.fixture
-def services() -> dict[str, MockService]:
-    """Two accounts' services: different data, each accepting only its own token and key."""
+def services(request: pytest.FixtureRequest) -> dict[str, MockService]:
+    """Two accounts' services: different data, each accepting only its own token and key.
+
+    An indirect parameter gives how many entries a and b hold (default 70 and 45).
+    """
+    entries_a, entries_b = getattr(request, "param", (70, 45))
     return {
-        "a": MockService(seed=11, entries=70, tokens=[SECRETS["TOKEN_A"]], api_keys=[]),
+        "a": MockService(seed=11, entries=entries_a, tokens=[SECRETS["TOKEN_A"]], api_keys=[]),
         "b": MockService(
-            seed=12, entries=45, tokens=[SECRETS["TOKEN_B"]], api_keys=[SECRETS["KEY_B"]]
+            seed=12, entries=entries_b, tokens=[SECRETS["TOKEN_B"]], api_keys=[SECRETS["KEY_B"]]
         ),
     }
 
@@ -510,3 +515,37 @@ def test_an_account_token_file_is_read_as_token_file_is(
     assert result.exit_code == 1
     assert "is not a regular file" in result.stderr
     assert SECRETS["TOKEN_A"] not in result.output
+
+
+@pytest.mark.parametrize("services", [(600, 400)], indirect=True)
+def test_status_of_all_accounts_total_line_shows_projections_to_the_cent(
+    run: Callable[..., Run], config: Path
+) -> None:
+    """The total's expiring units are a projection: shown to the cent, as each account's are."""
+    use_sqlite_for_b(config)
+    total = status_json(run, "--account", "all")["total"]
+    assert isinstance(total, dict)
+    expiring = total["expiring_total"]
+    assert expiring != round(expiring, 2)  # the exact sum has more digits than it shows
+    result = run("status", "--account", "all", "--no-sync", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    line = result.stdout.split("all accounts:")[1]
+    assert f"about {about(expiring)} units expiring unspent" in " ".join(line.split())
+
+
+def test_status_of_all_accounts_total_says_which_accounts_it_lacks(
+    run: Callable[..., Run], config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With b failed, the total is a's alone: its line says so rather than "all accounts"."""
+    use_sqlite_for_b(config)
+    monkeypatch.delenv("TOKEN_B")
+    monkeypatch.delenv("KEY_B")
+    result = run("status", "--account", "all", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert "all accounts:" not in result.stdout
+    assert "all accounts but b (failed):" in result.stdout
+    monkeypatch.delenv("TOKEN_A")
+    result = run("status", "--account", "all", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert result.stdout == ""  # no account read: no total of nothing
+    assert "2 of 2 accounts failed: a, b" in result.stderr

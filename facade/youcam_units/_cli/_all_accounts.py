@@ -189,8 +189,8 @@ def status_all(
             for name, reading in readings.items()
         }
         write_json({"total": total, "accounts": accounts, "failed": failed})
-    else:
-        _render_all(readings, prices, total)
+    elif readings:
+        _render_all(readings, prices, total, failed)
     below = False
     for name, reading in readings.items():
         below |= say_crossed(reading, check(reading.outlook), f"account {name}: ")
@@ -226,8 +226,12 @@ def _render_all(
     readings: dict[str, StatusReading],
     prices: dict[str, UnitPrice | None],
     total: dict[str, Any],
+    failed: list[str],
 ) -> None:
-    """Each account's status (in money at its price) and budgets in turn, then one total line."""
+    """Each account's status (in money at its price) and budgets in turn, then one total line.
+
+    The total line names the accounts that failed: their figures are not in it.
+    """
     from rich.text import Text  # noqa: PLC0415
 
     from youcam_units._amounts import about  # noqa: PLC0415
@@ -240,9 +244,10 @@ def _render_all(
         render_status(reading.outlook, reading.daily, stdout, price=prices[name])
         render_budgets(reading.budget_uses, stdout)
     first = total["first_to_run_out"]
+    whose = "all accounts" + (f" but {', '.join(failed)} (failed)" if failed else "")
     line = (
-        f"all accounts: {total['balance']:,} units; spending about "
-        f"{about(total['spend_per_day'])} units per day; {total['expiring_total']:,} units "
-        "expiring unspent" + ("" if first is None else f"; {first['account']} runs out first")
+        f"{whose}: {total['balance']:,} units; spending about "
+        f"{about(total['spend_per_day'])} units per day; about {about(total['expiring_total'])} "
+        "units expiring unspent" + ("" if first is None else f"; {first['account']} runs out first")
     )
     print_whole(stdout, Text(line))  # wrapped lines end in no blank, as the others do
