@@ -549,3 +549,29 @@ def test_status_of_all_accounts_total_says_which_accounts_it_lacks(
     assert result.exit_code == 1
     assert result.stdout == ""  # no account read: no total of nothing
     assert "2 of 2 accounts failed: a, b" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["status", "metrics"])
+def test_every_account_keeps_its_own_ledger_and_service_despite_the_variables(
+    run: Callable[..., Run],
+    config: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+) -> None:
+    """YOUCAM_UNITS_DB and YOUCAM_BASE_URL name one account's settings, as --db and --base-url.
+
+    Left in the shell for one account, they are not used for all of them at once: each
+    account reads its own ledger and service, as ``sync --all`` and ``summary --account all``.
+    """
+    use_sqlite_for_b(config)
+    assert run("sync", "--all").exit_code == 0
+    alone = run(command, "--account", "all", "--no-sync", "--as-of", AS_OF)
+    assert alone.exit_code == 0, alone.output
+    monkeypatch.setenv("YOUCAM_UNITS_DB", str(tmp_path / "one-account.sqlite3"))
+    monkeypatch.setenv("YOUCAM_BASE_URL", f"http://127.0.0.1:{PORTS['a']}")
+    with_variables = run(command, "--account", "all", "--as-of", AS_OF)
+    assert with_variables.exit_code == 0, with_variables.output
+    assert not (tmp_path / "one-account.sqlite3").exists()
+    if command == "status":
+        assert with_variables.stdout == alone.stdout

@@ -116,6 +116,7 @@ def _status_of_all_accounts(
     from youcam_units._cli._all_accounts import status_all  # noqa: PLC0415
 
     _accounts.refuse_with_all("--account all")
+    options = _accounts.each_accounts_own(options)
     runtime = current_runtime(ctx)
     if status_all(
         lambda: read_status(StatusQuery.from_options(ctx, options), runtime),
