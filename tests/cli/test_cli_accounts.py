@@ -517,6 +517,25 @@ def test_an_account_token_file_is_read_as_token_file_is(
     assert SECRETS["TOKEN_A"] not in result.output
 
 
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+@pytest.mark.parametrize("command", [("balance", "--account", "b"), ("sync", "--all")])
+def test_a_readable_credential_file_is_warned_of_once(
+    run: Callable[..., Run], config: Path, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """Each command warns once per file others can read, however often it reads the account."""
+    use_sqlite_for_b(config)
+    key = tmp_path / "b.key"
+    key.write_text(SECRETS["KEY_B"], encoding="utf-8")
+    key.chmod(0o644)
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace('api_key_env = "KEY_B"', f'api_key_file = "{key}"'), encoding="utf-8"
+    )
+    result = run(*command)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("can be read by other users (mode 0644)") == 1, result.stderr
+
+
 @pytest.mark.parametrize("services", [(600, 400)], indirect=True)
 def test_status_of_all_accounts_total_line_shows_projections_to_the_cent(
     run: Callable[..., Run], config: Path
