@@ -140,6 +140,16 @@ def test_a_budget_not_above_0_says_above_0(tmp_path: Path, key: str, value: str)
     assert "0 or more" not in message
 
 
+@pytest.mark.parametrize("value", ['"5000"', "true"])
+@pytest.mark.parametrize("key", ["monthly_budget", "budgets.wig"])
+def test_a_budget_not_a_number_says_a_number_above_0(tmp_path: Path, key: str, value: str) -> None:
+    """A budget written as a string: a number above 0 is asked for, not "0 or more"."""
+    table, _, name = f"accounts.prod.{key}".rpartition(".")
+    message = refusal(write(tmp_path, f"[{table}]\n{name} = {value}\n"))
+    assert f"accounts.prod.{key} must be a number above 0" in message
+    assert "0 or more" not in message
+
+
 def test_reserved_and_bad_account_names(tmp_path: Path) -> None:
     """'all' means every account; an account may not be called that."""
     assert "'all'" in refusal(write(tmp_path, '[accounts.all]\napi_key_env = "K"\n'))
