@@ -594,3 +594,22 @@ def test_every_account_keeps_its_own_ledger_and_service_despite_the_variables(
     assert not (tmp_path / "one-account.sqlite3").exists()
     if command == "status":
         assert with_variables.stdout == alone.stdout
+
+
+@pytest.mark.parametrize("bad", [("--as-of", "someday"), ("--currency", "EUR")])
+def test_status_of_all_accounts_refuses_a_bad_option_before_any_request(
+    run: Callable[..., Run],
+    config: Path,
+    services: dict[str, MockService],
+    bad: tuple[str, str],
+) -> None:
+    """A bad option is exit 2 and one line, as for one account: not one failure per account."""
+    use_sqlite_for_b(config)
+    text = config.read_text(encoding="utf-8")
+    priced = 'db = "a.sqlite3"\nunit_price = 0.05\ncurrency = "USD"'
+    config.write_text(text.replace('db = "a.sqlite3"', priced), encoding="utf-8")
+    result = run("status", "--account", "all", *bad)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert bad[0] in result.stderr
+    assert [service.log.count for service in services.values()] == [0, 0]

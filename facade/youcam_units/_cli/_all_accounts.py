@@ -151,7 +151,7 @@ def _draw_summaries(
 
 
 def status_all(
-    reading_of: Callable[[], StatusReading],
+    reader_of: Callable[[], Callable[[], StatusReading]],
     *,
     fmt: str,
     check: Callable[[Forecast], list[str]],
@@ -159,23 +159,25 @@ def status_all(
 ) -> bool:
     """``status --account all``: each account's status, and their totals; True if any is below.
 
-    ``price_of`` gives the price of the account in use (the option's, else the account's own):
-    each account's figures in money at it; the totals stay in units (prices may differ).
-
-    One account failing does not stop the others: it is reported, and the command fails (1)
-    after showing the rest, naming it.
+    ``reader_of`` checks the options for the account in use and gives what reads its status,
+    ``price_of`` its price (the option's, else its own; the totals stay in units): both run for
+    every account before any request, so a bad option is one usage error, not one per account.
+    One account failing to read does not stop the others: the command fails (1) naming it.
     """
     from youcam_units._cli._status_reading import say_crossed, status_json  # noqa: PLC0415
 
     readings: dict[str, StatusReading] = {}
     prices: dict[str, UnitPrice | None] = {}
+    readers: dict[str, Callable[[], StatusReading]] = {}
     failed: list[str] = []
     everyone = every_account("--account all")
     for account in everyone:
         with using(account):
+            prices[account.name], readers[account.name] = price_of(), reader_of()
+    for account in everyone:
+        with using(account):
             try:
-                prices[account.name] = price_of()
-                readings[account.name] = reading_of()
+                readings[account.name] = readers[account.name]()
             except click.ClickException as exc:
                 failed.append(account.name)
                 report_failure(account.name, exc)
