@@ -233,12 +233,12 @@ def _optional_budget(value: object, key: str, where: Path) -> Decimal | None:
 def _budget(value: object, key: str, where: Path) -> Decimal:
     """Above 0, as ``--monthly-budget`` is: a budget's use is spent / budget."""
     above_zero = ConfigError(f"{where}: {key} must be above 0 (units per month; drop it for none)")
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):  # "0 or more" allows 0
+        raise ConfigError(f"{where}: {key} must be a number above 0 (units per month, like 5000)")
     try:
         number = _number(value, key, where)
-    except ConfigError:
-        if isinstance(value, int | Decimal) and not isinstance(value, bool):  # below 0, not finite
-            raise above_zero from None
-        raise
+    except ConfigError:  # below 0, not finite
+        raise above_zero from None
     if number == 0:
         raise above_zero
     return number

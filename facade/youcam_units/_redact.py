@@ -20,6 +20,8 @@ REDACTED: Final = "[redacted]"
 #: Below this length a secret is redacted only where it stands alone, so that redacting a
 #: short one does not garble every word that happens to contain it (nor chase its base64).
 _SHORT_SECRET: Final = 8
+#: The query parameters of a libpq URL that hold a secret.
+_URL_SECRETS: Final = frozenset({"password", "sslpassword"})
 _JSON_ESCAPES: Final = {'"': r"\"", "\\": r"\\", "/": r"\/", " ": "+"}
 
 
@@ -66,17 +68,28 @@ def _base64_cores(raw: bytes) -> set[str]:
 
 
 def redact_url(url: str) -> str:
-    """``url`` with its password (if any) replaced by ``***``; safe to print."""
-    from urllib.parse import urlsplit, urlunsplit  # noqa: PLC0415
+    """``url`` with its password (if any) replaced by ``***``; safe to print.
+
+    libpq takes a password in the user part or as ``?password=`` (``sslpassword=``): both.
+    """
+    from urllib.parse import unquote, urlsplit  # noqa: PLC0415
 
     try:
         parts = urlsplit(url)
         password = parts.password
     except ValueError:  # not parsable (a broken [IPv6] host): hide all before the host
         head, at, host = url.rpartition("@")
-        return f"{head.partition('://')[0]}://***@{host}" if at else url
-    if password is None:
-        return url
-    user = parts.username or ""
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+        url = f"{head.partition('://')[0]}://***@{host}" if at else url
+    else:
+        if password is not None:
+            netloc = parts.netloc
+            hidden = f"{parts.username or ''}:***@{netloc.rpartition('@')[2]}"
+            url = url.replace(netloc, hidden, 1)
+    head, mark, query = url.partition("?")
+    query, hash_mark, fragment = query.partition("#")
+    pairs = []
+    for pair in query.split("&"):
+        key, equals, value = pair.partition("=")
+        secret = unquote(key).lower() in _URL_SECRETS and value
+        pairs.append(f"{key}{equals}***" if secret else pair)
+    return f"{head}{mark}{'&'.join(pairs)}{hash_mark}{fragment}"

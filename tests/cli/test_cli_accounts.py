@@ -13,6 +13,7 @@ import click
 import httpx
 import pytest
 from click.testing import CliRunner
+from youcam_units._amounts import about
 from youcam_units._cli import cli
 from youcam_units._cli._commands import Runtime
 from youcam_units.ledger import Ledger
@@ -29,12 +30,16 @@ PORTS = {"a": 8001, "b": 8002}
 
 
 @pytest.fixture
-def services() -> dict[str, MockService]:
-    """Two accounts' services: different data, each accepting only its own token and key."""
+def services(request: pytest.FixtureRequest) -> dict[str, MockService]:
+    """Two accounts' services: different data, each accepting only its own token and key.
+
+    An indirect parameter gives how many entries a and b hold (default 70 and 45).
+    """
+    entries_a, entries_b = getattr(request, "param", (70, 45))
     return {
-        "a": MockService(seed=11, entries=70, tokens=[SECRETS["TOKEN_A"]], api_keys=[]),
+        "a": MockService(seed=11, entries=entries_a, tokens=[SECRETS["TOKEN_A"]], api_keys=[]),
         "b": MockService(
-            seed=12, entries=45, tokens=[SECRETS["TOKEN_B"]], api_keys=[SECRETS["KEY_B"]]
+            seed=12, entries=entries_b, tokens=[SECRETS["TOKEN_B"]], api_keys=[SECRETS["KEY_B"]]
         ),
     }
 
@@ -510,3 +515,101 @@ def test_an_account_token_file_is_read_as_token_file_is(
     assert result.exit_code == 1
     assert "is not a regular file" in result.stderr
     assert SECRETS["TOKEN_A"] not in result.output
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+@pytest.mark.parametrize("command", [("balance", "--account", "b"), ("sync", "--all")])
+def test_a_readable_credential_file_is_warned_of_once(
+    run: Callable[..., Run], config: Path, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """Each command warns once per file others can read, however often it reads the account."""
+    use_sqlite_for_b(config)
+    key = tmp_path / "b.key"
+    key.write_text(SECRETS["KEY_B"], encoding="utf-8")
+    key.chmod(0o644)
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace('api_key_env = "KEY_B"', f'api_key_file = "{key}"'), encoding="utf-8"
+    )
+    result = run(*command)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("can be read by other users (mode 0644)") == 1, result.stderr
+
+
+@pytest.mark.parametrize("services", [(600, 400)], indirect=True)
+def test_status_of_all_accounts_total_line_shows_projections_to_the_cent(
+    run: Callable[..., Run], config: Path
+) -> None:
+    """The total's expiring units are a projection: shown to the cent, as each account's are."""
+    use_sqlite_for_b(config)
+    total = status_json(run, "--account", "all")["total"]
+    assert isinstance(total, dict)
+    expiring = total["expiring_total"]
+    assert expiring != round(expiring, 2)  # the exact sum has more digits than it shows
+    result = run("status", "--account", "all", "--no-sync", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    line = result.stdout.split("all accounts:")[1]
+    assert f"about {about(expiring)} units expiring unspent" in " ".join(line.split())
+
+
+def test_status_of_all_accounts_total_says_which_accounts_it_lacks(
+    run: Callable[..., Run], config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With b failed, the total is a's alone: its line says so rather than "all accounts"."""
+    use_sqlite_for_b(config)
+    monkeypatch.delenv("TOKEN_B")
+    monkeypatch.delenv("KEY_B")
+    result = run("status", "--account", "all", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert "all accounts:" not in result.stdout
+    assert "all accounts but b (failed):" in result.stdout
+    monkeypatch.delenv("TOKEN_A")
+    result = run("status", "--account", "all", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert result.stdout == ""  # no account read: no total of nothing
+    assert "2 of 2 accounts failed: a, b" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["status", "metrics"])
+def test_every_account_keeps_its_own_ledger_and_service_despite_the_variables(
+    run: Callable[..., Run],
+    config: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+) -> None:
+    """YOUCAM_UNITS_DB and YOUCAM_BASE_URL name one account's settings, as --db and --base-url.
+
+    Left in the shell for one account, they are not used for all of them at once: each
+    account reads its own ledger and service, as ``sync --all`` and ``summary --account all``.
+    """
+    use_sqlite_for_b(config)
+    assert run("sync", "--all").exit_code == 0
+    alone = run(command, "--account", "all", "--no-sync", "--as-of", AS_OF)
+    assert alone.exit_code == 0, alone.output
+    monkeypatch.setenv("YOUCAM_UNITS_DB", str(tmp_path / "one-account.sqlite3"))
+    monkeypatch.setenv("YOUCAM_BASE_URL", f"http://127.0.0.1:{PORTS['a']}")
+    with_variables = run(command, "--account", "all", "--as-of", AS_OF)
+    assert with_variables.exit_code == 0, with_variables.output
+    assert not (tmp_path / "one-account.sqlite3").exists()
+    if command == "status":
+        assert with_variables.stdout == alone.stdout
+
+
+@pytest.mark.parametrize("bad", [("--as-of", "someday"), ("--currency", "EUR")])
+def test_status_of_all_accounts_refuses_a_bad_option_before_any_request(
+    run: Callable[..., Run],
+    config: Path,
+    services: dict[str, MockService],
+    bad: tuple[str, str],
+) -> None:
+    """A bad option is exit 2 and one line, as for one account: not one failure per account."""
+    use_sqlite_for_b(config)
+    text = config.read_text(encoding="utf-8")
+    priced = 'db = "a.sqlite3"\nunit_price = 0.05\ncurrency = "USD"'
+    config.write_text(text.replace('db = "a.sqlite3"', priced), encoding="utf-8")
+    result = run("status", "--account", "all", *bad)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert bad[0] in result.stderr
+    assert [service.log.count for service in services.values()] == [0, 0]

@@ -359,3 +359,21 @@ def test_a_balance_past_28_digits_is_drawn_to_the_cent() -> None:
     page = render_html(data)
     assert f"{huge * Decimal('0.05'):,.2f}" in page  # the balance's worth, to the cent
     assert f"{huge:,.2f}" in page  # the units expiring within 30 days
+
+
+def test_spend_per_action_columns_share_one_number_of_decimals(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    """Spent and the previous period line up on the point: 40.00 beside 63.52, never 40."""
+    _, page = _report(invoke, tmp_path, "--month", "2026-10")
+    table = page.split("Spend per action")[-1].split("</table>")[0]
+    rows = [
+        re.findall(r"<td[^>]*>([^<]*)</td>", row)
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.DOTALL)
+        if "<td" in row
+    ]
+    assert len(rows) > 2
+    for column in (2, 3):  # spent, previous period (no price: no money column)
+        cells = [row[column] for row in rows]
+        decimals = {len(cell.partition(".")[2]) for cell in cells}
+        assert decimals == {2}, cells

@@ -115,3 +115,19 @@ def test_a_wrong_password_is_one_line_before_any_request(
     assert "token pacing database" in run.stderr
     assert "wrong-SECRET" not in run.output
     assert service.log.count == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_a_password_in_the_urls_query_is_hidden_too(
+    invoke: Invoke, service: MockService, monkeypatch: pytest.MonkeyPatch, postgres_url: str
+) -> None:
+    """The libpq ``?password=`` form: the refusal names the database without the password."""
+    url = postgres_url.replace(":ledger-test-secret@", "@") + "?password=wrong-SECRET"
+    monkeypatch.setenv(ENV, url)
+    run = invoke("balance", runtime=_paced(service))
+    assert run.exit_code == 1
+    assert "token pacing database" in run.stderr
+    assert "password=***" in run.stderr
+    assert "wrong-SECRET" not in run.output
+    assert service.log.count == 0

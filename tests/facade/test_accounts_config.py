@@ -140,6 +140,16 @@ def test_a_budget_not_above_0_says_above_0(tmp_path: Path, key: str, value: str)
     assert "0 or more" not in message
 
 
+@pytest.mark.parametrize("value", ['"5000"', "true"])
+@pytest.mark.parametrize("key", ["monthly_budget", "budgets.wig"])
+def test_a_budget_not_a_number_says_a_number_above_0(tmp_path: Path, key: str, value: str) -> None:
+    """A budget written as a string: a number above 0 is asked for, not "0 or more"."""
+    table, _, name = f"accounts.prod.{key}".rpartition(".")
+    message = refusal(write(tmp_path, f"[{table}]\n{name} = {value}\n"))
+    assert f"accounts.prod.{key} must be a number above 0" in message
+    assert "0 or more" not in message
+
+
 def test_reserved_and_bad_account_names(tmp_path: Path) -> None:
     """'all' means every account; an account may not be called that."""
     assert "'all'" in refusal(write(tmp_path, '[accounts.all]\napi_key_env = "K"\n'))
@@ -216,6 +226,25 @@ def test_database_password_is_redacted(tmp_path: Path) -> None:
     assert account is not None
     assert account.display_db() == "postgresql://ledger:***@db/youcam"
     assert SECRET not in repr(account)
+
+
+def test_a_password_in_the_database_urls_query_is_redacted(tmp_path: Path) -> None:
+    """A password given as ``?password=`` (or ``sslpassword=``) is hidden too."""
+    url = f"postgresql://ledger@db/youcam?ledger=prod&password={SECRET}&sslpassword={SECRET}"
+    text = f'[accounts.a]\napi_key_env = "K"\ndb = "{url}"\n'
+    account = yu.load_config(write(tmp_path, text)).account("a")
+    assert account is not None
+    assert account.display_db() == (
+        "postgresql://ledger@db/youcam?ledger=prod&password=***&sslpassword=***"
+    )
+
+
+def test_a_url_too_broken_to_parse_hides_both_kinds_of_password() -> None:
+    """An unparsable host (``[::1`` unclosed): the user part and the query's password both go."""
+    from youcam_units._redact import redact_url  # noqa: PLC0415
+
+    shown = redact_url(f"postgresql://ledger:{SECRET}@[::1/youcam?password={SECRET}")
+    assert shown == "postgresql://***@[::1/youcam?password=***"
 
 
 def test_default_ledger_is_per_account(tmp_path: Path) -> None:

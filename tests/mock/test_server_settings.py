@@ -60,3 +60,29 @@ def test_every_mock_option_has_help() -> None:
 def test_the_fault_kinds_spelt_out_for_help_are_the_real_ones() -> None:
     """``--fault-kind`` is declared without importing the mock (a test keeps the two the same)."""
     assert tuple(kind.value for kind in FaultKind) == FAULT_KINDS
+
+
+@pytest.mark.parametrize(
+    ("tokens", "hint"),
+    [
+        ((), "YOUCAM_ACCESS_TOKEN=demo-token "),
+        (("own-SECRET",), "YOUCAM_ACCESS_TOKEN=<a --token you gave> "),
+    ],
+)
+def test_the_banner_suggests_a_token_the_mock_accepts(
+    monkeypatch: pytest.MonkeyPatch, tokens: tuple[str, ...], hint: str
+) -> None:
+    """With --token, the demo token is refused: the banner does not offer it (nor echo yours)."""
+    from click.testing import CliRunner  # noqa: PLC0415
+    from youcam_units import mock as mock_module  # noqa: PLC0415
+    from youcam_units._cli._mock_command import mock  # noqa: PLC0415
+
+    def listening_at_once(_settings: ServerSettings, *, on_listening: object) -> None:
+        on_listening("127.0.0.1", 8765)  # type: ignore[operator]
+
+    monkeypatch.setattr(mock_module, "serve", listening_at_once)
+    args = [arg for token in tokens for arg in ("--token", token)]
+    result = CliRunner().invoke(mock, args)
+    assert result.exit_code == 0, result.output
+    assert hint in result.stderr
+    assert "own-SECRET" not in result.stderr

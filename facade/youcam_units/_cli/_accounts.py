@@ -22,7 +22,8 @@ left in the shell for one account is never sent on behalf of another.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Final
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Final
 
 import click
 from click.core import ParameterSource
@@ -45,6 +46,7 @@ __all__ = [
     "account_token_pacing",
     "accounts_config",
     "current_account",
+    "each_accounts_own",
     "given",
     "wants_all_accounts",
 ]
@@ -237,6 +239,16 @@ def refuse_with_all(option: str) -> None:
             raise click.UsageError(
                 f"{flag} names one account's setting; it cannot go with {option}"
             )
+
+
+def each_accounts_own(options: dict[str, Any]) -> dict[str, Any]:
+    """A command's options for ``--account all``, without a ledger or service from a variable.
+
+    ``YOUCAM_UNITS_DB`` and ``YOUCAM_BASE_URL`` name one account's settings, as ``--db`` and
+    ``--base-url`` do (refused with every account): each account reads its own ledger and
+    service, as ``sync --all`` and ``summary --account all`` do.
+    """
+    return {**options, "db": None, "source": replace(options["source"], base_url=None)}
 
 
 def report_failure(name: str, error: click.ClickException) -> None:

@@ -151,7 +151,7 @@ def _draw_summaries(
 
 
 def status_all(
-    reading_of: Callable[[], StatusReading],
+    reader_of: Callable[[], Callable[[], StatusReading]],
     *,
     fmt: str,
     check: Callable[[Forecast], list[str]],
@@ -159,23 +159,25 @@ def status_all(
 ) -> bool:
     """``status --account all``: each account's status, and their totals; True if any is below.
 
-    ``price_of`` gives the price of the account in use (the option's, else the account's own):
-    each account's figures in money at it; the totals stay in units (prices may differ).
-
-    One account failing does not stop the others: it is reported, and the command fails (1)
-    after showing the rest, naming it.
+    ``reader_of`` checks the options for the account in use and gives what reads its status,
+    ``price_of`` its price (the option's, else its own; the totals stay in units): both run for
+    every account before any request, so a bad option is one usage error, not one per account.
+    One account failing to read does not stop the others: the command fails (1) naming it.
     """
     from youcam_units._cli._status_reading import say_crossed, status_json  # noqa: PLC0415
 
     readings: dict[str, StatusReading] = {}
     prices: dict[str, UnitPrice | None] = {}
+    readers: dict[str, Callable[[], StatusReading]] = {}
     failed: list[str] = []
     everyone = every_account("--account all")
     for account in everyone:
         with using(account):
+            prices[account.name], readers[account.name] = price_of(), reader_of()
+    for account in everyone:
+        with using(account):
             try:
-                prices[account.name] = price_of()
-                readings[account.name] = reading_of()
+                readings[account.name] = readers[account.name]()
             except click.ClickException as exc:
                 failed.append(account.name)
                 report_failure(account.name, exc)
@@ -189,8 +191,8 @@ def status_all(
             for name, reading in readings.items()
         }
         write_json({"total": total, "accounts": accounts, "failed": failed})
-    else:
-        _render_all(readings, prices, total)
+    elif readings:
+        _render_all(readings, prices, total, failed)
     below = False
     for name, reading in readings.items():
         below |= say_crossed(reading, check(reading.outlook), f"account {name}: ")
@@ -227,8 +229,12 @@ def _render_all(
     readings: dict[str, StatusReading],
     prices: dict[str, UnitPrice | None],
     total: dict[str, Any],
+    failed: list[str],
 ) -> None:
-    """Each account's status (in money at its price) and budgets in turn, then one total line."""
+    """Each account's status (in money at its price) and budgets in turn, then one total line.
+
+    The total line names the accounts that failed: their figures are not in it.
+    """
     from rich.text import Text  # noqa: PLC0415
 
     from youcam_units._amounts import about  # noqa: PLC0415
@@ -241,9 +247,10 @@ def _render_all(
         render_status(reading.outlook, reading.daily, stdout, price=prices[name])
         render_budgets(reading.budget_uses, stdout)
     first = total["first_to_run_out"]
+    whose = "all accounts" + (f" but {', '.join(failed)} (failed)" if failed else "")
     line = (
-        f"all accounts: {total['balance']:,} units; spending about "
-        f"{about(total['spend_per_day'])} units per day; {total['expiring_total']:,} units "
-        "expiring unspent" + ("" if first is None else f"; {first['account']} runs out first")
+        f"{whose}: {total['balance']:,} units; spending about "
+        f"{about(total['spend_per_day'])} units per day; about {about(total['expiring_total'])} "
+        "units expiring unspent" + ("" if first is None else f"; {first['account']} runs out first")
     )
     print_whole(stdout, Text(line))  # wrapped lines end in no blank, as the others do

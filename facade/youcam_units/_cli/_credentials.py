@@ -9,7 +9,7 @@ supplies the credentials instead of the variables.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import click
 
@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from youcam_units._accounts import Account, CredentialSource
+
+_WARNED_KEY: Final = "youcam_units.readable_credential_files"
+"""The credential files this command has warned of (in click's context)."""
 
 
 def _read_token(token_file: Path | None) -> tuple[str, str]:
@@ -80,9 +83,17 @@ def _read_file(path: Path, source: str, *, kind: str) -> str:
 
 
 def _warning(source: str, path: Path | str) -> Callable[[int], None]:
-    """What warns that others can read the credential file ``source`` names."""
+    """What warns that others can read the credential file ``source`` names: once a command.
+
+    A command reads an account's credentials more than once (the token, then the key).
+    """
 
     def warn(mode: int) -> None:
+        ctx = click.get_current_context(silent=True)
+        warned: set[str] = set() if ctx is None else ctx.meta.setdefault(_WARNED_KEY, set())
+        if source in warned:
+            return
+        warned.add(source)
         click.echo(
             printable(
                 f"{PROG}: warning: {source} can be read by other users (mode {mode:04o}); "

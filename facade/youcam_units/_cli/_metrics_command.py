@@ -179,6 +179,7 @@ def _readers(
 
     if _accounts.wants_all_accounts():
         _accounts.refuse_with_all("--account all")
+        options = _accounts.each_accounts_own(options)
         accounts: list[Account | None] = list(_accounts.every_account("metrics --account all"))
     else:
         accounts = [_accounts.account_in_use()]

@@ -164,10 +164,11 @@ def mock(**options: Any) -> None:  # noqa: ANN401 - the options, read by mock_se
 
     settings = mock_settings(**options)
 
+    # With --token the demo token is refused: the hint names one of the caller's, unechoed.
+    token = DEFAULT_TOKEN if DEFAULT_TOKEN in settings.tokens else "<a --token you gave>"
+
     def banner(host: str, port: int) -> None:
         limits = "" if settings.limits is None else f", limits {settings.limits}"
-        # With --token the demo token is refused; a token of yours is never printed.
-        token = DEFAULT_TOKEN if DEFAULT_TOKEN in settings.tokens else "<your --token>"
         click.echo(
             f"serving {settings.entries:,} mock entries (seed {settings.seed}) on "
             f"http://{host}:{port}{limits}; try:\n"

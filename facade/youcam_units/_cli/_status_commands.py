@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from youcam_units import Forecast
+    from youcam_units._cli._status_reading import StatusReading
 
 
 @click.command(cls=Command)
@@ -116,9 +117,15 @@ def _status_of_all_accounts(
     from youcam_units._cli._all_accounts import status_all  # noqa: PLC0415
 
     _accounts.refuse_with_all("--account all")
+    options = _accounts.each_accounts_own(options)
     runtime = current_runtime(ctx)
+
+    def reader_of() -> Callable[[], StatusReading]:
+        query = StatusQuery.from_options(ctx, options)  # checked now, before any request
+        return lambda: read_status(query, runtime)
+
     if status_all(
-        lambda: read_status(StatusQuery.from_options(ctx, options), runtime),
+        reader_of,
         fmt=fmt,
         check=check,
         price_of=lambda: parse_unit_price(*money),

@@ -24,6 +24,8 @@ from youcam_units._report._charts import action_chart, balance_chart, daily_char
 from youcam_units._report._headline import headline, iso
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from youcam_units._report._data import ReportData
 
 __all__ = ["render_html", "write_atomically"]
@@ -69,6 +71,12 @@ def _change(now: Decimal, before: Decimal) -> tuple[str, str]:
     return f"{change:+,}%", "up" if change > 0 else "down" if change < 0 else ""
 
 
+def _decimals(values: Iterable[Decimal]) -> int:
+    """The decimals a column of units needs to show each value exactly: two at least."""
+    exponents = (value.normalize().as_tuple().exponent for value in values)
+    return max([2, *(-exponent for exponent in exponents if isinstance(exponent, int))])
+
+
 def _action_rows(data: ReportData) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Every action spent on in either period, most spent now first (then most before)."""
     price = data.price
@@ -85,6 +93,10 @@ def _action_rows(data: ReportData) -> tuple[list[dict[str, Any]], dict[str, Any]
         names,
         key=lambda n: (-spent(n, current), -spent(n, data.previous_by_action), n),
     )
+    total_now = data.totals.spent
+    total_before = exact_sum(row.spent for row in data.previous_by_action.values())
+    places = _decimals([total_now, *(spent(name, current) for name in names)])
+    places_before = _decimals([total_before, *(spent(n, data.previous_by_action) for n in names)])
     rows = []
     for name in order:
         now, before = spent(name, current), spent(name, data.previous_by_action)
@@ -95,22 +107,20 @@ def _action_rows(data: ReportData) -> tuple[list[dict[str, Any]], dict[str, Any]
                 "action": name,
                 "entries": f"{0 if row is None else row.entries:,}",
                 "spent_exact": str(now),
-                "spent": f"{now:,}",
+                "spent": f"{now:,.{places}f}",
                 "money_exact": "" if price is None else str(price.value(now)),
                 "money": "" if price is None else f"{price.rounded(price.value(now)):,}",
-                "previous": f"{before:,}",
+                "previous": f"{before:,.{places_before}f}",
                 "change": change,
                 "trend": trend,
             }
         )
-    total_now = data.totals.spent
-    total_before = exact_sum(row.spent for row in data.previous_by_action.values())
     change, trend = _change(total_now, total_before)
     total = {
         "entries": f"{sum(row.entries for row in data.by_action if row.spent):,}",
-        "spent": f"{total_now:,}",
+        "spent": f"{total_now:,.{places}f}",
         "money": "" if price is None else f"{price.rounded(price.value(total_now)):,}",
-        "previous": f"{total_before:,}",
+        "previous": f"{total_before:,.{places_before}f}",
         "change": change,
         "trend": trend,
     }
