@@ -31,7 +31,7 @@ from __future__ import annotations
 import email.utils
 import math
 import time
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -73,6 +73,19 @@ class YouCamError(Exception):
         if self.request_id is None:
             return self.message
         return f"{self.message} (request id {self.request_id})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exception pickles by calling the class with ``args`` alone, which the keyword-only
+        # arguments refuse: rebuild from the attributes, so an error crosses a process pool.
+        return (_rebuilt, (type(self), self.args, self.__dict__.copy()))
+
+
+def _rebuilt(cls: type[YouCamError], args: tuple[Any, ...], state: dict[str, Any]) -> YouCamError:
+    """An unpickled error: its class, ``args`` and attributes as they were, ``__init__`` unrun."""
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class APIConnectionError(YouCamError):
