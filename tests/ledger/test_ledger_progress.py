@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import sqlite3
 from typing import TYPE_CHECKING, Any
 
+import pytest
 from youcam_units.ledger import (
     SCHEMA_VERSION,
     Ledger,
@@ -19,8 +22,6 @@ from ledger.test_ledger_integrity import LOCAL, write_v2_ledger
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    import pytest
 
     from ledger.conftest import MakeClient
 
@@ -119,3 +120,34 @@ def test_the_copy_in_chunks_keeps_the_extreme_ids(
         assert sorted(e["id"] for e in ledger.raw_entries()) == sorted(ids)
         assert len(ledger) == len(ids)
     assert capfd.readouterr() == ("", "")
+
+
+def test_an_upgrade_stopped_by_its_listener_leaves_no_connection_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``on_upgrade`` raising stops the open with that error, and the file is closed behind it."""
+    from youcam_units.ledger import _sqlite  # noqa: PLC0415
+    from youcam_units.ledger._connection import connect  # noqa: PLC0415
+
+    opened: list[Any] = []
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        conn = connect(*args, **kwargs)
+        opened.append(conn)
+        return conn
+
+    monkeypatch.setattr(_sqlite, "connect", recording)
+
+    def refuse(_progress: UpgradeProgress) -> None:
+        raise KeyboardInterrupt  # a user's Ctrl-C while the upgrade is announced
+
+    sent = list(MockService(seed=3, entries=20).iter_entries())
+    path = _v2_file(tmp_path / "v2.sqlite3", sent)
+    with contextlib.suppress(KeyboardInterrupt):
+        Ledger(path, on_upgrade=refuse)
+    assert opened
+    for conn in opened:
+        with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+            conn.execute("SELECT 1")
+    with Ledger(path) as ledger:  # the upgrade, tried again, goes through
+        assert list(ledger.raw_entries()) == sent

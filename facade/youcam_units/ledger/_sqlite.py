@@ -81,7 +81,7 @@ class Ledger(LedgerReading):
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise LedgerError(f"cannot open the ledger {self.path}: {exc}") from exc
-        except LedgerError:
+        except BaseException:  # a LedgerError, the caller's on_upgrade failing, a Ctrl-C
             self._conn.close()
             raise
 
