@@ -203,3 +203,24 @@ def test_mock_on_a_busy_port_says_why_in_one_line(invoke: Invoke) -> None:
         run = invoke("mock", "--port", str(port))
     assert_one_line_failure(run, 1, f"cannot serve on 127.0.0.1:{port}: address already in use")
     assert "serving" not in run.stderr
+
+
+def test_summary_of_all_accounts_names_the_account_whose_ledger_fails(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One unreadable ledger among the accounts: the one line says which account's it is."""
+    (tmp_path / "good.sqlite3").write_bytes(b"")
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"not a ledger, just bytes")
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[accounts.good]\naccess_token_env = "YOUCAM_ACCESS_TOKEN"\ndb = "good.sqlite3"\n'
+        '[accounts.broken]\naccess_token_env = "YOUCAM_ACCESS_TOKEN"\ndb = "bad.sqlite3"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("YOUCAM_UNITS_CONFIG", str(config))
+    assert invoke("sync", "--account", "good").exit_code == 0
+    run = invoke("summary", "--account", "all")
+    assert run.exit_code == 1
+    assert run.stderr.startswith("youcam-units: error: account broken: "), run.stderr
+    assert run.stderr.count("\n") == 1

@@ -98,13 +98,16 @@ def _summaries(
             raise CliError(
                 f"account {account.name}: no ledger at {where(path)}: run `{PROG} sync --all` first"
             )
-        with (
-            _reported(action="check the account's db"),
-            open_ledger(path, read_only=True) as ledger,
-        ):
-            per_account[account.name] = summarize(
-                ledger, by=by, since_ms=since_ms, until_ms=until_ms
-            )
+        try:
+            with (
+                _reported(action="check the account's db"),
+                open_ledger(path, read_only=True) as ledger,
+            ):
+                per_account[account.name] = summarize(
+                    ledger, by=by, since_ms=since_ms, until_ms=until_ms
+                )
+        except CliError as exc:  # which of the accounts, as "no ledger at" says too
+            raise CliError(f"account {account.name}: {exc.message}") from None
     return per_account, prices
 
 
