@@ -224,3 +224,18 @@ def test_summary_of_all_accounts_names_the_account_whose_ledger_fails(
     assert run.exit_code == 1
     assert run.stderr.startswith("youcam-units: error: account broken: "), run.stderr
     assert run.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("action", "hint"),
+    [("photo_enhanc", "did you mean photo_enhance"), ("", "no documented action is close")],
+)
+def test_an_action_that_matches_nothing_is_named(invoke: Invoke, action: str, hint: str) -> None:
+    """A typo in --action is a warning on stderr naming it (an empty one shows as "")."""
+    run = invoke("history", "--action", action, "--format", "jsonl")
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout == ""
+    shown = action or '""'
+    warning = f"youcam-units: warning: --action {shown} is neither a documented action nor "
+    assert run.stderr.startswith(warning), run.stderr
+    assert f"the history read; {hint}" in run.stderr

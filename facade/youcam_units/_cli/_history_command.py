@@ -197,9 +197,10 @@ def _warn_unknown_actions(wanted: set[str], seen: set[str]) -> None:
     for action in sorted(wanted - known):
         close = difflib.get_close_matches(action, sorted(known), n=3, cutoff=0.6)
         hint = f"did you mean {', '.join(close)}?" if close else "no documented action is close"
+        shown = action or '""'  # the entries sent without an action
         click.echo(
             printable(
-                f"{PROG}: warning: --action {action} is neither a documented action nor one in "
+                f"{PROG}: warning: --action {shown} is neither a documented action nor one in "
                 f"the history read; {hint}"
             ),
             err=True,
