@@ -27,8 +27,10 @@ if TYPE_CHECKING:
 
     from youcam_units._accounts import Account, CredentialSource
 
-_WARNED_KEY: Final = "youcam_units.readable_credential_files"
-"""The credential files this command has warned of (in click's context)."""
+AccountCredentials = tuple[tuple[str, str] | None, tuple[str, str] | None]
+"""An account's (access token, where from) and (API key, where from); None where it names none."""
+_READ_KEY: Final = "youcam_units.account_credentials"
+"""Each account's credentials as this command read them (in click's context): read once."""
 
 
 def _read_token(token_file: Path | None) -> tuple[str, str]:
@@ -83,17 +85,9 @@ def _read_file(path: Path, source: str, *, kind: str) -> str:
 
 
 def _warning(source: str, path: Path | str) -> Callable[[int], None]:
-    """What warns that others can read the credential file ``source`` names: once a command.
-
-    A command reads an account's credentials more than once (the token, then the key).
-    """
+    """What warns that others can read the credential file ``source`` names."""
 
     def warn(mode: int) -> None:
-        ctx = click.get_current_context(silent=True)
-        warned: set[str] = set() if ctx is None else ctx.meta.setdefault(_WARNED_KEY, set())
-        if source in warned:
-            return
-        warned.add(source)
         click.echo(
             printable(
                 f"{PROG}: warning: {source} can be read by other users (mode {mode:04o}); "
@@ -118,7 +112,7 @@ def _read_api_key(api_key_file: Path | None) -> tuple[str, str] | None:
     return _from_variable(ENV_API_KEY, "API key")
 
 
-def account_credentials() -> tuple[tuple[str, str] | None, tuple[str, str] | None] | None:
+def account_credentials() -> AccountCredentials | None:
     """The account's (token, source) and (API key, source), each None when it names none.
 
     ``None`` altogether when no account is in use: the environment's credentials apply. An
@@ -127,6 +121,15 @@ def account_credentials() -> tuple[tuple[str, str] | None, tuple[str, str] | Non
     account = current_account()
     if account is None:
         return None
+    # Asked for by the token's reader, then the key's: the files are read (and warned of) once.
+    ctx = click.get_current_context(silent=True)
+    read: dict[str, AccountCredentials] = {} if ctx is None else ctx.meta.setdefault(_READ_KEY, {})
+    if account.name not in read:
+        read[account.name] = _read_account_credentials(account)
+    return read[account.name]
+
+
+def _read_account_credentials(account: Account) -> AccountCredentials:
     token = _account_credential(account, account.access_token, "access token")
     key = _account_credential(account, account.api_key, "API key")
     if token is None and key is None:
