@@ -128,11 +128,7 @@ class LazyGroup(_Group):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The list in ``--help``, from ``COMMANDS`` alone: listing them loads none of them."""
-        rows = []
-        for name in self.list_commands(ctx):
-            lazy = self.lazy_commands.get(name)
-            summary = lazy.summary if lazy else self.commands[name].get_short_help_str()
-            rows.append((name, summary))
+        rows = [(name, self.lazy_commands[name].summary) for name in self.list_commands(ctx)]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
