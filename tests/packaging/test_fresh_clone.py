@@ -261,21 +261,7 @@ def test_demo_reads_its_arguments_before_doing_anything(
     Only bash and dirname are on PATH: a script that went on to install and run the demo would
     stop at finding no Python instead.
     """
-    tools = tmp_path / "tools"
-    tools.mkdir()
-    for tool in ("bash", "dirname"):
-        found = shutil.which(tool)
-        if found is None:
-            pytest.skip(f"{tool} is not installed")
-        (tools / tool).symlink_to(found)
-    result = subprocess.run(  # noqa: S603 - the project's own script
-        [str(ROOT / "scripts" / "demo"), *arguments],
-        env={"HOME": os.environ.get("HOME", "/"), "PATH": str(tools)},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    result = _run_with_bash_alone(tmp_path, "demo", arguments)
     assert result.returncode == status, result.stderr
     assert expected in (result.stdout if status == 0 else result.stderr)
     assert "==" not in result.stdout + result.stderr  # no step of the demo ran
@@ -298,21 +284,7 @@ def test_regenerate_reads_its_arguments_before_doing_anything(
     Only bash and dirname are on PATH, so a script that went on to its work would stop at the
     tool check instead (and, with the tools there, would rewrite generated/).
     """
-    tools = tmp_path / "tools"
-    tools.mkdir()
-    for tool in ("bash", "dirname"):
-        found = shutil.which(tool)
-        if found is None:
-            pytest.skip(f"{tool} is not installed")
-        (tools / tool).symlink_to(found)
-    result = subprocess.run(  # noqa: S603 - the project's own script
-        [str(ROOT / "scripts" / "regenerate"), *arguments],
-        env={"HOME": os.environ.get("HOME", "/"), "PATH": str(tools)},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    result = _run_with_bash_alone(tmp_path, "regenerate", arguments)
     assert result.returncode == status, result.stderr
     assert expected in (result.stdout if status == 0 else result.stderr)
     assert "regenerated" not in result.stdout
@@ -388,3 +360,24 @@ def test_a_script_installs_only_what_it_needs_on_a_fresh_clone(
     installed = {path.name.split("-")[0].lower() for path in site.glob("*.dist-info")}
     assert needed <= installed
     assert not installed & {"pytest", "mypy", "schemathesis", "playwright"}
+
+
+def _run_with_bash_alone(
+    tmp_path: Path, script: str, arguments: list[str]
+) -> subprocess.CompletedProcess[str]:
+    """``scripts/SCRIPT ARGUMENTS`` with only bash and dirname on PATH: nothing it could install."""
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    for tool in ("bash", "dirname"):
+        found = shutil.which(tool)
+        if found is None:
+            pytest.skip(f"{tool} is not installed")
+        (tools / tool).symlink_to(found)
+    return subprocess.run(  # noqa: S603 - the project's own script
+        [str(ROOT / "scripts" / script), *arguments],
+        env={"HOME": os.environ.get("HOME", "/"), "PATH": str(tools)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
